@@ -1,0 +1,104 @@
+"""The ``volltrack`` command and its subcommands.
+
+Each subcommand lives in its own module under :mod:`volltrack.commands`, which defines
+
+* ``HELP`` -- a one-line description shown by ``volltrack --help``;
+* ``configure_parser(parser)`` -- adds the subcommand's arguments to an :class:`argparse.ArgumentParser`;
+* ``run(args) -> int`` -- runs the subcommand and returns the process exit code.
+
+Command modules import heavy libraries (TensorFlow, the JVM, napari) inside ``run`` only, so that
+``volltrack --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import logging
+import sys
+from typing import Sequence
+
+from volltrack import __version__
+
+#: Subcommands in the order of the data flow: (name, module under ``volltrack.commands``).
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("run", "run"),
+    ("simulate", "simulate"),
+    ("segment", "segment"),
+    ("evaluate-seg", "evaluate_seg"),
+    ("train", "train"),
+    ("spots", "spots"),
+    ("track", "track"),
+    ("evaluate", "evaluate"),
+    ("analyze", "analyze"),
+    ("doctor", "doctor"),
+)
+
+
+class UserError(Exception):
+    """An error caused by the user's input; printed as one line, without a traceback."""
+
+
+def _available_commands() -> list[tuple[str, str]]:
+    """Return the (name, module path) pairs whose module exists in this installation."""
+    found = []
+    for name, module in COMMANDS:
+        path = f"volltrack.commands.{module}"
+        if importlib.util.find_spec(path) is not None:
+            found.append((name, path))
+    return found
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser with every available subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="volltrack",
+        description="Segment (VollSeg), track (BTrackmate, TrackMate-compatible) and analyse "
+        "membrane-labelled cells in 3D+t microscopy.",
+    )
+    parser.add_argument("--version", action="version", version=f"volltrack {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debugging information")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, path in _available_commands():
+        module = importlib.import_module(path)
+        command = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.configure_parser(command)
+        command.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``volltrack`` console script.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name; ``sys.argv[1:]`` when None.
+
+    Returns
+    -------
+    int
+        Exit code: 0 on success, 1 on a failure, 2 on a usage or input error.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if getattr(args, "_run", None) is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(args._run(args) or 0)
+    except (UserError, FileNotFoundError, ValueError) as exc:
+        print(f"volltrack {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"volltrack {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

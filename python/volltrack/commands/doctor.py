@@ -1,0 +1,113 @@
+"""``volltrack doctor``: check the installation, one OK/FAIL line per component, each FAIL with its fix."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.metadata
+import os
+import platform
+import subprocess
+import sys
+from typing import Callable
+
+HELP = "check the installation: Python packages, Java, the engine jar, TensorFlow, napari, Fiji"
+
+_PACKAGES = ("numpy", "scipy", "scikit-image", "pandas", "tifffile", "lxml", "tensorflow-cpu", "csbdeep",
+             "stardist", "n2v", "jpype1", "scyjava")
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``volltrack doctor``."""
+    parser.add_argument("--skip-tensorflow", action="store_true", help="do not import TensorFlow (slow)")
+
+
+def _check_python() -> tuple[bool, str]:
+    versions, missing = [], []
+    for name in _PACKAGES:
+        try:
+            versions.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            missing.append(name)
+    text = f"Python {platform.python_version()}; " + ", ".join(versions)
+    if sys.version_info < (3, 10):
+        return False, text + " -- fix: use Python 3.10 or 3.11"
+    if missing:
+        return False, text + f" -- missing {', '.join(missing)}; fix: pip install -e '.[napari,fiji,dev]'"
+    return True, text
+
+
+def _check_java() -> tuple[bool, str]:
+    from volltrack.tracking.jvm import JavaNotFound, find_java_home, java_version
+
+    try:
+        home = find_java_home()
+    except JavaNotFound as exc:
+        return False, str(exc)
+    return True, f"Java {java_version(home / 'bin' / 'java')} at {home} (JAVA_HOME={os.environ.get('JAVA_HOME', 'unset')})"
+
+
+def _check_engine() -> tuple[bool, str]:
+    from volltrack.tracking.engine_jar import EngineJarNotFound, find_engine_jar
+
+    try:
+        jar = find_engine_jar()
+    except EngineJarNotFound as exc:
+        return False, str(exc)
+    code = ("from volltrack.tracking.jvm import jimport; "
+            "print(jimport('org.volltrack.btrackmate.cli.Main').__name__)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        return False, f"the JVM did not start with {jar}: {last} -- fix: 'make setup', check JAVA_HOME"
+    return True, f"JVM starts with the engine jar {jar}"
+
+
+def _check_tensorflow() -> tuple[bool, str]:
+    try:
+        import tensorflow as tf
+    except Exception as exc:  # noqa: BLE001 -- any import failure is reported, not raised
+        return False, f"TensorFlow does not import ({exc}) -- fix: pip install tensorflow-cpu==2.15.1"
+    gpus = tf.config.list_physical_devices("GPU")
+    return True, f"TensorFlow {tf.__version__} ({len(gpus)} GPU{'s' if len(gpus) != 1 else ''}, " \
+                 f"{'GPU' if gpus else 'CPU only'})"
+
+
+def _check_napari() -> tuple[bool, str]:
+    try:
+        version = importlib.metadata.version("napari")
+    except importlib.metadata.PackageNotFoundError:
+        return False, "napari is not installed -- fix: pip install -e '.[napari]'"
+    display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    note = "" if display else " (no DISPLAY: the viewer needs a display or Xvfb)"
+    return True, f"napari {version} available{note}"
+
+
+def _check_fiji() -> tuple[bool, str]:
+    fiji = os.environ.get("VOLLTRACK_FIJI")
+    if not fiji:
+        return False, ("no Fiji configured (optional: only the 'fiji' tracking backend needs one) -- fix: "
+                       "set VOLLTRACK_FIJI to a local Fiji.app folder or a Maven endpoint such as "
+                       "'sc.fiji:fiji:2.16.0'")
+    if ":" not in fiji and not os.path.isdir(fiji):
+        return False, f"VOLLTRACK_FIJI={fiji!r} is not a folder nor a Maven endpoint"
+    return True, f"Fiji configured: {fiji}"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run every check and print one line each; exit code 1 if a required check failed."""
+    checks: list[tuple[str, Callable[[], tuple[bool, str]], bool]] = [
+        ("python", _check_python, True),
+        ("java", _check_java, True),
+        ("engine", _check_engine, True),
+        ("napari", _check_napari, False),
+        ("fiji", _check_fiji, False),
+    ]
+    if not args.skip_tensorflow:
+        checks.insert(3, ("tensorflow", _check_tensorflow, True))
+    failed = False
+    for name, check, required in checks:
+        ok, text = check()
+        print(f"{'OK  ' if ok else 'FAIL'} {name:<10} {text}", flush=True)
+        failed |= required and not ok
+    return 1 if failed else 0

@@ -1,0 +1,1 @@
+"""Tracking with the BTrackmate engine: settings, JVM start and the Python-to-Java bridge."""

@@ -1,0 +1,103 @@
+"""Start the Java virtual machine with the BTrackmate engine on the class path (scyjava/JPype).
+
+The JVM is started on first use, never at import. It uses a local JDK only: scyjava is told never to
+download one. Call :func:`start_jvm` before touching any Java class; it is a no-op when the JVM runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from volltrack.tracking.engine_jar import find_engine_jar
+
+logger = logging.getLogger(__name__)
+
+#: Default maximum heap of the embedded JVM; override with ``start_jvm(max_heap=...)`` or VOLLTRACK_JVM_HEAP.
+DEFAULT_MAX_HEAP = "4g"
+MIN_JAVA_VERSION = 11
+
+
+class JavaNotFound(RuntimeError):
+    """Raised when no usable Java runtime is found; the message says how to install one."""
+
+
+def find_java_home() -> Path:
+    """Return the home folder of a local Java runtime of version >= 11.
+
+    Looks at ``JAVA_HOME`` first, then at the ``java`` on the ``PATH``.
+
+    Raises
+    ------
+    JavaNotFound
+        When no Java is installed, or it is older than Java 11.
+    """
+    home = os.environ.get("JAVA_HOME")
+    if home and (Path(home) / "bin" / "java").exists():
+        java = Path(home) / "bin" / "java"
+    else:
+        found = shutil.which("java")
+        if not found:
+            raise JavaNotFound("no Java runtime found: install a JDK >= 17 (e.g. 'apt-get install "
+                               "openjdk-17-jdk-headless') or set JAVA_HOME")
+        java = Path(found).resolve()
+    version = java_version(java)
+    if version < MIN_JAVA_VERSION:
+        raise JavaNotFound(f"{java} is Java {version}; volltrack needs Java >= {MIN_JAVA_VERSION} "
+                           "(install a JDK >= 17 or point JAVA_HOME to one)")
+    return java.parent.parent
+
+
+def java_version(java: Path) -> int:
+    """Return the feature version (e.g. 17) of the ``java`` executable at ``java``."""
+    out = subprocess.run([str(java), "-XshowSettings:properties", "-version"], capture_output=True,
+                         text=True, timeout=60).stderr
+    for line in out.splitlines():
+        if "java.specification.version" in line:
+            spec = line.split("=", 1)[1].strip()
+            return int(spec.split(".")[1]) if spec.startswith("1.") else int(spec)
+    raise JavaNotFound(f"could not read the version of {java}")
+
+
+def start_jvm(*, max_heap: str | None = None, extra_classpath: list[str] | None = None) -> None:
+    """Start the JVM with the engine jar on the class path, unless it already runs.
+
+    Parameters
+    ----------
+    max_heap : str, optional
+        Maximum Java heap, e.g. ``"8g"``; default ``VOLLTRACK_JVM_HEAP`` or :data:`DEFAULT_MAX_HEAP`.
+    extra_classpath : list of str, optional
+        Further jars to put on the class path (e.g. the Fiji wizard modules).
+
+    Raises
+    ------
+    JavaNotFound, volltrack.tracking.engine_jar.EngineJarNotFound
+        With a message that says how to fix the installation.
+    """
+    import scyjava
+
+    if scyjava.jvm_started():
+        return
+    java_home = find_java_home()
+    jar = find_engine_jar()
+    os.environ.setdefault("JAVA_HOME", str(java_home))
+    scyjava.config.set_java_constraints(fetch="never")
+    scyjava.config.add_classpath(str(jar))
+    for path in extra_classpath or []:
+        scyjava.config.add_classpath(str(path))
+    heap = max_heap or os.environ.get("VOLLTRACK_JVM_HEAP", DEFAULT_MAX_HEAP)
+    scyjava.config.add_option(f"-Xmx{heap}")
+    scyjava.config.add_option("-Djava.awt.headless=true")
+    logger.debug("starting the JVM (JAVA_HOME=%s, heap %s, engine %s)", java_home, heap, jar)
+    scyjava.start_jvm()
+
+
+def jimport(name: str):
+    """Import the Java class ``name``, starting the JVM first if needed."""
+    start_jvm()
+    import scyjava
+
+    return scyjava.jimport(name)

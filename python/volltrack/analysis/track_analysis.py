@@ -186,7 +186,8 @@ def analyze_tracks(spots: pd.DataFrame, edges: pd.DataFrame, *, track_ids=None, 
     parameters = {"calibration": list(calibration), "frame_interval": frame_interval,
                   "smoothing_window": int(smoothing_window), "fft_feature": fft_feature, "backend": backend,
                   "intensity_source": source, "track_ids": None if track_ids is None else sorted(map(int, track_ids)),
-                  "mask_given": mask is not None, "image_given": image is not None, "labels_given": labels is not None}
+                  "space_units": spots.attrs.get("space_units", ""),
+                  "time_units": spots.attrs.get("time_units", ""), "mask_given": mask is not None, "image_given": image is not None, "labels_given": labels is not None}
     return TrackAnalysis(track_set, table, tracklets, _summarise_tracks(track_set, table, tracklets), spectra,
                          parameters)
 

@@ -181,3 +181,39 @@ def test_legacy_btrackmate_csv_is_calibrated(tmp_path):
     path.write_text("T,X,Y\n0,1,2\n")
     with pytest.raises(ValueError, match="needs 11 columns"):
         read_legacy_csv(path, calibration=(1, 1, 1))
+
+
+def test_spots_command_writes_the_table_with_progress(tmp_path, capsys):
+    from volltrack.cli import main
+    from volltrack.io import write_image
+
+    labels = _two_cell_movie()
+    write_image(tmp_path / "labels.tif", labels, axes="TZYX", calibration=CALIBRATION, frame_interval=5.0)
+    mask_tyx = np.zeros((3, 8, 10), np.uint8)
+    mask_tyx[:, :, :5] = 1
+    write_image(tmp_path / "mask.tif", mask_tyx, axes="TYX")
+    write_image(tmp_path / "raw.tif", labels.astype(np.float32) * 2, axes="TZYX")
+    out = tmp_path / "spots.csv"
+    code = main(["spots", str(tmp_path / "labels.tif"), "--raw", str(tmp_path / "raw.tif"),
+                 "--mask", str(tmp_path / "mask.tif"), "--out", str(out)])
+    assert code == 0
+    spots = read_spots_csv(out)
+    expected = compute_spots(labels, raw=labels * 2.0, mask=mask_tyx.astype(bool), calibration=CALIBRATION,
+                             frame_interval=5.0)
+    pd.testing.assert_frame_equal(spots, expected, check_exact=False)
+    assert "3 spots in 3 frames" in capsys.readouterr().out
+
+
+def test_spots_command_calibration_override_and_clear_errors(tmp_path, capsys):
+    from volltrack.cli import main
+
+    np.save(tmp_path / "labels.npy", _two_cell_movie())
+    out = tmp_path / "s.csv"
+    assert main(["spots", str(tmp_path / "labels.npy"), "--calibration", "2,0.5,0.25", "--dt", "5",
+                 "--out", str(out), "--no-progress"]) == 0
+    assert read_spots_csv(out)["POSITION_Z"].iloc[0] == pytest.approx(3.0)
+    assert main(["spots", str(tmp_path / "labels.npy"), "--axes", "TZY", "--out", str(out)]) == 2
+    assert "has 3 letters" in capsys.readouterr().err
+    assert main(["spots", str(tmp_path / "labels.npy"), "--calibration", "1,2", "--out", str(out)]) == 2
+    assert "--calibration" in capsys.readouterr().err
+    assert main(["spots", str(tmp_path / "missing.tif"), "--out", str(out)]) == 2

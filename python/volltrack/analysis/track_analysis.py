@@ -221,3 +221,26 @@ def _summarise_tracks(track_set: TrackSet, table: pd.DataFrame, tracklets: pd.Da
     leaves = tracklets[tracklets["END_TYPE"] == "leaf"].groupby("TRACK_ID")
     tracks["END_DISTANCE"] = leaves["END_DISTANCE"].mean()
     return tracks
+
+
+def reanalyze(analysis: TrackAnalysis, *, image=None, labels=None, mask=None, **options) -> TrackAnalysis:
+    """Analyse the same tracks again with other images (e.g. the layers chosen in napari).
+
+    Parameters
+    ----------
+    analysis : TrackAnalysis
+        A previous result; its tracks, calibration, frame interval, smoothing and FFT feature are reused.
+    image, labels, mask : array-like, optional
+        As for :func:`analyze_tracks`.
+    **options
+        Overrides of further :func:`analyze_tracks` parameters.
+    """
+    previous = analysis.parameters
+    spots = analysis.track_set.spots.reset_index(drop=True)
+    spots.attrs.update(space_units=previous.get("space_units", ""), time_units=previous.get("time_units", ""))
+    settings = {"calibration": previous.get("calibration"), "frame_interval": previous.get("frame_interval"),
+                "smoothing_window": previous.get("smoothing_window", 3),
+                "fft_feature": previous.get("fft_feature", "TOTAL_INTENSITY"), **options}
+    result = analyze_tracks(spots, analysis.track_set.edges, image=image, labels=labels, mask=mask, **settings)
+    result.parameters.update({k: v for k, v in previous.items() if k not in result.parameters})
+    return result

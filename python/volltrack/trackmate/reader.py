@@ -223,6 +223,8 @@ def _spot_frame(target: _TrackMateTarget) -> pd.DataFrame:
         for row, parts in target.rois.items():
             roi.iat[row] = "".join(parts).strip()
         spots["ROI"] = roi
+    if "name" not in spots.columns and "ID" in spots.columns:
+        spots.insert(min(1, len(spots.columns)), "name", pd.Series([None] * len(spots), dtype=object))
     if "name" in spots.columns and spots["name"].isna().any() and "ID" in spots.columns:
         missing = spots["name"].isna()
         spots.loc[missing, "name"] = "ID" + spots.loc[missing, "ID"].astype("int64").astype(str)
@@ -258,6 +260,14 @@ def read_xml(path) -> TrackMateData:
         raise FileNotFoundError(f"TrackMate XML file not found: {path}")
     target = _parse(path)
     _check_structure(path, target)
+    try:
+        return _to_data(target)
+    except NonNumericAttribute as exc:
+        raise TrackMateXMLError(f"{path}: a Spot or Edge {exc} (TrackMate stores numbers only)") from None
+
+
+def _to_data(target: _TrackMateTarget) -> TrackMateData:
+    """Build the DataFrames and the result from a parsed target."""
     edges = target.edges.to_frame()
     if edges.empty:
         edges = pd.DataFrame({key: pd.Series(dtype="int64") for key in ("SPOT_SOURCE_ID", "SPOT_TARGET_ID", "TRACK_ID")})

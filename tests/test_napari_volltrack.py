@@ -62,7 +62,7 @@ def test_selecting_a_track_updates_plots_and_layer(make_napari_viewer, sample, t
     viewer = make_napari_viewer()
     _add_sample(viewer, movie, analysis)
     widget = TrackAnalysisWidget(viewer)
-    viewer.window.add_dock_widget(widget, area="right")
+    viewer.window.add_dock_widget(widget, area="right", name="Track analysis")
     assert widget.layer_box.currentText() == "tracks"
     assert len(widget.figure.axes) == 2  # overview of all tracks
     dividing = analysis.track_set.select("dividing")[0]
@@ -121,3 +121,29 @@ def test_recompute_with_mask_layer_changes_distances(make_napari_viewer, sample)
     assert updated is not analysis
     x_voxel = np.rint(updated.spots["POSITION_X"] / movie.calibration[2])
     np.testing.assert_array_equal(updated.spots["INSIDE_TISSUE"].to_numpy(), (x_voxel >= 10).astype(int))
+
+
+def test_sample_data_opens_raw_cells_mask_and_tracks(make_napari_viewer):
+    viewer = make_napari_viewer()
+    layers = viewer.open_sample("volltrack", "tissue")
+    kinds = {layer.name: type(layer).__name__ for layer in layers}
+    assert kinds == {"raw": "Image", "cells": "Labels", "tissue mask": "Labels", "ground-truth tracks": "Tracks"}
+    tracks = viewer.layers["ground-truth tracks"]
+    analysis = tracks.metadata["volltrack_analysis"]
+    assert tracks.graph == analysis.track_set.napari_graph()
+    assert analysis.parameters["intensity_source"] == "labels" and analysis.parameters["mask_given"]
+
+
+def test_recompute_in_a_worker_thread_updates_the_layer(make_napari_viewer, sample, qtbot):
+    from volltrack.napari.widget import TrackAnalysisWidget
+
+    movie, analysis = sample
+    viewer = make_napari_viewer()
+    layer = _add_sample(viewer, movie, analysis)
+    widget = TrackAnalysisWidget(viewer)
+    widget.image_box.setCurrentText("raw")
+    worker = widget.start_recompute()
+    with qtbot.waitSignal(worker.finished, timeout=60_000):
+        pass
+    qtbot.waitUntil(lambda: layer.metadata["volltrack_analysis"] is not analysis, timeout=10_000)
+    assert layer.metadata["volltrack_analysis"].parameters["intensity_source"] == "sphere"

@@ -56,7 +56,7 @@ class TrackAnalysisWidget(QWidget):
                            ("raw image", self.image_box), ("labels", self.labels_box),
                            ("tissue mask", self.mask_box)):
             form.addRow(label, box)
-        buttons = {"3D / hyperstack": self.toggle_display, "recompute with layers": self.recompute,
+        buttons = {"3D / hyperstack": self.toggle_display, "recompute with layers": self.start_recompute,
                    "export plots": lambda: self._ask_folder(self.export_plots),
                    "export CSV": lambda: self._ask_folder(self.export_csv), "export MP4": self._ask_movie}
         row = QHBoxLayout()
@@ -165,16 +165,35 @@ class TrackAnalysisWidget(QWidget):
         name = box.currentText()
         return None if name in ("", NONE) else self.viewer.layers[name].data
 
-    def recompute(self) -> None:
-        """Analyse the chosen tracks again with the chosen image, labels and mask layers."""
+    def _recompute_inputs(self):
         layer = self._tracks_layers().get(self.layer_box.currentText())
-        if layer is None:
-            return
         mask = self._layer_data(self.mask_box)
-        layer.metadata["volltrack_analysis"] = reanalyze(
-            layer.metadata["volltrack_analysis"], image=self._layer_data(self.image_box),
-            labels=self._layer_data(self.labels_box), mask=None if mask is None else np.asarray(mask) > 0)
+        return layer, {"image": self._layer_data(self.image_box), "labels": self._layer_data(self.labels_box),
+                       "mask": None if mask is None else np.asarray(mask) > 0}
+
+    def _set_analysis(self, layer, analysis) -> None:
+        layer.metadata["volltrack_analysis"] = analysis
+        self.viewer.status = "volltrack: track analysis updated"
         self.update_view()
+
+    def recompute(self) -> None:
+        """Analyse the chosen tracks again with the chosen image, labels and mask layers (in this thread)."""
+        layer, inputs = self._recompute_inputs()
+        if layer is not None:
+            self._set_analysis(layer, reanalyze(layer.metadata["volltrack_analysis"], **inputs))
+
+    def start_recompute(self):
+        """Like :meth:`recompute`, in a worker thread so the viewer stays responsive; returns the worker."""
+        from napari.qt.threading import create_worker
+
+        layer, inputs = self._recompute_inputs()
+        if layer is None:
+            return None
+        worker = create_worker(reanalyze, layer.metadata["volltrack_analysis"], **inputs,
+                               _progress={"desc": "volltrack: analysing tracks"})
+        worker.returned.connect(lambda analysis: self._set_analysis(layer, analysis))
+        worker.start()
+        return worker
 
     def export_plots(self, folder) -> list[Path]:
         """Write one PNG of plots per selected track into ``folder``."""

@@ -111,3 +111,19 @@ def test_viewer_opens_trackmate_xml_with_the_plugin(make_napari_viewer, tracks_x
     viewer = make_napari_viewer()
     [layer] = viewer.open(str(tracks_xml), plugin="volltrack")
     assert type(layer).__name__ == "Tracks" and layer.graph == {13: [10], 15: [10]}
+
+
+def test_analyze_refuses_an_image_without_time_axis(tracks_xml, tmp_path, capsys):
+    from volltrack.io import write_image
+
+    write_image(tmp_path / "zyx.tif", np.zeros((4, 4, 16), np.uint16), axes="ZYX")
+    assert main(["analyze", str(tracks_xml), "--image", str(tmp_path / "zyx.tif"), "--out", str(tmp_path / "o")]) == 2
+    assert "TZYX" in capsys.readouterr().err and not (tmp_path / "o").exists()
+
+
+def test_napari_reader_declines_other_xml(tmp_path):
+    from volltrack.napari.reader import get_reader
+
+    other = tmp_path / "other.xml"
+    other.write_text("<?xml version='1.0'?><project><name>not tracks</name></project>")
+    assert get_reader(str(other)) is None and get_reader([str(other), str(other)]) is None

@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.volltrack.btrackmate.testdata.ReferenceFile;
 
 /**
  * Re-tracks the visible spots of laptrack's TrackMate reference files with each file's own tracker settings

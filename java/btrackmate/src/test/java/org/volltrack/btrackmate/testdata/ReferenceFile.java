@@ -1,4 +1,4 @@
-package org.volltrack.btrackmate.tracker;
+package org.volltrack.btrackmate.testdata;
 
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -15,35 +15,40 @@ import javax.xml.stream.XMLStreamReader;
  * Test-only minimal reader of the reference TrackMate XML files: spots, frame keys, edges, tracks and the
  * LAP tracker settings, all attributes kept as strings/doubles. Not a general TrackMate reader.
  */
-final class ReferenceFile {
+public final class ReferenceFile {
 
     /** One spot: every attribute, numeric ones parsed. */
-    static final class RefSpot {
-        final int id;
-        final Map<String, Double> features = new HashMap<>();
+    public static final class RefSpot {
+        public final int id;
+        public final Map<String, Double> features = new HashMap<>();
 
         RefSpot(int id) {
             this.id = id;
         }
 
-        double get(String key) {
+        public double get(String key) {
             return features.get(key);
         }
     }
 
     /** One edge or track: all numeric attributes. */
-    static final class Attributes {
-        final Map<String, Double> values = new LinkedHashMap<>();
-        final List<Attributes> edges = new ArrayList<>();
+    public static final class Attributes {
+        public final Map<String, Double> values = new LinkedHashMap<>();
+        public final List<Attributes> edges = new ArrayList<>();
     }
 
-    final List<RefSpot> spots = new ArrayList<>();
-    final TreeSet<Integer> frameKeys = new TreeSet<>();
-    final List<Attributes> edges = new ArrayList<>();
-    final List<Attributes> tracks = new ArrayList<>();
-    final Map<String, Object> settings = new HashMap<>();
+    public final List<RefSpot> spots = new ArrayList<>();
+    public final TreeSet<Integer> frameKeys = new TreeSet<>();
+    public final List<Attributes> edges = new ArrayList<>();
+    public final List<Attributes> tracks = new ArrayList<>();
+    public final Map<String, Object> settings = new HashMap<>();
 
-    static ReferenceFile load(String resource) throws Exception {
+    /**
+     * @param resource file name under the test resource folder /trackmate/
+     * @return the parsed file
+     * @throws Exception when the resource is missing or malformed
+     */
+    public static ReferenceFile load(String resource) throws Exception {
         ReferenceFile file = new ReferenceFile();
         try (InputStream in = ReferenceFile.class.getResourceAsStream("/trackmate/" + resource)) {
             if (in == null) {
@@ -95,6 +100,18 @@ final class ReferenceFile {
             }
         }
         return file;
+    }
+
+    /** @return for each edge (file order), the index of its Track element */
+    public int[] edgeTrackIndex() {
+        int[] out = new int[edges.size()];
+        int e = 0;
+        for (int k = 0; k < tracks.size(); k++) {
+            for (int i = 0; i < tracks.get(k).edges.size(); i++) {
+                out[e++] = k;
+            }
+        }
+        return out;
     }
 
     private static RefSpot readSpot(XMLStreamReader r) {

@@ -47,27 +47,27 @@ class TrackerSettings(BaseModel):
                               frozen=False)
 
     linking_max_distance: float = _key(
-        "LINKING_MAX_DISTANCE", 15.0, "Maximum distance (physical units) of a frame-to-frame link.", gt=0)
+        "LINKING_MAX_DISTANCE", 15.0, "Maximum distance (physical units) of a frame-to-frame link.", ge=0)
     linking_feature_penalties: PenaltyMap = _key(
         "LINKING_FEATURE_PENALTIES", {}, "Spot feature -> weight penalties of frame-to-frame links.")
     allow_gap_closing: bool = _key(
         "ALLOW_GAP_CLOSING", True, "Link track segments across missing detections.")
     gap_closing_max_distance: float = _key(
-        "GAP_CLOSING_MAX_DISTANCE", 15.0, "Maximum distance (physical units) of a gap-closing link.", gt=0)
+        "GAP_CLOSING_MAX_DISTANCE", 15.0, "Maximum distance (physical units) of a gap-closing link.", ge=0)
     max_frame_gap: int = _key(
-        "MAX_FRAME_GAP", 2, "Maximum frame difference of a gap-closing link.", ge=1)
+        "MAX_FRAME_GAP", 2, "Maximum frame difference of a gap-closing link.", ge=0)
     gap_closing_feature_penalties: PenaltyMap = _key(
         "GAP_CLOSING_FEATURE_PENALTIES", {}, "Spot feature -> weight penalties of gap-closing links.")
     allow_track_splitting: bool = _key(
         "ALLOW_TRACK_SPLITTING", False, "Allow a track to split in two (cell divisions).")
     splitting_max_distance: float = _key(
-        "SPLITTING_MAX_DISTANCE", 15.0, "Maximum distance (physical units) of a splitting link.", gt=0)
+        "SPLITTING_MAX_DISTANCE", 15.0, "Maximum distance (physical units) of a splitting link.", ge=0)
     splitting_feature_penalties: PenaltyMap = _key(
         "SPLITTING_FEATURE_PENALTIES", {}, "Spot feature -> weight penalties of splitting links.")
     allow_track_merging: bool = _key(
         "ALLOW_TRACK_MERGING", False, "Allow two tracks to merge into one.")
     merging_max_distance: float = _key(
-        "MERGING_MAX_DISTANCE", 15.0, "Maximum distance (physical units) of a merging link.", gt=0)
+        "MERGING_MAX_DISTANCE", 15.0, "Maximum distance (physical units) of a merging link.", ge=0)
     merging_feature_penalties: PenaltyMap = _key(
         "MERGING_FEATURE_PENALTIES", {}, "Spot feature -> weight penalties of merging links.")
     alternative_linking_cost_factor: float = _key(
@@ -75,7 +75,7 @@ class TrackerSettings(BaseModel):
         "Factor applied to the maximum (step 1) or percentile (step 2) cost to get the no-link cost.", gt=0)
     cutoff_percentile: float = _key(
         "CUTOFF_PERCENTILE", 0.9, "Percentile of the segment-linking costs used for the no-link cost.",
-        gt=0, le=1)
+        ge=0, le=1)
     blocking_value: float = _key(
         "BLOCKING_VALUE", math.inf, "Cost of forbidden links (stored for TrackMate; unused by the sparse "
         "tracker).")
@@ -101,14 +101,25 @@ class TrackerSettings(BaseModel):
                                  "finite weight >= 0")
         return value
 
-    @field_validator("linking_max_distance", "gap_closing_max_distance", "splitting_max_distance",
-                     "merging_max_distance", "alternative_linking_cost_factor", "cutoff_percentile",
-                     "tissue_min_fraction")
+    @field_validator("alternative_linking_cost_factor", "cutoff_percentile", "tissue_min_fraction")
     @classmethod
     def _finite(cls, value: float) -> float:
         if not math.isfinite(value):
             raise ValueError(f"{value!r} is not a finite number")
         return value
+
+    @field_validator("linking_max_distance", "gap_closing_max_distance", "splitting_max_distance",
+                     "merging_max_distance", "blocking_value")
+    @classmethod
+    def _not_nan(cls, value: float) -> float:
+        if math.isnan(value):
+            raise ValueError("NaN is not a valid value")
+        return value
+
+    @field_validator("prune_mode", mode="before")
+    @classmethod
+    def _upper_case_mode(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
 
     @classmethod
     def keys(cls) -> list[str]:

@@ -173,9 +173,15 @@ class TrackerSettings(BaseModel):
     def to_json(self) -> str:
         """Return the flat JSON object of TrackMate keys that ``ArrayBridge.track`` takes.
 
-        ``BLOCKING_VALUE`` = infinity is written as the JSON extension ``Infinity``, which Gson reads.
+        JSON has no infinity, so an infinite ``BLOCKING_VALUE`` (the default, unused by the sparse
+        tracker) is left out and the engine fills in its default (+infinity).
         """
-        return json.dumps(self.to_dict(), allow_nan=True, sort_keys=False)
+        values = self.to_dict()
+        if math.isinf(values["BLOCKING_VALUE"]):
+            if values["BLOCKING_VALUE"] < 0:
+                raise ValueError("BLOCKING_VALUE: -infinity cannot be passed to the engine")
+            del values["BLOCKING_VALUE"]
+        return json.dumps(values, allow_nan=False)
 
 
 def as_settings(settings: "TrackerSettings | Mapping[str, Any] | str | Path | None") -> TrackerSettings:

@@ -156,3 +156,19 @@ def test_bad_inputs_give_clear_errors_and_write_nothing(tmp_path):
         write_ctc(broken, tmp_path / "gt", kind="gt")
     with pytest.raises(FileNotFoundError, match="res_track.txt"):
         read_ctc(tmp_path)
+
+
+def test_evaluate_command_prints_one_json_object(tmp_path, capsys):
+    import json
+
+    from volltrack.cli import main
+
+    write_ctc(_ground_truth(), tmp_path / "gt", kind="gt")
+    labels, spots, edges = _result_tracks()
+    export_ctc(labels, tmp_path / "res", spots=spots, edges=edges)
+    assert main(["evaluate", "--gt", str(tmp_path / "gt"), "--res", str(tmp_path / "res"), "--json"]) == 0
+    scores = json.loads(capsys.readouterr().out)
+    assert scores["TRA"] == pytest.approx(1 - 17.5 / 112) and scores["SEG"] == pytest.approx(0.9)
+    assert {"DET", "LNK"} <= set(scores)
+    assert main(["evaluate", "--gt", str(tmp_path / "nope"), "--res", str(tmp_path / "res")]) == 2
+    assert "does not exist" in capsys.readouterr().err

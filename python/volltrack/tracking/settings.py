@@ -24,7 +24,7 @@ import math
 from pathlib import Path
 from typing import Any, Dict, Literal, Mapping
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 PenaltyMap = Dict[str, float]
 
@@ -128,8 +128,17 @@ class TrackerSettings(BaseModel):
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any] | None) -> "TrackerSettings":
-        """Build settings from a mapping of TrackMate keys or Python names; None gives the defaults."""
-        return cls.model_validate(dict(values or {}))
+        """Build settings from a mapping of TrackMate keys or Python names; None gives the defaults.
+
+        Raises
+        ------
+        ValueError
+            One line per problem, naming the key, the value given and what is expected.
+        """
+        try:
+            return cls.model_validate(dict(values or {}))
+        except ValidationError as exc:
+            raise ValueError(_describe(exc, cls.keys())) from None
 
     @classmethod
     def from_file(cls, path: str | Path) -> "TrackerSettings":
@@ -182,6 +191,18 @@ class TrackerSettings(BaseModel):
                 raise ValueError("BLOCKING_VALUE: -infinity cannot be passed to the engine")
             del values["BLOCKING_VALUE"]
         return json.dumps(values, allow_nan=False)
+
+
+def _describe(error: ValidationError, known: list[str]) -> str:
+    """Summarise a pydantic ValidationError as '; '-separated 'KEY: problem (got value)' items."""
+    items = []
+    for problem in error.errors():
+        key = ".".join(str(part) for part in problem["loc"]) or "settings"
+        if problem["type"] == "extra_forbidden":
+            items.append(f"{key}: unknown tracker settings key (known keys: {', '.join(known)})")
+        else:
+            items.append(f"{key}: {problem['msg']} (got {problem.get('input')!r})")
+    return "tracker settings: " + "; ".join(items)
 
 
 def as_settings(settings: "TrackerSettings | Mapping[str, Any] | str | Path | None") -> TrackerSettings:

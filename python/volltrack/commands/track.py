@@ -56,11 +56,16 @@ def run(args: argparse.Namespace) -> int:
     settings = as_settings(args.settings).updated(parse_overrides(args.overrides))
     spots = read_spots_csv(args.spots)
     if args.heap:
-        from volltrack.tracking.jvm import start_jvm
+        import os
 
-        start_jvm(max_heap=args.heap)
+        os.environ["VOLLTRACK_JVM_HEAP"] = args.heap
+    from volltrack.cli import UserError
     from volltrack.tracking import track
+    from volltrack.tracking.jvm import JavaNotFound
 
-    tracks = track(spots, settings, backend=args.backend, xml_path=out, progress=not args.no_progress)
+    try:
+        tracks = track(spots, settings, backend=args.backend, xml_path=out, progress=not args.no_progress)
+    except JavaNotFound as exc:
+        raise UserError(str(exc)) from None
     print(f"{len(tracks.spots)} spots, {len(tracks.edges)} edges, {len(tracks.tracks)} tracks -> {out}")
     return 0

@@ -64,3 +64,37 @@ def test_track_command_rejects_bad_set_syntax(tmp_path, capsys):
     assert main(["track", str(csv), "--set", "NOPE=1", "--out", str(tmp_path / "t.xml")]) == 2
     assert "NOPE" in capsys.readouterr().err
     assert not (tmp_path / "t.xml").exists()
+
+
+class _FakeResult:
+    """Stands in for org.volltrack.btrackmate.bridge.TrackingResult (same accessors, numpy arrays)."""
+
+    def spotIds(self): return np.array([5, 6, 7, 8], np.int32)             # noqa: E704
+    def spotVisibility(self): return np.array([1, 1, 1, 0], np.int32)      # noqa: E704
+    def spotTrackIds(self): return np.array([3, 3, 3, -1], np.int32)       # noqa: E704
+    def edgeSources(self): return np.array([5, 6], np.int32)               # noqa: E704
+    def edgeTargets(self): return np.array([6, 7], np.int32)               # noqa: E704
+    def edgeCosts(self): return np.array([0.25, 1.0])                      # noqa: E704
+    def edgeFeatureNames(self): return ["SPEED"]                            # noqa: E704
+    def edgeFeatureValues(self): return [np.array([0.2, 0.4])]              # noqa: E704
+    def trackIds(self): return np.array([3], np.int32)                     # noqa: E704
+    def trackVisible(self): return np.array([True])                        # noqa: E704
+    def trackNames(self): return ["Track_0"]                                # noqa: E704
+    def trackFeatureNames(self): return ["NUMBER_SPOTS", "TRACK_DURATION"]  # noqa: E704
+    def trackFeatureValues(self): return [np.array([3.0]), np.array([5.0])]  # noqa: E704
+    def spotFeatureNames(self): return ["FRAME", "POSITION_X"]              # noqa: E704
+    def spotFeatureValues(self): return [np.array([0.0, 1, 2, 2]), np.array([1.0, 2, 3, 9])]  # noqa: E704
+
+
+def test_result_arrays_become_read_xml_style_tables():
+    from volltrack.tracking.tracks import tracks_from_result
+
+    tracks = tracks_from_result(_FakeResult(), settings={}, space_units="micron", time_units="sec")
+    assert list(tracks.spots.columns[:2]) == ["ID", "name"] and tracks.spots["name"].iloc[0] == "ID5"
+    assert tracks.spots["FRAME"].dtype.kind == "i" and tracks.spots["VISIBILITY"].tolist() == [1, 1, 1, 0]
+    assert tracks.edges[["TRACK_ID", "SPOT_SOURCE_ID", "SPOT_TARGET_ID"]].values.tolist() == [[3, 5, 6], [3, 6, 7]]
+    assert tracks.edges["SPEED"].tolist() == [0.2, 0.4]
+    assert tracks.tracks.to_dict("list") == {"name": ["Track_0"], "TRACK_ID": [3], "NUMBER_SPOTS": [3],
+                                             "TRACK_DURATION": [5.0]}
+    assert tracks.filtered_track_ids == [3] and tracks.spot_track_ids.loc[8] == -1
+    assert tracks.edge_set() == {(5, 6), (6, 7)}

@@ -17,6 +17,7 @@ public final class Spot implements Comparable<Spot> {
     private final int id;
     private String name;
     private final Map<String, Double> features = new LinkedHashMap<>();
+    private double[] roi;
 
     /**
      * Creates a visible spot without position.
@@ -161,6 +162,29 @@ public final class Spot implements Comparable<Spot> {
             sum += delta * delta;
         }
         return sum;
+    }
+
+    /**
+     * Returns the 2D ROI polygon as {@code x0, y0, x1, y1, ...}, physical units relative to the spot centre,
+     * or null when the spot has none (3D spots are spheres).
+     *
+     * @return a copy of the polygon, or null
+     */
+    public double[] getRoi() {
+        return roi == null ? null : roi.clone();
+    }
+
+    /**
+     * Sets the 2D ROI polygon ({@code x0, y0, x1, y1, ...} relative to the centre), or null for none.
+     *
+     * @param polygon the polygon (even length), or null
+     */
+    public void setRoi(final double[] polygon) {
+        if (polygon != null && polygon.length % 2 != 0) {
+            throw new IllegalArgumentException("spot " + id + ": ROI needs an even number of coordinates, got "
+                    + polygon.length);
+        }
+        this.roi = polygon == null ? null : polygon.clone();
     }
 
     @Override

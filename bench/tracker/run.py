@@ -4,7 +4,10 @@ For each size (default 10k, 100k and 1M spots over 100 frames) the same seeded s
 moving, dividing cells, missed detections; see ``synthetic_spots.py``) are written to one CSV. Each tracker
 then runs as its own process that reads that CSV, tracks with gap closing and splitting on, and writes its
 edges: wall time (JVM or Python start included) and peak resident memory (``ru_maxrss`` of the child) are
-measured identically. Edge agreement is the fraction of the union of both edge sets that both found.
+measured identically. The engine runs twice: ``model`` (engine Spot objects + SparseLapTracker, as the CLI)
+and ``arrays`` (primitive arrays straight into LapTracking, as an array bridge); both must give the same
+edges. Edge agreement is |engine ∩ laptrack| / |engine ∪ laptrack| over unordered spot-ID pairs (laptrack
+is not an exact TrackMate clone, so it is below 1).
 
 Usage::
 

@@ -117,10 +117,10 @@ def _to_java(arrays: dict[str, Any]) -> dict[str, Any]:
 
 def _java_error(exc: Exception) -> ValueError | None:
     """Return a ValueError for a Java IllegalArgumentException (bad input), else None."""
-    name = type(exc).__name__
-    if "IllegalArgumentException" in name or "IllegalArgumentException" in str(getattr(exc, "__javaclass__", "")):
-        message = exc.getMessage() if hasattr(exc, "getMessage") else str(exc)
-        return ValueError(f"the tracking engine rejected the input: {message}")
+    import jpype
+
+    if isinstance(exc, jpype.JClass("java.lang.IllegalArgumentException")):
+        return ValueError(f"the tracking engine rejected the input: {exc.getMessage()}")
     return None
 
 

@@ -85,9 +85,13 @@ def predict_stardist(image, model, *, n_tiles=None, prob_thresh=None, nms_thresh
     -------
     StarDistOutput
     """
-    (labels, _details), (probability, distance) = model.predict_instances(
-        image, axes="ZYX", n_tiles=n_tiles, prob_thresh=prob_thresh, nms_thresh=nms_thresh,
-        return_predict=True, show_tile_progress=False)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Setting sparse to False")
+        (labels, _details), (probability, distance) = model.predict_instances(
+            image, axes="ZYX", n_tiles=n_tiles, prob_thresh=prob_thresh, nms_thresh=nms_thresh,
+            return_predict=True, show_tile_progress=False)
     distance = np.max(distance, axis=-1)
     return StarDistOutput(labels=np.asarray(labels, np.int32),
                           probability=upsample_to_shape(probability, image.shape),

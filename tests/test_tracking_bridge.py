@@ -32,6 +32,11 @@ def test_nan_position_is_a_clear_error(rng):
         track(spots, progress=False)
 
 
+def test_empty_table_is_a_clear_error(rng):
+    with pytest.raises(ValueError, match="empty"):
+        track(moving_cells(rng).iloc[:0], progress=False)
+
+
 def test_missing_column_and_bad_frame_are_clear_errors(rng):
     with pytest.raises(ValueError, match="missing column 'POSITION_X'"):
         track(moving_cells(rng).drop(columns="POSITION_X"), progress=False)

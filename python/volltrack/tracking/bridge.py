@@ -68,6 +68,8 @@ def _spot_arrays(spots: pd.DataFrame) -> dict[str, Any]:
         raise TypeError(f"spots: got {type(spots).__name__}; expected a pandas DataFrame (volltrack.spots)")
     if spots.columns.duplicated().any():
         raise ValueError("spots: duplicate column names")
+    if len(spots) == 0:
+        raise ValueError("spots: the spot table is empty; there is nothing to track")
     arrays = {"frames": _whole_numbers(_column(spots, "FRAME", None), "FRAME", minimum=0),
               "x": _column(spots, "POSITION_X", None), "y": _column(spots, "POSITION_Y", None),
               "z": _column(spots, "POSITION_Z", 0.0), "radius": _column(spots, "RADIUS", 1.0),

@@ -140,6 +140,19 @@ def _write_xml_atomically(result, xml_path: Path) -> Path:
     return xml_path
 
 
+def _bridge_class(jimport):
+    """Return the ArrayBridge class, or explain why the running JVM does not have it."""
+    try:
+        return jimport(BRIDGE_CLASS)
+    except Exception as exc:  # noqa: BLE001 -- the JVM may have been started by someone else
+        from volltrack.tracking.engine_jar import EngineJarNotFound
+
+        raise EngineJarNotFound(
+            f"{BRIDGE_CLASS} is not on the class path of the running JVM ({exc}); the JVM was probably "
+            "started before volltrack (e.g. by PyImageJ) without the engine jar: call "
+            "volltrack.tracking.jvm.start_jvm() first, or rebuild the jar with 'make setup'") from None
+
+
 def track_with_engine(spots: pd.DataFrame, settings: TrackerSettings, *, xml_path: str | Path | None = None,
                       progress: bool = True) -> Tracks:
     """Track ``spots`` with the engine in the embedded JVM (see :func:`track`)."""
@@ -150,7 +163,7 @@ def track_with_engine(spots: pd.DataFrame, settings: TrackerSettings, *, xml_pat
     arrays = _spot_arrays(spots)
     space_units, time_units, interval = _calibration(spots)
     with tqdm(total=3, desc="tracking", unit="step", disable=not progress) as bar:
-        bridge = jimport(BRIDGE_CLASS)
+        bridge = _bridge_class(jimport)
         java = _to_java(arrays)
         bar.update(1)
         try:

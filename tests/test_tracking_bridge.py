@@ -204,3 +204,20 @@ def test_track_command_writes_trackmate_xml(jvm, rng, tmp_path, capsys):
     data = read_xml(out)
     assert len(data.edges) == 24 and len(data.tracks) == 6
     assert float(data.settings["tracker"]["LINKING_MAX_DISTANCE"]) == 10.0
+
+
+def test_fiji_backend_is_dispatched_lazily(rng, monkeypatch):
+    import sys
+    import types
+
+    monkeypatch.setitem(sys.modules, "volltrack.tracking.fiji_backend", None)
+    with pytest.raises(ValueError, match="backend='fiji' is not available"):
+        track(moving_cells(rng), backend="fiji", progress=False)
+    calls = []
+    fake = types.ModuleType("volltrack.tracking.fiji_backend")
+    fake.track_with_fiji = lambda spots, settings, **kw: calls.append((len(spots), settings, kw)) or "tracks"
+    monkeypatch.setitem(sys.modules, "volltrack.tracking.fiji_backend", fake)
+    assert track(moving_cells(rng), {"MAX_FRAME_GAP": 3}, backend="fiji", progress=False) == "tracks"
+    (n_spots, settings, keywords), = calls
+    assert n_spots == 30 and isinstance(settings, TrackerSettings) and settings.max_frame_gap == 3
+    assert keywords == {"xml_path": None, "progress": False}

@@ -185,6 +185,8 @@ def test_engine_errors_become_value_errors(jvm, rng):
     spots["RADIUS"] = -1.0
     with pytest.raises(ValueError, match="RADIUS must be a finite number > 0"):
         track(spots, progress=False)
+    with pytest.raises(ValueError, match="no feature 'FOO'"):
+        track(moving_cells(rng), {"LINKING_FEATURE_PENALTIES": {"FOO": 1.0}}, progress=False)
 
 
 def test_track_command_writes_trackmate_xml(jvm, rng, tmp_path, capsys):

@@ -94,7 +94,7 @@ def _spot_arrays(spots: pd.DataFrame) -> dict[str, Any]:
 
 def _calibration(spots: pd.DataFrame) -> tuple[str, str, float]:
     attrs = getattr(spots, "attrs", {}) or {}
-    interval = float(attrs.get("frame_interval", 1.0) or 1.0)
+    interval = float(attrs.get("frame_interval", 1.0) if attrs.get("frame_interval") is not None else 1.0)
     if not np.isfinite(interval) or interval <= 0:
         raise ValueError(f"spots.attrs['frame_interval']: got {interval}; expected a number > 0")
     return str(attrs.get("space_units", "micron")), str(attrs.get("time_units", "sec")), interval

@@ -87,6 +87,17 @@ def test_division_starts_two_daughters_with_parent():
                                        "parent": [0, 1, 1]}
 
 
+def test_visible_only_drops_invisible_spots_and_their_links():
+    labels, spots, edges = _result_tracks()
+    spots["VISIBILITY"] = 1
+    spots.loc[spots["LABEL"] == 9, "VISIBILITY"] = 0           # the extra object of frame 0
+    spots.loc[(spots["FRAME"] == 3) & (spots["LABEL"] == 6), "VISIBILITY"] = 0
+    data = tracks_to_ctc(labels, spots=spots, edges=edges, visible_only=True)
+    check_ctc(data.labels, data.lineage)
+    assert data.labels[0, 0, EXTRA[0], EXTRA[1]] == 0 and data.labels[3, 0, CELL4[0], CELL4[1]] == 0
+    assert len(data.lineage) == 4
+
+
 def test_merge_keeps_the_cheapest_parent_only():
     labels = np.zeros((2, 1, 8, 8), np.uint16)
     labels[0, 0, 0:2, 0:2], labels[0, 0, 4:6, 0:2], labels[1, 0, 2:4, 0:2] = 1, 2, 1

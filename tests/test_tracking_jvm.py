@@ -55,3 +55,12 @@ def test_importing_tracking_loads_no_jvm():
             "t.TrackerSettings; print(any(m.split('.')[0] in ('jpype', '_jpype', 'scyjava') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_heap_is_settable_through_the_environment():
+    code = ("from volltrack.tracking.jvm import jimport; "
+            "print(jimport('java.lang.Runtime').getRuntime().maxMemory() // 2**20)")
+    env = {**__import__("os").environ, "VOLLTRACK_JVM_HEAP": "300m", "PYTHONPATH": ":".join(sys.path)}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert 200 <= int(proc.stdout.strip()) <= 300

@@ -10,7 +10,7 @@ import pytest
 
 from tracking_jvm import jvm  # noqa: F401 -- session fixture
 
-trackmate = pytest.importorskip("volltrack.trackmate", reason="volltrack.trackmate (branch pyxml) not merged")
+from volltrack import trackmate
 
 REFERENCE = (Path(__file__).resolve().parents[1] / "java" / "btrackmate" / "src" / "test" / "resources"
              / "trackmate" / "trackmate_tracks_with_splitting.xml")

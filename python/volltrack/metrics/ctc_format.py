@@ -127,7 +127,8 @@ def _spot_table(spots: pd.DataFrame, edges: pd.DataFrame):
     return frames, labels, src, tgt, costs
 
 
-def tracks_to_ctc(labels: np.ndarray, *, spots: pd.DataFrame, edges: pd.DataFrame) -> CTCData:
+def tracks_to_ctc(labels: np.ndarray, *, spots: pd.DataFrame, edges: pd.DataFrame,
+                  visible_only: bool = False) -> CTCData:
     """Relabel a label movie so that every tracklet of a track graph has its own CTC label.
 
     Parameters
@@ -138,6 +139,9 @@ def tracks_to_ctc(labels: np.ndarray, *, spots: pd.DataFrame, edges: pd.DataFram
         One row per spot with columns ``ID``, ``FRAME`` and ``LABEL`` (the spot's label in ``labels``).
     edges : DataFrame
         One row per link with ``SPOT_SOURCE_ID`` and ``SPOT_TARGET_ID`` (``LINK_COST`` optional).
+    visible_only : bool, optional
+        Export only spots with ``VISIBILITY`` 1 (e.g. inside the tissue when the tracker's tissue filter
+        was on); default False exports every spot, untracked ones as one-spot tracklets.
 
     Returns
     -------
@@ -149,6 +153,11 @@ def tracks_to_ctc(labels: np.ndarray, *, spots: pd.DataFrame, edges: pd.DataFram
     if labels.ndim not in (3, 4) or labels.dtype.kind not in "iu":
         raise ValueError(f"labels: got {labels.dtype} array of shape {labels.shape}; expected an integer "
                          "label movie TZYX or TYX")
+    if visible_only and "VISIBILITY" in spots.columns:
+        spots = spots[spots["VISIBILITY"].to_numpy() > 0]
+        kept = set(spots["ID"].astype(np.int64))
+        edges = edges[edges["SPOT_SOURCE_ID"].astype(np.int64).isin(kept)
+                      & edges["SPOT_TARGET_ID"].astype(np.int64).isin(kept)]
     frames, spot_labels, src, tgt, costs = _spot_table(spots, edges)
     if len(frames) and (frames.min() < 0 or frames.max() >= labels.shape[0]):
         raise ValueError(f"spots: FRAME outside 0..{labels.shape[0] - 1} of the label movie")
@@ -221,9 +230,16 @@ def write_ctc(data: CTCData, folder: str | Path, *, kind: str = "res") -> Path:
     return folder
 
 
-def export_ctc(labels: np.ndarray, folder: str | Path, *, spots: pd.DataFrame, edges: pd.DataFrame) -> Path:
-    """Export tracks and their label movie as a CTC result folder (see :func:`tracks_to_ctc`)."""
-    return write_ctc(tracks_to_ctc(labels, spots=spots, edges=edges), folder, kind="res")
+def export_ctc(labels: np.ndarray, folder: str | Path, *, spots: pd.DataFrame, edges: pd.DataFrame,
+               visible_only: bool = False) -> Path:
+    """Export tracks and their label movie as a CTC result folder (see :func:`tracks_to_ctc`).
+
+    Examples
+    --------
+    >>> export_ctc(labels, "01_RES", spots=tracks.spots, edges=tracks.edges)   # doctest: +SKIP
+    """
+    data = tracks_to_ctc(labels, spots=spots, edges=edges, visible_only=visible_only)
+    return write_ctc(data, folder, kind="res")
 
 
 def _frame_files(folder: Path, stem: str) -> list[tuple[int, Path]]:

@@ -68,6 +68,8 @@ def _spot_arrays(spots: pd.DataFrame) -> dict[str, Any]:
         raise TypeError(f"spots: got {type(spots).__name__}; expected a pandas DataFrame (volltrack.spots)")
     if spots.columns.duplicated().any():
         raise ValueError("spots: duplicate column names")
+    if len(spots) == 0:
+        raise ValueError("spots: the spot table is empty; there is nothing to track")
     arrays = {"frames": _whole_numbers(_column(spots, "FRAME", None), "FRAME", minimum=0),
               "x": _column(spots, "POSITION_X", None), "y": _column(spots, "POSITION_Y", None),
               "z": _column(spots, "POSITION_Z", 0.0), "radius": _column(spots, "RADIUS", 1.0),
@@ -92,7 +94,7 @@ def _spot_arrays(spots: pd.DataFrame) -> dict[str, Any]:
 
 def _calibration(spots: pd.DataFrame) -> tuple[str, str, float]:
     attrs = getattr(spots, "attrs", {}) or {}
-    interval = float(attrs.get("frame_interval", 1.0) or 1.0)
+    interval = float(attrs.get("frame_interval", 1.0) if attrs.get("frame_interval") is not None else 1.0)
     if not np.isfinite(interval) or interval <= 0:
         raise ValueError(f"spots.attrs['frame_interval']: got {interval}; expected a number > 0")
     return str(attrs.get("space_units", "micron")), str(attrs.get("time_units", "sec")), interval
@@ -117,10 +119,10 @@ def _to_java(arrays: dict[str, Any]) -> dict[str, Any]:
 
 def _java_error(exc: Exception) -> ValueError | None:
     """Return a ValueError for a Java IllegalArgumentException (bad input), else None."""
-    name = type(exc).__name__
-    if "IllegalArgumentException" in name or "IllegalArgumentException" in str(getattr(exc, "__javaclass__", "")):
-        message = exc.getMessage() if hasattr(exc, "getMessage") else str(exc)
-        return ValueError(f"the tracking engine rejected the input: {message}")
+    import jpype
+
+    if isinstance(exc, jpype.JClass("java.lang.IllegalArgumentException")):
+        return ValueError(f"the tracking engine rejected the input: {exc.getMessage()}")
     return None
 
 
@@ -138,6 +140,19 @@ def _write_xml_atomically(result, xml_path: Path) -> Path:
     return xml_path
 
 
+def _bridge_class(jimport):
+    """Return the ArrayBridge class, or explain why the running JVM does not have it."""
+    try:
+        return jimport(BRIDGE_CLASS)
+    except Exception as exc:  # noqa: BLE001 -- the JVM may have been started by someone else
+        from volltrack.tracking.engine_jar import EngineJarNotFound
+
+        raise EngineJarNotFound(
+            f"{BRIDGE_CLASS} is not on the class path of the running JVM ({exc}); the JVM was probably "
+            "started before volltrack (e.g. by PyImageJ) without the engine jar: call "
+            "volltrack.tracking.jvm.start_jvm() first, or rebuild the jar with 'make setup'") from None
+
+
 def track_with_engine(spots: pd.DataFrame, settings: TrackerSettings, *, xml_path: str | Path | None = None,
                       progress: bool = True) -> Tracks:
     """Track ``spots`` with the engine in the embedded JVM (see :func:`track`)."""
@@ -148,7 +163,7 @@ def track_with_engine(spots: pd.DataFrame, settings: TrackerSettings, *, xml_pat
     arrays = _spot_arrays(spots)
     space_units, time_units, interval = _calibration(spots)
     with tqdm(total=3, desc="tracking", unit="step", disable=not progress) as bar:
-        bridge = jimport(BRIDGE_CLASS)
+        bridge = _bridge_class(jimport)
         java = _to_java(arrays)
         bar.update(1)
         try:

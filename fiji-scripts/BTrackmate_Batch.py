@@ -50,14 +50,12 @@ def track_one(name, path, out_xml, settings, log):
     mask = None
     if mask_suffix:
         mask_path = os.path.join(str(input_dir), name + mask_suffix)
-        mask = IJ.openImage(mask_path) if os.path.isfile(mask_path) else None
-        if mask is None:
+        if os.path.isfile(mask_path):
+            mask = File(mask_path)
+        else:
             log.write("%s: no tissue mask %s, tracking without\n" % (name, mask_path))
     try:
-        labels = IJ.openImage(path)
-        if labels is None:
-            raise ValueError("ImageJ cannot open %s" % path)
-        result = BTrackmateRun.track(labels, None, mask, settings, File(out_xml))
+        result = BTrackmateRun.trackFiles(File(path), None, mask, settings, File(out_xml))
         log.write("%s: %s\n" % (name, result.toString()))
         return "done"
     except Exception as exc:  # also Java exceptions: report and go on with the next movie

@@ -26,16 +26,11 @@ from org.volltrack.btrackmate import TrackerKeys
 from org.volltrack.btrackmate.ij import BTrackmateRun
 
 
-def open_image(path_file, what):
-    """Open a TIFF given as a java.io.File, or return None when no file was given."""
-    if path_file is None or str(path_file) in ("", "."):
+def optional_file(value):
+    """A java.io.File parameter that may be left empty: the File, or None."""
+    if value is None or str(value) in ("", "."):
         return None
-    if not path_file.isFile():
-        raise ValueError("%s: no such file: %s" % (what, path_file))
-    imp = IJ.openImage(path_file.getAbsolutePath())
-    if imp is None:
-        raise ValueError("%s: ImageJ cannot open %s as an image" % (what, path_file))
-    return imp
+    return value
 
 
 def tracker_settings():
@@ -53,10 +48,7 @@ def tracker_settings():
     return settings
 
 
-label_imp = open_image(labels, "label image")
-if label_imp is None:
-    raise ValueError("a label image is required")
-result = BTrackmateRun.track(label_imp, open_image(raw, "raw image"), open_image(mask, "tissue mask"),
-                             tracker_settings(), File(xml.getAbsolutePath()))
+result = BTrackmateRun.trackFiles(labels, optional_file(raw), optional_file(mask), tracker_settings(),
+                                  File(xml.getAbsolutePath()))
 summary = result.toString()
 IJ.log(summary)

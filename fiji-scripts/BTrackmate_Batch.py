@@ -20,6 +20,7 @@ import os
 import time
 
 from java.io import File
+from java.lang import Exception as JavaException
 from java.util import HashMap
 
 from ij import IJ
@@ -58,7 +59,7 @@ def track_one(name, path, out_xml, settings, log):
         result = BTrackmateRun.trackFiles(File(path), None, mask, settings, File(out_xml))
         log.write("%s: %s\n" % (name, result.toString()))
         return "done"
-    except Exception as exc:  # also Java exceptions: report and go on with the next movie
+    except (Exception, JavaException) as exc:  # Python and Java errors: report, go on with the next movie
         log.write("%s: FAILED: %s\n" % (name, exc))
         IJ.log("BTrackmate batch: %s failed: %s" % (name, exc))
         return "failed"

@@ -1,21 +1,12 @@
 package org.volltrack.btrackmate.ij;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 import org.volltrack.btrackmate.TrackerSettings;
-import org.volltrack.btrackmate.image.CentroidTissueFeatures;
-import org.volltrack.btrackmate.image.ImageVolume;
-import org.volltrack.btrackmate.image.LabelImageSpots;
 import org.volltrack.btrackmate.input.Calibration;
-import org.volltrack.btrackmate.input.LegacyCsvReader;
-import org.volltrack.btrackmate.input.SpotCsvReader;
-import org.volltrack.btrackmate.model.SpotCollection;
 
 import ij.IJ;
 import ij.ImagePlus;
@@ -111,19 +102,17 @@ public final class BTrackmateRun {
         final Path path = existing(PluginOptions.CSV, csv);
         final Calibration cal = new Calibration(orOne(calibration[2]), orOne(calibration[1]), orOne(calibration[0]),
                 orOne(calibration[3]));
-        final SpotCollection spots = isVolltrackTable(path) ? SpotCsvReader.read(path, cal.dt)
-                : LegacyCsvReader.read(path, cal);
-        if (mask != null) {
-            CentroidTissueFeatures.compute(spots, ImageVolume.open(existing(PluginOptions.MASK, mask)), cal);
-        }
-        return EngineCalls.trackAndWrite(spots, cal, null, TrackerSettings.normalize(settings), csv.getName(), xml);
+        final SpotReading.Spots read = SpotReading.csv(path, mask == null ? null : existing(PluginOptions.MASK, mask),
+                cal);
+        return EngineCalls.trackAndWrite(read.spots, cal, null, TrackerSettings.normalize(settings), csv.getName(),
+                xml);
     }
 
     private static RunSummary trackPaths(final Path labels, final Path raw, final Path mask, final Calibration cal,
             final Map<String, Object> settings, final File xml) throws IOException {
         final Map<String, Object> typed = TrackerSettings.normalize(settings);
-        final LabelImageSpots.Result read = LabelImageSpots.read(labels, raw, mask, cal);
-        return EngineCalls.trackAndWrite(read.spots, read.calibration, read.labels, typed,
+        final SpotReading.Spots read = SpotReading.labels(labels, raw, mask, cal);
+        return EngineCalls.trackAndWrite(read.spots, read.calibration, read.image, typed,
                 labels.getFileName().toString(), xml);
     }
 
@@ -143,13 +132,6 @@ public final class BTrackmateRun {
 
     private static double orOne(final double value) {
         return value > 0 && Double.isFinite(value) ? value : 1.0;
-    }
-
-    private static boolean isVolltrackTable(final Path csv) throws IOException {
-        try (BufferedReader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
-            final String header = reader.readLine();
-            return header != null && header.contains("POSITION_X");
-        }
     }
 
     private static Path existing(final String option, final File file) {

@@ -57,6 +57,20 @@ public final class TrackerSettings {
      * @throws IllegalArgumentException on malformed JSON or invalid settings
      */
     public static Map<String, Object> fromJson(final String json, final String source) {
+        return fromJson(json, source, null);
+    }
+
+    /**
+     * Parses one flat JSON object of settings and applies it over base settings (e.g. a TrackMate file's).
+     *
+     * @param json   the JSON text
+     * @param source where the JSON came from, used in error messages
+     * @param base   settings the JSON overrides (null for the defaults)
+     * @return the complete typed settings map
+     * @throws IllegalArgumentException on malformed JSON or invalid settings
+     */
+    public static Map<String, Object> fromJson(final String json, final String source,
+            final Map<String, Object> base) {
         final Gson gson = new GsonBuilder().setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE).create();
         final Map<String, Object> parsed;
         try {
@@ -69,8 +83,13 @@ public final class TrackerSettings {
             throw new IllegalArgumentException(source + ": empty settings JSON; expected an object such as "
                     + "{\"LINKING_MAX_DISTANCE\": 15.0}");
         }
+        final Map<String, Object> merged = new LinkedHashMap<>();
+        if (base != null) {
+            merged.putAll(base);
+        }
+        merged.putAll(parsed);
         try {
-            return normalize(parsed);
+            return normalize(merged);
         } catch (final IllegalArgumentException e) {
             throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
         }

@@ -6,9 +6,11 @@ import java.util.logging.Logger;
 import org.jgrapht.graph.DefaultWeightedEdge;
 import org.jgrapht.graph.SimpleWeightedGraph;
 import org.volltrack.btrackmate.TrackerSettings;
+import org.volltrack.btrackmate.features.FeatureCalculator;
 import org.volltrack.btrackmate.model.Model;
 import org.volltrack.btrackmate.model.Spot;
 import org.volltrack.btrackmate.model.SpotCollection;
+import org.volltrack.btrackmate.tracker.SparseLapTracker;
 
 /**
  * The engine's main job on spots: validate → tissue filter → tracker → tracklet pruning → track IDs as TrackMate
@@ -29,6 +31,24 @@ public final class TrackingPipeline {
     public TrackingPipeline(final SpotTracker tracker, final FeatureComputer features) {
         this.tracker = tracker;
         this.features = features;
+    }
+
+    /**
+     * The engine's standard pipeline: TrackMate's sparse LAP tracker and TrackMate's edge and track features.
+     *
+     * @return the pipeline
+     */
+    public static TrackingPipeline standard() {
+        return new TrackingPipeline(TrackingPipeline::lapTrack, FeatureCalculator::computeAll);
+    }
+
+    private static SimpleWeightedGraph<Spot, DefaultWeightedEdge> lapTrack(final SpotCollection spots,
+            final Map<String, Object> settings) {
+        final SparseLapTracker tracker = new SparseLapTracker(spots, settings);
+        if (!tracker.checkInput() || !tracker.process()) {
+            throw new IllegalArgumentException("tracking failed: " + tracker.getErrorMessage());
+        }
+        return tracker.getResult();
     }
 
     /** Outcome of a run. */

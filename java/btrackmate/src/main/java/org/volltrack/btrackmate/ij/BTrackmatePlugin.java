@@ -4,6 +4,7 @@ import java.awt.GraphicsEnvironment;
 
 import ij.IJ;
 import ij.Macro;
+import ij.macro.Interpreter;
 import ij.plugin.PlugIn;
 import ij.plugin.frame.Recorder;
 
@@ -21,9 +22,16 @@ public class BTrackmatePlugin implements PlugIn {
     public static final String COMMAND = "BTrackmate";
 
     private static PluginOptions lastOptions = new PluginOptions();
+    private static volatile String lastError;
+
+    /** @return the error of the last run in this JVM, or null when it succeeded */
+    public static String lastError() {
+        return lastError;
+    }
 
     @Override
     public void run(final String arg) {
+        lastError = null;
         final String macroOptions = Macro.getOptions();
         final boolean fromMacro = macroOptions != null || GraphicsEnvironment.isHeadless();
         final PluginOptions options;
@@ -63,12 +71,15 @@ public class BTrackmatePlugin implements PlugIn {
     }
 
     private static void fail(final String message, final boolean fromMacro) {
+        lastError = message;
         IJ.log("BTrackmate error: " + message);
-        if (fromMacro) {
-            IJ.error(COMMAND, message);
-            Macro.abort();
+        if (GraphicsEnvironment.isHeadless()) {
+            System.err.println("BTrackmate error: " + message);
         } else {
             IJ.error(COMMAND, message);
+        }
+        if (fromMacro) {
+            Interpreter.abort();
         }
     }
 }

@@ -26,6 +26,9 @@ import ij.macro.Interpreter;
  */
 public final class HeadlessMacro {
 
+    /** What {@link #run(String, String)} returns when the macro failed or a BTrackmate command failed. */
+    public static final String ABORTED = "[aborted]";
+
     private HeadlessMacro() {
     }
 
@@ -42,7 +45,7 @@ public final class HeadlessMacro {
         }
         final String macro = new String(Files.readAllBytes(Paths.get(args[0])), StandardCharsets.UTF_8);
         final String result = run(macro, args.length > 1 ? args[1] : "");
-        System.exit("[aborted]".equals(result) ? 1 : 0);
+        System.exit(ABORTED.equals(result) ? 1 : 0);
     }
 
     /**
@@ -50,13 +53,14 @@ public final class HeadlessMacro {
      *
      * @param macro macro text
      * @param argument the macro's {@code getArgument()}
-     * @return what the macro returns, or "[aborted]" when it was aborted
+     * @return what the macro returns, or {@link #ABORTED} when it or a BTrackmate command in it failed
      */
     public static String run(final String macro, final String argument) {
         installCommands();
         final Interpreter interpreter = new Interpreter();
         interpreter.setIgnoreErrors(false);
-        return interpreter.run(macro, argument);
+        final String result = interpreter.run(macro, argument);
+        return interpreter.wasError() || BTrackmatePlugin.lastError() != null ? ABORTED : result;
     }
 
     /** Makes ImageJ1 know the commands listed in every {@code plugins.config} on the class path. */

@@ -25,7 +25,7 @@ CALIBRATION = (2.0, 0.5, 0.5)
 
 def movie_settings(seed: int) -> dict:
     """Cell count and SNR used for one seed (varied so the training set covers several conditions)."""
-    return dict(n_cells=60 + 20 * (seed % 4), snr=(3.0, 5.0, 8.0)[seed % 3])
+    return dict(n_cells=150 + 50 * (seed % 4), snr=(3.0, 5.0, 8.0)[seed % 3])
 
 
 def write_training_folder(out: Path, *, seeds: list[int], n_frames: int) -> Path:

@@ -49,6 +49,14 @@ def load_resume_weights(keras_model, model_dir: str | Path) -> str:
     raise FileNotFoundError(f"no weights_*.h5 in {model_dir}")
 
 
+def publish(tmp: str | Path, path: str | Path) -> None:
+    """Give a finished temporary file the usual permissions (mkstemp makes it private) and move it into place."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    os.replace(tmp, path)
+
+
 def write_json_atomic(path: str | Path, payload: dict | list) -> Path:
     """Write ``payload`` as JSON to ``path`` via a temporary file and os.replace."""
     path = Path(path)
@@ -56,7 +64,7 @@ def write_json_atomic(path: str | Path, payload: dict | list) -> Path:
     try:
         with os.fdopen(fd, "w") as handle:
             json.dump(payload, handle, indent=2)
-        os.replace(tmp, path)
+        publish(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

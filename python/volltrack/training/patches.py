@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import tempfile
 import zipfile
 from dataclasses import asdict, dataclass, field
@@ -23,6 +22,7 @@ from typing import Callable, Optional
 import numpy as np
 from tqdm.auto import tqdm
 
+from volltrack.training.model_folders import publish
 from volltrack.training.augmentation import AugmentationSettings, augmented_copy, normalize_percentile
 from volltrack.training.pairs import find_training_pairs, read_pair
 
@@ -116,7 +116,7 @@ class _PatchWriter:
             with os.fdopen(fd, "wb") as handle:
                 np.savez(handle, **self.arrays, names=np.array(self.names[""]), names_val=np.array(self.names["_val"]),
                          axes=np.array("SZYX"), parameters=np.array(json.dumps(parameters)))
-            os.replace(tmp, out_path)
+            publish(tmp, out_path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise

@@ -180,3 +180,20 @@ def test_mask_with_wrong_shape_is_refused(division):
     spots, edges = division
     with pytest.raises(ValueError, match="mask"):
         analyze_tracks(spots, edges, image=np.zeros((6, 4, 4, 16)), mask=np.zeros((6, 4, 5, 16), bool))
+
+
+@pytest.mark.parametrize("method", ["edt", "scipy", "kdtree", "auto"])
+def test_distance_methods_give_the_same_exact_values(rng, method):
+    from scipy import ndimage
+
+    mask = ndimage.gaussian_filter(rng.random((3, 9, 30, 34)), (0, 1, 3, 3)) > 0.5
+    frames = rng.integers(0, 3, 200)
+    calibration = (2.0, 0.5, 0.4)
+    positions = rng.uniform(0, 1, (200, 3)) * (np.asarray(mask.shape[1:]) - 1) * calibration
+    reference = np.concatenate([boundary_distance_map(mask[t], calibration=calibration, backend="scipy")[None]
+                                for t in range(3)])
+    index = np.rint(positions / calibration).astype(int)
+    expected = reference[frames, index[:, 0], index[:, 1], index[:, 2]]
+    distance, inside = distance_to_boundary(mask, frames, positions, calibration=calibration, method=method)
+    np.testing.assert_allclose(distance, expected, rtol=1e-5)
+    np.testing.assert_array_equal(inside, mask[frames, index[:, 0], index[:, 1], index[:, 2]])

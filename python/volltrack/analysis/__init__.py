@@ -7,9 +7,9 @@ plotting and movie functions.
 
 from volltrack.analysis.boundary import boundary_distance_map, boundary_voxels, distance_to_boundary
 from volltrack.analysis.series import dominant_frequency, power_spectrum, smooth_along_tracklets, spot_speed
-from volltrack.analysis.track_analysis import TrackAnalysis, analyze_tracks
+from volltrack.analysis.track_analysis import TrackAnalysis, analyze_tracks, reanalyze
 from volltrack.analysis.track_graph import TRACK_KINDS, TrackSet, build_track_set
 
 __all__ = ["TRACK_KINDS", "TrackAnalysis", "TrackSet", "analyze_tracks", "boundary_distance_map",
            "boundary_voxels", "build_track_set", "distance_to_boundary", "dominant_frequency",
-           "power_spectrum", "smooth_along_tracklets", "spot_speed"]
+           "power_spectrum", "reanalyze", "smooth_along_tracklets", "spot_speed"]

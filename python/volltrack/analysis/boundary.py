@@ -2,10 +2,11 @@
 
 The *boundary* of a tissue mask is the set of mask voxels that touch a background voxel through a face
 (6-connectivity); the image border is not a boundary (tissue cut by the field of view does not end there).
-For each frame the exact Euclidean distance transform to the boundary voxels is computed in physical units
-(calibration ``(dz, dy, dx)``), with the ``edt`` package (or SciPy), and read at each spot's voxel. A spot is
-*inside* when its voxel lies in the mask. This replaces napatrackmater's per-frame KD-trees over boundary voxel
-coordinates, which give the same distances (see ``bench/analysis``).
+The distance of a spot is the exact Euclidean distance, in physical units (calibration ``(dz, dy, dx)``), from
+its voxel to the nearest boundary voxel of its frame. It is computed either by an exact Euclidean distance
+transform (the ``edt`` package, or SciPy) over the box that holds the boundary and the spots, or, when a frame
+has few spots for its size, by a KD-tree over the calibrated boundary voxel coordinates; both give the same
+values (tested). A spot is *inside* when its voxel lies in the mask.
 """
 
 from __future__ import annotations
@@ -15,15 +16,16 @@ import os
 
 import numpy as np
 from scipy import ndimage
+from scipy.spatial import cKDTree
 from tqdm.auto import tqdm
 
 logger = logging.getLogger(__name__)
 
-#: Distance transform implementations accepted by ``backend``.
-BACKENDS = ("edt", "scipy")
+#: Methods accepted by :func:`distance_to_boundary`; all compute the same exact distances.
+METHODS = ("auto", "edt", "scipy", "kdtree")
 
-_FACES = ndimage.generate_binary_structure(3, 1)
-
+#: ``method="auto"`` uses the KD-tree when a frame has fewer than one spot per this many voxels.
+AUTO_VOXELS_PER_QUERY = 1000
 
 def boundary_voxels(mask_frame: np.ndarray) -> np.ndarray:
     """Return the boundary voxels of a tissue mask.
@@ -45,8 +47,23 @@ def boundary_voxels(mask_frame: np.ndarray) -> np.ndarray:
     8
     """
     mask_frame = np.asarray(mask_frame).astype(bool, copy=False)
-    eroded = ndimage.binary_erosion(mask_frame, structure=_FACES, border_value=1)
-    return mask_frame & ~eroded
+    interior = mask_frame.copy()
+    for axis in range(mask_frame.ndim):  # a face neighbour outside the mask makes a voxel boundary
+        lower = tuple(slice(0, -1) if a == axis else slice(None) for a in range(mask_frame.ndim))
+        upper = tuple(slice(1, None) if a == axis else slice(None) for a in range(mask_frame.ndim))
+        interior[lower] &= mask_frame[upper]
+        interior[upper] &= mask_frame[lower]
+    return mask_frame & ~interior
+
+
+def _edt(boundary: np.ndarray, sampling, backend: str) -> np.ndarray:
+    """Exact Euclidean distance of every voxel to the nearest ``True`` voxel of ``boundary``."""
+    if backend == "edt":
+        import edt
+
+        threads = max(1, min(4, os.cpu_count() or 1))
+        return edt.edt(~boundary, anisotropy=sampling, black_border=False, parallel=threads)
+    return ndimage.distance_transform_edt(~boundary, sampling=sampling)
 
 
 def boundary_distance_map(mask_frame: np.ndarray, *, calibration=(1.0, 1.0, 1.0), backend: str = "edt"
@@ -74,19 +91,12 @@ def boundary_distance_map(mask_frame: np.ndarray, *, calibration=(1.0, 1.0, 1.0)
     >>> boundary_distance_map(mask, calibration=(1, 1, 0.5))[0, 0].tolist()
     [1.0, 0.5, 0.0, 0.5, 1.0, 1.5, 2.0]
     """
-    if backend not in BACKENDS:
-        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    if backend not in ("edt", "scipy"):
+        raise ValueError(f"backend must be 'edt' or 'scipy', got {backend!r}")
     boundary = boundary_voxels(mask_frame)
     if not boundary.any():
         return np.full(boundary.shape, np.nan, dtype=np.float32)
-    sampling = tuple(float(c) for c in calibration)
-    if backend == "edt":
-        import edt
-
-        threads = max(1, min(4, os.cpu_count() or 1))
-        return edt.edt(~boundary, anisotropy=sampling, black_border=False, parallel=threads).astype(
-            np.float32, copy=False)
-    return ndimage.distance_transform_edt(~boundary, sampling=sampling).astype(np.float32)
+    return _edt(boundary, tuple(float(c) for c in calibration), backend).astype(np.float32, copy=False)
 
 
 def _voxel_indices(positions_zyx: np.ndarray, calibration, shape) -> np.ndarray:
@@ -99,7 +109,54 @@ def _voxel_indices(positions_zyx: np.ndarray, calibration, shape) -> np.ndarray:
     return np.clip(index, 0, np.asarray(shape) - 1)
 
 
-def distance_to_boundary(mask, frames, positions_zyx, *, calibration=(1.0, 1.0, 1.0), backend: str = "edt",
+def _bounding_box(boundary: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Smallest box holding every boundary voxel and every queried voxel (low inclusive, high exclusive)."""
+    low, high = index.min(axis=0), index.max(axis=0) + 1
+    for axis in range(3):
+        present = np.flatnonzero(boundary.any(axis=tuple(a for a in range(3) if a != axis)))
+        low[axis], high[axis] = min(low[axis], present[0]), max(high[axis], present[-1] + 1)
+    return low, high
+
+
+def frame_distances(mask_frame: np.ndarray, index: np.ndarray, *, calibration=(1.0, 1.0, 1.0),
+                    method: str = "auto") -> np.ndarray:
+    """Return the exact distance from voxels ``index`` to the nearest boundary voxel of one frame's mask.
+
+    Parameters
+    ----------
+    mask_frame : ndarray of bool, shape (Z, Y, X)
+    index : ndarray of int, shape (N, 3)
+        Voxel indices ``(z, y, x)`` inside the image.
+    calibration : tuple of 3 float, optional
+        Voxel size ``(dz, dy, dx)``; default ``(1, 1, 1)``.
+    method : {"auto", "edt", "scipy", "kdtree"}, optional
+        ``"edt"``/``"scipy"``: exact EDT over the box that holds the boundary and the queries;
+        ``"kdtree"``: nearest boundary voxel from a KD-tree of their calibrated coordinates. All give the same
+        values. ``"auto"`` (default) takes ``"kdtree"`` when the frame has fewer than one query per
+        :data:`AUTO_VOXELS_PER_QUERY` voxels, else ``"edt"``.
+
+    Returns
+    -------
+    ndarray of float, shape (N,)
+        NaN everywhere when the mask has no boundary.
+    """
+    boundary = boundary_voxels(mask_frame)
+    if not boundary.any() or not len(index):
+        return np.full(len(index), np.nan)
+    sampling = np.asarray(calibration, dtype=float)
+    if method == "auto":
+        method = "kdtree" if len(index) * AUTO_VOXELS_PER_QUERY < boundary.size else "edt"
+    if method == "kdtree":
+        tree = cKDTree(np.argwhere(boundary) * sampling, balanced_tree=False, compact_nodes=False)
+        return tree.query(index * sampling)[0]
+    low, high = _bounding_box(boundary, index)
+    box = boundary[tuple(slice(a, b) for a, b in zip(low, high))]
+    distances = _edt(np.ascontiguousarray(box), tuple(sampling.tolist()), method)
+    local = index - low
+    return distances[local[:, 0], local[:, 1], local[:, 2]].astype(float)
+
+
+def distance_to_boundary(mask, frames, positions_zyx, *, calibration=(1.0, 1.0, 1.0), method: str = "auto",
                          progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Return the distance to the tissue boundary and the inside flag of spots, frame by frame.
 
@@ -114,8 +171,8 @@ def distance_to_boundary(mask, frames, positions_zyx, *, calibration=(1.0, 1.0, 
         Spot positions ``(z, y, x)`` in physical units.
     calibration : tuple of 3 float, optional
         Voxel size ``(dz, dy, dx)``; default ``(1, 1, 1)``.
-    backend : {"edt", "scipy"}, optional
-        Distance transform implementation; default ``"edt"``.
+    method : {"auto", "edt", "scipy", "kdtree"}, optional
+        How the exact distances are computed (see :func:`frame_distances`); default ``"auto"``.
     progress : bool, optional
         Show a progress bar over frames; default False.
 
@@ -125,7 +182,15 @@ def distance_to_boundary(mask, frames, positions_zyx, *, calibration=(1.0, 1.0, 
         Distance of the spot's voxel to the nearest boundary voxel (NaN when that frame has no boundary).
     inside : ndarray of bool, shape (N,)
         Whether the spot's voxel is tissue.
+
+    Examples
+    --------
+    >>> mask = np.zeros((2, 1, 1, 6), bool); mask[:, ..., :4] = True
+    >>> distance_to_boundary(mask, [0, 1], [[0, 0, 0.0], [0, 0, 5.0]])
+    (array([3., 2.]), array([ True, False]))
     """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     frames = np.asarray(frames, dtype=np.int64)
     positions_zyx = np.asarray(positions_zyx, dtype=float).reshape(-1, 3)
     ndim = len(getattr(mask, "shape", ()))
@@ -135,14 +200,12 @@ def distance_to_boundary(mask, frames, positions_zyx, *, calibration=(1.0, 1.0, 
         raise ValueError(f"spots reach frame {int(frames.max())} but the mask has {mask.shape[0]} frame(s)")
     distance = np.full(len(frames), np.nan)
     inside = np.zeros(len(frames), dtype=bool)
-    previous_frame, previous_map = None, None
-    for frame in tqdm(np.unique(frames), desc="distance to boundary", disable=not progress, unit="frame"):
+    order = np.argsort(frames, kind="stable")
+    values, starts = np.unique(frames[order], return_index=True)
+    for frame, rows in tqdm(list(zip(values, np.split(order, starts[1:]))), desc="distance to boundary",
+                            disable=not progress, unit="frame"):
         mask_frame = np.asarray(mask[frame] if ndim == 4 else mask).astype(bool, copy=False)
-        if previous_frame is None or not np.array_equal(mask_frame, previous_frame):
-            previous_map = boundary_distance_map(mask_frame, calibration=calibration, backend=backend)
-            previous_frame = mask_frame
-        rows = np.flatnonzero(frames == frame)
-        z, y, x = _voxel_indices(positions_zyx[rows], calibration, mask_frame.shape).T
-        distance[rows] = previous_map[z, y, x]
-        inside[rows] = mask_frame[z, y, x]
+        index = _voxel_indices(positions_zyx[rows], calibration, mask_frame.shape)
+        distance[rows] = frame_distances(mask_frame, index, calibration=calibration, method=method)
+        inside[rows] = mask_frame[index[:, 0], index[:, 1], index[:, 2]]
     return distance, inside

@@ -100,3 +100,35 @@ def save_track_plot(analysis, track_id: int, path, *, dpi: int = 120) -> Path:
     with atomic_path(path, suffix=".png") as temporary:
         figure.savefig(temporary, dpi=dpi, format="png")
     return Path(path)
+
+
+def draw_overview(figure, analysis, track_ids) -> None:
+    """Draw an overview of several tracks into ``figure``: distance over time per track and the start vs end
+    localisation of all their tracklets (parents green, daughters red).
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+    analysis : TrackAnalysis
+    track_ids : list of int
+    """
+    figure.clear()
+    axes = figure.subplots(1, 2)
+    spots = analysis.spots[analysis.spots["TRACK_ID"].isin(list(track_ids))]
+    for _, rows in spots.groupby("TRACKLET_ID"):
+        axes[0].plot(rows["TIME"], rows["DISTANCE_TO_BOUNDARY_SMOOTH"], linewidth=0.8)
+    axes[0].set_xlabel(f"time {analysis.parameters.get('time_units', '')}".strip())
+    axes[0].set_ylabel("distance to boundary")
+    axes[0].set_title("distance to tissue boundary", fontsize="small")
+    tracklets = analysis.tracklets[analysis.tracklets["TRACK_ID"].isin(list(track_ids))]
+    is_daughter = tracklets["PARENT_IDS"].map(len) > 0
+    axes[1].scatter(tracklets.loc[~is_daughter, "START_DISTANCE"], tracklets.loc[~is_daughter, "END_DISTANCE"],
+                    c=PARENT_COLOUR, s=12, label="parent / undivided")
+    axes[1].scatter(tracklets.loc[is_daughter, "START_DISTANCE"], tracklets.loc[is_daughter, "END_DISTANCE"],
+                    c=DAUGHTER_COLOUR, s=12, label="daughter")
+    axes[1].set_xlabel("start distance")
+    axes[1].set_ylabel("end distance")
+    axes[1].legend(fontsize="x-small")
+    axes[1].set_title("start vs end localisation", fontsize="small")
+    figure.suptitle(f"{len(track_ids)} tracks", fontsize="medium")
+    figure.tight_layout()

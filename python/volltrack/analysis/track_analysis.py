@@ -119,7 +119,7 @@ def _measure_intensity(spots, image, labels, calibration, progress):
 
 def analyze_tracks(spots: pd.DataFrame, edges: pd.DataFrame, *, track_ids=None, image=None, labels=None,
                    mask=None, calibration=None, frame_interval=None, smoothing_window: int = 3,
-                   fft_feature: str = "TOTAL_INTENSITY", backend: str = "edt",
+                   fft_feature: str = "TOTAL_INTENSITY", distance_method: str = "auto",
                    progress: bool = False) -> TrackAnalysis:
     """Analyse TrackMate tracks: tracklets, distance to the tissue boundary, speed, size, intensity, FFT, fate.
 
@@ -144,8 +144,8 @@ def analyze_tracks(spots: pd.DataFrame, edges: pd.DataFrame, *, track_ids=None, 
         Moving-average window (spots) for the ``*_SMOOTH`` columns; default 3.
     fft_feature : str, optional
         Spot column whose spectrum is computed per tracklet; default ``"TOTAL_INTENSITY"``.
-    backend : {"edt", "scipy"}, optional
-        Distance transform implementation; default ``"edt"``.
+    distance_method : {"auto", "edt", "scipy", "kdtree"}, optional
+        How the exact distances to the boundary are computed (same values); default ``"auto"``.
     progress : bool, optional
         Show progress bars; default False.
 
@@ -173,7 +173,7 @@ def analyze_tracks(spots: pd.DataFrame, edges: pd.DataFrame, *, track_ids=None, 
     if mask is not None:
         zyx = table[["POSITION_Z", "POSITION_Y", "POSITION_X"]].to_numpy(dtype=float)
         distance, inside = distance_to_boundary(mask, table["FRAME"].to_numpy(), zyx, calibration=calibration,
-                                                backend=backend, progress=progress)
+                                                method=distance_method, progress=progress)
         table["DISTANCE_TO_BOUNDARY"], table["INSIDE_TISSUE"] = distance, inside.astype(int)
     else:
         table["DISTANCE_TO_BOUNDARY"] = _column_or_nan(table, "DISTANCE_TO_BOUNDARY")
@@ -184,7 +184,7 @@ def analyze_tracks(spots: pd.DataFrame, edges: pd.DataFrame, *, track_ids=None, 
         raise ValueError(f"fft_feature {fft_feature!r} is not a spot column; choose one of {list(table.columns)}")
     tracklets, spectra = _summarise_tracklets(track_set, table, fft_feature, frame_interval)
     parameters = {"calibration": list(calibration), "frame_interval": frame_interval,
-                  "smoothing_window": int(smoothing_window), "fft_feature": fft_feature, "backend": backend,
+                  "smoothing_window": int(smoothing_window), "fft_feature": fft_feature, "distance_method": distance_method,
                   "intensity_source": source, "track_ids": None if track_ids is None else sorted(map(int, track_ids)),
                   "space_units": spots.attrs.get("space_units", ""),
                   "time_units": spots.attrs.get("time_units", ""), "mask_given": mask is not None, "image_given": image is not None, "labels_given": labels is not None}
@@ -221,3 +221,26 @@ def _summarise_tracks(track_set: TrackSet, table: pd.DataFrame, tracklets: pd.Da
     leaves = tracklets[tracklets["END_TYPE"] == "leaf"].groupby("TRACK_ID")
     tracks["END_DISTANCE"] = leaves["END_DISTANCE"].mean()
     return tracks
+
+
+def reanalyze(analysis: TrackAnalysis, *, image=None, labels=None, mask=None, **options) -> TrackAnalysis:
+    """Analyse the same tracks again with other images (e.g. the layers chosen in napari).
+
+    Parameters
+    ----------
+    analysis : TrackAnalysis
+        A previous result; its tracks, calibration, frame interval, smoothing and FFT feature are reused.
+    image, labels, mask : array-like, optional
+        As for :func:`analyze_tracks`.
+    **options
+        Overrides of further :func:`analyze_tracks` parameters.
+    """
+    previous = analysis.parameters
+    spots = analysis.track_set.spots.reset_index(drop=True)
+    spots.attrs.update(space_units=previous.get("space_units", ""), time_units=previous.get("time_units", ""))
+    settings = {"calibration": previous.get("calibration"), "frame_interval": previous.get("frame_interval"),
+                "smoothing_window": previous.get("smoothing_window", 3),
+                "fft_feature": previous.get("fft_feature", "TOTAL_INTENSITY"), **options}
+    result = analyze_tracks(spots, analysis.track_set.edges, image=image, labels=labels, mask=mask, **settings)
+    result.parameters.update({k: v for k, v in previous.items() if k not in result.parameters})
+    return result

@@ -1,7 +1,15 @@
 package org.volltrack.btrackmate.cli;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.NoSuchFileException;
+
+import org.volltrack.btrackmate.xml.XmlFormatException;
+
 /**
- * Command-line entry point of the BTrackmate engine jar ({@code java -jar btrackmate-all.jar}).
+ * Command-line entry point of the BTrackmate engine jar ({@code java -jar btrackmate-all.jar}). Errors are
+ * printed as one line naming the file, line/column or key; exit code 0 on success, 1 on bad input, 2 on a
+ * usage error, 3 on an internal error.
  */
 public final class Main {
 
@@ -15,6 +23,8 @@ public final class Main {
             "BTrackmate: TrackMate-compatible LAP tracking of cells, without Fiji.",
             "",
             "commands:",
+            "  track          track spots from a CSV or a label image, write TrackMate XML",
+            "  retrack        re-track the visible spots of a TrackMate XML file",
             "  version        print the engine version",
             "",
             "Run 'COMMAND --help' for the options of a command.");
@@ -25,6 +35,7 @@ public final class Main {
      * @param args command-line arguments
      */
     public static void main(final String[] args) {
+        System.setProperty("java.awt.headless", "true");
         System.exit(run(args));
     }
 
@@ -32,18 +43,56 @@ public final class Main {
      * Runs the command line and returns the exit code instead of exiting.
      *
      * @param args command-line arguments
-     * @return 0 on success, 2 on a usage error
+     * @return 0 on success, 1 on bad input, 2 on a usage error, 3 on an internal error
      */
     public static int run(final String[] args) {
+        return run(args, System.out, System.err);
+    }
+
+    /**
+     * Runs the command line with the given output streams.
+     *
+     * @param args command-line arguments
+     * @param out  standard output
+     * @param err  standard error
+     * @return the exit code
+     */
+    public static int run(final String[] args, final PrintStream out, final PrintStream err) {
         if (args.length == 0 || "--help".equals(args[0]) || "-h".equals(args[0])) {
-            System.out.println(USAGE);
+            out.println(USAGE);
             return args.length == 0 ? 2 : 0;
         }
-        if ("version".equals(args[0])) {
-            System.out.println(Main.class.getPackage().getImplementationVersion());
-            return 0;
+        final String command = args[0];
+        final String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+        try {
+            switch (command) {
+                case "version":
+                    out.println(Main.class.getPackage().getImplementationVersion());
+                    return 0;
+                case "track":
+                    return TrackCommand.run(rest, out);
+                case "retrack":
+                    return RetrackCommand.run(rest, out, err);
+                default:
+                    err.println("btrackmate: unknown command '" + command + "'\n" + USAGE);
+                    return 2;
+            }
+        } catch (final CliException e) {
+            err.println("btrackmate " + command + ": error: " + e.getMessage());
+            return e.exitCode;
+        } catch (final NoSuchFileException e) {
+            err.println("btrackmate " + command + ": error: " + e.getFile() + ": "
+                    + (e.getReason() == null ? "file not found" : e.getReason()));
+            return 1;
+        } catch (final XmlFormatException | IllegalArgumentException e) {
+            err.println("btrackmate " + command + ": error: " + e.getMessage());
+            return 1;
+        } catch (final IOException | java.io.UncheckedIOException e) {
+            err.println("btrackmate " + command + ": error: " + e.getMessage());
+            return 1;
+        } catch (final RuntimeException | OutOfMemoryError e) {
+            err.println("btrackmate " + command + ": internal error: " + e);
+            return 3;
         }
-        System.err.println("btrackmate: unknown command '" + args[0] + "'\n" + USAGE);
-        return 2;
     }
 }

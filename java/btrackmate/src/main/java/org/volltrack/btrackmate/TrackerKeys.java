@@ -1,0 +1,121 @@
+package org.volltrack.btrackmate;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every tracker settings key of the engine, with its default. TrackMate's LAP tracker keys (trackmate.md §3.1,
+ * same names, types and defaults as {@code fiji.plugin.trackmate.tracking.TrackerKeys}) plus volltrack's own
+ * keys for the tissue filter and tracklet pruning. Settings maps are checked by {@link TrackerSettings}.
+ */
+public final class TrackerKeys {
+
+    private TrackerKeys() {
+    }
+
+    /** Double: maximal frame-to-frame linking distance (physical units); cost cutoff is its square, strict. */
+    public static final String LINKING_MAX_DISTANCE = "LINKING_MAX_DISTANCE";
+    /** Map&lt;String, Double&gt;: spot feature penalties for frame-to-frame linking. */
+    public static final String LINKING_FEATURE_PENALTIES = "LINKING_FEATURE_PENALTIES";
+    /** Boolean: allow gap closing between segments. */
+    public static final String ALLOW_GAP_CLOSING = "ALLOW_GAP_CLOSING";
+    /** Double: maximal gap-closing distance. */
+    public static final String GAP_CLOSING_MAX_DISTANCE = "GAP_CLOSING_MAX_DISTANCE";
+    /** Integer: maximal frame gap for gap closing. */
+    public static final String MAX_FRAME_GAP = "MAX_FRAME_GAP";
+    /** Map&lt;String, Double&gt;: feature penalties for gap closing. */
+    public static final String GAP_CLOSING_FEATURE_PENALTIES = "GAP_CLOSING_FEATURE_PENALTIES";
+    /** Boolean: allow track splitting (cell division). */
+    public static final String ALLOW_TRACK_SPLITTING = "ALLOW_TRACK_SPLITTING";
+    /** Double: maximal splitting distance. */
+    public static final String SPLITTING_MAX_DISTANCE = "SPLITTING_MAX_DISTANCE";
+    /** Map&lt;String, Double&gt;: feature penalties for splitting. */
+    public static final String SPLITTING_FEATURE_PENALTIES = "SPLITTING_FEATURE_PENALTIES";
+    /** Boolean: allow track merging. */
+    public static final String ALLOW_TRACK_MERGING = "ALLOW_TRACK_MERGING";
+    /** Double: maximal merging distance. */
+    public static final String MERGING_MAX_DISTANCE = "MERGING_MAX_DISTANCE";
+    /** Map&lt;String, Double&gt;: feature penalties for merging. */
+    public static final String MERGING_FEATURE_PENALTIES = "MERGING_FEATURE_PENALTIES";
+    /** Double: factor of the alternative (no-link) cost. */
+    public static final String ALTERNATIVE_LINKING_COST_FACTOR = "ALTERNATIVE_LINKING_COST_FACTOR";
+    /** Double: percentile of segment-linking costs the alternative cost is based on. */
+    public static final String CUTOFF_PERCENTILE = "CUTOFF_PERCENTILE";
+    /** Double: blocking value (stored and validated, unused by the sparse tracker, as in TrackMate). */
+    public static final String BLOCKING_VALUE = "BLOCKING_VALUE";
+    /**
+     * Double: Kalman search radius. Kalman trackers only: not part of {@link #defaultSettings()} and refused
+     * by the LAP settings check, as in TrackMate.
+     */
+    public static final String KALMAN_SEARCH_RADIUS = "KALMAN_SEARCH_RADIUS";
+
+    /** Integer: minimal tracklet length in frames for pruning; 0 disables pruning. */
+    public static final String MIN_TRACKLET_LENGTH = "MIN_TRACKLET_LENGTH";
+    /** String: pruning rule, one of {@link #PRUNE_BRANCH}, {@link #PRUNE_TRACK}, {@link #PRUNE_BOTH}. */
+    public static final String PRUNE_MODE = "PRUNE_MODE";
+    /** Boolean: hide spots outside the tissue mask before tracking. */
+    public static final String TISSUE_FILTER = "TISSUE_FILTER";
+    /** Double in [0, 1]: minimal TISSUE_FRACTION of a spot kept by the tissue filter. */
+    public static final String TISSUE_MIN_FRACTION = "TISSUE_MIN_FRACTION";
+
+    /** PRUNE_MODE value: remove short daughter branches after a split (BTrackmate's rule). */
+    public static final String PRUNE_BRANCH = "BRANCH";
+    /** PRUNE_MODE value: remove tracks spanning fewer than MIN_TRACKLET_LENGTH frames. */
+    public static final String PRUNE_TRACK = "TRACK";
+    /** PRUNE_MODE value: both rules. */
+    public static final String PRUNE_BOTH = "BOTH";
+
+    /** Tracker name written in TrackerSettings. */
+    public static final String SPARSE_LAP_TRACKER = "SPARSE_LAP_TRACKER";
+
+    /** Default linking / gap / split / merge distance. */
+    public static final double DEFAULT_MAX_DISTANCE = 15.0;
+    /** Default MAX_FRAME_GAP. */
+    public static final int DEFAULT_MAX_FRAME_GAP = 2;
+    /** Default ALTERNATIVE_LINKING_COST_FACTOR. */
+    public static final double DEFAULT_ALTERNATIVE_LINKING_COST_FACTOR = 1.05;
+    /** Default CUTOFF_PERCENTILE. */
+    public static final double DEFAULT_CUTOFF_PERCENTILE = 0.9;
+    /** Default TISSUE_MIN_FRACTION. */
+    public static final double DEFAULT_TISSUE_MIN_FRACTION = 0.5;
+
+    /**
+     * TrackMate's LAP tracker defaults plus volltrack's keys, in a fresh mutable map (insertion order as
+     * listed in trackmate.md §3.1). Penalty maps are empty {@code Map<String, Double>}.
+     *
+     * @return a new settings map
+     */
+    public static Map<String, Object> defaultSettings() {
+        final Map<String, Object> s = new LinkedHashMap<>();
+        s.put(LINKING_MAX_DISTANCE, DEFAULT_MAX_DISTANCE);
+        s.put(LINKING_FEATURE_PENALTIES, new LinkedHashMap<String, Double>());
+        s.put(ALLOW_GAP_CLOSING, Boolean.TRUE);
+        s.put(GAP_CLOSING_MAX_DISTANCE, DEFAULT_MAX_DISTANCE);
+        s.put(MAX_FRAME_GAP, DEFAULT_MAX_FRAME_GAP);
+        s.put(GAP_CLOSING_FEATURE_PENALTIES, new LinkedHashMap<String, Double>());
+        s.put(ALLOW_TRACK_SPLITTING, Boolean.FALSE);
+        s.put(SPLITTING_MAX_DISTANCE, DEFAULT_MAX_DISTANCE);
+        s.put(SPLITTING_FEATURE_PENALTIES, new LinkedHashMap<String, Double>());
+        s.put(ALLOW_TRACK_MERGING, Boolean.FALSE);
+        s.put(MERGING_MAX_DISTANCE, DEFAULT_MAX_DISTANCE);
+        s.put(MERGING_FEATURE_PENALTIES, new LinkedHashMap<String, Double>());
+        s.put(ALTERNATIVE_LINKING_COST_FACTOR, DEFAULT_ALTERNATIVE_LINKING_COST_FACTOR);
+        s.put(CUTOFF_PERCENTILE, DEFAULT_CUTOFF_PERCENTILE);
+        s.put(BLOCKING_VALUE, Double.POSITIVE_INFINITY);
+        s.put(MIN_TRACKLET_LENGTH, 0);
+        s.put(PRUNE_MODE, PRUNE_BRANCH);
+        s.put(TISSUE_FILTER, Boolean.FALSE);
+        s.put(TISSUE_MIN_FRACTION, DEFAULT_TISSUE_MIN_FRACTION);
+        return s;
+    }
+
+    /** The Java type expected for each key of {@link #defaultSettings()}. */
+    public static Map<String, Class<?>> expectedTypes() {
+        final Map<String, Class<?>> types = new LinkedHashMap<>();
+        for (final Map.Entry<String, Object> e : defaultSettings().entrySet()) {
+            types.put(e.getKey(), e.getValue() instanceof Map ? Map.class : e.getValue().getClass());
+        }
+        return Collections.unmodifiableMap(types);
+    }
+}

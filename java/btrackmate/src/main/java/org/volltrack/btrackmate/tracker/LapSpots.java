@@ -1,0 +1,146 @@
+package org.volltrack.btrackmate.tracker;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The spots a LAP run sees, as parallel primitive arrays sorted by frame, then by spot ID.
+ *
+ * <p>Frame keys are kept separately because TrackMate links consecutive keys of the spot collection, which
+ * may include frames without (visible) spots. Penalty features are optional columns.
+ */
+public final class LapSpots {
+
+    final int[] ids;
+    final int[] frames;
+    final double[] x;
+    final double[] y;
+    final double[] z;
+    final int[] frameKeys;
+    /** frameStart[k] .. frameStart[k+1]-1 are the spots of frameKeys[k]. */
+    final int[] frameStart;
+    private final Map<String, double[]> features;
+    /** order[i] = index in the caller's arrays of sorted spot i. */
+    final int[] order;
+
+    private LapSpots(int[] ids, int[] frames, double[] x, double[] y, double[] z, int[] frameKeys,
+            Map<String, double[]> features, int[] order) {
+        this.ids = ids;
+        this.frames = frames;
+        this.x = x;
+        this.y = y;
+        this.z = z;
+        this.frameKeys = frameKeys;
+        this.features = features;
+        this.order = order;
+        this.frameStart = new int[frameKeys.length + 1];
+        int s = 0;
+        for (int k = 0; k < frameKeys.length; k++) {
+            frameStart[k] = s;
+            while (s < frames.length && frames[s] == frameKeys[k]) {
+                s++;
+            }
+        }
+        frameStart[frameKeys.length] = s;
+        if (s != frames.length) {
+            throw new IllegalArgumentException("spot frame " + frames[s] + " (spot ID " + ids[s]
+                    + ") is not one of the frame keys " + Arrays.toString(frameKeys));
+        }
+    }
+
+    /**
+     * Builds the sorted table from unsorted parallel arrays.
+     *
+     * @param ids unique spot IDs
+     * @param frames frame of each spot (&ge; 0)
+     * @param x X position (physical units)
+     * @param y Y position
+     * @param z Z position (0 in 2D)
+     * @param frameKeys all frame keys, or null to use the distinct frames of the spots
+     * @param features spot feature columns (parallel to ids) needed by penalties; may be empty
+     * @return the sorted table
+     * @throws IllegalArgumentException on length mismatch, duplicate IDs, negative frames or non-finite positions
+     */
+    public static LapSpots of(int[] ids, int[] frames, double[] x, double[] y, double[] z, int[] frameKeys,
+            Map<String, double[]> features) {
+        int n = ids.length;
+        if (frames.length != n || x.length != n || y.length != n || z.length != n) {
+            throw new IllegalArgumentException("ids, frames, x, y, z must have the same length, got " + n + ", "
+                    + frames.length + ", " + x.length + ", " + y.length + ", " + z.length);
+        }
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) {
+            if (frames[i] < 0) {
+                throw new IllegalArgumentException("spot ID " + ids[i] + " has negative frame " + frames[i]);
+            }
+            if (!Double.isFinite(x[i]) || !Double.isFinite(y[i]) || !Double.isFinite(z[i])) {
+                throw new IllegalArgumentException("spot ID " + ids[i] + " has a non-finite position (" + x[i]
+                        + ", " + y[i] + ", " + z[i] + ")");
+            }
+            keys[i] = ((long) frames[i] << 32) | (ids[i] - (long) Integer.MIN_VALUE);
+        }
+        int[] order = IndexSort.byKey(keys, n);
+        int[] sIds = new int[n];
+        int[] sFrames = new int[n];
+        double[] sx = new double[n];
+        double[] sy = new double[n];
+        double[] sz = new double[n];
+        for (int i = 0; i < n; i++) {
+            int o = order[i];
+            sIds[i] = ids[o];
+            sFrames[i] = frames[o];
+            sx[i] = x[o];
+            sy[i] = y[o];
+            sz[i] = z[o];
+        }
+        checkUniqueIds(sIds);
+        Map<String, double[]> sorted = new HashMap<>();
+        if (features != null) {
+            for (Map.Entry<String, double[]> e : features.entrySet()) {
+                if (e.getValue().length != n) {
+                    throw new IllegalArgumentException("feature column " + e.getKey() + " has length "
+                            + e.getValue().length + ", expected " + n);
+                }
+                double[] col = new double[n];
+                for (int i = 0; i < n; i++) {
+                    col[i] = e.getValue()[order[i]];
+                }
+                sorted.put(e.getKey(), col);
+            }
+        }
+        int[] fk = frameKeys == null ? distinct(sFrames) : sortedDistinct(frameKeys);
+        return new LapSpots(sIds, sFrames, sx, sy, sz, fk, sorted, order);
+    }
+
+    private static void checkUniqueIds(int[] sortedByFrameThenId) {
+        int[] copy = sortedByFrameThenId.clone();
+        Arrays.sort(copy);
+        for (int i = 1; i < copy.length; i++) {
+            if (copy[i] == copy[i - 1]) {
+                throw new IllegalArgumentException("duplicate spot ID " + copy[i]);
+            }
+        }
+    }
+
+    private static int[] distinct(int[] sorted) {
+        return Arrays.stream(sorted).distinct().toArray();
+    }
+
+    private static int[] sortedDistinct(int[] values) {
+        return Arrays.stream(values).sorted().distinct().toArray();
+    }
+
+    /** @return the number of spots */
+    public int size() {
+        return ids.length;
+    }
+
+    /**
+     * @param name a spot feature key
+     * @return its column (sorted order), or null when absent
+     */
+    double[] feature(String name) {
+        return features.get(name);
+    }
+}

@@ -1,0 +1,307 @@
+package org.volltrack.btrackmate.xml;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.xml.stream.XMLStreamException;
+
+import org.jgrapht.graph.DefaultWeightedEdge;
+import org.jgrapht.graph.SimpleWeightedGraph;
+import org.volltrack.btrackmate.model.FeatureDeclaration;
+import org.volltrack.btrackmate.model.FeatureKeys;
+import org.volltrack.btrackmate.model.Model;
+import org.volltrack.btrackmate.model.Spot;
+import org.volltrack.btrackmate.model.TrackModel;
+
+/**
+ * Writes a {@link TrackMateFile} as TrackMate 7.14 XML (trackmate.md §1, §6), streaming with StAX, atomically
+ * (a temporary file in the target folder, then a rename). Spots per frame key, empty frames included; spot
+ * attributes ID, name, the 8 base features, then the others; every written feature declared; int features as
+ * integers; edges oriented earlier → later and sorted; one Track per component; every visible TRACK_ID in
+ * FilteredTracks. The output is deterministic, so write → read → write is byte-identical.
+ */
+public final class TrackMateXmlWriter {
+
+    private TrackMateXmlWriter() {
+    }
+
+    /**
+     * Writes the file atomically.
+     *
+     * @param file the content
+     * @param path target path; its folder must exist
+     * @throws IOException when writing fails (nothing is left at {@code path} then)
+     */
+    public static void write(final TrackMateFile file, final Path path) throws IOException {
+        final Path absolute = path.toAbsolutePath();
+        final Path parent = absolute.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new IOException(path + ": output folder does not exist");
+        }
+        final Path tmp = Files.createTempFile(parent, "." + absolute.getFileName(), ".tmp");
+        try {
+            try (Writer out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp),
+                    StandardCharsets.UTF_8), 1 << 16)) {
+                write(file, out);
+            }
+            Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Writes the file to a character stream (UTF-8 is declared).
+     *
+     * @param file the content
+     * @param out  the destination (not closed)
+     * @throws IOException when writing fails
+     */
+    public static void write(final TrackMateFile file, final Writer out) throws IOException {
+        try {
+            final IndentedXmlWriter xml = new IndentedXmlWriter(out);
+            xml.startDocument();
+            xml.start("TrackMate");
+            xml.attribute("version", TrackMateFile.WRITER_VERSION);
+            xml.start("Log");
+            xml.text(file.log);
+            xml.endAfterText();
+            writeModel(xml, file.model);
+            if (file.hasSettings) {
+                SettingsXmlWriter.write(xml, file);
+            }
+            if (file.guiState != null) {
+                xml.empty("GUIState");
+                xml.attribute("state", file.guiState);
+            }
+            if (file.displaySettings != null) {
+                xml.start("DisplaySettings");
+                xml.text(file.displaySettings);
+                xml.endAfterText();
+            }
+            xml.end();
+            xml.endDocument();
+        } catch (final XMLStreamException e) {
+            throw new IOException("cannot write TrackMate XML: " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeModel(final IndentedXmlWriter xml, final Model model) throws XMLStreamException {
+        xml.start("Model");
+        xml.attribute("spatialunits", model.getSpaceUnits());
+        xml.attribute("timeunits", model.getTimeUnits());
+        final Declarations declarations = Declarations.of(model);
+        declarations.write(xml);
+        writeSpots(xml, model, declarations.spot);
+        writeTracks(xml, model, declarations);
+        xml.start("FilteredTracks");
+        for (final Integer id : model.getTrackModel().trackIDs(true)) {
+            xml.empty("TrackID");
+            xml.attribute(FeatureKeys.TRACK_ID, Integer.toString(id));
+        }
+        xml.end();
+        xml.end();
+    }
+
+    private static void writeSpots(final IndentedXmlWriter xml, final Model model,
+            final Map<String, FeatureDeclaration> declared) throws XMLStreamException {
+        xml.start("AllSpots");
+        xml.attribute("nspots", Integer.toString(model.getSpots().getNSpots(false)));
+        for (final Integer frame : model.getSpots().keySet()) {
+            xml.start("SpotsInFrame");
+            xml.attribute("frame", Integer.toString(frame));
+            for (final Spot spot : model.getSpots().iterable(frame, false)) {
+                writeSpot(xml, spot, declared);
+            }
+            xml.end();
+        }
+        xml.end();
+    }
+
+    private static void writeSpot(final IndentedXmlWriter xml, final Spot spot,
+            final Map<String, FeatureDeclaration> declared) throws XMLStreamException {
+        final double[] roi = spot.getRoi();
+        if (roi == null) {
+            xml.empty("Spot");
+        } else {
+            xml.start("Spot");
+        }
+        xml.attribute("ID", Integer.toString(spot.getId()));
+        xml.attribute("name", spot.getName());
+        for (final String key : orderedSpotKeys(spot)) {
+            xml.attribute(key, XmlText.feature(spot.getFeature(key), declared.get(key).isInt()));
+        }
+        if (roi != null) {
+            xml.attribute("ROI_N_POINTS", Integer.toString(roi.length / 2));
+            final StringBuilder text = new StringBuilder();
+            for (final double v : roi) {
+                text.append(v).append(' ');
+            }
+            xml.text(text.toString());
+            xml.endAfterText();
+        }
+    }
+
+    /** Base features first (TrackMate's order), then the others in the spot's order. */
+    static List<String> orderedSpotKeys(final Spot spot) {
+        final List<String> keys = new ArrayList<>();
+        for (final String key : FeatureKeys.BASE_SPOT_FEATURES) {
+            if (spot.getFeature(key) != null) {
+                keys.add(key);
+            }
+        }
+        for (final String key : spot.getFeatures().keySet()) {
+            if (!keys.contains(key) && !"ROI_N_POINTS".equals(key)) {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
+    private static void writeTracks(final IndentedXmlWriter xml, final Model model,
+            final Declarations declarations) throws XMLStreamException {
+        final TrackModel tracks = model.getTrackModel();
+        xml.start("AllTracks");
+        for (final Integer id : tracks.trackIDs(false)) {
+            if (tracks.trackEdges(id).isEmpty()) {
+                continue;
+            }
+            xml.start("Track");
+            xml.attribute("name", tracks.name(id));
+            xml.attribute(FeatureKeys.TRACK_ID, Integer.toString(id));
+            for (final Map.Entry<String, Double> e : model.getTrackFeatures(id).entrySet()) {
+                if (!FeatureKeys.TRACK_ID.equals(e.getKey())) {
+                    xml.attribute(e.getKey(), XmlText.feature(e.getValue(),
+                            declarations.track.get(e.getKey()).isInt()));
+                }
+            }
+            for (final DefaultWeightedEdge edge : sortedEdges(model, id)) {
+                writeEdge(xml, model, edge, declarations.edge);
+            }
+            xml.end();
+        }
+        xml.end();
+    }
+
+    private static List<DefaultWeightedEdge> sortedEdges(final Model model, final int trackId) {
+        final SimpleWeightedGraph<Spot, DefaultWeightedEdge> graph = model.getGraph();
+        final List<DefaultWeightedEdge> edges = new ArrayList<>(model.getTrackModel().trackEdges(trackId));
+        edges.sort(Comparator.<DefaultWeightedEdge>comparingInt(e -> source(graph, e).frame())
+                .thenComparingInt(e -> source(graph, e).getId())
+                .thenComparingInt(e -> target(graph, e).getId()));
+        return edges;
+    }
+
+    /**
+     * Source of an edge oriented forward in time (lower FRAME; graph order when frames are equal).
+     *
+     * @param graph the graph
+     * @param edge  the edge
+     * @return the earlier spot
+     */
+    public static Spot source(final SimpleWeightedGraph<Spot, DefaultWeightedEdge> graph,
+            final DefaultWeightedEdge edge) {
+        final Spot a = graph.getEdgeSource(edge);
+        final Spot b = graph.getEdgeTarget(edge);
+        return b.frame() < a.frame() ? b : a;
+    }
+
+    /**
+     * Target of an edge oriented forward in time.
+     *
+     * @param graph the graph
+     * @param edge  the edge
+     * @return the later spot
+     */
+    public static Spot target(final SimpleWeightedGraph<Spot, DefaultWeightedEdge> graph,
+            final DefaultWeightedEdge edge) {
+        final Spot a = graph.getEdgeSource(edge);
+        final Spot b = graph.getEdgeTarget(edge);
+        return b.frame() < a.frame() ? a : b;
+    }
+
+    private static void writeEdge(final IndentedXmlWriter xml, final Model model, final DefaultWeightedEdge edge,
+            final Map<String, FeatureDeclaration> declared) throws XMLStreamException {
+        final SimpleWeightedGraph<Spot, DefaultWeightedEdge> graph = model.getGraph();
+        xml.empty("Edge");
+        xml.attribute(FeatureKeys.SPOT_SOURCE_ID, Integer.toString(source(graph, edge).getId()));
+        xml.attribute(FeatureKeys.SPOT_TARGET_ID, Integer.toString(target(graph, edge).getId()));
+        xml.attribute(FeatureKeys.LINK_COST, Double.toString(graph.getEdgeWeight(edge)));
+        for (final Map.Entry<String, Double> e : model.getEdgeFeatures(edge).entrySet()) {
+            final String key = e.getKey();
+            if (!FeatureKeys.SPOT_SOURCE_ID.equals(key) && !FeatureKeys.SPOT_TARGET_ID.equals(key)
+                    && !FeatureKeys.LINK_COST.equals(key)) {
+                xml.attribute(key, XmlText.feature(e.getValue(), declared.get(key).isInt()));
+            }
+        }
+    }
+
+    /** The model's declarations completed with a declaration for every feature actually written. */
+    private static final class Declarations {
+        final Map<String, FeatureDeclaration> spot = new LinkedHashMap<>();
+        final Map<String, FeatureDeclaration> edge = new LinkedHashMap<>();
+        final Map<String, FeatureDeclaration> track = new LinkedHashMap<>();
+
+        static Declarations of(final Model model) {
+            final Declarations d = new Declarations();
+            d.spot.putAll(model.getSpotDeclarations());
+            d.edge.putAll(model.getEdgeDeclarations());
+            d.track.putAll(model.getTrackDeclarations());
+            for (final Spot spot : model.getSpots().all(false)) {
+                for (final String key : spot.getFeatures().keySet()) {
+                    d.spot.computeIfAbsent(key, k -> generic(FeatureKeys.spotDeclarations(), k));
+                }
+            }
+            for (final DefaultWeightedEdge e : model.getGraph().edgeSet()) {
+                for (final String key : model.getEdgeFeatures(e).keySet()) {
+                    d.edge.computeIfAbsent(key, k -> generic(FeatureKeys.edgeDeclarations(), k));
+                }
+            }
+            for (final Integer id : model.getTrackModel().trackIDs(false)) {
+                for (final String key : model.getTrackFeatures(id).keySet()) {
+                    d.track.computeIfAbsent(key, k -> generic(FeatureKeys.trackDeclarations(), k));
+                }
+            }
+            return d;
+        }
+
+        private static FeatureDeclaration generic(final Map<String, FeatureDeclaration> known, final String key) {
+            final FeatureDeclaration declaration = known.get(key);
+            return declaration != null ? declaration
+                    : new FeatureDeclaration(key, key, key, org.volltrack.btrackmate.model.Dimension.NONE, false);
+        }
+
+        void write(final IndentedXmlWriter xml) throws XMLStreamException {
+            xml.start("FeatureDeclarations");
+            writeGroup(xml, "SpotFeatures", spot);
+            writeGroup(xml, "EdgeFeatures", edge);
+            writeGroup(xml, "TrackFeatures", track);
+            xml.end();
+        }
+
+        private static void writeGroup(final IndentedXmlWriter xml, final String name,
+                final Map<String, FeatureDeclaration> group) throws XMLStreamException {
+            xml.start(name);
+            for (final FeatureDeclaration f : group.values()) {
+                xml.empty("Feature");
+                xml.attribute("feature", f.key());
+                xml.attribute("name", f.name());
+                xml.attribute("shortname", f.shortName());
+                xml.attribute("dimension", f.dimension().name());
+                xml.attribute("isint", Boolean.toString(f.isInt()));
+            }
+            xml.end();
+        }
+    }
+}

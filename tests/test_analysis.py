@@ -43,6 +43,9 @@ def test_division_gives_three_tracklets_with_parent_links_and_generations(divisi
     assert tracklets.at[15, "N_SPOTS"] == 2 and tracklets.at[15, "END_FRAME"] == 5  # across the gap
     assert track_set.napari_graph() == {13: [10], 15: [10]}
     assert track_set.select("dividing") == [10] and track_set.select("non-dividing") == [20]
+    assert track_set.spots_of(20).index.tolist() == [20, 21, 22]
+    with pytest.raises(ValueError, match="TRACK_ID 99"):
+        track_set.spots_of(99)
     assert track_set.spots.loc[[10, 11, 12, 13, 14, 15, 16], "TRACKLET_ID"].tolist() == [10, 10, 10, 13, 13, 15, 15]
 
 

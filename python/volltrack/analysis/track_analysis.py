@@ -75,9 +75,8 @@ class TrackAnalysis:
 
     def track_spots(self, track_id: int) -> pd.DataFrame:
         """Return the spots of one track, sorted by tracklet and frame."""
-        if track_id not in self.tracks.index:
-            raise ValueError(f"no track with TRACK_ID {track_id}; known: {list(self.tracks.index[:10])} ...")
-        return self.spots[self.spots["TRACK_ID"] == track_id]
+        self.track_set.spots_of(track_id)  # validates the ID
+        return self.spots[self.spots["TRACK_ID"] == int(track_id)]
 
 
 def _check_movie(name: str, array, reference_shape=None, *, allow_3d: bool = False):

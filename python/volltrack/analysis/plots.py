@@ -24,20 +24,29 @@ def _series_panel(axes, analysis, track_id: int, column: str, ylabel: str) -> No
         axes.plot(rows["TIME"], rows[column], marker=".", label=f"{tracklet} (gen {generation})")
     axes.set_xlabel(f"time {units}".strip())
     axes.set_ylabel(ylabel)
-    if spots["TRACKLET_ID"].nunique() <= 8:
-        axes.legend(fontsize="x-small", title="tracklet", title_fontsize="x-small")
+    if not np.isfinite(spots[column].to_numpy(dtype=float)).any():
+        _no_values(axes)
+    elif spots["TRACKLET_ID"].nunique() <= 4:
+        axes.legend(fontsize="x-small", title="tracklet", title_fontsize="x-small", framealpha=0.5)
+
+
+def _no_values(axes) -> None:
+    axes.text(0.5, 0.5, "no values\n(give a tissue mask or image)", ha="center", va="center",
+              transform=axes.transAxes, fontsize="small", color="0.4")
 
 
 def _localisation_panel(axes, analysis, track_id: int) -> None:
     tracklets = analysis.tracklets[analysis.tracklets["TRACK_ID"] == track_id]
-    is_daughter = tracklets["PARENT_IDS"].map(len) > 0
-    for rows, colour, label in ((tracklets[~is_daughter | (tracklets["END_TYPE"] == "split")], PARENT_COLOUR,
-                                 "parent"), (tracklets[is_daughter], DAUGHTER_COLOUR, "daughter")):
+    is_parent = (tracklets["PARENT_IDS"].map(len) == 0) | (tracklets["END_TYPE"] == "split")
+    for rows, colour, label in ((tracklets[is_parent], PARENT_COLOUR, "parent (root or dividing)"),
+                                (tracklets[~is_parent], DAUGHTER_COLOUR, "daughter")):
         axes.scatter(rows["START_DISTANCE"], rows["END_DISTANCE"], c=colour, label=label, s=30)
     values = tracklets[["START_DISTANCE", "END_DISTANCE"]].to_numpy(dtype=float)
     if np.isfinite(values).any():
         low, high = np.nanmin(values), np.nanmax(values)
         axes.plot([low, high], [low, high], color="0.6", linewidth=0.8, linestyle="--")
+    else:
+        _no_values(axes)
     axes.set_xlabel("start distance to boundary")
     axes.set_ylabel("end distance to boundary")
     axes.legend(fontsize="x-small")

@@ -116,7 +116,8 @@ def _measure_intensity(spots, image, labels, calibration, progress):
     if image is not None:
         radii = _column_or_nan(spots, "RADIUS")
         return (*sphere_intensity(image, frames, zyx, radii, calibration=calibration, progress=progress), "sphere")
-    mean, total = _column_or_nan(spots, "MEAN_INTENSITY_CH1"), _column_or_nan(spots, "TOTAL_INTENSITY_CH1")
+    mean, total = (_column_or_nan(spots, key + "_CH1") if key + "_CH1" in spots.columns
+                   else _column_or_nan(spots, key) for key in ("MEAN_INTENSITY", "TOTAL_INTENSITY"))  # <= 6.x keys
     return mean, total, None, "file"
 
 
@@ -133,7 +134,8 @@ def analyze_tracks(spots: pd.DataFrame, edges: pd.DataFrame, *, track_ids=None, 
     track_ids : iterable of int, optional
         Tracks to analyse; all when None (the default).
     image : array-like of shape (T, Z, Y, X), optional
-        Raw image; intensities are measured in it. Without it, ``MEAN/TOTAL_INTENSITY_CH1`` of the file are used.
+        Raw image; intensities are measured in it. Without it, ``MEAN/TOTAL_INTENSITY_CH1`` of the file are used
+        (``MEAN/TOTAL_INTENSITY`` in TrackMate 6 and older files).
     labels : array-like of int, shape (T, Z, Y, X), optional
         Label movie; with ``image``, intensity and volume are measured over each cell's label voxels (the
         spot's ``LABEL`` when present, else the label under its centre), otherwise over a sphere of ``RADIUS``.

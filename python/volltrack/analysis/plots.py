@@ -55,10 +55,15 @@ def _localisation_panel(axes, analysis, track_id: int) -> None:
 def _spectrum_panel(axes, analysis, track_id: int) -> None:
     tracklets = analysis.tracklets.index[analysis.tracklets["TRACK_ID"] == track_id]
     spectra = analysis.spectra[analysis.spectra["TRACKLET_ID"].isin(tracklets)]
+    drawn = 0
     for tracklet, rows in spectra.groupby("TRACKLET_ID"):
         rows = rows[rows["FREQUENCY"] > 0]
         if len(rows) and (rows["POWER"] > 0).any():
             axes.semilogy(rows["FREQUENCY"], rows["POWER"].clip(lower=1e-12), marker=".", label=str(tracklet))
+            drawn += 1
+    if not drawn:
+        axes.text(0.5, 0.5, "no spectrum\n(tracklets shorter than 4 frames or no values)", ha="center",
+                  va="center", transform=axes.transAxes, fontsize="small", color="0.4")
     axes.set_xlabel("frequency (1 / time)")
     axes.set_ylabel(f"power of {analysis.parameters.get('fft_feature', '')}")
 
@@ -84,10 +89,10 @@ def draw_track(figure, analysis, track_id: int) -> None:
     axes[1, 1].set_title("Fourier spectrum", fontsize="small")
     dividing = "dividing" if analysis.tracks.at[track_id, "DIVIDING"] else "non-dividing"
     figure.suptitle(f"track {track_id} ({dividing})", fontsize="medium")
-    figure.tight_layout()
+    figure.subplots_adjust(left=0.1, right=0.97, bottom=0.08, top=0.9, wspace=0.35, hspace=0.45)
 
 
-def save_track_plot(analysis, track_id: int, path, *, dpi: int = 120) -> Path:
+def save_track_plot(analysis, track_id: int, path, *, dpi: int = 100) -> Path:
     """Write the plots of ``track_id`` to a PNG file (atomically) and return its path.
 
     Parameters
@@ -97,7 +102,7 @@ def save_track_plot(analysis, track_id: int, path, *, dpi: int = 120) -> Path:
     path : str or Path
         Output ``.png``.
     dpi : int, optional
-        Resolution; default 120.
+        Resolution; default 100.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -140,4 +145,4 @@ def draw_overview(figure, analysis, track_ids) -> None:
     axes[1].legend(fontsize="x-small")
     axes[1].set_title("start vs end localisation", fontsize="small")
     figure.suptitle(f"{len(track_ids)} tracks", fontsize="medium")
-    figure.tight_layout()
+    figure.subplots_adjust(left=0.12, right=0.97, bottom=0.12, top=0.85, wspace=0.4)

@@ -128,7 +128,7 @@ def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: 
     selected = analysis.track_set.select("all")
     write_tables(analysis, out, track_ids=selected, extra_parameters={"xml": str(xml_path)})
     dividing = analysis.track_set.select("dividing")
-    longest = sorted(selected, key=lambda t: -len(analysis.track_set.spots_of(t)))
+    longest = sorted(selected, key=lambda t: -len(analysis.track_spots(t)))
     showcase = (dividing[:3] + [t for t in longest if t not in dividing])[:4]
     for track_id in showcase:
         save_track_plot(analysis, track_id, out / "plots" / f"track_{track_id}.png")

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from volltrack.pipeline.atomic import atomic_path
+from volltrack.io.atomic import atomic_path
 from volltrack.pipeline.report import write_report
 from volltrack.pipeline.stages import STAMP_DIR, StageRunner
 

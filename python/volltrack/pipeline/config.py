@@ -11,7 +11,7 @@ from typing import Any, Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from volltrack.pipeline.atomic import write_text_atomic
+from volltrack.io.atomic import atomic_write_text
 
 
 class _Section(BaseModel):
@@ -108,7 +108,7 @@ class RunConfig(_Section):
 
     def write_yaml(self, path: Path) -> None:
         """Write the commented YAML to ``path`` atomically."""
-        write_text_atomic(Path(path), self.to_yaml_with_comments())
+        atomic_write_text(Path(path), self.to_yaml_with_comments())
 
 
 def _plain(value: Any) -> Any:

@@ -10,7 +10,7 @@ import platform
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from volltrack.pipeline.atomic import write_text_atomic
+from volltrack.io.atomic import atomic_write_text
 from volltrack.pipeline.stages import StageRecord
 
 _VERSIONED = ("volltrack", "numpy", "scipy", "scikit-image", "tensorflow-cpu", "csbdeep", "stardist", "n2v",
@@ -94,5 +94,5 @@ def write_report(path: Path, *, title: str, records: Sequence[StageRecord], para
     parts.append("<h2>Parameters</h2><pre>" + html.escape(json.dumps(params, indent=2, default=str)) + "</pre>")
     parts.append("<h2>Versions</h2>" + _table(list(package_versions().items()), ("package", "version")))
     parts.append("</body></html>")
-    write_text_atomic(path, "\n".join(parts))
+    atomic_write_text(path, "\n".join(parts))
     return path

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from volltrack.pipeline.atomic import write_text_atomic
+from volltrack.io.atomic import atomic_write_text
 from volltrack.pipeline.config import RunConfig
 from volltrack.pipeline.report import write_report
 from volltrack.pipeline.stages import StageRecord, StageRunner
@@ -128,7 +128,7 @@ def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: 
     selected = analysis.track_set.select("all")
     write_tables(analysis, out, track_ids=selected, extra_parameters={"xml": str(xml_path)})
     dividing = analysis.track_set.select("dividing")
-    longest = sorted(selected, key=lambda t: -len(analysis.track_set.spots_of(t)))
+    longest = sorted(selected, key=lambda t: -len(analysis.track_spots(t)))
     showcase = (dividing[:3] + [t for t in longest if t not in dividing])[:4]
     for track_id in showcase:
         save_track_plot(analysis, track_id, out / "plots" / f"track_{track_id}.png")
@@ -149,7 +149,7 @@ def _evaluate(inputs: RunInputs, labels_path: Path, xml_path: Path, out: Path) -
     scores = evaluate_ctc(inputs.ground_truth, out / "ctc_result")
     gt = read_ctc(inputs.ground_truth)
     scores.update(_segmentation_scores(np.asarray(gt.labels), labels))
-    write_text_atomic(out / "metrics.json", json.dumps(scores, indent=2))
+    atomic_write_text(out / "metrics.json", json.dumps(scores, indent=2))
     return {k: scores[k] for k in ("SEG", "DET", "TRA", "F1@0.5") if k in scores}
 
 

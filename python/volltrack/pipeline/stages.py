@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from volltrack.pipeline.atomic import write_text_atomic
+from volltrack.io.atomic import atomic_write_text
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ class StageRunner:
             seconds = time.perf_counter() - start
             stamp = {"name": name, "fingerprint": fingerprint, "seconds": seconds, "summary": summary,
                      "outputs": [str(p) for p in outputs], "finished": time.strftime("%Y-%m-%dT%H:%M:%S")}
-            write_text_atomic(self._stamp_path(name), json.dumps(stamp, indent=2, default=str))
+            atomic_write_text(self._stamp_path(name), json.dumps(stamp, indent=2, default=str))
             record = StageRecord(name, False, seconds, summary)
         self.records.append(record)
         return record

@@ -77,6 +77,8 @@ def test_analyze_selects_dividing_tracks(tracks_xml, tmp_path):
     (["--calibration", "1,1"], "calibration"),
     (["--tracks", "some"], "--tracks"),
     (["--fft-feature", "NOPE"], "NOPE"),
+    (["--movie-track", "12345"], "12345"),
+    (["--smoothing", "0"], "smoothing"),
 ])
 def test_analyze_bad_options_give_one_line_errors(tracks_xml, tmp_path, capsys, extra, message):
     out = tmp_path / "out"

@@ -84,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
                            only_filtered=args.tracks == "filtered", calibration=parse_calibration(args.calibration),
                            frame_interval=args.frame_interval, smoothing_window=args.smoothing,
                            fft_feature=args.fft_feature, progress=True)
+    if args.movie_track is not None:
+        analysis.track_set.spots_of(args.movie_track)  # an unknown ID fails here, before anything is written
     selected = analysis.track_set.select(kind)
     files = write_tables(analysis, args.out, track_ids=selected, extra_parameters={
         "xml": str(args.xml), "image": _name(args.image), "labels": _name(args.labels), "mask": _name(args.mask),

@@ -73,6 +73,8 @@ def test_selecting_a_track_updates_plots_and_layer(make_napari_viewer, sample, t
     assert set(np.unique(shown.data[:, 0]).astype(int)) == set(
         analysis.tracklets.index[analysis.tracklets["TRACK_ID"] == dividing])
     assert shown.graph and not viewer.layers["tracks"].visible
+    with pytest.raises(ValueError, match="not among"):
+        widget.select_track(-5)
     widget.toggle_display()
     assert viewer.dims.ndisplay == 3
     screenshot = viewer.screenshot(str(tmp_path / "viewer.png"), canvas_only=False)

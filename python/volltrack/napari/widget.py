@@ -126,7 +126,13 @@ class TrackAnalysisWidget(QWidget):
 
     def select_track(self, track_id) -> None:
         """Select one track by ID, or ``"all"``; updates the shown tracks and the plots."""
+        items = [self.track_box.itemText(i) for i in range(self.track_box.count())]
+        if str(track_id) not in items:
+            raise ValueError(f"track {track_id!r} is not among the {self.kind_box.currentText()} tracks of "
+                             f"layer {self.layer_box.currentText()!r}")
+        self.track_box.blockSignals(True)
         self.track_box.setCurrentText(str(track_id))
+        self.track_box.blockSignals(False)
         self.update_view()
 
     # ---- view --------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """MP4 movie of one track: each frame shows the raw image (max projection over Z) around the track with the
-tracklets' trails and current positions, rendered with matplotlib and encoded with imageio-ffmpeg."""
+tracklets' trails, their division links (dotted) and current positions, rendered with matplotlib and encoded with imageio-ffmpeg."""
 
 from __future__ import annotations
 
@@ -24,7 +24,19 @@ def _crop_box(spots, calibration, shape_yx, margin: float):
     return low[0], high[0], low[1], high[1]
 
 
-def _draw_frame(axes, spots, frame, image, box, calibration, title):
+def _division_links(analysis, spots) -> list[tuple[int, tuple, tuple]]:
+    """``(frame, parent end (x, y), child start (x, y))`` for every parent link of the track's tracklets."""
+    links = []
+    ends = spots.groupby("TRACKLET_ID")[["POSITION_X", "POSITION_Y"]].last()
+    starts = spots.groupby("TRACKLET_ID")[["POSITION_X", "POSITION_Y", "FRAME"]].first()
+    for tracklet, parents in analysis.tracklets.loc[starts.index, "PARENT_IDS"].items():
+        for parent in parents:
+            links.append((int(starts.at[tracklet, "FRAME"]), tuple(ends.loc[parent]),
+                          tuple(starts.loc[tracklet, ["POSITION_X", "POSITION_Y"]])))
+    return links
+
+
+def _draw_frame(axes, spots, links, frame, image, box, calibration, title):
     axes.clear()
     dy, dx = calibration[1], calibration[2]
     y0, y1, x0, x1 = box
@@ -38,6 +50,11 @@ def _draw_frame(axes, spots, frame, image, box, calibration, title):
         axes.plot(past["POSITION_X"], past["POSITION_Y"], color=colour, linewidth=1.5)
         now = rows[rows["FRAME"] == frame]
         axes.scatter(now["POSITION_X"], now["POSITION_Y"], s=80, facecolors="none", edgecolors=colour)
+    for start_frame, (px, py), (cx, cy) in links:
+        if frame >= start_frame:
+            axes.plot([px, cx], [py, cy], color="white", linewidth=1.0, linestyle=":")
+    axes.set_xlabel("x (µm)")
+    axes.set_ylabel("y (µm)")
     axes.set_xlim(x0 * dx, (x1 - 1) * dx)
     axes.set_ylim((y1 - 1) * dy, y0 * dy)
     axes.set_aspect("equal")
@@ -73,6 +90,7 @@ def write_track_movie(analysis, track_id: int, path, *, image=None, fps: int = 5
         int(np.ceil(spots["POSITION_Y"].max() / calibration[1] + margin / calibration[1])) + 1,
         int(np.ceil(spots["POSITION_X"].max() / calibration[2] + margin / calibration[2])) + 1)
     box = _crop_box(spots, calibration, shape_yx, margin)
+    links = _division_links(analysis, spots)
     figure = Figure(figsize=(6.4, 4.8), dpi=100)
     canvas = FigureCanvasAgg(figure)
     axes = figure.add_subplot(1, 1, 1)
@@ -83,7 +101,7 @@ def write_track_movie(analysis, track_id: int, path, *, image=None, fps: int = 5
         writer.send(None)
         try:
             for frame in tqdm(frames, desc=f"movie of track {track_id}", disable=not progress):
-                _draw_frame(axes, spots, frame, image, box, calibration, f"track {track_id}, frame {frame}")
+                _draw_frame(axes, spots, links, frame, image, box, calibration, f"track {track_id}, frame {frame}")
                 canvas.draw()
                 writer.send(np.ascontiguousarray(np.asarray(canvas.buffer_rgba())[..., :3]))
         finally:

@@ -81,45 +81,51 @@ def test_track_ids_from_file_are_kept_and_selection_filters(division):
 def test_speed_over_gap_and_distance_inside_flags(division):
     spots, edges = division
     mask = np.zeros((6, 4, 4, 16), bool)
-    mask[..., :8] = True  # tissue for x < 8: boundary voxels at x = 7
+    mask[..., :8] = True  # tissue for x < 8: nearest background voxel x = 8, nearest tissue voxel x = 7
     analysis = analyze_tracks(spots, edges, mask=mask, calibration=(1.0, 1.0, 1.0), frame_interval=2.0)
     table = analysis.spots
     assert np.isnan(table.at[10, "SPEED"])
     assert table.at[11, "SPEED"] == pytest.approx(0.5)            # 1 unit in 2 time units
     assert table.at[15, "SPEED"] == pytest.approx(3.0 / 2.0)      # from 12 (x=2) to 15 (x=5)
     assert table.at[16, "SPEED"] == pytest.approx(1.0 / 4.0)      # gap of two frames
-    assert table.loc[[10, 12, 20, 21, 22], "DISTANCE_TO_BOUNDARY"].tolist() == [7.0, 5.0, 0.0, 1.0, 2.0]
+    # signed: positive inside (to the nearest background voxel), negative outside (to the nearest tissue voxel)
+    assert table.loc[[10, 12, 20, 21, 22], "DISTANCE_TO_BOUNDARY"].tolist() == [8.0, 6.0, 1.0, -1.0, -2.0]
     assert table.loc[[20, 21, 22], "INSIDE_TISSUE"].tolist() == [1, 0, 0]
-    assert table.at[11, "DISTANCE_TO_BOUNDARY_SMOOTH"] == pytest.approx(6.0)
-    assert table.at[10, "DISTANCE_TO_BOUNDARY_SMOOTH"] == pytest.approx(6.5)  # edge: mean of 2 points
+    assert table.at[11, "DISTANCE_TO_BOUNDARY_SMOOTH"] == pytest.approx(7.0)
+    assert table.at[10, "DISTANCE_TO_BOUNDARY_SMOOTH"] == pytest.approx(7.5)  # edge: mean of 2 points
     fate = analysis.fate().set_index("TRACKLET_ID")
     assert fate.loc[13, ["PARENT_START_DISTANCE", "PARENT_END_DISTANCE", "START_DISTANCE", "END_DISTANCE"]
-                    ].tolist() == [7.0, 5.0, 4.0, 3.0]
-    assert analysis.tracks.at[10, "START_DISTANCE"] == 7.0
-    assert analysis.tracks.at[10, "END_DISTANCE"] == pytest.approx((3.0 + 1.0) / 2)
+                    ].tolist() == [8.0, 6.0, 5.0, 4.0]
+    assert analysis.tracks.at[10, "START_DISTANCE"] == 8.0
+    assert analysis.tracks.at[10, "END_DISTANCE"] == pytest.approx((4.0 + 2.0) / 2)
 
 
-def test_boundary_distance_is_anisotropic_and_backends_agree():
+def test_boundary_distance_is_signed_anisotropic_and_backends_agree():
     mask = np.zeros((5, 6, 7), bool)
     mask[1:4, 1:5, 1:6] = True
+    mask[2, 2, 3] = False  # a hole
     calibration = (3.0, 0.5, 0.25)
     exact = boundary_distance_map(mask, calibration=calibration, backend="scipy")
     np.testing.assert_allclose(boundary_distance_map(mask, calibration=calibration), exact, rtol=1e-5)
-    voxels = np.argwhere(np.ones_like(mask))
-    scaled = np.asarray(calibration)
-    full = np.argwhere(mask & ~_eroded(mask))
-    brute = np.min(np.linalg.norm((voxels[:, None] - full[None]) * scaled, axis=2), axis=1)
+    voxels = np.argwhere(np.ones_like(mask)) * np.asarray(calibration)
+    tissue, background = voxels[mask.ravel()], voxels[~mask.ravel()]
+    to_background = np.linalg.norm(voxels[:, None] - background[None], axis=2).min(axis=1)
+    to_tissue = np.linalg.norm(voxels[:, None] - tissue[None], axis=2).min(axis=1)
+    brute = np.where(mask.ravel(), to_background, -to_tissue)
     np.testing.assert_allclose(exact.ravel(), brute, rtol=1e-6)
-    assert exact[0, 0, 0] == pytest.approx(np.linalg.norm([3.0, 0.5, 0.25]))
+    assert exact[0, 0, 0] == pytest.approx(-np.linalg.norm([3.0, 0.5, 0.25]))
+    assert exact[2, 2, 4] == pytest.approx(0.25)  # next to the hole
 
 
-def _eroded(mask):
-    padded = np.pad(mask, 1, constant_values=True)
-    core = padded[1:-1, 1:-1, 1:-1].copy()
-    for axis in range(3):
-        for shift in (1, -1):
-            core &= np.roll(padded, shift, axis=axis)[1:-1, 1:-1, 1:-1]
-    return core
+def test_distance_matches_the_spot_tables_convention(rng):
+    from scipy import ndimage
+
+    from volltrack.spots import signed_distance_to_boundary
+
+    mask = ndimage.gaussian_filter(rng.random((9, 30, 34)), (1, 3, 3)) > 0.5
+    calibration = (2.0, 0.5, 0.4)
+    np.testing.assert_allclose(boundary_distance_map(mask, calibration=calibration),
+                               signed_distance_to_boundary(mask, sampling=calibration), rtol=1e-5, atol=1e-5)
 
 
 def test_distance_without_boundary_is_nan_and_frames_are_checked():

@@ -52,11 +52,11 @@ def test_analyze_writes_tables_plots_movie_and_parameters(tracks_xml, mask_tif, 
     tracklets = pd.read_csv(out / "tracklets.csv", index_col="TRACKLET_ID", dtype={"PARENT_IDS": str})
     assert sorted(tracklets.index) == [10, 13, 15, 20]
     assert tracklets.loc[13, "PARENT_IDS"] == "10" and tracklets.loc[13, "GENERATION"] == 1
-    assert tracklets.loc[[10, 13, 15, 20], "START_DISTANCE"].tolist() == [7.0, 4.0, 2.0, 0.0]
+    assert tracklets.loc[[10, 13, 15, 20], "START_DISTANCE"].tolist() == [8.0, 5.0, 3.0, 1.0]
     spots = pd.read_csv(out / "spots.csv").set_index("ID")
     assert spots.loc[16, "SPEED"] == pytest.approx(1.0 / 4.0)  # gap of two frames of 2 s
     fate = pd.read_csv(out / "fate.csv")
-    assert sorted(fate["TRACKLET_ID"]) == [13, 15] and set(fate["PARENT_END_DISTANCE"]) == {5.0}
+    assert sorted(fate["TRACKLET_ID"]) == [13, 15] and set(fate["PARENT_END_DISTANCE"]) == {6.0}
     parameters = json.loads((out / "parameters.json").read_text())
     assert parameters["frame_interval"] == 2.0 and parameters["mask"] == str(mask_tif)
     assert len(list((out / "plots").glob("track_*.png"))) == 2
@@ -132,7 +132,7 @@ def test_napari_reader_declines_other_xml(tmp_path):
 
 
 def test_analyze_simulated_tissue_with_image_labels_and_mask(tmp_path):
-    """Intensities and volumes over label voxels agree with the spot table's own (volltrack.spots)."""
+    """Intensities, volumes and distances agree with the spot table's own (volltrack.spots)."""
     from volltrack.analysis.lineage_tracks import tracks_from_lineage
     from volltrack.io import write_image
     from volltrack.spots import compute_spots
@@ -140,7 +140,7 @@ def test_analyze_simulated_tissue_with_image_labels_and_mask(tmp_path):
     from volltrack.trackmate import write_xml
 
     movie = simulate_tissue(n_frames=4, shape=(8, 48, 48), n_cells=10, division_rate=0.2, seed=2)
-    table = compute_spots(movie.labels, raw=movie.raw, calibration=movie.calibration,
+    table = compute_spots(movie.labels, raw=movie.raw, mask=movie.tissue_mask, calibration=movie.calibration,
                           frame_interval=movie.frame_interval)
     spots, edges = tracks_from_lineage(table, movie.lineage)
     write_xml(tmp_path / "gt.xml", spots, edges, space_units="micron", time_units="sec")
@@ -155,4 +155,5 @@ def test_analyze_simulated_tissue_with_image_labels_and_mask(tmp_path):
     np.testing.assert_allclose(result["VOLUME"], expected["VOLUME"], rtol=1e-6)
     np.testing.assert_allclose(result["MEAN_INTENSITY"], expected["MEAN_INTENSITY_CH1"], rtol=1e-4)
     assert json.loads((out / "parameters.json").read_text())["intensity_source"] == "labels"
-    assert np.isfinite(result["DISTANCE_TO_BOUNDARY"]).all()
+    np.testing.assert_allclose(result["DISTANCE_TO_BOUNDARY"], expected["DISTANCE_TO_BOUNDARY"], atol=1e-5)
+    np.testing.assert_array_equal(result["INSIDE_TISSUE"], expected["INSIDE_TISSUE"])

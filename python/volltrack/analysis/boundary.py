@@ -1,12 +1,15 @@
-"""Distance of spots to the tissue boundary: an exact, anisotropic Euclidean distance transform per frame.
+"""Signed distance of spots to the tissue boundary: exact, anisotropic, in physical units, frame by frame.
 
-The *boundary* of a tissue mask is the set of mask voxels that touch a background voxel through a face
-(6-connectivity); the image border is not a boundary (tissue cut by the field of view does not end there).
-The distance of a spot is the exact Euclidean distance, in physical units (calibration ``(dz, dy, dx)``), from
-its voxel to the nearest boundary voxel of its frame. It is computed either by an exact Euclidean distance
-transform (the ``edt`` package, or SciPy) over the box that holds the boundary and the spots, or, when a frame
-has few spots for its size, by a KD-tree over the calibrated boundary voxel coordinates; both give the same
-values (tested). A spot is *inside* when its voxel lies in the mask.
+Convention (the same as ``DISTANCE_TO_BOUNDARY`` of :mod:`volltrack.spots`): **positive inside the tissue,
+negative outside**. For a spot whose voxel is tissue, the distance is the exact Euclidean distance from that
+voxel to the nearest background voxel; outside, minus the distance to the nearest tissue voxel; NaN when the
+frame's mask is all tissue or all background. The image border is not a boundary. This equals
+``EDT(mask) - EDT(~mask)`` with the calibration ``(dz, dy, dx)`` as sampling.
+
+The nearest background voxel of a tissue voxel always touches the tissue through a face (and vice versa), so
+only the *boundary voxels* on each side matter. Two exact methods give identical values (tested): a Euclidean
+distance transform (the ``edt`` package, or SciPy) over the box that holds both boundaries and the spots, and,
+when a frame has few spots for its size, KD-trees over the calibrated coordinates of the boundary voxels.
 """
 
 from __future__ import annotations
@@ -56,19 +59,19 @@ def boundary_voxels(mask_frame: np.ndarray) -> np.ndarray:
     return mask_frame & ~interior
 
 
-def _edt(boundary: np.ndarray, sampling, backend: str) -> np.ndarray:
-    """Exact Euclidean distance of every voxel to the nearest ``True`` voxel of ``boundary``."""
+def _edt(foreground: np.ndarray, sampling, backend: str) -> np.ndarray:
+    """Exact Euclidean distance of every ``True`` voxel to the nearest ``False`` voxel (0 on ``False``)."""
     if backend == "edt":
         import edt
 
         threads = max(1, min(4, os.cpu_count() or 1))
-        return edt.edt(~boundary, anisotropy=sampling, black_border=False, parallel=threads)
-    return ndimage.distance_transform_edt(~boundary, sampling=sampling)
+        return edt.edt(foreground, anisotropy=sampling, black_border=False, parallel=threads)
+    return ndimage.distance_transform_edt(foreground, sampling=sampling)
 
 
 def boundary_distance_map(mask_frame: np.ndarray, *, calibration=(1.0, 1.0, 1.0), backend: str = "edt"
                           ) -> np.ndarray:
-    """Return the exact Euclidean distance of every voxel to the nearest boundary voxel, in physical units.
+    """Return the signed distance of every voxel to the tissue boundary, in physical units.
 
     Parameters
     ----------
@@ -83,20 +86,24 @@ def boundary_distance_map(mask_frame: np.ndarray, *, calibration=(1.0, 1.0, 1.0)
     Returns
     -------
     ndarray of float32, shape (Z, Y, X)
-        Distances; all NaN when the mask has no boundary (empty, or tissue everywhere).
+        Positive inside (distance to the nearest background voxel), negative outside (minus the distance to
+        the nearest tissue voxel); all NaN when the mask is all tissue or all background.
 
     Examples
     --------
-    >>> mask = np.zeros((1, 1, 7), bool); mask[..., 2:] = True
+    >>> mask = np.zeros((1, 1, 6), bool); mask[..., :3] = True
     >>> boundary_distance_map(mask, calibration=(1, 1, 0.5))[0, 0].tolist()
-    [1.0, 0.5, 0.0, 0.5, 1.0, 1.5, 2.0]
+    [1.5, 1.0, 0.5, -0.5, -1.0, -1.5]
     """
     if backend not in ("edt", "scipy"):
         raise ValueError(f"backend must be 'edt' or 'scipy', got {backend!r}")
-    boundary = boundary_voxels(mask_frame)
-    if not boundary.any():
-        return np.full(boundary.shape, np.nan, dtype=np.float32)
-    return _edt(boundary, tuple(float(c) for c in calibration), backend).astype(np.float32, copy=False)
+    mask_frame = np.ascontiguousarray(mask_frame, dtype=bool)
+    if mask_frame.all() or not mask_frame.any():
+        return np.full(mask_frame.shape, np.nan, dtype=np.float32)
+    sampling = tuple(float(c) for c in calibration)
+    inside = _edt(mask_frame, sampling, backend)
+    outside = _edt(~mask_frame, sampling, backend)
+    return (inside - outside).astype(np.float32, copy=False)
 
 
 def _voxel_indices(positions_zyx: np.ndarray, calibration, shape) -> np.ndarray:
@@ -110,17 +117,25 @@ def _voxel_indices(positions_zyx: np.ndarray, calibration, shape) -> np.ndarray:
 
 
 def _bounding_box(boundary: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Smallest box holding every boundary voxel and every queried voxel (low inclusive, high exclusive)."""
+    """Smallest box holding every boundary voxel, its face neighbours and every queried voxel."""
     low, high = index.min(axis=0), index.max(axis=0) + 1
     for axis in range(3):
         present = np.flatnonzero(boundary.any(axis=tuple(a for a in range(3) if a != axis)))
-        low[axis], high[axis] = min(low[axis], present[0]), max(high[axis], present[-1] + 1)
+        low[axis] = max(min(low[axis], present[0] - 1), 0)
+        high[axis] = min(max(high[axis], present[-1] + 2), boundary.shape[axis])
     return low, high
+
+
+def _nearest(points: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """Distance from each query to the nearest point (KD-tree)."""
+    if not len(queries):
+        return np.empty(0)
+    return cKDTree(points, balanced_tree=False, compact_nodes=False).query(queries)[0]
 
 
 def frame_distances(mask_frame: np.ndarray, index: np.ndarray, *, calibration=(1.0, 1.0, 1.0),
                     method: str = "auto") -> np.ndarray:
-    """Return the exact distance from voxels ``index`` to the nearest boundary voxel of one frame's mask.
+    """Return the signed distance to the tissue boundary at voxels ``index`` of one frame.
 
     Parameters
     ----------
@@ -130,30 +145,37 @@ def frame_distances(mask_frame: np.ndarray, index: np.ndarray, *, calibration=(1
     calibration : tuple of 3 float, optional
         Voxel size ``(dz, dy, dx)``; default ``(1, 1, 1)``.
     method : {"auto", "edt", "scipy", "kdtree"}, optional
-        ``"edt"``/``"scipy"``: exact EDT over the box that holds the boundary and the queries;
-        ``"kdtree"``: nearest boundary voxel from a KD-tree of their calibrated coordinates. All give the same
-        values. ``"auto"`` (default) takes ``"kdtree"`` when the frame has fewer than one query per
+        ``"edt"``/``"scipy"``: exact EDTs over the box that holds the boundaries and the queries;
+        ``"kdtree"``: KD-trees over the calibrated coordinates of the boundary voxels on each side. All give
+        the same values. ``"auto"`` (default) takes ``"kdtree"`` when the frame has fewer than one query per
         :data:`AUTO_VOXELS_PER_QUERY` voxels, else ``"edt"``.
 
     Returns
     -------
     ndarray of float, shape (N,)
-        NaN everywhere when the mask has no boundary.
+        Positive inside, negative outside; NaN everywhere when the mask is all tissue or all background.
     """
-    boundary = boundary_voxels(mask_frame)
-    if not boundary.any() or not len(index):
+    inner = boundary_voxels(mask_frame)
+    if not inner.any() or not len(index):
         return np.full(len(index), np.nan)
+    inside = mask_frame[index[:, 0], index[:, 1], index[:, 2]]
     sampling = np.asarray(calibration, dtype=float)
     if method == "auto":
-        method = "kdtree" if len(index) * AUTO_VOXELS_PER_QUERY < boundary.size else "edt"
+        method = "kdtree" if len(index) * AUTO_VOXELS_PER_QUERY < inner.size else "edt"
+    distance = np.empty(len(index))
     if method == "kdtree":
-        tree = cKDTree(np.argwhere(boundary) * sampling, balanced_tree=False, compact_nodes=False)
-        return tree.query(index * sampling)[0]
-    low, high = _bounding_box(boundary, index)
-    box = boundary[tuple(slice(a, b) for a, b in zip(low, high))]
-    distances = _edt(np.ascontiguousarray(box), tuple(sampling.tolist()), method)
+        outer = boundary_voxels(~mask_frame)
+        distance[inside] = _nearest(np.argwhere(outer) * sampling, index[inside] * sampling)
+        distance[~inside] = -_nearest(np.argwhere(inner) * sampling, index[~inside] * sampling)
+        return distance
+    low, high = _bounding_box(inner, index)
+    box = np.ascontiguousarray(mask_frame[tuple(slice(a, b) for a, b in zip(low, high))])
     local = index - low
-    return distances[local[:, 0], local[:, 1], local[:, 2]].astype(float)
+    for side, foreground, sign in ((inside, box, 1.0), (~inside, ~box, -1.0)):
+        if side.any():
+            distances = _edt(foreground, tuple(sampling.tolist()), method)
+            distance[side] = sign * distances[local[side, 0], local[side, 1], local[side, 2]]
+    return distance
 
 
 def distance_to_boundary(mask, frames, positions_zyx, *, calibration=(1.0, 1.0, 1.0), method: str = "auto",
@@ -179,7 +201,8 @@ def distance_to_boundary(mask, frames, positions_zyx, *, calibration=(1.0, 1.0, 
     Returns
     -------
     distance : ndarray of float, shape (N,)
-        Distance of the spot's voxel to the nearest boundary voxel (NaN when that frame has no boundary).
+        Signed distance at the spot's voxel: positive inside, negative outside (NaN when that frame's mask is
+        all tissue or all background).
     inside : ndarray of bool, shape (N,)
         Whether the spot's voxel is tissue.
 
@@ -187,7 +210,7 @@ def distance_to_boundary(mask, frames, positions_zyx, *, calibration=(1.0, 1.0, 
     --------
     >>> mask = np.zeros((2, 1, 1, 6), bool); mask[:, ..., :4] = True
     >>> distance_to_boundary(mask, [0, 1], [[0, 0, 0.0], [0, 0, 5.0]])
-    (array([3., 2.]), array([ True, False]))
+    (array([ 4., -2.]), array([ True, False]))
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")

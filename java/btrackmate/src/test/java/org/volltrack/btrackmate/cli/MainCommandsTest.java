@@ -131,6 +131,23 @@ class MainCommandsTest {
     }
 
     @Test
+    void retrackWorksOnFilesOfTrackMate7And8() throws IOException {
+        final Path fake = resource("pycellin_FakeTracks.xml");
+        final Path outXml = dir.resolve("fake.xml");
+        assertEquals(0, run("retrack", fake.toString(), "--out", outXml.toString()), err());
+        final Set<String> ours = edges(TrackMateXmlReader.read(outXml).model);
+        final Set<String> theirs = edges(TrackMateXmlReader.read(fake).model);
+        assertTrue(ours.containsAll(theirs), "every TrackMate 8 edge is reproduced");
+        final Path ecoli = resource("pycellin_Ecoli_growth_on_agar_pad.xml");
+        assertEquals(0, run("retrack", ecoli.toString(), "--out", outXml.toString()), err());
+        assertTrue(err().contains("no LAP tracker settings (tracker OVERLAP_TRACKER)"), err());
+        final TrackMateFile retracked = TrackMateXmlReader.read(outXml);
+        assertEquals(TrackMateXmlReader.read(ecoli).model.getSpots().getNSpots(false),
+                retracked.model.getSpots().getNSpots(false));
+        assertTrue(retracked.model.getSpots().all(false).stream().anyMatch(s -> s.getRoi() != null), "ROIs kept");
+    }
+
+    @Test
     void retrackOfATruncatedFileNamesLineAndColumn() throws IOException {
         final String text = new String(Files.readAllBytes(resource("trackmate_tracks_with_splitting.xml")),
                 StandardCharsets.UTF_8);

@@ -217,6 +217,20 @@ public final class FeatureKeys {
         return Collections.unmodifiableMap(TRACK);
     }
 
+    private static final java.util.regex.Pattern VALID_KEY = java.util.regex.Pattern.compile(
+            "[A-Za-z_][A-Za-z0-9_.-]*");
+
+    /**
+     * Whether a feature key can be written as a TrackMate XML attribute name: a letter or underscore, then
+     * letters, digits, underscores, dots or hyphens.
+     *
+     * @param key the key
+     * @return true when valid
+     */
+    public static boolean isValidKey(final String key) {
+        return key != null && VALID_KEY.matcher(key).matches();
+    }
+
     /**
      * Returns the known declaration of a spot feature, or a generic one (name = short name = key,
      * {@link Dimension#NONE}, not int) for a feature TrackMate does not know.

@@ -138,6 +138,11 @@ class ArrayBridgeTest {
         assertBad("unknown settings key 'FOO'", frames, two, two, null, "{\"FOO\": 1}");
         assertBad("settings key 'LINKING_MAX_DISTANCE': expected a number", frames, two, two, null,
                 "{\"LINKING_MAX_DISTANCE\": \"abc\"}");
+        final double[] ones2 = {1, 1};
+        final IllegalArgumentException badName = assertThrows(IllegalArgumentException.class, () -> ArrayBridge.track(
+                frames, two, two, two, ones2, ones2, null, new String[] {"bad name"}, new double[][] {{1, 1}}, "",
+                "micron", "sec", 1.0));
+        assertTrue(badName.getMessage().contains("feature name \"bad name\""), badName.getMessage());
         final IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> ArrayBridge.track(
                 new int[0], new double[0], new double[0], new double[0], new double[0], new double[0], null, null,
                 null, null, "micron", "sec", 1.0));

@@ -74,7 +74,7 @@ public final class TrackMateXmlWriter {
             xml.start("TrackMate");
             xml.attribute("version", TrackMateFile.WRITER_VERSION);
             xml.start("Log");
-            xml.text(file.log);
+            xml.text(file.log == null ? "" : file.log.trim());
             xml.endAfterText();
             writeModel(xml, file.model);
             if (file.hasSettings) {

@@ -93,6 +93,10 @@ class ArrayBridgeTest {
         assertEquals(cells.n - 5, read.model.getGraph().edgeSet().size());
         assertEquals(Boolean.TRUE, read.trackerSettings.get("ALLOW_TRACK_SPLITTING"));
         assertEquals(5.0, read.trackerSettings.get("LINKING_MAX_DISTANCE"));
+        final Path again = dir.resolve("again.xml");
+        org.volltrack.btrackmate.xml.TrackMateXmlWriter.write(read, again);
+        assertArrayEquals(java.nio.file.Files.readAllBytes(xml), java.nio.file.Files.readAllBytes(again),
+                "an engine-written file reads and writes back byte-identical");
     }
 
     @Test

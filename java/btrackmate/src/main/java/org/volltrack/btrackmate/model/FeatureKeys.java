@@ -217,9 +217,6 @@ public final class FeatureKeys {
         return Collections.unmodifiableMap(TRACK);
     }
 
-    private static final java.util.regex.Pattern VALID_KEY = java.util.regex.Pattern.compile(
-            "[A-Za-z_][A-Za-z0-9_.-]*");
-
     /**
      * Whether a feature key can be written as a TrackMate XML attribute name: a letter or underscore, then
      * letters, digits, underscores, dots or hyphens.
@@ -228,7 +225,18 @@ public final class FeatureKeys {
      * @return true when valid
      */
     public static boolean isValidKey(final String key) {
-        return key != null && VALID_KEY.matcher(key).matches();
+        if (key == null || key.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            final char c = key.charAt(i);
+            final boolean letter = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_';
+            final boolean other = c >= '0' && c <= '9' || c == '.' || c == '-';
+            if (!letter && (i == 0 || !other)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

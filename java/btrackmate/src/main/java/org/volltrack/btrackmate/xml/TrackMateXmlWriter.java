@@ -32,6 +32,9 @@ import org.volltrack.btrackmate.model.TrackModel;
  */
 public final class TrackMateXmlWriter {
 
+    private static final java.util.Set<String> BASE_KEYS = new java.util.HashSet<>(
+            java.util.Arrays.asList(FeatureKeys.BASE_SPOT_FEATURES));
+
     private TrackMateXmlWriter() {
     }
 
@@ -48,7 +51,9 @@ public final class TrackMateXmlWriter {
         if (parent == null || !Files.isDirectory(parent)) {
             throw new IOException(path + ": output folder does not exist");
         }
-        final Path tmp = Files.createTempFile(parent, "." + absolute.getFileName(), ".tmp");
+        // createFile (not createTempFile) so that the result gets the usual umask permissions, not 0600
+        final Path tmp = Files.createFile(parent.resolve("." + absolute.getFileName() + "."
+                + Long.toHexString(System.nanoTime()) + ".tmp"));
         try {
             try (Writer out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp),
                     StandardCharsets.UTF_8), 1 << 16)) {
@@ -161,7 +166,7 @@ public final class TrackMateXmlWriter {
             }
         }
         for (final String key : spot.getFeatures().keySet()) {
-            if (!keys.contains(key) && !"ROI_N_POINTS".equals(key)) {
+            if (!BASE_KEYS.contains(key) && !"ROI_N_POINTS".equals(key)) {
                 keys.add(key);
             }
         }

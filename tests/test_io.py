@@ -140,3 +140,13 @@ def test_atomic_write_keeps_old_file_on_failure_and_leaves_no_temporary(tmp_path
 def test_atomic_write_into_missing_folder_names_it(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         atomic_write_text(tmp_path / "missing" / "x.txt", "x")
+
+
+def test_atomic_write_gives_the_usual_file_mode(tmp_path):
+    import os
+
+    target = tmp_path / "mode.txt"
+    atomic_write_text(target, "x")
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask

@@ -13,6 +13,7 @@ from volltrack.trackmate import TrackMateXMLError, read_xml, write_xml
 from volltrack.trackmate.declarations import VALID_DIMENSIONS
 
 REFERENCE_DIR = Path(__file__).resolve().parents[1] / "java/btrackmate/src/test/resources/trackmate"
+DATA_DIR = Path(__file__).resolve().parent / "data" / "trackmate"
 
 
 def _spots(rng, n_frames=4, per_frame=3, skip_frame=2):
@@ -231,7 +232,8 @@ def test_missing_optional_elements_and_unknown_attributes_are_tolerated(tmp_path
 
 
 def _reference_files():
-    return sorted(REFERENCE_DIR.glob("*.xml")) if REFERENCE_DIR.is_dir() else []
+    laptrack = sorted(REFERENCE_DIR.glob("*.xml")) if REFERENCE_DIR.is_dir() else []
+    return laptrack + sorted(DATA_DIR.glob("*.xml"))
 
 
 @pytest.mark.skipif(not _reference_files(), reason=f"no reference TrackMate files in {REFERENCE_DIR} "
@@ -255,3 +257,50 @@ def test_real_trackmate_files_read_and_rewrite_identically(tmp_path, path):
     pd.testing.assert_frame_equal(again.edges.sort_values(key).reset_index(drop=True)[key + ["LINK_COST"]],
                                   data.edges.sort_values(key).reset_index(drop=True)[key + ["LINK_COST"]])
     assert again.settings["tracker"] == data.settings["tracker"]
+
+
+def test_spots_with_different_attributes_and_orders_across_chunks():
+    from volltrack.trackmate.attribute_table import AttributeTable
+
+    table = AttributeTable(string_columns=("name",), chunk_size=2)
+    rows = [{"ID": "1", "name": "a", "X": "1.5"}, {"X": "2.5", "ID": "2", "name": "b"},
+            {"ID": "3", "name": "c", "X": "NaN", "Q": "Infinity"}, {"ID": "4", "Q": "7", "name": "d"},
+            {"ID": "5", "name": "e", "X": "-1E-5"}]
+    for row in rows:
+        table.add(row)
+    frame = table.to_frame()
+    assert list(frame.columns) == ["ID", "name", "X", "Q"]
+    assert frame["ID"].tolist() == [1, 2, 3, 4, 5] and frame["name"].tolist() == list("abcde")
+    np.testing.assert_array_equal(frame["X"], [1.5, 2.5, np.nan, np.nan, -1e-5])
+    np.testing.assert_array_equal(frame["Q"], [np.nan, np.nan, np.inf, 7.0, np.nan])
+
+
+def test_reader_handles_many_frames_beyond_one_chunk(tmp_path, rng):
+    n = 20000
+    spots = pd.DataFrame({"FRAME": np.arange(n) // 100, "POSITION_X": rng.random(n), "POSITION_Y": rng.random(n)})
+    spots.loc[::7, "EXTRA"] = 3.0
+    edges = pd.DataFrame({"SPOT_SOURCE_ID": np.arange(n - 100), "SPOT_TARGET_ID": np.arange(100, n)})
+    path = _write(tmp_path, spots, edges)
+    data = read_xml(path)
+    back = data.spots.sort_values("ID")
+    np.testing.assert_array_equal(back["POSITION_X"], spots["POSITION_X"])
+    np.testing.assert_array_equal(back["EXTRA"], spots["EXTRA"])
+    assert len(data.tracks) == 100 and len(data.edges) == n - 100 and data.frames == list(range(200))
+
+
+def test_trackmate_8_roi_spots_round_trip(tmp_path):
+    path = DATA_DIR / "FakeTracks.xml"
+    data = read_xml(path)
+    assert data.version.startswith("8.0.0")
+    with_roi = data.spots[data.spots["ROI_N_POINTS"] > 2]
+    assert len(with_roi) > 0
+    root = etree.parse(str(path)).getroot()
+    first = next(s for s in root.iter("Spot") if s.text and s.text.strip())
+    row = data.spots.set_index("ID").loc[int(first.get("ID"))]
+    np.testing.assert_array_equal(np.array(row["ROI"].split(), float), np.array(first.text.split(), float))
+    out = tmp_path / "again.xml"
+    write_xml(out, data.spots, data.edges, data.tracks, space_units=data.space_units, time_units=data.time_units,
+              settings=data.settings, feature_declarations=data.feature_declarations)
+    again = read_xml(out).spots.set_index("ID").loc[with_roi["ID"]]
+    assert again["ROI"].tolist() == with_roi.set_index("ID")["ROI"].tolist()
+    assert (again["ROI_N_POINTS"] == with_roi.set_index("ID")["ROI_N_POINTS"]).all()

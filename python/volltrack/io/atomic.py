@@ -23,6 +23,12 @@ from typing import IO, Iterator
 __all__ = ["atomic_path", "atomic_write", "atomic_write_text", "atomic_write_bytes"]
 
 
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike, *, suffix: str | None = None) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; on success move it onto ``path``, on error delete it.
@@ -49,6 +55,7 @@ def atomic_path(path: str | os.PathLike, *, suffix: str | None = None) -> Iterat
         dir=folder)
     os.close(handle)
     temporary_path = Path(temporary)
+    os.chmod(temporary_path, 0o666 & ~_current_umask())  # mkstemp makes 0600 files; use the usual mode
     try:
         yield temporary_path
         os.replace(temporary_path, destination)

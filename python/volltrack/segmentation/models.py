@@ -55,9 +55,10 @@ def _weights_name(folder):
 
 
 def _load(kind, folder):
-    import logging as _logging
+    from tensorflow import keras
 
-    _logging.getLogger("tensorflow").setLevel(_logging.ERROR)
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    keras.utils.disable_interactive_logging()      # no Keras progress bars per prediction
     if kind == STARDIST:
         from stardist.models import StarDist3D as Model
     elif kind == UNET:

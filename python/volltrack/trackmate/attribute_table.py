@@ -1,13 +1,15 @@
 """Collect XML attribute dictionaries into typed columns, a chunk at a time.
 
 The streaming reader hands every ``Spot`` (or ``Edge``, ``Track``) attribute dictionary to an
-:class:`AttributeTable`. Rows that share the same attribute names in the same order (as TrackMate writes them)
-are buffered as tuples of strings and converted to float64 arrays every ``chunk_size`` rows, so memory holds
-numbers, not the file's text. At the end the blocks are joined into one :class:`pandas.DataFrame`, with columns
-missing from some rows filled with NaN.
+:class:`AttributeTable`, which keeps the dictionaries of one chunk and then converts them column by column to
+float64 arrays (``operator.itemgetter`` + ``float`` + ``np.fromiter``: C-level loops, exact decimal parsing that
+accepts Java's ``NaN``/``Infinity``). Memory therefore holds numbers, not the file's text. At the end the blocks
+are joined into one :class:`pandas.DataFrame`; columns missing from some rows are NaN there.
 """
 
 from __future__ import annotations
+
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -20,7 +22,7 @@ class NonNumericAttribute(ValueError):
 
 
 class AttributeTable:
-    """Accumulate attribute rows into columns.
+    """Accumulate attribute dictionaries into columns.
 
     Parameters
     ----------
@@ -29,46 +31,61 @@ class AttributeTable:
     lenient : bool, optional
         Keep non-numeric values of other attributes as text instead of raising. Default False.
     chunk_size : int, optional
-        Rows buffered before conversion. Default 32768.
+        Rows buffered before conversion. Default 8192.
     """
 
-    def __init__(self, *, string_columns: tuple[str, ...] = (), lenient: bool = False, chunk_size: int = 32768):
+    def __init__(self, *, string_columns: tuple[str, ...] = (), lenient: bool = False, chunk_size: int = 8192):
         self._string_columns = frozenset(string_columns)
         self._lenient = lenient
-        self._chunk_size = chunk_size
-        self._keys: list[str] | None = None
-        self._rows: list[list[str]] = []
-        self._blocks: list[tuple[list[str], list[np.ndarray]]] = []
-        self.n_rows = 0
+        self.chunk_size = chunk_size
+        self.rows: list[dict] = []
+        self._blocks: list[tuple[int, dict[str, np.ndarray]]] = []
+        self._flushed = 0
 
-    def add(self, keys: list[str], values: list[str]) -> None:
-        """Add one row given as parallel lists of attribute names and values."""
-        if keys != self._keys:
-            self._flush()
-            self._keys = keys
-        self._rows.append(values)
-        self.n_rows += 1
-        if len(self._rows) >= self._chunk_size:
-            self._flush()
+    @property
+    def n_rows(self) -> int:
+        """Rows added so far."""
+        return self._flushed + len(self.rows)
 
-    def _convert(self, key: str, column: tuple[str, ...]) -> np.ndarray:
+    def add(self, attributes: dict) -> None:
+        """Add one row (the dictionary is kept until the chunk is converted; do not modify it)."""
+        self.rows.append(attributes)
+        if len(self.rows) >= self.chunk_size:
+            self.flush()
+
+    def _convert(self, key: str, rows: list[dict], complete: bool) -> np.ndarray:
+        values = map(itemgetter(key), rows) if complete else (row.get(key) for row in rows)
         if key in self._string_columns:
-            return np.array(column, dtype=object)
+            return np.array(list(values), dtype=object)
+        if not complete:
+            values = ("nan" if value is None else value for value in values)
         try:
-            return np.fromiter(map(float, column), dtype=np.float64, count=len(column))
+            return np.fromiter(map(float, values), dtype=np.float64, count=len(rows))
         except ValueError:
+            texts = [row.get(key) for row in rows]
             if self._lenient:
-                return np.array(column, dtype=object)
-            bad = next(value for value in column if not _is_float(value))
+                return np.array(texts, dtype=object)
+            bad = next(value for value in texts if value is not None and not _is_float(value))
             raise NonNumericAttribute(f"attribute {key}={bad!r} is not a number") from None
 
-    def _flush(self) -> None:
-        if not self._rows:
+    def flush(self) -> None:
+        """Convert the buffered rows to arrays."""
+        rows = self.rows
+        if not rows:
             return
-        columns = zip(*self._rows)
-        block = {key: self._convert(key, column) for key, column in zip(self._keys, columns)}
-        self._blocks.append((len(self._rows), block))
-        self._rows = []
+        keys = list(rows[0])
+        width = len(keys)
+        complete = all(len(row) == width for row in rows)
+        try:  # same size and every key of the first row present => same key set
+            block = {key: self._convert(key, rows, True) for key in keys} if complete else None
+        except KeyError:
+            block = None
+        if block is None:
+            keys = list(dict.fromkeys(key for row in rows for key in row))
+            block = {key: self._convert(key, rows, False) for key in keys}
+        self._blocks.append((len(rows), block))
+        self._flushed += len(rows)
+        self.rows = []
 
     def to_frame(self) -> pd.DataFrame:
         """Join every block into a DataFrame (columns in order of first appearance); empties the table.
@@ -76,7 +93,7 @@ class AttributeTable:
         Each column's chunks are released as soon as it is joined, so the peak memory is about one copy of
         the numbers plus one column.
         """
-        self._flush()
+        self.flush()
         order: dict[str, None] = {}
         for _, block in self._blocks:
             order.update(dict.fromkeys(block))

@@ -106,15 +106,14 @@ class _TrackMateTarget:
 
     def start(self, tag, attrib):
         if tag == "Spot":
-            keys = list(attrib)
-            self.spots.add(keys, list(attrib.values()))
+            spots = self.spots
+            spots.rows.append(attrib)
+            if len(spots.rows) >= spots.chunk_size:
+                spots.flush()
             self._text_owner = "Spot"
         elif tag == "Edge":
-            keys = list(attrib)
-            keys.append("TRACK_ID")
-            values = list(attrib.values())
-            values.append(self._track_id)
-            self.edges.add(keys, values)
+            attrib["TRACK_ID"] = self._track_id
+            self.edges.add(attrib)
         elif self._settings_builder is not None:
             self._settings_builder.start(tag, dict(attrib))
         else:
@@ -126,7 +125,7 @@ class _TrackMateTarget:
         self.seen.add(tag)
         if tag == "Track":
             self._track_id = attrib.get("TRACK_ID", "nan")
-            self.tracks.add(list(attrib), list(attrib.values()))
+            self.tracks.add(attrib)
         elif tag == "SpotsInFrame":
             self.frames.append(int(float(attrib.get("frame", 0))))
         elif tag == "TrackID":

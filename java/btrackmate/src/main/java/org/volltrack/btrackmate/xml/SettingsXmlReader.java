@@ -11,7 +11,7 @@ import org.volltrack.btrackmate.TrackerSettings;
 
 /**
  * Reads the children of TrackMate's {@code Settings} element into a {@link TrackMateFile}, driven by the start
- * and end events of {@link TrackMateXmlReader}. LAP tracker settings (any {@code *LAP_TRACKER}, nested layout of
+ * and end events of {@link TrackMateXmlReader}. LAP tracker settings ({@code [SIMPLE_][SPARSE_|FAST_]LAP_TRACKER}, nested layout of
  * trackmate.md §1.11; the old BTrackmate fork's {@code TRACKLET_LENGTH} becomes {@code MIN_TRACKLET_LENGTH})
  * are typed and checked with {@link TrackerSettings}; other trackers' attributes are kept verbatim.
  */
@@ -145,7 +145,7 @@ final class SettingsXmlReader {
     private void startTracker(final XMLStreamReader r) throws XmlFormatException {
         final String name = r.getAttributeValue(null, "TRACKER_NAME");
         out.trackerName = name == null ? "" : name;
-        lapTracker = out.trackerName.endsWith("LAP_TRACKER");
+        lapTracker = out.trackerName.matches("(SIMPLE_)?(SPARSE_|FAST_)?LAP_TRACKER");
         if (lapTracker) {
             putTyped(r);
         } else {

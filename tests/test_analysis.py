@@ -43,6 +43,9 @@ def test_division_gives_three_tracklets_with_parent_links_and_generations(divisi
     assert tracklets.at[15, "N_SPOTS"] == 2 and tracklets.at[15, "END_FRAME"] == 5  # across the gap
     assert track_set.napari_graph() == {13: [10], 15: [10]}
     assert track_set.select("dividing") == [10] and track_set.select("non-dividing") == [20]
+    assert track_set.spots_of(20).index.tolist() == [20, 21, 22]
+    with pytest.raises(ValueError, match="TRACK_ID 99"):
+        track_set.spots_of(99)
     assert track_set.spots.loc[[10, 11, 12, 13, 14, 15, 16], "TRACKLET_ID"].tolist() == [10, 10, 10, 13, 13, 15, 15]
 
 
@@ -197,3 +200,21 @@ def test_distance_methods_give_the_same_exact_values(rng, method):
     distance, inside = distance_to_boundary(mask, frames, positions, calibration=calibration, method=method)
     np.testing.assert_allclose(distance, expected, rtol=1e-5)
     np.testing.assert_array_equal(inside, mask[frames, index[:, 0], index[:, 1], index[:, 2]])
+
+
+def test_real_trackmate_file_divisions_and_merges_match_trackmates_own_counts():
+    from pathlib import Path
+
+    from volltrack.analysis.xml_input import analyze_xml
+    from volltrack.trackmate import read_xml
+
+    path = Path(__file__).parent / "data" / "analysis" / "laptrack_trackmate_splitting_merging.xml"
+    analysis = analyze_xml(path)
+    reference = read_xml(path).tracks.set_index("TRACK_ID")
+    ours = analysis.tracks.loc[reference.index]
+    assert ours["N_DIVISIONS"].tolist() == reference["NUMBER_SPLITS"].astype(int).tolist()
+    assert ours["N_MERGES"].tolist() == reference["NUMBER_MERGES"].astype(int).tolist()
+    assert ours["N_SPOTS"].tolist() == reference["NUMBER_SPOTS"].astype(int).tolist()
+    merged = analysis.tracklets[analysis.tracklets["PARENT_IDS"].map(len) == 2]
+    assert len(merged) == 1 and merged["GENERATION"].iloc[0] == 2
+    assert analysis.track_set.napari_graph()[merged.index[0]] == list(merged["PARENT_IDS"].iloc[0])

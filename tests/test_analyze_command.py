@@ -111,3 +111,46 @@ def test_viewer_opens_trackmate_xml_with_the_plugin(make_napari_viewer, tracks_x
     viewer = make_napari_viewer()
     [layer] = viewer.open(str(tracks_xml), plugin="volltrack")
     assert type(layer).__name__ == "Tracks" and layer.graph == {13: [10], 15: [10]}
+
+
+def test_analyze_refuses_an_image_without_time_axis(tracks_xml, tmp_path, capsys):
+    from volltrack.io import write_image
+
+    write_image(tmp_path / "zyx.tif", np.zeros((4, 4, 16), np.uint16), axes="ZYX")
+    assert main(["analyze", str(tracks_xml), "--image", str(tmp_path / "zyx.tif"), "--out", str(tmp_path / "o")]) == 2
+    assert "TZYX" in capsys.readouterr().err and not (tmp_path / "o").exists()
+
+
+def test_napari_reader_declines_other_xml(tmp_path):
+    from volltrack.napari.reader import get_reader
+
+    other = tmp_path / "other.xml"
+    other.write_text("<?xml version='1.0'?><project><name>not tracks</name></project>")
+    assert get_reader(str(other)) is None and get_reader([str(other), str(other)]) is None
+
+
+def test_analyze_simulated_tissue_with_image_labels_and_mask(tmp_path):
+    """Intensities and volumes over label voxels agree with the spot table's own (volltrack.spots)."""
+    from volltrack.analysis.lineage_tracks import tracks_from_lineage
+    from volltrack.io import write_image
+    from volltrack.spots import compute_spots
+    from volltrack.synthetic import simulate_tissue
+    from volltrack.trackmate import write_xml
+
+    movie = simulate_tissue(n_frames=4, shape=(8, 48, 48), n_cells=10, division_rate=0.2, seed=2)
+    table = compute_spots(movie.labels, raw=movie.raw, calibration=movie.calibration,
+                          frame_interval=movie.frame_interval)
+    spots, edges = tracks_from_lineage(table, movie.lineage)
+    write_xml(tmp_path / "gt.xml", spots, edges, space_units="micron", time_units="sec")
+    for name, array in (("raw", movie.raw), ("labels", movie.labels), ("mask", movie.tissue_mask)):
+        write_image(tmp_path / f"{name}.tif", array, axes="TZYX", calibration=movie.calibration)
+    out = tmp_path / "out"
+    assert main(["analyze", str(tmp_path / "gt.xml"), "--image", str(tmp_path / "raw.tif"), "--labels",
+                 str(tmp_path / "labels.tif"), "--mask", str(tmp_path / "mask.tif"), "--max-plots", "1",
+                 "--out", str(out)]) == 0
+    result = pd.read_csv(out / "spots.csv").set_index("ID").sort_index()
+    expected = spots.set_index("ID").loc[result.index]
+    np.testing.assert_allclose(result["VOLUME"], expected["VOLUME"], rtol=1e-6)
+    np.testing.assert_allclose(result["MEAN_INTENSITY"], expected["MEAN_INTENSITY_CH1"], rtol=1e-4)
+    assert json.loads((out / "parameters.json").read_text())["intensity_source"] == "labels"
+    assert np.isfinite(result["DISTANCE_TO_BOUNDARY"]).all()

@@ -24,20 +24,29 @@ def _series_panel(axes, analysis, track_id: int, column: str, ylabel: str) -> No
         axes.plot(rows["TIME"], rows[column], marker=".", label=f"{tracklet} (gen {generation})")
     axes.set_xlabel(f"time {units}".strip())
     axes.set_ylabel(ylabel)
-    if spots["TRACKLET_ID"].nunique() <= 8:
-        axes.legend(fontsize="x-small", title="tracklet", title_fontsize="x-small")
+    if not np.isfinite(spots[column].to_numpy(dtype=float)).any():
+        _no_values(axes)
+    elif spots["TRACKLET_ID"].nunique() <= 4:
+        axes.legend(fontsize="x-small", title="tracklet", title_fontsize="x-small", framealpha=0.5)
+
+
+def _no_values(axes) -> None:
+    axes.text(0.5, 0.5, "no values\n(give a tissue mask or image)", ha="center", va="center",
+              transform=axes.transAxes, fontsize="small", color="0.4")
 
 
 def _localisation_panel(axes, analysis, track_id: int) -> None:
     tracklets = analysis.tracklets[analysis.tracklets["TRACK_ID"] == track_id]
-    is_daughter = tracklets["PARENT_IDS"].map(len) > 0
-    for rows, colour, label in ((tracklets[~is_daughter | (tracklets["END_TYPE"] == "split")], PARENT_COLOUR,
-                                 "parent"), (tracklets[is_daughter], DAUGHTER_COLOUR, "daughter")):
+    is_parent = (tracklets["PARENT_IDS"].map(len) == 0) | (tracklets["END_TYPE"] == "split")
+    for rows, colour, label in ((tracklets[is_parent], PARENT_COLOUR, "parent (root or dividing)"),
+                                (tracklets[~is_parent], DAUGHTER_COLOUR, "daughter")):
         axes.scatter(rows["START_DISTANCE"], rows["END_DISTANCE"], c=colour, label=label, s=30)
     values = tracklets[["START_DISTANCE", "END_DISTANCE"]].to_numpy(dtype=float)
     if np.isfinite(values).any():
         low, high = np.nanmin(values), np.nanmax(values)
         axes.plot([low, high], [low, high], color="0.6", linewidth=0.8, linestyle="--")
+    else:
+        _no_values(axes)
     axes.set_xlabel("start distance to boundary")
     axes.set_ylabel("end distance to boundary")
     axes.legend(fontsize="x-small")
@@ -46,10 +55,15 @@ def _localisation_panel(axes, analysis, track_id: int) -> None:
 def _spectrum_panel(axes, analysis, track_id: int) -> None:
     tracklets = analysis.tracklets.index[analysis.tracklets["TRACK_ID"] == track_id]
     spectra = analysis.spectra[analysis.spectra["TRACKLET_ID"].isin(tracklets)]
+    drawn = 0
     for tracklet, rows in spectra.groupby("TRACKLET_ID"):
         rows = rows[rows["FREQUENCY"] > 0]
         if len(rows) and (rows["POWER"] > 0).any():
             axes.semilogy(rows["FREQUENCY"], rows["POWER"].clip(lower=1e-12), marker=".", label=str(tracklet))
+            drawn += 1
+    if not drawn:
+        axes.text(0.5, 0.5, "no spectrum\n(tracklets shorter than 4 frames or no values)", ha="center",
+                  va="center", transform=axes.transAxes, fontsize="small", color="0.4")
     axes.set_xlabel("frequency (1 / time)")
     axes.set_ylabel(f"power of {analysis.parameters.get('fft_feature', '')}")
 
@@ -75,10 +89,10 @@ def draw_track(figure, analysis, track_id: int) -> None:
     axes[1, 1].set_title("Fourier spectrum", fontsize="small")
     dividing = "dividing" if analysis.tracks.at[track_id, "DIVIDING"] else "non-dividing"
     figure.suptitle(f"track {track_id} ({dividing})", fontsize="medium")
-    figure.tight_layout()
+    figure.subplots_adjust(left=0.1, right=0.97, bottom=0.08, top=0.9, wspace=0.35, hspace=0.45)
 
 
-def save_track_plot(analysis, track_id: int, path, *, dpi: int = 120) -> Path:
+def save_track_plot(analysis, track_id: int, path, *, dpi: int = 100) -> Path:
     """Write the plots of ``track_id`` to a PNG file (atomically) and return its path.
 
     Parameters
@@ -88,7 +102,7 @@ def save_track_plot(analysis, track_id: int, path, *, dpi: int = 120) -> Path:
     path : str or Path
         Output ``.png``.
     dpi : int, optional
-        Resolution; default 120.
+        Resolution; default 100.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -131,4 +145,4 @@ def draw_overview(figure, analysis, track_ids) -> None:
     axes[1].legend(fontsize="x-small")
     axes[1].set_title("start vs end localisation", fontsize="small")
     figure.suptitle(f"{len(track_ids)} tracks", fontsize="medium")
-    figure.tight_layout()
+    figure.subplots_adjust(left=0.12, right=0.97, bottom=0.12, top=0.85, wspace=0.4)

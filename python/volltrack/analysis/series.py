@@ -52,9 +52,9 @@ def smooth_along_tracklets(spots: pd.DataFrame, column: str, *, window: int = 3)
     if int(window) < 1:
         raise ValueError(f"smoothing window must be >= 1, got {window}")
     ordered = spots.sort_values(["TRACKLET_ID", "FRAME"])
-    smoothed = ordered.groupby("TRACKLET_ID", sort=False)[column].transform(
-        lambda s: s.rolling(int(window), center=True, min_periods=1).mean())
-    return smoothed.reindex(spots.index)
+    smoothed = ordered.groupby("TRACKLET_ID", sort=False)[column].rolling(
+        int(window), center=True, min_periods=1).mean()
+    return smoothed.droplevel(0).reindex(spots.index)
 
 
 def power_spectrum(frames, values, *, frame_interval: float = 1.0) -> tuple[np.ndarray, np.ndarray]:

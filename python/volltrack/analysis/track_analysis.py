@@ -16,6 +16,10 @@ from volltrack.analysis.track_graph import TrackSet, build_track_set
 
 logger = logging.getLogger(__name__)
 
+#: Per-spot columns computed by :func:`analyze_tracks`.
+COMPUTED_COLUMNS = ("TIME", "SPEED", "RADIUS", "VOLUME", "MEAN_INTENSITY", "TOTAL_INTENSITY",
+                    "DISTANCE_TO_BOUNDARY", "INSIDE_TISSUE")
+
 #: Per-spot series that get a smoothed copy (column + "_SMOOTH").
 SMOOTHED_COLUMNS = ("DISTANCE_TO_BOUNDARY", "SPEED", "TOTAL_INTENSITY", "MEAN_INTENSITY")
 
@@ -71,9 +75,8 @@ class TrackAnalysis:
 
     def track_spots(self, track_id: int) -> pd.DataFrame:
         """Return the spots of one track, sorted by tracklet and frame."""
-        if track_id not in self.tracks.index:
-            raise ValueError(f"no track with TRACK_ID {track_id}; known: {list(self.tracks.index[:10])} ...")
-        return self.spots[self.spots["TRACK_ID"] == track_id]
+        self.track_set.spots_of(track_id)  # validates the ID
+        return self.spots[self.spots["TRACK_ID"] == int(track_id)]
 
 
 def _check_movie(name: str, array, reference_shape=None, *, allow_3d: bool = False):
@@ -113,7 +116,8 @@ def _measure_intensity(spots, image, labels, calibration, progress):
     if image is not None:
         radii = _column_or_nan(spots, "RADIUS")
         return (*sphere_intensity(image, frames, zyx, radii, calibration=calibration, progress=progress), "sphere")
-    mean, total = _column_or_nan(spots, "MEAN_INTENSITY_CH1"), _column_or_nan(spots, "TOTAL_INTENSITY_CH1")
+    mean, total = (_column_or_nan(spots, key + "_CH1") if key + "_CH1" in spots.columns
+                   else _column_or_nan(spots, key) for key in ("MEAN_INTENSITY", "TOTAL_INTENSITY"))  # <= 6.x keys
     return mean, total, None, "file"
 
 
@@ -130,7 +134,8 @@ def analyze_tracks(spots: pd.DataFrame, edges: pd.DataFrame, *, track_ids=None, 
     track_ids : iterable of int, optional
         Tracks to analyse; all when None (the default).
     image : array-like of shape (T, Z, Y, X), optional
-        Raw image; intensities are measured in it. Without it, ``MEAN/TOTAL_INTENSITY_CH1`` of the file are used.
+        Raw image; intensities are measured in it. Without it, ``MEAN/TOTAL_INTENSITY_CH1`` of the file are used
+        (``MEAN/TOTAL_INTENSITY`` in TrackMate 6 and older files).
     labels : array-like of int, shape (T, Z, Y, X), optional
         Label movie; with ``image``, intensity and volume are measured over each cell's label voxels (the
         spot's ``LABEL`` when present, else the label under its centre), otherwise over a sphere of ``RADIUS``.
@@ -152,11 +157,17 @@ def analyze_tracks(spots: pd.DataFrame, edges: pd.DataFrame, *, track_ids=None, 
     Returns
     -------
     TrackAnalysis
+
+    Examples
+    --------
+    >>> spots = pd.DataFrame({"ID": [1, 2, 3], "FRAME": [0, 1, 2], "POSITION_X": [0.0, 3.0, 3.0],
+    ...                       "POSITION_Y": [0.0, 4.0, 4.0], "POSITION_Z": 0.0})
+    >>> edges = pd.DataFrame({"SPOT_SOURCE_ID": [1, 2], "SPOT_TARGET_ID": [2, 3]})
+    >>> analyze_tracks(spots, edges, frame_interval=0.5).spots["SPEED"].tolist()
+    [nan, 10.0, 0.0]
     """
-    calibration = tuple(float(c) for c in (calibration or spots.attrs.get("calibration") or (1.0, 1.0, 1.0)))
-    if len(calibration) != 3 or min(calibration) <= 0:
-        raise ValueError(f"calibration must be 3 positive numbers (dz, dy, dx), got {calibration}")
-    frame_interval = float(frame_interval or spots.attrs.get("frame_interval") or 1.0)
+    calibration, frame_interval = _validate_settings(spots, calibration, frame_interval, smoothing_window,
+                                                     fft_feature)
     shape = _check_movie("labels", labels, _check_movie("image", image))
     _check_movie("mask", mask, shape, allow_3d=True)
     track_set = build_track_set(spots, edges, track_ids=track_ids)
@@ -164,32 +175,56 @@ def analyze_tracks(spots: pd.DataFrame, edges: pd.DataFrame, *, track_ids=None, 
     table["TIME"] = _spot_times(table, frame_interval)
     table["SPEED"] = spot_speed(table, track_set.edges)
     table["RADIUS"] = _column_or_nan(table, "RADIUS")
-    mean, total, voxels, source = _measure_intensity(table, image, labels, calibration, progress)
-    table["MEAN_INTENSITY"], table["TOTAL_INTENSITY"] = mean, total
-    volume = _column_or_nan(table, "VOLUME")
-    if source == "labels":
-        volume = voxels * float(np.prod(calibration))
-    table["VOLUME"] = np.where(np.isfinite(volume), volume, 4.0 / 3.0 * np.pi * table["RADIUS"] ** 3)
-    if mask is not None:
-        zyx = table[["POSITION_Z", "POSITION_Y", "POSITION_X"]].to_numpy(dtype=float)
-        distance, inside = distance_to_boundary(mask, table["FRAME"].to_numpy(), zyx, calibration=calibration,
-                                                method=distance_method, progress=progress)
-        table["DISTANCE_TO_BOUNDARY"], table["INSIDE_TISSUE"] = distance, inside.astype(int)
-    else:
-        table["DISTANCE_TO_BOUNDARY"] = _column_or_nan(table, "DISTANCE_TO_BOUNDARY")
-        table["INSIDE_TISSUE"] = _column_or_nan(table, "INSIDE_TISSUE")
+    source = _add_intensity_and_volume(table, image, labels, calibration, progress)
+    _add_tissue_features(table, mask, calibration, distance_method, progress)
     for column in SMOOTHED_COLUMNS:
         table[column + "_SMOOTH"] = smooth_along_tracklets(table, column, window=smoothing_window)
-    if fft_feature not in table.columns:
-        raise ValueError(f"fft_feature {fft_feature!r} is not a spot column; choose one of {list(table.columns)}")
     tracklets, spectra = _summarise_tracklets(track_set, table, fft_feature, frame_interval)
     parameters = {"calibration": list(calibration), "frame_interval": frame_interval,
-                  "smoothing_window": int(smoothing_window), "fft_feature": fft_feature, "distance_method": distance_method,
-                  "intensity_source": source, "track_ids": None if track_ids is None else sorted(map(int, track_ids)),
-                  "space_units": spots.attrs.get("space_units", ""),
-                  "time_units": spots.attrs.get("time_units", ""), "mask_given": mask is not None, "image_given": image is not None, "labels_given": labels is not None}
+                  "smoothing_window": int(smoothing_window), "fft_feature": fft_feature,
+                  "distance_method": distance_method, "intensity_source": source,
+                  "track_ids": None if track_ids is None else sorted(map(int, track_ids)),
+                  "space_units": spots.attrs.get("space_units", ""), "time_units": spots.attrs.get("time_units", ""),
+                  "mask_given": mask is not None, "image_given": image is not None, "labels_given": labels is not None}
     return TrackAnalysis(track_set, table, tracklets, _summarise_tracks(track_set, table, tracklets), spectra,
                          parameters)
+
+
+def _validate_settings(spots, calibration, frame_interval, smoothing_window, fft_feature):
+    """Check the scalar settings once; return the calibration and frame interval to use."""
+    calibration = tuple(float(c) for c in (calibration or spots.attrs.get("calibration") or (1.0, 1.0, 1.0)))
+    if len(calibration) != 3 or min(calibration) <= 0:
+        raise ValueError(f"calibration must be 3 positive numbers (dz, dy, dx), got {calibration}")
+    frame_interval = float(frame_interval or spots.attrs.get("frame_interval") or 1.0)
+    if not np.isfinite(frame_interval) or frame_interval <= 0:
+        raise ValueError(f"frame_interval must be a positive number, got {frame_interval}")
+    if int(smoothing_window) < 1:
+        raise ValueError(f"smoothing_window must be >= 1, got {smoothing_window}")
+    known = set(spots.columns) | set(COMPUTED_COLUMNS) | {c + "_SMOOTH" for c in SMOOTHED_COLUMNS}
+    if fft_feature not in known:
+        raise ValueError(f"fft_feature {fft_feature!r} is not a spot column; choose one of {sorted(known)}")
+    return calibration, frame_interval
+
+
+def _add_intensity_and_volume(table, image, labels, calibration, progress) -> str:
+    """Add MEAN_INTENSITY, TOTAL_INTENSITY and VOLUME to ``table``; return where the intensity came from."""
+    mean, total, voxels, source = _measure_intensity(table, image, labels, calibration, progress)
+    table["MEAN_INTENSITY"], table["TOTAL_INTENSITY"] = mean, total
+    volume = voxels * float(np.prod(calibration)) if source == "labels" else _column_or_nan(table, "VOLUME")
+    table["VOLUME"] = np.where(np.isfinite(volume), volume, 4.0 / 3.0 * np.pi * table["RADIUS"] ** 3)
+    return source
+
+
+def _add_tissue_features(table, mask, calibration, method, progress) -> None:
+    """Add DISTANCE_TO_BOUNDARY and INSIDE_TISSUE to ``table`` (from the mask, else from the file, else NaN)."""
+    if mask is None:
+        table["DISTANCE_TO_BOUNDARY"] = _column_or_nan(table, "DISTANCE_TO_BOUNDARY")
+        table["INSIDE_TISSUE"] = _column_or_nan(table, "INSIDE_TISSUE")
+        return
+    zyx = table[["POSITION_Z", "POSITION_Y", "POSITION_X"]].to_numpy(dtype=float)
+    distance, inside = distance_to_boundary(mask, table["FRAME"].to_numpy(), zyx, calibration=calibration,
+                                            method=method, progress=progress)
+    table["DISTANCE_TO_BOUNDARY"], table["INSIDE_TISSUE"] = distance, inside.astype(int)
 
 
 def _summarise_tracklets(track_set: TrackSet, table: pd.DataFrame, fft_feature: str, frame_interval: float):

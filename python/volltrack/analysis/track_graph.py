@@ -61,6 +61,12 @@ class TrackSet:
         keep = self.tracks["DIVIDING"] == (kind == "dividing")
         return [int(i) for i in self.tracks.index[keep]]
 
+    def spots_of(self, track_id: int) -> pd.DataFrame:
+        """Return the spots of one track (sorted by tracklet and frame); ValueError for an unknown ID."""
+        if int(track_id) not in self.tracks.index:
+            raise ValueError(f"no track with TRACK_ID {track_id}; known: {list(self.tracks.index[:10])}")
+        return self.spots[self.spots["TRACK_ID"] == int(track_id)]
+
     def napari_graph(self, track_ids=None) -> dict[int, list[int]]:
         """Return the division graph for a napari Tracks layer: ``{tracklet: [parent tracklets]}``.
 

@@ -42,6 +42,7 @@ class TrackAnalysisWidget(QWidget):
         self.kind_box.addItems(list(TRACK_KINDS))
         self.figure = Figure(figsize=(5, 4))
         self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setMinimumHeight(480)
         self._build_layout()
         self.layer_box.currentTextChanged.connect(self._on_layer_changed)
         self.kind_box.currentTextChanged.connect(self._fill_track_box)

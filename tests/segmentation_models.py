@@ -6,8 +6,10 @@ of the seed pool, watershed and tiling is tested on synthetic maps instead.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -24,6 +26,7 @@ def tiny_models_folder() -> Path:
 
     tf.random.set_seed(0)
     folder = Path(tempfile.mkdtemp(prefix="volltrack-tiny-models-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     star_config = Config3D(n_rays=8, grid=(1, 2, 2), unet_n_depth=1, unet_n_filter_base=4, n_channel_in=1,
                            train_patch_size=(8, 32, 32), backbone="unet", anisotropy=(4.0, 1.0, 1.0))
     star = StarDist3D(star_config, name="stardist", basedir=str(folder))

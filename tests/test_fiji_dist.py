@@ -72,3 +72,14 @@ def test_rebuild_replaces_the_folder_and_cli_reports_missing_jars(dist, tmp_path
     assert fiji_dist.main(["--out", str(tmp_path / "out")]) == 1
     assert "mvn -B -DskipTests package" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_example_macro_runs_headless(dist, tmp_path):
+    from test_fiji_plugin_macro import _engine_jar, _label_movie, _run_macro
+    from volltrack.trackmate import read_xml
+
+    labels = tmp_path / "movie.tif"
+    _label_movie(labels)
+    proc = _run_macro(_engine_jar(), dist / "macros" / "BTrackmate_example.ijm", argument=str(labels))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert len(read_xml(tmp_path / "movie_tracks.xml").filtered_track_ids) == 3

@@ -33,9 +33,10 @@ def _label_movie(path, *, n_frames: int = 4) -> None:
                      metadata={"axes": "TZYX", "spacing": 1.5, "unit": "micron", "finterval": 4.0})
 
 
-def _run_macro(jar, macro_file, timeout=120):
+def _run_macro(jar, macro_file, *, argument: str | None = None, timeout: int = 120):
+    extra = [] if argument is None else [argument]
     return subprocess.run(["java", "-Djava.awt.headless=true", "-cp", str(jar),
-                           "org.volltrack.btrackmate.ij.HeadlessMacro", str(macro_file)],
+                           "org.volltrack.btrackmate.ij.HeadlessMacro", str(macro_file), *extra],
                           capture_output=True, text=True, timeout=timeout)
 
 

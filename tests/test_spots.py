@@ -217,3 +217,21 @@ def test_spots_command_calibration_override_and_clear_errors(tmp_path, capsys):
     assert main(["spots", str(tmp_path / "labels.npy"), "--calibration", "1,2", "--out", str(out)]) == 2
     assert "--calibration" in capsys.readouterr().err
     assert main(["spots", str(tmp_path / "missing.tif"), "--out", str(out)]) == 2
+
+
+def test_single_slice_labels_are_2d_with_area_and_disc_radius():
+    labels = np.zeros((1, 1, 6, 6), np.uint8)
+    labels[0, 0, 1:3, 1:4] = 2                  # 6 pixels
+    spots = compute_spots(labels, calibration=(5.0, 0.5, 0.5))
+    assert spots["VOLUME"].iloc[0] == pytest.approx(6 * 0.25)
+    assert spots["RADIUS"].iloc[0] == pytest.approx(np.sqrt(6 * 0.25 / np.pi))
+    assert spots["POSITION_Z"].iloc[0] == 0.0
+
+
+def test_centroid_voxel_rounds_half_up_like_the_engine():
+    labels = np.zeros((1, 4, 4, 6), np.uint8)
+    labels[0, 1, 1, 2:4] = 1                    # centroid x = 2.5 -> voxel 3
+    mask = np.zeros(labels.shape, bool)
+    mask[..., 3:] = True
+    spots = compute_spots(labels, mask=mask)
+    assert spots["INSIDE_TISSUE"].iloc[0] == 1 and spots["TISSUE_FRACTION"].iloc[0] == 0.5

@@ -223,3 +223,15 @@ def test_fiji_backend_is_dispatched_lazily(rng, monkeypatch):
     (n_spots, settings, keywords), = calls
     assert n_spots == 30 and isinstance(settings, TrackerSettings) and settings.max_frame_gap == 3
     assert keywords == {"xml_path": None, "progress": False}
+
+
+def test_track_command_without_fiji_says_how_to_configure_one(rng, tmp_path, capsys, monkeypatch):
+    from volltrack.cli import main
+    from volltrack.spots import write_spots_csv
+
+    monkeypatch.delenv("VOLLTRACK_FIJI", raising=False)
+    write_spots_csv(moving_cells(rng), tmp_path / "spots.csv")
+    code = main(["track", str(tmp_path / "spots.csv"), "--backend", "fiji", "--no-progress",
+                 "--out", str(tmp_path / "t.xml")])
+    assert code == 2 and "VOLLTRACK_FIJI" in capsys.readouterr().err
+    assert not (tmp_path / "t.xml").exists()

@@ -13,6 +13,7 @@ from volltrack.trackmate import TrackMateXMLError, read_xml, write_xml
 from volltrack.trackmate.declarations import VALID_DIMENSIONS
 
 REFERENCE_DIR = Path(__file__).resolve().parents[1] / "java/btrackmate/src/test/resources/trackmate"
+DATA_DIR = Path(__file__).resolve().parent / "data" / "trackmate"
 
 
 def _spots(rng, n_frames=4, per_frame=3, skip_frame=2):
@@ -231,7 +232,8 @@ def test_missing_optional_elements_and_unknown_attributes_are_tolerated(tmp_path
 
 
 def _reference_files():
-    return sorted(REFERENCE_DIR.glob("*.xml")) if REFERENCE_DIR.is_dir() else []
+    laptrack = sorted(REFERENCE_DIR.glob("*.xml")) if REFERENCE_DIR.is_dir() else []
+    return laptrack + sorted(DATA_DIR.glob("*.xml"))
 
 
 @pytest.mark.skipif(not _reference_files(), reason=f"no reference TrackMate files in {REFERENCE_DIR} "
@@ -284,3 +286,21 @@ def test_reader_handles_many_frames_beyond_one_chunk(tmp_path, rng):
     np.testing.assert_array_equal(back["POSITION_X"], spots["POSITION_X"])
     np.testing.assert_array_equal(back["EXTRA"], spots["EXTRA"])
     assert len(data.tracks) == 100 and len(data.edges) == n - 100 and data.frames == list(range(200))
+
+
+def test_trackmate_8_roi_spots_round_trip(tmp_path):
+    path = DATA_DIR / "FakeTracks.xml"
+    data = read_xml(path)
+    assert data.version.startswith("8.0.0")
+    with_roi = data.spots[data.spots["ROI_N_POINTS"] > 2]
+    assert len(with_roi) > 0
+    root = etree.parse(str(path)).getroot()
+    first = next(s for s in root.iter("Spot") if s.text and s.text.strip())
+    row = data.spots.set_index("ID").loc[int(first.get("ID"))]
+    np.testing.assert_array_equal(np.array(row["ROI"].split(), float), np.array(first.text.split(), float))
+    out = tmp_path / "again.xml"
+    write_xml(out, data.spots, data.edges, data.tracks, space_units=data.space_units, time_units=data.time_units,
+              settings=data.settings, feature_declarations=data.feature_declarations)
+    again = read_xml(out).spots.set_index("ID").loc[with_roi["ID"]]
+    assert again["ROI"].tolist() == with_roi.set_index("ID")["ROI"].tolist()
+    assert (again["ROI_N_POINTS"] == with_roi.set_index("ID")["ROI_N_POINTS"]).all()

@@ -142,43 +142,82 @@ def test_vollseg_threshold_search_and_json(tmp_path, rng):
     assert saved["prob"] == pytest.approx(result.prob) and saved["nms"] == 0.4 and saved["target"] == "vollseg"
 
 
+@pytest.fixture(scope="session")
+def tiny_models(tiny_npz, tmp_path_factory) -> Path:
+    """A models folder with stardist/ and unet/ trained for one epoch through the command line."""
+    models = tmp_path_factory.mktemp("models")
+    assert main(["train", "stardist", str(tiny_npz), "--model", str(models / "stardist"), "--rays", "16",
+                 "--patch", "16,32,32", "--grid", "1,2,2"] + TINY) == 0
+    assert main(["train", "unet", str(tiny_npz), "--model", str(models / "unet"), "--patch", "16,32,32"] + TINY) == 0
+    return models
+
+
 @pytest.mark.slow
-def test_train_stardist_one_epoch_reload_resume_thresholds(tiny_npz, tmp_path):
+def test_stardist_model_folder_reloads_and_resumes(tiny_models, tiny_npz):
     from stardist.models import StarDist3D
 
-    models = tmp_path / "models"
-    models.mkdir()
-    model_dir = models / "stardist"
-    args = ["train", "stardist", str(tiny_npz), "--model", str(model_dir), "--rays", "16", "--patch", "16,32,32"]
-    assert main(args + TINY) == 0
+    model_dir = tiny_models / "stardist"
     for name in ("config.json", "weights_best.h5", "weights_last.h5", "training_runs.json"):
         assert (model_dir / name).is_file()
-    assert main(args + TINY) == 2  # refuses to overwrite without --resume
-    assert main(args + TINY + ["--resume"]) == 0
-    assert len(json.loads((model_dir / "training_runs.json").read_text())) == 2
-    model = StarDist3D(None, name="stardist", basedir=str(models))
-    assert model.config.n_rays == 16 and model.config.unet_n_filter_base == 4
+    model = StarDist3D(None, name="stardist", basedir=str(tiny_models))
+    assert model.config.n_rays == 16 and model.config.unet_n_filter_base == 4 and tuple(model.config.grid) == (1, 2, 2)
     data = load_training_data(tiny_npz)
     labels, _ = model.predict_instances(data.X_val[0], show_tile_progress=False)
     assert labels.shape == data.X_val[0].shape
-    assert main(["train", "thresholds", str(tiny_npz), "--models", str(models), "--target", "stardist",
-                 "--nms", "0.3,0.5"]) == 0
-    saved = json.loads((model_dir / "thresholds.json").read_text())
-    assert 0 < saved["prob"] < 1 and saved["nms"] in (0.3, 0.5) and saved["target"] == "stardist"
+    args = ["train", "stardist", str(tiny_npz), "--model", str(model_dir), "--rays", "16", "--patch", "16,32,32"]
+    assert main(args + TINY) == 2  # refuses to overwrite without --resume
+    assert main(args + TINY + ["--resume"]) == 0
+    assert len(json.loads((model_dir / "training_runs.json").read_text())) == 2
 
 
 @pytest.mark.slow
-def test_train_unet_one_epoch_and_reload(tiny_npz, tmp_path):
+def test_unet_model_folder_reloads_as_care(tiny_models, tiny_npz):
     from csbdeep.models import CARE
 
-    model_dir = tmp_path / "unet"
-    assert main(["train", "unet", str(tiny_npz), "--model", str(model_dir), "--patch", "16,32,32"] + TINY) == 0
+    model_dir = tiny_models / "unet"
     assert (model_dir / "weights_best.h5").is_file() and (model_dir / "weights_last.h5").is_file()
-    model = CARE(None, name="unet", basedir=str(tmp_path))
+    model = CARE(None, name="unet", basedir=str(tiny_models))
     assert model.config.n_channel_out == 1 and model.config.unet_residual is False
     data = load_training_data(tiny_npz)
     probability = model.predict(data.X_val[0], axes="ZYX", normalizer=None)
     assert probability.shape == data.X_val[0].shape and np.isfinite(probability).all()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("target", ["stardist", "vollseg"])
+def test_thresholds_command_writes_thresholds_json(tiny_models, tiny_folder, target):
+    # one epoch leaves StarDist's probability near 0.5 everywhere: high thresholds keep NMS (and the test) fast
+    data = tiny_folder if target == "vollseg" else tiny_folder.parent / "patches.npz"
+    options = ["--prob-range", "0.6,0.95", "--evaluations", "3"] if target == "vollseg" else []
+    assert main(["train", "thresholds", str(data), "--models", str(tiny_models), "--target", target,
+                 "--nms", "0.3", "--max-volumes", "1"] + options) == 0
+    saved = json.loads((tiny_models / "stardist" / "thresholds.json").read_text())
+    assert 0 < saved["prob"] < 1 and saved["nms"] == 0.3 and saved["target"] == target
+    assert 0 <= saved["score"] <= 1
+
+
+def test_thresholds_command_rejects_bad_prob_range(tiny_folder, tmp_path, capsys):
+    (tmp_path / "stardist").mkdir()
+    (tmp_path / "stardist" / "config.json").write_text("{}")
+    assert main(["train", "thresholds", str(tiny_folder), "--models", str(tmp_path), "--prob-range", "0.9,0.2"]) == 2
+    assert "--prob-range" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_vollseg_adapter_matches_pipeline(tiny_models, tiny_folder):
+    """The cached threshold adapter gives the labels of volltrack.segmentation.vollseg itself."""
+    pytest.importorskip("volltrack.segmentation")
+    from volltrack.segmentation import load_models, vollseg
+    from volltrack.segmentation.networks import normalize_percentiles
+    from volltrack.training.vollseg_adapter import vollseg_segmenter
+
+    raw = tifffile.imread(tiny_folder / "Raw" / "stack0.tif")
+    models = load_models(tiny_models)
+    probability, _ = models.stardist.predict(normalize_percentiles(raw), axes="ZYX")
+    prob_thresh = float(np.quantile(probability, 0.995))  # a few dozen candidates from the untrained model
+    expected = vollseg(raw, models, prob_thresh=prob_thresh, nms_thresh=0.3).labels
+    assert expected.max() > 0
+    assert np.array_equal(vollseg_segmenter(tiny_models)(raw, prob_thresh, 0.3), expected)
 
 
 @pytest.mark.slow

@@ -41,6 +41,18 @@ def parse_overrides(pairs: list[str]) -> dict:
     return values
 
 
+def _installation_errors() -> tuple[type[Exception], ...]:
+    """Errors that mean "Java or Fiji is missing": reported in one line with their fix."""
+    from volltrack.tracking.jvm import JavaNotFound
+
+    errors: list[type[Exception]] = [JavaNotFound]
+    try:
+        from volltrack.tracking.fiji_backend import FijiNotConfigured
+    except ImportError:
+        return tuple(errors)
+    return (*errors, FijiNotConfigured)
+
+
 def run(args: argparse.Namespace) -> int:
     """Read the spots, build the settings, track, and write the XML."""
     from pathlib import Path
@@ -61,11 +73,10 @@ def run(args: argparse.Namespace) -> int:
         os.environ["VOLLTRACK_JVM_HEAP"] = args.heap
     from volltrack.cli import UserError
     from volltrack.tracking import track
-    from volltrack.tracking.jvm import JavaNotFound
 
     try:
         tracks = track(spots, settings, backend=args.backend, xml_path=out, progress=not args.no_progress)
-    except JavaNotFound as exc:
+    except _installation_errors() as exc:
         raise UserError(str(exc)) from None
     print(f"{len(tracks.spots)} spots, {len(tracks.edges)} edges, {len(tracks.tracks)} tracks -> {out}")
     return 0

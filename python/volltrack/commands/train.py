@@ -112,6 +112,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                             help="optimise for the full VollSeg output or for StarDist alone")
     thresholds.add_argument("--nms", type=_float_list, default=[0.3, 0.4, 0.5], help="NMS thresholds to try")
     thresholds.add_argument("--iou", type=float, default=0.5, help="IoU for a match (vollseg target)")
+    thresholds.add_argument("--prob-range", type=_float_list, default=[0.05, 0.95],
+                            help="interval LOW,HIGH of the probability-threshold search (vollseg)")
     thresholds.add_argument("--evaluations", type=int, default=8, help="segmentations per NMS threshold (vollseg)")
     thresholds.add_argument("--max-volumes", type=int, default=None, help="use at most this many validation volumes")
 

@@ -79,7 +79,24 @@ def masked_watershed(landscape, markers, mask):
 
     if not np.issubdtype(landscape.dtype, np.floating):
         landscape = landscape.astype(np.float32)
-    return watershed(-landscape, markers, mask=mask).astype(np.int32)
+    labels = np.zeros(mask.shape, np.int32)
+    box = _bounding_box(mask)
+    if box is None:
+        return labels
+    # Flooding only the mask's bounding box gives the same labels (marker order and ties are unchanged).
+    labels[box] = watershed(-landscape[box], markers[box], mask=mask[box])
+    return labels
+
+
+def _bounding_box(mask):
+    """Slices of the smallest box holding every True voxel of a 3D mask, or None when it is empty."""
+    box = []
+    for axis in range(mask.ndim):
+        hits = np.flatnonzero(np.any(mask, axis=tuple(a for a in range(mask.ndim) if a != axis)))
+        if hits.size == 0:
+            return None
+        box.append(slice(int(hits[0]), int(hits[-1]) + 1))
+    return tuple(box)
 
 
 def filter_sizes(labels, *, min_size=0, max_size=None):

@@ -58,7 +58,8 @@ def frame_spot_features(labels: np.ndarray, *, calibration, raw: np.ndarray | No
     -------
     dict of str to ndarray
         One array of length N (cells, ordered by label) per column of the spot table except FRAME and
-        POSITION_T.
+        POSITION_T. A single Z slice counts as 2D: VOLUME is then the area and RADIUS that of the disc of equal
+        area (as TrackMate and the engine's label-image spots do).
 
     Examples
     --------
@@ -70,10 +71,12 @@ def frame_spot_features(labels: np.ndarray, *, calibration, raw: np.ndarray | No
     dz, dy, dx = calibration
     compact, original, counts = _compact_labels(labels)
     centroids = _centroids(compact, counts)
-    volume = counts * (dz * dy * dx)
+    is_3d = compact.shape[0] > 1
+    volume = counts * (dz * dy * dx if is_3d else dy * dx)
     features = {
         "POSITION_X": centroids[:, 2] * dx, "POSITION_Y": centroids[:, 1] * dy, "POSITION_Z": centroids[:, 0] * dz,
-        "RADIUS": np.cbrt(3.0 * volume / (4.0 * np.pi)), "QUALITY": counts.astype(np.float64),
+        "RADIUS": np.cbrt(3.0 * volume / (4.0 * np.pi)) if is_3d else np.sqrt(volume / np.pi),
+        "QUALITY": counts.astype(np.float64),
         "LABEL": original.astype(np.int64), "VOLUME": volume,
     }
     if raw is not None:
@@ -83,7 +86,8 @@ def frame_spot_features(labels: np.ndarray, *, calibration, raw: np.ndarray | No
     else:
         features.update(MEAN_INTENSITY_CH1=np.full(counts.shape, np.nan), TOTAL_INTENSITY_CH1=np.full(counts.shape, np.nan))
     if mask is not None:
-        nearest = np.clip(np.rint(centroids).astype(np.int64), 0, np.array(compact.shape) - 1)
+        # round half up, as Java's Math.round does in the engine's label-image spots
+        nearest = np.clip(np.floor(centroids + 0.5).astype(np.int64), 0, np.array(compact.shape) - 1)
         features.update(tissue_features(compact, mask, counts, nearest, calibration=calibration))
     else:
         features.update(INSIDE_TISSUE=np.ones(counts.shape, np.int64), TISSUE_FRACTION=np.ones(counts.shape),

@@ -2,7 +2,7 @@
 
 Sign convention of ``DISTANCE_TO_BOUNDARY``: **positive inside the tissue, negative outside**. The distance is
 the exact Euclidean distance transform in physical units (``scipy.ndimage.distance_transform_edt`` with the
-anisotropic sampling ``(dz, dy, dx)``), evaluated at the voxel nearest to the cell's centroid:
+anisotropic sampling ``(dz, dy, dx)``), evaluated at the voxel nearest to the cell's centroid (rounding half up):
 
 * centroid voxel inside the mask: distance from it to the nearest voxel centre outside the mask (> 0);
 * centroid voxel outside the mask: minus the distance to the nearest voxel centre inside the mask (< 0);

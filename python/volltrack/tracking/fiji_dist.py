@@ -36,7 +36,9 @@ BUNDLED_DEPENDENCIES = (("org/apache/commons", "commons-csv", "commons-csv.versi
 
 EXAMPLE_MACRO = """// BTrackmate example: track the cells of a label image and save a TrackMate XML file.
 // Recorded by Plugins > Macros > Record... when you run Plugins > Tracking > BTrackmate.
-labels = File.openDialog("Label image (TIFF, XYZT)");
+// Headless: java ... HeadlessMacro BTrackmate_example.ijm /path/labels.tif (or ImageJ -batch with an argument).
+labels = getArgument();
+if (labels == "") labels = File.openDialog("Label image (TIFF, XYZT)");
 xml = File.getDirectory(labels) + File.getNameWithoutExtension(labels) + "_tracks.xml";
 run("BTrackmate", "labels=[" + labels + "] xml=[" + xml + "] linking_max_distance=15 allow_gap_closing "
     + "gap_closing_max_distance=15 max_frame_gap=2 min_tracklet_length=0 prune_mode=BRANCH");

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import tempfile
 import zipfile
 from dataclasses import asdict, dataclass, field
@@ -22,8 +23,8 @@ from typing import Callable, Optional
 import numpy as np
 from tqdm.auto import tqdm
 
-from volltrack.training.model_folders import publish
 from volltrack.training.augmentation import AugmentationSettings, augmented_copy, normalize_percentile
+from volltrack.training.model_folders import publish
 from volltrack.training.pairs import find_training_pairs, read_pair
 
 logger = logging.getLogger(__name__)

@@ -90,11 +90,18 @@ def validation_volumes(path: Path, *, max_volumes: int | None = None) -> tuple[l
     return list(data.X_val[:max_volumes]), list(data.Y_val[:max_volumes])
 
 
+def _prob_range(values: list[float]) -> tuple[float, float]:
+    if len(values) != 2 or not 0 < values[0] < values[1] < 1:
+        raise ValueError(f"--prob-range must be LOW,HIGH with 0 < LOW < HIGH < 1, got {values}")
+    return values[0], values[1]
+
+
 def run_thresholds(args: argparse.Namespace) -> int:
     """``volltrack train thresholds``: optimise (prob, nms) and write stardist/thresholds.json."""
     from volltrack.training import thresholds as th
     from volltrack.training.augmentation import normalize_percentile
 
+    prob_range = _prob_range(args.prob_range)
     star_dir = Path(args.models) / "stardist"
     if not (star_dir / "config.json").is_file():
         raise FileNotFoundError(f"{args.models} holds no StarDist model folder stardist/ with a config.json")
@@ -110,6 +117,7 @@ def run_thresholds(args: argparse.Namespace) -> int:
 
         result = th.optimize_vollseg_thresholds(images, labels, segment=vollseg_segmenter(args.models),
                                                 nms_threshs=args.nms, iou_thresh=args.iou,
+                                                prob_range=prob_range,
                                                 max_evaluations=args.evaluations)
     path = th.write_thresholds(star_dir, result, target=args.target, iou_thresh=args.iou, n_validation=len(images))
     print(f"prob_thresh={result.prob:.3f} nms_thresh={result.nms:.2f} (F1 {result.score:.3f}) written to {path}")

@@ -64,8 +64,9 @@ public class BTrackmatePlugin implements PlugIn {
     private static void record(final PluginOptions options) {
         if (Recorder.record) {
             Recorder.setCommand(COMMAND);
-            Recorder.recordString("run(\"" + COMMAND + "\", \"" + options.toMacroOptions().replace("\\", "\\\\")
-                    + "\");\n");
+            final String call = "run(\"" + COMMAND + "\", \"" + options.toMacroOptions().replace("\\", "\\\\")
+                    + "\");\n";
+            Recorder.recordString(Recorder.scriptMode() ? "IJ." + call : call);
             Recorder.setCommand(null);
         }
     }

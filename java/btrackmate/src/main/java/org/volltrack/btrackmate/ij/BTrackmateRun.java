@@ -111,6 +111,7 @@ public final class BTrackmateRun {
     private static RunSummary trackPaths(final Path labels, final Path raw, final Path mask, final Calibration cal,
             final Map<String, Object> settings, final File xml) throws IOException {
         final Map<String, Object> typed = TrackerSettings.normalize(settings);
+        IJ.showStatus("BTrackmate: reading " + labels.getFileName());
         final SpotReading.Spots read = SpotReading.labels(labels, raw, mask, cal);
         return EngineCalls.trackAndWrite(read.spots, read.calibration, read.image, typed,
                 labels.getFileName().toString(), xml);

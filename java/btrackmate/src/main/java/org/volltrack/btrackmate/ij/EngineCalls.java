@@ -19,6 +19,8 @@ import org.volltrack.btrackmate.xml.ImageData;
 import org.volltrack.btrackmate.xml.TrackMateFile;
 import org.volltrack.btrackmate.xml.TrackMateXmlWriter;
 
+import ij.IJ;
+
 /**
  * Where the ImageJ1 plugin hands spots to the engine: {@link TrackingPipeline} (tissue filter, LAP tracking,
  * tracklet pruning, TrackMate features) with the engine's {@link SparseLapTracker} and
@@ -48,8 +50,12 @@ final class EngineCalls {
      */
     static RunSummary trackAndWrite(final SpotCollection spots, final Calibration cal, final ImageVolume image,
             final Map<String, Object> settings, final String sourceName, final File xml) throws IOException {
+        IJ.showStatus("BTrackmate: tracking " + spots.getNSpots(false) + " spots...");
+        IJ.showProgress(1, 3);
         final TrackingPipeline pipeline = new TrackingPipeline(EngineCalls::lapTrack, FeatureCalculator::computeAll);
         final TrackingPipeline.Result result = pipeline.run(spots, settings, SPACE_UNITS, TIME_UNITS);
+        IJ.showStatus("BTrackmate: writing " + xml.getName());
+        IJ.showProgress(2, 3);
         final TrackMateFile file = new TrackMateFile();
         file.model = result.model;
         file.log = result.log + "Input: " + sourceName + "\nWritten by the BTrackmate ImageJ plugin.\n";
@@ -65,6 +71,8 @@ final class EngineCalls {
             throw new IllegalArgumentException("BTrackmate: option 'xml': the folder of " + xml + " does not exist");
         }
         TrackMateXmlWriter.write(file, xml.toPath());
+        IJ.showProgress(1.0);
+        IJ.showStatus("");
         final Model model = result.model;
         return new RunSummary(spots.getNSpots(false), spots.getNSpots(true),
                 model.getTrackModel().trackIDs(true).size(), model.getGraph().edgeSet().size(), xml);

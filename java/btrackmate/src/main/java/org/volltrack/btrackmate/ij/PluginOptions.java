@@ -76,6 +76,7 @@ public final class PluginOptions {
      */
     public static PluginOptions fromMacroOptions(final String options) {
         final String text = options == null ? "" : options.trim() + " ";
+        rejectUnknownKeys(text);
         final PluginOptions out = new PluginOptions();
         out.labels = Macro.getValue(text, LABELS, "");
         out.raw = noneToEmpty(Macro.getValue(text, RAW, ""));
@@ -152,6 +153,45 @@ public final class PluginOptions {
         if (xml.isEmpty()) {
             throw new IllegalArgumentException("BTrackmate: the output file is missing; give 'xml=[path/to/tracks.xml]'");
         }
+    }
+
+    /** @return every key the command understands */
+    public static List<String> knownKeys() {
+        final List<String> keys = new ArrayList<>(List.of(LABELS, RAW, MASK, CSV, XML, OPEN_IN_TRACKMATE));
+        keys.addAll(List.of(CALIBRATION_KEYS));
+        keys.addAll(trackerMacroKeys());
+        return keys;
+    }
+
+    /** Fails on a key the command does not know (a typo would otherwise silently leave a default). */
+    private static void rejectUnknownKeys(final String text) {
+        final List<String> known = knownKeys();
+        int i = 0;
+        while (i < text.length()) {
+            if (text.charAt(i) == ' ') {
+                i++;
+                continue;
+            }
+            int end = i;
+            while (end < text.length() && text.charAt(end) != ' ' && text.charAt(end) != '=') {
+                end++;
+            }
+            final String key = text.substring(i, end);
+            if (!known.contains(key)) {
+                throw new IllegalArgumentException("BTrackmate: unknown option '" + key + "'; known options: "
+                        + String.join(", ", known));
+            }
+            i = end < text.length() && text.charAt(end) == '=' ? skipValue(text, end + 1) : end;
+        }
+    }
+
+    private static int skipValue(final String text, final int start) {
+        if (start < text.length() && text.charAt(start) == '[') {
+            final int close = text.indexOf(']', start);
+            return close < 0 ? text.length() : close + 1;
+        }
+        final int space = text.indexOf(' ', start);
+        return space < 0 ? text.length() : space;
     }
 
     private static boolean hasFlag(final String text, final String key) {

@@ -54,6 +54,14 @@ class PluginOptionsTest {
     }
 
     @Test
+    void aMisspelledOptionIsAnErrorNotASilentDefault() {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PluginOptions.fromMacroOptions("labels=[/a b/l.tif] xml=o.xml linking_max_distanc=5"));
+        assertTrue(e.getMessage().contains("unknown option 'linking_max_distanc'"), e.getMessage());
+        assertTrue(e.getMessage().contains("linking_max_distance"), e.getMessage());
+    }
+
+    @Test
     void missingInputsOrOutputAreReported() {
         final IllegalArgumentException noInput = assertThrows(IllegalArgumentException.class,
                 () -> PluginOptions.fromMacroOptions("xml=o.xml").validate());

@@ -9,7 +9,7 @@ import ij.process.FloatProcessor;
 import ij.process.ShortProcessor;
 
 /** Writes tiny TZYX TIFF hyperstacks with ImageJ1 for the tests. */
-final class TiffFixtures {
+public final class TiffFixtures {
 
     private TiffFixtures() {
     }
@@ -20,7 +20,7 @@ final class TiffFixtures {
      * @param asFloat  32-bit float instead of 16-bit
      * @param calibration dz, dy, dx, dt, or null
      */
-    static Path write(final Path path, final int[][][][] values, final boolean asFloat, final double[] calibration) {
+    public static Path write(final Path path, final int[][][][] values, final boolean asFloat, final double[] calibration) {
         final int nt = values.length;
         final int nz = values[0].length;
         final int ny = values[0][0].length;

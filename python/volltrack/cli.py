@@ -50,6 +50,35 @@ def _available_commands() -> list[tuple[str, str]]:
     return found
 
 
+def error_line(exc: BaseException) -> str:
+    """Return the one-line message printed for a user-facing error.
+
+    An :class:`OSError` (a file that cannot be read or written: permission denied, a folder where a file is
+    expected, a full disk, ...) is reported as ``PATH: reason``, naming the user's path rather than a temporary
+    file. Multi-line messages (from YAML or XML parsers) are joined into one line.
+
+    Parameters
+    ----------
+    exc : BaseException
+        The exception caught by :func:`main`.
+
+    Returns
+    -------
+    str
+        The message, without newlines.
+    """
+    if isinstance(exc, FileExistsError) and exc.filename is not None:
+        text = f"{exc.filename}: exists and is not a folder, but a folder is needed here"
+    elif isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError) and exc.strerror:
+        path = exc.filename2 if exc.filename2 is not None else exc.filename
+        text = f"{path}: {exc.strerror.lower()}" if path is not None else exc.strerror
+    elif isinstance(exc, FileNotFoundError) and exc.strerror and exc.filename is not None:
+        text = f"{exc.filename}: no such file or folder"
+    else:
+        text = str(exc) or type(exc).__name__
+    return " ".join(text.split())
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every available subcommand."""
     parser = argparse.ArgumentParser(
@@ -92,8 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args._run(args) or 0)
-    except (UserError, FileNotFoundError, ValueError) as exc:
-        print(f"volltrack {args.command}: error: {exc}", file=sys.stderr)
+    except (UserError, FileNotFoundError, ValueError, OSError) as exc:
+        logging.getLogger("volltrack").debug("%s failed", args.command, exc_info=True)
+        print(f"volltrack {args.command}: error: {error_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"volltrack {args.command}: interrupted", file=sys.stderr)

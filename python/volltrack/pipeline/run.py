@@ -21,6 +21,7 @@ from typing import Any
 
 from volltrack.io.atomic import atomic_write_text
 from volltrack.pipeline.config import RunConfig
+from volltrack.pipeline.inputs import check_ground_truth, check_models, read_mask, read_raw_meta
 from volltrack.pipeline.report import write_report
 from volltrack.pipeline.stages import StageRecord, StageRunner
 
@@ -55,13 +56,10 @@ class RunResult:
     metrics: dict[str, Any] = field(default_factory=dict)
 
 
-def _image_meta(inputs: RunInputs, config: RunConfig) -> dict[str, Any]:
-    from volltrack.io import read_image
-
-    _, meta = read_image(inputs.raw, config.image.axes, lazy=True)
-    calibration = tuple(config.image.calibration or meta.get("calibration") or (1.0, 1.0, 1.0))
-    interval = config.image.frame_interval or meta.get("frame_interval") or 1.0
-    return {"calibration": calibration, "frame_interval": float(interval), "axes": meta["axes"]}
+def _image_meta(raw_meta: dict[str, Any], config: RunConfig) -> dict[str, Any]:
+    calibration = tuple(config.image.calibration or raw_meta.get("calibration") or (1.0, 1.0, 1.0))
+    interval = config.image.frame_interval or raw_meta.get("frame_interval") or 1.0
+    return {"calibration": calibration, "frame_interval": float(interval), "axes": raw_meta["axes"]}
 
 
 def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path) -> dict[str, Any]:
@@ -95,7 +93,10 @@ def _spots(inputs: RunInputs, config: RunConfig, labels_path: Path, spots_path: 
            meta: dict[str, Any]) -> dict[str, Any]:
     from volltrack.spots import compute_spots, write_spots_csv
 
-    table = compute_spots(_read(labels_path), raw=_read(inputs.raw, config.image.axes), mask=_read(inputs.mask),
+    labels, mask = _read(labels_path), read_mask(inputs.mask, meta["shape"])
+    if mask is not None and labels.ndim == 3:  # one time point: the mask without its T axis
+        mask = mask[0]
+    table = compute_spots(labels, raw=_read(inputs.raw, config.image.axes), mask=mask,
                           calibration=meta["calibration"], frame_interval=meta["frame_interval"],
                           time_units=config.image.time_units, progress=True)
     write_spots_csv(table, spots_path, parameters={"labels": str(labels_path), "raw": str(inputs.raw),
@@ -120,8 +121,14 @@ def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: 
     from volltrack.analysis.movie import write_track_movie
     from volltrack.analysis.plots import save_track_plot
     from volltrack.analysis.xml_input import analyze_xml
+    import numpy as np
 
-    image, labels, mask = _read(inputs.raw, config.image.axes), _read(labels_path), _read(inputs.mask)
+    image, labels = _read(inputs.raw, config.image.axes), _read(labels_path)
+    mask = read_mask(inputs.mask, meta["shape"])
+    if mask is not None and mask.ndim == 3:  # TYX: the same mask on every Z
+        mask = np.broadcast_to(np.asarray(mask)[:, np.newaxis], meta["shape"])
+    if image is not None and image.ndim == 3:
+        image, labels = image[np.newaxis], labels if labels.ndim == 4 else labels[np.newaxis]
     analysis = analyze_xml(xml_path, image=image, labels=labels, mask=mask, calibration=meta["calibration"],
                            frame_interval=meta["frame_interval"], smoothing_window=config.analysis.smoothing_window,
                            progress=True)
@@ -183,9 +190,13 @@ def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, 
         path = getattr(inputs, name)
         if path is not None and not Path(path).exists():
             raise FileNotFoundError(f"--{name.replace('_', '-')} not found: {path}")
+    shape, raw_meta = read_raw_meta(Path(inputs.raw), axes=config.image.axes)
+    read_mask(inputs.mask, shape)
+    check_ground_truth(inputs.ground_truth, shape[0])
+    check_models(config.segmentation.models)
     out.mkdir(parents=True, exist_ok=True)
     config.write_yaml(out / "run.yaml")
-    meta = _image_meta(inputs, config)
+    meta = {**_image_meta(raw_meta, config), "shape": shape}
     runner = StageRunner(out, force=force)
     seg_dir = out / "segmentation"
     from volltrack.segmentation.batch import output_name

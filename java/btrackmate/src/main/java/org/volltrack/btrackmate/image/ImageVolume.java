@@ -47,6 +47,7 @@ public final class ImageVolume {
             throw new NoSuchFileException(path.toString(), null, "image not found");
         }
         System.setProperty("java.awt.headless", "true");
+        TiffCompleteness.check(path);
         final ImagePlus imp;
         try {
             imp = new Opener().openImage(path.toAbsolutePath().toString());

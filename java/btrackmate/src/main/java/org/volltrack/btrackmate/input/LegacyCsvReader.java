@@ -41,7 +41,7 @@ public final class LegacyCsvReader {
         }
         final SpotTableBuilder builder = new SpotTableBuilder(calibration.dt);
         try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            reader.readLine();
+            checkHeader(path, reader.readLine());
             String line;
             int lineNumber = 1;
             while ((line = reader.readLine()) != null) {
@@ -52,6 +52,24 @@ public final class LegacyCsvReader {
             }
         }
         return builder.build(path.toString());
+    }
+
+    /**
+     * Refuses an empty file and a header that names TrackMate features: such a table is volltrack's spot CSV,
+     * which the legacy reader would silently misread column by column.
+     */
+    private static void checkHeader(final Path path, final String header) {
+        if (header == null) {
+            throw new SpotInputException(path + ": the file is empty; expected a legacy BTrackmate CSV with a header"
+                    + " line and 11 columns T,X,Y,Z,Label,Perimeter,Volume,Intensity,ExtentX,ExtentY,ExtentZ");
+        }
+        for (final String cell : header.split(",")) {
+            final String name = cell.trim().replace("\"", "");
+            if (name.equals(FeatureKeys.POSITION_X) || name.equals(FeatureKeys.FRAME)) {
+                throw new SpotInputException(path + ": the header names TrackMate features (" + name + ", ...), so"
+                        + " this is a TrackMate-keyed spot table, not a legacy BTrackmate CSV; drop --legacy");
+            }
+        }
     }
 
     private static void addRow(final String where, final String line, final Calibration c,

@@ -1,0 +1,126 @@
+package org.volltrack.btrackmate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.volltrack.btrackmate.image.TiffFixtures;
+
+/** Bad input to the command line: one line on stderr naming the file, exit code 1, no output file. */
+class BadInputTest {
+
+    @TempDir
+    Path dir;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(final String... args) {
+        out.reset();
+        err.reset();
+        return Main.run(args, new PrintStream(out, true), new PrintStream(err, true));
+    }
+
+    private String err() {
+        return new String(err.toByteArray(), StandardCharsets.UTF_8);
+    }
+
+    private void assertOneLineError(final String expected) {
+        final String text = err().trim();
+        assertTrue(text.contains(expected), text);
+        assertFalse(text.contains("\n"), "one line expected: " + text);
+        assertFalse(text.contains("Exception"), "no Java exception expected: " + text);
+    }
+
+    private Path labelMovie(final String name) {
+        final int[][][][] labels = new int[4][3][40][50];
+        for (int t = 0; t < 4; t++) {
+            for (int z = 0; z < 3; z++) {
+                labels[t][z][2][2 + t] = 5;
+                labels[t][z][6][7] = 9;
+            }
+        }
+        return TiffFixtures.write(dir.resolve(name), labels, false, null);
+    }
+
+    private Path truncated(final Path source, final String name, final int keepBytes) throws IOException {
+        final byte[] bytes = Files.readAllBytes(source);
+        return Files.write(dir.resolve(name), Arrays.copyOf(bytes, Math.min(keepBytes, bytes.length)));
+    }
+
+    @Test
+    void aTruncatedLabelMovieIsRefusedInsteadOfReadAsFewerFrames() throws IOException {
+        final Path good = labelMovie("labels.tif");
+        final Path xml = dir.resolve("t.xml");
+        assertEquals(0, run("track", "--labels", good.toString(), "--out", xml.toString()), err());
+        final Path half = truncated(good, "half.tif", (int) (Files.size(good) / 2));
+        assertEquals(1, run("track", "--labels", half.toString(), "--out", dir.resolve("h.xml").toString()));
+        assertOneLineError("half.tif: truncated TIFF");
+        assertFalse(Files.exists(dir.resolve("h.xml")));
+        final Path header = truncated(good, "header.tif", 200);
+        assertEquals(1, run("track", "--labels", header.toString(), "--out", dir.resolve("g.xml").toString()));
+        assertOneLineError("header.tif: truncated TIFF");
+        final Path raw = truncated(good, "raw.tif", (int) (Files.size(good) * 3 / 4));
+        assertEquals(1, run("track", "--labels", good.toString(), "--image", raw.toString(), "--out",
+                dir.resolve("r.xml").toString()));
+        assertOneLineError("raw.tif: truncated TIFF");
+    }
+
+    @Test
+    void randomBytesAndAnEmptyFileAreNotImages() throws IOException {
+        final byte[] noise = new byte[4000];
+        new java.util.Random(1).nextBytes(noise);
+        final Path corrupt = Files.write(dir.resolve("noise.tif"), noise);
+        assertEquals(1, run("track", "--labels", corrupt.toString(), "--out", dir.resolve("n.xml").toString()));
+        assertOneLineError("noise.tif");
+        final Path empty = Files.write(dir.resolve("empty.tif"), new byte[0]);
+        assertEquals(1, run("track", "--labels", empty.toString(), "--out", dir.resolve("e.xml").toString()));
+        assertOneLineError("empty.tif");
+        assertFalse(Files.exists(dir.resolve("n.xml")) || Files.exists(dir.resolve("e.xml")));
+    }
+
+    @Test
+    void legacyModeRefusesATrackMateKeyedTableAndAnEmptyFile() throws IOException {
+        final Path csv = Files.write(dir.resolve("spots.csv"), String.join("\n",
+                "FRAME,POSITION_X,POSITION_Y,POSITION_Z,RADIUS,QUALITY", "0,1,1,1,1,1", "1,2,1,1,1,1")
+                .getBytes(StandardCharsets.UTF_8));
+        assertEquals(1, run("track", "--spots", csv.toString(), "--legacy", "--calibration", "2,0.5,0.5,1",
+                "--out", dir.resolve("l.xml").toString()));
+        assertOneLineError("spots.csv: the header names TrackMate features");
+        assertFalse(Files.exists(dir.resolve("l.xml")));
+        final Path empty = Files.write(dir.resolve("empty.csv"), new byte[0]);
+        assertEquals(1, run("track", "--spots", empty.toString(), "--legacy", "--calibration", "2,0.5,0.5,1",
+                "--out", dir.resolve("l.xml").toString()));
+        assertOneLineError("empty.csv: the file is empty");
+        final Path legacy = Files.write(dir.resolve("legacy.csv"), String.join("\n",
+                "T,X,Y,Z,Label,Perimeter,Volume,Intensity,ExtentX,ExtentY,ExtentZ",
+                "0,1,1,1,3,0,8,1,2,2,2", "1,2,1,1,3,0,8,1,2,2,2").getBytes(StandardCharsets.UTF_8));
+        assertEquals(0, run("track", "--spots", legacy.toString(), "--legacy", "--calibration", "2,0.5,0.5,1",
+                "--out", dir.resolve("l.xml").toString()), err());
+    }
+
+    @Test
+    void anOutputThatIsADirectoryOrUnderAFileIsRefused() throws IOException {
+        final Path csv = Files.write(dir.resolve("spots.csv"), String.join("\n",
+                "FRAME,POSITION_X,POSITION_Y,POSITION_Z,RADIUS,QUALITY", "0,1,1,1,1,1", "1,2,1,1,1,1")
+                .getBytes(StandardCharsets.UTF_8));
+        final Path folder = Files.createDirectory(dir.resolve("folder"));
+        assertEquals(1, run("track", "--spots", csv.toString(), "--out", folder.toString()));
+        assertOneLineError("folder");
+        final Path file = Files.write(dir.resolve("afile"), new byte[] {1});
+        assertEquals(1, run("track", "--spots", csv.toString(), "--out", file.resolve("x.xml").toString()));
+        assertOneLineError("afile");
+        try (java.util.stream.Stream<Path> left = Files.list(dir)) {
+            assertFalse(left.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temporary file left");
+        }
+    }
+}

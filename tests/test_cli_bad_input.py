@@ -1,0 +1,211 @@
+"""Bad input on the command line: one clear line naming the file, exit code 2, no traceback, no output left.
+
+Everything here fails before a model, a JVM or a segmentation is needed, so the whole file runs in seconds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import tifffile
+
+from volltrack.cli import error_line, main
+
+SPOT_COLUMNS = ["FRAME", "POSITION_X", "POSITION_Y", "POSITION_Z", "RADIUS", "QUALITY"]
+
+
+def _one_line_error(capsys, command: str) -> str:
+    """Return the error line printed by the last command, checking there is exactly one and no traceback."""
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.startswith(f"volltrack {command}: error: ")]
+    assert len(lines) == 1, err
+    assert "Traceback" not in err, err
+    return lines[0]
+
+
+def _label_movie(path, rng, *, n_frames=3, shape=(4, 16, 16), empty_frames=()):
+    """Write a tiny TZYX label movie with two cells per frame (none in ``empty_frames``)."""
+    labels = np.zeros((n_frames, *shape), np.uint16)
+    for t in range(n_frames):
+        if t not in empty_frames:
+            labels[t, 1:3, 2:6, 2 + t:6 + t] = 1
+            labels[t, 1:3, 9:13, 9:13] = 2
+    tifffile.imwrite(path, labels, imagej=True, metadata={"axes": "TZYX"})
+    return path
+
+
+def _spot_table(path, rng, changes=None):
+    """Write a valid spot CSV of six spots, with ``changes`` {(row, column): value} applied."""
+    table = pd.DataFrame({"FRAME": [0, 0, 1, 1, 2, 2], "POSITION_X": rng.uniform(0, 10, 6),
+                          "POSITION_Y": rng.uniform(0, 10, 6), "POSITION_Z": rng.uniform(0, 3, 6),
+                          "RADIUS": 1.0, "QUALITY": 10.0}).astype(object)
+    for (row, column), value in (changes or {}).items():
+        table.loc[row, column] = value
+    table.to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("content", [b"", b"II*\x00" + bytes(range(60)), bytes(np.random.default_rng(1)
+                                                                               .integers(0, 256, 3000, np.uint8))])
+def test_spots_refuses_a_corrupt_tiff_and_writes_nothing(tmp_path, capsys, content):
+    bad = tmp_path / "movie.tif"
+    bad.write_bytes(content)
+    out = tmp_path / "spots.csv"
+    assert main(["spots", str(bad), "--out", str(out), "--no-progress"]) == 2
+    assert "movie.tif" in _one_line_error(capsys, "spots")
+    assert list(tmp_path.iterdir()) == [bad]
+
+
+def test_spots_into_a_folder_or_under_a_file_is_a_one_line_error(tmp_path, capsys, rng):
+    labels = _label_movie(tmp_path / "labels.tif", rng)
+    folder = tmp_path / "results"
+    folder.mkdir()
+    assert main(["spots", str(labels), "--out", str(folder), "--no-progress"]) == 2
+    assert _one_line_error(capsys, "spots").endswith(f"{folder}: is a directory")
+    a_file = tmp_path / "afile"
+    a_file.write_text("x")
+    assert main(["spots", str(labels), "--out", str(a_file / "spots.csv")]) == 2
+    assert "afile" in _one_line_error(capsys, "spots")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "labels.tif", "results"]
+    assert list(folder.iterdir()) == []
+
+
+def test_spots_of_a_movie_with_an_empty_frame_keeps_the_frame_count(tmp_path, capsys, rng):
+    labels = _label_movie(tmp_path / "labels.tif", rng, empty_frames=(1,))
+    out = tmp_path / "spots.csv"
+    assert main(["spots", str(labels), "--out", str(out), "--no-progress"]) == 0
+    table = pd.read_csv(out)
+    assert sorted(table["FRAME"].unique()) == [0, 2]
+    assert len(table) == 4
+
+
+@pytest.mark.parametrize(("changes", "expected"), [
+    ({(2, "POSITION_Y"): np.nan}, "POSITION_Y is NaN"),
+    ({(3, "FRAME"): -1}, "FRAME is not a non-negative integer"),
+    ({(1, "POSITION_Z"): "abc"}, "POSITION_Z is not numeric"),
+])
+def test_track_refuses_bad_spot_values_naming_file_and_line(tmp_path, capsys, rng, changes, expected):
+    csv = _spot_table(tmp_path / "spots.csv", rng, changes)
+    out = tmp_path / "tracks.xml"
+    assert main(["track", str(csv), "--out", str(out), "--no-progress"]) == 2
+    line = _one_line_error(capsys, "track")
+    assert "spots.csv" in line and expected in line
+    assert not out.exists()
+
+
+def test_track_refuses_a_missing_column_and_an_empty_table(tmp_path, capsys, rng):
+    csv = _spot_table(tmp_path / "spots.csv", rng)
+    pd.read_csv(csv).drop(columns="POSITION_X").to_csv(csv, index=False)
+    assert main(["track", str(csv), "--out", str(tmp_path / "t.xml")]) == 2
+    assert "missing column(s) POSITION_X" in _one_line_error(capsys, "track")
+    pd.DataFrame(columns=SPOT_COLUMNS).to_csv(csv, index=False)
+    assert main(["track", str(csv), "--out", str(tmp_path / "t.xml")]) == 2
+    assert "empty" in _one_line_error(capsys, "track")
+    assert not (tmp_path / "t.xml").exists()
+
+
+def test_a_multi_line_parser_message_is_printed_on_one_line(tmp_path, capsys, rng):
+    csv = _spot_table(tmp_path / "spots.csv", rng)
+    settings = tmp_path / "tracker.yaml"
+    settings.write_text("LINKING_MAX_DISTANCE: [\n")
+    assert main(["track", str(csv), "--settings", str(settings), "--out", str(tmp_path / "t.xml")]) == 2
+    assert "tracker.yaml" in _one_line_error(capsys, "track")
+
+
+def test_error_line_names_the_users_path_not_the_temporary_file(tmp_path):
+    error = IsADirectoryError(21, "Is a directory", str(tmp_path / ".out.x1.tmp"), None, str(tmp_path / "out"))
+    assert error_line(error) == f"{tmp_path / 'out'}: is a directory"
+    assert error_line(FileExistsError(17, "File exists", "results")) == \
+        "results: exists and is not a folder, but a folder is needed here"
+    assert error_line(PermissionError(13, "Permission denied", "/x/y.csv")) == "/x/y.csv: permission denied"
+    assert error_line(ValueError("a\n  b")) == "a b"
+
+
+def test_an_unexpected_exception_is_not_hidden(monkeypatch, tmp_path):
+    import volltrack.commands.simulate as simulate
+
+    def broken(args):
+        raise RuntimeError("a real bug")
+
+    monkeypatch.setattr(simulate, "run", broken)
+    with pytest.raises(RuntimeError, match="a real bug"):
+        main(["simulate", "--out", str(tmp_path / "x")])
+
+
+def test_analyze_refuses_hostile_and_truncated_xml(tmp_path, capsys):
+    hostile = tmp_path / "hostile.xml"
+    hostile.write_text('<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+                       '<TrackMate version="7.14.0"><Log>&x;</Log></TrackMate>')
+    assert main(["analyze", str(hostile), "--out", str(tmp_path / "a")]) == 2
+    assert "hostile.xml" in _one_line_error(capsys, "analyze")
+    cut = tmp_path / "cut.xml"
+    cut.write_text('<?xml version="1.0"?>\n<TrackMate version="7.14.0"><Model spatialunits="micron" ti')
+    assert main(["analyze", str(cut), "--out", str(tmp_path / "a")]) == 2
+    assert "cut.xml" in _one_line_error(capsys, "analyze")
+    assert not (tmp_path / "a").exists()
+
+
+# ---- volltrack run: every input is checked before the output folder is touched ----
+
+def _raw_movie(path, *, shape=(3, 4, 16, 16), axes="TZYX"):
+    tifffile.imwrite(path, np.ones(shape, np.uint16), imagej=True, metadata={"axes": axes})
+    return path
+
+
+def _run_fails_before_writing(tmp_path, capsys, argv, expected):
+    out = tmp_path / "out"
+    assert main(["run", *argv, "--out", str(out)]) == 2
+    line = _one_line_error(capsys, "run")
+    assert expected in line, line
+    assert not out.exists()
+    return line
+
+
+def test_run_refuses_a_corrupt_or_2d_raw_movie(tmp_path, capsys):
+    corrupt = tmp_path / "raw.tif"
+    corrupt.write_bytes(bytes(range(256)) * 4)
+    _run_fails_before_writing(tmp_path, capsys, ["--raw", str(corrupt)], "raw.tif")
+    flat = tmp_path / "flat.tif"
+    tifffile.imwrite(flat, np.ones((16, 16), np.uint16))
+    _run_fails_before_writing(tmp_path, capsys, ["--raw", str(flat)], "needs 3D volumes")
+
+
+def test_run_refuses_a_mask_of_another_shape_before_segmenting(tmp_path, capsys):
+    raw = _raw_movie(tmp_path / "raw.tif")
+    mask = _raw_movie(tmp_path / "mask.tif", shape=(2, 4, 16, 16))
+    line = _run_fails_before_writing(tmp_path, capsys, ["--raw", str(raw), "--mask", str(mask)], "mask.tif")
+    assert "(3, 4, 16, 16)" in line
+
+
+def test_run_refuses_ground_truth_with_missing_frames(tmp_path, capsys):
+    raw = _raw_movie(tmp_path / "raw.tif")
+    gt = tmp_path / "GT" / "TRA"
+    gt.mkdir(parents=True)
+    (gt / "man_track.txt").write_text("1 0 2 0\n")
+    for t in (0, 2):
+        tifffile.imwrite(gt / f"man_track{t:03d}.tif", np.zeros((4, 16, 16), np.uint16))
+    line = _run_fails_before_writing(tmp_path, capsys, ["--raw", str(raw), "--gt", str(tmp_path / "GT")],
+                                     "missing man_track001.tif")
+    assert "GT" in line
+    _run_fails_before_writing(tmp_path, capsys, ["--raw", str(raw), "--gt", str(tmp_path)], "TRA/man_track.txt")
+
+
+def test_run_refuses_a_models_folder_without_models(tmp_path, capsys):
+    raw = _raw_movie(tmp_path / "raw.tif")
+    config = tmp_path / "run.yaml"
+    config.write_text(f"segmentation:\n  models: {tmp_path / 'nothing'}\n")
+    _run_fails_before_writing(tmp_path, capsys, ["--raw", str(raw), "--config", str(config)],
+                              "models folder")
+
+
+def test_a_tyx_mask_applies_to_every_z(tmp_path):
+    from volltrack.pipeline.inputs import read_mask
+
+    path = _raw_movie(tmp_path / "mask.tif", shape=(3, 16, 16), axes="TYX")
+    mask = read_mask(path, (3, 4, 16, 16))
+    assert mask.shape == (3, 16, 16)
+    one_frame = _raw_movie(tmp_path / "zyx.tif", shape=(4, 16, 16), axes="ZYX")
+    assert read_mask(one_frame, (1, 4, 16, 16)).shape == (1, 4, 16, 16)
+    with pytest.raises(ValueError, match="zyx.tif has shape"):
+        read_mask(one_frame, (3, 4, 16, 16))

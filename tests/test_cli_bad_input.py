@@ -209,3 +209,22 @@ def test_a_tyx_mask_applies_to_every_z(tmp_path):
     assert read_mask(one_frame, (1, 4, 16, 16)).shape == (1, 4, 16, 16)
     with pytest.raises(ValueError, match="zyx.tif has shape"):
         read_mask(one_frame, (3, 4, 16, 16))
+
+
+def test_python_dash_m_reports_a_user_error_in_one_line(tmp_path):
+    """Under ``python -m volltrack.cli`` the module is also ``__main__``: its UserError must still be caught."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import volltrack
+
+    env = {**os.environ, "PYTHONPATH": str(Path(volltrack.__file__).parents[1])}
+    missing = tmp_path / "missing.tif"
+    result = subprocess.run([sys.executable, "-m", "volltrack.cli", "segment", str(missing), "--out",
+                             str(tmp_path / "seg")], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"volltrack segment: error: input {missing} does not exist" in result.stderr
+    assert not (tmp_path / "seg").exists()

@@ -131,4 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # Run through the imported module ``volltrack.cli``: under ``python -m volltrack.cli`` this file is also
+    # ``__main__``, whose UserError would be a different class from the one the commands raise.
+    from volltrack.cli import main as _main
+
+    sys.exit(_main())

@@ -23,6 +23,12 @@ public final class SpotTableBuilder {
     private int lastFrame = -1;
 
     /**
+     * Largest FRAME accepted: every frame from 0 to the last one is kept (TrackMate writes each), so a stray huge
+     * value (a time in ms in the FRAME column, a typo) would exhaust the memory instead of failing clearly.
+     */
+    public static final int MAX_FRAME = 1_000_000;
+
+    /**
      * @param frameInterval dt used for POSITION_T = FRAME × dt when a row gives no POSITION_T
      */
     public SpotTableBuilder(final double frameInterval) {
@@ -48,6 +54,10 @@ public final class SpotTableBuilder {
             final double z, final double radius, final double quality, final Map<String, Double> features) {
         if (!(frame >= 0) || frame != Math.rint(frame) || frame > Integer.MAX_VALUE) {
             throw new SpotInputException(where + ": FRAME must be an integer >= 0, got " + frame);
+        }
+        if (frame > MAX_FRAME) {
+            throw new SpotInputException(where + ": FRAME " + (long) frame + " is beyond the largest supported frame "
+                    + MAX_FRAME + "; FRAME is the time-point index 0, 1, 2, ... (not a time)");
         }
         requireFinite(where, FeatureKeys.POSITION_X, x);
         requireFinite(where, FeatureKeys.POSITION_Y, y);

@@ -123,4 +123,14 @@ class BadInputTest {
             assertFalse(left.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temporary file left");
         }
     }
+
+    @Test
+    void aHugeFrameIsRefusedInsteadOfExhaustingTheMemory() throws IOException {
+        final Path csv = Files.write(dir.resolve("spots.csv"), String.join("\n",
+                "FRAME,POSITION_X,POSITION_Y,POSITION_Z,RADIUS,QUALITY", "0,1,1,1,1,1", "1000000000,2,1,1,1,1")
+                .getBytes(StandardCharsets.UTF_8));
+        assertEquals(1, run("track", "--spots", csv.toString(), "--out", dir.resolve("h.xml").toString()));
+        assertOneLineError("spots.csv line 3: FRAME 1000000000 is beyond the largest supported frame");
+        assertFalse(Files.exists(dir.resolve("h.xml")));
+    }
 }

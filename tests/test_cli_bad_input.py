@@ -228,3 +228,17 @@ def test_python_dash_m_reports_a_user_error_in_one_line(tmp_path):
     assert "Traceback" not in result.stderr
     assert f"volltrack segment: error: input {missing} does not exist" in result.stderr
     assert not (tmp_path / "seg").exists()
+
+
+def test_memory_exhaustion_is_one_line_but_other_errors_are_not_hidden(monkeypatch, tmp_path, capsys):
+    import volltrack.commands.simulate as simulate
+
+    class OutOfMemoryError(Exception):
+        """Stands for java.lang.OutOfMemoryError as JPype raises it."""
+
+    def exhausted(args):
+        raise OutOfMemoryError("Java heap space")
+
+    monkeypatch.setattr(simulate, "run", exhausted)
+    assert main(["simulate", "--out", str(tmp_path / "x")]) == 1
+    assert "--heap" in _one_line_error(capsys, "simulate")

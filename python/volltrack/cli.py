@@ -128,6 +128,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"volltrack {args.command}: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 -- only memory exhaustion is reported in one line; the rest re-raised
+        if not _is_out_of_memory(exc):
+            raise
+        logging.getLogger("volltrack").debug("%s failed", args.command, exc_info=True)
+        print(f"volltrack {args.command}: error: out of memory ({type(exc).__name__}); for tracking give a "
+              "larger Java heap (--heap 8g or VOLLTRACK_JVM_HEAP), or process a smaller movie", file=sys.stderr)
+        return 1
+
+
+def _is_out_of_memory(exc: BaseException) -> bool:
+    """Return True for Python's MemoryError and Java's OutOfMemoryError (as raised through JPype)."""
+    return isinstance(exc, MemoryError) or type(exc).__name__.endswith("OutOfMemoryError")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -112,8 +112,14 @@ public final class SparseLapSolver {
             stamp++;
             heap.clear();
             int nSettled = 0;
-            relaxRow(freeRow, 0.0, 0.0, -1);
+            int found = relaxRow(freeRow, 0.0, 0.0, -1);
             while (true) {
+                if (found >= 0) {
+                    // A free column at the current minimum distance: a shortest augmenting path (JV's rule).
+                    updateDuals(nSettled, dist[found]);
+                    flipPath(found, freeRow);
+                    return;
+                }
                 if (heap.isEmpty()) {
                     throw new IllegalArgumentException("row " + freeRow + " cannot be assigned: no perfect matching");
                 }
@@ -129,12 +135,17 @@ public final class SparseLapSolver {
                     return;
                 }
                 settled[nSettled++] = j;
-                relaxRow(i, dist[j], assignedCost[i] - v[j], j);
+                found = relaxRow(i, dist[j], assignedCost[i] - v[j], j);
             }
         }
 
-        /** Relaxes every unsettled column of {@code row}; {@code rowOffset} is the row's reduced-cost base. */
-        private void relaxRow(int row, double base, double rowOffset, int skipCol) {
+        /**
+         * Relaxes every unsettled column of {@code row}; {@code rowOffset} is the row's reduced-cost base.
+         *
+         * @return a free column reached at distance {@code base} (the current minimum), or -1
+         */
+        private int relaxRow(int row, double base, double rowOffset, int skipCol) {
+            int found = -1;
             for (int k = m.rowStart(row); k < m.rowEnd(row); k++) {
                 int col = m.column(k);
                 if (col == skipCol || settledStamp[col] == stamp) {
@@ -146,9 +157,13 @@ public final class SparseLapSolver {
                     dist[col] = d;
                     pred[col] = row;
                     predCost[col] = m.cost(k);
+                    if (colToRow[col] < 0 && d <= base && found < 0) {
+                        found = col;
+                    }
                     heap.push(d, col);
                 }
             }
+            return found;
         }
 
         private void updateDuals(int nSettled, double mu) {

@@ -21,6 +21,8 @@ final class SpatialGrid {
     private final long[] cellKeys;
     private final int[] cellStart;
     private final int[] members;
+    /** Dense CSR offsets over every cell key when the grid is small enough, else null. */
+    private final int[] denseStart;
 
     /**
      * @param spots the spot table
@@ -76,6 +78,29 @@ final class SpatialGrid {
             cellKeys[c2] = keyOf[order[firstOfCell[c2]]];
         }
         cellStart[nCells] = count;
+        long totalCells = nx * ny * nz;
+        denseStart = totalCells <= 16L * count + 4096 ? denseOffsets((int) totalCells, keyOf, order) : null;
+    }
+
+    private static int[] denseOffsets(int totalCells, long[] keyOf, int[] order) {
+        int[] start = new int[totalCells + 1];
+        for (int k = 0; k < order.length; k++) {
+            start[(int) keyOf[k] + 1]++;
+        }
+        for (int c = 0; c < totalCells; c++) {
+            start[c + 1] += start[c];
+        }
+        return start;
+    }
+
+    /** @return index in {@link #members} of the first member whose cell key is &ge; key */
+    private int lowerBound(long key) {
+        if (denseStart != null) {
+            return denseStart[(int) Math.min(key, denseStart.length - 1)];
+        }
+        int pos = Arrays.binarySearch(cellKeys, key);
+        int cell = pos >= 0 ? pos : -pos - 1;
+        return cellStart[cell];
     }
 
     private long cx(double v) {
@@ -115,15 +140,17 @@ final class SpatialGrid {
         long ix = cx(x);
         long iy = cy(y);
         long iz = cz(z);
+        long zLo = Math.max(0, iz - 1);
+        long zHi = Math.min(nz - 1, iz + 1);
+        if (zLo > zHi) {
+            return;
+        }
         for (long a = Math.max(0, ix - 1); a <= Math.min(nx - 1, ix + 1); a++) {
             for (long b = Math.max(0, iy - 1); b <= Math.min(ny - 1, iy + 1); b++) {
-                for (long c = Math.max(0, iz - 1); c <= Math.min(nz - 1, iz + 1); c++) {
-                    int pos = Arrays.binarySearch(cellKeys, key(a, b, c));
-                    if (pos >= 0) {
-                        for (int k = cellStart[pos]; k < cellStart[pos + 1]; k++) {
-                            visitor.visit(members[k]);
-                        }
-                    }
+                int from = lowerBound(key(a, b, zLo));
+                int to = lowerBound(key(a, b, zHi) + 1);
+                for (int k = from; k < to; k++) {
+                    visitor.visit(members[k]);
                 }
             }
         }

@@ -17,11 +17,14 @@ import org.volltrack.btrackmate.model.SpotCollection;
 
 /**
  * Command-line entry used by {@code bench/tracker/run.py}: reads spots from a CSV with header
- * {@code id,frame,x,y,z}, tracks them with {@link SparseLapTracker} (through the engine's model, as the real
- * engine does) and writes the edges as CSV {@code source,target,cost}.
+ * {@code id,frame,x,y,z}, tracks them and writes the edges as CSV {@code source,target,cost}.
+ *
+ * <p>Mode {@code model} goes through the engine's model ({@link SpotCollection} of {@link Spot} objects and
+ * {@link SparseLapTracker}, as the CLI does); mode {@code arrays} feeds primitive arrays straight to
+ * {@link LapTracking} (as an array bridge can). Both give the same edges.
  *
  * <pre>
- * java -cp btrackmate-all.jar org.volltrack.btrackmate.tracker.TrackerBenchmarkMain SPOTS.csv EDGES.csv SETTINGS_JSON
+ * java -cp btrackmate-all.jar org.volltrack.btrackmate.tracker.TrackerBenchmarkMain model|arrays SPOTS.csv EDGES.csv SETTINGS_JSON
  * </pre>
  */
 public final class TrackerBenchmarkMain {
@@ -30,17 +33,21 @@ public final class TrackerBenchmarkMain {
     }
 
     /**
-     * @param args spots CSV path, output edges CSV path, settings JSON text
+     * @param args mode ("model" or "arrays"), spots CSV path, output edges CSV path, settings JSON text
      * @throws IOException on read/write failure
      */
     public static void main(String[] args) throws IOException {
-        if (args.length != 3) {
-            System.err.println("usage: TrackerBenchmarkMain SPOTS.csv EDGES.csv SETTINGS_JSON");
+        if (args.length != 4 || !(args[0].equals("model") || args[0].equals("arrays"))) {
+            System.err.println("usage: TrackerBenchmarkMain model|arrays SPOTS.csv EDGES.csv SETTINGS_JSON");
             System.exit(2);
         }
+        Map<String, Object> settings = TrackerSettings.fromJson(args[3], "settings argument");
+        if (args[0].equals("arrays")) {
+            runArrays(Path.of(args[1]), Path.of(args[2]), settings);
+            return;
+        }
         long t0 = System.nanoTime();
-        SpotCollection spots = readSpots(Path.of(args[0]));
-        Map<String, Object> settings = TrackerSettings.fromJson(args[2], "settings argument");
+        SpotCollection spots = readSpots(Path.of(args[1]));
         long t1 = System.nanoTime();
         SparseLapTracker tracker = new SparseLapTracker(spots, settings);
         if (!tracker.checkInput() || !tracker.process()) {
@@ -48,10 +55,45 @@ public final class TrackerBenchmarkMain {
             System.exit(1);
         }
         long t2 = System.nanoTime();
-        writeEdges(tracker.getResult(), Path.of(args[1]));
+        writeEdges(tracker.getResult(), Path.of(args[2]));
         long t3 = System.nanoTime();
         System.out.printf("read_s=%.3f track_s=%.3f write_s=%.3f edges=%d%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9,
                 (t3 - t2) / 1e9, tracker.getResult().edgeSet().size());
+    }
+
+    private static void runArrays(Path in, Path out, Map<String, Object> settings) throws IOException {
+        long t0 = System.nanoTime();
+        java.util.List<String> lines = Files.readAllLines(in, StandardCharsets.UTF_8);
+        int n = lines.size() - 1;
+        int[] ids = new int[n];
+        int[] frames = new int[n];
+        double[] x = new double[n];
+        double[] y = new double[n];
+        double[] z = new double[n];
+        for (int i = 0; i < n; i++) {
+            String[] f = lines.get(i + 1).split(",");
+            ids[i] = Integer.parseInt(f[0]);
+            frames[i] = Integer.parseInt(f[1]);
+            x[i] = Double.parseDouble(f[2]);
+            y[i] = Double.parseDouble(f[3]);
+            z[i] = Double.parseDouble(f[4]);
+        }
+        lines = null;
+        long t1 = System.nanoTime();
+        LapSpots spots = LapSpots.of(ids, frames, x, y, z, null, new HashMap<>());
+        LapEdges edges = LapTracking.track(spots, settings);
+        long t2 = System.nanoTime();
+        Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+        try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            w.write("source,target,cost\n");
+            for (int k = 0; k < edges.size(); k++) {
+                w.write(spots.ids[edges.source(k)] + "," + spots.ids[edges.target(k)] + "," + edges.cost(k) + "\n");
+            }
+        }
+        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        long t3 = System.nanoTime();
+        System.out.printf("read_s=%.3f track_s=%.3f write_s=%.3f edges=%d%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+                (t3 - t2) / 1e9, edges.size());
     }
 
     private static SpotCollection readSpots(Path path) throws IOException {

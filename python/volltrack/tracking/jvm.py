@@ -92,7 +92,29 @@ def start_jvm(*, max_heap: str | None = None, extra_classpath: list[str] | None 
     scyjava.config.add_option(f"-Xmx{heap}")
     scyjava.config.add_option("-Djava.awt.headless=true")
     logger.debug("starting the JVM (JAVA_HOME=%s, heap %s, engine %s)", java_home, heap, jar)
+    scyjava.when_jvm_stops(_release_java_threads)
     scyjava.start_jvm()
+
+
+def _release_java_threads() -> None:
+    """Make sure the JVM cannot keep Python from exiting (run by scyjava at exit).
+
+    JPype's shutdown waits for every non-daemon Java thread (e.g. an idle thread pool) to end. When
+    such threads are still alive, the JVM is left to die with the process instead of being destroyed.
+    """
+    import jpype
+
+    if not jpype.isJVMStarted():
+        return
+    thread_class = jpype.JClass("java.lang.Thread")
+    current = thread_class.currentThread()
+    alive = [thread for thread in thread_class.getAllStackTraces().keySet()
+             if thread.isAlive() and not thread.isDaemon() and not thread.equals(current)
+             and str(thread.getName()) != "DestroyJavaVM"]
+    if alive:
+        logger.debug("leaving %d non-daemon Java thread(s) to exit with Python: %s", len(alive),
+                     ", ".join(str(thread.getName()) for thread in alive[:5]))
+        jpype.config.destroy_jvm = False
 
 
 def jimport(name: str):

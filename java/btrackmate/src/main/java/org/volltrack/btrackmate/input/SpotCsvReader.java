@@ -123,9 +123,24 @@ public final class SpotCsvReader {
         return (int) value;
     }
 
+    /** Java's number syntax plus pandas' spellings inf, -inf, nan (any case). */
+    static double parseNumber(final String cell) {
+        switch (cell.toLowerCase(java.util.Locale.ROOT)) {
+            case "inf":
+            case "+inf":
+                return Double.POSITIVE_INFINITY;
+            case "-inf":
+                return Double.NEGATIVE_INFINITY;
+            case "nan":
+                return Double.NaN;
+            default:
+                return Double.parseDouble(cell);
+        }
+    }
+
     private static double parse(final String where, final String column, final String cell) {
         try {
-            return Double.parseDouble(cell);
+            return parseNumber(cell);
         } catch (final NumberFormatException e) {
             throw new SpotInputException(where + ": column " + column + ": \"" + cell + "\" is not a number");
         }
@@ -136,14 +151,22 @@ public final class SpotCsvReader {
         return index == null || index >= row.size() ? null : row.get(index);
     }
 
+    /** A leading row whose FRAME and POSITION cells hold text or nothing, never a number. */
     private static boolean isExtraHeaderRow(final CSVRecord row) {
-        final String frame = row.isMapped(FeatureKeys.FRAME) ? row.get(FeatureKeys.FRAME) : null;
-        return frame != null && !frame.isEmpty() && !isNumber(frame);
+        boolean text = false;
+        for (final String key : new String[] {FeatureKeys.FRAME, FeatureKeys.POSITION_X, FeatureKeys.POSITION_Y}) {
+            final String cell = row.isMapped(key) && row.isSet(key) ? row.get(key) : "";
+            if (!cell.isEmpty() && isNumber(cell)) {
+                return false;
+            }
+            text |= !cell.isEmpty();
+        }
+        return text;
     }
 
     private static boolean isNumber(final String text) {
         try {
-            Double.parseDouble(text);
+            parseNumber(text);
             return true;
         } catch (final NumberFormatException e) {
             return false;
@@ -155,8 +178,11 @@ public final class SpotCsvReader {
         try (CSVParser parser = open(path)) {
             final List<String> names = new ArrayList<>();
             for (final String name : parser.getHeaderNames()) {
-                if (name != null && !name.isEmpty() && !name.startsWith("Unnamed:")) {
+                if (name != null && FeatureKeys.isValidKey(name)) {
                     names.add(name);
+                } else if (name != null && !name.isEmpty() && !name.startsWith("Unnamed:")) {
+                    LOG.warning(path + ": column \"" + name + "\" is not a valid TrackMate feature name "
+                            + "(letters, digits, _); not used");
                 }
             }
             for (final String key : new String[] {FeatureKeys.FRAME, FeatureKeys.POSITION_X,

@@ -46,8 +46,9 @@ class TrackMateXmlRoundTripTest {
     @ParameterizedTest
     @ValueSource(strings = {"trackmate_tracks_without_gap_closing.xml", "trackmate_tracks_with_gap_closing.xml",
         "trackmate_tracks_with_splitting.xml", "trackmate_tracks_with_merging.xml",
-        "trackmate_tracks_with_splitting_merging.xml"})
-    void laptrackFilesReadWriteReadWriteIsByteIdentical(final String name, @TempDir final Path dir)
+        "trackmate_tracks_with_splitting_merging.xml", "pycellin_Celegans-5pc-17timepoints.xml",
+        "pycellin_FakeTracks.xml", "pycellin_Ecoli_growth_on_agar_pad.xml"})
+    void referenceFilesReadWriteReadWriteIsByteIdentical(final String name, @TempDir final Path dir)
             throws IOException {
         final TrackMateFile original = readResource(name);
         final Path first = dir.resolve("first.xml");
@@ -99,6 +100,27 @@ class TrackMateXmlRoundTripTest {
         assertTrue(xml.contains("VISIBILITY=\"1\""));
         assertFalse(xml.contains("FRAME=\"0.0\""));
         assertTrue(xml.indexOf("<Spot ID=\"") < xml.indexOf(" name=\"ID", xml.indexOf("<Spot ID=\"")));
+    }
+
+    @org.junit.jupiter.api.Test
+    void readsPycellinFilesOfTrackMate7And8WithRoisAndOtherTrackers() throws IOException {
+        final TrackMateFile ecoli = readResource("pycellin_Ecoli_growth_on_agar_pad.xml");
+        assertEquals("7.10.2", ecoli.version);
+        assertEquals(null, ecoli.trackerSettings);
+        assertEquals("OVERLAP_TRACKER", ecoli.trackerName);
+        final Spot withRoi = ecoli.model.getSpots().all(false).stream().filter(s -> s.getRoi() != null)
+                .findFirst().orElseThrow(AssertionError::new);
+        assertTrue(withRoi.getRoi().length >= 6);
+        final String written = write(ecoli);
+        assertTrue(written.contains("TRACKER_NAME=\"OVERLAP_TRACKER\" SCALE_FACTOR=\"1.3\""), "kept verbatim");
+        assertFalse(written.contains("ROI_N_POINTS=\"0\""));
+        final TrackMateFile fake = readResource("pycellin_FakeTracks.xml");
+        assertTrue(fake.version.startsWith("8.0.0"));
+        assertEquals(Boolean.TRUE, fake.trackerSettings.get(TrackerKeys.ALLOW_TRACK_MERGING));
+        assertEquals(10.0, fake.trackerSettings.get(TrackerKeys.LINKING_MAX_DISTANCE));
+        assertEquals(7, fake.model.getTrackModel().nTracks());
+        assertEquals(2, fake.model.getTrackModel().trackIDs(true).size(), "FilteredTracks lists 2 of 7");
+        assertEquals(1, fake.spotFilters.size());
     }
 
     static void assertSameModel(final Model a, final Model b) {

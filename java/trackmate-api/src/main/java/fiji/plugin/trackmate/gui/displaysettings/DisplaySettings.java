@@ -1,0 +1,5 @@
+package fiji.plugin.trackmate.gui.displaysettings;
+
+/** Stand-in for TrackMate's {@code DisplaySettings} (test only). */
+public class DisplaySettings {
+}

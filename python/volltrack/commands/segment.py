@@ -1,0 +1,98 @@
+"""``volltrack segment``: VollSeg on one file, a folder of files, or a TZYX movie (resumable)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+HELP = "segment membrane-labelled cells with VollSeg (StarDist3D + U-Net seed pooling + masked watershed)"
+
+_LOG = logging.getLogger(__name__)
+
+
+def _ints(text):
+    try:
+        values = tuple(int(v) for v in text.split(","))
+    except ValueError:
+        values = ()
+    if len(values) != 3 or min(values, default=0) < 0:
+        raise argparse.ArgumentTypeError(f"expected three comma-separated integers Z,Y,X; got {text!r}")
+    return values
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``volltrack segment``."""
+    parser.add_argument("input", help="a ZYX or TZYX image file (.tif, .npy) or a folder of them")
+    parser.add_argument("--out", required=True, help="output folder")
+    parser.add_argument("--models", help="models folder with stardist/, unet/, n2v/ (default: bundled demo models)")
+    parser.add_argument("--axes", help="axes of the input when its metadata lacks them: ZYX or TZYX")
+    parser.add_argument("--n-tiles", type=_ints, help="network tiles Z,Y,X for large volumes (default none)")
+    parser.add_argument("--block-shape", type=_ints, help="segment in blocks of this core size Z,Y,X")
+    parser.add_argument("--halo", type=_ints, default=(4, 64, 64), help="block context Z,Y,X (default 4,64,64)")
+    parser.add_argument("--use-distance", action="store_true", help="flood the StarDist distance map instead "
+                        "of the probability map")
+    parser.add_argument("--unet-threshold", type=float, help="U-Net mask threshold (default Otsu; 0.5 in blocks)")
+    parser.add_argument("--prob-thresh", type=float, help="StarDist probability threshold (default the model's)")
+    parser.add_argument("--nms-thresh", type=float, help="StarDist NMS threshold (default the model's)")
+    parser.add_argument("--min-size", type=int, default=10, help="smallest cell kept, voxels (default 10)")
+    parser.add_argument("--max-size", type=int, help="largest cell kept, voxels (default unbounded)")
+    parser.add_argument("--min-size-mask", type=int, default=10, help="smallest U-Net component, voxels (default 10)")
+    parser.add_argument("--no-denoise", action="store_true", help="skip the N2V model even if present")
+    parser.add_argument("--no-unite-stardist", action="store_true",
+                        help="do not add StarDist cells that lie outside the U-Net mask")
+
+
+def _options(args):
+    options = dict(n_tiles=args.n_tiles, denoise_first=not args.no_denoise, prob_thresh=args.prob_thresh,
+                   nms_thresh=args.nms_thresh, use_probability=not args.use_distance, min_size=args.min_size,
+                   max_size=args.max_size, min_size_mask=args.min_size_mask,
+                   unite_stardist=not args.no_unite_stardist)
+    if args.block_shape:
+        options.update(block_shape=args.block_shape, halo=args.halo,
+                       unet_threshold=0.5 if args.unet_threshold is None else args.unet_threshold)
+    else:
+        options["unet_threshold"] = args.unet_threshold
+    return options
+
+
+def _count_volumes(paths, axes):
+    """Open every input once (so bad files fail before anything is written) and count its volumes."""
+    from volltrack.segmentation.batch import open_input
+
+    total = 0
+    for path in paths:
+        image, _meta, movie = open_input(path, axes)
+        total += image.shape[0] if movie else 1
+    return total
+
+
+def run(args: argparse.Namespace) -> int:
+    """Segment every input; skip the finished ones; return 0."""
+    from tqdm import tqdm
+
+    from volltrack.cli import UserError
+    from volltrack.segmentation.batch import is_finished, list_inputs, output_name, segment_file, write_record
+    from volltrack.segmentation.models import load_models
+    from volltrack.segmentation.validation import validate_axes
+
+    axes = validate_axes(args.axes) if args.axes else None
+    try:
+        inputs = list_inputs(args.input)
+        out = Path(args.out)
+        todo = [p for p in inputs if not is_finished(out, output_name(p))]
+        if not todo:
+            print(f"all {len(inputs)} inputs already segmented in {out}")
+            return 0
+        total = _count_volumes(todo, axes)
+        models = load_models(args.models)
+        out.mkdir(parents=True, exist_ok=True)
+        options = _options(args)
+        write_record(out, inputs=inputs, models=models, parameters=options)
+        with tqdm(total=total, desc="VollSeg", unit="volume") as bar:
+            for path in todo:
+                segment_file(path, out, models, axes=axes, progress=bar, segment_options=options)
+    except (FileNotFoundError, ValueError) as error:
+        raise UserError(str(error)) from error
+    print(f"segmented {len(todo)} of {len(inputs)} inputs into {out}")
+    return 0

@@ -1,0 +1,68 @@
+"""``volltrack spots``: label movie (+ raw, + tissue mask) to a TrackMate-keyed spot table CSV."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+HELP = "compute the spot table (one row per cell per frame, TrackMate keys) of a label movie"
+
+logger = logging.getLogger(__name__)
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``volltrack spots``."""
+    parser.add_argument("labels", help="label movie (TIFF, .npy or .zarr; axes TZYX or ZYX, 0 = background)")
+    parser.add_argument("--raw", help="intensity movie of the same shape, for MEAN/TOTAL_INTENSITY_CH1")
+    parser.add_argument("--mask", help="tissue mask (TZYX, or TYX applied to every Z), for INSIDE_TISSUE, "
+                                       "TISSUE_FRACTION and DISTANCE_TO_BOUNDARY")
+    parser.add_argument("--axes", help="axes of the label movie when its file does not say (e.g. TZYX)")
+    parser.add_argument("--calibration", help="voxel size dz,dy,dx in µm (default: from the label file, else 1,1,1)")
+    parser.add_argument("--dt", type=float, help="frame interval in seconds (default: from the label file, else 1)")
+    parser.add_argument("--out", required=True, help="output CSV (parameters go to OUT.json)")
+    parser.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+
+
+def _read_raw(path: str, axes: str | None):
+    """Read the raw movie lazily (with ``--axes`` when given)."""
+    from volltrack.io import read_image
+
+    return read_image(path, axes=axes, lazy=True)[0]
+
+
+def _read_mask(path: str, labels_shape: tuple[int, ...]):
+    """Read the tissue mask lazily; a mask with one Z slice (TYX or YX) is applied to every Z."""
+    from volltrack.io import read_image
+
+    mask = read_image(path, lazy=True)[0]
+    z_axis = len(labels_shape) - 3
+    if mask.ndim == len(labels_shape) and mask.shape[z_axis] == 1 and labels_shape[z_axis] > 1:
+        mask = mask[:, 0] if z_axis == 1 else mask[0]
+    return mask
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compute the spot table and write it to ``args.out``."""
+    from pathlib import Path
+
+    from volltrack.io import read_image, validate_calibration
+    from volltrack.spots import compute_spots, write_spots_csv
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise FileNotFoundError(f"--out: folder {out.parent} does not exist")
+    calibration = validate_calibration(args.calibration, name="--calibration") if args.calibration else None
+    labels, meta = read_image(args.labels, axes=args.axes, calibration=calibration, frame_interval=args.dt,
+                              lazy=True)
+    raw = _read_raw(args.raw, args.axes) if args.raw else None
+    mask = _read_mask(args.mask, tuple(labels.shape)) if args.mask else None
+    logger.info("labels %s (axes %s), calibration %s µm, frame interval %s", tuple(labels.shape), meta["axes"],
+                meta["calibration"], meta["frame_interval"])
+    spots = compute_spots(labels, raw=raw, mask=mask, calibration=meta["calibration"],
+                          frame_interval=meta["frame_interval"], space_units=meta["space_units"],
+                          time_units=meta["time_units"], progress=not args.no_progress)
+    parameters = {"labels": str(args.labels), "raw": args.raw, "mask": args.mask, "axes": meta["axes"],
+                  "calibration_source": meta["calibration_source"]}
+    write_spots_csv(spots, out, parameters=parameters)
+    print(f"{len(spots)} spots in {spots.attrs['n_frames']} frames -> {out}")
+    return 0

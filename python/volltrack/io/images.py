@@ -1,0 +1,204 @@
+"""Read and write images as ``TZYX`` / ``ZYX`` arrays with their axes and calibration.
+
+Formats: TIFF (ImageJ hyperstacks and OME-TIFF carry axes and calibration; plain TIFF stacks do not), NumPy
+``.npy`` and zarr arrays (``.zarr`` folders). Large files can be opened lazily (``lazy=True``: a memory map or a
+zarr array), so that frame-by-frame computations work on movies larger than memory.
+
+Examples
+--------
+>>> import tempfile, pathlib, numpy as np
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "movie.tif"
+>>> write_image(path, np.zeros((2, 3, 8, 8), np.uint16), axes="TZYX", calibration=(2.0, 0.5, 0.5))
+>>> image, meta = read_image(path)
+>>> image.shape, meta["axes"], meta["calibration"]
+((2, 3, 8, 8), 'TZYX', (2.0, 0.5, 0.5))
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+
+from volltrack.io.atomic import atomic_path
+from volltrack.io.axes import to_canonical_axes, validate_axes
+from volltrack.io.calibration import DEFAULT_METADATA, calibration_from_tiff, validate_calibration
+
+__all__ = ["read_image", "write_image"]
+
+logger = logging.getLogger(__name__)
+
+_TIFF_SUFFIXES = (".tif", ".tiff")
+#: Axes assumed, by number of dimensions, for files without axis metadata.
+_AXES_BY_NDIM = {2: "YX", 3: "ZYX", 4: "TZYX"}
+#: dtypes that an ImageJ hyperstack can hold; other dtypes are written as OME-TIFF.
+_IMAGEJ_DTYPES = (np.uint8, np.uint16, np.float32)
+
+
+def _default_axes(shape: tuple[int, ...], source: str) -> str:
+    if len(shape) not in _AXES_BY_NDIM:
+        raise ValueError(f"{source} has {len(shape)} dimensions (shape {tuple(shape)}) and no axis metadata; "
+                         "give its axes explicitly, e.g. axes='TZYX'")
+    return _AXES_BY_NDIM[len(shape)]
+
+
+def _open_tiff(path: Path, lazy: bool):
+    import tifffile
+
+    try:
+        with tifffile.TiffFile(path) as tif:
+            series = tif.series[0]
+            meta = calibration_from_tiff(tif)
+            file_axes = series.axes if (tif.is_imagej or tif.is_ome) else None
+            shape = tuple(series.shape)
+            data = None if lazy else series.asarray()
+    except (tifffile.TiffFileError, ValueError, OSError, IndexError) as exc:
+        raise ValueError(f"cannot read {path} as a TIFF image: {exc}") from None
+    if lazy:
+        try:
+            data = tifffile.memmap(path, mode="r")
+        except ValueError:
+            logger.info("%s cannot be memory-mapped (compressed or tiled); reading it into memory", path)
+            data = tifffile.imread(path)
+    if tuple(data.shape) != shape:  # memmap of a squeezed series
+        data = np.reshape(data, shape)
+    return data, file_axes, meta
+
+
+def _open_array(path: Path, lazy: bool):
+    if path.suffix == ".npy":
+        return np.load(path, mmap_mode="r" if lazy else None, allow_pickle=False), None, dict(DEFAULT_METADATA)
+    import zarr
+
+    try:
+        array = zarr.open(str(path), mode="r")
+    except Exception as exc:  # noqa: BLE001 -- zarr raises several types for a bad store
+        raise ValueError(f"cannot read {path} as a zarr array: {exc}") from None
+    if not hasattr(array, "shape"):
+        raise ValueError(f"{path} is a zarr group, not an array; give the path of the array inside it")
+    attrs = dict(array.attrs)
+    meta = dict(DEFAULT_METADATA)
+    if "calibration" in attrs:
+        meta.update(calibration=validate_calibration(attrs["calibration"], name=f"calibration in {path}"),
+                    calibration_source="zarr")
+    for key in ("frame_interval", "space_units", "time_units"):
+        if key in attrs:
+            meta[key] = attrs[key]
+    return (array if lazy else array[...]), attrs.get("axes"), meta
+
+
+def read_image(path, axes: str | None = None, *, calibration=None, frame_interval: float | None = None,
+               lazy: bool = False):
+    """Read an image file as a ``TZYX`` (or ``ZYX``) array with its metadata.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        A ``.tif``/``.tiff`` (ImageJ, OME or plain), ``.npy`` or ``.zarr`` file.
+    axes : str, optional
+        Axes of the stored array (letters from ``TZCYX``), overriding the file's. Default None: from ImageJ/OME
+        metadata, else by dimension count (2: ``YX``, 3: ``ZYX``, 4: ``TZYX``).
+    calibration : sequence of 3 floats or str, optional
+        ``(dz, dy, dx)`` in µm, overriding the file's. Default None: from the file, else ``(1, 1, 1)``.
+    frame_interval : float, optional
+        Time between frames, overriding the file's. Default None: from the file, else 1.
+    lazy : bool, optional
+        Return a memory map (TIFF, npy) or zarr array instead of loading the data. Default False.
+
+    Returns
+    -------
+    image : ndarray or array-like
+        Axes ``TZYX``, or ``ZYX`` when the data has no T axis (a missing Z becomes length 1).
+    metadata : dict
+        ``axes``, ``source_axes``, ``calibration`` (dz, dy, dx), ``frame_interval``, ``space_units``,
+        ``time_units``, ``calibration_source`` and ``path``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ValueError
+        If the file cannot be read or the axes do not fit the data.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"image file not found: {path}")
+    if path.suffix.lower() in _TIFF_SUFFIXES:
+        data, file_axes, meta = _open_tiff(path, lazy)
+    elif path.suffix.lower() in (".npy", ".zarr"):
+        data, file_axes, meta = _open_array(path, lazy)
+    else:
+        raise ValueError(f"unsupported image format {path.suffix!r} for {path}; expected .tif, .tiff, .npy or .zarr")
+    source_axes = axes if axes is not None else (file_axes or _default_axes(data.shape, str(path)))
+    image, canonical = to_canonical_axes(data, source_axes, source=str(path),
+                                         from_file=axes is None and file_axes is not None)
+    if calibration is not None:
+        meta.update(calibration=validate_calibration(calibration), space_units="micron",
+                    calibration_source="argument")
+    if frame_interval is not None:
+        meta.update(frame_interval=float(frame_interval), time_units="sec")
+    meta.update(axes=canonical, source_axes=source_axes.upper(), path=str(path))
+    return image, meta
+
+
+def _tiff_kwargs(array: np.ndarray, axes: str, calibration, frame_interval, path: Path) -> dict:
+    dz, dy, dx = calibration
+    imagej = array.dtype.type in _IMAGEJ_DTYPES and not path.name.lower().endswith((".ome.tif", ".ome.tiff"))
+    if imagej:
+        metadata = {"axes": axes, "spacing": dz, "unit": "um"}
+        if frame_interval is not None:
+            metadata["finterval"] = float(frame_interval)
+        return {"imagej": True, "resolution": (1.0 / dx, 1.0 / dy), "metadata": metadata}
+    metadata = {"axes": axes, "PhysicalSizeX": dx, "PhysicalSizeY": dy, "PhysicalSizeZ": dz,
+                "PhysicalSizeXUnit": "µm", "PhysicalSizeYUnit": "µm", "PhysicalSizeZUnit": "µm"}
+    if frame_interval is not None:
+        metadata.update(TimeIncrement=float(frame_interval), TimeIncrementUnit="s")
+    return {"ome": True, "metadata": metadata}
+
+
+def write_image(path, array, *, axes: str, calibration=None, frame_interval: float | None = None,
+                compression: str | None = None) -> None:
+    """Write ``array`` atomically as TIFF (ImageJ hyperstack, or OME-TIFF for other dtypes) or ``.npy``.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        Destination ``.tif``/``.tiff``/``.ome.tif`` or ``.npy``. Its folder must exist.
+    array : ndarray
+        Image data; bool arrays are written as uint8.
+    axes : str
+        Axes of ``array``, letters from ``TZCYX``, e.g. ``"TZYX"``.
+    calibration : sequence of 3 floats, optional
+        ``(dz, dy, dx)`` in µm. Default None: ``(1, 1, 1)``.
+    frame_interval : float, optional
+        Time between frames in seconds, stored when given. Default None.
+    compression : str, optional
+        TIFF compression (e.g. ``"zlib"``). Default None (uncompressed, so that it can be memory-mapped).
+
+    Notes
+    -----
+    uint8, uint16 and float32 data are written as ImageJ hyperstacks (Fiji opens them with their axes and
+    calibration); other dtypes (labels in uint32, say) as OME-TIFF, which tifffile and Bio-Formats read.
+    """
+    path = Path(path)
+    array = np.asarray(array)
+    if array.dtype == bool:
+        array = array.astype(np.uint8)
+    axes = validate_axes(axes, array.shape, source=f"array for {path}")
+    calibration = validate_calibration(calibration if calibration is not None else (1.0, 1.0, 1.0))
+    if path.suffix.lower() == ".npy":
+        with atomic_path(path) as temporary, open(temporary, "wb") as handle:
+            np.save(handle, array, allow_pickle=False)
+        return
+    if path.suffix.lower() not in _TIFF_SUFFIXES:
+        raise ValueError(f"unsupported output format {path.suffix!r} for {path}; expected .tif, .tiff or .npy")
+    import tifffile
+
+    ordered = "".join(letter for letter in "TZCYX" if letter in axes)  # the order ImageJ hyperstacks use
+    array = np.transpose(array, [axes.index(letter) for letter in ordered])
+    kwargs = _tiff_kwargs(array, ordered, calibration, frame_interval, path)
+    with atomic_path(path) as temporary:
+        tifffile.imwrite(temporary, array, compression=compression, **kwargs)
+    logger.debug("wrote %s (%s, axes %s, calibration %s)", path, array.dtype, axes, calibration)

@@ -1,0 +1,122 @@
+"""Segmentation metrics: instance matching over IoU thresholds (stardist's matching) and binary mask errors.
+
+Matching gives, per IoU threshold, TP/FP/FN, precision, recall, F1, accuracy (TP / (TP + FP + FN)), mean true
+score, mean matched score and panoptic quality, pooled over all volumes (all time points of a movie). The mask
+errors are the mean squared error and the structural similarity between the binarised ground truth and
+prediction, as in the paper.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: IoU thresholds of the paper's plots.
+DEFAULT_THRESHOLDS = tuple(round(0.1 * k, 1) for k in range(1, 10))
+MATCHING_COLUMNS = ("threshold", "precision", "recall", "f1", "accuracy", "mean_true_score",
+                    "mean_matched_score", "panoptic_quality", "tp", "fp", "fn", "n_true", "n_pred")
+
+
+def _volumes(labels, name):
+    array = np.asarray(labels)
+    if array.ndim not in (3, 4):
+        raise ValueError(f"{name} must be a ZYX volume or a TZYX movie; got {array.ndim}D shape {array.shape}")
+    if not np.issubdtype(array.dtype, np.integer):
+        if np.issubdtype(array.dtype, np.floating) and np.all(np.isfinite(array)) and np.all(array == np.round(array)):
+            array = array.astype(np.int64)
+        else:
+            raise ValueError(f"{name} must hold integer labels; got dtype {array.dtype}")
+    if array.min(initial=0) < 0:
+        raise ValueError(f"{name} holds negative labels")
+    return list(array) if array.ndim == 4 else [array]
+
+
+def matching_table(ground_truth, prediction, *, thresholds=DEFAULT_THRESHOLDS):
+    """Match predicted to ground-truth instances at each IoU threshold.
+
+    Parameters
+    ----------
+    ground_truth, prediction : ndarray of int, shape (Z, Y, X) or (T, Z, Y, X)
+        Label images of one shape.
+    thresholds : sequence of float, optional
+        IoU thresholds. Default 0.1, 0.2, ..., 0.9.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per threshold, columns :data:`MATCHING_COLUMNS`.
+
+    Examples
+    --------
+    >>> truth = np.zeros((2, 8, 8), int); truth[:, :4, :4] = 1
+    >>> matching_table(truth, truth, thresholds=(0.5,))["f1"].tolist()
+    [1.0]
+    """
+    from stardist.matching import matching_dataset
+
+    truth, predicted = _volumes(ground_truth, "ground truth"), _volumes(prediction, "prediction")
+    if np.shape(ground_truth) != np.shape(prediction):
+        raise ValueError(f"prediction has shape {np.shape(prediction)}; expected {np.shape(ground_truth)} "
+                         "like the ground truth")
+    thresholds = tuple(float(t) for t in thresholds)
+    results = matching_dataset(truth, predicted, thresh=thresholds, show_progress=False)
+    results = results if isinstance(results, (list, tuple)) else [results]
+    rows = [{"threshold": r.thresh, **{k: getattr(r, k) for k in MATCHING_COLUMNS[1:]}} for r in results]
+    return pd.DataFrame(rows, columns=list(MATCHING_COLUMNS))
+
+
+def mask_errors(ground_truth, prediction):
+    """Mean squared error and structural similarity between the binarised label images.
+
+    Parameters
+    ----------
+    ground_truth, prediction : ndarray, shape (Z, Y, X) or (T, Z, Y, X)
+        Label images (anything > 0 is foreground).
+
+    Returns
+    -------
+    dict
+        ``{"mse": float, "ssim": float}``; SSIM is averaged over time points.
+    """
+    from skimage.metrics import structural_similarity
+
+    truth = [v > 0 for v in _volumes(ground_truth, "ground truth")]
+    predicted = [v > 0 for v in _volumes(prediction, "prediction")]
+    if np.shape(ground_truth) != np.shape(prediction):
+        raise ValueError(f"prediction has shape {np.shape(prediction)}; expected {np.shape(ground_truth)}")
+    mse = float(np.mean([np.mean((t.astype(np.float32) - p) ** 2) for t, p in zip(truth, predicted)]))
+    window = min(7, *[n if n % 2 else n - 1 for n in truth[0].shape])
+    if window < 3:
+        ssim = float("nan")
+    else:
+        ssim = float(np.mean([structural_similarity(t.astype(np.float32), p.astype(np.float32), data_range=1.0,
+                                                    win_size=window) for t, p in zip(truth, predicted)]))
+    return {"mse": mse, "ssim": ssim}
+
+
+def compare_methods(ground_truth, predictions, *, thresholds=DEFAULT_THRESHOLDS):
+    """Evaluate several predictions against one ground truth.
+
+    Parameters
+    ----------
+    ground_truth : ndarray
+        Label image(s).
+    predictions : dict of str -> ndarray
+        Method name -> label image(s) of the ground truth's shape.
+    thresholds : sequence of float, optional
+        IoU thresholds. Default 0.1 ... 0.9.
+
+    Returns
+    -------
+    matching : pandas.DataFrame
+        :func:`matching_table` rows with a leading ``method`` column.
+    masks : pandas.DataFrame
+        Columns method, mse, ssim.
+    """
+    tables, masks = [], []
+    for method, labels in predictions.items():
+        table = matching_table(ground_truth, labels, thresholds=thresholds)
+        table.insert(0, "method", method)
+        tables.append(table)
+        masks.append({"method": method, **mask_errors(ground_truth, labels)})
+    return pd.concat(tables, ignore_index=True), pd.DataFrame(masks, columns=["method", "mse", "ssim"])

@@ -1,0 +1,169 @@
+"""Segment files, folders and TZYX movies with VollSeg; resumable, atomic, with a parameters record.
+
+Output layout (one file per input, same stem)::
+
+    OUT/VollSeg/<name>.tif      VollSeg labels
+    OUT/StarDist/<name>.tif     StarDist labels
+    OUT/UNet/<name>.tif         U-Net connected components
+    OUT/Probability/<name>.tif  StarDist probability (float32)
+    OUT/Markers/<name>.tif      watershed markers
+    OUT/Denoised/<name>.tif     N2V output (float32; only with an N2V model)
+    OUT/segment.json            parameters, versions, models, inputs
+
+A movie is segmented frame by frame into ``OUT/.frames/<name>/``; an interrupted run resumes at the first
+missing frame, and the stacked outputs are written once all frames exist.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+_LOG = logging.getLogger(__name__)
+
+#: Output folder -> attribute of VollSegResult.
+OUTPUTS = {"VollSeg": "labels", "StarDist": "stardist_labels", "UNet": "unet_labels",
+           "Probability": "probability", "Markers": "markers", "Denoised": "denoised"}
+#: Input file suffixes picked up from a folder.
+IMAGE_SUFFIXES = (".tif", ".tiff", ".npy")
+_VERSIONED = ("numpy", "scipy", "scikit-image", "tifffile", "tensorflow-cpu", "csbdeep", "stardist", "n2v")
+
+
+def list_inputs(source):
+    """Return the image files to segment: ``source`` itself, or the image files in the folder ``source``."""
+    source = Path(source)
+    if source.is_file():
+        return [source]
+    if source.is_dir():
+        files = sorted(p for p in source.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+        if not files:
+            raise FileNotFoundError(f"folder {source} holds no image file ({', '.join(IMAGE_SUFFIXES)})")
+        return files
+    raise FileNotFoundError(f"input {source} does not exist")
+
+
+def output_name(path):
+    """The stem used for outputs: ``a.ome.tif`` -> ``a``."""
+    name = Path(path).name
+    for suffix in (".ome.tiff", ".ome.tif", ".tiff", ".tif", ".npy"):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return Path(path).stem
+
+
+def _as_saved(array, kind):
+    if kind in ("Probability", "Denoised"):
+        return np.asarray(array, np.float32)
+    return np.asarray(array).astype(np.uint16 if array.max(initial=0) < 65536 else np.uint32)
+
+
+def _write_frame_outputs(folder, result, frame):
+    from volltrack.io import write_image
+
+    for kind, attribute in OUTPUTS.items():
+        value = getattr(result, attribute)
+        if value is not None:
+            (folder / kind).mkdir(parents=True, exist_ok=True)
+            write_image(folder / kind / f"t{frame:05d}.npy", _as_saved(value, kind), axes="ZYX")
+    (folder / "done").mkdir(exist_ok=True)
+    (folder / "done" / f"t{frame:05d}").touch()
+
+
+def _assemble(frames_folder, out, name, n_frames, calibration, frame_interval, movie):
+    from volltrack.io import write_image
+
+    for kind in OUTPUTS:
+        parts = sorted((frames_folder / kind).glob("t*.npy")) if (frames_folder / kind).is_dir() else []
+        if not parts:
+            continue
+        stack = np.stack([np.load(p) for p in parts]) if movie else np.load(parts[0])
+        (out / kind).mkdir(parents=True, exist_ok=True)
+        write_image(out / kind / f"{name}.tif", _as_saved(stack, kind), axes="TZYX" if movie else "ZYX",
+                    calibration=calibration, frame_interval=frame_interval if movie else None)
+    shutil.rmtree(frames_folder)
+    if not any(frames_folder.parent.iterdir()):
+        frames_folder.parent.rmdir()
+
+
+def is_finished(out, name):
+    """True when the VollSeg output of ``name`` exists (outputs are written last, atomically)."""
+    return (Path(out) / "VollSeg" / f"{name}.tif").is_file() and not (Path(out) / ".frames" / name).exists()
+
+
+def open_input(path, axes=None):
+    """Open ``path`` lazily as ZYX or TZYX; return (image, metadata, is_movie); ValueError for anything else."""
+    from volltrack.io import read_image
+
+    image, meta = read_image(path, axes, lazy=True)
+    if meta["axes"] not in ("ZYX", "TZYX") or "Z" not in meta["source_axes"]:
+        raise ValueError(f"{path}: axes {meta['source_axes']!r}, shape {tuple(image.shape)}; VollSeg needs 3D "
+                         "volumes, ZYX or TZYX (give --axes if the file's metadata is wrong)")
+    return image, meta, meta["axes"] == "TZYX"
+
+
+def segment_file(path, out, models, *, axes=None, progress=None, segment_options=None):
+    """Segment one file (ZYX volume or TZYX movie) into ``out``; skip frames already done.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        Input image.
+    out : pathlib.Path
+        Output folder.
+    models : Models
+        The networks.
+    axes : str, optional
+        Axes of the file when its metadata lacks them (e.g. "TZYX"). Default: from the file.
+    progress : tqdm or None
+        A bar advanced once per volume.
+    segment_options : dict, optional
+        Keyword arguments of :func:`~volltrack.segmentation.pipeline.vollseg` (or of ``vollseg_in_blocks``
+        when they include ``block_shape``).
+    """
+    from volltrack.segmentation import pipeline
+
+    options = dict(segment_options or {})
+    image, meta, movie = open_input(path, axes)
+    n_frames = image.shape[0] if movie else 1
+    name = output_name(path)
+    frames_folder = out / ".frames" / name
+    run = pipeline.vollseg_in_blocks if "block_shape" in options else pipeline.vollseg
+    for frame in range(n_frames):
+        if (frames_folder / "done" / f"t{frame:05d}").exists():
+            progress is not None and progress.update(1)
+            continue
+        volume = np.asarray(image[frame] if movie else image[...], dtype=np.float32)
+        try:
+            result = run(volume, models, **options)
+        except ValueError as error:
+            raise ValueError(f"{path}" + (f", frame {frame}" if movie else "") + f": {error}") from error
+        _write_frame_outputs(frames_folder, result, frame)
+        progress is not None and progress.update(1)
+    _assemble(frames_folder, out, name, n_frames, meta["calibration"], meta.get("frame_interval"), movie)
+
+
+def versions():
+    """Versions of volltrack and the libraries that shape the result."""
+    import volltrack
+
+    found = {"volltrack": volltrack.__version__}
+    for package in _VERSIONED:
+        try:
+            found[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            found[package] = None
+    return found
+
+
+def write_record(out, *, inputs, models, parameters):
+    """Write ``OUT/segment.json`` (parameters, versions, models, inputs) atomically."""
+    from volltrack.io import atomic_write_text
+
+    record = {"parameters": parameters, "versions": versions(), "models": models.describe(),
+              "inputs": [str(p) for p in inputs]}
+    atomic_write_text(Path(out) / "segment.json", json.dumps(record, indent=2, default=str))

@@ -1,0 +1,218 @@
+"""VollSeg: StarDist3D + U-Net seed pooling + marker-controlled watershed inside the U-Net mask."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from volltrack.segmentation.foreground import foreground_mask, mask_components
+from volltrack.segmentation.networks import denoise, normalize_percentiles, predict_stardist, predict_unet
+from volltrack.segmentation.seed_pool import SeedPool, seed_pool
+from volltrack.segmentation.validation import validate_same_shape, validate_volume
+from volltrack.segmentation.watershed import (fill_label_holes, filter_sizes, masked_watershed, paint_markers,
+                                              stardist_outside_mask)
+
+_LOG = logging.getLogger(__name__)
+
+
+@dataclass
+class VollSegResult:
+    """Everything VollSeg computes for one volume (ZYX arrays; None where the model was absent).
+
+    Attributes
+    ----------
+    labels : ndarray of int32
+        VollSeg instances.
+    stardist_labels, unet_labels : ndarray of int32 or None
+        StarDist instances; connected components of the U-Net mask.
+    probability, distance : ndarray of float32 or None
+        StarDist object probability and max-over-rays distance at full resolution.
+    unet_probability : ndarray of float32 or None
+        U-Net foreground probability.
+    markers : ndarray of int32 or None
+        Watershed markers (seed k painted as k + 1).
+    denoised : ndarray of float32 or None
+        N2V output.
+    seeds : SeedPool or None
+        The seed pool.
+    """
+
+    labels: np.ndarray
+    stardist_labels: np.ndarray | None = None
+    unet_labels: np.ndarray | None = None
+    probability: np.ndarray | None = None
+    distance: np.ndarray | None = None
+    unet_probability: np.ndarray | None = None
+    markers: np.ndarray | None = None
+    denoised: np.ndarray | None = None
+    seeds: SeedPool | None = None
+
+
+def segment_from_predictions(stardist_labels, probability, unet_probability, *, distance=None,
+                             use_probability=True, unet_threshold=None, min_size_mask=10, min_size=10,
+                             max_size=None, marker_radius=2, unite_stardist=True, fill_holes=True,
+                             snap_seeds=True):
+    """The post-network half of VollSeg: mask, components, seed pool, masked watershed, clean-up.
+
+    Parameters
+    ----------
+    stardist_labels : ndarray of int, shape (Z, Y, X)
+        StarDist instances.
+    probability : ndarray of float, shape (Z, Y, X)
+        StarDist object probability at full resolution.
+    unet_probability : ndarray of float, shape (Z, Y, X) or None
+        U-Net foreground probability; None uses Otsu's mask of ``probability``.
+    distance : ndarray of float, optional
+        StarDist max-over-rays distance; needed when ``use_probability`` is False.
+    use_probability : bool, optional
+        Flood ``-probability`` (True, default) or ``-distance``.
+    unet_threshold : float, optional
+        Mask threshold; default Otsu's.
+    min_size_mask : int, optional
+        Smallest U-Net component kept (voxels). Default 10.
+    min_size, max_size : int, optional
+        Size range of final labels (voxels). Defaults 10 and unbounded.
+    marker_radius : int, optional
+        Seeds are painted as balls of this radius (voxels). Default 2 (as published).
+    unite_stardist : bool, optional
+        Add to the mask the StarDist instances whose centroid lies outside it, so StarDist-only cells are not
+        lost. Default True.
+    fill_holes : bool, optional
+        Fill background pockets enclosed by one label. Default True.
+    snap_seeds : bool, optional
+        Move U-Net seeds that fall outside their curved component into it. Default True.
+
+    Returns
+    -------
+    VollSegResult
+        With labels, unet_labels, markers and seeds filled in.
+    """
+    landscape = probability if use_probability else distance
+    if landscape is None:
+        raise ValueError("use_probability=False needs the StarDist distance map; got distance=None")
+    validate_same_shape(stardist_labels, probability=probability, unet_probability=unet_probability,
+                        distance=distance)
+    source = unet_probability if unet_probability is not None else probability
+    mask = foreground_mask(source, threshold=unet_threshold)
+    unet_labels = mask_components(mask, min_size=min_size_mask)
+    mask = unet_labels > 0
+    seeds = seed_pool(stardist_labels, unet_labels, snap=snap_seeds)
+    if unite_stardist:
+        mask = mask | stardist_outside_mask(stardist_labels, mask)
+    markers = paint_markers(seeds.points, mask.shape, radius=marker_radius)
+    labels = masked_watershed(landscape, markers, mask)
+    if fill_holes:
+        fill_label_holes(labels)
+    filter_sizes(labels, min_size=min_size, max_size=max_size)
+    return VollSegResult(labels=labels, stardist_labels=stardist_labels, unet_labels=unet_labels,
+                         probability=probability, distance=distance, unet_probability=unet_probability,
+                         markers=markers, seeds=seeds)
+
+
+def vollseg(image, models, *, n_tiles=None, denoise_first=True, normalization=None, prob_thresh=None,
+            nms_thresh=None, **options):
+    """Segment one ZYX volume with VollSeg.
+
+    Parameters
+    ----------
+    image : ndarray of shape (Z, Y, X)
+        Raw volume.
+    models : Models
+        From :func:`~volltrack.segmentation.models.load_models`; needs at least a StarDist or a U-Net model.
+    n_tiles : tuple of 3 int, optional
+        Tiles per axis for the networks (memory). Default: no tiling.
+    denoise_first : bool, optional
+        Run the N2V model first if there is one. Default True.
+    normalization : tuple of 2 float, optional
+        Intensity values mapped to 0 and 1 (default the volume's 1st and 99.8th percentiles).
+    prob_thresh, nms_thresh : float, optional
+        StarDist thresholds; default the model's.
+    **options
+        Passed to :func:`segment_from_predictions` (``use_probability``, ``unet_threshold``, ``min_size`` ...).
+
+    Returns
+    -------
+    VollSegResult
+    """
+    image = validate_volume(image)
+    if models.stardist is None and models.unet is None:
+        raise ValueError("VollSeg needs a StarDist or a U-Net model; the models folder has neither")
+    denoised = None
+    if denoise_first and models.n2v is not None:
+        denoised = denoise(image, models.n2v, n_tiles=n_tiles)
+    normalised = normalize_percentiles(denoised if denoised is not None else image, values=normalization)
+    unet_probability = predict_unet(normalised, models.unet, n_tiles=n_tiles) if models.unet is not None else None
+    if models.stardist is None:
+        return _unet_only(unet_probability, denoised, options)
+    star = predict_stardist(normalised, models.stardist, n_tiles=n_tiles, prob_thresh=prob_thresh,
+                            nms_thresh=nms_thresh)
+    result = segment_from_predictions(star.labels, star.probability, unet_probability, distance=star.distance,
+                                      **options)
+    result.denoised = denoised
+    return result
+
+
+def _unet_only(unet_probability, denoised, options):
+    """VollSeg without StarDist: the U-Net components are the instances."""
+    mask = foreground_mask(unet_probability, threshold=options.get("unet_threshold"))
+    unet_labels = mask_components(mask, min_size=options.get("min_size_mask", 10))
+    labels = filter_sizes(unet_labels.copy(), min_size=options.get("min_size", 10), max_size=options.get("max_size"))
+    return VollSegResult(labels=labels, unet_labels=unet_labels, unet_probability=unet_probability,
+                         denoised=denoised)
+
+
+def vollseg_in_blocks(image, models, *, block_shape, halo, n_tiles=None, unet_threshold=0.5, progress=False,
+                      **options):
+    """VollSeg on overlapping blocks, stitched label-safely (for volumes too large for one pass).
+
+    Normalisation uses the whole volume's percentiles and the U-Net mask a fixed threshold, so every block sees
+    the same intensities and the same mask as an untiled run would.
+
+    Parameters
+    ----------
+    image : ndarray of shape (Z, Y, X)
+        Raw volume.
+    models : Models
+        The networks.
+    block_shape, halo : tuple of 3 int
+        Core size and context per axis; the halo should exceed the largest cell.
+    n_tiles : tuple of 3 int, optional
+        Network tiles within each block. Default None.
+    unet_threshold : float, optional
+        Fixed mask threshold (Otsu's is not block-safe). Default 0.5.
+    progress : bool, optional
+        Show a progress bar. Default False.
+    **options
+        Passed to :func:`vollseg`.
+
+    Returns
+    -------
+    VollSegResult
+        ``labels`` and ``stardist_labels`` stitched, ``unet_labels`` recomputed on the stitched mask, maps
+        copied core by core; ``markers`` and ``seeds`` are None.
+    """
+    image = validate_volume(image)
+    step = max(1, int(np.cbrt(image.size / 2e6)))
+    sample = image[::step, ::step, ::step]
+    values = tuple(float(v) for v in np.percentile(sample, (1.0, 99.8)))
+
+    def segment_block(crops):
+        result = vollseg(crops["image"], models, n_tiles=n_tiles, normalization=values,
+                         unet_threshold=unet_threshold, **options)
+        return {"labels": result.labels, "stardist_labels": result.stardist_labels,
+                "unet_mask": None if result.unet_labels is None else (result.unet_labels > 0).astype(np.uint8),
+                "probability": result.probability, "distance": result.distance,
+                "unet_probability": result.unet_probability, "denoised": result.denoised}
+
+    from volltrack.segmentation.tiling import segment_in_blocks
+
+    out = segment_in_blocks({"image": image}, segment_block, block_shape=block_shape, halo=halo,
+                            label_keys=("labels", "stardist_labels"), progress=progress)
+    unet_mask = out.pop("unet_mask", None)
+    unet_labels = None if unet_mask is None else mask_components(unet_mask > 0,
+                                                                  min_size=options.get("min_size_mask", 10))
+    return VollSegResult(labels=out["labels"], stardist_labels=out.get("stardist_labels"), unet_labels=unet_labels,
+                         probability=out.get("probability"), distance=out.get("distance"),
+                         unet_probability=out.get("unet_probability"), denoised=out.get("denoised"))

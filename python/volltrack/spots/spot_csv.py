@@ -1,0 +1,189 @@
+"""Spot tables as CSV: TrackMate-keyed CSV in and out, and the legacy 11-column BTrackmate CSV in.
+
+volltrack's CSV has one header row of TrackMate keys (see :data:`volltrack.spots.SPOT_COLUMNS`) and one row per
+spot. The parameters (calibration, frame interval, units, frame count) go to a sidecar ``<file>.json``, so the
+CSV itself stays plain for other readers (the Java engine, spreadsheets).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from volltrack.io.atomic import atomic_write, atomic_write_text
+from volltrack.io.calibration import validate_calibration
+from volltrack.spots.columns import INTEGER_COLUMNS, POSITION_COLUMNS, REQUIRED_COLUMNS
+
+__all__ = ["write_spots_csv", "read_spots_csv", "read_legacy_csv", "validate_spot_table", "LEGACY_COLUMNS"]
+
+logger = logging.getLogger(__name__)
+
+#: Column order of the legacy BTrackmate CSV (pixel units, header skipped).
+LEGACY_COLUMNS = ("T", "X", "Y", "Z", "Label", "Perimeter", "Volume", "Intensity", "ExtentX", "ExtentY", "ExtentZ")
+
+
+def _sidecar(path: Path) -> Path:
+    return path.with_name(path.name + ".json")
+
+
+def write_spots_csv(table: pd.DataFrame, path, *, parameters: dict | None = None) -> None:
+    """Write a spot table as CSV (atomically), with its ``attrs`` and ``parameters`` in ``<path>.json``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Spot table (TrackMate keys as columns).
+    path : str or PathLike
+        Destination CSV.
+    parameters : dict, optional
+        Extra provenance to record in the sidecar (input files, command). Default None.
+    """
+    path = Path(path)
+    attrs = {key: (list(value) if isinstance(value, tuple) else value) for key, value in table.attrs.items()}
+    from volltrack import __version__
+
+    record = {**attrs, "volltrack_version": __version__, "n_spots": int(len(table)), **(parameters or {})}
+    with atomic_write(path, newline="") as handle:
+        table.to_csv(handle, index=False)
+    atomic_write_text(_sidecar(path), json.dumps(record, indent=2, default=str) + "\n")
+
+
+def _row_error(source: str, table: pd.DataFrame, bad: np.ndarray, column: str, what: str) -> ValueError:
+    rows = np.flatnonzero(bad)
+    lines = ", ".join(str(int(r) + 2) for r in rows[:5]) + (" ..." if rows.size > 5 else "")
+    return ValueError(f"{source}: column {column} {what} in {rows.size} row(s) (file line(s) {lines})")
+
+
+def validate_spot_table(table: pd.DataFrame, *, source: str = "spot table",
+                        frame_interval: float = 1.0) -> pd.DataFrame:
+    """Check a spot table and fill the optional columns; return a new table.
+
+    Required: ``FRAME`` (integers >= 0), ``POSITION_X``, ``POSITION_Y`` (finite). Filled when missing:
+    ``POSITION_Z`` = 0, ``POSITION_T`` = FRAME * ``frame_interval``, ``RADIUS`` from ``VOLUME`` (sphere of equal
+    volume) or 1, ``QUALITY`` = 1. Every column must be numeric.
+
+    Raises
+    ------
+    ValueError
+        Naming ``source``, the column and the offending rows (as file lines, counting the header as line 1).
+    """
+    missing = [column for column in REQUIRED_COLUMNS if column not in table.columns]
+    if missing:
+        raise ValueError(f"{source}: missing column(s) {', '.join(missing)}; found {', '.join(map(str, table.columns))}")
+    table = table.copy()
+    for column in table.columns:
+        if not pd.api.types.is_numeric_dtype(table[column]):
+            converted = pd.to_numeric(table[column], errors="coerce")
+            bad = converted.isna() & table[column].notna()
+            if bad.any():
+                raise _row_error(source, table, bad.to_numpy(), column, "is not numeric")
+            table[column] = converted
+    frames = table["FRAME"].to_numpy(dtype=np.float64)
+    bad = ~np.isfinite(frames) | (frames < 0) | (frames != np.round(frames))
+    if bad.any():
+        raise _row_error(source, table, bad, "FRAME", "is not a non-negative integer")
+    if "POSITION_Z" not in table.columns:
+        table["POSITION_Z"] = 0.0
+    for column in POSITION_COLUMNS:
+        bad = ~np.isfinite(table[column].to_numpy(dtype=np.float64))
+        if bad.any():
+            raise _row_error(source, table, bad, column, "is NaN or infinite")
+    _fill_defaults(table, frame_interval)
+    dtypes = {column: np.float64 for column in table.columns if column not in INTEGER_COLUMNS}
+    dtypes.update({column: np.int64 for column in INTEGER_COLUMNS if column in table.columns
+                   and not table[column].isna().any()})
+    return table.astype(dtypes)
+
+
+def _fill_defaults(table: pd.DataFrame, frame_interval: float) -> None:
+    if "POSITION_T" not in table.columns:
+        table["POSITION_T"] = table["FRAME"].to_numpy(dtype=np.float64) * frame_interval
+    if "RADIUS" not in table.columns:
+        if "VOLUME" in table.columns:
+            table["RADIUS"] = np.cbrt(3.0 * table["VOLUME"].to_numpy(dtype=np.float64) / (4.0 * np.pi))
+        else:
+            logger.warning("no RADIUS or VOLUME column: using RADIUS = 1")
+            table["RADIUS"] = 1.0
+    if "QUALITY" not in table.columns:
+        table["QUALITY"] = 1.0
+
+
+def read_spots_csv(path, *, frame_interval: float | None = None) -> pd.DataFrame:
+    """Read a spot table written by :func:`write_spots_csv` (or any CSV with TrackMate keys as header).
+
+    Parameters
+    ----------
+    path : str or PathLike
+        CSV file; its sidecar ``<path>.json``, when present, gives ``attrs``.
+    frame_interval : float, optional
+        Used for a missing ``POSITION_T``; default from the sidecar, else 1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Validated (see :func:`validate_spot_table`), ``attrs`` from the sidecar.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"spot table not found: {path}")
+    attrs = json.loads(_sidecar(path).read_text()) if _sidecar(path).exists() else {}
+    try:
+        table = pd.read_csv(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: not a readable CSV spot table ({exc})") from None
+    dt = frame_interval if frame_interval is not None else float(attrs.get("frame_interval", 1.0))
+    table = validate_spot_table(table, source=str(path), frame_interval=dt)
+    if "calibration" in attrs:
+        attrs["calibration"] = tuple(attrs["calibration"])
+    table.attrs.update({key: attrs[key] for key in ("calibration", "frame_interval", "space_units", "time_units",
+                                                     "n_frames") if key in attrs})
+    return table
+
+
+def read_legacy_csv(path, *, calibration, frame_interval: float = 1.0) -> pd.DataFrame:
+    """Read the 11-column BTrackmate CSV (``T,X,Y,Z,Label,Perimeter,Volume,Intensity,ExtentX,ExtentY,ExtentZ``).
+
+    Positions are in pixels and are multiplied by ``calibration``. As the BTrackmate fork did, ``VOLUME`` is the
+    bounding-box volume (product of the calibrated extents), ``QUALITY`` the bounding-box voxel count and
+    ``RADIUS`` the radius of the sphere of equal volume (the disc of equal area when ExtentZ is 0).
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The CSV; its first line (a header) is skipped.
+    calibration : sequence of 3 float or str
+        ``(dz, dy, dx)`` in µm (the file carries none).
+    frame_interval : float, optional
+        ``POSITION_T = T * frame_interval``. Default 1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Spot table with FRAME, POSITION_X/Y/Z/T, RADIUS, QUALITY, LABEL, VOLUME.
+    """
+    dz, dy, dx = validate_calibration(calibration)
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"legacy CSV not found: {path}")
+    raw = pd.read_csv(path, header=None, skiprows=1, skipinitialspace=True)
+    if raw.shape[1] != len(LEGACY_COLUMNS):
+        raise ValueError(f"{path}: legacy BTrackmate CSV needs {len(LEGACY_COLUMNS)} columns "
+                         f"({','.join(LEGACY_COLUMNS)}), found {raw.shape[1]}")
+    raw.columns = LEGACY_COLUMNS
+    extents = raw[["ExtentX", "ExtentY", "ExtentZ"]].apply(pd.to_numeric, errors="coerce").to_numpy()
+    flat = extents[:, 2] == 0
+    volume = extents[:, 0] * dx * extents[:, 1] * dy * np.where(flat, 1.0, extents[:, 2] * dz)
+    radius = np.where(flat, np.sqrt(volume / np.pi), np.cbrt(3.0 * volume / (4.0 * np.pi)))
+    table = pd.DataFrame({"FRAME": raw["T"], "POSITION_X": pd.to_numeric(raw["X"], errors="coerce") * dx,
+                          "POSITION_Y": pd.to_numeric(raw["Y"], errors="coerce") * dy,
+                          "POSITION_Z": pd.to_numeric(raw["Z"], errors="coerce") * dz, "RADIUS": radius,
+                          "QUALITY": extents[:, 0] * extents[:, 1] * np.where(flat, 1.0, extents[:, 2]),
+                          "LABEL": raw["Label"], "VOLUME": volume})
+    table = validate_spot_table(table, source=str(path), frame_interval=frame_interval)
+    table.attrs.update(calibration=(dz, dy, dx), frame_interval=float(frame_interval), space_units="micron",
+                       time_units="sec")
+    return table

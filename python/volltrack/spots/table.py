@@ -1,0 +1,132 @@
+"""Label movie (+ raw, + tissue mask) to the spot table, one frame at a time.
+
+Only one frame of each input is held in memory at a time, so memory-mapped TIFFs and zarr arrays larger than
+memory work. The generator :func:`iter_frame_spots` yields one frame's table at a time (for progress reporting
+and cancellation); :func:`compute_spots` collects them into the spot table of the data contract.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+
+from volltrack.io.calibration import validate_calibration
+from volltrack.spots.columns import SPOT_COLUMNS
+from volltrack.spots.features import frame_spot_features
+
+__all__ = ["compute_spots", "iter_frame_spots", "empty_spot_table"]
+
+logger = logging.getLogger(__name__)
+
+
+def _as_movie(array, name: str):
+    """Return ``array`` with a T axis (a ZYX array becomes a 1-frame movie view)."""
+    if array.ndim == 3:
+        return np.asarray(array)[np.newaxis]
+    if array.ndim != 4:
+        raise ValueError(f"{name} must have axes TZYX or ZYX, got {array.ndim} dimensions (shape {tuple(array.shape)})")
+    return array
+
+
+def _validate_inputs(labels, raw, mask):
+    """Check shapes and dtypes of the inputs once; return them as movies (with a T axis)."""
+    dtype = np.dtype(labels.dtype)
+    if not (np.issubdtype(dtype, np.integer) or dtype == bool):
+        raise ValueError(f"labels must hold integers (0 = background), got dtype {dtype}")
+    movie = _as_movie(labels, "labels")
+    if raw is not None:
+        if tuple(raw.shape) != tuple(labels.shape):
+            raise ValueError(f"raw has shape {tuple(raw.shape)} but labels have shape {tuple(labels.shape)}; "
+                             "they must match")
+        raw = _as_movie(raw, "raw")
+    if mask is not None:
+        mask = _validate_mask(mask, movie.shape, single_frame=labels.ndim == 3)
+    return movie, raw, mask
+
+
+def _validate_mask(mask, movie_shape, *, single_frame: bool):
+    n_frames, _, height, width = movie_shape
+    accepted = {(n_frames, *movie_shape[1:]): "TZYX", (n_frames, height, width): "TYX"}
+    if single_frame:
+        accepted = {tuple(movie_shape[1:]): "ZYX", (height, width): "YX"}
+    if tuple(mask.shape) not in accepted:
+        expected = " or ".join(f"{axes} {shape}" for shape, axes in accepted.items())
+        raise ValueError(f"tissue mask has shape {tuple(mask.shape)}; expected {expected} to match the labels")
+    return mask[np.newaxis] if single_frame else mask
+
+
+def empty_spot_table() -> pd.DataFrame:
+    """A spot table with every column and no row."""
+    table = pd.DataFrame({column: pd.Series(dtype=np.float64) for column in SPOT_COLUMNS})
+    return table.astype({"FRAME": np.int64, "LABEL": np.int64, "INSIDE_TISSUE": np.int64})
+
+
+def iter_frame_spots(labels, *, raw=None, mask=None, calibration=(1.0, 1.0, 1.0),
+                     frame_interval: float = 1.0) -> Iterator[pd.DataFrame]:
+    """Yield the spot table of each frame in turn (see :func:`compute_spots` for the parameters)."""
+    calibration = validate_calibration(calibration)
+    movie, raw, mask = _validate_inputs(labels, raw, mask)
+    for frame in range(movie.shape[0]):
+        frame_labels = np.asarray(movie[frame])
+        if np.issubdtype(frame_labels.dtype, np.signedinteger) and frame_labels.size and frame_labels.min() < 0:
+            raise ValueError(f"labels of frame {frame} contain negative values; labels must be >= 0")
+        features = frame_spot_features(
+            frame_labels, calibration=calibration,
+            raw=None if raw is None else np.asarray(raw[frame]),
+            mask=None if mask is None else np.asarray(mask[frame], dtype=bool))
+        n_cells = features["LABEL"].shape[0]
+        table = pd.DataFrame({"FRAME": np.full(n_cells, frame, np.int64), **features,
+                              "POSITION_T": np.full(n_cells, frame * float(frame_interval))})
+        yield table[list(SPOT_COLUMNS)]
+
+
+def compute_spots(labels, *, raw=None, mask=None, calibration=(1.0, 1.0, 1.0), frame_interval: float = 1.0,
+                  space_units: str = "micron", time_units: str = "sec", progress: bool = False) -> pd.DataFrame:
+    """Spot table of a label movie: one row per cell per frame, columns named by TrackMate feature keys.
+
+    Parameters
+    ----------
+    labels : array-like of int, shape (T, Z, Y, X) or (Z, Y, X)
+        Label movie (0 = background; labels independent per frame). numpy, memmap or zarr arrays.
+    raw : array-like, same shape as ``labels``, optional
+        Intensity movie for ``MEAN_INTENSITY_CH1`` / ``TOTAL_INTENSITY_CH1``. Default None: those are NaN.
+    mask : array-like of bool, shape (T, Z, Y, X) or (T, Y, X) (or (Z, Y, X) / (Y, X) for a ZYX movie), optional
+        Tissue mask; a TYX mask applies to every Z. Default None: every cell is inside (``INSIDE_TISSUE`` 1,
+        ``TISSUE_FRACTION`` 1, ``DISTANCE_TO_BOUNDARY`` NaN). See :mod:`volltrack.spots.tissue` for the sign
+        convention of the distance (positive inside).
+    calibration : sequence of 3 float, optional
+        Voxel size ``(dz, dy, dx)`` in µm. Default (1, 1, 1).
+    frame_interval : float, optional
+        Time between frames; ``POSITION_T = FRAME * frame_interval``. Default 1.
+    space_units, time_units : str, optional
+        Units recorded in ``attrs``. Default "micron" and "sec".
+    progress : bool, optional
+        Show a progress bar over frames. Default False.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`volltrack.spots.SPOT_COLUMNS`. ``attrs`` holds ``calibration``, ``frame_interval``,
+        ``space_units``, ``time_units`` and ``n_frames`` (frames without cells have no rows but count).
+
+    Examples
+    --------
+    >>> movie = np.zeros((2, 3, 8, 8), np.uint16)
+    >>> movie[0, 1, 2:4, 2:4] = 5; movie[1, 1, 4:6, 2:4] = 5
+    >>> spots = compute_spots(movie, calibration=(2.0, 0.5, 0.5), frame_interval=10.0)
+    >>> spots[["FRAME", "POSITION_Y", "POSITION_T", "VOLUME"]].values.tolist()
+    [[0.0, 1.25, 0.0, 2.0], [1.0, 2.25, 10.0, 2.0]]
+    """
+    from tqdm.auto import tqdm
+
+    n_frames = labels.shape[0] if labels.ndim == 4 else 1
+    frames = iter_frame_spots(labels, raw=raw, mask=mask, calibration=calibration, frame_interval=frame_interval)
+    tables = list(tqdm(frames, total=n_frames, desc="spots", unit="frame", disable=not progress))
+    table = pd.concat(tables, ignore_index=True) if tables else empty_spot_table()
+    table.attrs.update(calibration=validate_calibration(calibration), frame_interval=float(frame_interval),
+                       space_units=space_units, time_units=time_units, n_frames=int(n_frames))
+    logger.info("%d spots in %d frames", len(table), n_frames)
+    return table

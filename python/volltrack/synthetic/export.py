@@ -1,0 +1,84 @@
+"""Write a :class:`~volltrack.synthetic.movie.SyntheticMovie` to a folder (TIFF stacks + CTC lineage)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from volltrack.synthetic.lineage import write_man_track
+
+#: File names written by :func:`write_ctc`.
+RAW_NAME, LABELS_NAME, MASK_NAME, LINEAGE_NAME, PARAMETERS_NAME = (
+    "raw.tif", "labels.tif", "mask.tif", "man_track.txt", "simulation.json")
+
+
+def write_tiff_atomic(path, array, *, axes, calibration=None):
+    """Write an ImageJ-compatible TIFF through a temporary file in the same folder, then rename it.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Output file.
+    array : ndarray
+        Image data; its axes are given by ``axes``.
+    axes : str
+        Axis string, e.g. ``"TZYX"`` or ``"ZYX"``.
+    calibration : tuple of float, optional
+        Voxel size (dz, dy, dx) in µm, stored as ImageJ spacing and resolution. Default None.
+    """
+    import tifffile
+
+    path = Path(path)
+    metadata = {"axes": axes}
+    kwargs = {}
+    if calibration is not None:
+        metadata.update(spacing=float(calibration[0]), unit="micron")
+        kwargs["resolution"] = (1.0 / float(calibration[2]), 1.0 / float(calibration[1]))
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        data = array.astype(np.uint8) if array.dtype == bool else array
+        tifffile.imwrite(temporary, data, imagej=data.dtype != np.uint32, metadata=metadata, **kwargs)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+
+
+def write_ctc(movie, folder):
+    """Write raw.tif, labels.tif, mask.tif (TZYX), man_track.txt and simulation.json into ``folder``.
+
+    Parameters
+    ----------
+    movie : SyntheticMovie
+        The simulated movie.
+    folder : str or os.PathLike
+        Output folder, created if needed.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_tiff_atomic(folder / RAW_NAME, movie.raw, axes="TZYX", calibration=movie.calibration)
+    write_tiff_atomic(folder / LABELS_NAME, movie.labels, axes="TZYX", calibration=movie.calibration)
+    write_tiff_atomic(folder / MASK_NAME, movie.tissue_mask, axes="TZYX", calibration=movie.calibration)
+    write_man_track(movie.lineage, folder / LINEAGE_NAME)
+    record = {"calibration": list(movie.calibration), "frame_interval": movie.frame_interval,
+              "space_units": "micron", "time_units": "sec",
+              "parameters": {k: (list(v) if isinstance(v, tuple) else v) for k, v in movie.parameters.items()}}
+    text = json.dumps(record, indent=2, default=str)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".simulation.", suffix=".tmp")
+    with os.fdopen(handle, "w") as stream:
+        stream.write(text)
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, folder / PARAMETERS_NAME)
+    return folder

@@ -1,0 +1,94 @@
+"""Track labels and lineage in the Cell Tracking Challenge convention (man_track.txt)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import numpy as np
+import pandas as pd
+
+LINEAGE_COLUMNS = ("label", "begin", "end", "parent")
+
+
+class LineageBook:
+    """Give each continuous presence of a cell a track label, and record begin, end and parent.
+
+    A cell keeps its label while present in consecutive frames; a cell that reappears after a gap gets a new
+    label with parent 0; a daughter born in frame t gets parent = its mother's label if the mother was present
+    in frame t - 1 and both daughters are present in frame t (a lone daughter starts a new lineage).
+    """
+
+    def __init__(self):
+        self._open = {}      # cell id -> track label, for tracks present in the previous frame
+        self._rows = {}      # track label -> [begin, end, parent]
+        self._next = 1
+
+    def assign(self, frame, cell_ids, daughters):
+        """Return the track label of each present cell in ``frame``.
+
+        Parameters
+        ----------
+        frame : int
+            Frame index.
+        cell_ids : ndarray of int
+            Ids of the cells present in this frame.
+        daughters : dict
+            Daughter id -> mother id for cells born by a division just before this frame.
+        """
+        previous, self._open = self._open, {}
+        labels = np.empty(len(cell_ids), np.int64)
+        born = {}            # mother label -> labels of its daughters born now
+        for k, cell in enumerate(int(c) for c in cell_ids):
+            label = previous.get(cell)
+            if label is None:
+                label, self._next = self._next, self._next + 1
+                mother_label = previous.get(daughters.get(cell, -1), 0)
+                self._rows[label] = [frame, frame, mother_label]
+                if mother_label:
+                    born.setdefault(mother_label, []).append(label)
+            self._rows[label][1] = frame
+            self._open[cell] = label
+            labels[k] = label
+        for lone in (found[0] for found in born.values() if len(found) == 1):
+            self._rows[lone][2] = 0
+        return labels
+
+    def table(self):
+        """Return the lineage as a DataFrame with columns label, begin, end, parent (int64)."""
+        rows = [(label, *values) for label, values in sorted(self._rows.items())]
+        return pd.DataFrame(rows, columns=list(LINEAGE_COLUMNS), dtype=np.int64)
+
+
+def write_man_track(lineage, path):
+    """Write a lineage table as a CTC ``man_track.txt`` (``label begin end parent``, space separated), atomically.
+
+    Parameters
+    ----------
+    lineage : pandas.DataFrame
+        Columns label, begin, end, parent.
+    path : str or os.PathLike
+        Output file.
+    """
+    missing = [c for c in LINEAGE_COLUMNS if c not in lineage.columns]
+    if missing:
+        raise ValueError(f"lineage table lacks columns {missing}; expected {list(LINEAGE_COLUMNS)}")
+    text = "".join(f"{int(a)} {int(b)} {int(c)} {int(d)}\n"
+                   for a, b, c, d in lineage[list(LINEAGE_COLUMNS)].itertuples(index=False))
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".man_track.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w") as stream:
+            stream.write(text)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+
+
+def read_man_track(path):
+    """Read a CTC ``man_track.txt`` into a DataFrame with columns label, begin, end, parent."""
+    table = pd.read_csv(path, sep=r"\s+", header=None, names=list(LINEAGE_COLUMNS), dtype=np.int64)
+    return table

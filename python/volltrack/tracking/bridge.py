@@ -1,0 +1,230 @@
+"""Track a spot table with the BTrackmate engine in an embedded JVM, arrays in and arrays out.
+
+The spot table's columns go to ``org.volltrack.btrackmate.bridge.ArrayBridge.track`` as Java primitive
+arrays (JPype converts contiguous numpy arrays in one copy; no temporary file), and the
+``TrackingResult`` comes back as arrays that become the DataFrames of :class:`Tracks`.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from volltrack.tracking import track
+>>> spots = pd.DataFrame({"FRAME": [0, 1, 2], "POSITION_X": [1.0, 1.5, 2.0],
+...                       "POSITION_Y": [3.0, 3.0, 3.1], "POSITION_Z": [0.0, 0.0, 0.0]})
+>>> track(spots, {"LINKING_MAX_DISTANCE": 5.0}, progress=False).edge_set()   # doctest: +SKIP
+{(0, 1), (1, 2)}
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from volltrack.tracking.settings import TrackerSettings, as_settings
+from volltrack.tracking.tracks import Tracks, tracks_from_result
+
+logger = logging.getLogger(__name__)
+
+BRIDGE_CLASS = "org.volltrack.btrackmate.bridge.ArrayBridge"
+BACKENDS = ("engine", "fiji")
+#: Columns handed to Java as dedicated arrays (everything else numeric goes as an extra feature).
+_CORE = ("ID", "FRAME", "POSITION_X", "POSITION_Y", "POSITION_Z", "RADIUS", "QUALITY")
+#: Columns the engine computes itself, never passed as features.
+_DERIVED = ("POSITION_T", "VISIBILITY", "TRACK_ID", "name")
+
+
+def _column(spots: pd.DataFrame, name: str, default: float | None) -> np.ndarray:
+    """Return column ``name`` as float64, ``default`` everywhere when absent; reject NaN/inf."""
+    if name not in spots.columns:
+        if default is None:
+            raise ValueError(f"spots: missing column {name!r}; the spot table needs FRAME, POSITION_X, "
+                             "POSITION_Y (and optionally POSITION_Z, RADIUS, QUALITY, ID)")
+        return np.full(len(spots), default, dtype=np.float64)
+    try:
+        values = pd.to_numeric(spots[name], errors="raise").to_numpy(dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"spots: column {name!r} must be numeric, got dtype {spots[name].dtype}") from None
+    bad = np.flatnonzero(~np.isfinite(values))
+    if len(bad):
+        raise ValueError(f"spots: column {name!r} has {len(bad)} NaN/infinite value(s), first at rows "
+                         f"{bad[:5].tolist()}; drop or fix those spots before tracking")
+    return values
+
+
+def _whole_numbers(values: np.ndarray, name: str, *, minimum: int) -> np.ndarray:
+    if (values != np.round(values)).any() or (values < minimum).any() or (values > 2 ** 31 - 1).any():
+        raise ValueError(f"spots: column {name!r} must hold integers >= {minimum}")
+    return values.astype(np.int32)
+
+
+def _spot_arrays(spots: pd.DataFrame) -> dict[str, Any]:
+    """Validate the spot table and return the arrays of ``ArrayBridge.track``."""
+    if not isinstance(spots, pd.DataFrame):
+        raise TypeError(f"spots: got {type(spots).__name__}; expected a pandas DataFrame (volltrack.spots)")
+    if spots.columns.duplicated().any():
+        raise ValueError("spots: duplicate column names")
+    if len(spots) == 0:
+        raise ValueError("spots: the spot table is empty; there is nothing to track")
+    arrays = {"frames": _whole_numbers(_column(spots, "FRAME", None), "FRAME", minimum=0),
+              "x": _column(spots, "POSITION_X", None), "y": _column(spots, "POSITION_Y", None),
+              "z": _column(spots, "POSITION_Z", 0.0), "radius": _column(spots, "RADIUS", 1.0),
+              "quality": _column(spots, "QUALITY", 1.0), "ids": None}
+    if "ID" in spots.columns:
+        arrays["ids"] = _whole_numbers(_column(spots, "ID", None), "ID", minimum=0)
+        if len(np.unique(arrays["ids"])) != len(spots):
+            raise ValueError("spots: column 'ID' has duplicate spot IDs")
+    names, values = [], []
+    for name in spots.columns:
+        if name in _CORE or name in _DERIVED:
+            continue
+        series = spots[name]
+        if series.dtype == bool or pd.api.types.is_numeric_dtype(series):
+            names.append(str(name))
+            values.append(np.ascontiguousarray(series.to_numpy(dtype=np.float64)))
+        else:
+            logger.debug("spots: column %r is not numeric and is not passed to the tracker", name)
+    arrays["feature_names"], arrays["feature_values"] = names, values
+    return arrays
+
+
+def _calibration(spots: pd.DataFrame) -> tuple[str, str, float]:
+    attrs = getattr(spots, "attrs", {}) or {}
+    interval = float(attrs.get("frame_interval", 1.0) if attrs.get("frame_interval") is not None else 1.0)
+    if not np.isfinite(interval) or interval <= 0:
+        raise ValueError(f"spots.attrs['frame_interval']: got {interval}; expected a number > 0")
+    return str(attrs.get("space_units", "micron")), str(attrs.get("time_units", "sec")), interval
+
+
+def _to_java(arrays: dict[str, Any]) -> dict[str, Any]:
+    """Convert the numpy arrays to Java arrays (one bulk copy each)."""
+    import jpype
+
+    JInt, JDouble, JString = jpype.JInt, jpype.JDouble, jpype.JString
+    java = {key: jpype.JArray(JDouble)(np.ascontiguousarray(arrays[key]))
+            for key in ("x", "y", "z", "radius", "quality")}
+    java["frames"] = jpype.JArray(JInt)(np.ascontiguousarray(arrays["frames"]))
+    java["ids"] = None if arrays["ids"] is None else jpype.JArray(JInt)(np.ascontiguousarray(arrays["ids"]))
+    java["feature_names"] = jpype.JArray(JString)(arrays["feature_names"])
+    matrix = jpype.JArray(JDouble, 2)(len(arrays["feature_values"]))
+    for i, column in enumerate(arrays["feature_values"]):
+        matrix[i] = jpype.JArray(JDouble)(column)
+    java["feature_values"] = matrix
+    return java
+
+
+def _java_error(exc: Exception) -> ValueError | None:
+    """Return a ValueError for a Java IllegalArgumentException (bad input), else None."""
+    import jpype
+
+    if isinstance(exc, jpype.JClass("java.lang.IllegalArgumentException")):
+        return ValueError(f"the tracking engine rejected the input: {exc.getMessage()}")
+    return None
+
+
+def _write_xml_atomically(result, xml_path: Path) -> Path:
+    xml_path = Path(xml_path)
+    xml_path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=xml_path.parent, prefix=f".{xml_path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        result.writeXml(str(temp))
+        os.replace(temp, xml_path)
+    finally:
+        if os.path.exists(temp):
+            os.remove(temp)
+    return xml_path
+
+
+def _bridge_class(jimport):
+    """Return the ArrayBridge class, or explain why the running JVM does not have it."""
+    try:
+        return jimport(BRIDGE_CLASS)
+    except Exception as exc:  # noqa: BLE001 -- the JVM may have been started by someone else
+        from volltrack.tracking.engine_jar import EngineJarNotFound
+
+        raise EngineJarNotFound(
+            f"{BRIDGE_CLASS} is not on the class path of the running JVM ({exc}); the JVM was probably "
+            "started before volltrack (e.g. by PyImageJ) without the engine jar: call "
+            "volltrack.tracking.jvm.start_jvm() first, or rebuild the jar with 'make setup'") from None
+
+
+def track_with_engine(spots: pd.DataFrame, settings: TrackerSettings, *, xml_path: str | Path | None = None,
+                      progress: bool = True) -> Tracks:
+    """Track ``spots`` with the engine in the embedded JVM (see :func:`track`)."""
+    from tqdm.auto import tqdm
+
+    from volltrack.tracking.jvm import jimport
+
+    arrays = _spot_arrays(spots)
+    space_units, time_units, interval = _calibration(spots)
+    with tqdm(total=3, desc="tracking", unit="step", disable=not progress) as bar:
+        bridge = _bridge_class(jimport)
+        java = _to_java(arrays)
+        bar.update(1)
+        try:
+            result = bridge.track(java["frames"], java["x"], java["y"], java["z"], java["radius"],
+                                  java["quality"], java["ids"], java["feature_names"], java["feature_values"],
+                                  settings.to_json(), space_units, time_units, float(interval))
+        except Exception as exc:  # noqa: BLE001 -- Java exceptions are translated below
+            error = _java_error(exc)
+            if error is None:
+                raise
+            raise error from None
+        bar.update(1)
+        tracks = tracks_from_result(result, settings=settings.to_dict(), space_units=space_units,
+                                    time_units=time_units)
+        if xml_path is not None:
+            tracks.xml_path = _write_xml_atomically(result, Path(xml_path))
+        bar.update(1)
+    logger.info("tracked %d spots: %d edges, %d tracks", len(tracks.spots), len(tracks.edges), len(tracks.tracks))
+    return tracks
+
+
+def track(spots: pd.DataFrame, settings: TrackerSettings | Mapping[str, Any] | str | Path | None = None, *,
+          backend: str = "engine", xml_path: str | Path | None = None, progress: bool = True) -> Tracks:
+    """Track a spot table with TrackMate's LAP tracker (BTrackmate engine or a real Fiji).
+
+    Parameters
+    ----------
+    spots : DataFrame
+        One row per spot; columns are TrackMate keys: ``FRAME`` and ``POSITION_X``/``POSITION_Y``
+        (required), ``POSITION_Z`` (default 0), ``RADIUS`` (default 1), ``QUALITY`` (default 1), ``ID``
+        (default: row number) and any further numeric column as an extra spot feature. ``spots.attrs``
+        may give ``space_units``, ``time_units`` and ``frame_interval`` (defaults "micron", "sec", 1).
+    settings : TrackerSettings, mapping, path or None, optional
+        Tracker settings (TrackMate keys); a JSON/YAML path; default None = TrackMate's defaults.
+    backend : {"engine", "fiji"}, optional
+        "engine" (default) runs the BTrackmate engine in an embedded JVM; "fiji" runs TrackMate in a
+        Fiji through PyImageJ (:mod:`volltrack.tracking.fiji_backend`).
+    xml_path : str or Path, optional
+        Also write the result as TrackMate XML there (atomically); default None writes nothing.
+    progress : bool, optional
+        Show a progress bar (default True).
+
+    Returns
+    -------
+    Tracks
+        ``.spots``, ``.edges``, ``.tracks`` DataFrames in :func:`volltrack.trackmate.read_xml` columns.
+
+    Raises
+    ------
+    ValueError
+        For bad spots (missing columns, NaN positions, duplicate IDs) or bad settings (unknown keys,
+        wrong types).
+    """
+    settings = as_settings(settings)
+    if backend == "engine":
+        return track_with_engine(spots, settings, xml_path=xml_path, progress=progress)
+    if backend == "fiji":
+        try:
+            from volltrack.tracking.fiji_backend import track_with_fiji
+        except ImportError as exc:
+            raise ValueError(f"backend='fiji' is not available in this installation ({exc}); use "
+                             "backend='engine'") from None
+        return track_with_fiji(spots, settings, xml_path=xml_path, progress=progress)
+    raise ValueError(f"backend: got {backend!r}; expected one of {', '.join(BACKENDS)}")

@@ -1,0 +1,219 @@
+"""Tracker settings: one typed model that mirrors the Java ``org.volltrack.btrackmate.TrackerKeys``.
+
+Every field is a TrackMate LAP-tracker key (``trackmate.md`` §3.1) or one of BTrackmate's own keys
+(``MIN_TRACKLET_LENGTH``, ``PRUNE_MODE``, ``TISSUE_FILTER``, ``TISSUE_MIN_FRACTION``). Fields have
+Python names (``linking_max_distance``) and the TrackMate key as alias (``LINKING_MAX_DISTANCE``); both
+are accepted on input, unknown keys are rejected, and :meth:`TrackerSettings.to_json` gives the flat JSON
+object of TrackMate keys that the Java engine takes. The defaults are those of
+``TrackerKeys.defaultSettings()``; a test checks the two against each other through the JVM.
+
+Examples
+--------
+>>> from volltrack.tracking.settings import TrackerSettings
+>>> settings = TrackerSettings(LINKING_MAX_DISTANCE=10, allow_track_splitting=True)
+>>> settings.linking_max_distance
+10.0
+>>> settings.to_dict()["ALLOW_TRACK_SPLITTING"]
+True
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any, Dict, Literal, Mapping
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+PenaltyMap = Dict[str, float]
+
+
+def _key(alias: str, default: Any, description: str, **constraints: Any) -> Any:
+    """Declare a settings field whose alias is the TrackMate key."""
+    return Field(default, alias=alias, description=description, **constraints)
+
+
+class TrackerSettings(BaseModel):
+    """Settings of the BTrackmate LAP tracker, with TrackMate's keys and defaults.
+
+    Construct from keyword arguments (Python names or TrackMate keys), from a mapping with
+    :meth:`from_mapping`, or from a JSON/YAML file with :meth:`from_file`. Integers are accepted where
+    floats are expected; strings that are not numbers, booleans or known prune modes are rejected with
+    a :class:`pydantic.ValidationError` (a :class:`ValueError`) that names the key.
+    """
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=True,
+                              frozen=False)
+
+    linking_max_distance: float = _key(
+        "LINKING_MAX_DISTANCE", 15.0, "Maximum distance (physical units) of a frame-to-frame link.", ge=0)
+    linking_feature_penalties: PenaltyMap = _key(
+        "LINKING_FEATURE_PENALTIES", {}, "Spot feature -> weight penalties of frame-to-frame links.")
+    allow_gap_closing: bool = _key(
+        "ALLOW_GAP_CLOSING", True, "Link track segments across missing detections.")
+    gap_closing_max_distance: float = _key(
+        "GAP_CLOSING_MAX_DISTANCE", 15.0, "Maximum distance (physical units) of a gap-closing link.", ge=0)
+    max_frame_gap: int = _key(
+        "MAX_FRAME_GAP", 2, "Maximum frame difference of a gap-closing link.", ge=0)
+    gap_closing_feature_penalties: PenaltyMap = _key(
+        "GAP_CLOSING_FEATURE_PENALTIES", {}, "Spot feature -> weight penalties of gap-closing links.")
+    allow_track_splitting: bool = _key(
+        "ALLOW_TRACK_SPLITTING", False, "Allow a track to split in two (cell divisions).")
+    splitting_max_distance: float = _key(
+        "SPLITTING_MAX_DISTANCE", 15.0, "Maximum distance (physical units) of a splitting link.", ge=0)
+    splitting_feature_penalties: PenaltyMap = _key(
+        "SPLITTING_FEATURE_PENALTIES", {}, "Spot feature -> weight penalties of splitting links.")
+    allow_track_merging: bool = _key(
+        "ALLOW_TRACK_MERGING", False, "Allow two tracks to merge into one.")
+    merging_max_distance: float = _key(
+        "MERGING_MAX_DISTANCE", 15.0, "Maximum distance (physical units) of a merging link.", ge=0)
+    merging_feature_penalties: PenaltyMap = _key(
+        "MERGING_FEATURE_PENALTIES", {}, "Spot feature -> weight penalties of merging links.")
+    alternative_linking_cost_factor: float = _key(
+        "ALTERNATIVE_LINKING_COST_FACTOR", 1.05,
+        "Factor applied to the maximum (step 1) or percentile (step 2) cost to get the no-link cost.", gt=0)
+    cutoff_percentile: float = _key(
+        "CUTOFF_PERCENTILE", 0.9, "Percentile of the segment-linking costs used for the no-link cost.",
+        ge=0, le=1)
+    blocking_value: float = _key(
+        "BLOCKING_VALUE", math.inf, "Cost of forbidden links (stored for TrackMate; unused by the sparse "
+        "tracker).")
+    min_tracklet_length: int = _key(
+        "MIN_TRACKLET_LENGTH", 0, "Remove tracklets with fewer spots than this after tracking (0 = off).",
+        ge=0)
+    prune_mode: Literal["BRANCH", "TRACK", "BOTH"] = _key(
+        "PRUNE_MODE", "BRANCH", "What MIN_TRACKLET_LENGTH prunes: short branches (BRANCH), whole short "
+        "tracks (TRACK) or both (BOTH).")
+    tissue_filter: bool = _key(
+        "TISSUE_FILTER", False, "Track only spots inside the tissue mask (spot feature TISSUE_FRACTION).")
+    tissue_min_fraction: float = _key(
+        "TISSUE_MIN_FRACTION", 0.5, "Minimum TISSUE_FRACTION of a spot kept by the tissue filter.",
+        ge=0, le=1)
+
+    @field_validator("linking_feature_penalties", "gap_closing_feature_penalties",
+                     "splitting_feature_penalties", "merging_feature_penalties")
+    @classmethod
+    def _finite_penalties(cls, value: PenaltyMap) -> PenaltyMap:
+        for feature, weight in value.items():
+            if not feature or not math.isfinite(weight) or weight < 0:
+                raise ValueError(f"penalty {feature!r}: {weight!r}; expected a spot feature key with a "
+                                 "finite weight >= 0")
+        return value
+
+    @field_validator("alternative_linking_cost_factor", "cutoff_percentile", "tissue_min_fraction")
+    @classmethod
+    def _finite(cls, value: float) -> float:
+        if not math.isfinite(value):
+            raise ValueError(f"{value!r} is not a finite number")
+        return value
+
+    @field_validator("linking_max_distance", "gap_closing_max_distance", "splitting_max_distance",
+                     "merging_max_distance", "blocking_value")
+    @classmethod
+    def _not_nan(cls, value: float) -> float:
+        if math.isnan(value):
+            raise ValueError("NaN is not a valid value")
+        return value
+
+    @field_validator("prune_mode", mode="before")
+    @classmethod
+    def _upper_case_mode(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @classmethod
+    def keys(cls) -> list[str]:
+        """Return the TrackMate keys of all settings, in declaration order."""
+        return [field.alias for field in cls.model_fields.values()]
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any] | None) -> "TrackerSettings":
+        """Build settings from a mapping of TrackMate keys or Python names; None gives the defaults.
+
+        Raises
+        ------
+        ValueError
+            One line per problem, naming the key, the value given and what is expected.
+        """
+        try:
+            return cls.model_validate(dict(values or {}))
+        except ValidationError as exc:
+            raise ValueError(_describe(exc, cls.keys())) from None
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> "TrackerSettings":
+        """Read settings from a JSON or YAML file holding one mapping of keys to values.
+
+        Raises
+        ------
+        FileNotFoundError
+            When ``path`` does not exist.
+        ValueError
+            When the file is not a mapping, cannot be parsed, or holds unknown keys or bad values.
+        """
+        path = Path(path)
+        text = path.read_text(encoding="utf-8")
+        try:
+            if path.suffix.lower() in (".yaml", ".yml"):
+                import yaml
+
+                values = yaml.safe_load(text)
+            else:
+                values = json.loads(text)
+        except Exception as exc:  # noqa: BLE001 -- any parse error is reported with the file name
+            raise ValueError(f"settings file {path}: cannot parse it ({exc})") from None
+        if not isinstance(values, dict):
+            raise ValueError(f"settings file {path}: expected one mapping of keys to values, got "
+                             f"{type(values).__name__}")
+        return cls.from_mapping(values)
+
+    def updated(self, values: Mapping[str, Any]) -> "TrackerSettings":
+        """Return a copy with ``values`` (TrackMate keys or Python names) replacing the current ones."""
+        merged = self.to_dict()
+        by_name = {name: field.alias for name, field in type(self).model_fields.items()}
+        for key, value in values.items():
+            merged[by_name.get(key, key)] = value
+        return type(self).from_mapping(merged)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the settings as a flat dict keyed by TrackMate keys."""
+        return self.model_dump(by_alias=True)
+
+    def to_json(self) -> str:
+        """Return the flat JSON object of TrackMate keys that ``ArrayBridge.track`` takes.
+
+        JSON has no infinity, so an infinite ``BLOCKING_VALUE`` (the default, unused by the sparse
+        tracker) is left out and the engine fills in its default (+infinity).
+        """
+        values = self.to_dict()
+        if math.isinf(values["BLOCKING_VALUE"]):
+            if values["BLOCKING_VALUE"] < 0:
+                raise ValueError("BLOCKING_VALUE: -infinity cannot be passed to the engine")
+            del values["BLOCKING_VALUE"]
+        return json.dumps(values, allow_nan=False)
+
+
+def _describe(error: ValidationError, known: list[str]) -> str:
+    """Summarise a pydantic ValidationError as '; '-separated 'KEY: problem (got value)' items."""
+    items = []
+    for problem in error.errors():
+        key = ".".join(str(part) for part in problem["loc"]) or "settings"
+        if problem["type"] == "extra_forbidden":
+            items.append(f"{key}: unknown tracker settings key (known keys: {', '.join(known)})")
+        else:
+            items.append(f"{key}: {problem['msg']} (got {problem.get('input')!r})")
+    return "tracker settings: " + "; ".join(items)
+
+
+def as_settings(settings: "TrackerSettings | Mapping[str, Any] | str | Path | None") -> TrackerSettings:
+    """Return ``settings`` as :class:`TrackerSettings` (from an instance, a mapping, a file path or None)."""
+    if settings is None:
+        return TrackerSettings()
+    if isinstance(settings, TrackerSettings):
+        return settings
+    if isinstance(settings, (str, Path)):
+        return TrackerSettings.from_file(settings)
+    if isinstance(settings, Mapping):
+        return TrackerSettings.from_mapping(settings)
+    raise TypeError(f"settings: got {type(settings).__name__}; expected TrackerSettings, a mapping of "
+                    "TrackMate keys, a JSON/YAML file path or None")

@@ -1,0 +1,87 @@
+"""Segmentation metrics and ``volltrack evaluate-seg``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from volltrack.cli import main
+from volltrack.io import write_image
+from volltrack.metrics.segmentation import compare_methods, mask_errors, matching_table
+
+
+@pytest.fixture
+def truth():
+    labels = np.zeros((2, 8, 32, 32), np.uint16)
+    labels[:, 1:7, 2:12, 2:12] = 1
+    labels[:, 1:7, 2:12, 16:28] = 2
+    labels[:, 1:7, 18:30, 4:20] = 3
+    return labels
+
+
+def test_perfect_prediction_scores_one_at_every_threshold(truth):
+    table = matching_table(truth, truth)
+    assert list(table.threshold) == pytest.approx([0.1 * k for k in range(1, 10)])
+    assert (table.f1 == 1).all() and (table.panoptic_quality == 1).all() and (table.tp == 6).all()
+
+
+def test_missing_and_shrunk_cells_lower_the_right_metrics(truth):
+    prediction = truth.copy()
+    prediction[prediction == 3] = 0                     # one cell missed in both frames
+    prediction[:, 1:7, 2:12, 2:7] = 0                   # cell 1 halved: IoU 0.5
+    table = matching_table(truth, prediction, thresholds=(0.3, 0.7)).set_index("threshold")
+    assert table.loc[0.3, "tp"] == 4 and table.loc[0.3, "fn"] == 2 and table.loc[0.3, "fp"] == 0
+    assert table.loc[0.7, "tp"] == 2 and table.loc[0.7, "fp"] == 2
+    assert table.loc[0.3, "recall"] == pytest.approx(4 / 6)
+
+
+def test_mask_errors(truth):
+    assert mask_errors(truth, truth) == {"mse": 0.0, "ssim": pytest.approx(1.0)}
+    errors = mask_errors(truth, np.zeros_like(truth))
+    assert errors["mse"] == pytest.approx((truth > 0).mean())
+    assert errors["ssim"] < 0.5
+
+
+def test_bad_labels_are_rejected(truth):
+    with pytest.raises(ValueError, match="shape"):
+        matching_table(truth, truth[0])
+    with pytest.raises(ValueError, match="integer labels"):
+        matching_table(truth, truth + 0.5)
+    with pytest.raises(ValueError, match="ZYX"):
+        matching_table(truth[0, 0], truth[0, 0])
+
+
+def test_compare_methods_has_one_block_per_method(truth):
+    matching, masks = compare_methods(truth, {"a": truth, "b": np.zeros_like(truth)}, thresholds=(0.5,))
+    assert list(matching.method) == ["a", "b"] and list(masks.method) == ["a", "b"]
+    assert matching.f1.tolist() == [1.0, 0.0]
+
+
+def test_evaluate_seg_command_writes_tables_and_plots(tmp_path, truth, capsys):
+    write_image(tmp_path / "gt.tif", truth, axes="TZYX")
+    segment_out = tmp_path / "seg"
+    for method, labels in {"VollSeg": truth, "StarDist": truth * (truth != 3), "UNet": (truth > 0)}.items():
+        (segment_out / method).mkdir(parents=True)
+        write_image(segment_out / method / "raw.tif", labels.astype(np.uint16), axes="TZYX")
+    write_image(tmp_path / "other.tif", np.zeros_like(truth), axes="TZYX")
+    out = tmp_path / "eval"
+    code = main(["evaluate-seg", "--gt", str(tmp_path / "gt.tif"), "--pred", str(segment_out),
+                 "--pred", f"empty={tmp_path / 'other.tif'}", "--out", str(out)])
+    assert code == 0
+    table = pd.read_csv(out / "segmentation_metrics.csv")
+    assert set(table.method) == {"VollSeg", "StarDist", "UNet", "empty"}
+    at_half = table[table.threshold == 0.5].set_index("method").f1
+    assert at_half["VollSeg"] == 1.0 and at_half["VollSeg"] > at_half["StarDist"] > at_half["UNet"]
+    assert {p.name for p in out.iterdir()} >= {"accuracy.png", "f1.png", "true_positive_rate.png",
+                                                "mask_errors.png", "mask_metrics.csv"}
+    assert "VollSeg: F1 1.000 at IoU 0.5" in capsys.readouterr().out
+
+
+def test_evaluate_seg_refuses_mismatched_shapes(tmp_path, truth, capsys):
+    write_image(tmp_path / "gt.tif", truth, axes="TZYX")
+    write_image(tmp_path / "p.tif", truth[0], axes="ZYX")
+    code = main(["evaluate-seg", "--gt", str(tmp_path / "gt.tif"), "--pred", str(tmp_path / "p.tif"),
+                 "--out", str(tmp_path / "o")])
+    assert code == 2 and "shape" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

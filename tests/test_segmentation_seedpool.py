@@ -26,6 +26,18 @@ def test_unet_only_cell_gets_a_seed_and_covered_component_does_not():
     np.testing.assert_array_equal(seeds.from_unet, [False, True])
 
 
+def test_seed_of_a_curved_component_is_moved_inside_it():
+    star = np.zeros((5, 40, 40), np.int32)
+    unet = np.zeros_like(star)
+    unet[1:4, 5:35, 5:9] = 1                    # an L shape: its centroid lies outside it
+    unet[1:4, 31:35, 5:35] = 1
+    published = seed_pool(star, unet, snap=False).points[0]
+    snapped = seed_pool(star, unet).points[0]
+    assert unet[tuple(np.rint(published).astype(int))] == 0
+    assert unet[tuple(snapped.astype(int))] == 1
+    assert np.linalg.norm(snapped - published) < 10
+
+
 def test_box_test_includes_the_upper_bound_as_published():
     boxes = np.array([[0, 0, 0, 4, 4, 4]], float)
     assert boxes_holding_points(boxes, np.array([[4.0, 4.0, 4.0]]))[0]
@@ -35,7 +47,7 @@ def test_box_test_includes_the_upper_bound_as_published():
 def test_vectorised_pool_equals_a_per_box_loop(rng):
     star = rng.integers(0, 40, (12, 80, 80)) * (rng.random((12, 80, 80)) < 0.01)
     unet, _ = ndi.label(ndi.binary_dilation(rng.random((12, 80, 80)) < 0.004, iterations=2))
-    pool = seed_pool(star, unet)
+    pool = seed_pool(star, unet, snap=False)
     star_points, _ = label_centroids(star)
     star_points = sorted(map(tuple, star_points))
     expected = list(star_points)

@@ -120,8 +120,9 @@ def test_simulate_command_writes_the_files(tmp_path):
 
 @pytest.mark.slow
 def test_twenty_frames_of_22x256x256_are_fast():
-    start = time.perf_counter()
+    # CPU time of this process, so that other jobs on a shared machine do not make the test flaky.
+    start = time.process_time()
     movie = simulate_tissue(n_frames=20, shape=(22, 256, 256), n_cells=240, seed=0)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert movie.raw.shape == (20, 22, 256, 256)
-    assert elapsed < 15.0, f"simulation took {elapsed:.1f} s"
+    assert elapsed < 10.0, f"simulation took {elapsed:.1f} s of CPU time"

@@ -304,3 +304,15 @@ def test_trackmate_8_roi_spots_round_trip(tmp_path):
     again = read_xml(out).spots.set_index("ID").loc[with_roi["ID"]]
     assert again["ROI"].tolist() == with_roi.set_index("ID")["ROI"].tolist()
     assert (again["ROI_N_POINTS"] == with_roi.set_index("ID")["ROI_N_POINTS"]).all()
+
+
+def test_edges_outside_tracks_get_nan_track_id(tmp_path):
+    path = tmp_path / "loose.xml"
+    path.write_text('<TrackMate version="7.14.0"><Model><AllSpots><SpotsInFrame frame="0"><Spot ID="1" FRAME="0" '
+                    'POSITION_X="0" POSITION_Y="0"/></SpotsInFrame><SpotsInFrame frame="1"><Spot ID="2" FRAME="1" '
+                    'POSITION_X="1" POSITION_Y="0"/></SpotsInFrame></AllSpots><AllTracks>'
+                    '<Edge SPOT_SOURCE_ID="1" SPOT_TARGET_ID="2"/><Track name="T" TRACK_ID="4">'
+                    '<Edge SPOT_SOURCE_ID="2" SPOT_TARGET_ID="1"/></Track></AllTracks><FilteredTracks/></Model>'
+                    '</TrackMate>')
+    edges = read_xml(path).edges
+    assert np.isnan(edges["TRACK_ID"].iloc[0]) and edges["TRACK_ID"].iloc[1] == 4

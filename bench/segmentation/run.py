@@ -52,7 +52,7 @@ def ours(star, probability, unet_mask):
     """Vectorised pool (StarDist centroids + missed U-Net components) and the masked watershed."""
     start = time.perf_counter()
     components, _ = ndi.label(unet_mask, structure=FULL_CONNECTIVITY)   # skimage label's default, as published
-    seeds = seed_pool(star, components)
+    seeds = seed_pool(star, components, snap=False)   # the published centroids, unmoved
     markers = paint_markers(seeds.points, star.shape, radius=2)
     pooled = time.perf_counter()
     labels = masked_watershed(probability, markers, unet_mask)

@@ -52,7 +52,8 @@ class VollSegResult:
 
 def segment_from_predictions(stardist_labels, probability, unet_probability, *, distance=None,
                              use_probability=True, unet_threshold=None, min_size_mask=10, min_size=10,
-                             max_size=None, marker_radius=2, unite_stardist=True, fill_holes=True):
+                             max_size=None, marker_radius=2, unite_stardist=True, fill_holes=True,
+                             snap_seeds=True):
     """The post-network half of VollSeg: mask, components, seed pool, masked watershed, clean-up.
 
     Parameters
@@ -80,6 +81,8 @@ def segment_from_predictions(stardist_labels, probability, unet_probability, *, 
         lost. Default True.
     fill_holes : bool, optional
         Fill background pockets enclosed by one label. Default True.
+    snap_seeds : bool, optional
+        Move U-Net seeds that fall outside their curved component into it. Default True.
 
     Returns
     -------
@@ -95,7 +98,7 @@ def segment_from_predictions(stardist_labels, probability, unet_probability, *, 
     mask = foreground_mask(source, threshold=unet_threshold)
     unet_labels = mask_components(mask, min_size=min_size_mask)
     mask = unet_labels > 0
-    seeds = seed_pool(stardist_labels, unet_labels)
+    seeds = seed_pool(stardist_labels, unet_labels, snap=snap_seeds)
     if unite_stardist:
         mask = mask | stardist_outside_mask(stardist_labels, mask)
     markers = paint_markers(seeds.points, mask.shape, radius=marker_radius)

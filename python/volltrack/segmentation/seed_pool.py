@@ -103,7 +103,44 @@ def boxes_holding_points(boxes, points):
     return holds
 
 
-def seed_pool(stardist_labels, unet_labels):
+def snap_into_components(points, labels, present):
+    """Move each point that lies outside its component (label ``present[k]``) to the component's nearest voxel.
+
+    A curved component's centroid can fall outside it; a watershed marker there would be lost.
+
+    Parameters
+    ----------
+    points : ndarray of float, shape (n, 3)
+        Centroids, one per component.
+    labels : ndarray of int, shape (Z, Y, X)
+        Components.
+    present : ndarray of int, shape (n,)
+        Label of each point's component.
+
+    Returns
+    -------
+    ndarray of float, shape (n, 3)
+    """
+    if len(points) == 0:
+        return points
+    rounded = np.clip(np.rint(points).astype(np.int64), 0, np.asarray(labels.shape) - 1)
+    outside = labels[tuple(rounded.T)] != present
+    if not outside.any():
+        return points
+    lookup = np.full(int(labels.max()) + 1, -1, np.int64)
+    lookup[present[outside]] = np.flatnonzero(outside)
+    voxels = np.flatnonzero(lookup[labels.ravel()] >= 0)
+    owner = lookup[labels.ravel()[voxels]]
+    coordinates = np.stack(np.unravel_index(voxels, labels.shape), axis=1)
+    distance = ((coordinates - points[owner]) ** 2).sum(axis=1)
+    order = np.lexsort((distance, owner))
+    first = order[np.r_[True, owner[order][1:] != owner[order][:-1]]]
+    snapped = points.copy()
+    snapped[owner[first]] = coordinates[first]
+    return snapped
+
+
+def seed_pool(stardist_labels, unet_labels, *, snap=True):
     """Pool StarDist centroids with centroids of U-Net components that StarDist missed.
 
     Parameters
@@ -112,6 +149,9 @@ def seed_pool(stardist_labels, unet_labels):
         StarDist instances.
     unet_labels : ndarray of int, shape (Z, Y, X)
         Connected components of the U-Net foreground mask.
+    snap : bool, optional
+        Move a U-Net seed whose centroid lies outside its (curved) component to the component's nearest voxel,
+        so that it is not lost. False reproduces the published algorithm. Default True.
 
     Returns
     -------
@@ -129,6 +169,9 @@ def seed_pool(stardist_labels, unet_labels):
     star_points = star_points[np.lexsort(star_points.T[::-1])] if len(star_points) else star_points
     unet_points, unet_present = label_centroids(unet_labels)
     missed = ~boxes_holding_points(component_boxes(unet_labels, unet_present), star_points)
-    points = np.concatenate([star_points, unet_points[missed]])
+    unet_points = unet_points[missed]
+    if snap:
+        unet_points = snap_into_components(unet_points, unet_labels, unet_present[missed])
+    points = np.concatenate([star_points, unet_points])
     from_unet = np.r_[np.zeros(len(star_points), bool), np.ones(int(missed.sum()), bool)]
     return SeedPool(points=points.reshape(-1, 3), from_unet=from_unet)

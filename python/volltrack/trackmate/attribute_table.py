@@ -54,11 +54,9 @@ class AttributeTable:
             self.flush()
 
     def _convert(self, key: str, rows: list[dict], complete: bool) -> np.ndarray:
-        values = map(itemgetter(key), rows) if complete else (row.get(key) for row in rows)
         if key in self._string_columns:
-            return np.array(list(values), dtype=object)
-        if not complete:
-            values = ("nan" if value is None else value for value in values)
+            return np.array([row.get(key) for row in rows], dtype=object)
+        values = map(itemgetter(key), rows) if complete else (row.get(key, "nan") for row in rows)
         try:
             return np.fromiter(map(float, values), dtype=np.float64, count=len(rows))
         except ValueError:
@@ -85,7 +83,7 @@ class AttributeTable:
             block = {key: self._convert(key, rows, False) for key in keys}
         self._blocks.append((len(rows), block))
         self._flushed += len(rows)
-        self.rows = []
+        rows.clear()  # the same list object: the reader keeps a reference to it
 
     def to_frame(self) -> pd.DataFrame:
         """Join every block into a DataFrame (columns in order of first appearance); empties the table.

@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from lxml import etree
 
@@ -83,6 +84,10 @@ class _TrackMateTarget:
     def __init__(self):
         self.spots = AttributeTable(string_columns=("name",))
         self.edges = AttributeTable()
+        self._spot_rows = self.spots.rows  # bound once: the hot path appends to them directly
+        self._edge_rows = self.edges.rows
+        self._chunk_size = self.spots.chunk_size
+        self.track_starts: list[tuple[int, str]] = []  # (index of the track's first edge, its TRACK_ID)
         self.tracks = AttributeTable(string_columns=("name",), lenient=True)
         self.stack: list[str] = []
         self.root: dict = {}
@@ -93,7 +98,6 @@ class _TrackMateTarget:
         self.declarations: dict = {"spot": {}, "edge": {}, "track": {}}
         self.rois: dict[int, list[str]] = {}
         self.log: list[str] = []
-        self._track_id = "nan"
         self._feature_kind = None
         self._text_owner = None
         self._settings_builder: etree.TreeBuilder | None = None
@@ -105,26 +109,27 @@ class _TrackMateTarget:
                                 "bombs, external entities)")
 
     def start(self, tag, attrib):
-        if tag == "Spot":
-            spots = self.spots
-            spots.rows.append(attrib)
-            if len(spots.rows) >= spots.chunk_size:
-                spots.flush()
+        if tag == "Spot":  # the hot path: one call per spot
+            self._spot_rows.append(attrib)
+            if len(self._spot_rows) >= self._chunk_size:
+                self.spots.flush()
             self._text_owner = "Spot"
         elif tag == "Edge":
-            attrib["TRACK_ID"] = self._track_id
-            self.edges.add(attrib)
-        elif self._settings_builder is not None:
-            self._settings_builder.start(tag, dict(attrib))
+            self._edge_rows.append(attrib)
+            if len(self._edge_rows) >= self._chunk_size:
+                self.edges.flush()
         else:
-            self._start_other(tag, attrib)
-        self.stack.append(tag)
+            if self._settings_builder is not None:
+                self._settings_builder.start(tag, dict(attrib))
+            else:
+                self._start_other(tag, attrib)
+            self.stack.append(tag)
 
     def _start_other(self, tag, attrib):
         self._text_owner = None
         self.seen.add(tag)
         if tag == "Track":
-            self._track_id = attrib.get("TRACK_ID", "nan")
+            self.track_starts.append((self.edges.n_rows, attrib.get("TRACK_ID", "nan")))
             self.tracks.add(attrib)
         elif tag == "SpotsInFrame":
             self.frames.append(int(float(attrib.get("frame", 0))))
@@ -148,6 +153,9 @@ class _TrackMateTarget:
                 raise TrackMateXMLError(f"the root element is <{tag}>, not <TrackMate>: not a TrackMate XML file")
 
     def end(self, tag):
+        self._text_owner = None
+        if tag == "Spot" or tag == "Edge":
+            return
         self.stack.pop()
         if self._settings_builder is not None:
             self._settings_builder.end(tag)
@@ -156,16 +164,17 @@ class _TrackMateTarget:
                 self._settings_builder = None
         elif tag in _FEATURE_KINDS:
             self._feature_kind = None
-        self._text_owner = None
 
     def data(self, text):
-        if self._text_owner == "Spot":
+        owner = self._text_owner
+        if owner is None:
+            if self._settings_builder is not None:
+                self._settings_builder.data(text)
+        elif owner == "Spot":
             if not text.isspace():
                 self.rois.setdefault(self.spots.n_rows - 1, []).append(text)
-        elif self._text_owner == "Log":
+        else:
             self.log.append(text)
-        elif self._settings_builder is not None:
-            self._settings_builder.data(text)
 
     def close(self):
         return self
@@ -265,9 +274,27 @@ def read_xml(path) -> TrackMateData:
         raise TrackMateXMLError(f"{path}: a Spot or Edge {exc} (TrackMate stores numbers only)") from None
 
 
+def _edge_track_ids(track_starts: list[tuple[int, str]], n_edges: int) -> np.ndarray:
+    """TRACK_ID of every edge, from the index of each Track's first edge."""
+    if not track_starts or track_starts[0][0] > 0:  # edges outside any Track element
+        track_starts = [(0, "nan"), *track_starts]
+    starts = np.array([start for start, _ in track_starts] + [n_edges])
+    ids = np.array([_float_or_nan(text) for _, text in track_starts])
+    return np.repeat(ids, np.diff(starts))
+
+
+def _float_or_nan(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
+
+
 def _to_data(target: _TrackMateTarget) -> TrackMateData:
     """Build the DataFrames and the result from a parsed target."""
+    n_edges = target.edges.n_rows
     edges = target.edges.to_frame()
+    edges["TRACK_ID"] = _edge_track_ids(target.track_starts, n_edges)
     if edges.empty:
         edges = pd.DataFrame({key: pd.Series(dtype="int64") for key in ("SPOT_SOURCE_ID", "SPOT_TARGET_ID", "TRACK_ID")})
     tracks = target.tracks.to_frame()

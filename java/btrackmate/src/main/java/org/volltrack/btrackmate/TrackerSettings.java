@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import org.volltrack.btrackmate.model.FeatureKeys;
+
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
@@ -154,9 +156,9 @@ public final class TrackerSettings {
         for (final Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
             final Object feature = e.getKey();
             final Object weight = e.getValue();
-            if (!(feature instanceof String) || ((String) feature).isEmpty()) {
-                throw new IllegalArgumentException("settings key '" + key + "': feature names must be "
-                        + "non-empty strings, got " + describe(feature));
+            if (!(feature instanceof String) || !FeatureKeys.isValidKey((String) feature)) {
+                throw new IllegalArgumentException("settings key '" + key + "': feature names must be spot "
+                        + "feature keys (letters, digits, _), got " + describe(feature));
             }
             if (!(weight instanceof Number) || !Double.isFinite(((Number) weight).doubleValue())
                     || ((Number) weight).doubleValue() < 0) {

@@ -69,6 +69,8 @@ class TrackerSettingsTest {
         assertRefused(TrackerKeys.MIN_TRACKLET_LENGTH, -2, ">= 0");
         assertRefused(TrackerKeys.LINKING_FEATURE_PENALTIES, Collections.singletonMap("QUALITY", "x"), "weight");
         assertRefused(TrackerKeys.LINKING_FEATURE_PENALTIES, 3.0, "map");
+        assertRefused(TrackerKeys.LINKING_FEATURE_PENALTIES, Collections.singletonMap("MEAN INTENSITY", 1.0),
+                "feature names must be spot feature keys");
         assertRefused(TrackerKeys.LINKING_MAX_DISTANCE, null, "null");
     }
 

@@ -1,7 +1,6 @@
 package fiji.plugin.trackmate;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.NavigableSet;
 import java.util.Set;
@@ -44,34 +43,6 @@ public class SpotCollection {
     public boolean remove(final Spot spot, final Integer frame) {
         final Set<Spot> set = content.get(frame);
         return set != null && set.remove(spot);
-    }
-
-    /**
-     * Replaces the content of a frame; the spots become invisible.
-     *
-     * @param frame the frame
-     * @param spots the spots
-     */
-    public void put(final int frame, final Collection<Spot> spots) {
-        final Set<Spot> set = new ConcurrentSkipListSet<>(spots);
-        for (final Spot spot : set) {
-            spot.putFeature(Spot.FRAME, (double) frame);
-            spot.putFeature(VISIBILITY, ZERO);
-        }
-        content.put(frame, set);
-    }
-
-    /**
-     * @param ID a spot ID
-     * @return that spot, or null
-     */
-    public Spot search(final int ID) {
-        for (final Spot spot : iterable(false)) {
-            if (spot.ID() == ID) {
-                return spot;
-            }
-        }
-        return null;
     }
 
     /** @return the frames, sorted */

@@ -14,10 +14,13 @@ import org.volltrack.btrackmate.input.SpotInputException;
 
 /**
  * A single-channel 3D+t image (axes T, Z, Y, X) read with ImageJ1 from a TIFF file. Hyperstack metadata (as
- * written by ImageJ or by tifffile with {@code imagej=True}) gives T and Z; a plain multi-page TIFF is one time
- * point with its pages as Z slices.
+ * written by ImageJ or by tifffile with {@code imagej=True}), OME-XML sizes or tifffile's shape description give
+ * T and Z; a multi-page TIFF without any of these is one time point with its pages as Z slices.
  */
 public final class ImageVolume {
+
+    private static final String HINT = "; save it as an ImageJ hyperstack, e.g. tifffile.imwrite(path, "
+            + "data.astype('uint16'), imagej=True, metadata={'axes': 'TZYX'})";
 
     private final ImagePlus imp;
     private final String source;
@@ -44,10 +47,17 @@ public final class ImageVolume {
             throw new NoSuchFileException(path.toString(), null, "image not found");
         }
         System.setProperty("java.awt.headless", "true");
-        final ImagePlus imp = new Opener().openImage(path.toAbsolutePath().toString());
-        if (imp == null) {
-            throw new SpotInputException(path + ": ImageJ cannot open this file as an image (expected a TIFF)");
+        final ImagePlus imp;
+        try {
+            imp = new Opener().openImage(path.toAbsolutePath().toString());
+        } catch (final RuntimeException e) {
+            throw new SpotInputException(path + ": ImageJ cannot read this TIFF (" + e.getMessage() + ")" + HINT, e);
         }
+        if (imp == null) {
+            throw new SpotInputException(path + ": ImageJ cannot open this file as an image (expected an 8-bit, "
+                    + "16-bit or 32-bit float TIFF)" + HINT);
+        }
+        AxesFromDescription.apply(imp);
         if (imp.getNChannels() != 1) {
             throw new SpotInputException(path + ": expected one channel, got " + imp.getNChannels()
                     + " (axes must be TZYX)");

@@ -178,8 +178,11 @@ public final class SpotCsvReader {
         try (CSVParser parser = open(path)) {
             final List<String> names = new ArrayList<>();
             for (final String name : parser.getHeaderNames()) {
-                if (name != null && !name.isEmpty() && !name.startsWith("Unnamed:")) {
+                if (name != null && FeatureKeys.isValidKey(name)) {
                     names.add(name);
+                } else if (name != null && !name.isEmpty() && !name.startsWith("Unnamed:")) {
+                    LOG.warning(path + ": column \"" + name + "\" is not a valid TrackMate feature name "
+                            + "(letters, digits, _); not used");
                 }
             }
             for (final String key : new String[] {FeatureKeys.FRAME, FeatureKeys.POSITION_X,

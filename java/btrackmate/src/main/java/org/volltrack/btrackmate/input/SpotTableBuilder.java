@@ -63,6 +63,12 @@ public final class SpotTableBuilder {
         final int f = (int) frame;
         spot.putFeature(FeatureKeys.POSITION_T, f * frameInterval);
         if (features != null) {
+            for (final String key : features.keySet()) {
+                if (!FeatureKeys.isValidKey(key)) {
+                    throw new SpotInputException(where + ": feature name \"" + key + "\" is not usable in TrackMate "
+                            + "XML; use letters, digits and _ (not starting with a digit)");
+                }
+            }
             features.forEach(spot::putFeature);
         }
         spots.add(spot, f);

@@ -218,6 +218,28 @@ public final class FeatureKeys {
     }
 
     /**
+     * Whether a feature key can be written as a TrackMate XML attribute name: a letter or underscore, then
+     * letters, digits, underscores, dots or hyphens.
+     *
+     * @param key the key
+     * @return true when valid
+     */
+    public static boolean isValidKey(final String key) {
+        if (key == null || key.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            final char c = key.charAt(i);
+            final boolean letter = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_';
+            final boolean other = c >= '0' && c <= '9' || c == '.' || c == '-';
+            if (!letter && (i == 0 || !other)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Returns the known declaration of a spot feature, or a generic one (name = short name = key,
      * {@link Dimension#NONE}, not int) for a feature TrackMate does not know.
      *

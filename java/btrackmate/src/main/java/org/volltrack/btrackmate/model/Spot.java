@@ -1,7 +1,5 @@
 package org.volltrack.btrackmate.model;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -10,13 +8,14 @@ import java.util.Map;
  * TrackMate); {@link #compareTo} orders by ID, which the LAP tracker uses to sort cost matrix rows and columns.
  *
  * <p>A new spot is visible ({@code VISIBILITY = 1}). Features keep their insertion order, so a file read and
- * written again lists them in the same order.
+ * written again lists them in the same order. They are stored compactly (two small arrays), because a movie can
+ * hold millions of spots.
  */
 public final class Spot implements Comparable<Spot> {
 
     private final int id;
     private String name;
-    private final Map<String, Double> features = new LinkedHashMap<>();
+    private final FeatureStore features = new FeatureStore();
     private double[] roi;
 
     /**
@@ -100,7 +99,7 @@ public final class Spot implements Comparable<Spot> {
 
     /** @return the features of this spot in insertion order (unmodifiable view) */
     public Map<String, Double> getFeatures() {
-        return Collections.unmodifiableMap(features);
+        return features.view();
     }
 
     /**
@@ -124,20 +123,18 @@ public final class Spot implements Comparable<Spot> {
             default:
                 throw new IllegalArgumentException("dimension must be 0, 1 or 2, got " + d);
         }
-        final Double value = features.get(key);
-        return value == null ? 0.0 : value;
+        return features.getOrDefault(key, 0.0);
     }
 
     /** @return the FRAME feature as int (0 when absent) */
     public int frame() {
-        final Double value = features.get(FeatureKeys.FRAME);
-        return value == null ? 0 : (int) Math.round(value);
+        return (int) Math.round(features.getOrDefault(FeatureKeys.FRAME, 0.0));
     }
 
     /** @return true unless VISIBILITY is 0 */
     public boolean isVisible() {
-        final Double value = features.get(FeatureKeys.VISIBILITY);
-        return value == null || value > 0;
+        final double value = features.getOrDefault(FeatureKeys.VISIBILITY, 1.0);
+        return value > 0 || Double.isNaN(value);
     }
 
     /**

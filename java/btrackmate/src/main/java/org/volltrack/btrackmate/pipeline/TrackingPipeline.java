@@ -51,6 +51,10 @@ public final class TrackingPipeline {
         return tracker.getResult();
     }
 
+    private static String since(final long start) {
+        return String.format(java.util.Locale.ROOT, " (%.2f s).", (System.nanoTime() - start) / 1e9);
+    }
+
     /** Outcome of a run. */
     public static final class Result {
         /** The tracked model. */
@@ -84,18 +88,23 @@ public final class TrackingPipeline {
         final StringBuilder log = new StringBuilder("BTrackmate engine (volltrack)\n");
         log.append("Spots: ").append(spots.getNSpots(false)).append(" in ").append(spots.keySet().size())
                 .append(" frames, ").append(spots.getNSpots(true)).append(" visible.\n");
+        long start = System.nanoTime();
         final int hidden = TissueFilter.apply(spots, normalized);
-        log.append("Tissue filter: ").append(hidden).append(" spots hidden.\n");
+        log.append("Tissue filter: ").append(hidden).append(" spots hidden").append(since(start)).append('\n');
+        start = System.nanoTime();
         final SimpleWeightedGraph<Spot, DefaultWeightedEdge> graph = tracker.track(spots, normalized);
-        log.append("Tracking: ").append(graph.edgeSet().size()).append(" links.\n");
+        log.append("Tracking: ").append(graph.edgeSet().size()).append(" links").append(since(start)).append('\n');
+        start = System.nanoTime();
         final int pruned = TrackletPruner.prune(graph, normalized);
-        log.append("Tracklet pruning: ").append(pruned).append(" spots removed.\n");
+        log.append("Tracklet pruning: ").append(pruned).append(" spots removed").append(since(start)).append('\n');
+        start = System.nanoTime();
         final Model model = new Model();
         model.setPhysicalUnits(spaceUnits, timeUnits);
         model.setSpots(spots);
         model.setTracks(graph);
         features.compute(model);
-        log.append("Tracks: ").append(model.getTrackModel().nTracks()).append(".\n");
+        log.append("Tracks: ").append(model.getTrackModel().nTracks()).append(", features computed")
+                .append(since(start)).append('\n');
         log.append("Settings: ").append(TrackerSettings.toJson(normalized).replace('\n', ' ')).append('\n');
         LOG.fine(log::toString);
         return new Result(model, normalized, log.toString());

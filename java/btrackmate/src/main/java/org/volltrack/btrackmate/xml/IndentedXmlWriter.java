@@ -40,6 +40,10 @@ final class IndentedXmlWriter {
     }
 
     void attribute(final String name, final String value) throws XMLStreamException {
+        if (!org.volltrack.btrackmate.model.FeatureKeys.isValidKey(name)) {
+            throw new XMLStreamException("\"" + name + "\" cannot be an XML attribute name (feature keys must be "
+                    + "letters, digits and _)");
+        }
         xml.writeAttribute(name, XmlText.clean(value, true));
     }
 

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,6 +32,9 @@ import org.volltrack.btrackmate.model.TrackModel;
  */
 public final class TrackMateXmlWriter {
 
+    private static final java.util.Set<String> BASE_KEYS = new java.util.HashSet<>(
+            java.util.Arrays.asList(FeatureKeys.BASE_SPOT_FEATURES));
+
     private TrackMateXmlWriter() {
     }
 
@@ -49,7 +51,9 @@ public final class TrackMateXmlWriter {
         if (parent == null || !Files.isDirectory(parent)) {
             throw new IOException(path + ": output folder does not exist");
         }
-        final Path tmp = Files.createTempFile(parent, "." + absolute.getFileName(), ".tmp");
+        // createFile (not createTempFile) so that the result gets the usual umask permissions, not 0600
+        final Path tmp = Files.createFile(parent.resolve("." + absolute.getFileName() + "."
+                + Long.toHexString(System.nanoTime()) + ".tmp"));
         try {
             try (Writer out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp),
                     StandardCharsets.UTF_8), 1 << 16)) {
@@ -75,7 +79,7 @@ public final class TrackMateXmlWriter {
             xml.start("TrackMate");
             xml.attribute("version", TrackMateFile.WRITER_VERSION);
             xml.start("Log");
-            xml.text(file.log);
+            xml.text(file.log == null ? "" : file.log.trim());
             xml.endAfterText();
             writeModel(xml, file.model);
             if (file.hasSettings) {
@@ -101,7 +105,7 @@ public final class TrackMateXmlWriter {
         xml.start("Model");
         xml.attribute("spatialunits", model.getSpaceUnits());
         xml.attribute("timeunits", model.getTimeUnits());
-        final Declarations declarations = Declarations.of(model);
+        final WrittenDeclarations declarations = WrittenDeclarations.of(model);
         declarations.write(xml);
         writeSpots(xml, model, declarations.spot);
         writeTracks(xml, model, declarations);
@@ -162,7 +166,7 @@ public final class TrackMateXmlWriter {
             }
         }
         for (final String key : spot.getFeatures().keySet()) {
-            if (!keys.contains(key) && !"ROI_N_POINTS".equals(key)) {
+            if (!BASE_KEYS.contains(key) && !"ROI_N_POINTS".equals(key)) {
                 keys.add(key);
             }
         }
@@ -170,7 +174,7 @@ public final class TrackMateXmlWriter {
     }
 
     private static void writeTracks(final IndentedXmlWriter xml, final Model model,
-            final Declarations declarations) throws XMLStreamException {
+            final WrittenDeclarations declarations) throws XMLStreamException {
         final TrackModel tracks = model.getTrackModel();
         xml.start("AllTracks");
         for (final Integer id : tracks.trackIDs(false)) {
@@ -244,64 +248,6 @@ public final class TrackMateXmlWriter {
                     && !FeatureKeys.LINK_COST.equals(key)) {
                 xml.attribute(key, XmlText.feature(e.getValue(), declared.get(key).isInt()));
             }
-        }
-    }
-
-    /** The model's declarations completed with a declaration for every feature actually written. */
-    private static final class Declarations {
-        final Map<String, FeatureDeclaration> spot = new LinkedHashMap<>();
-        final Map<String, FeatureDeclaration> edge = new LinkedHashMap<>();
-        final Map<String, FeatureDeclaration> track = new LinkedHashMap<>();
-
-        static Declarations of(final Model model) {
-            final Declarations d = new Declarations();
-            d.spot.putAll(model.getSpotDeclarations());
-            d.edge.putAll(model.getEdgeDeclarations());
-            d.track.putAll(model.getTrackDeclarations());
-            for (final Spot spot : model.getSpots().all(false)) {
-                for (final String key : spot.getFeatures().keySet()) {
-                    d.spot.computeIfAbsent(key, k -> generic(FeatureKeys.spotDeclarations(), k));
-                }
-            }
-            for (final DefaultWeightedEdge e : model.getGraph().edgeSet()) {
-                for (final String key : model.getEdgeFeatures(e).keySet()) {
-                    d.edge.computeIfAbsent(key, k -> generic(FeatureKeys.edgeDeclarations(), k));
-                }
-            }
-            for (final Integer id : model.getTrackModel().trackIDs(false)) {
-                for (final String key : model.getTrackFeatures(id).keySet()) {
-                    d.track.computeIfAbsent(key, k -> generic(FeatureKeys.trackDeclarations(), k));
-                }
-            }
-            return d;
-        }
-
-        private static FeatureDeclaration generic(final Map<String, FeatureDeclaration> known, final String key) {
-            final FeatureDeclaration declaration = known.get(key);
-            return declaration != null ? declaration
-                    : new FeatureDeclaration(key, key, key, org.volltrack.btrackmate.model.Dimension.NONE, false);
-        }
-
-        void write(final IndentedXmlWriter xml) throws XMLStreamException {
-            xml.start("FeatureDeclarations");
-            writeGroup(xml, "SpotFeatures", spot);
-            writeGroup(xml, "EdgeFeatures", edge);
-            writeGroup(xml, "TrackFeatures", track);
-            xml.end();
-        }
-
-        private static void writeGroup(final IndentedXmlWriter xml, final String name,
-                final Map<String, FeatureDeclaration> group) throws XMLStreamException {
-            xml.start(name);
-            for (final FeatureDeclaration f : group.values()) {
-                xml.empty("Feature");
-                xml.attribute("feature", f.key());
-                xml.attribute("name", f.name());
-                xml.attribute("shortname", f.shortName());
-                xml.attribute("dimension", f.dimension().name());
-                xml.attribute("isint", Boolean.toString(f.isInt()));
-            }
-            xml.end();
         }
     }
 }

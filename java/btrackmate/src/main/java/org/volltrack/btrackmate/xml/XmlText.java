@@ -44,6 +44,16 @@ final class XmlText {
         return plain.indexOf('.') < 0 ? plain + ".0" : plain;
     }
 
+    private static boolean isClean(final String text) {
+        for (int i = 0; i < text.length(); i++) {
+            final char c = text.charAt(i);
+            if (c < 0x20 || c > 0xD7FF) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Removes characters invalid in XML 1.0 (element text keeps tab and newline, a carriage return becomes a newline as an XML parser would read it).
      *
@@ -54,6 +64,9 @@ final class XmlText {
     static String clean(final String text, final boolean attribute) {
         if (text == null) {
             return "";
+        }
+        if (isClean(text)) {
+            return text;
         }
         final StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {

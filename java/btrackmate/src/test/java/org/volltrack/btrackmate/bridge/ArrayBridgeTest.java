@@ -93,6 +93,10 @@ class ArrayBridgeTest {
         assertEquals(cells.n - 5, read.model.getGraph().edgeSet().size());
         assertEquals(Boolean.TRUE, read.trackerSettings.get("ALLOW_TRACK_SPLITTING"));
         assertEquals(5.0, read.trackerSettings.get("LINKING_MAX_DISTANCE"));
+        final Path again = dir.resolve("again.xml");
+        org.volltrack.btrackmate.xml.TrackMateXmlWriter.write(read, again);
+        assertArrayEquals(java.nio.file.Files.readAllBytes(xml), java.nio.file.Files.readAllBytes(again),
+                "an engine-written file reads and writes back byte-identical");
     }
 
     @Test
@@ -138,6 +142,11 @@ class ArrayBridgeTest {
         assertBad("unknown settings key 'FOO'", frames, two, two, null, "{\"FOO\": 1}");
         assertBad("settings key 'LINKING_MAX_DISTANCE': expected a number", frames, two, two, null,
                 "{\"LINKING_MAX_DISTANCE\": \"abc\"}");
+        final double[] ones2 = {1, 1};
+        final IllegalArgumentException badName = assertThrows(IllegalArgumentException.class, () -> ArrayBridge.track(
+                frames, two, two, two, ones2, ones2, null, new String[] {"bad name"}, new double[][] {{1, 1}}, "",
+                "micron", "sec", 1.0));
+        assertTrue(badName.getMessage().contains("feature name \"bad name\""), badName.getMessage());
         final IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> ArrayBridge.track(
                 new int[0], new double[0], new double[0], new double[0], new double[0], new double[0], null, null,
                 null, null, "micron", "sec", 1.0));

@@ -148,6 +148,17 @@ class MainCommandsTest {
     }
 
     @Test
+    void retrackRefusesVisibleSpotsWithoutFinitePositions() throws IOException {
+        final Path in = write("nan.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+                "<TrackMate version=\"7.14.0\"><Model spatialunits=\"micron\" timeunits=\"sec\"><AllSpots>",
+                "<SpotsInFrame frame=\"0\"><Spot ID=\"3\" POSITION_X=\"NaN\" POSITION_Y=\"1\" FRAME=\"0\" "
+                        + "VISIBILITY=\"1\"/></SpotsInFrame>",
+                "</AllSpots><AllTracks/><FilteredTracks/></Model></TrackMate>");
+        assertEquals(1, run("retrack", in.toString(), "--out", dir.resolve("n.xml").toString()));
+        assertTrue(err().contains("spot 3 (frame 0): POSITION_X must be finite, got NaN"), err());
+    }
+
+    @Test
     void retrackOfATruncatedFileNamesLineAndColumn() throws IOException {
         final String text = new String(Files.readAllBytes(resource("trackmate_tracks_with_splitting.xml")),
                 StandardCharsets.UTF_8);

@@ -43,9 +43,20 @@ class SpotCsvReaderTest {
         assertEquals(50.0, a.getFeature(FeatureKeys.QUALITY));
         assertEquals(0.8, a.getFeature(FeatureKeys.TISSUE_FRACTION));
         assertNull(a.getFeature("NAME"), "non-numeric column is not a feature");
+        assertEquals(Arrays.asList(FeatureKeys.VISIBILITY, FeatureKeys.POSITION_X, FeatureKeys.POSITION_Y,
+                FeatureKeys.POSITION_Z, FeatureKeys.RADIUS, FeatureKeys.QUALITY, FeatureKeys.POSITION_T,
+                FeatureKeys.TISSUE_FRACTION, FeatureKeys.FRAME), new ArrayList<>(a.getFeatures().keySet()));
         final Spot b = spots.getSpot(11);
         assertEquals(1.0, b.getFeature(FeatureKeys.POSITION_T), "POSITION_T = FRAME x dt");
         assertNull(b.getFeature(FeatureKeys.TISSUE_FRACTION), "empty cell leaves the feature unset");
+    }
+
+    @Test
+    void columnsWhoseNamesCannotBeXmlAttributesAreSkipped() throws IOException {
+        final SpotCollection spots = SpotCsvReader.read(csv("FRAME,POSITION_X,POSITION_Y,Mean Intensity,2nd",
+                "0,1,2,3,4"), 1.0);
+        assertNull(spots.getSpot(0).getFeature("Mean Intensity"));
+        assertNull(spots.getSpot(0).getFeature("2nd"));
     }
 
     @Test

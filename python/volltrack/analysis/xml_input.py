@@ -1,0 +1,80 @@
+"""Analysis straight from a TrackMate XML file: calibration and frame interval from its ``ImageData``."""
+
+from __future__ import annotations
+
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+def _find_key(settings, key: str):
+    """Return the first value stored under ``key`` in a (possibly nested) settings dict, or None."""
+    if isinstance(settings, dict):
+        for name, value in settings.items():
+            if str(name).lower() == key.lower() and not isinstance(value, dict):
+                return value
+        for value in settings.values():
+            found = _find_key(value, key)
+            if found is not None:
+                return found
+    return None
+
+
+def _positive(value, default: float) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return number if number > 0 else default
+
+
+def calibration_of(data) -> tuple[float, float, float]:
+    """Return ``(dz, dy, dx)`` from the ``ImageData`` of a read TrackMate file (1 where absent or zero)."""
+    settings = getattr(data, "settings", None) or {}
+    return tuple(_positive(_find_key(settings, key), 1.0) for key in ("voxeldepth", "pixelheight", "pixelwidth"))
+
+
+def frame_interval_of(data) -> float:
+    """Return the frame interval of a read TrackMate file (``ImageData@timeinterval``; 1 where absent or zero)."""
+    return _positive(_find_key(getattr(data, "settings", None) or {}, "timeinterval"), 1.0)
+
+
+def analyze_xml(path, *, image=None, labels=None, mask=None, calibration=None, frame_interval=None,
+                track_ids=None, only_filtered: bool = True, **options):
+    """Read a TrackMate XML file and analyse its tracks.
+
+    Parameters
+    ----------
+    path : str or Path
+        TrackMate XML file.
+    image, labels, mask : array-like, optional
+        As for :func:`~volltrack.analysis.analyze_tracks`.
+    calibration : tuple of 3 float, optional
+        ``(dz, dy, dx)``; default from the file's ``ImageData``.
+    frame_interval : float, optional
+        Default from the file's ``ImageData``.
+    track_ids : iterable of int, optional
+        Tracks to analyse; default None: see ``only_filtered``.
+    only_filtered : bool, optional
+        Without ``track_ids``, analyse only TrackMate's filtered (visible) tracks; default True (all tracks
+        when none is listed).
+    **options
+        Further keyword arguments of :func:`~volltrack.analysis.analyze_tracks`.
+
+    Returns
+    -------
+    TrackAnalysis
+    """
+    from volltrack.analysis.track_analysis import analyze_tracks
+    from volltrack.trackmate import read_xml
+
+    data = read_xml(path)
+    spots = data.spots
+    spots.attrs.update(space_units=getattr(data, "space_units", ""), time_units=getattr(data, "time_units", ""))
+    if track_ids is None and only_filtered:
+        track_ids = list(data.filtered_track_ids) or None
+    analysis = analyze_tracks(spots, data.edges, track_ids=track_ids, image=image, labels=labels, mask=mask,
+                              calibration=calibration or calibration_of(data),
+                              frame_interval=frame_interval or frame_interval_of(data), **options)
+    analysis.parameters["xml"] = str(path)
+    return analysis

@@ -1,0 +1,220 @@
+"""The ``Track analysis`` dock widget: choose tracks, see their plots beside the viewer, export results.
+
+Every computation is a call into :mod:`volltrack.analysis`; this module only wires Qt controls to it.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from qtpy.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QPushButton, QVBoxLayout,
+                            QWidget)
+
+from volltrack.analysis import TRACK_KINDS, reanalyze
+from volltrack.analysis.export import write_tables
+from volltrack.analysis.movie import write_track_movie
+from volltrack.analysis.plots import draw_overview, draw_track, save_track_plot
+
+logger = logging.getLogger(__name__)
+
+ALL = "all"
+SELECTION_LAYER = "volltrack selection"
+NONE = "(none)"
+
+
+class TrackAnalysisWidget(QWidget):
+    """Track selector (all / dividing / non-dividing / by ID), plots, 3D/hyperstack toggle, exports.
+
+    Parameters
+    ----------
+    napari_viewer : napari.Viewer
+    """
+
+    def __init__(self, napari_viewer):
+        super().__init__()
+        self.viewer = napari_viewer
+        self.layer_box, self.kind_box, self.track_box = QComboBox(), QComboBox(), QComboBox()
+        self.image_box, self.labels_box, self.mask_box = QComboBox(), QComboBox(), QComboBox()
+        self.kind_box.addItems(list(TRACK_KINDS))
+        self.figure = Figure(figsize=(5, 4))
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setMinimumHeight(480)
+        self._build_layout()
+        self.layer_box.currentTextChanged.connect(self._on_layer_changed)
+        self.kind_box.currentTextChanged.connect(self._fill_track_box)
+        self.track_box.currentTextChanged.connect(self.update_view)
+        for event in (napari_viewer.layers.events.inserted, napari_viewer.layers.events.removed):
+            event.connect(self.refresh_layers)
+        self.refresh_layers()
+
+    def _build_layout(self) -> None:
+        form = QFormLayout()
+        for label, box in (("tracks layer", self.layer_box), ("show", self.kind_box), ("track", self.track_box),
+                           ("raw image", self.image_box), ("labels", self.labels_box),
+                           ("tissue mask", self.mask_box)):
+            form.addRow(label, box)
+        buttons = {"3D / hyperstack": self.toggle_display, "recompute with layers": self.start_recompute,
+                   "export plots": lambda: self._ask_folder(self.export_plots),
+                   "export CSV": lambda: self._ask_folder(self.export_csv), "export MP4": self._ask_movie}
+        row = QHBoxLayout()
+        for text, action in buttons.items():
+            button = QPushButton(text)
+            button.clicked.connect(action)
+            row.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(row)
+        layout.addWidget(self.canvas, stretch=1)
+
+    # ---- state -------------------------------------------------------------------------------------------
+    def _tracks_layers(self) -> dict:
+        return {layer.name: layer for layer in self.viewer.layers
+                if layer.metadata.get("volltrack_analysis") is not None and layer.name != SELECTION_LAYER}
+
+    @property
+    def analysis(self):
+        """The :class:`~volltrack.analysis.TrackAnalysis` of the chosen tracks layer (None when there is none)."""
+        layer = self._tracks_layers().get(self.layer_box.currentText())
+        return None if layer is None else layer.metadata["volltrack_analysis"]
+
+    def selected_track_ids(self) -> list[int]:
+        """Return the TRACK_IDs currently selected (one, or every track of the chosen kind)."""
+        if self.analysis is None:
+            return []
+        text = self.track_box.currentText()
+        if text and text != ALL:
+            return [int(text)]
+        return self.analysis.track_set.select(self.kind_box.currentText() or ALL)
+
+    def refresh_layers(self, event=None) -> None:
+        """Refill the layer choices after layers were added or removed (the shown tracks are not touched)."""
+        if event is not None and getattr(getattr(event, "value", None), "name", None) == SELECTION_LAYER:
+            return
+        current = self.layer_box.currentText()
+        self.layer_box.blockSignals(True)
+        self.layer_box.clear()
+        self.layer_box.addItems(list(self._tracks_layers()))
+        self.layer_box.blockSignals(False)
+        from napari.layers import Image, Labels
+
+        for box, kinds in ((self.image_box, (Image,)), (self.labels_box, (Labels,)),
+                           (self.mask_box, (Labels, Image))):
+            chosen = box.currentText()
+            box.clear()
+            box.addItems([NONE] + [layer.name for layer in self.viewer.layers if isinstance(layer, kinds)])
+            box.setCurrentText(chosen)
+        if current in self._tracks_layers():
+            self.layer_box.setCurrentText(current)
+        if self.layer_box.currentText() != current:
+            self._fill_track_box(show_layer=False)
+
+    def _on_layer_changed(self, *_) -> None:
+        self._fill_track_box()
+
+    def _fill_track_box(self, *_, show_layer: bool = True) -> None:
+        self.track_box.blockSignals(True)
+        self.track_box.clear()
+        if self.analysis is not None:
+            self.track_box.addItems([ALL] + [str(t) for t in self.analysis.track_set.select(
+                self.kind_box.currentText() or ALL)])
+        self.track_box.blockSignals(False)
+        self.update_view(show_layer=show_layer)
+
+    def select_track(self, track_id) -> None:
+        """Select one track by ID, or ``"all"``; updates the shown tracks and the plots."""
+        self.track_box.setCurrentText(str(track_id))
+        self.update_view()
+
+    # ---- view --------------------------------------------------------------------------------------------
+    def update_view(self, *_, show_layer: bool = True) -> None:
+        """Redraw the plots of the selected tracks and, with ``show_layer``, show only them in the viewer."""
+        analysis, track_ids = self.analysis, self.selected_track_ids()
+        if analysis is None or not track_ids:
+            self.figure.clear()
+            self.canvas.draw_idle()
+            return
+        if show_layer:
+            self._show_selection(track_ids)
+        if len(track_ids) == 1:
+            draw_track(self.figure, analysis, track_ids[0])
+        else:
+            draw_overview(self.figure, analysis, track_ids)
+        self.canvas.draw_idle()
+
+    def _show_selection(self, track_ids) -> None:
+        from volltrack.napari.reader import tracks_layer_tuple
+
+        if SELECTION_LAYER in self.viewer.layers:
+            self.viewer.layers.remove(SELECTION_LAYER)
+        source = self._tracks_layers()[self.layer_box.currentText()]
+        everything = len(track_ids) == len(self.analysis.tracks)
+        source.visible = everything
+        if not everything:
+            data, kwargs, _ = tracks_layer_tuple(self.analysis, name=SELECTION_LAYER, track_ids=track_ids)
+            self.viewer.add_tracks(data, **kwargs)
+
+    def toggle_display(self) -> None:
+        """Switch between the 3D view and the hyperstack (2D slices) view."""
+        self.viewer.dims.ndisplay = 2 if self.viewer.dims.ndisplay == 3 else 3
+
+    # ---- actions -----------------------------------------------------------------------------------------
+    def _layer_data(self, box):
+        name = box.currentText()
+        return None if name in ("", NONE) else self.viewer.layers[name].data
+
+    def _recompute_inputs(self):
+        layer = self._tracks_layers().get(self.layer_box.currentText())
+        mask = self._layer_data(self.mask_box)
+        return layer, {"image": self._layer_data(self.image_box), "labels": self._layer_data(self.labels_box),
+                       "mask": None if mask is None else np.asarray(mask) > 0}
+
+    def _set_analysis(self, layer, analysis) -> None:
+        layer.metadata["volltrack_analysis"] = analysis
+        self.viewer.status = "volltrack: track analysis updated"
+        self.update_view()
+
+    def recompute(self) -> None:
+        """Analyse the chosen tracks again with the chosen image, labels and mask layers (in this thread)."""
+        layer, inputs = self._recompute_inputs()
+        if layer is not None:
+            self._set_analysis(layer, reanalyze(layer.metadata["volltrack_analysis"], **inputs))
+
+    def start_recompute(self):
+        """Like :meth:`recompute`, in a worker thread so the viewer stays responsive; returns the worker."""
+        from napari.qt.threading import create_worker
+
+        layer, inputs = self._recompute_inputs()
+        if layer is None:
+            return None
+        worker = create_worker(reanalyze, layer.metadata["volltrack_analysis"], **inputs,
+                               _progress={"desc": "volltrack: analysing tracks"})
+        worker.returned.connect(lambda analysis: self._set_analysis(layer, analysis))
+        worker.start()
+        return worker
+
+    def export_plots(self, folder) -> list[Path]:
+        """Write one PNG of plots per selected track into ``folder``."""
+        return [save_track_plot(self.analysis, t, Path(folder) / f"track_{t}.png") for t in self.selected_track_ids()]
+
+    def export_csv(self, folder) -> list[Path]:
+        """Write the CSV tables of the selected tracks and ``parameters.json`` into ``folder``."""
+        return write_tables(self.analysis, folder, track_ids=self.selected_track_ids())
+
+    def export_movie(self, path) -> Path:
+        """Write an MP4 of the first selected track, over the chosen raw image layer when there is one."""
+        return write_track_movie(self.analysis, self.selected_track_ids()[0], path,
+                                 image=self._layer_data(self.image_box))
+
+    def _ask_folder(self, action) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Export to folder")
+        if folder:
+            action(folder)
+
+    def _ask_movie(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save movie", "track.mp4", "MP4 (*.mp4)")
+        if path:
+            self.export_movie(path)

@@ -1,0 +1,216 @@
+"""``run_pipeline``: raw movie -> VollSeg labels -> spots -> BTrackmate tracks -> analysis -> report.
+
+Every stage writes into one output folder and is skipped when its outputs exist and its inputs and parameters
+are unchanged (:mod:`volltrack.pipeline.stages`), so an interrupted run resumes where it stopped::
+
+    OUT/segmentation/VollSeg/<name>.tif   VollSeg labels (also StarDist/, UNet/, Probability/, Markers/)
+    OUT/spots.csv (+ .json)               one row per cell per frame, TrackMate keys as columns
+    OUT/tracks.xml                        TrackMate XML (opens in Fiji's TrackMate)
+    OUT/analysis/                         per-track and per-tracklet CSVs, plots, an MP4
+    OUT/metrics.json                      SEG, DET, TRA, ... when ground truth is given
+    OUT/report.html                       parameters, versions, time per stage, counts, plots, metrics
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from volltrack.io.atomic import atomic_write_text
+from volltrack.pipeline.config import RunConfig
+from volltrack.pipeline.report import write_report
+from volltrack.pipeline.stages import StageRecord, StageRunner
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class RunInputs:
+    """The files a run starts from.
+
+    Attributes
+    ----------
+    raw : Path
+        Raw movie (TZYX, or ZYX for one time point).
+    mask : Path or None
+        Tissue mask (TZYX, TYX or ZYX); cells outside it are not tracked when TISSUE_FILTER is on.
+    ground_truth : Path or None
+        Cell Tracking Challenge ground-truth folder (``TRA/``, optionally ``SEG/``) for the metrics.
+    """
+
+    raw: Path
+    mask: Path | None = None
+    ground_truth: Path | None = None
+
+
+@dataclass
+class RunResult:
+    """What a run produced: its stage records, output files and metrics."""
+
+    records: list[StageRecord]
+    outputs: dict[str, Path]
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+
+def _image_meta(inputs: RunInputs, config: RunConfig) -> dict[str, Any]:
+    from volltrack.io import read_image
+
+    _, meta = read_image(inputs.raw, config.image.axes, lazy=True)
+    calibration = tuple(config.image.calibration or meta.get("calibration") or (1.0, 1.0, 1.0))
+    interval = config.image.frame_interval or meta.get("frame_interval") or 1.0
+    return {"calibration": calibration, "frame_interval": float(interval), "axes": meta["axes"]}
+
+
+def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path) -> dict[str, Any]:
+    from volltrack.segmentation import load_models
+    from volltrack.segmentation.batch import segment_file, write_record
+    from tqdm.auto import tqdm
+
+    seg = config.segmentation
+    models = load_models(seg.models)
+    options = {"n_tiles": seg.n_tiles, "denoise_first": seg.denoise, "prob_thresh": seg.prob_thresh,
+               "nms_thresh": seg.nms_thresh, "use_probability": seg.use_probability, "min_size": seg.min_size}
+    from volltrack.io import read_image
+
+    image, meta = read_image(inputs.raw, config.image.axes, lazy=True)
+    n_volumes = image.shape[0] if meta["axes"] == "TZYX" else 1
+    with tqdm(total=n_volumes, desc="segment", unit="volume") as bar:
+        segment_file(inputs.raw, seg_dir, models, axes=config.image.axes, progress=bar, segment_options=options)
+    write_record(seg_dir, inputs=[inputs.raw], models=models, parameters=options)
+    return {"volumes": n_volumes}
+
+
+def _read(path: Path | None, axes: str | None = None):
+    if path is None:
+        return None
+    from volltrack.io import read_image
+
+    return read_image(path, axes, lazy=True)[0]
+
+
+def _spots(inputs: RunInputs, config: RunConfig, labels_path: Path, spots_path: Path,
+           meta: dict[str, Any]) -> dict[str, Any]:
+    from volltrack.spots import compute_spots, write_spots_csv
+
+    table = compute_spots(_read(labels_path), raw=_read(inputs.raw, config.image.axes), mask=_read(inputs.mask),
+                          calibration=meta["calibration"], frame_interval=meta["frame_interval"],
+                          time_units=config.image.time_units, progress=True)
+    write_spots_csv(table, spots_path, parameters={"labels": str(labels_path), "raw": str(inputs.raw),
+                                                   "mask": str(inputs.mask) if inputs.mask else None})
+    inside = int(table["INSIDE_TISSUE"].sum()) if "INSIDE_TISSUE" in table else len(table)
+    return {"spots": len(table), "inside tissue": inside, "frames": int(table["FRAME"].nunique())}
+
+
+def _track(config: RunConfig, spots_path: Path, xml_path: Path) -> dict[str, Any]:
+    from volltrack.spots import read_spots_csv
+    from volltrack.tracking import track
+
+    tracks = track(read_spots_csv(spots_path), dict(config.tracking), xml_path=xml_path)
+    visible = tracks.tracks
+    splits = int(visible["NUMBER_SPLITS"].sum()) if "NUMBER_SPLITS" in visible else 0
+    return {"tracks": len(visible), "edges": len(tracks.edges), "divisions": splits}
+
+
+def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: Path, out: Path,
+             meta: dict[str, Any]) -> dict[str, Any]:
+    from volltrack.analysis.export import write_tables
+    from volltrack.analysis.movie import write_track_movie
+    from volltrack.analysis.plots import save_track_plot
+    from volltrack.analysis.xml_input import analyze_xml
+
+    image, labels, mask = _read(inputs.raw, config.image.axes), _read(labels_path), _read(inputs.mask)
+    analysis = analyze_xml(xml_path, image=image, labels=labels, mask=mask, calibration=meta["calibration"],
+                           frame_interval=meta["frame_interval"], smoothing_window=config.analysis.smoothing_window,
+                           progress=True)
+    selected = analysis.track_set.select("all")
+    write_tables(analysis, out, track_ids=selected, extra_parameters={"xml": str(xml_path)})
+    dividing = analysis.track_set.select("dividing")
+    longest = sorted(selected, key=lambda t: -len(analysis.track_spots(t)))
+    showcase = (dividing[:3] + [t for t in longest if t not in dividing])[:4]
+    for track_id in showcase:
+        save_track_plot(analysis, track_id, out / "plots" / f"track_{track_id}.png")
+    if config.analysis.movie and showcase:
+        write_track_movie(analysis, showcase[0], out / f"track_{showcase[0]}.mp4", image=image, progress=True)
+    return {"tracks analysed": len(selected), "dividing": len(dividing), "tracklets": len(analysis.tracklets)}
+
+
+def _evaluate(inputs: RunInputs, labels_path: Path, xml_path: Path, out: Path) -> dict[str, Any]:
+    import numpy as np
+
+    from volltrack.metrics.tracking import evaluate_ctc, export_ctc, read_ctc
+    from volltrack.trackmate import read_xml
+
+    tracks = read_xml(xml_path)
+    labels = np.asarray(_read(labels_path))
+    export_ctc(labels, out / "ctc_result", spots=tracks.spots, edges=tracks.edges, visible_only=True)
+    scores = evaluate_ctc(inputs.ground_truth, out / "ctc_result")
+    gt = read_ctc(inputs.ground_truth)
+    scores.update(_segmentation_scores(np.asarray(gt.labels), labels))
+    atomic_write_text(out / "metrics.json", json.dumps(scores, indent=2))
+    return {k: scores[k] for k in ("SEG", "DET", "TRA", "F1@0.5") if k in scores}
+
+
+def _segmentation_scores(gt, pred) -> dict[str, float]:
+    from stardist.matching import matching_dataset
+
+    stats = matching_dataset(list(gt), list(pred), thresh=0.5, show_progress=False)
+    return {"F1@0.5": float(stats.f1), "precision@0.5": float(stats.precision), "recall@0.5": float(stats.recall)}
+
+
+def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, *,
+                 force: bool = False) -> RunResult:
+    """Run the whole pipeline on ``inputs`` into the folder ``out``; finished stages are not recomputed.
+
+    Parameters
+    ----------
+    inputs : RunInputs
+        Raw movie, optional tissue mask and optional ground truth.
+    out : path
+        Output folder (created when missing).
+    config : RunConfig, optional
+        Every parameter; default :class:`RunConfig` ().
+    force : bool, optional
+        Recompute every stage. Default False.
+    """
+    config = config or RunConfig()
+    out = Path(out)
+    if not Path(inputs.raw).is_file():
+        raise FileNotFoundError(f"raw movie not found: {inputs.raw}")
+    for name in ("mask", "ground_truth"):
+        path = getattr(inputs, name)
+        if path is not None and not Path(path).exists():
+            raise FileNotFoundError(f"--{name.replace('_', '-')} not found: {path}")
+    out.mkdir(parents=True, exist_ok=True)
+    config.write_yaml(out / "run.yaml")
+    meta = _image_meta(inputs, config)
+    runner = StageRunner(out, force=force)
+    seg_dir = out / "segmentation"
+    from volltrack.segmentation.batch import output_name
+
+    labels_path = seg_dir / "VollSeg" / f"{output_name(Path(inputs.raw))}.tif"
+    spots_path, xml_path, analysis_dir = out / "spots.csv", out / "tracks.xml", out / "analysis"
+    params = config.model_dump(mode="json")
+    optional = [p for p in (inputs.mask,) if p is not None]
+    runner.run("segment", lambda: _segment(inputs, config, seg_dir), params={"image": params["image"],
+               "segmentation": params["segmentation"]}, inputs=[inputs.raw], outputs=[labels_path])
+    runner.run("spots", lambda: _spots(inputs, config, labels_path, spots_path, meta), params=params["image"],
+               inputs=[labels_path, inputs.raw, *optional], outputs=[spots_path])
+    runner.run("track", lambda: _track(config, spots_path, xml_path), params=params["tracking"],
+               inputs=[spots_path], outputs=[xml_path])
+    runner.run("analyze", lambda: _analyze(inputs, config, xml_path, labels_path, analysis_dir, meta),
+               params=params["analysis"], inputs=[xml_path, labels_path, *optional], outputs=[analysis_dir])
+    metrics: dict[str, Any] = {}
+    if inputs.ground_truth is not None:
+        runner.run("evaluate", lambda: _evaluate(inputs, labels_path, xml_path, out), params={},
+                   inputs=[labels_path, xml_path, inputs.ground_truth], outputs=[out / "metrics.json"])
+        metrics = json.loads((out / "metrics.json").read_text())
+    outputs = {"labels": labels_path, "spots": spots_path, "tracks": xml_path, "analysis": analysis_dir}
+    plots = sorted((analysis_dir / "plots").glob("*.png"))
+    report = write_report(out / "report.html", title=f"volltrack run: {Path(inputs.raw).name}",
+                          records=runner.records, params={"inputs": {k: str(v) for k, v in vars(inputs).items()},
+                                                          **params}, metrics=metrics, plots=plots, outputs=outputs)
+    outputs["report"] = report
+    return RunResult(runner.records, outputs, metrics)

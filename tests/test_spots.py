@@ -235,3 +235,18 @@ def test_centroid_voxel_rounds_half_up_like_the_engine():
     mask[..., 3:] = True
     spots = compute_spots(labels, mask=mask)
     assert spots["INSIDE_TISSUE"].iloc[0] == 1 and spots["TISSUE_FRACTION"].iloc[0] == 0.5
+
+
+def test_distance_matches_the_full_signed_field_for_cells_inside_and_outside(rng):
+    from skimage.measure import label as connected
+
+    labels = connected(rng.random((1, 6, 24, 24)) > 0.7).astype(np.int32)
+    mask = np.zeros(labels.shape, bool)
+    mask[0, :, 4:18, 3:20] = True
+    spots = compute_spots(labels, mask=mask, calibration=CALIBRATION)
+    field = signed_distance_to_boundary(mask[0], sampling=CALIBRATION)
+    voxels = np.floor(spots[["POSITION_Z", "POSITION_Y", "POSITION_X"]].to_numpy() / CALIBRATION + 0.5).astype(int)
+    expected = field[tuple(voxels.T)]
+    assert 0 < spots["INSIDE_TISSUE"].sum() < len(spots)
+    np.testing.assert_allclose(spots["DISTANCE_TO_BOUNDARY"], expected)
+    assert ((spots["DISTANCE_TO_BOUNDARY"] > 0) == (spots["INSIDE_TISSUE"] == 1)).all()

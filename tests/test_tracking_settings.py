@@ -114,7 +114,7 @@ def test_java_accepts_python_json_and_rejects_unknown_keys(jvm):
 def test_python_exits_promptly_with_a_live_java_thread_pool():
     code = ("from volltrack.tracking.jvm import jimport\n"
             "pool = jimport('java.util.concurrent.Executors').newFixedThreadPool(2)\n"
-            "pool.submit(jimport('java.lang.Thread')(lambda: None))\n"
+            "assert pool.prestartAllCoreThreads() == 2\n"
             "print('started')\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=90)
     assert proc.returncode == 0, proc.stderr

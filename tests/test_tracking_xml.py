@@ -97,3 +97,20 @@ def test_java_written_xml_loads_in_read_xml(jvm, tmp_path):
     assert all(python_edges[key] == pytest.approx(java_edges[key]) for key in java_edges)
     assert sorted(int(i) for i in data.filtered_track_ids) == visible
     assert len(visible) > 0 and len(java_edges) > 10
+
+
+def test_engine_tracks_rewritten_by_python_load_in_java_unchanged(jvm, rng, tmp_path):
+    from test_tracking_bridge import HARD_SETTINGS, dividing_cells
+    from volltrack.tracking import track
+
+    tracks = track(dividing_cells(rng), HARD_SETTINGS, progress=False)
+    path = tmp_path / "rewritten.xml"
+    trackmate.write_xml(path, tracks.spots, tracks.edges, tracks.tracks, space_units=tracks.space_units,
+                        time_units=tracks.time_units, settings=tracks.settings)
+    java_spots, java_edges, visible, _ = _java_model(jvm, path)
+    assert set(java_spots) == set(tracks.spots["ID"])
+    expected = {(int(s), int(t)): c for s, t, c in
+                tracks.edges[["SPOT_SOURCE_ID", "SPOT_TARGET_ID", "LINK_COST"]].itertuples(index=False)}
+    assert set(java_edges) == set(expected)
+    assert all(java_edges[key] == pytest.approx(expected[key], rel=1e-12) for key in expected)
+    assert visible == sorted(tracks.filtered_track_ids)

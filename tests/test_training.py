@@ -113,7 +113,8 @@ def test_help_documents_paper_defaults(capsys):
     with pytest.raises(SystemExit):
         main(["train", "stardist", "--help"])
     out = capsys.readouterr().out
-    for text in ("--rays", "192", "--filters", "48", "0.0001", "16, 128, 128", "--resume", "--tensorboard"):
+    for text in ("--rays", "192", "--filters", "48", "0.0001", "16, 128, 128", "--resume", "--tensorboard",
+                 "--dist-loss"):
         assert text in out
 
 

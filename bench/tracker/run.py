@@ -4,9 +4,10 @@ For each size (default 10k, 100k and 1M spots over 100 frames) the same seeded s
 moving, dividing cells, missed detections; see ``synthetic_spots.py``) are written to one CSV. Each tracker
 then runs as its own process that reads that CSV, tracks with gap closing and splitting on, and writes its
 edges: wall time (JVM or Python start included) and peak resident memory (``ru_maxrss`` of the child) are
-measured identically. The engine runs twice: ``model`` (engine Spot objects + SparseLapTracker, as the CLI)
-and ``arrays`` (primitive arrays straight into LapTracking, as an array bridge); both must give the same
-edges. Edge agreement is |engine ∩ laptrack| / |engine ∪ laptrack| over unordered spot-ID pairs (laptrack
+measured identically. The engine runs as ``model`` (engine Spot objects + SparseLapTracker + jgrapht graph, edges to CSV),
+``arrays`` (primitive arrays straight into LapTracking, as an array bridge) and, with ``--cli``, as the real
+command line ``java -jar btrackmate-all.jar track --spots … --out …`` (tracking, edge and track features and a
+TrackMate XML file); all must give the same edges. Edge agreement is |engine ∩ laptrack| / |engine ∪ laptrack| over unordered spot-ID pairs (laptrack
 is not an exact TrackMate clone, so it is below 1).
 
 Usage::
@@ -101,6 +102,35 @@ def run_engine(jar: Path, spots: Path, work: Path, java_opts: list[str], timeout
     return RunResult(seconds, peak, read_edges(out), text.strip())
 
 
+def read_xml_edges(path: Path) -> set:
+    """Edge set of a TrackMate XML file, streamed (unordered spot-ID pairs)."""
+    from lxml import etree
+
+    edges = set()
+    for _, element in etree.iterparse(str(path), tag="Edge"):
+        a = int(element.get("SPOT_SOURCE_ID"))
+        b = int(element.get("SPOT_TARGET_ID"))
+        edges.add((min(a, b), max(a, b)))
+        element.clear()
+    return edges
+
+
+def run_engine_cli(jar: Path, spots: pd.DataFrame, work: Path, java_opts: list[str], timeout: float) -> RunResult:
+    """The real command line, ``java -jar … track``: spots CSV in, TrackMate XML with all features out."""
+    table = work / "spots_trackmate.csv"
+    spots.rename(columns={"id": "ID", "frame": "FRAME", "x": "POSITION_X", "y": "POSITION_Y",
+                          "z": "POSITION_Z"}).to_csv(table, index=False)
+    settings = work / "settings.json"
+    settings.write_text(json.dumps(SETTINGS))
+    out = work / "engine_cli.xml"
+    cmd = ["java", *java_opts, "-jar", str(jar), "track", "--spots", str(table), "--settings", str(settings),
+           "--out", str(out)]
+    seconds, peak, code, text = run_process(cmd, timeout=timeout)
+    if code != 0:
+        raise RuntimeError(f"engine CLI failed (exit {code}):\n{text}")
+    return RunResult(seconds, peak, read_xml_edges(out), " ".join(text.split())[:200])
+
+
 def run_laptrack(spots: Path, work: Path, timeout: float) -> RunResult:
     """Track with laptrack in a fresh Python process (this interpreter)."""
     out = work / "laptrack_edges.csv"
@@ -127,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--laptrack-timeout", type=float, default=3600.0, help="seconds (default 3600)")
     parser.add_argument("--skip-laptrack-above", type=int, default=None,
                         help="do not run laptrack for sizes above this many spots")
+    parser.add_argument("--cli", action="store_true",
+                        help="also time the real command line: java -jar … track (writes TrackMate XML)")
     parser.add_argument("--java-opts", default="-XX:+UseParallelGC",
                         help="JVM options, space-separated (default: -XX:+UseParallelGC)")
     args = parser.parse_args(argv)
@@ -147,8 +179,11 @@ def main(argv: list[str] | None = None) -> int:
             for mode in ("model", "arrays"):
                 engines[mode] = run_engine(jar, spots_csv, work, args.java_opts.split(), 4 * 3600, mode)
                 LOG.info("  engine %-6s (%d spots): %s", mode, len(spots), engines[mode].detail)
-            if engines["model"].edges != engines["arrays"].edges:
-                raise RuntimeError("engine model and array paths disagree")
+            if args.cli:
+                engines["cli"] = run_engine_cli(jar, spots, work, args.java_opts.split(), 4 * 3600)
+                LOG.info("  engine cli    (%d spots): %s", len(spots), engines["cli"].detail)
+            if any(engine.edges != engines["model"].edges for engine in engines.values()):
+                raise RuntimeError("engine paths disagree")
             if args.skip_laptrack_above is not None and len(spots) > args.skip_laptrack_above:
                 lap = RunResult(float("nan"), float("nan"), None, "not run (--skip-laptrack-above)")
             else:

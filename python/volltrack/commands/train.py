@@ -91,6 +91,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     stardist.add_argument("--grid", type=_int_triple, default=(1, 1, 1), help="StarDist output grid Z,Y,X")
     stardist.add_argument("--anisotropy", type=_anisotropy, default=None,
                           help="ray anisotropy Z,Y,X or 'auto' (from label extents) [default: auto]")
+    stardist.add_argument("--dist-loss", choices=("mse", "mae"), default="mse",
+                          help="distance loss (the paper: mse; StarDist's default: mae)")
     stardist.add_argument("--backbone", choices=("unet", "resnet"), default="unet", help="StarDist backbone")
 
     unet = _parser(sub, "unet", "train the foreground U-Net (CSBDeep CARE, 1 channel) on a prepared .npz")

@@ -17,7 +17,6 @@ Examples
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 import numpy as np

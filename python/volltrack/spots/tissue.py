@@ -49,7 +49,22 @@ def signed_distance_to_boundary(mask: np.ndarray, *, sampling) -> np.ndarray:
     return inside - outside
 
 
-def tissue_features(labels: np.ndarray, mask: np.ndarray, counts: np.ndarray, centroid_voxels: np.ndarray, *, calibration) -> dict[str, np.ndarray]:
+def _distance_at(mask: np.ndarray, points: tuple, inside: np.ndarray, sampling) -> np.ndarray:
+    """Signed distance at the given voxels, computing only the transform(s) those voxels need."""
+    distance = np.full(inside.shape, np.nan)
+    if mask.all() or not mask.any():
+        return distance
+    if inside.any():
+        field = ndimage.distance_transform_edt(mask, sampling=sampling)
+        distance[inside] = field[tuple(axis[inside] for axis in points)]
+    if not inside.all():
+        field = ndimage.distance_transform_edt(~mask, sampling=sampling)
+        distance[~inside] = -field[tuple(axis[~inside] for axis in points)]
+    return distance
+
+
+def tissue_features(labels: np.ndarray, mask: np.ndarray, counts: np.ndarray, centroid_voxels: np.ndarray, *,
+                    calibration) -> dict[str, np.ndarray]:
     """Compute ``INSIDE_TISSUE``, ``TISSUE_FRACTION`` and ``DISTANCE_TO_BOUNDARY`` for every cell of a frame.
 
     Parameters
@@ -72,15 +87,12 @@ def tissue_features(labels: np.ndarray, mask: np.ndarray, counts: np.ndarray, ce
     mask = np.asarray(mask, dtype=bool)
     n_cells = counts.shape[0]
     if mask.ndim == 2:
-        inside_voxels = np.bincount(labels.ravel(), weights=np.broadcast_to(mask, labels.shape).ravel(),
-                                    minlength=n_cells + 1)[1:]
-        distance = signed_distance_to_boundary(mask, sampling=calibration[1:])
-        at_centroid = distance[centroid_voxels[:, 1], centroid_voxels[:, 2]]
-        inside = mask[centroid_voxels[:, 1], centroid_voxels[:, 2]]
+        weights = np.broadcast_to(mask, labels.shape).ravel()
+        points, sampling = (centroid_voxels[:, 1], centroid_voxels[:, 2]), calibration[1:]
     else:
-        inside_voxels = np.bincount(labels.ravel(), weights=mask.ravel(), minlength=n_cells + 1)[1:]
-        distance = signed_distance_to_boundary(mask, sampling=calibration)
-        at_centroid = distance[tuple(centroid_voxels.T)]
-        inside = mask[tuple(centroid_voxels.T)]
+        weights = mask.ravel()
+        points, sampling = tuple(centroid_voxels.T), calibration
+    inside_voxels = np.bincount(labels.ravel(), weights=weights, minlength=n_cells + 1)[1:]
+    inside = mask[points]
     return {"INSIDE_TISSUE": inside.astype(np.int64), "TISSUE_FRACTION": inside_voxels / counts,
-            "DISTANCE_TO_BOUNDARY": at_centroid}
+            "DISTANCE_TO_BOUNDARY": _distance_at(mask, points, inside, sampling)}

@@ -158,6 +158,22 @@ def _frame_interval(spots: pd.DataFrame, settings: dict) -> float:
     return float(image_data.get("timeinterval") or spots.attrs.get("frame_interval") or 1.0)
 
 
+def _frame_count(spots: pd.DataFrame, settings: dict, n_frames: int | None) -> int:
+    """Frames to write: the largest of the last FRAME + 1, the spots' and image's frame counts and the argument."""
+    candidates = [int(spots["FRAME"].max()) + 1 if len(spots) else 1, int(spots.attrs.get("n_frames") or 0),
+                  int((settings.get("image_data") or {}).get("nframes") or 0), int(n_frames or 0)]
+    return max(candidates)
+
+
+def _visible_tracks(track_table: pd.DataFrame, filtered_track_ids) -> list[int]:
+    """Track IDs for FilteredTracks: all, or the given ones that exist."""
+    existing = track_table["TRACK_ID"].tolist()
+    if filtered_track_ids is None:
+        return existing
+    known = set(existing)
+    return [int(t) for t in filtered_track_ids if int(t) in known]
+
+
 def write_xml(path, spots: pd.DataFrame, edges: pd.DataFrame | None = None, tracks: pd.DataFrame | None = None, *,
               space_units: str, time_units: str, settings: dict | None = None, log: str = "",
               filtered_track_ids=None, n_frames: int | None = None, feature_declarations: dict | None = None) -> None:
@@ -201,17 +217,14 @@ def write_xml(path, spots: pd.DataFrame, edges: pd.DataFrame | None = None, trac
     known = feature_declarations or {}
     frame_interval = _frame_interval(spots, settings)
     spots = prepare_spots(spots, frame_interval=frame_interval)
-    candidates = [int(spots["FRAME"].max()) + 1 if len(spots) else 1, int(spots.attrs.get("n_frames") or 0),
-                  int((settings.get("image_data") or {}).get("nframes") or 0), int(n_frames or 0)]
-    n_frames = max(candidates)
+    n_frames = _frame_count(spots, settings, n_frames)
     edges = edges if edges is not None else pd.DataFrame({"SPOT_SOURCE_ID": [], "SPOT_TARGET_ID": []})
     edges = prepare_edges(edges, spots["ID"].to_numpy(), spots["FRAME"].to_numpy())
     track_table = _track_table(edges, tracks)
     declared = {"spot": _declare(spots, _feature_columns(spots, "spot"), "spot", known.get("spot")),
                 "edge": _declare(edges, _feature_columns(edges, "edge"), "edge", known.get("edge")),
                 "track": _declare(track_table, _feature_columns(track_table, "track"), "track", known.get("track"))}
-    visible = track_table["TRACK_ID"].tolist() if filtered_track_ids is None else \
-        [int(t) for t in filtered_track_ids if int(t) in set(track_table["TRACK_ID"].tolist())]
+    visible = _visible_tracks(track_table, filtered_track_ids)
     if not settings.get("image_data"):
         calibration = tuple(spots.attrs.get("calibration") or (1.0, 1.0, 1.0))
         settings["image_data"] = _image_data(spots, n_frames, calibration, frame_interval)

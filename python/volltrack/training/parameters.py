@@ -57,6 +57,7 @@ class TrainingParameters(BaseModel):
         None, description="StarDist ray anisotropy (Z, Y, X); None = estimated from the label extents")
     backbone: Literal["unet", "resnet"] = Field("unet", description="StarDist backbone")
     train_loss: Literal["mse", "mae"] = Field("mse", description="U-Net / N2V loss (the paper used mse)")
+    dist_loss: Literal["mse", "mae"] = Field("mse", description="StarDist distance loss (the paper used mse)")
     seed: int = Field(0, description="random seed for sampling and weight initialisation")
     tensorboard: bool = Field(False, description="write TensorBoard logs into <model>/logs")
 

@@ -58,7 +58,7 @@ def stardist_config(params: TrainingParameters, data: TrainingData):
         backbone=params.backbone, n_channel_in=1, use_gpu=False, **network, train_patch_size=params.patch_shape,
         train_batch_size=params.batch_size, train_learning_rate=params.learning_rate, train_epochs=params.epochs,
         train_steps_per_epoch=params.steps_for(len(data.X)), train_tensorboard=params.tensorboard,
-        train_dist_loss="mse",
+        train_dist_loss=params.dist_loss,
     )
 
 

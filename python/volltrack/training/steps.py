@@ -45,7 +45,8 @@ def run_stardist(args: argparse.Namespace) -> int:
     from volltrack.training.patches import load_training_data
     from volltrack.training.stardist_training import train_stardist
 
-    params = _parameters(args, n_rays=args.rays, grid=args.grid, anisotropy=args.anisotropy, backbone=args.backbone)
+    params = _parameters(args, n_rays=args.rays, grid=args.grid, anisotropy=args.anisotropy, backbone=args.backbone,
+                         dist_loss=args.dist_loss)
     data = load_training_data(args.data)
     train_stardist(data, args.model, params=params, resume=args.resume, data_name=str(args.data))
     print(f"StarDist3D model saved in {args.model}")

@@ -91,6 +91,7 @@ final class TissueMaskFrame {
         final double squared = mask[i] ? insideDistance[i] : outsideDistance[i];
         spot.putFeature(FeatureKeys.INSIDE_TISSUE, inside);
         spot.putFeature(FeatureKeys.TISSUE_FRACTION, inside);
-        spot.putFeature(FeatureKeys.DISTANCE_TO_BOUNDARY, Double.isInfinite(squared) ? Double.NaN : Math.sqrt(squared));
+        final double distance = Double.isInfinite(squared) ? Double.NaN : Math.sqrt(squared);
+        spot.putFeature(FeatureKeys.DISTANCE_TO_BOUNDARY, mask[i] ? distance : -distance);
     }
 }

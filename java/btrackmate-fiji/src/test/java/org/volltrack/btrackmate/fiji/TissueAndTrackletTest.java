@@ -57,7 +57,7 @@ class TissueAndTrackletTest {
         assertEquals(1.0, inside.getFeature("TISSUE_FRACTION"));
         assertEquals(0.0, outside.getFeature("INSIDE_TISSUE"));
         assertEquals(8.0, inside.getFeature("DISTANCE_TO_BOUNDARY"), 1e-9, "x = 1 px, background at x = 5: 4 px of 2 µm");
-        assertEquals(10.0, outside.getFeature("DISTANCE_TO_BOUNDARY"), 1e-9, "x = 9 px, tissue at x = 4: 5 px");
+        assertEquals(-10.0, outside.getFeature("DISTANCE_TO_BOUNDARY"), 1e-9, "x = 9 px, tissue at x = 4: 5 px, negative outside");
         assertEquals(List.of("INSIDE_TISSUE", "TISSUE_FRACTION", "DISTANCE_TO_BOUNDARY"), factory.getFeatures());
         assertEquals(fiji.plugin.trackmate.Dimension.LENGTH, factory.getFeatureDimensions().get("DISTANCE_TO_BOUNDARY"));
         assertTrue(factory.getIsIntFeature().get("INSIDE_TISSUE"));

@@ -56,6 +56,7 @@ public final class FeatureCalculator {
     private static TrackGraphData toData(SimpleWeightedGraph<Spot, DefaultWeightedEdge> graph, List<Spot> spots,
             Map<Spot, Integer> spotIndex, List<DefaultWeightedEdge> edges, List<Integer> edgeTrack, int nTracks) {
         int n = spots.size();
+        int[] ids = new int[n];
         double[] x = new double[n];
         double[] y = new double[n];
         double[] z = new double[n];
@@ -64,6 +65,7 @@ public final class FeatureCalculator {
         double[] quality = new double[n];
         for (int i = 0; i < n; i++) {
             Spot s = spots.get(i);
+            ids[i] = s.getId();
             x[i] = required(s, FeatureKeys.POSITION_X);
             y[i] = required(s, FeatureKeys.POSITION_Y);
             z[i] = required(s, FeatureKeys.POSITION_Z);
@@ -81,7 +83,7 @@ public final class FeatureCalculator {
             tgt[e] = spotIndex.get(graph.getEdgeTarget(edges.get(e)));
             trk[e] = edgeTrack.get(e);
         }
-        return new TrackGraphData(x, y, z, t, frame, quality, src, tgt, trk, nTracks);
+        return new TrackGraphData(ids, x, y, z, t, frame, quality, src, tgt, trk, nTracks);
     }
 
     private static double required(Spot s, String key) {

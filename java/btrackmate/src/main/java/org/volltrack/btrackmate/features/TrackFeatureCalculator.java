@@ -48,7 +48,7 @@ public final class TrackFeatureCalculator {
         Arrays.fill(seen, -1);
         for (int k = 0; k < g.nTracks(); k++) {
             int[] trackEdges = Arrays.copyOfRange(edges, start[k], start[k + 1]);
-            int[] spots = spotsOf(g, trackEdges, seen, k);
+            int[] spots = hashSetOrder(g, spotsOf(g, trackEdges, seen, k));
             computeTrack(g, edgeFeatures, k, trackEdges, spots, out);
         }
         return out;
@@ -66,6 +66,34 @@ public final class TrackFeatureCalculator {
             }
         }
         return Arrays.copyOf(spots, n);
+    }
+
+    /**
+     * Orders a track's spots as TrackMate iterates its {@code Set<Spot>}: a {@link java.util.HashSet} whose
+     * spot hash code is the spot ID, grown from the default capacity; ties within a bucket by ID. The first /
+     * last spot in time (TRACK_DISPLACEMENT) and the summation order of the means depend on this order.
+     */
+    static int[] hashSetOrder(TrackGraphData g, int[] spots) {
+        int capacity = 16;
+        while (spots.length > capacity * 3 / 4) {
+            capacity *= 2;
+        }
+        long[] keys = new long[spots.length];
+        for (int i = 0; i < spots.length; i++) {
+            int h = g.ids[spots[i]];
+            long bucket = (h ^ (h >>> 16)) & (capacity - 1);
+            keys[i] = (bucket << 32) | (g.ids[spots[i]] - (long) Integer.MIN_VALUE);
+        }
+        Integer[] order = new Integer[spots.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(keys[a], keys[b]));
+        int[] out = new int[spots.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = spots[order[i]];
+        }
+        return out;
     }
 
     private static void computeTrack(TrackGraphData g, Map<String, double[]> ef, int k, int[] trackEdges,

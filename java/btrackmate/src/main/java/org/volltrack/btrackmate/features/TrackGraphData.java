@@ -10,6 +10,7 @@ package org.volltrack.btrackmate.features;
  */
 public final class TrackGraphData {
 
+    final int[] ids;
     final double[] x;
     final double[] y;
     final double[] z;
@@ -25,6 +26,7 @@ public final class TrackGraphData {
     final int[] adj;
 
     /**
+     * @param ids spot ID per spot (TrackMate visits a track's spots in hash-set order, which depends on IDs)
      * @param x POSITION_X per spot
      * @param y POSITION_Y per spot
      * @param z POSITION_Z per spot
@@ -37,16 +39,17 @@ public final class TrackGraphData {
      * @param nTracks number of tracks
      * @throws IllegalArgumentException on inconsistent lengths or indices
      */
-    public TrackGraphData(double[] x, double[] y, double[] z, double[] t, int[] frame, double[] quality,
-            int[] edgeSource, int[] edgeTarget, int[] edgeTrack, int nTracks) {
+    public TrackGraphData(int[] ids, double[] x, double[] y, double[] z, double[] t, int[] frame,
+            double[] quality, int[] edgeSource, int[] edgeTarget, int[] edgeTrack, int nTracks) {
         int n = x.length;
-        if (y.length != n || z.length != n || t.length != n || frame.length != n || quality.length != n) {
+        if (ids.length != n || y.length != n || z.length != n || t.length != n || frame.length != n || quality.length != n) {
             throw new IllegalArgumentException("spot arrays must all have length " + n);
         }
         int m = edgeSource.length;
         if (edgeTarget.length != m || edgeTrack.length != m) {
             throw new IllegalArgumentException("edge arrays must all have length " + m);
         }
+        this.ids = ids;
         this.x = x;
         this.y = y;
         this.z = z;

@@ -67,7 +67,9 @@ public final class TissueMask {
     }
 
     /**
-     * Physical distance from a voxel to the mask boundary in its frame.
+     * Signed physical distance from a voxel to the mask boundary in its frame: positive inside the tissue (distance
+     * to the nearest background voxel), negative outside (minus the distance to the nearest tissue voxel), the
+     * convention of the Python spot table ({@code volltrack.spots.tissue}).
      *
      * @param t frame
      * @param z slice
@@ -79,7 +81,10 @@ public final class TissueMask {
         load(t);
         final int i = index(z, y, x);
         final double squared = cachedMask[i] ? cachedInsideDistance[i] : cachedOutsideDistance[i];
-        return Double.isInfinite(squared) ? Double.NaN : Math.sqrt(squared);
+        if (Double.isInfinite(squared)) {
+            return Double.NaN;
+        }
+        return cachedMask[i] ? Math.sqrt(squared) : -Math.sqrt(squared);
     }
 
     private int index(final int z, final int y, final int x) {

@@ -90,8 +90,8 @@ class LabelImageSpotsTest {
         final Spot dot = spots.getSpot(1);
         assertEquals(0.0, dot.getFeature(FeatureKeys.INSIDE_TISSUE));
         assertEquals(0.0, dot.getFeature(FeatureKeys.TISSUE_FRACTION));
-        assertEquals(4 * 0.25, dot.getFeature(FeatureKeys.DISTANCE_TO_BOUNDARY), 1e-12,
-                "x = 8 to the nearest tissue column x = 4, in plane for a 2D+t mask");
+        assertEquals(-4 * 0.25, dot.getFeature(FeatureKeys.DISTANCE_TO_BOUNDARY), 1e-12,
+                "outside: minus the distance from x = 8 to the nearest tissue column x = 4, in plane for a 2D+t mask");
     }
 
     @Test
@@ -126,7 +126,7 @@ class LabelImageSpotsTest {
         assertEquals(1.0, in.getFeature(FeatureKeys.TISSUE_FRACTION));
         assertEquals(0.5, in.getFeature(FeatureKeys.DISTANCE_TO_BOUNDARY), 1e-12);
         assertEquals(0.0, out.getFeature(FeatureKeys.INSIDE_TISSUE));
-        assertEquals(Math.sqrt(2 * 2 + 1 + 1.5 * 1.5), out.getFeature(FeatureKeys.DISTANCE_TO_BOUNDARY), 1e-12);
+        assertEquals(-Math.sqrt(2 * 2 + 1 + 1.5 * 1.5), out.getFeature(FeatureKeys.DISTANCE_TO_BOUNDARY), 1e-12);
     }
 
     @Test

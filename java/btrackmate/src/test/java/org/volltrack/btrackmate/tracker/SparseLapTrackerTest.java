@@ -130,6 +130,30 @@ class SparseLapTrackerTest {
     }
 
     @Test
+    void nonFinitePositionIsReportedWithTheSpotId() {
+        SpotCollection spots = new SpotCollection();
+        spots.add(new Spot(1, 0, 0, 0, 1, 1), 0);
+        spots.add(new Spot(42, Double.NaN, 0, 0, 1, 1), 1);
+        SparseLapTracker tracker = new SparseLapTracker(spots, TrackerKeys.defaultSettings());
+        assertTrue(tracker.checkInput(), tracker.getErrorMessage());
+        assertFalse(tracker.process());
+        assertTrue(tracker.getErrorMessage().contains("42") && tracker.getErrorMessage().contains("non-finite"),
+                tracker.getErrorMessage());
+    }
+
+    @Test
+    void arrayTableRefusesDuplicateIdsAndMismatchedLengths() {
+        double[] zero = {0, 0};
+        IllegalArgumentException dup = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LapSpots.of(new int[] {5, 5}, new int[] {0, 1}, zero, zero, zero, null, null));
+        assertTrue(dup.getMessage().contains("duplicate spot ID 5"), dup.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LapSpots.of(new int[] {1}, new int[] {0, 1}, zero, zero, zero, null, null));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LapSpots.of(new int[] {1, 2}, new int[] {0, -1}, zero, zero, zero, null, null));
+    }
+
+    @Test
     void emptyCollectionGivesEmptyGraph() {
         SparseLapTracker tracker = new SparseLapTracker(new SpotCollection(), null);
         assertTrue(tracker.process(), tracker.getErrorMessage());

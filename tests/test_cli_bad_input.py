@@ -242,3 +242,14 @@ def test_memory_exhaustion_is_one_line_but_other_errors_are_not_hidden(monkeypat
     monkeypatch.setattr(simulate, "run", exhausted)
     assert main(["simulate", "--out", str(tmp_path / "x")]) == 1
     assert "--heap" in _one_line_error(capsys, "simulate")
+
+
+def test_doctor_names_a_malformed_heap_setting(monkeypatch):
+    import volltrack.tracking.engine_jar as engine_jar
+    from volltrack.commands import doctor
+
+    monkeypatch.setattr(engine_jar, "find_engine_jar", lambda: "engine.jar")
+    monkeypatch.setenv("VOLLTRACK_JVM_HEAP", "abc")
+    ok, message = doctor._check_engine()
+    assert not ok
+    assert "VOLLTRACK_JVM_HEAP='abc' is not a Java heap size" in message

@@ -7,6 +7,7 @@ import importlib
 import importlib.metadata
 import os
 import platform
+import re
 import subprocess
 import sys
 from typing import Callable
@@ -54,6 +55,10 @@ def _check_engine() -> tuple[bool, str]:
         jar = find_engine_jar()
     except EngineJarNotFound as exc:
         return False, str(exc)
+    heap = os.environ.get("VOLLTRACK_JVM_HEAP")
+    if heap is not None and not re.fullmatch(r"[1-9][0-9]*[kKmMgGtT]?", heap.strip()):
+        return False, (f"VOLLTRACK_JVM_HEAP={heap!r} is not a Java heap size -- fix: a number with a unit, "
+                       "e.g. 8g or 8192m, or unset it (default 4g)")
     code = ("from volltrack.tracking.jvm import jimport; "
             "print(jimport('org.volltrack.btrackmate.cli.Main').__name__)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

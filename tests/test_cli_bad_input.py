@@ -253,3 +253,14 @@ def test_doctor_names_a_malformed_heap_setting(monkeypatch):
     ok, message = doctor._check_engine()
     assert not ok
     assert "VOLLTRACK_JVM_HEAP='abc' is not a Java heap size" in message
+
+
+def test_run_refuses_an_unknown_tracking_key_before_segmenting(tmp_path, capsys):
+    raw = _raw_movie(tmp_path / "raw.tif")
+    models = tmp_path / "models" / "stardist"
+    models.mkdir(parents=True)
+    (models / "config.json").write_text("{}")
+    config = tmp_path / "run.yaml"
+    config.write_text(f"segmentation:\n  models: {models.parent}\ntracking:\n  LINKING_MAX_DISTANSE: 5\n")
+    _run_fails_before_writing(tmp_path, capsys, ["--raw", str(raw), "--config", str(config)],
+                              "LINKING_MAX_DISTANSE")

@@ -21,7 +21,8 @@ from typing import Any
 
 from volltrack.io.atomic import atomic_write_text
 from volltrack.pipeline.config import RunConfig
-from volltrack.pipeline.inputs import check_ground_truth, check_models, read_mask, read_raw_meta
+from volltrack.pipeline.inputs import (check_ground_truth, check_models, check_tracking_settings, read_mask,
+                                      read_raw_meta)
 from volltrack.pipeline.report import write_report
 from volltrack.pipeline.stages import StageRecord, StageRunner
 
@@ -194,6 +195,7 @@ def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, 
     read_mask(inputs.mask, shape)
     check_ground_truth(inputs.ground_truth, shape[0])
     check_models(config.segmentation.models)
+    check_tracking_settings(config.tracking)
     out.mkdir(parents=True, exist_ok=True)
     config.write_yaml(out / "run.yaml")
     meta = {**_image_meta(raw_meta, config), "shape": shape}

@@ -264,3 +264,23 @@ def test_run_refuses_an_unknown_tracking_key_before_segmenting(tmp_path, capsys)
     config.write_text(f"segmentation:\n  models: {models.parent}\ntracking:\n  LINKING_MAX_DISTANSE: 5\n")
     _run_fails_before_writing(tmp_path, capsys, ["--raw", str(raw), "--config", str(config)],
                               "LINKING_MAX_DISTANSE")
+
+
+def test_run_analysis_of_a_movie_without_tracks_is_skipped_not_an_error(tmp_path):
+    """A one-time-point movie gives spots but no link: the analyse stage notes it instead of failing."""
+    from volltrack.pipeline.config import RunConfig
+    from volltrack.pipeline.run import RunInputs, _analyze
+    from volltrack.trackmate import write_xml
+
+    spots = pd.DataFrame({"ID": [0, 1], "name": ["ID0", "ID1"], "FRAME": [0, 0], "POSITION_X": [1.0, 5.0],
+                          "POSITION_Y": [1.0, 5.0], "POSITION_Z": [1.0, 1.0], "POSITION_T": [0.0, 0.0],
+                          "RADIUS": [1.0, 1.0], "QUALITY": [1.0, 1.0], "VISIBILITY": [1, 1]})
+    edges = pd.DataFrame({"SPOT_SOURCE_ID": pd.Series([], dtype=int), "SPOT_TARGET_ID": pd.Series([], dtype=int),
+                          "LINK_COST": pd.Series([], dtype=float)})
+    xml = tmp_path / "tracks.xml"
+    write_xml(xml, spots, edges, space_units="micron", time_units="sec")
+    out = tmp_path / "analysis"
+    summary = _analyze(RunInputs(raw=tmp_path / "raw.tif"), RunConfig(), xml, tmp_path / "labels.tif", out,
+                       {"shape": (1, 4, 16, 16), "calibration": (1.0, 1.0, 1.0), "frame_interval": 1.0})
+    assert summary["tracks analysed"] == 0
+    assert "no track" in (out / "NO_TRACKS.txt").read_text()

@@ -124,6 +124,14 @@ def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: 
     from volltrack.analysis.xml_input import analyze_xml
     import numpy as np
 
+    from volltrack.trackmate import read_xml
+
+    if read_xml(xml_path).edges.empty:  # one time point, or no cell linked: nothing to analyse, not an error
+        logger.warning("%s holds no track (no link between spots): the analysis is skipped", xml_path)
+        out.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(out / "NO_TRACKS.txt", f"{xml_path} holds no track (no link between spots); "
+                          "nothing to analyse. A movie needs at least two time points.\n")
+        return {"tracks analysed": 0, "dividing": 0, "tracklets": 0}
     image, labels = _read(inputs.raw, config.image.axes), _read(labels_path)
     mask = read_mask(inputs.mask, meta["shape"])
     if mask is not None and mask.ndim == 3:  # TYX: the same mask on every Z

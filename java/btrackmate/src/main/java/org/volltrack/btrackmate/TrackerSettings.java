@@ -78,8 +78,8 @@ public final class TrackerSettings {
         try {
             parsed = gson.fromJson(json, new TypeToken<LinkedHashMap<String, Object>>() { }.getType());
         } catch (final JsonParseException e) {
-            throw new IllegalArgumentException(source + ": not a valid JSON object of settings: "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(source + ": not a valid JSON object of settings ("
+                    + jsonProblem(e) + "); expected one object such as {\"LINKING_MAX_DISTANCE\": 15.0}", e);
         }
         if (parsed == null) {
             throw new IllegalArgumentException(source + ": empty settings JSON; expected an object such as "
@@ -218,5 +218,11 @@ public final class TrackerSettings {
             return "the string \"" + value + "\"";
         }
         return value.getClass().getSimpleName() + " " + value;
+    }
+
+    /** @return Gson's message without Java class names and troubleshooting links, on one line */
+    private static String jsonProblem(final JsonParseException e) {
+        final String message = String.valueOf(e.getMessage()).split("\\R\\s*See https?://")[0];
+        return message.replaceAll("^([a-z]\\w*\\.)+\\w*(Exception|Error):\\s*", "").replaceAll("\\s+", " ").trim();
     }
 }

@@ -133,4 +133,19 @@ class BadInputTest {
         assertOneLineError("spots.csv line 3: FRAME 1000000000 is beyond the largest supported frame");
         assertFalse(Files.exists(dir.resolve("h.xml")));
     }
+
+    @Test
+    void aSettingsFileThatIsNotOneJsonObjectIsNamedWithoutJavaClassNames() throws IOException {
+        final Path csv = Files.write(dir.resolve("spots.csv"), String.join("\n",
+                "FRAME,POSITION_X,POSITION_Y,POSITION_Z,RADIUS,QUALITY", "0,1,1,1,1,1", "1,2,1,1,1,1")
+                .getBytes(StandardCharsets.UTF_8));
+        for (final String text : new String[] {"[1, 2]", "{bad json", "\u0001\u0002binary"}) {
+            final Path settings = Files.write(dir.resolve("settings.json"), text.getBytes(StandardCharsets.UTF_8));
+            assertEquals(1, run("track", "--spots", csv.toString(), "--settings", settings.toString(), "--out",
+                    dir.resolve("s.xml").toString()));
+            assertOneLineError("settings.json: not a valid JSON object of settings (");
+            assertTrue(err().contains("expected one object such as"), err());
+        }
+        assertFalse(Files.exists(dir.resolve("s.xml")));
+    }
 }

@@ -93,6 +93,11 @@ public final class LabelImageSpots {
                 if (value == 0) {
                     continue;
                 }
+                if (!(value > 0) || value != Math.rint(value)) {
+                    throw new SpotInputException(source + ": a label image holds whole numbers >= 0 (0 = background); "
+                            + "found " + value + " at frame " + t + ", z " + z + ", y " + (i / nx) + ", x " + (i % nx)
+                            + " (is this the raw image or a probability map?)");
+                }
                 final double[] acc = cells.computeIfAbsent((int) value, k -> new double[6]);
                 final int y = i / nx;
                 final int x = i % nx;

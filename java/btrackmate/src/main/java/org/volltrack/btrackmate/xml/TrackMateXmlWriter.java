@@ -51,6 +51,9 @@ public final class TrackMateXmlWriter {
         if (parent == null || !Files.isDirectory(parent)) {
             throw new IOException(path + ": output folder does not exist");
         }
+        if (Files.isDirectory(absolute)) {
+            throw new IOException(path + ": is a folder; expected the path of the XML file to write");
+        }
         // createFile (not createTempFile) so that the result gets the usual umask permissions, not 0600
         final Path tmp = Files.createFile(parent.resolve("." + absolute.getFileName() + "."
                 + Long.toHexString(System.nanoTime()) + ".tmp"));

@@ -115,7 +115,7 @@ class BadInputTest {
                 .getBytes(StandardCharsets.UTF_8));
         final Path folder = Files.createDirectory(dir.resolve("folder"));
         assertEquals(1, run("track", "--spots", csv.toString(), "--out", folder.toString()));
-        assertOneLineError("folder");
+        assertOneLineError("folder: is a folder; expected the path of the XML file to write");
         final Path file = Files.write(dir.resolve("afile"), new byte[] {1});
         assertEquals(1, run("track", "--spots", csv.toString(), "--out", file.resolve("x.xml").toString()));
         assertOneLineError("afile");
@@ -147,5 +147,24 @@ class BadInputTest {
             assertTrue(err().contains("expected one object such as"), err());
         }
         assertFalse(Files.exists(dir.resolve("s.xml")));
+    }
+
+    @Test
+    void aLabelImageWithFractionalNegativeOrNanValuesIsRefused() throws IOException {
+        final int[][][][] labels = new int[2][2][6][8];
+        labels[0][0][1][1] = 3;
+        labels[1][0][1][2] = 3;
+        final Path good = TiffFixtures.write(dir.resolve("labels.tif"), labels, true, null);
+        assertEquals(0, run("track", "--labels", good.toString(), "--out", dir.resolve("g.xml").toString()), err());
+        for (final float bad : new float[] {2.5f, -1f, Float.NaN}) {
+            final ij.ImagePlus imp = ij.IJ.openImage(good.toString());
+            imp.getStack().getProcessor(2).setf(4, 3, bad);
+            new ij.io.FileSaver(imp).saveAsTiffStack(dir.resolve("bad.tif").toString());
+            assertEquals(1, run("track", "--labels", dir.resolve("bad.tif").toString(), "--out",
+                    dir.resolve("b.xml").toString()));
+            assertOneLineError("bad.tif: a label image holds whole numbers >= 0 (0 = background); found "
+                    + bad + " at frame 0, z 1, y 3, x 4");
+        }
+        assertFalse(Files.exists(dir.resolve("b.xml")));
     }
 }

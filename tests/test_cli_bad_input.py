@@ -284,3 +284,9 @@ def test_run_analysis_of_a_movie_without_tracks_is_skipped_not_an_error(tmp_path
                        {"shape": (1, 4, 16, 16), "calibration": (1.0, 1.0, 1.0), "frame_interval": 1.0})
     assert summary["tracks analysed"] == 0
     assert "no track" in (out / "NO_TRACKS.txt").read_text()
+
+
+def test_run_demo_checks_the_models_before_simulating(tmp_path, capsys):
+    config = tmp_path / "run.yaml"
+    config.write_text(f"segmentation:\n  models: {tmp_path / 'no-models'}\n")
+    _run_fails_before_writing(tmp_path, capsys, ["--demo", "--config", str(config)], "no-models")

@@ -42,6 +42,10 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     if args.demo:
         from volltrack.pipeline.demo import prepare_demo_inputs
+        from volltrack.pipeline.inputs import check_models, check_tracking_settings
+
+        check_models(config.segmentation.models)  # before simulating, so a failed check leaves nothing behind
+        check_tracking_settings(config.tracking)
 
         if config.image.calibration is None:
             config.image.calibration = (2.0, 0.5, 0.5)

@@ -43,6 +43,10 @@ public final class HeadlessMacro {
             System.err.println("usage: HeadlessMacro MACRO_FILE [ARGUMENT]");
             System.exit(2);
         }
+        if (!Files.isRegularFile(Paths.get(args[0]))) {
+            System.err.println("HeadlessMacro: error: macro file " + args[0] + " not found");
+            System.exit(1);
+        }
         final String macro = new String(Files.readAllBytes(Paths.get(args[0])), StandardCharsets.UTF_8);
         final String result = run(macro, args.length > 1 ? args[1] : "");
         System.exit(ABORTED.equals(result) ? 1 : 0);

@@ -290,3 +290,14 @@ def test_run_demo_checks_the_models_before_simulating(tmp_path, capsys):
     config = tmp_path / "run.yaml"
     config.write_text(f"segmentation:\n  models: {tmp_path / 'no-models'}\n")
     _run_fails_before_writing(tmp_path, capsys, ["--demo", "--config", str(config)], "no-models")
+
+
+@pytest.mark.parametrize("imagej", [True, False])
+def test_run_refuses_a_truncated_raw_movie_or_mask(tmp_path, capsys, imagej):
+    raw = tmp_path / "raw.tif"
+    movie = np.arange(3 * 4 * 16 * 16, dtype=np.uint16).reshape(3, 4, 16, 16)
+    tifffile.imwrite(raw, movie, **({"imagej": True, "metadata": {"axes": "TZYX"}} if imagej else {}))
+    cut = tmp_path / "cut.tif"
+    cut.write_bytes(raw.read_bytes()[: raw.stat().st_size // 2])
+    _run_fails_before_writing(tmp_path, capsys, ["--raw", str(cut)], "cut.tif: truncated TIFF")
+    _run_fails_before_writing(tmp_path, capsys, ["--raw", str(raw), "--mask", str(cut)], "cut.tif: truncated TIFF")

@@ -301,3 +301,37 @@ def test_run_refuses_a_truncated_raw_movie_or_mask(tmp_path, capsys, imagej):
     cut.write_bytes(raw.read_bytes()[: raw.stat().st_size // 2])
     _run_fails_before_writing(tmp_path, capsys, ["--raw", str(cut)], "cut.tif: truncated TIFF")
     _run_fails_before_writing(tmp_path, capsys, ["--raw", str(raw), "--mask", str(cut)], "cut.tif: truncated TIFF")
+
+
+@pytest.mark.parametrize("kind", ["imagej", "tifffile", "tifffile-zlib"])
+def test_engine_jar_refuses_a_truncated_label_movie(tmp_path, kind):
+    """``java -jar btrackmate.jar track --labels``: a cut TIFF is an error (ImageJ alone reads what is there)."""
+    import shutil
+    import subprocess
+
+    from volltrack.tracking.engine_jar import EngineJarNotFound, find_engine_jar
+
+    try:
+        jar = find_engine_jar()
+    except EngineJarNotFound:
+        pytest.skip("engine jar not built")
+    if shutil.which("java") is None:
+        pytest.skip("no java on PATH")
+    labels = np.zeros((3, 5, 32, 32), np.uint16)  # Z = 5: tifffile would store Z = 3 or 4 as colour samples
+    labels[:, 1:3, 4:12, 4:12] = 7
+    options = {"imagej": {"imagej": True, "metadata": {"axes": "TZYX"}}, "tifffile": {},
+               "tifffile-zlib": {"compression": "zlib"}}[kind]
+    whole = tmp_path / "labels.tif"
+    tifffile.imwrite(whole, labels, **options)
+    cut = tmp_path / "cut.tif"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size * 2 // 3])
+    out = tmp_path / "tracks.xml"
+    good = subprocess.run(["java", "-jar", str(jar), "track", "--labels", str(whole), "--out", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert good.returncode == 0, good.stderr
+    out.unlink()
+    result = subprocess.run(["java", "-jar", str(jar), "track", "--labels", str(cut), "--out", str(out)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert "cut.tif: truncated TIFF" in result.stderr
+    assert "Exception" not in result.stderr and not out.exists()

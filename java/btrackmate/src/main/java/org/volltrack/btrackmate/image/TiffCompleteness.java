@@ -84,7 +84,7 @@ final class TiffCompleteness {
 
     /** @return the number of planes in tifffile's {@code "shape": [...]} description, or 0 when absent */
     private static long describedPlanes(final FileInfo info) {
-        if (info.description == null) {
+        if (info.description == null || info.samplesPerPixel > 1) {
             return 0;
         }
         final Matcher m = SHAPE.matcher(info.description);

@@ -335,3 +335,23 @@ def test_engine_jar_refuses_a_truncated_label_movie(tmp_path, kind):
     assert result.returncode == 1, result.stderr
     assert "cut.tif: truncated TIFF" in result.stderr
     assert "Exception" not in result.stderr and not out.exists()
+
+
+@pytest.mark.parametrize("imagej", [True, False])
+def test_read_image_refuses_a_truncated_tiff_and_spots_writes_nothing(tmp_path, capsys, imagej):
+    """qa finding 1: tifffile reads a cut multi-page TIFF silently as its first pages; read_image refuses it."""
+    from volltrack.io import read_image
+
+    full = tmp_path / "full.tif"
+    movie = np.arange(3 * 4 * 16 * 16, dtype=np.uint16).reshape(3, 4, 16, 16)
+    tifffile.imwrite(full, movie, **({"imagej": True, "metadata": {"axes": "TZYX"}} if imagej else {}))
+    assert read_image(full)[0].shape == (3, 4, 16, 16)
+    cut = tmp_path / "cut.tif"
+    cut.write_bytes(full.read_bytes()[: full.stat().st_size // 2])
+    for lazy in (False, True):
+        with pytest.raises(ValueError, match="cut.tif: truncated TIFF"):
+            read_image(cut, lazy=lazy)
+    out = tmp_path / "spots.csv"
+    assert main(["spots", str(cut), "--out", str(out), "--no-progress"]) == 2
+    assert "cut.tif: truncated TIFF" in _one_line_error(capsys, "spots")
+    assert not out.exists()

@@ -4,6 +4,7 @@
   metadata with explicit overrides.
 * :func:`atomic_path`, :func:`atomic_write`, :func:`atomic_write_text`, :func:`atomic_write_bytes` -- write to a
   temporary file in the destination folder, then ``os.replace`` it.
+* :func:`check_tiff_complete` -- refuse a truncated TIFF (``read_image`` does it for every TIFF).
 * :func:`to_canonical_axes`, :func:`validate_axes`, :func:`validate_calibration` -- boundary checks.
 """
 
@@ -11,6 +12,7 @@ from volltrack.io.atomic import atomic_path, atomic_write, atomic_write_bytes, a
 from volltrack.io.axes import to_canonical_axes, validate_axes
 from volltrack.io.calibration import validate_calibration
 from volltrack.io.images import read_image, write_image
+from volltrack.io.tiff_check import check_tiff_complete
 
 __all__ = ["read_image", "write_image", "atomic_path", "atomic_write", "atomic_write_text", "atomic_write_bytes",
-           "to_canonical_axes", "validate_axes", "validate_calibration"]
+           "to_canonical_axes", "validate_axes", "validate_calibration", "check_tiff_complete"]

@@ -24,6 +24,7 @@ import numpy as np
 from volltrack.io.atomic import atomic_path
 from volltrack.io.axes import to_canonical_axes, validate_axes
 from volltrack.io.calibration import DEFAULT_METADATA, calibration_from_tiff, validate_calibration
+from volltrack.io.tiff_check import tiff_completeness_problem
 
 __all__ = ["read_image", "write_image"]
 
@@ -48,13 +49,17 @@ def _open_tiff(path: Path, lazy: bool):
 
     try:
         with tifffile.TiffFile(path) as tif:
-            series = tif.series[0]
-            meta = calibration_from_tiff(tif)
-            file_axes = series.axes if (tif.is_imagej or tif.is_ome) else None
-            shape = tuple(series.shape)
-            data = None if lazy else series.asarray()
+            problem = tiff_completeness_problem(tif, path.stat().st_size)
+            if not problem:
+                series = tif.series[0]
+                meta = calibration_from_tiff(tif)
+                file_axes = series.axes if (tif.is_imagej or tif.is_ome) else None
+                shape = tuple(series.shape)
+                data = None if lazy else series.asarray()
     except (tifffile.TiffFileError, ValueError, OSError, IndexError) as exc:
         raise ValueError(f"cannot read {path} as a TIFF image: {exc}") from None
+    if problem:
+        raise ValueError(f"{path}: truncated TIFF: {problem} (an interrupted copy or write?)")
     if lazy:
         try:
             data = tifffile.memmap(path, mode="r")

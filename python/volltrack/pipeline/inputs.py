@@ -17,51 +17,6 @@ import numpy as np
 logger = logging.getLogger(__name__)
 
 
-def check_tiff_complete(path: Path) -> None:
-    """Refuse a truncated TIFF, which tifffile would otherwise read silently as its first pages only.
-
-    The number of images announced by ImageJ's ``images=`` or tifffile's ``shape`` description must be
-    present as pages, and every page's data must lie inside the file. Other files are not checked here.
-
-    Raises
-    ------
-    ValueError
-        Naming the file, what it announces and what it holds.
-    """
-    if Path(path).suffix.lower() not in (".tif", ".tiff") or not Path(path).is_file():
-        return
-    import tifffile
-
-    size = Path(path).stat().st_size
-    try:
-        with tifffile.TiffFile(path) as tif:
-            n_pages = len(tif.pages)
-            announced = _announced_images(tif)
-            last = tif.pages[-1] if n_pages else None
-            ends = [int(o) + int(n) for o, n in zip(last.dataoffsets, last.databytecounts)] if last else []
-    except (tifffile.TiffFileError, OSError, ValueError, IndexError) as exc:
-        raise ValueError(f"cannot read {path} as a TIFF image: {exc}") from None
-    if announced > n_pages:
-        raise ValueError(f"{path}: truncated TIFF: it announces {announced} images but holds {n_pages} "
-                         "(an interrupted copy or write?)")
-    if ends and max(ends) > size:
-        raise ValueError(f"{path}: truncated TIFF: its image data needs {max(ends)} bytes but the file has {size} "
-                         "(an interrupted copy or write?)")
-
-
-def _announced_images(tif) -> int:
-    """Images announced by the ImageJ (``images=``) or tifffile (``shape``) metadata; 0 when none."""
-    if tif.is_imagej and tif.imagej_metadata:
-        return int(tif.imagej_metadata.get("images", 0) or 0)
-    shaped = tif.shaped_metadata
-    if shaped and "shape" in shaped[0] and len(shaped[0]["shape"]) > 2:
-        page_size = int(np.prod(tif.pages.first.shape))
-        total = int(np.prod([int(n) for n in shaped[0]["shape"]]))
-        if page_size and total % page_size == 0:
-            return total // page_size
-    return 0
-
-
 def read_raw_meta(path: Path, *, axes: str | None) -> tuple[tuple[int, ...], dict[str, Any]]:
     """Open the raw movie lazily and return its shape as TZYX and its metadata.
 
@@ -86,7 +41,6 @@ def read_raw_meta(path: Path, *, axes: str | None) -> tuple[tuple[int, ...], dic
     """
     from volltrack.io import read_image
 
-    check_tiff_complete(path)
     image, meta = read_image(path, axes, lazy=True)
     source_axes = meta.get("source_axes", meta["axes"])
     if "Z" not in source_axes or image.ndim not in (3, 4):
@@ -126,7 +80,6 @@ def read_mask(path: Path | None, movie_shape: tuple[int, ...]):
         return None
     from volltrack.io import read_image
 
-    check_tiff_complete(path)
     mask = read_image(path, lazy=True)[0]
     n_frames, n_z, height, width = movie_shape
     shape = tuple(int(n) for n in mask.shape)

@@ -355,3 +355,18 @@ def test_read_image_refuses_a_truncated_tiff_and_spots_writes_nothing(tmp_path, 
     assert main(["spots", str(cut), "--out", str(out), "--no-progress"]) == 2
     assert "cut.tif: truncated TIFF" in _one_line_error(capsys, "spots")
     assert not out.exists()
+
+
+def test_spots_refuses_a_2d_image_unless_axes_say_so(tmp_path, capsys):
+    """qa finding 2: a YX image was read as a ZYX volume with Z = 1."""
+    from volltrack.io import read_image
+
+    flat = tmp_path / "img2d.tif"
+    tifffile.imwrite(flat, np.zeros((16, 16), np.uint16))
+    assert read_image(flat)[0].shape == (1, 16, 16)  # without require_z, unchanged
+    with pytest.raises(ValueError, match=r"img2d.tif has axes YX .*ZYX or TZYX"):
+        read_image(flat, require_z=True)
+    out = tmp_path / "spots.csv"
+    assert main(["spots", str(flat), "--out", str(out), "--no-progress"]) == 2
+    assert "img2d.tif has axes YX" in _one_line_error(capsys, "spots")
+    assert not out.exists()

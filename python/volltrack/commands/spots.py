@@ -27,7 +27,7 @@ def _read_raw(path: str, axes: str | None):
     """Read the raw movie lazily (with ``--axes`` when given)."""
     from volltrack.io import read_image
 
-    return read_image(path, axes=axes, lazy=True)[0]
+    return read_image(path, axes=axes, lazy=True, require_z=True)[0]
 
 
 def _read_mask(path: str, labels_shape: tuple[int, ...]):
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         raise FileNotFoundError(f"--out: folder {out.parent} does not exist")
     calibration = validate_calibration(args.calibration, name="--calibration") if args.calibration else None
     labels, meta = read_image(args.labels, axes=args.axes, calibration=calibration, frame_interval=args.dt,
-                              lazy=True)
+                              lazy=True, require_z=True)
     raw = _read_raw(args.raw, args.axes) if args.raw else None
     mask = _read_mask(args.mask, tuple(labels.shape)) if args.mask else None
     logger.info("labels %s (axes %s), calibration %s µm, frame interval %s", tuple(labels.shape), meta["axes"],

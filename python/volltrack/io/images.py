@@ -94,7 +94,7 @@ def _open_array(path: Path, lazy: bool):
 
 
 def read_image(path, axes: str | None = None, *, calibration=None, frame_interval: float | None = None,
-               lazy: bool = False):
+               lazy: bool = False, require_z: bool = False):
     """Read an image file as a ``TZYX`` (or ``ZYX``) array with its metadata.
 
     Parameters
@@ -110,6 +110,8 @@ def read_image(path, axes: str | None = None, *, calibration=None, frame_interva
         Time between frames, overriding the file's. Default None: from the file, else 1.
     lazy : bool, optional
         Return a memory map (TIFF, npy) or zarr array instead of loading the data. Default False.
+    require_z : bool, optional
+        Refuse an image without a Z axis (``YX``, ``TYX``) instead of giving it a Z of length 1. Default False.
 
     Returns
     -------
@@ -136,6 +138,9 @@ def read_image(path, axes: str | None = None, *, calibration=None, frame_interva
     else:
         raise ValueError(f"unsupported image format {path.suffix!r} for {path}; expected .tif, .tiff, .npy or .zarr")
     source_axes = axes if axes is not None else (file_axes or _default_axes(data.shape, str(path)))
+    if require_z and "Z" not in source_axes.upper():
+        raise ValueError(f"{path} has axes {source_axes.upper()} (shape {tuple(data.shape)}); volltrack needs 3D "
+                         "volumes, ZYX or TZYX (give the axes explicitly if the file's metadata is wrong)")
     image, canonical = to_canonical_axes(data, source_axes, source=str(path),
                                          from_file=axes is None and file_axes is not None)
     if calibration is not None:

@@ -48,7 +48,10 @@ def _read_movie(path: Path | None, name: str):
         return None
     from volltrack.io import read_image
 
-    data, _ = read_image(path, lazy=True)
+    data, meta = read_image(path, lazy=True, require_z=True)
+    if name != "mask" and data.ndim != 4:
+        raise ValueError(f"--{name} {path} has shape {tuple(data.shape)} (axes {meta['axes']}); expected a TZYX "
+                         "movie with the XML's frames, e.g. (T, Z, Y, X) like its ImageData")
     logger.info("%s: %s, shape %s", name, path, data.shape)
     return data
 

@@ -157,3 +157,27 @@ def test_analyze_simulated_tissue_with_image_labels_and_mask(tmp_path):
     assert json.loads((out / "parameters.json").read_text())["intensity_source"] == "labels"
     np.testing.assert_allclose(result["DISTANCE_TO_BOUNDARY"], expected["DISTANCE_TO_BOUNDARY"], atol=1e-5)
     np.testing.assert_array_equal(result["INSIDE_TISSUE"], expected["INSIDE_TISSUE"])
+
+
+@pytest.mark.parametrize("option, shape, axes, message", [
+    ("--image", (4, 4, 16), "ZYX", "--image {path} has shape (4, 4, 16)"),
+    ("--labels", (4, 4, 16), "ZYX", "--labels {path} has shape (4, 4, 16)"),
+    ("--mask", (4, 16), "YX", "{path} has axes YX"),
+])
+def test_analyze_shape_errors_name_the_file(tracks_xml, tmp_path, capsys, option, shape, axes, message):
+    """qa findings 3 and 4: shape errors name the file; a 2D (YX) mask is refused, not read as Z = 1."""
+    from volltrack.io import write_image
+
+    path = tmp_path / "movie.tif"
+    write_image(path, np.zeros(shape, np.uint16), axes=axes)
+    assert main(["analyze", str(tracks_xml), option, str(path), "--out", str(tmp_path / "o")]) == 2
+    assert message.format(path=path) in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_analyze_unknown_track_id_names_the_xml(tracks_xml, tmp_path, capsys):
+    """qa finding 5: --tracks 99999 said 'the edge table is empty' instead of naming the unknown ID."""
+    assert main(["analyze", str(tracks_xml), "--tracks", "0,99999", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert f"no track with TRACK_ID 99999 in {tracks_xml}; known: 0..1 (2 tracks)" in err, err
+    assert not (tmp_path / "o").exists()

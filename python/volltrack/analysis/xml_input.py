@@ -73,8 +73,19 @@ def analyze_xml(path, *, image=None, labels=None, mask=None, calibration=None, f
     spots.attrs.update(space_units=getattr(data, "space_units", ""), time_units=getattr(data, "time_units", ""))
     if track_ids is None and only_filtered:
         track_ids = list(data.filtered_track_ids) or None
+    elif track_ids is not None and "TRACK_ID" in data.edges.columns:
+        _check_track_ids(track_ids, data.edges["TRACK_ID"], path)
     analysis = analyze_tracks(spots, data.edges, track_ids=track_ids, image=image, labels=labels, mask=mask,
                               calibration=calibration or calibration_of(data),
                               frame_interval=frame_interval or frame_interval_of(data), **options)
     analysis.parameters["xml"] = str(path)
     return analysis
+
+
+def _check_track_ids(track_ids, known_ids, path) -> None:
+    """Raise ``ValueError`` naming the XML when a requested TRACK_ID is not one of ``known_ids``."""
+    known = sorted({int(t) for t in known_ids.dropna()})
+    unknown = sorted({int(t) for t in track_ids} - set(known))
+    if unknown:
+        listed = f"{known[0]}..{known[-1]} ({len(known)} tracks)" if known else "none (no edge)"
+        raise ValueError(f"no track with TRACK_ID {', '.join(map(str, unknown[:5]))} in {path}; known: {listed}")

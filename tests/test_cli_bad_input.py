@@ -370,3 +370,25 @@ def test_spots_refuses_a_2d_image_unless_axes_say_so(tmp_path, capsys):
     assert main(["spots", str(flat), "--out", str(out), "--no-progress"]) == 2
     assert "img2d.tif has axes YX" in _one_line_error(capsys, "spots")
     assert not out.exists()
+
+
+def test_broken_npy_inputs_name_the_file(tmp_path, capsys):
+    """qa finding 15: a cut .npy said 'mmap length is greater than file size', an object .npy named no file."""
+    from volltrack.io import read_image
+
+    full = tmp_path / "full.npy"
+    np.save(full, np.ones((2, 3, 8, 8), np.uint16))
+    assert read_image(full, lazy=True)[0].shape == (2, 3, 8, 8)
+    cut = tmp_path / "cut.npy"
+    cut.write_bytes(full.read_bytes()[:500])
+    objects = tmp_path / "objects.npy"
+    np.save(objects, np.array([{"a": 1}, None], dtype=object), allow_pickle=True)
+    garbage = tmp_path / "garbage.npy"
+    garbage.write_bytes(b"not an npy file at all")
+    for path, message in ((cut, "cut.npy: truncated .npy (header says shape (2, 3, 8, 8) uint16 = 768 bytes"),
+                          (objects, "objects.npy: not a numeric array"), (garbage, "garbage.npy: not a .npy")):
+        for lazy in (False, True):
+            with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+                read_image(path, lazy=lazy)
+        assert main(["spots", str(path), "--out", str(tmp_path / "o.csv"), "--no-progress"]) == 2
+        assert message in _one_line_error(capsys, "spots")

@@ -71,9 +71,28 @@ def _open_tiff(path: Path, lazy: bool):
     return data, file_axes, meta
 
 
+def _load_npy(path: Path, lazy: bool) -> np.ndarray:
+    """Load a numeric ``.npy`` array (memory-mapped when ``lazy``); ValueError naming the file otherwise."""
+    try:
+        with open(path, "rb") as handle:
+            version = np.lib.format.read_magic(handle)
+            shape, _, dtype = np.lib.format._read_array_header(handle, version)  # noqa: SLF001 -- no public API
+            header_end = handle.tell()
+    except (ValueError, OSError, EOFError) as exc:
+        raise ValueError(f"{path}: not a .npy array file ({exc})") from None
+    if dtype.hasobject or dtype.kind not in "biuf":
+        raise ValueError(f"{path}: not a numeric array (dtype {dtype}); expected integer, float or bool voxels")
+    needed = header_end + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    size = path.stat().st_size
+    if size < needed:
+        raise ValueError(f"{path}: truncated .npy (header says shape {tuple(shape)} {dtype} = {needed - header_end} "
+                         f"bytes of data, file has {size - header_end})")
+    return np.load(path, mmap_mode="r" if lazy else None, allow_pickle=False)
+
+
 def _open_array(path: Path, lazy: bool):
-    if path.suffix == ".npy":
-        return np.load(path, mmap_mode="r" if lazy else None, allow_pickle=False), None, dict(DEFAULT_METADATA)
+    if path.suffix.lower() == ".npy":
+        return _load_npy(path, lazy), None, dict(DEFAULT_METADATA)
     import zarr
 
     try:

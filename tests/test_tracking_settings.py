@@ -119,3 +119,11 @@ def test_python_exits_promptly_with_a_live_java_thread_pool():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=90)
     assert proc.returncode == 0, proc.stderr
     assert "started" in proc.stdout
+
+
+def test_binary_settings_file_names_the_file(tmp_path):
+    """qa finding 11: a binary settings file gave 'utf-8 codec can't decode' without the file name."""
+    path = tmp_path / "corrupt.json"
+    path.write_bytes(b"II*\x00\x82\xff\xfe" * 10)
+    with pytest.raises(ValueError, match=r"settings file .*corrupt.json: not a JSON or YAML text file"):
+        TrackerSettings.from_file(path)

@@ -152,7 +152,10 @@ class TrackerSettings(BaseModel):
             When the file is not a mapping, cannot be parsed, or holds unknown keys or bad values.
         """
         path = Path(path)
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise ValueError(f"settings file {path}: not a JSON or YAML text file (not UTF-8 text)") from None
         try:
             if path.suffix.lower() in (".yaml", ".yml"):
                 import yaml

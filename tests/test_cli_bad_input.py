@@ -392,3 +392,22 @@ def test_broken_npy_inputs_name_the_file(tmp_path, capsys):
                 read_image(path, lazy=lazy)
         assert main(["spots", str(path), "--out", str(tmp_path / "o.csv"), "--no-progress"]) == 2
         assert message in _one_line_error(capsys, "spots")
+
+
+def test_track_refuses_a_malformed_heap_size(tmp_path, capsys, rng):
+    """qa finding 12: --heap 1x was reported as the engine jar missing from the class path."""
+    from volltrack.tracking.bridge import _bridge_class
+    from volltrack.tracking.jvm import BadHeapSize, checked_heap_size
+
+    assert [checked_heap_size(v) for v in ("8g", "8192m", "512M", "2048")] == ["8g", "8192m", "512M", "2048"]
+    spots = _spot_table(tmp_path / "spots.csv", rng)
+    out = tmp_path / "tracks.xml"
+    assert main(["track", str(spots), "--heap", "1x", "--out", str(out)]) == 2
+    assert "--heap '1x' is not a Java heap size; expected e.g. 8g or 8192m" in _one_line_error(capsys, "track")
+    assert not out.exists()
+
+    def failing_jimport(name):
+        checked_heap_size("abc", source="VOLLTRACK_JVM_HEAP")
+
+    with pytest.raises(BadHeapSize, match="VOLLTRACK_JVM_HEAP 'abc' is not a Java heap size"):
+        _bridge_class(failing_jimport)

@@ -70,7 +70,9 @@ def run(args: argparse.Namespace) -> int:
     if args.heap:
         import os
 
-        os.environ["VOLLTRACK_JVM_HEAP"] = args.heap
+        from volltrack.tracking.jvm import checked_heap_size
+
+        os.environ["VOLLTRACK_JVM_HEAP"] = checked_heap_size(args.heap, source="--heap")
     from volltrack.cli import UserError
     from volltrack.tracking import track
 

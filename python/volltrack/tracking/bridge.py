@@ -142,8 +142,12 @@ def _write_xml_atomically(result, xml_path: Path) -> Path:
 
 def _bridge_class(jimport):
     """Return the ArrayBridge class, or explain why the running JVM does not have it."""
+    from volltrack.tracking.jvm import BadHeapSize
+
     try:
         return jimport(BRIDGE_CLASS)
+    except BadHeapSize:
+        raise
     except Exception as exc:  # noqa: BLE001 -- the JVM may have been started by someone else
         from volltrack.tracking.engine_jar import EngineJarNotFound
 

@@ -62,6 +62,27 @@ def java_version(java: Path) -> int:
     raise JavaNotFound(f"could not read the version of {java}")
 
 
+class BadHeapSize(ValueError):
+    """The requested maximum Java heap (``--heap``, ``max_heap``, VOLLTRACK_JVM_HEAP) is not a heap size."""
+
+
+def checked_heap_size(text: str, *, source: str = "heap") -> str:
+    """Return ``text`` if it is a Java heap size (``-Xmx`` value, e.g. ``8g``), else raise ``ValueError``.
+
+    Parameters
+    ----------
+    text : str
+        The heap size: digits with an optional unit k, m, g or t (either case).
+    source : str, optional
+        Where the value came from, for the message (e.g. ``"--heap"``). Default ``"heap"``.
+    """
+    import re
+
+    if not re.fullmatch(r"[1-9][0-9]*[kKmMgGtT]?", str(text).strip()):
+        raise BadHeapSize(f"{source} {text!r} is not a Java heap size; expected e.g. 8g or 8192m")
+    return str(text).strip()
+
+
 def start_jvm(*, max_heap: str | None = None, extra_classpath: list[str] | None = None) -> None:
     """Start the JVM with the engine jar on the class path, unless it already runs.
 
@@ -88,7 +109,8 @@ def start_jvm(*, max_heap: str | None = None, extra_classpath: list[str] | None 
     scyjava.config.add_classpath(str(jar))
     for path in extra_classpath or []:
         scyjava.config.add_classpath(str(path))
-    heap = max_heap or os.environ.get("VOLLTRACK_JVM_HEAP", DEFAULT_MAX_HEAP)
+    heap = checked_heap_size(max_heap, source="max_heap") if max_heap else checked_heap_size(
+        os.environ.get("VOLLTRACK_JVM_HEAP", DEFAULT_MAX_HEAP), source="VOLLTRACK_JVM_HEAP")
     scyjava.config.add_option(f"-Xmx{heap}")
     scyjava.config.add_option("-Djava.awt.headless=true")
     logger.debug("starting the JVM (JAVA_HOME=%s, heap %s, engine %s)", java_home, heap, jar)

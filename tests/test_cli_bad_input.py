@@ -411,3 +411,33 @@ def test_track_refuses_a_malformed_heap_size(tmp_path, capsys, rng):
 
     with pytest.raises(BadHeapSize, match="VOLLTRACK_JVM_HEAP 'abc' is not a Java heap size"):
         _bridge_class(failing_jimport)
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({(2, "RADIUS"): -3.0}, "column RADIUS is not a finite number > 0 in 1 row(s) (file line(s) 4)"),
+    ({(0, "RADIUS"): 0.0, (5, "RADIUS"): float("nan")}, "column RADIUS is not a finite number > 0 in 2 row(s) "
+                                                         "(file line(s) 2, 7)"),
+    ({(1, "FRAME"): 5_000_000}, "column FRAME is above 1000000 (a time-point index, not a time) in 1 row(s) "
+                                "(file line(s) 3)"),
+])
+def test_read_spots_csv_names_the_line_of_a_bad_radius_or_huge_frame(tmp_path, rng, changes, message):
+    """qa finding 13: RADIUS <= 0 and FRAME > 1,000,000 were found only by the engine, naming a spot, not a line."""
+    from volltrack.spots import read_spots_csv
+
+    assert len(read_spots_csv(_spot_table(tmp_path / "good.csv", rng))) == 6
+    path = _spot_table(tmp_path / "bad.csv", rng, changes)
+    with pytest.raises(ValueError) as error:
+        read_spots_csv(path)
+    assert str(error.value) == f"{path}: {message}"
+
+
+def test_read_spots_csv_names_the_sidecar_of_a_bad_frame_interval(tmp_path, rng):
+    """qa finding 18 (track side): a bad frame_interval in the sidecar names the sidecar."""
+    import json
+
+    from volltrack.spots import read_spots_csv
+
+    path = _spot_table(tmp_path / "spots.csv", rng)
+    (tmp_path / "spots.csv.json").write_text(json.dumps({"frame_interval": -1.0}))
+    with pytest.raises(ValueError, match=r"frame_interval in .*spots.csv.json: got -1.0; expected a number"):
+        read_spots_csv(path)

@@ -22,6 +22,8 @@ __all__ = ["write_spots_csv", "read_spots_csv", "read_legacy_csv", "validate_spo
 
 logger = logging.getLogger(__name__)
 
+#: Largest FRAME accepted, as the engine's ``SpotTableBuilder.MAX_FRAME`` (every frame up to it is kept).
+MAX_FRAME = 1_000_000
 #: Column order of the legacy BTrackmate CSV (pixel units, header skipped).
 LEGACY_COLUMNS = ("T", "X", "Y", "Z", "Label", "Perimeter", "Volume", "Intensity", "ExtentX", "ExtentY", "ExtentZ")
 
@@ -86,6 +88,8 @@ def validate_spot_table(table: pd.DataFrame, *, source: str = "spot table",
     bad = ~np.isfinite(frames) | (frames < 0) | (frames != np.round(frames))
     if bad.any():
         raise _row_error(source, table, bad, "FRAME", "is not a non-negative integer")
+    if (frames > MAX_FRAME).any():
+        raise _row_error(source, table, frames > MAX_FRAME, "FRAME", f"is above {MAX_FRAME} (a time-point index, not a time)")
     if "POSITION_Z" not in table.columns:
         table["POSITION_Z"] = 0.0
     for column in POSITION_COLUMNS:
@@ -93,6 +97,10 @@ def validate_spot_table(table: pd.DataFrame, *, source: str = "spot table",
         if bad.any():
             raise _row_error(source, table, bad, column, "is NaN or infinite")
     _fill_defaults(table, frame_interval)
+    radius = table["RADIUS"].to_numpy(dtype=np.float64)
+    bad = ~(np.isfinite(radius) & (radius > 0))
+    if bad.any():
+        raise _row_error(source, table, bad, "RADIUS", "is not a finite number > 0")
     dtypes = {column: np.float64 for column in table.columns if column not in INTEGER_COLUMNS}
     dtypes.update({column: np.int64 for column in INTEGER_COLUMNS if column in table.columns
                    and not table[column].isna().any()})
@@ -135,7 +143,10 @@ def read_spots_csv(path, *, frame_interval: float | None = None) -> pd.DataFrame
         table = pd.read_csv(path)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path}: not a readable CSV spot table ({exc})") from None
-    dt = frame_interval if frame_interval is not None else float(attrs.get("frame_interval", 1.0))
+    dt = frame_interval if frame_interval is not None else attrs.get("frame_interval", 1.0)
+    if not isinstance(dt, (int, float)) or not np.isfinite(dt) or dt <= 0:
+        where = "frame_interval" if frame_interval is not None else f"frame_interval in {_sidecar(path)}"
+        raise ValueError(f"{where}: got {dt!r}; expected a number of seconds > 0")
     table = validate_spot_table(table, source=str(path), frame_interval=dt)
     if "calibration" in attrs:
         attrs["calibration"] = tuple(attrs["calibration"])

@@ -441,3 +441,20 @@ def test_read_spots_csv_names_the_sidecar_of_a_bad_frame_interval(tmp_path, rng)
     (tmp_path / "spots.csv.json").write_text(json.dumps({"frame_interval": -1.0}))
     with pytest.raises(ValueError, match=r"frame_interval in .*spots.csv.json: got -1.0; expected a number"):
         read_spots_csv(path)
+
+
+def test_spots_refuses_nan_in_the_raw_movie(tmp_path, capsys, rng):
+    """qa finding 14: a NaN raw voxel silently made that cell's intensities NaN."""
+    labels = _label_movie(tmp_path / "labels.tif", rng)
+    raw = rng.uniform(0, 100, (3, 4, 16, 16)).astype(np.float32)
+    tifffile.imwrite(tmp_path / "raw.tif", raw, imagej=True, metadata={"axes": "TZYX"})
+    out = tmp_path / "spots.csv"
+    assert main(["spots", str(labels), "--raw", str(tmp_path / "raw.tif"), "--out", str(out), "--no-progress"]) == 0
+    raw[1, 2, 3, 4] = np.nan
+    tifffile.imwrite(tmp_path / "nanraw.tif", raw, imagej=True, metadata={"axes": "TZYX"})
+    out.unlink()
+    assert main(["spots", str(labels), "--raw", str(tmp_path / "nanraw.tif"), "--out", str(out), "--no-progress"]) == 2
+    line = _one_line_error(capsys, "spots")
+    assert "nanraw.tif: raw intensity movie holds 1 NaN or infinite value(s) in frame 1 (first at z, y, x = " \
+           "(2, 3, 4))" in line, line
+    assert not out.exists()

@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
 
     from volltrack.io import read_image, validate_calibration
     from volltrack.spots import compute_spots, write_spots_csv
+    from volltrack.spots.table import NonFiniteRawError
 
     out = Path(args.out)
     if not out.parent.is_dir():
@@ -58,9 +59,12 @@ def run(args: argparse.Namespace) -> int:
     mask = _read_mask(args.mask, tuple(labels.shape)) if args.mask else None
     logger.info("labels %s (axes %s), calibration %s µm, frame interval %s", tuple(labels.shape), meta["axes"],
                 meta["calibration"], meta["frame_interval"])
-    spots = compute_spots(labels, raw=raw, mask=mask, calibration=meta["calibration"],
-                          frame_interval=meta["frame_interval"], space_units=meta["space_units"],
-                          time_units=meta["time_units"], progress=not args.no_progress)
+    try:
+        spots = compute_spots(labels, raw=raw, mask=mask, calibration=meta["calibration"],
+                              frame_interval=meta["frame_interval"], space_units=meta["space_units"],
+                              time_units=meta["time_units"], progress=not args.no_progress)
+    except NonFiniteRawError as exc:
+        raise ValueError(f"--raw {args.raw}: {exc}") from None
     parameters = {"labels": str(args.labels), "raw": args.raw, "mask": args.mask, "axes": meta["axes"],
                   "calibration_source": meta["calibration_source"]}
     write_spots_csv(spots, out, parameters=parameters)

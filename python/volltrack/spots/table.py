@@ -17,7 +17,7 @@ from volltrack.io.calibration import validate_calibration
 from volltrack.spots.columns import SPOT_COLUMNS
 from volltrack.spots.features import frame_spot_features
 
-__all__ = ["compute_spots", "iter_frame_spots", "empty_spot_table"]
+__all__ = ["compute_spots", "iter_frame_spots", "empty_spot_table", "NonFiniteRawError"]
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +58,21 @@ def _validate_mask(mask, movie_shape, *, single_frame: bool):
     return mask[np.newaxis] if single_frame else mask
 
 
+class NonFiniteRawError(ValueError):
+    """The raw intensity movie holds NaN or infinite values (they would make intensities NaN)."""
+
+
+def _finite_raw(frame_raw: np.ndarray, frame: int) -> np.ndarray:
+    """Return ``frame_raw``, or raise :class:`NonFiniteRawError` naming the frame and the first bad voxel."""
+    if np.issubdtype(frame_raw.dtype, np.floating):
+        finite = np.isfinite(frame_raw)
+        if not finite.all():
+            first = tuple(int(i) for i in np.argwhere(~finite)[0])
+            raise NonFiniteRawError(f"raw intensity movie holds {int((~finite).sum())} NaN or infinite value(s) "
+                                    f"in frame {frame} (first at z, y, x = {first}); expected finite intensities")
+    return frame_raw
+
+
 def empty_spot_table() -> pd.DataFrame:
     """A spot table with every column and no row."""
     table = pd.DataFrame({column: pd.Series(dtype=np.float64) for column in SPOT_COLUMNS})
@@ -73,9 +88,10 @@ def iter_frame_spots(labels, *, raw=None, mask=None, calibration=(1.0, 1.0, 1.0)
         frame_labels = np.asarray(movie[frame])
         if np.issubdtype(frame_labels.dtype, np.signedinteger) and frame_labels.size and frame_labels.min() < 0:
             raise ValueError(f"labels of frame {frame} contain negative values; labels must be >= 0")
+        frame_raw = None if raw is None else _finite_raw(np.asarray(raw[frame]), frame)
         features = frame_spot_features(
             frame_labels, calibration=calibration,
-            raw=None if raw is None else np.asarray(raw[frame]),
+            raw=frame_raw,
             mask=None if mask is None else np.asarray(mask[frame], dtype=bool))
         n_cells = features["LABEL"].shape[0]
         table = pd.DataFrame({"FRAME": np.full(n_cells, frame, np.int64), **features,

@@ -458,3 +458,20 @@ def test_spots_refuses_nan_in_the_raw_movie(tmp_path, capsys, rng):
     assert "nanraw.tif: raw intensity movie holds 1 NaN or infinite value(s) in frame 1 (first at z, y, x = " \
            "(2, 3, 4))" in line, line
     assert not out.exists()
+
+
+@pytest.mark.parametrize("dt", ["-1", "0", "nan", "inf", "soon"])
+def test_spots_refuses_a_non_positive_dt(tmp_path, capsys, rng, dt):
+    """qa finding 18: --dt -1/0/nan wrote POSITION_T = -0.0/NaN, found only later by volltrack track."""
+    from volltrack.spots import compute_spots
+
+    labels = _label_movie(tmp_path / "labels.tif", rng)
+    out = tmp_path / "spots.csv"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["spots", str(labels), "--dt", dt, "--out", str(out), "--no-progress"])
+    assert exit_info.value.code == 2
+    assert f"--dt must be a positive number of seconds, got '{dt}'" in _one_line_error(capsys, "spots")
+    assert not out.exists()
+    with pytest.raises(ValueError, match="frame_interval must be a positive number of seconds"):
+        compute_spots(np.ones((1, 2, 4, 4), np.uint16), frame_interval=float(dt) if dt != "soon" else dt)
+    assert len(compute_spots(np.ones((1, 2, 4, 4), np.uint16), frame_interval=2.5)) == 1

@@ -18,9 +18,22 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                                        "TISSUE_FRACTION and DISTANCE_TO_BOUNDARY")
     parser.add_argument("--axes", help="axes of the label movie when its file does not say (e.g. TZYX)")
     parser.add_argument("--calibration", help="voxel size dz,dy,dx in µm (default: from the label file, else 1,1,1)")
-    parser.add_argument("--dt", type=float, help="frame interval in seconds (default: from the label file, else 1)")
+    parser.add_argument("--dt", type=positive_seconds, help="frame interval in seconds (default: from the label file, else 1)")
     parser.add_argument("--out", required=True, help="output CSV (parameters go to OUT.json)")
     parser.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+
+
+def positive_seconds(text: str) -> float:
+    """Parse ``--dt``: a finite number of seconds > 0."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"--dt must be a positive number of seconds, got {text!r}")
+    return value
 
 
 def _read_raw(path: str, axes: str | None):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import numbers
 from pathlib import Path
 
 import numpy as np
@@ -144,7 +145,7 @@ def read_spots_csv(path, *, frame_interval: float | None = None) -> pd.DataFrame
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path}: not a readable CSV spot table ({exc})") from None
     dt = frame_interval if frame_interval is not None else attrs.get("frame_interval", 1.0)
-    if not isinstance(dt, (int, float)) or not np.isfinite(dt) or dt <= 0:
+    if isinstance(dt, bool) or not isinstance(dt, numbers.Real) or not np.isfinite(dt) or dt <= 0:
         where = "frame_interval" if frame_interval is not None else f"frame_interval in {_sidecar(path)}"
         raise ValueError(f"{where}: got {dt!r}; expected a number of seconds > 0")
     table = validate_spot_table(table, source=str(path), frame_interval=dt)

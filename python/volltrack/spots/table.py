@@ -8,6 +8,7 @@ and cancellation); :func:`compute_spots` collects them into the spot table of th
 from __future__ import annotations
 
 import logging
+import numbers
 from typing import Iterator
 
 import numpy as np
@@ -83,6 +84,8 @@ def iter_frame_spots(labels, *, raw=None, mask=None, calibration=(1.0, 1.0, 1.0)
                      frame_interval: float = 1.0) -> Iterator[pd.DataFrame]:
     """Yield the spot table of each frame in turn (see :func:`compute_spots` for the parameters)."""
     calibration = validate_calibration(calibration)
+    if not (isinstance(frame_interval, numbers.Real) and np.isfinite(frame_interval) and frame_interval > 0):
+        raise ValueError(f"frame_interval must be a positive number of seconds, got {frame_interval!r}")
     movie, raw, mask = _validate_inputs(labels, raw, mask)
     for frame in range(movie.shape[0]):
         frame_labels = np.asarray(movie[frame])

@@ -183,3 +183,30 @@ def test_evaluate_command_prints_one_json_object(tmp_path, capsys):
     assert {"DET", "LNK"} <= set(scores)
     assert main(["evaluate", "--gt", str(tmp_path / "nope"), "--res", str(tmp_path / "res")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_bad_ctc_folders_are_one_line_errors_not_tracebacks(tmp_path, capsys):
+    """qa findings 6 and 7: a text field in res_track.txt, a missing mask file or a file as --gt."""
+    from volltrack.cli import main
+
+    write_ctc(_ground_truth(), tmp_path / "gt", kind="gt")
+    labels, spots, edges = _result_tracks()
+    res = export_ctc(labels, tmp_path / "res", spots=spots, edges=edges)
+    track_file = res / "res_track.txt"
+    good = track_file.read_text()
+    evaluate = ["evaluate", "--gt", str(tmp_path / "gt"), "--res", str(res)]
+
+    lines = good.splitlines()
+    lines[1] = "1 0 x 0"
+    track_file.write_text("\n".join(lines) + "\n")
+    assert main(evaluate) == 2
+    assert f"{track_file} line 2: expected four integers L B E P, got '1 0 x 0'" in capsys.readouterr().err
+
+    track_file.write_text(good)
+    (res / "mask002.tif").unlink()
+    assert main(evaluate) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and f"{res}: track " in err and "mask002.tif is missing" in err, err
+
+    assert main(["evaluate", "--gt", str(track_file), "--res", str(res)]) == 2
+    assert f"CTC folder {track_file} is a file, not a folder" in capsys.readouterr().err

@@ -251,6 +251,9 @@ def _frame_files(folder: Path, stem: str) -> list[tuple[int, Path]]:
 def ctc_track_folder(folder: str | Path) -> tuple[Path, str, Path]:
     """Return (folder with the masks, mask file stem, track file) of a CTC result or ground-truth folder."""
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"CTC folder {folder} is a file, not a folder; expected a Cell Tracking Challenge result "
+                         "or ground-truth folder")
     if not folder.is_dir():
         raise FileNotFoundError(f"CTC folder {folder} does not exist")
     for sub, stem, name in (("", "mask", "res_track.txt"), ("TRA", "man_track", "man_track.txt"),
@@ -262,14 +265,60 @@ def ctc_track_folder(folder: str | Path) -> tuple[Path, str, Path]:
 
 
 def read_lineage(path: str | Path) -> pd.DataFrame:
-    """Read a CTC track file (``L B E P`` per line) into a lineage DataFrame."""
+    """Read a CTC track file (``L B E P`` per line) into a lineage DataFrame.
+
+    Raises
+    ------
+    ValueError
+        Naming the file and the first line that is not four integers (blank lines are skipped).
+    """
     try:
-        table = pd.read_csv(path, sep=r"\s+", header=None, names=list(LINEAGE_COLUMNS), dtype=np.int64)
-    except pd.errors.EmptyDataError:
-        table = pd.DataFrame({c: pd.Series(dtype=np.int64) for c in LINEAGE_COLUMNS})
-    except ValueError as exc:
-        raise ValueError(f"{path}: expected 4 integers 'L B E P' per line ({exc})") from None
-    return table
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not a text file; expected 4 integers 'L B E P' per line") from None
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        fields = line.split()
+        if not fields:
+            continue
+        try:
+            if len(fields) != 4:
+                raise ValueError
+            rows.append([int(field) for field in fields])
+        except ValueError:
+            raise ValueError(f"{path} line {number}: expected four integers L B E P, got {line.strip()[:60]!r}") \
+                from None
+    return pd.DataFrame(np.array(rows, np.int64).reshape(-1, 4), columns=list(LINEAGE_COLUMNS))
+
+
+def check_ctc_folder(folder: str | Path) -> None:
+    """Check a CTC folder's frame files and track file against each other, without reading the masks.
+
+    Frame files must be numbered 0..T-1 without holes, and every track's frames ``B <= E`` must lie in 0..T-1.
+
+    Raises
+    ------
+    FileNotFoundError, ValueError
+        Naming the folder and what is wrong (a missing frame file, a bad track line).
+    """
+    mask_dir, stem, track_file = ctc_track_folder(folder)
+    frames = [t for t, _ in _frame_files(mask_dir, stem)]
+    if not frames:
+        raise FileNotFoundError(f"{mask_dir}: no {stem}###.tif files")
+    lineage = read_lineage(track_file)
+    last = max(frames)
+    missing = sorted(set(range(last + 1)) - set(frames))
+    if missing:
+        spanning = lineage[(lineage["begin"] <= missing[0]) & (lineage["end"] >= missing[0])]
+        who = f"track {int(spanning['label'].iloc[0])} spans frames {int(spanning['begin'].iloc[0])}-" \
+              f"{int(spanning['end'].iloc[0])} but " if len(spanning) else ""
+        raise ValueError(f"{folder}: {who}{stem}{missing[0]:03d}.tif is missing; expected {stem}000..{stem}"
+                         f"{last:03d}.tif without holes")
+    bad = lineage[(lineage["begin"] < 0) | (lineage["begin"] > lineage["end"]) | (lineage["end"] > last)]
+    if len(bad):
+        row = bad.iloc[0]
+        raise ValueError(f"{track_file}: track {int(row['label'])} has frames B={int(row['begin'])}, E={int(row['end'])}; "
+                         f"expected 0 <= B <= E <= {last} (the last {stem}###.tif)")
 
 
 def read_ctc(folder: str | Path) -> CTCData:

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from volltrack.metrics.ctc_format import (CTCData, check_ctc, ctc_track_folder, export_ctc, read_ctc,
-                                          read_lineage, tracks_to_ctc, write_ctc)
+from volltrack.metrics.ctc_format import (CTCData, check_ctc, check_ctc_folder, ctc_track_folder, export_ctc,
+                                          read_ctc, read_lineage, tracks_to_ctc, write_ctc)
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +89,7 @@ def _graph(folder: Path, name: str):
     from traccuracy.loaders import load_ctc_data
 
     mask_dir, _, track_file = ctc_track_folder(folder)
+    check_ctc_folder(folder)
     try:
         return load_ctc_data(str(mask_dir), str(track_file), name=name, run_checks=True)
     except ValueError as exc:

@@ -210,3 +210,26 @@ def test_bad_ctc_folders_are_one_line_errors_not_tracebacks(tmp_path, capsys):
 
     assert main(["evaluate", "--gt", str(track_file), "--res", str(res)]) == 2
     assert f"CTC folder {track_file} is a file, not a folder" in capsys.readouterr().err
+
+
+def test_evaluate_xml_with_a_label_movie_of_too_few_frames_names_both_files(tmp_path, capsys):
+    """qa finding 8: 'spots: FRAME outside 0..0 of the label movie' named neither file nor shape."""
+    from volltrack.cli import main
+    from volltrack.io import write_image
+    from volltrack.trackmate import write_xml
+
+    write_ctc(_ground_truth(), tmp_path / "gt", kind="gt")
+    labels, spots, edges = _result_tracks()
+    spots = spots.assign(POSITION_X=1.0, POSITION_Y=1.0, POSITION_Z=1.0, RADIUS=1.0, QUALITY=1.0,
+                         POSITION_T=spots["FRAME"].astype(float))
+    xml = tmp_path / "tracks.xml"
+    write_xml(xml, spots, edges, space_units="micron", time_units="sec")
+    short = tmp_path / "short.tif"
+    write_image(short, labels[:2], axes="TZYX")
+    assert main(["evaluate", "--gt", str(tmp_path / "gt"), "--res", str(xml), "--labels", str(short)]) == 2
+    err = capsys.readouterr().err
+    assert f"--labels {short} has 2 frame(s) (shape (2, " in err and f"{xml} has spots in frames 0..3" in err, err
+    flat = tmp_path / "flat.tif"
+    write_image(flat, labels[0, 0], axes="YX")
+    assert main(["evaluate", "--gt", str(tmp_path / "gt"), "--res", str(xml), "--labels", str(flat)]) == 2
+    assert "flat.tif has axes YX" in capsys.readouterr().err

@@ -37,9 +37,13 @@ def _exported_result(xml: Path, labels_path: str | None, export: str | None, scr
     data = read_xml(xml)
     if "LABEL" not in data.spots.columns:
         raise ValueError(f"{xml}: spots have no LABEL feature, so they cannot be matched to --labels")
-    labels, meta = read_image(labels_path)
+    labels, meta = read_image(labels_path, require_z=True)
     if not meta["axes"].startswith("T"):
         labels = labels[np.newaxis]
+    frames = data.spots["FRAME"]
+    if len(frames) and (frames.min() < 0 or frames.max() >= labels.shape[0]):
+        raise ValueError(f"--labels {labels_path} has {labels.shape[0]} frame(s) (shape {tuple(labels.shape)}) but "
+                         f"{xml} has spots in frames {int(frames.min())}..{int(frames.max())}")
     folder = Path(export) if export else Path(scratch) / "RES"
     return export_ctc(np.asarray(labels), folder, spots=data.spots, edges=data.edges)
 

@@ -291,36 +291,6 @@ def read_lineage(path: str | Path) -> pd.DataFrame:
     return pd.DataFrame(np.array(rows, np.int64).reshape(-1, 4), columns=list(LINEAGE_COLUMNS))
 
 
-def check_ctc_folder(folder: str | Path) -> None:
-    """Check a CTC folder's frame files and track file against each other, without reading the masks.
-
-    Frame files must be numbered 0..T-1 without holes, and every track's frames ``B <= E`` must lie in 0..T-1.
-
-    Raises
-    ------
-    FileNotFoundError, ValueError
-        Naming the folder and what is wrong (a missing frame file, a bad track line).
-    """
-    mask_dir, stem, track_file = ctc_track_folder(folder)
-    frames = [t for t, _ in _frame_files(mask_dir, stem)]
-    if not frames:
-        raise FileNotFoundError(f"{mask_dir}: no {stem}###.tif files")
-    lineage = read_lineage(track_file)
-    last = max(frames)
-    missing = sorted(set(range(last + 1)) - set(frames))
-    if missing:
-        spanning = lineage[(lineage["begin"] <= missing[0]) & (lineage["end"] >= missing[0])]
-        who = f"track {int(spanning['label'].iloc[0])} spans frames {int(spanning['begin'].iloc[0])}-" \
-              f"{int(spanning['end'].iloc[0])} but " if len(spanning) else ""
-        raise ValueError(f"{folder}: {who}{stem}{missing[0]:03d}.tif is missing; expected {stem}000..{stem}"
-                         f"{last:03d}.tif without holes")
-    bad = lineage[(lineage["begin"] < 0) | (lineage["begin"] > lineage["end"]) | (lineage["end"] > last)]
-    if len(bad):
-        row = bad.iloc[0]
-        raise ValueError(f"{track_file}: track {int(row['label'])} has frames B={int(row['begin'])}, E={int(row['end'])}; "
-                         f"expected 0 <= B <= E <= {last} (the last {stem}###.tif)")
-
-
 def read_ctc(folder: str | Path) -> CTCData:
     """Read a CTC result (``res_track.txt`` + ``mask*.tif``) or ground-truth (``TRA/``) folder."""
     import tifffile

@@ -23,8 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from volltrack.metrics.ctc_format import (CTCData, check_ctc, check_ctc_folder, ctc_track_folder, export_ctc,
-                                          read_ctc, read_lineage, tracks_to_ctc, write_ctc)
+from volltrack.metrics.ctc_checks import check_ctc_folder
+from volltrack.metrics.ctc_format import (CTCData, check_ctc, ctc_track_folder, export_ctc, read_ctc, read_lineage,
+                                          tracks_to_ctc, write_ctc)
 
 logger = logging.getLogger(__name__)
 

@@ -238,3 +238,16 @@ def test_train_n2v_one_epoch_reload_and_denoised_copies(tiny_folder, tmp_path):
                  "--patches-per-image", "2", "--copies", "0", "--denoise-model", str(model_dir)]) == 0
     data = load_training_data(out)
     assert len(data.X) + len(data.X_val) == 3 * 2 * 2  # raw and denoised source per image
+
+
+@pytest.mark.slow
+def test_bundled_demo_models_load():
+    from volltrack.models.demo import DEMO_MODELS
+    from volltrack.segmentation import load_models
+
+    models = load_models(DEMO_MODELS)
+    assert models.stardist is not None and models.unet is not None and models.n2v is not None
+    thresholds = json.loads((DEMO_MODELS / "stardist" / "thresholds.json").read_text())
+    assert models.stardist.thresholds.prob == pytest.approx(thresholds["prob"])
+    size = sum(p.stat().st_size for p in DEMO_MODELS.rglob("*") if p.is_file())
+    assert size <= 25 * 2**20

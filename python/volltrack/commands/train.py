@@ -1,0 +1,127 @@
+"""``volltrack train``: build patch datasets and train StarDist3D, the U-Net and N2V; optimise thresholds.
+
+Sub-commands: ``prepare``, ``stardist``, ``unet``, ``n2v``, ``thresholds``. Defaults are the paper's
+(depth 3, 48 start filters, kernel 3, 192 rays, learning rate 1e-4, batch 5, 100 epochs, patch 16x128x128).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+HELP = "train StarDist3D / U-Net / N2V models and optimise their thresholds (sub-commands: prepare, stardist, unet, n2v, thresholds)"
+
+
+def _int_triple(text: str) -> tuple[int, int, int]:
+    parts = text.replace("x", ",").split(",")
+    if len(parts) != 3:
+        raise argparse.ArgumentTypeError(f"expected three integers Z,Y,X (e.g. 16,128,128), got '{text}'")
+    try:
+        return tuple(int(p) for p in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected three integers Z,Y,X, got '{text}'") from None
+
+
+def _float_list(text: str) -> list[float]:
+    try:
+        return [float(p) for p in text.split(",") if p.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated numbers, got '{text}'") from None
+
+
+def _anisotropy(text: str):
+    if text == "auto":
+        return None
+    values = _float_list(text)
+    if len(values) != 3:
+        raise argparse.ArgumentTypeError(f"expected 'auto' or three numbers Z,Y,X, got '{text}'")
+    return tuple(values)
+
+
+def _add_network_options(parser: argparse.ArgumentParser) -> None:
+    from volltrack.training.parameters import PAPER_DEFAULTS as P
+
+    group = parser.add_argument_group("network and training (paper defaults)")
+    group.add_argument("--model", type=Path, required=True, help="model folder to create (or to continue with --resume)")
+    group.add_argument("--depth", type=int, default=P["depth"], help="U-Net depth (patch / 2**depth must be integer)")
+    group.add_argument("--filters", type=int, default=P["start_filters"], help="filters of the first U-Net level")
+    group.add_argument("--kernel", type=int, default=P["kernel_size"], help="convolution kernel size")
+    group.add_argument("--lr", type=float, default=P["learning_rate"], help="learning rate (Adam)")
+    group.add_argument("--batch", type=int, default=P["batch_size"], help="batch size")
+    group.add_argument("--epochs", type=int, default=P["epochs"], help="training epochs")
+    group.add_argument("--steps", type=int, default=None, help="steps per epoch (default: one pass over the patches)")
+    group.add_argument("--patch", type=_int_triple, default=P["patch_shape"], help="training patch Z,Y,X")
+    group.add_argument("--loss", choices=("mse", "mae"), default="mse", help="U-Net / N2V loss")
+    group.add_argument("--seed", type=int, default=0, help="random seed")
+    group.add_argument("--resume", action="store_true", help="continue training the model in --model from its weights")
+    group.add_argument("--tensorboard", action="store_true", help="write TensorBoard logs into <model>/logs")
+
+
+def _parser(sub, name: str, help_text: str) -> argparse.ArgumentParser:
+    return sub.add_parser(name, help=help_text, description=help_text,
+                          formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    """Add the ``prepare``, ``stardist``, ``unet``, ``n2v`` and ``thresholds`` sub-commands."""
+    sub = parser.add_subparsers(dest="train_command", metavar="STEP", required=True)
+    prepare = _parser(sub, "prepare", "cut augmented training patches from Raw/ + RealMask/ into an .npz")
+    prepare.add_argument("folder", type=Path, help="folder with Raw/ and RealMask/ (same file names)")
+    prepare.add_argument("--out", type=Path, required=True, help="the .npz to write")
+    prepare.add_argument("--patch", type=_int_triple, default=(16, 128, 128), help="patch Z,Y,X")
+    prepare.add_argument("--patches-per-image", type=int, default=16, help="patches per image (and per denoised copy)")
+    prepare.add_argument("--copies", type=int, default=1, help="augmented copies (flip/rotation + noise) per patch")
+    prepare.add_argument("--validation", type=float, default=0.1, help="fraction of patches held out for validation")
+    prepare.add_argument("--poisson", type=float, default=30.0, help="Poisson noise: photons at intensity 1 (0 = off)")
+    prepare.add_argument("--gaussian", type=float, default=0.05, help="Gaussian noise sigma (0 = off)")
+    prepare.add_argument("--no-flips", action="store_true", help="do not flip augmented copies")
+    prepare.add_argument("--no-rotations", action="store_true", help="do not rotate augmented copies in XY")
+    prepare.add_argument("--denoise-model", type=Path, help="N2V model folder: add denoised copies of every image")
+    prepare.add_argument("--raw-dir", default="Raw", help="sub-folder of raw images")
+    prepare.add_argument("--mask-dir", default="RealMask", help="sub-folder of instance label images")
+    prepare.add_argument("--seed", type=int, default=0, help="random seed")
+
+    stardist = _parser(sub, "stardist", "train a StarDist3D model on a prepared .npz")
+    stardist.add_argument("data", type=Path, help=".npz from `volltrack train prepare`")
+    _add_network_options(stardist)
+    stardist.add_argument("--rays", type=int, default=192, help="number of StarDist rays")
+    stardist.add_argument("--grid", type=_int_triple, default=(1, 1, 1), help="StarDist output grid Z,Y,X")
+    stardist.add_argument("--anisotropy", type=_anisotropy, default=None,
+                          help="ray anisotropy Z,Y,X or 'auto' (from label extents) [default: auto]")
+    stardist.add_argument("--dist-loss", choices=("mse", "mae"), default="mse",
+                          help="distance loss (the paper: mse; StarDist's default: mae)")
+    stardist.add_argument("--backbone", choices=("unet", "resnet"), default="unet", help="StarDist backbone")
+
+    unet = _parser(sub, "unet", "train the foreground U-Net (CSBDeep CARE, 1 channel) on a prepared .npz")
+    unet.add_argument("data", type=Path, help=".npz from `volltrack train prepare`")
+    _add_network_options(unet)
+
+    n2v = _parser(sub, "n2v", "train an N2V denoiser on the raw images of a folder (no labels needed)")
+    n2v.add_argument("folder", type=Path, help="folder with Raw/ (or --raw-dir)")
+    n2v.add_argument("--raw-dir", default="Raw", help="sub-folder of raw images")
+    n2v.add_argument("--patches-per-image", type=int, default=16, help="patches sampled per image")
+    n2v.add_argument("--validation", type=float, default=0.1, help="fraction of patches held out for validation")
+    _add_network_options(n2v)
+
+    thresholds = _parser(sub, "thresholds", "optimise prob/NMS thresholds on validation data -> thresholds.json")
+    thresholds.add_argument("data", type=Path, help="validation .npz (X_val/Y_val) or a folder with Raw/ + RealMask/")
+    thresholds.add_argument("--models", type=Path, required=True,
+                            help="models folder with stardist/ (and unet/, n2v/ for --target vollseg)")
+    thresholds.add_argument("--target", choices=("vollseg", "stardist"), default="vollseg",
+                            help="optimise for the full VollSeg output or for StarDist alone")
+    thresholds.add_argument("--nms", type=_float_list, default=[0.3, 0.4, 0.5], help="NMS thresholds to try")
+    thresholds.add_argument("--iou", type=float, default=0.5, help="IoU for a match (vollseg target)")
+    thresholds.add_argument("--prob-range", type=_float_list, default=[0.05, 0.95],
+                            help="interval LOW,HIGH of the probability-threshold search (vollseg)")
+    thresholds.add_argument("--evaluations", type=int, default=8, help="segmentations per NMS threshold (vollseg)")
+    thresholds.add_argument("--max-volumes", type=int, default=None, help="use at most this many validation volumes")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one ``volltrack train`` step."""
+    from volltrack.training import steps
+
+    return getattr(steps, f"run_{args.train_command}")(args)

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Rebuild the bundled demo models exactly as committed (see README.md). Usage, from the repository root:
+#   bash python/volltrack/models/demo/build.sh WORK_FOLDER [FIRST_STEP]
+# Steps, in order: data n2v prepare stardist unet stardist_resume stardist_resume2 unet_resume thresholds. WORK_FOLDER receives the simulated training data,
+# the patch dataset and the model folders (WORK_FOLDER/models/{stardist,unet,n2v}); copy those into
+# python/volltrack/models/demo/ afterwards. FIRST_STEP restarts the chain at that step.
+set -euo pipefail
+WORK=${1:?usage: build.sh WORK_FOLDER [FIRST_STEP]}
+FIRST=${2:-data}
+PY=${PYTHON:-python}
+VT="$PY -m volltrack.cli train"
+mkdir -p "$WORK/models"
+
+step_data() {  # 4 simulator movies x 3 frames (22x256x256 at 2.0,0.5,0.5 um), seeds 101-104
+  $PY -m volltrack.models.demo.make_training_data "$WORK/data" --seeds 101,102,103,104 --frames 3
+}
+step_n2v() {  # N2V denoiser on the raw volumes
+  $VT n2v "$WORK/data" --model "$WORK/models/n2v" --patch 16,64,64 --patches-per-image 8 \
+      --depth 2 --filters 8 --batch 4 --epochs 10 --steps 10 --lr 4e-4 --seed 1
+}
+step_prepare() {  # raw + N2V-denoised patches, one augmented copy each (flip/rotation + Poisson/Gaussian noise)
+  $VT prepare "$WORK/data" --out "$WORK/patches.npz" --patch 16,64,64 --patches-per-image 16 \
+      --copies 1 --validation 0.03 --denoise-model "$WORK/models/n2v" --seed 1
+}
+step_stardist() {  # smaller than the paper's network: 64 rays, 16 filters, grid 1,2,2; mae distance loss
+  $VT stardist "$WORK/patches.npz" --model "$WORK/models/stardist" --rays 64 --grid 1,2,2 --dist-loss mae \
+      --depth 3 --filters 16 --batch 4 --epochs 60 --steps 10 --lr 6e-4 --patch 16,64,64 --seed 1
+}
+step_stardist_resume() {  # 40 more epochs from the weights of step_stardist (--resume, weights_last.h5)
+  $VT stardist "$WORK/patches.npz" --model "$WORK/models/stardist" --resume --rays 64 --grid 1,2,2 --dist-loss mae \
+      --depth 3 --filters 16 --batch 4 --epochs 40 --steps 10 --lr 6e-4 --patch 16,64,64 --seed 2
+}
+step_stardist_resume2() {  # 30 more epochs
+  $VT stardist "$WORK/patches.npz" --model "$WORK/models/stardist" --resume --rays 64 --grid 1,2,2 --dist-loss mae \
+      --depth 3 --filters 16 --batch 4 --epochs 30 --steps 10 --lr 6e-4 --patch 16,64,64 --seed 3
+}
+step_unet_resume() {  # 20 more epochs
+  $VT unet "$WORK/patches.npz" --model "$WORK/models/unet" --resume --depth 2 --filters 8 --batch 4 \
+      --epochs 20 --steps 10 --lr 1e-3 --patch 16,64,64 --seed 3
+}
+step_unet() {
+  $VT unet "$WORK/patches.npz" --model "$WORK/models/unet" --depth 2 --filters 8 --batch 4 \
+      --epochs 40 --steps 10 --lr 1e-3 --patch 16,64,64 --seed 1
+}
+step_thresholds() {  # VollSeg thresholds on a held-out simulator volume (seed 105, frame 0)
+  $PY -m volltrack.models.demo.make_training_data "$WORK/validation" --seeds 105 --frames 1
+  $VT thresholds "$WORK/validation" --models "$WORK/models" --target vollseg --nms 0.3 --evaluations 4 \
+      --prob-range 0.4,0.8
+}
+
+STEPS=(data n2v prepare stardist unet stardist_resume stardist_resume2 unet_resume thresholds)
+started=0
+for step in "${STEPS[@]}"; do
+  [[ $step == "$FIRST" ]] && started=1
+  if [[ $started == 1 ]]; then echo "== step $step"; "step_$step"; fi
+done

@@ -1,0 +1,94 @@
+"""StarDist/CSBDeep model folders: where weights live, whether a run can resume, and provenance records."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+#: Files that make a model folder loadable by StarDist/CSBDeep.
+REQUIRED_FILES = ("config.json", "weights_best.h5")
+
+
+def split_model_path(model_dir: str | Path) -> tuple[str, Path]:
+    """Return ``(name, basedir)`` as StarDist/CSBDeep constructors expect them for a model folder path."""
+    model_dir = Path(model_dir).resolve()
+    if not model_dir.parent.is_dir():
+        raise FileNotFoundError(f"cannot create model folder {model_dir}: {model_dir.parent} does not exist")
+    return model_dir.name, model_dir.parent
+
+
+def can_resume(model_dir: str | Path) -> bool:
+    """True when ``model_dir`` holds a config.json and at least one weights file."""
+    model_dir = Path(model_dir)
+    return (model_dir / "config.json").is_file() and any(model_dir.glob("weights_*.h5"))
+
+
+def check_new_model_dir(model_dir: str | Path, *, resume: bool) -> None:
+    """Refuse to overwrite an existing model unless resuming; refuse to resume without one."""
+    model_dir = Path(model_dir)
+    if resume and not can_resume(model_dir):
+        raise FileNotFoundError(f"--resume: {model_dir} holds no config.json and weights_*.h5 to resume from")
+    if not resume and can_resume(model_dir):
+        raise ValueError(f"{model_dir} already holds a trained model; pass --resume to continue training it "
+                         f"or choose another --model folder")
+
+
+def load_resume_weights(keras_model, model_dir: str | Path) -> str:
+    """Load the newest weights of a model folder (last, else best) into ``keras_model``; return the file name."""
+    for name in ("weights_last.h5", "weights_now.h5", "weights_best.h5"):
+        path = Path(model_dir) / name
+        if path.is_file():
+            keras_model.load_weights(str(path))
+            logger.info("resuming from %s", path)
+            return name
+    raise FileNotFoundError(f"no weights_*.h5 in {model_dir}")
+
+
+def publish(tmp: str | Path, path: str | Path) -> None:
+    """Give a finished temporary file the usual permissions (mkstemp makes it private) and move it into place."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    os.replace(tmp, path)
+
+
+def write_json_atomic(path: str | Path, payload: dict | list) -> Path:
+    """Write ``payload`` as JSON to ``path`` via a temporary file and os.replace."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            json.dump(payload, handle, indent=2)
+        publish(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def record_training(model_dir: str | Path, *, kind: str, parameters: dict, data: str, history: dict) -> Path:
+    """Append this run's parameters, data and final losses to ``<model>/training_runs.json``."""
+    from importlib.metadata import version
+
+    path = Path(model_dir) / "training_runs.json"
+    runs = json.loads(path.read_text()) if path.is_file() else []
+    last = {k: float(v[-1]) for k, v in history.items() if v}
+    runs.append(dict(kind=kind, parameters=parameters, data=data, final=last,
+                     versions={p: version(p) for p in ("volltrack", "stardist", "csbdeep", "n2v", "tensorflow-cpu")
+                               if _has_distribution(p)}))
+    return write_json_atomic(path, runs)
+
+
+def _has_distribution(name: str) -> bool:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        version(name)
+    except PackageNotFoundError:
+        return False
+    return True

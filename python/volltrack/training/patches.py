@@ -1,0 +1,225 @@
+"""Training patch datasets: sample (Z, Y, X) patches from Raw/RealMask pairs, augment them, save one .npz.
+
+The dataset is written image by image into memory-mapped arrays in a temporary folder beside the output and
+then streamed into the .npz, so only one image and its patches are in memory at a time. A patch and its
+augmented copies always go to the same split (training or validation), so validation never sees a noisy copy
+of a training patch.
+
+The .npz holds ``X``/``X_val`` (float32, percentile-normalised raw), ``Y``/``Y_val`` (int32 instance labels),
+``names``/``names_val`` (source image of each patch), ``axes`` ("SZYX") and ``parameters`` (JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from volltrack.training.augmentation import AugmentationSettings, augmented_copy, normalize_percentile
+from volltrack.training.model_folders import publish
+from volltrack.training.pairs import find_training_pairs, read_pair
+
+logger = logging.getLogger(__name__)
+
+Denoiser = Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass
+class TrainingData:
+    """Training and validation patches as loaded from a prepared .npz."""
+
+    X: np.ndarray
+    Y: np.ndarray
+    X_val: np.ndarray
+    Y_val: np.ndarray
+    parameters: dict = field(default_factory=dict)
+
+    @property
+    def patch_shape(self) -> tuple[int, int, int]:
+        """Shape (Z, Y, X) of one patch."""
+        return tuple(self.X.shape[1:])
+
+
+def sample_patch_corners(labels: np.ndarray, *, patch_shape: tuple[int, int, int], n_patches: int,
+                         rng: np.random.Generator, foreground_fraction: float = 0.9) -> np.ndarray:
+    """Pick patch origins, most of them centred on a random foreground voxel.
+
+    Parameters
+    ----------
+    labels : ndarray of shape (Z, Y, X)
+    patch_shape : tuple of int
+        Patch (Z, Y, X); must fit inside ``labels``.
+    n_patches : int
+    rng : numpy.random.Generator
+    foreground_fraction : float, default 0.9
+        Fraction of patches centred on a labelled voxel (when there is one); the rest are uniform.
+
+    Returns
+    -------
+    ndarray of shape (n_patches, 3), int
+    """
+    shape, patch = np.array(labels.shape), np.array(patch_shape)
+    if np.any(patch > shape):
+        raise ValueError(f"patch {tuple(patch_shape)} is larger than the image {tuple(labels.shape)}; "
+                         f"choose a smaller --patch (Z, Y, X)")
+    high = shape - patch + 1
+    corners = np.stack([rng.integers(0, h, n_patches) for h in high], axis=1)
+    foreground = np.flatnonzero(labels)
+    if foreground.size:
+        use = rng.random(n_patches) < foreground_fraction
+        centres = np.stack(np.unravel_index(rng.choice(foreground, int(use.sum())), labels.shape), axis=1)
+        corners[use] = np.clip(centres - patch // 2, 0, high - 1)
+    return corners
+
+
+def _patch_count(n_images: int, n_sources: int, n_patches: int, n_copies: int,
+                 validation_fraction: float) -> tuple[int, int]:
+    groups = n_images * n_sources * n_patches
+    n_val = int(round(groups * validation_fraction))
+    if validation_fraction > 0:
+        n_val = min(max(n_val, 1), groups - 1)
+    if groups - n_val < 1:
+        raise ValueError(f"only {groups} patch group(s): too few for a validation split of {validation_fraction}")
+    return (groups - n_val) * (1 + n_copies), n_val * (1 + n_copies)
+
+
+class _PatchWriter:
+    """Memory-mapped training/validation arrays filled group by group."""
+
+    def __init__(self, folder: Path, n_train: int, n_val: int, patch_shape: tuple[int, int, int]):
+        self.arrays = {}
+        for key, n, dtype in (("X", n_train, np.float32), ("Y", n_train, np.int32),
+                              ("X_val", n_val, np.float32), ("Y_val", n_val, np.int32)):
+            self.arrays[key] = np.lib.format.open_memmap(folder / f"{key}.npy", mode="w+", dtype=dtype,
+                                                         shape=(n,) + tuple(patch_shape))
+        self.names = {"": [], "_val": []}
+
+    def add(self, raw: np.ndarray, labels: np.ndarray, *, name: str, validation: bool) -> None:
+        suffix = "_val" if validation else ""
+        index = len(self.names[suffix])
+        self.arrays["X" + suffix][index] = raw
+        self.arrays["Y" + suffix][index] = labels
+        self.names[suffix].append(name)
+
+    def save(self, out_path: Path, parameters: dict) -> None:
+        for array in self.arrays.values():
+            array.flush()
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=out_path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                np.savez(handle, **self.arrays, names=np.array(self.names[""]), names_val=np.array(self.names["_val"]),
+                         axes=np.array("SZYX"), parameters=np.array(json.dumps(parameters)))
+            publish(tmp, out_path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def prepare_training_data(folder: str | Path, out_path: str | Path, *,
+                          patch_shape: tuple[int, int, int] = (16, 128, 128), n_patches_per_image: int = 16,
+                          n_augmented_copies: int = 1, validation_fraction: float = 0.1,
+                          augmentation: AugmentationSettings = AugmentationSettings(),
+                          denoiser: Optional[Denoiser] = None, raw_dir: str = "Raw", mask_dir: str = "RealMask",
+                          seed: int = 0) -> Path:
+    """Build an augmented patch dataset from ``folder/Raw`` and ``folder/RealMask`` into one .npz.
+
+    Parameters
+    ----------
+    folder : str or Path
+        Training folder with ``raw_dir`` and ``mask_dir`` of paired ZYX TIFFs.
+    out_path : str or Path
+        The .npz to write (atomically).
+    patch_shape : tuple of int, default (16, 128, 128)
+        Patch (Z, Y, X), the paper's value.
+    n_patches_per_image : int, default 16
+        Patches sampled per image (and per denoised copy), the paper's value.
+    n_augmented_copies : int, default 1
+        Augmented copies (flip/rotation + noise) stored beside each patch.
+    validation_fraction : float, default 0.1
+        Fraction of patch groups held out for validation (at least one group when > 0).
+    augmentation : AugmentationSettings, optional
+    denoiser : callable, optional
+        ``denoiser(raw) -> denoised``; when given, each image's denoised version is a further source of
+        patches with the same labels (the paper's "denoised copies").
+    raw_dir, mask_dir : str, default "Raw" and "RealMask"
+    seed : int, default 0
+
+    Returns
+    -------
+    Path
+        The written .npz.
+    """
+    if n_patches_per_image < 1 or n_augmented_copies < 0 or not 0 <= validation_fraction < 1:
+        raise ValueError(f"need n_patches_per_image >= 1, n_augmented_copies >= 0, 0 <= validation_fraction < 1; "
+                         f"got {n_patches_per_image}, {n_augmented_copies}, {validation_fraction}")
+    out_path = Path(out_path)
+    if not out_path.parent.is_dir():
+        raise FileNotFoundError(f"output folder {out_path.parent} does not exist")
+    pairs = find_training_pairs(folder, raw_dir=raw_dir, mask_dir=mask_dir)
+    n_sources = 2 if denoiser is not None else 1
+    n_train, n_val = _patch_count(len(pairs), n_sources, n_patches_per_image, n_augmented_copies,
+                                  validation_fraction)
+    rng = np.random.default_rng(seed)
+    n_groups = len(pairs) * n_sources * n_patches_per_image
+    val_groups = set(rng.permutation(n_groups)[: n_val // (1 + n_augmented_copies)].tolist())
+    parameters = dict(folder=str(folder), patch_shape=list(patch_shape), n_patches_per_image=n_patches_per_image,
+                      n_augmented_copies=n_augmented_copies, validation_fraction=validation_fraction,
+                      augmentation=asdict(augmentation), denoised_copies=denoiser is not None, seed=seed,
+                      normalization="percentile 1-99.8 per image", images=[p.name for p in pairs])
+    with tempfile.TemporaryDirectory(prefix=".prepare-", dir=out_path.parent) as scratch:
+        writer = _PatchWriter(Path(scratch), n_train, n_val, patch_shape)
+        group = 0
+        for pair in tqdm(pairs, desc="training patches", unit="image"):
+            raw, labels = read_pair(pair)
+            sources = [raw] if denoiser is None else [raw, denoiser(raw)]
+            for source in sources:
+                normalized = normalize_percentile(source)
+                corners = sample_patch_corners(labels, patch_shape=patch_shape, n_patches=n_patches_per_image,
+                                               rng=rng)
+                for corner in corners:
+                    window = tuple(slice(c, c + p) for c, p in zip(corner, patch_shape))
+                    patch_raw, patch_labels = normalized[window], labels[window]
+                    validation = group in val_groups
+                    writer.add(patch_raw, patch_labels, name=pair.name, validation=validation)
+                    for _ in range(n_augmented_copies):
+                        copy_raw, copy_labels = augmented_copy(patch_raw, patch_labels, rng=rng, settings=augmentation)
+                        writer.add(copy_raw, copy_labels, name=pair.name, validation=validation)
+                    group += 1
+        writer.save(out_path, parameters)
+        del writer
+    logger.info("wrote %d training and %d validation patches to %s", n_train, n_val, out_path)
+    return out_path
+
+
+def load_training_data(path: str | Path) -> TrainingData:
+    """Load a dataset written by :func:`prepare_training_data`.
+
+    Raises
+    ------
+    FileNotFoundError, ValueError
+        Missing file, not an .npz, or missing arrays; the message names the file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"training data {path} does not exist (make it with `volltrack train prepare`)")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            missing = {"X", "Y", "X_val", "Y_val"} - set(data.files)
+            if missing:
+                raise ValueError(f"{path} lacks arrays {sorted(missing)}; was it made by `volltrack train prepare`?")
+            arrays = {key: data[key] for key in ("X", "Y", "X_val", "Y_val")}
+            parameters = json.loads(str(data["parameters"])) if "parameters" in data.files else {}
+    except (OSError, EOFError, zipfile.BadZipFile) as exc:
+        raise ValueError(f"cannot read training data {path}: {exc}") from exc
+    if arrays["X"].ndim != 4 or arrays["X"].shape != arrays["Y"].shape or len(arrays["X_val"]) == 0:
+        raise ValueError(f"{path}: expected X and Y of equal shape (S, Z, Y, X) and a non-empty validation "
+                         f"split, got X {arrays['X'].shape}, Y {arrays['Y'].shape}, X_val {arrays['X_val'].shape}")
+    return TrainingData(**arrays, parameters=parameters)

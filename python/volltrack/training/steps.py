@@ -1,0 +1,125 @@
+"""The work behind each ``volltrack train`` sub-command (argument namespace in, exit code out)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+
+def _parameters(args: argparse.Namespace, **extra):
+    from volltrack.training.parameters import TrainingParameters
+
+    return TrainingParameters(depth=args.depth, start_filters=args.filters, kernel_size=args.kernel,
+                              learning_rate=args.lr, batch_size=args.batch, epochs=args.epochs,
+                              steps_per_epoch=args.steps, patch_shape=args.patch, train_loss=args.loss,
+                              seed=args.seed, tensorboard=args.tensorboard, **extra)
+
+
+def run_prepare(args: argparse.Namespace) -> int:
+    """``volltrack train prepare``: patches + augmentation -> .npz."""
+    from volltrack.training.augmentation import AugmentationSettings
+    from volltrack.training.patches import prepare_training_data
+
+    denoiser = None
+    if args.denoise_model is not None:
+        from volltrack.training.n2v_training import n2v_denoiser
+
+        denoiser = n2v_denoiser(args.denoise_model)
+    augmentation = AugmentationSettings(flips=not args.no_flips, rotations=not args.no_rotations,
+                                        poisson_photons=args.poisson, gaussian_sigma=args.gaussian)
+    out = prepare_training_data(args.folder, args.out, patch_shape=args.patch,
+                                n_patches_per_image=args.patches_per_image, n_augmented_copies=args.copies,
+                                validation_fraction=args.validation, augmentation=augmentation, denoiser=denoiser,
+                                raw_dir=args.raw_dir, mask_dir=args.mask_dir, seed=args.seed)
+    print(f"wrote {out}")
+    return 0
+
+
+def run_stardist(args: argparse.Namespace) -> int:
+    """``volltrack train stardist``."""
+    from volltrack.training.patches import load_training_data
+    from volltrack.training.stardist_training import train_stardist
+
+    params = _parameters(args, n_rays=args.rays, grid=args.grid, anisotropy=args.anisotropy, backbone=args.backbone,
+                         dist_loss=args.dist_loss)
+    data = load_training_data(args.data)
+    train_stardist(data, args.model, params=params, resume=args.resume, data_name=str(args.data))
+    print(f"StarDist3D model saved in {args.model}")
+    return 0
+
+
+def run_unet(args: argparse.Namespace) -> int:
+    """``volltrack train unet``."""
+    from volltrack.training.patches import load_training_data
+    from volltrack.training.unet_training import train_unet
+
+    data = load_training_data(args.data)
+    train_unet(data, args.model, params=_parameters(args), resume=args.resume, data_name=str(args.data))
+    print(f"U-Net model saved in {args.model}")
+    return 0
+
+
+def run_n2v(args: argparse.Namespace) -> int:
+    """``volltrack train n2v``."""
+    from volltrack.training.n2v_training import raw_patches, train_n2v
+    from volltrack.training.pairs import read_raw_images
+
+    params = _parameters(args)
+    images = [image for _, image in read_raw_images(args.folder, raw_dir=args.raw_dir)]
+    X, X_val = raw_patches(images, patch_shape=params.patch_shape, n_patches_per_image=args.patches_per_image,
+                           validation_fraction=args.validation, seed=args.seed)
+    train_n2v(X, X_val, args.model, params=params, resume=args.resume, data_name=str(args.folder))
+    print(f"N2V model saved in {args.model}")
+    return 0
+
+
+def validation_volumes(path: Path, *, max_volumes: int | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Validation images and labels from a prepared .npz (X_val/Y_val) or a Raw/ + RealMask/ folder."""
+    from volltrack.training.pairs import find_training_pairs, read_pair
+    from volltrack.training.patches import load_training_data
+
+    if path.is_dir():
+        pairs = find_training_pairs(path)[:max_volumes]
+        loaded = [read_pair(pair) for pair in pairs]
+        return [raw for raw, _ in loaded], [labels for _, labels in loaded]
+    data = load_training_data(path)
+    return list(data.X_val[:max_volumes]), list(data.Y_val[:max_volumes])
+
+
+def _prob_range(values: list[float]) -> tuple[float, float]:
+    if len(values) != 2 or not 0 < values[0] < values[1] < 1:
+        raise ValueError(f"--prob-range must be LOW,HIGH with 0 < LOW < HIGH < 1, got {values}")
+    return values[0], values[1]
+
+
+def run_thresholds(args: argparse.Namespace) -> int:
+    """``volltrack train thresholds``: optimise (prob, nms) and write stardist/thresholds.json."""
+    from volltrack.training import thresholds as th
+    from volltrack.training.augmentation import normalize_percentile
+
+    prob_range = _prob_range(args.prob_range)
+    star_dir = Path(args.models) / "stardist"
+    if not (star_dir / "config.json").is_file():
+        raise FileNotFoundError(f"{args.models} holds no StarDist model folder stardist/ with a config.json")
+    images, labels = validation_volumes(Path(args.data), max_volumes=args.max_volumes)
+    if args.target == "stardist":
+        from stardist.models import StarDist3D
+
+        model = StarDist3D(None, name=star_dir.name, basedir=str(star_dir.parent))
+        result = th.optimize_stardist_thresholds(model, [normalize_percentile(x) for x in images], labels,
+                                                 nms_threshs=args.nms)
+    else:
+        from volltrack.training.vollseg_adapter import vollseg_segmenter
+
+        result = th.optimize_vollseg_thresholds(images, labels, segment=vollseg_segmenter(args.models),
+                                                nms_threshs=args.nms, iou_thresh=args.iou,
+                                                prob_range=prob_range,
+                                                max_evaluations=args.evaluations)
+    path = th.write_thresholds(star_dir, result, target=args.target, iou_thresh=args.iou, n_validation=len(images))
+    print(f"prob_thresh={result.prob:.3f} nms_thresh={result.nms:.2f} (F1 {result.score:.3f}) written to {path}")
+    return 0

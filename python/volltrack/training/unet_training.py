@@ -1,0 +1,98 @@
+"""Train the VollSeg U-Net: a CSBDeep CARE network mapping raw (Z, Y, X) to foreground probability.
+
+The paper trained a CSBDeep ``CARE`` model with an mse loss on raw/binary-mask pairs; so does this module: one
+output channel, no residual connection, a linear last layer (the only choices CARE's config accepts are linear
+and relu), so the output estimates the foreground probability and is clipped to [0, 1] by its users. Inputs are
+percentile normalised (1, 99.8) like the training patches; predict with ``normalizer=None`` on an image
+normalised the same way, or CARE's default normalizer rescales the output to the input's intensity range.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+from volltrack.training.model_folders import (check_new_model_dir, load_resume_weights, record_training,
+                                             split_model_path)
+from volltrack.training.parameters import TrainingParameters
+from volltrack.training.patches import TrainingData
+from volltrack.training.progress import epoch_progress_callback
+
+logger = logging.getLogger(__name__)
+
+
+def unet_config(params: TrainingParameters, *, n_patches: int):
+    """Build the CSBDeep ``Config`` of the foreground U-Net for ``params``."""
+    from csbdeep.models import Config
+
+    params.check_patch_divisible()
+    return Config(
+        "ZYX", n_channel_in=1, n_channel_out=1, probabilistic=False, unet_residual=False,
+        unet_last_activation="linear", unet_n_depth=params.depth, unet_n_first=params.start_filters,
+        unet_kern_size=params.kernel_size, train_loss=params.train_loss, train_epochs=params.epochs,
+        train_steps_per_epoch=params.steps_for(n_patches), train_learning_rate=params.learning_rate,
+        train_batch_size=params.batch_size, train_tensorboard=params.tensorboard,
+        train_reduce_lr={"patience": 5, "factor": 0.5},
+    )
+
+
+def foreground_pairs(X: np.ndarray, Y: np.ndarray, *, patch_shape: tuple[int, int, int]):
+    """Crop patches to ``patch_shape`` and return ``(raw, binary mask)`` with a trailing channel axis."""
+    window = (slice(None),) + tuple(slice(0, p) for p in patch_shape)
+    raw = X[window][..., np.newaxis].astype(np.float32)
+    mask = (Y[window] > 0)[..., np.newaxis].astype(np.float32)
+    return raw, mask
+
+
+def train_unet(data: TrainingData, model_dir: str | Path, *, params: Optional[TrainingParameters] = None,
+               resume: bool = False, data_name: str = ""):
+    """Train (or continue training) the foreground-probability U-Net (CSBDeep CARE).
+
+    Parameters
+    ----------
+    data : TrainingData
+        Patches; the binary target is ``labels > 0``.
+    model_dir : str or Path
+        Model folder to create (config.json, weights_best.h5, weights_last.h5).
+    params : TrainingParameters, optional
+        Defaults to the paper's values (depth 3, 48 filters, kernel 3, lr 1e-4, batch 5, 100 epochs).
+    resume : bool, default False
+        Continue from the weights in ``model_dir`` (architecture from its config.json).
+    data_name : str, default ""
+        Recorded in training_runs.json.
+
+    Returns
+    -------
+    csbdeep.models.CARE
+    """
+    from csbdeep.models import CARE
+
+    params = params or TrainingParameters()
+    if any(p > d for p, d in zip(params.patch_shape, data.patch_shape)):
+        raise ValueError(f"training patch {params.patch_shape} is larger than the dataset's patches {data.patch_shape}")
+    check_new_model_dir(model_dir, resume=resume)
+    name, basedir = split_model_path(model_dir)
+    import tensorflow as tf
+
+    np.random.seed(params.seed)
+    tf.random.set_seed(params.seed)
+    X, Y = foreground_pairs(data.X, data.Y, patch_shape=params.patch_shape)
+    validation = foreground_pairs(data.X_val, data.Y_val, patch_shape=params.patch_shape)
+    if resume:
+        model = CARE(None, name=name, basedir=str(basedir))
+        load_resume_weights(model.keras_model, model_dir)
+        model.config.train_learning_rate = params.learning_rate
+        model.config.train_batch_size = params.batch_size
+        model.config.train_tensorboard = params.tensorboard
+    else:
+        model = CARE(unet_config(params, n_patches=len(X)), name=name, basedir=str(basedir))
+    model.prepare_for_training()
+    model.callbacks.append(epoch_progress_callback(params.epochs, description="U-Net"))
+    history = model.train(X, Y, validation_data=validation, epochs=params.epochs,
+                          steps_per_epoch=params.steps_for(len(X)))
+    record_training(model_dir, kind="unet", parameters=params.model_dump(mode="json"), data=data_name,
+                    history=history.history)
+    return model

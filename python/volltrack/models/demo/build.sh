@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rebuild the bundled demo models exactly as committed (see README.md). Usage, from the repository root:
 #   bash python/volltrack/models/demo/build.sh WORK_FOLDER [FIRST_STEP]
-# Steps, in order: data n2v prepare stardist unet stardist_resume stardist_resume2 unet_resume thresholds. WORK_FOLDER receives the simulated training data,
+# Steps, in order: data n2v prepare stardist unet stardist_resume stardist_resume2 unet_resume stardist_resume3 unet_resume2 thresholds stardist_resume4. WORK_FOLDER receives the simulated training data,
 # the patch dataset and the model folders (WORK_FOLDER/models/{stardist,unet,n2v}); copy those into
 # python/volltrack/models/demo/ afterwards. FIRST_STEP restarts the chain at that step.
 set -euo pipefail
@@ -38,6 +38,18 @@ step_unet_resume() {  # 20 more epochs
   $VT unet "$WORK/patches.npz" --model "$WORK/models/unet" --resume --depth 2 --filters 8 --batch 4 \
       --epochs 20 --steps 10 --lr 1e-3 --patch 16,64,64 --seed 3
 }
+step_stardist_resume3() {  # 50 more epochs
+  $VT stardist "$WORK/patches.npz" --model "$WORK/models/stardist" --resume --rays 64 --grid 1,2,2 --dist-loss mae \
+      --depth 3 --filters 16 --batch 4 --epochs 50 --steps 10 --lr 6e-4 --patch 16,64,64 --seed 4
+}
+step_unet_resume2() {  # 20 more epochs
+  $VT unet "$WORK/patches.npz" --model "$WORK/models/unet" --resume --depth 2 --filters 8 --batch 4 \
+      --epochs 20 --steps 10 --lr 1e-3 --patch 16,64,64 --seed 4
+}
+step_stardist_resume4() {  # 50 more epochs (thresholds of step_thresholds kept)
+  $VT stardist "$WORK/patches.npz" --model "$WORK/models/stardist" --resume --rays 64 --grid 1,2,2 --dist-loss mae \
+      --depth 3 --filters 16 --batch 4 --epochs 50 --steps 10 --lr 6e-4 --patch 16,64,64 --seed 5
+}
 step_unet() {
   $VT unet "$WORK/patches.npz" --model "$WORK/models/unet" --depth 2 --filters 8 --batch 4 \
       --epochs 40 --steps 10 --lr 1e-3 --patch 16,64,64 --seed 1
@@ -48,7 +60,7 @@ step_thresholds() {  # VollSeg thresholds on a held-out simulator volume (seed 1
       --prob-range 0.4,0.8
 }
 
-STEPS=(data n2v prepare stardist unet stardist_resume stardist_resume2 unet_resume thresholds)
+STEPS=(data n2v prepare stardist unet stardist_resume stardist_resume2 unet_resume stardist_resume3 unet_resume2 thresholds stardist_resume4)
 started=0
 for step in "${STEPS[@]}"; do
   [[ $step == "$FIRST" ]] && started=1

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m volltrack.models.demo.evaluate [--models DIR] [--seeds 0,201] [--frames 2]
+    python -m volltrack.models.demo.evaluate [--models DIR] [--seeds 0,201] [--frames 1]
 
 Seed 0 with 250 cells is the movie of ``volltrack run --demo``; training used seeds 101-104 and threshold
 optimisation seed 105. Prints one line per volume and the mean (stardist.matching, IoU 0.5).
@@ -56,7 +56,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", type=Path, default=None, help="models folder (default: the bundled demo)")
     parser.add_argument("--seeds", default="0,201", help="simulator seeds (not used in training)")
-    parser.add_argument("--frames", type=int, default=2, help="frames per seed")
+    parser.add_argument("--frames", type=int, default=1, help="frames per seed")
     parser.add_argument("--cells", type=int, default=250, help="cells per movie (the demo's 250)")
     parser.add_argument("--snr", type=float, default=5.0, help="membrane SNR (the demo's 5)")
     args = parser.parse_args()

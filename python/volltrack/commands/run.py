@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
             config.image.calibration = (2.0, 0.5, 0.5)
         if config.segmentation.prob_thresh is None:
             # A high StarDist threshold keeps 3D non-maximum suppression fast on 2 CPU cores (about 15 s per
-            # volume instead of over a minute at the bundled models' 0.46); the U-Net seeds recover missed cells.
+            # volume instead of close to a minute at the bundled models' 0.55); the U-Net seeds recover missed cells.
             config.segmentation.prob_thresh = DEMO_PROB_THRESH
         inputs, _ = prepare_demo_inputs(args.out, config.demo, force=args.force)
     else:

@@ -63,19 +63,17 @@ def _image_meta(raw_meta: dict[str, Any], config: RunConfig) -> dict[str, Any]:
     return {"calibration": calibration, "frame_interval": float(interval), "axes": raw_meta["axes"]}
 
 
-def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path) -> dict[str, Any]:
+def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str, Any]) -> dict[str, Any]:
+    from tqdm.auto import tqdm
+
     from volltrack.segmentation import load_models
     from volltrack.segmentation.batch import segment_file, write_record
-    from tqdm.auto import tqdm
 
     seg = config.segmentation
     models = load_models(seg.models)
     options = {"n_tiles": seg.n_tiles, "denoise_first": seg.denoise, "prob_thresh": seg.prob_thresh,
                "nms_thresh": seg.nms_thresh, "use_probability": seg.use_probability, "min_size": seg.min_size}
-    from volltrack.io import read_image
-
-    image, meta = read_image(inputs.raw, config.image.axes, lazy=True)
-    n_volumes = image.shape[0] if meta["axes"] == "TZYX" else 1
+    n_volumes = meta["shape"][0]  # shape is TZYX, T = 1 for a single volume
     with tqdm(total=n_volumes, desc="segment", unit="volume") as bar:
         segment_file(inputs.raw, seg_dir, models, axes=config.image.axes, progress=bar, segment_options=options)
     write_record(seg_dir, inputs=[inputs.raw], models=models, parameters=options)
@@ -215,7 +213,7 @@ def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, 
     spots_path, xml_path, analysis_dir = out / "spots.csv", out / "tracks.xml", out / "analysis"
     params = config.model_dump(mode="json")
     optional = [p for p in (inputs.mask,) if p is not None]
-    runner.run("segment", lambda: _segment(inputs, config, seg_dir), params={"image": params["image"],
+    runner.run("segment", lambda: _segment(inputs, config, seg_dir, meta), params={"image": params["image"],
                "segmentation": params["segmentation"]}, inputs=[inputs.raw], outputs=[labels_path])
     runner.run("spots", lambda: _spots(inputs, config, labels_path, spots_path, meta), params=params["image"],
                inputs=[labels_path, inputs.raw, *optional], outputs=[spots_path])

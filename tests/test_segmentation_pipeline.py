@@ -44,7 +44,8 @@ def test_load_models_errors_name_the_folder(tmp_path):
 
 
 def test_vollseg_returns_every_output_at_full_resolution(models, volume):
-    result = vollseg(volume, models)
+    assert vollseg(volume, models).denoised is None          # denoising is opt-in
+    result = vollseg(volume, models, denoise_first=True)
     for name in ("labels", "stardist_labels", "unet_labels", "markers"):
         array = getattr(result, name)
         assert array.shape == volume.shape and np.issubdtype(array.dtype, np.integer), name

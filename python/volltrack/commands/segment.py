@@ -38,16 +38,24 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min-size", type=int, default=10, help="smallest cell kept, voxels (default 10)")
     parser.add_argument("--max-size", type=int, help="largest cell kept, voxels (default unbounded)")
     parser.add_argument("--min-size-mask", type=int, default=10, help="smallest U-Net component, voxels (default 10)")
-    parser.add_argument("--no-denoise", action="store_true", help="skip the N2V model even if present")
+    parser.add_argument("--denoise", action="store_true", help="denoise with the models folder's N2V model first "
+                        "(default off: measure on your data whether it helps)")
+    parser.add_argument("--no-denoise", action="store_true", help=argparse.SUPPRESS)  # the old default; accepted
+    parser.add_argument("--mask-growth", type=int, help="voxels to grow the U-Net components and mask by (default: "
+                        "the erosion the U-Net was trained with, in its volltrack.json)")
     parser.add_argument("--no-unite-stardist", action="store_true",
                         help="do not add StarDist cells that lie outside the U-Net mask")
 
 
 def _options(args):
-    options = dict(n_tiles=args.n_tiles, denoise_first=not args.no_denoise, prob_thresh=args.prob_thresh,
+    options = dict(n_tiles=args.n_tiles, denoise_first=args.denoise and not args.no_denoise, prob_thresh=args.prob_thresh,
                    nms_thresh=args.nms_thresh, use_probability=not args.use_distance, min_size=args.min_size,
                    max_size=args.max_size, min_size_mask=args.min_size_mask,
                    unite_stardist=not args.no_unite_stardist)
+    if args.mask_growth is not None:
+        if args.mask_growth < 0:
+            raise ValueError(f"--mask-growth must be >= 0 voxels, got {args.mask_growth}")
+        options["mask_growth"] = args.mask_growth
     if args.block_shape:
         options.update(block_shape=args.block_shape, halo=args.halo,
                        unet_threshold=0.5 if args.unet_threshold is None else args.unet_threshold)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from volltrack.segmentation.foreground import foreground_mask, mask_components
 from volltrack.segmentation.networks import denoise, normalize_percentiles, predict_stardist, predict_unet
 from volltrack.segmentation.seed_pool import SeedPool, seed_pool
+from volltrack.segmentation.unet_target import grow_mask, read_unet_erosion
 from volltrack.segmentation.validation import validate_same_shape, validate_volume
 from volltrack.segmentation.watershed import (fill_label_holes, filter_sizes, masked_watershed, paint_markers,
                                               stardist_outside_mask)
@@ -53,7 +55,7 @@ class VollSegResult:
 def segment_from_predictions(stardist_labels, probability, unet_probability, *, distance=None,
                              use_probability=True, unet_threshold=None, min_size_mask=10, min_size=10,
                              max_size=None, marker_radius=2, unite_stardist=True, fill_holes=True,
-                             snap_seeds=True):
+                             snap_seeds=True, mask_growth=0):
     """The post-network half of VollSeg: mask, components, seed pool, masked watershed, clean-up.
 
     Parameters
@@ -83,6 +85,10 @@ def segment_from_predictions(stardist_labels, probability, unet_probability, *, 
         Fill background pockets enclosed by one label. Default True.
     snap_seeds : bool, optional
         Move U-Net seeds that fall outside their curved component into it. Default True.
+    mask_growth : int, optional
+        For a U-Net trained on cell interiors (``volltrack train unet --erosion N``): grow each component by
+        this many voxels, and the mask by as many 6-connected steps (holes filled), so that the components are
+        whole cells and the watershed reaches the membranes. Default 0 (a U-Net trained on the plain mask).
 
     Returns
     -------
@@ -95,9 +101,8 @@ def segment_from_predictions(stardist_labels, probability, unet_probability, *, 
     validate_same_shape(stardist_labels, probability=probability, unet_probability=unet_probability,
                         distance=distance)
     source = unet_probability if unet_probability is not None else probability
-    mask = foreground_mask(source, threshold=unet_threshold)
-    unet_labels = mask_components(mask, min_size=min_size_mask)
-    mask = unet_labels > 0
+    unet_labels, mask = unet_instances(source, threshold=unet_threshold, min_size=min_size_mask,
+                                       growth=mask_growth)
     seeds = seed_pool(stardist_labels, unet_labels, snap=snap_seeds)
     if unite_stardist:
         mask = mask | stardist_outside_mask(stardist_labels, mask)
@@ -111,7 +116,37 @@ def segment_from_predictions(stardist_labels, probability, unet_probability, *, 
                          markers=markers, seeds=seeds)
 
 
-def vollseg(image, models, *, n_tiles=None, denoise_first=True, normalization=None, prob_thresh=None,
+def unet_instances(probability, *, threshold=None, min_size=10, growth=0):
+    """U-Net components and the watershed mask, both grown by the ``growth`` voxels the U-Net was trained without.
+
+    Parameters
+    ----------
+    probability : ndarray of float, shape (Z, Y, X)
+        U-Net output (or StarDist probability when there is no U-Net).
+    threshold : float, optional
+        Mask threshold; default Otsu's.
+    min_size : int, optional
+        Smallest component kept, in voxels before growing. Default 10.
+    growth : int, optional
+        Rim the U-Net was trained without (its ``volltrack.json`` erosion). Default 0.
+
+    Returns
+    -------
+    components : ndarray of int32
+    mask : ndarray of bool
+    """
+    components = mask_components(foreground_mask(probability, threshold=threshold), min_size=min_size)
+    if growth <= 0:
+        return components, components > 0
+    from skimage.segmentation import expand_labels
+
+    mask = grow_mask(components > 0, voxels=growth)
+    grown = expand_labels(components, distance=growth * np.sqrt(3.0)).astype(np.int32)
+    grown[~mask] = 0
+    return grown, mask
+
+
+def vollseg(image, models, *, n_tiles=None, denoise_first=False, normalization=None, prob_thresh=None,
             nms_thresh=None, **options):
     """Segment one ZYX volume with VollSeg.
 
@@ -124,13 +159,15 @@ def vollseg(image, models, *, n_tiles=None, denoise_first=True, normalization=No
     n_tiles : tuple of 3 int, optional
         Tiles per axis for the networks (memory). Default: no tiling.
     denoise_first : bool, optional
-        Run the N2V model first if there is one. Default True.
+        Run the N2V model first if there is one. Default False: StarDist and the U-Net are trained on raw and
+        denoised patches alike, and a poor denoiser costs more than it gains (measure it on your data).
     normalization : tuple of 2 float, optional
         Intensity values mapped to 0 and 1 (default the volume's 1st and 99.8th percentiles).
     prob_thresh, nms_thresh : float, optional
         StarDist thresholds; default the model's.
     **options
         Passed to :func:`segment_from_predictions` (``use_probability``, ``unet_threshold``, ``min_size`` ...).
+        ``mask_growth`` defaults to the erosion recorded with the U-Net model (its ``volltrack.json``).
 
     Returns
     -------
@@ -144,6 +181,8 @@ def vollseg(image, models, *, n_tiles=None, denoise_first=True, normalization=No
         denoised = denoise(image, models.n2v, n_tiles=n_tiles)
     normalised = normalize_percentiles(denoised if denoised is not None else image, values=normalization)
     unet_probability = predict_unet(normalised, models.unet, n_tiles=n_tiles) if models.unet is not None else None
+    if models.unet is not None and models.folder is not None:
+        options.setdefault("mask_growth", read_unet_erosion(Path(models.folder) / "unet"))
     if models.stardist is None:
         return _unet_only(unet_probability, denoised, options)
     star = predict_stardist(normalised, models.stardist, n_tiles=n_tiles, prob_thresh=prob_thresh,
@@ -155,9 +194,9 @@ def vollseg(image, models, *, n_tiles=None, denoise_first=True, normalization=No
 
 
 def _unet_only(unet_probability, denoised, options):
-    """VollSeg without StarDist: the U-Net components are the instances."""
-    mask = foreground_mask(unet_probability, threshold=options.get("unet_threshold"))
-    unet_labels = mask_components(mask, min_size=options.get("min_size_mask", 10))
+    """VollSeg without StarDist: the (grown) U-Net components are the instances."""
+    unet_labels, _ = unet_instances(unet_probability, threshold=options.get("unet_threshold"),
+                                    min_size=options.get("min_size_mask", 10), growth=options.get("mask_growth", 0))
     labels = filter_sizes(unet_labels.copy(), min_size=options.get("min_size", 10), max_size=options.get("max_size"))
     return VollSegResult(labels=labels, unet_labels=unet_labels, unet_probability=unet_probability,
                          denoised=denoised)
@@ -190,7 +229,7 @@ def vollseg_in_blocks(image, models, *, block_shape, halo, n_tiles=None, unet_th
     Returns
     -------
     VollSegResult
-        ``labels`` and ``stardist_labels`` stitched, ``unet_labels`` recomputed on the stitched mask, maps
+        ``labels``, ``stardist_labels`` and ``unet_labels`` stitched, maps
         copied core by core; ``markers`` and ``seeds`` are None.
     """
     image = validate_volume(image)
@@ -202,17 +241,15 @@ def vollseg_in_blocks(image, models, *, block_shape, halo, n_tiles=None, unet_th
         result = vollseg(crops["image"], models, n_tiles=n_tiles, normalization=values,
                          unet_threshold=unet_threshold, **options)
         return {"labels": result.labels, "stardist_labels": result.stardist_labels,
-                "unet_mask": None if result.unet_labels is None else (result.unet_labels > 0).astype(np.uint8),
+                "unet_labels": result.unet_labels,
                 "probability": result.probability, "distance": result.distance,
                 "unet_probability": result.unet_probability, "denoised": result.denoised}
 
     from volltrack.segmentation.tiling import segment_in_blocks
 
     out = segment_in_blocks({"image": image}, segment_block, block_shape=block_shape, halo=halo,
-                            label_keys=("labels", "stardist_labels"), progress=progress)
-    unet_mask = out.pop("unet_mask", None)
-    unet_labels = None if unet_mask is None else mask_components(unet_mask > 0,
-                                                                  min_size=options.get("min_size_mask", 10))
-    return VollSegResult(labels=out["labels"], stardist_labels=out.get("stardist_labels"), unet_labels=unet_labels,
+                            label_keys=("labels", "stardist_labels", "unet_labels"), progress=progress)
+    return VollSegResult(labels=out["labels"], stardist_labels=out.get("stardist_labels"),
+                         unet_labels=out.get("unet_labels"),
                          probability=out.get("probability"), distance=out.get("distance"),
                          unet_probability=out.get("unet_probability"), denoised=out.get("denoised"))

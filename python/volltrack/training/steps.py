@@ -59,7 +59,8 @@ def run_unet(args: argparse.Namespace) -> int:
     from volltrack.training.unet_training import train_unet
 
     data = load_training_data(args.data)
-    train_unet(data, args.model, params=_parameters(args), resume=args.resume, data_name=str(args.data))
+    train_unet(data, args.model, params=_parameters(args), resume=args.resume, data_name=str(args.data),
+               erosion=args.erosion)
     print(f"U-Net model saved in {args.model}")
     return 0
 

@@ -20,6 +20,8 @@ from volltrack.training.model_folders import (check_new_model_dir, load_resume_w
 from volltrack.training.parameters import TrainingParameters
 from volltrack.training.patches import TrainingData
 from volltrack.training.progress import epoch_progress_callback
+from volltrack.segmentation.unet_target import read_unet_erosion
+from volltrack.training.unet_targets import write_unet_target
 
 logger = logging.getLogger(__name__)
 
@@ -39,22 +41,28 @@ def unet_config(params: TrainingParameters, *, n_patches: int):
     )
 
 
-def foreground_pairs(X: np.ndarray, Y: np.ndarray, *, patch_shape: tuple[int, int, int]):
-    """Crop patches to ``patch_shape`` and return ``(raw, binary mask)`` with a trailing channel axis."""
+def foreground_pairs(X: np.ndarray, Y: np.ndarray, *, patch_shape: tuple[int, int, int], erosion: int = 0):
+    """Crop patches to ``patch_shape`` and return ``(raw, binary target)`` with a trailing channel axis.
+
+    The target is ``labels > 0`` when ``erosion`` is 0, else the cell interiors
+    (:func:`~volltrack.training.unet_targets.cell_interiors`), computed on the uncropped patch.
+    """
+    from volltrack.training.unet_targets import cell_interiors
+
     window = (slice(None),) + tuple(slice(0, p) for p in patch_shape)
     raw = X[window][..., np.newaxis].astype(np.float32)
-    mask = (Y[window] > 0)[..., np.newaxis].astype(np.float32)
-    return raw, mask
+    target = cell_interiors(Y, erosion=erosion)[window] if len(Y) else (Y[window] > 0)
+    return raw, target[..., np.newaxis].astype(np.float32)
 
 
 def train_unet(data: TrainingData, model_dir: str | Path, *, params: Optional[TrainingParameters] = None,
-               resume: bool = False, data_name: str = ""):
+               resume: bool = False, data_name: str = "", erosion: int = 1):
     """Train (or continue training) the foreground-probability U-Net (CSBDeep CARE).
 
     Parameters
     ----------
     data : TrainingData
-        Patches; the binary target is ``labels > 0``.
+        Patches; the binary target is derived from the labels (see ``erosion``).
     model_dir : str or Path
         Model folder to create (config.json, weights_best.h5, weights_last.h5).
     params : TrainingParameters, optional
@@ -63,6 +71,10 @@ def train_unet(data: TrainingData, model_dir: str | Path, *, params: Optional[Tr
         Continue from the weights in ``model_dir`` (architecture from its config.json).
     data_name : str, default ""
         Recorded in training_runs.json.
+    erosion : int, default 1
+        Train on cell interiors: each cell minus a rim of this many voxels, so that touching cells give separate
+        components (recorded in ``volltrack.json``; VollSeg grows the mask back). 0 = the plain mask
+        ``labels > 0``, as in the paper, which in densely packed tissue is a single blob.
 
     Returns
     -------
@@ -79,8 +91,13 @@ def train_unet(data: TrainingData, model_dir: str | Path, *, params: Optional[Tr
 
     np.random.seed(params.seed)
     tf.random.set_seed(params.seed)
-    X, Y = foreground_pairs(data.X, data.Y, patch_shape=params.patch_shape)
-    validation = foreground_pairs(data.X_val, data.Y_val, patch_shape=params.patch_shape)
+    if erosion < 0:
+        raise ValueError(f"erosion must be >= 0 voxels, got {erosion}")
+    if resume and read_unet_erosion(model_dir) != erosion:
+        raise ValueError(f"{model_dir} was trained with erosion {read_unet_erosion(model_dir)} "
+                         f"(volltrack.json); resume with the same --erosion, got {erosion}")
+    X, Y = foreground_pairs(data.X, data.Y, patch_shape=params.patch_shape, erosion=erosion)
+    validation = foreground_pairs(data.X_val, data.Y_val, patch_shape=params.patch_shape, erosion=erosion)
     if resume:
         model = CARE(None, name=name, basedir=str(basedir))
         load_resume_weights(model.keras_model, model_dir)
@@ -93,6 +110,7 @@ def train_unet(data: TrainingData, model_dir: str | Path, *, params: Optional[Tr
     model.callbacks.append(epoch_progress_callback(params.epochs, description="U-Net"))
     history = model.train(X, Y, validation_data=validation, epochs=params.epochs,
                           steps_per_epoch=params.steps_for(len(X)))
-    record_training(model_dir, kind="unet", parameters=params.model_dump(mode="json"), data=data_name,
-                    history=history.history)
+    write_unet_target(model_dir, erosion=erosion)
+    record_training(model_dir, kind="unet", parameters={**params.model_dump(mode="json"), "erosion": erosion},
+                    data=data_name, history=history.history)
     return model

@@ -21,16 +21,19 @@ class _Predictions:
     probability: np.ndarray  # StarDist grid resolution
     distances: np.ndarray    # StarDist grid resolution, one channel per ray
     unet_probability: np.ndarray | None
+    mask_growth: int = 0
 
 
 def _predict(image: np.ndarray, models) -> _Predictions:
-    from volltrack.segmentation.networks import denoise, normalize_percentiles, predict_unet
+    from volltrack.segmentation.networks import normalize_percentiles, predict_unet
+    from volltrack.segmentation.unet_target import read_unet_erosion
 
-    source = denoise(image, models.n2v) if models.n2v is not None else image
-    normalised = normalize_percentiles(source)
+    # As vollseg() by default: no denoising (the N2V model, if any, is not used).
+    normalised = normalize_percentiles(image)
     unet = predict_unet(normalised, models.unet) if models.unet is not None else None
     probability, distances = models.stardist.predict(normalised, axes="ZYX")
-    return _Predictions(image.shape, probability, distances, unet)
+    growth = read_unet_erosion(Path(models.folder) / "unet") if unet is not None else 0
+    return _Predictions(image.shape, probability, distances, unet, growth)
 
 
 def _segment(predicted: _Predictions, stardist_model, prob: float, nms: float) -> np.ndarray:
@@ -43,7 +46,7 @@ def _segment(predicted: _Predictions, stardist_model, prob: float, nms: float) -
     probability = upsample_to_shape(predicted.probability, predicted.shape)
     distance = upsample_to_shape(np.max(predicted.distances, axis=-1), predicted.shape)
     result = segment_from_predictions(np.asarray(labels, np.int32), probability, predicted.unet_probability,
-                                      distance=distance)
+                                      distance=distance, mask_growth=predicted.mask_growth)
     return result.labels
 
 

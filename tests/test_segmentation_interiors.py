@@ -89,3 +89,21 @@ def test_vollseg_watershed_reaches_the_membranes_with_mask_growth():
     shrunk = segment_from_predictions(stardist, probability, interiors, unet_threshold=0.5, mask_growth=0,
                                       min_size=1, min_size_mask=1)
     assert (shrunk.labels > 0).sum() < (labels > 0).sum()     # without growth the cells lose their rims
+
+
+class _FakeStarDist:
+    """Stands in for StarDist3D.predict_instances: grid (1, 2, 2), two rays."""
+
+    def predict_instances(self, image, **kwargs):
+        labels = np.zeros(image.shape, np.int32)
+        probability = np.full((image.shape[0], image.shape[1] // 2, image.shape[2] // 2), 0.5, np.float32)
+        rays = np.stack([np.full(probability.shape, 1.0), np.full(probability.shape, 5.0)], axis=-1)
+        return (labels, {}), (probability, rays.astype(np.float32))
+
+
+def test_distance_map_is_the_mean_ray_length_at_full_resolution():
+    from volltrack.segmentation.networks import predict_stardist
+
+    out = predict_stardist(np.zeros((4, 8, 8), np.float32), _FakeStarDist())
+    assert out.distance.shape == (4, 8, 8) and out.probability.shape == (4, 8, 8)
+    np.testing.assert_allclose(out.distance, 3.0)          # mean of rays 1 and 5, not their maximum

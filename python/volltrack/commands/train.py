@@ -98,7 +98,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     unet = _parser(sub, "unet", "train the foreground U-Net (CSBDeep CARE, 1 channel) on a prepared .npz")
     unet.add_argument("data", type=Path, help=".npz from `volltrack train prepare`")
     _add_network_options(unet)
-    unet.add_argument("--erosion", type=int, default=1,
+    unet.add_argument("--erosion", type=int, default=0,
                       help="train on cell interiors: every cell minus a rim of this many voxels, so touching cells "
                            "give separate U-Net components (0 = the plain mask labels > 0, as in the paper)")
 

@@ -30,7 +30,7 @@ class VollSegResult:
     stardist_labels, unet_labels : ndarray of int32 or None
         StarDist instances; connected components of the U-Net mask.
     probability, distance : ndarray of float32 or None
-        StarDist object probability and max-over-rays distance at full resolution.
+        StarDist object probability and mean ray length (distance) at full resolution.
     unet_probability : ndarray of float32 or None
         U-Net foreground probability.
     markers : ndarray of int32 or None
@@ -67,7 +67,7 @@ def segment_from_predictions(stardist_labels, probability, unet_probability, *, 
     unet_probability : ndarray of float, shape (Z, Y, X) or None
         U-Net foreground probability; None uses Otsu's mask of ``probability``.
     distance : ndarray of float, optional
-        StarDist max-over-rays distance; needed when ``use_probability`` is False.
+        StarDist mean ray length; needed when ``use_probability`` is False.
     use_probability : bool, optional
         Flood ``-probability`` (True, default) or ``-distance``.
     unet_threshold : float, optional

@@ -56,7 +56,7 @@ def foreground_pairs(X: np.ndarray, Y: np.ndarray, *, patch_shape: tuple[int, in
 
 
 def train_unet(data: TrainingData, model_dir: str | Path, *, params: Optional[TrainingParameters] = None,
-               resume: bool = False, data_name: str = "", erosion: int = 1):
+               resume: bool = False, data_name: str = "", erosion: int = 0):
     """Train (or continue training) the foreground-probability U-Net (CSBDeep CARE).
 
     Parameters
@@ -71,7 +71,7 @@ def train_unet(data: TrainingData, model_dir: str | Path, *, params: Optional[Tr
         Continue from the weights in ``model_dir`` (architecture from its config.json).
     data_name : str, default ""
         Recorded in training_runs.json.
-    erosion : int, default 1
+    erosion : int, default 0
         Train on cell interiors: each cell minus a rim of this many voxels, so that touching cells give separate
         components (recorded in ``volltrack.json``; VollSeg grows the mask back). 0 = the plain mask
         ``labels > 0``, as in the paper, which in densely packed tissue is a single blob.

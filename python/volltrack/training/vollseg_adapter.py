@@ -44,7 +44,7 @@ def _segment(predicted: _Predictions, stardist_model, prob: float, nms: float) -
     labels, _ = stardist_model._instances_from_prediction(predicted.shape, predicted.probability,
                                                           predicted.distances, prob_thresh=prob, nms_thresh=nms)
     probability = upsample_to_shape(predicted.probability, predicted.shape)
-    distance = upsample_to_shape(np.max(predicted.distances, axis=-1), predicted.shape)
+    distance = upsample_to_shape(np.mean(predicted.distances, axis=-1), predicted.shape)
     result = segment_from_predictions(np.asarray(labels, np.int32), probability, predicted.unet_probability,
                                       distance=distance, mask_growth=predicted.mask_growth)
     return result.labels

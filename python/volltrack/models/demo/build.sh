@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Rebuild the bundled demo models exactly as committed (see README.md). Usage, from the repository root:
 #   bash python/volltrack/models/demo/build.sh WORK_FOLDER [FIRST_STEP]
-# Steps, in order: data n2v prepare stardist unet stardist_resume stardist_resume2 unet_resume stardist_resume3 unet_resume2 thresholds stardist_resume4. WORK_FOLDER receives the simulated training data,
+# Steps, in order: data n2v prepare stardist unet stardist_resume stardist_resume2 unet_resume stardist_resume3
+# unet_resume2 thresholds stardist_resume4 prepare_raw stardist_raw stardist_raw2 thresholds_raw.
+# WORK_FOLDER receives the simulated training data,
 # the patch dataset and the model folders (WORK_FOLDER/models/{stardist,unet,n2v}); copy those into
 # python/volltrack/models/demo/ afterwards. FIRST_STEP restarts the chain at that step.
 set -euo pipefail
@@ -60,7 +62,26 @@ step_thresholds() {  # VollSeg thresholds on a held-out simulator volume (seed 1
       --prob-range 0.4,0.8
 }
 
-STEPS=(data n2v prepare stardist unet stardist_resume stardist_resume2 unet_resume stardist_resume3 unet_resume2 thresholds stardist_resume4)
+step_prepare_raw() {  # raw-only patches (no N2V copies: VollSeg does not denoise by default), 32 per image
+  $VT prepare "$WORK/data" --out "$WORK/patches_raw.npz" --patch 16,64,64 --patches-per-image 32 \
+      --copies 1 --validation 0.03 --seed 11
+}
+step_stardist_raw() {  # 60 more epochs on the raw-only patches, lower learning rate
+  $VT stardist "$WORK/patches_raw.npz" --model "$WORK/models/stardist" --resume --rays 64 --grid 1,2,2 \
+      --dist-loss mae --depth 3 --filters 16 --batch 4 --epochs 60 --steps 10 --lr 3e-4 --patch 16,64,64 --seed 6
+}
+step_stardist_raw2() {  # 60 more
+  $VT stardist "$WORK/patches_raw.npz" --model "$WORK/models/stardist" --resume --rays 64 --grid 1,2,2 \
+      --dist-loss mae --depth 3 --filters 16 --batch 4 --epochs 60 --steps 10 --lr 3e-4 --patch 16,64,64 --seed 7
+}
+step_thresholds_raw() {  # VollSeg thresholds again (no denoising), on the held-out seed-105 volume
+  [[ -d "$WORK/validation" ]] || $PY -m volltrack.models.demo.make_training_data "$WORK/validation" --seeds 105 --frames 1
+  $VT thresholds "$WORK/validation" --models "$WORK/models" --target vollseg --nms 0.3 --evaluations 4 \
+      --prob-range 0.6,0.85
+}
+
+STEPS=(data n2v prepare stardist unet stardist_resume stardist_resume2 unet_resume stardist_resume3 unet_resume2 thresholds
+       stardist_resume4 prepare_raw stardist_raw stardist_raw2 thresholds_raw)
 started=0
 for step in "${STEPS[@]}"; do
   [[ $step == "$FIRST" ]] && started=1

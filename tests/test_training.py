@@ -185,6 +185,18 @@ def test_unet_model_folder_reloads_as_care(tiny_models, tiny_npz):
 
 
 @pytest.mark.slow
+def test_unet_on_cell_interiors_records_its_erosion(tiny_npz, tmp_path, capsys):
+    model_dir = tmp_path / "unet"
+    args = ["train", "unet", str(tiny_npz), "--model", str(model_dir), "--patch", "16,32,32"] + TINY
+    assert main(args + ["--erosion", "1"]) == 0
+    assert json.loads((model_dir / "volltrack.json").read_text()) == {"target": "cell interiors", "erosion": 1}
+    assert json.loads((model_dir / "training_runs.json").read_text())[-1]["parameters"]["erosion"] == 1
+    capsys.readouterr()
+    assert main(args + ["--resume", "--erosion", "0"]) == 2     # resuming with another target is refused
+    assert "trained with erosion 1" in capsys.readouterr().err
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("target", ["stardist", "vollseg"])
 def test_thresholds_command_writes_thresholds_json(tiny_models, tiny_folder, target):
     # one epoch leaves StarDist's probability near 0.5 everywhere: high thresholds keep NMS (and the test) fast

@@ -41,7 +41,7 @@ def test_movie_gives_tzyx_outputs_and_a_record(tmp_path, movie):
     assert tifffile.imread(out / "Probability" / "movie.tif").dtype == np.float32
     assert not (out / "Denoised").exists() and not (out / ".frames").exists()
     record = json.loads((out / "segment.json").read_text())
-    assert record["parameters"]["use_probability"] is True
+    assert record["status"] == "complete" and record["parameters"]["use_probability"] is True
     assert record["versions"]["stardist"] and record["models"]["stardist"]
 
 

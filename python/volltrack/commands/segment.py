@@ -56,23 +56,35 @@ def _options(args):
     return options
 
 
-def _count_volumes(paths, axes):
-    """Open every input once (so bad files fail before anything is written) and count its volumes."""
-    from volltrack.segmentation.batch import open_input
+def _segment_all(todo, out, models, *, inputs, axes, total, options):
+    """Segment ``todo`` into ``out``; ``segment.json`` says "running" until every output is written."""
+    from tqdm import tqdm
 
-    total = 0
-    for path in paths:
-        image, _meta, movie = open_input(path, axes)
-        total += image.shape[0] if movie else 1
-    return total
+    from volltrack.segmentation import batch
+
+    record = dict(inputs=inputs, models=models, parameters=options)
+    batch.write_record(out, status=batch.STATUS_RUNNING, **record)
+    try:
+        with tqdm(total=total, desc="VollSeg", unit="volume") as bar:
+            for path in todo:
+                batch.segment_file(path, out, models, axes=axes, progress=bar, segment_options=options)
+    except KeyboardInterrupt:
+        batch.write_record(out, status=batch.STATUS_INTERRUPTED, **record)
+        raise
+    except Exception as error:
+        batch.write_record(out, status=batch.STATUS_FAILED, error=f"{type(error).__name__}: {error}", **record)
+        raise
+    batch.write_record(out, status=batch.STATUS_COMPLETE, **record)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Segment every input; skip the finished ones; return 0."""
-    from tqdm import tqdm
+    """Segment every input; skip the finished ones; return 0.
 
+    Every input is opened and checked whole (axes, NaN/inf voxels) and the models are loaded before the
+    output folder is created, so bad input leaves nothing behind.
+    """
     from volltrack.cli import UserError
-    from volltrack.segmentation.batch import is_finished, list_inputs, output_name, segment_file, write_record
+    from volltrack.segmentation.batch import check_input, is_finished, list_inputs, output_name
     from volltrack.segmentation.models import load_models
     from volltrack.segmentation.validation import validate_axes
 
@@ -84,14 +96,11 @@ def run(args: argparse.Namespace) -> int:
         if not todo:
             print(f"all {len(inputs)} inputs already segmented in {out}")
             return 0
-        total = _count_volumes(todo, axes)
+        total = sum(check_input(path, axes) for path in todo)
         models = load_models(args.models)
-        out.mkdir(parents=True, exist_ok=True)
         options = _options(args)
-        write_record(out, inputs=inputs, models=models, parameters=options)
-        with tqdm(total=total, desc="VollSeg", unit="volume") as bar:
-            for path in todo:
-                segment_file(path, out, models, axes=axes, progress=bar, segment_options=options)
+        out.mkdir(parents=True, exist_ok=True)
+        _segment_all(todo, out, models, inputs=inputs, axes=axes, total=total, options=options)
     except (FileNotFoundError, ValueError) as error:
         raise UserError(str(error)) from error
     print(f"segmented {len(todo)} of {len(inputs)} inputs into {out}")

@@ -11,7 +11,11 @@ Output layout (one file per input, same stem)::
     OUT/segment.json            parameters, versions, models, inputs
 
 A movie is segmented frame by frame into ``OUT/.frames/<name>/``; an interrupted run resumes at the first
-missing frame, and the stacked outputs are written once all frames exist.
+missing frame, and the stacked outputs are written once all frames exist (``VollSeg/`` last, so its file
+appears only when every output of that input is complete).
+
+Every input is checked whole (axes, NaN or infinite voxels) by :func:`check_input` before anything is
+written.
 """
 
 from __future__ import annotations
@@ -24,7 +28,12 @@ from pathlib import Path
 
 import numpy as np
 
+from volltrack.segmentation.validation import validate_volume
+
 _LOG = logging.getLogger(__name__)
+
+#: ``segment.json`` status values: outputs being written, all written, a run that stopped early.
+STATUS_RUNNING, STATUS_COMPLETE, STATUS_FAILED, STATUS_INTERRUPTED = "running", "complete", "failed", "interrupted"
 
 #: Output folder -> attribute of VollSegResult.
 OUTPUTS = {"VollSeg": "labels", "StarDist": "stardist_labels", "UNet": "unet_labels",
@@ -77,7 +86,7 @@ def _write_frame_outputs(folder, result, frame):
 def _assemble(frames_folder, out, name, n_frames, calibration, frame_interval, movie):
     from volltrack.io import write_image
 
-    for kind in OUTPUTS:
+    for kind in [k for k in OUTPUTS if k != "VollSeg"] + ["VollSeg"]:   # VollSeg last: it marks "finished"
         parts = sorted((frames_folder / kind).glob("t*.npy")) if (frames_folder / kind).is_dir() else []
         if not parts:
             continue
@@ -104,6 +113,39 @@ def open_input(path, axes=None):
         raise ValueError(f"{path}: axes {meta['source_axes']!r}, shape {tuple(image.shape)}; VollSeg needs 3D "
                          "volumes, ZYX or TZYX (give --axes if the file's metadata is wrong)")
     return image, meta, meta["axes"] == "TZYX"
+
+
+def check_input(path, axes=None):
+    """Check every volume of ``path`` (3D, not empty, finite voxels) before anything is written.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A ZYX volume or TZYX movie file.
+    axes : str, optional
+        Axes of the file when its metadata lacks them. Default: from the file.
+
+    Returns
+    -------
+    int
+        The number of volumes (time points) in the file.
+
+    Raises
+    ------
+    ValueError
+        Naming the file (and frame) when the axes are not ZYX/TZYX, a volume is empty or holds NaN/inf.
+    """
+    image, _meta, movie = open_input(path, axes)
+    n_volumes = image.shape[0] if movie else 1
+    if n_volumes == 0:
+        raise ValueError(f"{path}: a movie with no time point (shape {tuple(image.shape)}); expected TZYX, T >= 1")
+    for frame in range(n_volumes):
+        validate_volume(np.asarray(image[frame] if movie else image[...]), name=_volume_name(path, frame, movie))
+    return n_volumes
+
+
+def _volume_name(path, frame, movie):
+    return f"{path}, frame {frame}" if movie else str(path)
 
 
 def segment_file(path, out, models, *, axes=None, progress=None, segment_options=None):
@@ -141,7 +183,7 @@ def segment_file(path, out, models, *, axes=None, progress=None, segment_options
         try:
             result = run(volume, models, **options)
         except ValueError as error:
-            raise ValueError(f"{path}" + (f", frame {frame}" if movie else "") + f": {error}") from error
+            raise ValueError(f"{_volume_name(path, frame, movie)}: {error}") from error
         _write_frame_outputs(frames_folder, result, frame)
         progress is not None and progress.update(1)
     _assemble(frames_folder, out, name, n_frames, meta["calibration"], meta.get("frame_interval"), movie)
@@ -160,10 +202,28 @@ def versions():
     return found
 
 
-def write_record(out, *, inputs, models, parameters):
-    """Write ``OUT/segment.json`` (parameters, versions, models, inputs) atomically."""
+def write_record(out, *, inputs, models, parameters, status=STATUS_COMPLETE, error=None):
+    """Write ``OUT/segment.json`` (status, parameters, versions, models, inputs) atomically.
+
+    Parameters
+    ----------
+    out : pathlib.Path
+        Output folder (must exist).
+    inputs : list of pathlib.Path
+        The inputs of the run.
+    models : Models
+        The networks used.
+    parameters : dict
+        The segmentation options.
+    status : {"running", "complete", "failed", "interrupted"}, optional
+        Whether the outputs are all written. Default "complete".
+    error : str, optional
+        Why a failed run stopped. Default None.
+    """
     from volltrack.io import atomic_write_text
 
-    record = {"parameters": parameters, "versions": versions(), "models": models.describe(),
+    record = {"status": status, "parameters": parameters, "versions": versions(), "models": models.describe(),
               "inputs": [str(p) for p in inputs]}
+    if error is not None:
+        record["error"] = error
     atomic_write_text(Path(out) / "segment.json", json.dumps(record, indent=2, default=str))

@@ -6,6 +6,7 @@ Every refusal must be one line naming the file and what was expected, and must l
 from __future__ import annotations
 
 import json
+import logging
 
 import numpy as np
 import pytest
@@ -74,3 +75,33 @@ def test_a_run_that_fails_midway_records_failed_not_success(tmp_path, movie, mon
     record = json.loads((tmp_path / "out" / "segment.json").read_text())
     assert record["status"] == "failed" and "disk on fire" in record["error"]
     assert not (tmp_path / "out" / "VollSeg" / "movie.tif").exists()
+
+
+@pytest.mark.parametrize("extra", [[], ["--block-shape", "8,24,24", "--halo", "0,8,8"]], ids=["whole", "blocks"])
+def test_blank_frames_of_a_movie_get_empty_labels_and_a_warning(tmp_path, movie, caplog, extra):
+    raw = movie.raw.astype(np.float32)
+    raw[0] = 0.0                      # an all-zero frame (a dropped acquisition)
+    raw[2] = 117.0                    # a constant frame (shutter closed, offset only)
+    write_image(tmp_path / "movie.tif", raw, axes="TZYX")
+    with caplog.at_level(logging.WARNING, logger="volltrack"):
+        assert _segment(tmp_path / "movie.tif", tmp_path / "out", *extra) == 0
+    out = tmp_path / "out"
+    labels = tifffile.imread(out / "VollSeg" / "movie.tif")
+    assert labels.shape == raw.shape
+    assert labels[0].max() == 0 and labels[2].max() == 0
+    for kind in ("StarDist", "UNet", "Probability", "Denoised"):      # every output keeps one frame per time point
+        assert tifffile.imread(out / kind / "movie.tif").shape == raw.shape, kind
+    assert tifffile.imread(out / "StarDist" / "movie.tif")[[0, 2]].max() == 0
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("movie.tif, frame 0" in w and "blank" in w for w in warnings)
+    assert any("movie.tif, frame 2" in w and "blank" in w for w in warnings)
+    assert not any("frame 1" in w for w in warnings)
+    assert json.loads((out / "segment.json").read_text())["status"] == "complete"
+
+
+def test_a_blank_single_volume_gets_empty_labels(tmp_path, caplog):
+    write_image(tmp_path / "empty.tif", np.zeros((8, 32, 32), np.uint16), axes="ZYX")
+    with caplog.at_level(logging.WARNING, logger="volltrack"):
+        assert _segment(tmp_path / "empty.tif", tmp_path / "out", "--no-denoise") == 0
+    assert tifffile.imread(tmp_path / "out" / "VollSeg" / "empty.tif").max() == 0
+    assert any("empty.tif is blank" in r.getMessage() for r in caplog.records)

@@ -15,7 +15,9 @@ missing frame, and the stacked outputs are written once all frames exist (``Voll
 appears only when every output of that input is complete).
 
 Every input is checked whole (axes, NaN or infinite voxels) by :func:`check_input` before anything is
-written.
+written. A blank volume (every voxel equal, e.g. an all-zero frame of a movie) holds no cell: it gets empty
+labels and a logged warning instead of the spurious cells an untrained or badly normalised network would
+"find" in pure normalisation noise.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from volltrack.segmentation.validation import validate_volume
+from volltrack.segmentation.validation import is_constant, validate_volume
 
 _LOG = logging.getLogger(__name__)
 
@@ -148,6 +150,37 @@ def _volume_name(path, frame, movie):
     return f"{path}, frame {frame}" if movie else str(path)
 
 
+def blank_result(volume, models, *, segment_options=None):
+    """The VollSeg result of a blank (constant) volume: no cell, with the outputs a segmented volume has.
+
+    Parameters
+    ----------
+    volume : ndarray of shape (Z, Y, X)
+        The blank volume.
+    models : Models
+        The networks (they decide which outputs exist: StarDist, Probability and Markers need StarDist,
+        Denoised needs N2V).
+    segment_options : dict, optional
+        The options of the run (``block_shape`` means no Markers; ``denoise_first=False`` no Denoised).
+
+    Returns
+    -------
+    VollSegResult
+        All-zero labels and maps; ``denoised`` is the volume itself.
+    """
+    from volltrack.segmentation.pipeline import VollSegResult
+
+    options = segment_options or {}
+    labels, zeros = np.zeros(volume.shape, np.int32), np.zeros(volume.shape, np.float32)
+    star = models.stardist is not None
+    denoised = models.n2v is not None and options.get("denoise_first", True)
+    return VollSegResult(labels=labels, stardist_labels=labels.copy() if star else None, unet_labels=labels.copy(),
+                         probability=zeros if star else None, distance=zeros if star else None,
+                         unet_probability=zeros if models.unet is not None else None,
+                         markers=labels.copy() if star and "block_shape" not in options else None,
+                         denoised=np.asarray(volume, np.float32) if denoised else None)
+
+
 def segment_file(path, out, models, *, axes=None, progress=None, segment_options=None):
     """Segment one file (ZYX volume or TZYX movie) into ``out``; skip frames already done.
 
@@ -180,10 +213,15 @@ def segment_file(path, out, models, *, axes=None, progress=None, segment_options
             progress is not None and progress.update(1)
             continue
         volume = np.asarray(image[frame] if movie else image[...], dtype=np.float32)
-        try:
-            result = run(volume, models, **options)
-        except ValueError as error:
-            raise ValueError(f"{_volume_name(path, frame, movie)}: {error}") from error
+        if is_constant(volume):
+            _LOG.warning("%s is blank (every voxel %g): no cells, empty labels", _volume_name(path, frame, movie),
+                         float(volume.flat[0]) if volume.size else float("nan"))
+            result = blank_result(volume, models, segment_options=options)
+        else:
+            try:
+                result = run(volume, models, **options)
+            except ValueError as error:
+                raise ValueError(f"{_volume_name(path, frame, movie)}: {error}") from error
         _write_frame_outputs(frames_folder, result, frame)
         progress is not None and progress.update(1)
     _assemble(frames_folder, out, name, n_frames, meta["calibration"], meta.get("frame_interval"), movie)

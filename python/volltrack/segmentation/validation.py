@@ -38,6 +38,27 @@ def validate_volume(image, *, name="image", allow_empty=False):
     return array
 
 
+def is_constant(image):
+    """True when every voxel of ``image`` has the same value (a blank frame: no cell can be seen in it).
+
+    Parameters
+    ----------
+    image : array-like
+        A volume (any shape). An empty array counts as constant.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_constant(np.zeros((2, 4, 4))), is_constant(np.arange(8).reshape(2, 2, 2))
+    (True, False)
+    """
+    array = np.asarray(image)
+    return array.size == 0 or bool(array.min() == array.max())
+
+
 def validate_same_shape(reference, **arrays):
     """Raise ValueError unless every given array has the shape of ``reference``."""
     for key, value in arrays.items():

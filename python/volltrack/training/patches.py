@@ -15,7 +15,6 @@ import json
 import logging
 import os
 import tempfile
-import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -24,6 +23,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from volltrack.training.augmentation import AugmentationSettings, augmented_copy, normalize_percentile
+from volltrack.training.dataset_checks import check_training_arrays, read_training_arrays
 from volltrack.training.model_folders import publish
 from volltrack.training.pairs import find_training_pairs, read_pair
 
@@ -205,21 +205,12 @@ def load_training_data(path: str | Path) -> TrainingData:
     Raises
     ------
     FileNotFoundError, ValueError
-        Missing file, not an .npz, or missing arrays; the message names the file.
+        Missing file; not an .npz, truncated or corrupt; missing arrays; shapes that disagree; non-finite raw
+        patches; labels that are not non-negative integers. The one-line message names the file and what was
+        expected.
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"training data {path} does not exist (make it with `volltrack train prepare`)")
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            missing = {"X", "Y", "X_val", "Y_val"} - set(data.files)
-            if missing:
-                raise ValueError(f"{path} lacks arrays {sorted(missing)}; was it made by `volltrack train prepare`?")
-            arrays = {key: data[key] for key in ("X", "Y", "X_val", "Y_val")}
-            parameters = json.loads(str(data["parameters"])) if "parameters" in data.files else {}
-    except (OSError, EOFError, zipfile.BadZipFile) as exc:
-        raise ValueError(f"cannot read training data {path}: {exc}") from exc
-    if arrays["X"].ndim != 4 or arrays["X"].shape != arrays["Y"].shape or len(arrays["X_val"]) == 0:
-        raise ValueError(f"{path}: expected X and Y of equal shape (S, Z, Y, X) and a non-empty validation "
-                         f"split, got X {arrays['X'].shape}, Y {arrays['Y'].shape}, X_val {arrays['X_val'].shape}")
-    return TrainingData(**arrays, parameters=parameters)
+    arrays, parameters = read_training_arrays(path)
+    return TrainingData(**check_training_arrays(arrays, path), parameters=parameters)

@@ -1,0 +1,85 @@
+"""``volltrack train`` on broken training data: one-line errors naming the file, no half-made model folder."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import numpy as np
+import pytest
+
+from volltrack.cli import main
+
+
+def _arrays(rng):
+    X = rng.random((4, 8, 16, 16)).astype(np.float32)
+    Y = rng.integers(0, 3, X.shape).astype(np.int32)
+    return {"X": X, "Y": Y, "X_val": X[:1].copy(), "Y_val": Y[:1].copy()}
+
+
+def _npy_bytes(array):
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+def _write_bad_npz(path, case, rng):
+    arrays = _arrays(rng)
+    if case in ("truncated", "bit flip"):
+        np.savez(path, **arrays)
+        data = bytearray(path.read_bytes())
+        if case == "truncated":
+            data = data[: len(data) // 2]
+        else:
+            data[len(data) // 3] ^= 0xFF
+        path.write_bytes(bytes(data))
+    elif case == "truncated member":           # a valid zip whose X.npy lost its end
+        with zipfile.ZipFile(path, "w") as archive:
+            for key, value in arrays.items():
+                archive.writestr(f"{key}.npy", _npy_bytes(value)[: 1000 if key == "X" else None])
+    elif case == "not an npz":
+        path.write_bytes(b"this is a text file" * 20)
+    elif case == "pickled objects":
+        np.savez(path, **{**arrays, "X": np.array([arrays["X"], None], dtype=object)})
+    elif case == "missing Y_val":
+        np.savez(path, **{k: v for k, v in arrays.items() if k != "Y_val"})
+    elif case == "validation patch of another size":
+        np.savez(path, **{**arrays, "X_val": arrays["X_val"][:, :4], "Y_val": arrays["Y_val"][:, :4]})
+    elif case == "3D X":
+        np.savez(path, **{**arrays, "X": arrays["X"][0], "Y": arrays["Y"][0]})
+    elif case == "fractional labels":
+        np.savez(path, **{**arrays, "Y": arrays["Y"] + 0.5})
+    elif case == "NaN raw":
+        np.savez(path, **{**arrays, "X": np.where(arrays["Y"] > 1, np.nan, arrays["X"]).astype(np.float32)})
+    elif case == "broken parameters":
+        np.savez(path, **arrays, parameters=np.array("{not json"))
+    else:
+        raise AssertionError(case)
+
+
+CASES = ("truncated", "bit flip", "truncated member", "not an npz", "pickled objects", "missing Y_val",
+         "validation patch of another size", "3D X", "fractional labels", "NaN raw", "broken parameters")
+
+
+@pytest.mark.parametrize("network", ["stardist", "unet"])
+@pytest.mark.parametrize("case", CASES)
+def test_broken_training_npz_is_a_one_line_error_naming_the_file(tmp_path, rng, capsys, case, network):
+    data = tmp_path / "patches.npz"
+    _write_bad_npz(data, case, rng)
+    model = tmp_path / "model"
+    code = main(["train", network, str(data), "--model", str(model), "--depth", "1", "--filters", "2",
+                 "--epochs", "1", "--steps", "1", "--patch", "8,16,16"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2, err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert str(data) in err
+    assert not model.exists()
+
+
+def test_well_formed_float_labels_are_accepted_as_integers(tmp_path, rng):
+    from volltrack.training.patches import load_training_data
+
+    arrays = _arrays(rng)
+    np.savez(tmp_path / "p.npz", **{**arrays, "Y": arrays["Y"].astype(np.float32)})
+    data = load_training_data(tmp_path / "p.npz")
+    assert data.Y.dtype == np.int32 and np.array_equal(data.Y, arrays["Y"])

@@ -52,6 +52,49 @@ def test_bad_labels_are_rejected(truth):
         matching_table(truth[0, 0], truth[0, 0])
 
 
+def test_both_empty_is_a_perfect_score(truth):
+    empty = np.zeros_like(truth)
+    table = matching_table(empty, empty)
+    assert (table[["n_true", "n_pred", "tp", "fp", "fn"]] == 0).all().all()
+    for column in ("precision", "recall", "f1", "accuracy", "mean_true_score", "mean_matched_score",
+                   "panoptic_quality"):
+        assert (table[column] == 1.0).all(), column
+
+
+def test_predictions_on_an_empty_ground_truth_have_undefined_recall(truth):
+    table = matching_table(np.zeros_like(truth), truth, thresholds=(0.5,)).iloc[0]
+    assert table.n_true == 0 and table.n_pred == 6 and table.fp == 6
+    assert table.precision == 0 and table.f1 == 0 and table.accuracy == 0
+    assert np.isnan(table.recall) and np.isnan(table.mean_true_score)
+
+
+def test_an_empty_prediction_has_undefined_precision_and_zero_recall(truth):
+    table = matching_table(truth, np.zeros_like(truth), thresholds=(0.5,)).iloc[0]
+    assert table.recall == 0 and table.f1 == 0 and np.isnan(table.precision)
+
+
+def test_empty_frames_of_a_movie_are_pooled_with_the_others(truth):
+    truth = truth.copy()
+    truth[1] = 0                        # a frame without cells, correctly predicted as empty
+    prediction = truth.copy()
+    table = matching_table(truth, prediction, thresholds=(0.5,)).iloc[0]
+    assert table.f1 == 1.0 and table.n_true == 3
+
+
+def test_evaluate_seg_on_an_empty_ground_truth(tmp_path, truth, capsys):
+    write_image(tmp_path / "gt.tif", np.zeros_like(truth), axes="TZYX")
+    write_image(tmp_path / "none.tif", np.zeros_like(truth), axes="TZYX")
+    write_image(tmp_path / "some.tif", truth, axes="TZYX")
+    code = main(["evaluate-seg", "--gt", str(tmp_path / "gt.tif"), "--pred", str(tmp_path / "none.tif"),
+                 "--pred", str(tmp_path / "some.tif"), "--out", str(tmp_path / "eval")])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "none: F1 1.000 at IoU 0.5 (precision 1.000, recall 1.000; 0 true and 0 predicted cells)" in out
+    assert "some: F1 0.000 at IoU 0.5 (precision 0.000, recall undefined; 0 true and 6 predicted cells)" in out
+    table = pd.read_csv(tmp_path / "eval" / "segmentation_metrics.csv").set_index("method")
+    assert (table.loc["none", "f1"] == 1.0).all() and table.loc["some", "recall"].isna().all()
+
+
 def test_compare_methods_has_one_block_per_method(truth):
     matching, masks = compare_methods(truth, {"a": truth, "b": np.zeros_like(truth)}, thresholds=(0.5,))
     assert list(matching.method) == ["a", "b"] and list(masks.method) == ["a", "b"]

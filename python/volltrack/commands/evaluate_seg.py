@@ -58,6 +58,11 @@ def _read_labels(path):
     return image
 
 
+def _score(value):
+    """A score for the terminal: 3 decimals, or 'undefined' for NaN (e.g. recall on an empty ground truth)."""
+    return "undefined" if value != value else f"{value:.3f}"
+
+
 def run(args: argparse.Namespace) -> int:
     """Evaluate every prediction; write metrics CSVs and plots; print the F1 at IoU 0.5."""
     from volltrack.io import atomic_write_text
@@ -84,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
     plot_comparison(matching, masks, out)
     at_half = matching[(matching.threshold - 0.5).abs() < 1e-9]
     for row in at_half.itertuples():
-        print(f"{row.method}: F1 {row.f1:.3f} at IoU 0.5 (precision {row.precision:.3f}, recall {row.recall:.3f})")
+        print(f"{row.method}: F1 {_score(row.f1)} at IoU 0.5 (precision {_score(row.precision)}, recall "
+              f"{_score(row.recall)}; {row.n_true} true and {row.n_pred} predicted cells)")
     print(f"wrote {out / 'segmentation_metrics.csv'}, {out / 'mask_metrics.csv'} and plots")
     return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 
 import numpy as np
 import pytest
@@ -105,3 +106,30 @@ def test_a_blank_single_volume_gets_empty_labels(tmp_path, caplog):
         assert _segment(tmp_path / "empty.tif", tmp_path / "out", "--no-denoise") == 0
     assert tifffile.imread(tmp_path / "out" / "VollSeg" / "empty.tif").max() == 0
     assert any("empty.tif is blank" in r.getMessage() for r in caplog.records)
+
+
+def _break_models(folder, defect):
+    shutil.copytree(tiny_models_folder(), folder)
+    if defect == "no weights":
+        (folder / "stardist" / "weights_best.h5").unlink()
+    elif defect == "no config.json":
+        (folder / "stardist" / "config.json").unlink()
+    elif defect == "malformed config.json":
+        (folder / "stardist" / "config.json").write_text("{oops")
+    elif defect == "corrupt weights":
+        (folder / "stardist" / "weights_best.h5").write_bytes(b"not hdf5" * 8)
+    elif defect == "a U-Net config in stardist/":
+        shutil.copy(folder / "unet" / "config.json", folder / "stardist" / "config.json")
+    return folder / "stardist"
+
+
+@pytest.mark.parametrize("defect", ["no weights", "no config.json", "malformed config.json", "corrupt weights",
+                                    "a U-Net config in stardist/"])
+def test_a_broken_model_subfolder_is_named_not_skipped(tmp_path, movie, capsys, defect):
+    broken = _break_models(tmp_path / "models", defect)
+    write_image(tmp_path / "v.tif", movie.raw[0], axes="ZYX")
+    code = main(["segment", str(tmp_path / "v.tif"), "--out", str(tmp_path / "out"), "--models",
+                 str(tmp_path / "models"), "--no-denoise"])
+    line = _error_line(capsys)
+    assert code == 2 and str(broken) in line and "config.json" in line
+    assert not (tmp_path / "out").exists()

@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     """
     from volltrack.cli import UserError
     from volltrack.segmentation.batch import check_input, is_finished, list_inputs, output_name
-    from volltrack.segmentation.models import load_models
+    from volltrack.segmentation.models import check_models_folder, load_models
     from volltrack.segmentation.validation import validate_axes
 
     axes = validate_axes(args.axes) if args.axes else None
@@ -96,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
         if not todo:
             print(f"all {len(inputs)} inputs already segmented in {out}")
             return 0
+        check_models_folder(args.models)
         total = sum(check_input(path, axes) for path in todo)
         models = load_models(args.models)
         options = _options(args)

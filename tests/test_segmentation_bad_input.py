@@ -133,3 +133,26 @@ def test_a_broken_model_subfolder_is_named_not_skipped(tmp_path, movie, capsys, 
     line = _error_line(capsys)
     assert code == 2 and str(broken) in line and "config.json" in line
     assert not (tmp_path / "out").exists()
+
+
+def test_a_yxz_stack_is_segmented_with_axes_yxz_and_flagged_without(tmp_path, movie, caplog):
+    volume = movie.raw[0]                                   # (8, 40, 40): Z, Y, X
+    tifffile.imwrite(tmp_path / "yxz.tif", np.moveaxis(volume, 0, -1))       # plain TIFF (40, 40, 8), Z last
+    with caplog.at_level(logging.WARNING, logger="volltrack"):
+        assert _segment(tmp_path / "yxz.tif", tmp_path / "plain", "--no-denoise") == 0
+    assert sum("--axes YXZ" in r.getMessage() and "yxz.tif" in r.getMessage() for r in caplog.records) == 1
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="volltrack"):
+        assert _segment(tmp_path / "yxz.tif", tmp_path / "out", "--axes", "YXZ", "--no-denoise") == 0
+    assert not any("--axes" in r.getMessage() for r in caplog.records)
+    labels = tifffile.imread(tmp_path / "out" / "VollSeg" / "yxz.tif")
+    assert labels.shape == (8, 40, 40)                      # segmented and written as ZYX
+
+
+@pytest.mark.parametrize("axes", ["ZZYX", "TYX", "ZYXW", "XY"])
+def test_impossible_axes_are_refused(tmp_path, movie, capsys, axes):
+    write_image(tmp_path / "v.tif", movie.raw[0], axes="ZYX")
+    assert _segment(tmp_path / "v.tif", tmp_path / "out", "--axes", axes) == 2
+    line = _error_line(capsys)
+    assert axes in line and "ZYX" in line
+    assert not (tmp_path / "out").exists()

@@ -93,5 +93,6 @@ def test_two_dimensional_input_is_refused(tmp_path, capsys):
 def test_wrong_axes_argument_is_refused(tmp_path, capsys):
     image = tmp_path / "a.tif"
     write_image(image, np.zeros((4, 16, 16), np.float32), axes="ZYX")
-    assert main(["segment", str(image), "--out", str(tmp_path / "o"), "--axes", "YXZ"]) == 2
+    assert main(["segment", str(image), "--out", str(tmp_path / "o"), "--axes", "TYX"]) == 2
     assert "axes" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

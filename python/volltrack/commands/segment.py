@@ -26,7 +26,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", help="a ZYX or TZYX image file (.tif, .npy) or a folder of them")
     parser.add_argument("--out", required=True, help="output folder")
     parser.add_argument("--models", help="models folder with stardist/, unet/, n2v/ (default: bundled demo models)")
-    parser.add_argument("--axes", help="axes of the input when its metadata lacks them: ZYX or TZYX")
+    parser.add_argument("--axes", help="axis order of the input when its metadata lacks it or is wrong: Z, Y, X "
+                        "and optionally T, C, e.g. ZYX, TZYX, YXZ (default: from the file)")
     parser.add_argument("--n-tiles", type=_ints, help="network tiles Z,Y,X for large volumes (default none)")
     parser.add_argument("--block-shape", type=_ints, help="segment in blocks of this core size Z,Y,X")
     parser.add_argument("--halo", type=_ints, default=(4, 64, 64), help="block context Z,Y,X (default 4,64,64)")

@@ -117,6 +117,15 @@ def open_input(path, axes=None):
     return image, meta, meta["axes"] == "TZYX"
 
 
+def _warn_if_z_last(path, image, meta, axes):
+    """Warn when a file read without --axes looks like a stack saved with Z last (X far thinner than Z and Y)."""
+    z, y, x = image.shape[-3:]
+    if axes is None and x * 4 <= min(z, y):
+        _LOG.warning("%s is read as %s with X = %d much smaller than Z = %d and Y = %d: if the stack was saved with "
+                     "Z last, give --axes %s", path, meta["source_axes"], x, z, y,
+                     "TYXZ" if meta["axes"] == "TZYX" else "YXZ")
+
+
 def check_input(path, axes=None):
     """Check every volume of ``path`` (3D, not empty, finite voxels) before anything is written.
 
@@ -137,7 +146,8 @@ def check_input(path, axes=None):
     ValueError
         Naming the file (and frame) when the axes are not ZYX/TZYX, a volume is empty or holds NaN/inf.
     """
-    image, _meta, movie = open_input(path, axes)
+    image, meta, movie = open_input(path, axes)
+    _warn_if_z_last(path, image, meta, axes)
     n_volumes = image.shape[0] if movie else 1
     if n_volumes == 0:
         raise ValueError(f"{path}: a movie with no time point (shape {tuple(image.shape)}); expected TZYX, T >= 1")

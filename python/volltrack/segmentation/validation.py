@@ -67,8 +67,26 @@ def validate_same_shape(reference, **arrays):
 
 
 def validate_axes(axes):
-    """Return the axis string upper-cased if it is 'ZYX' or 'TZYX'; raise ValueError otherwise."""
+    """Return the axis string of a file to segment, upper-cased, or raise ValueError.
+
+    Parameters
+    ----------
+    axes : str
+        One letter per stored dimension, in the file's order: Z, Y and X once each, optionally T (a movie) and
+        C (one channel), e.g. "ZYX", "TZYX", "YXZ" (a stack saved with Z last) or "TZCYX".
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> validate_axes("yxz")
+    'YXZ'
+    """
     text = str(axes).upper()
-    if text not in ("ZYX", "TZYX"):
-        raise ValueError(f"axes must be 'ZYX' (one volume) or 'TZYX' (a movie); got {axes!r}")
+    letters = set(text)
+    if len(text) != len(letters) or not {"Z", "Y", "X"} <= letters or not letters <= set("TZCYX"):
+        raise ValueError(f"--axes {axes!r}: expected the file's axis order with Z, Y and X once each, optionally T "
+                         "(time) and C (one channel), e.g. ZYX, TZYX or YXZ")
     return text

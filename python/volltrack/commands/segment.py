@@ -11,14 +11,40 @@ HELP = "segment membrane-labelled cells with VollSeg (StarDist3D + U-Net seed po
 _LOG = logging.getLogger(__name__)
 
 
-def _ints(text):
+def _ints(minimum):
+    """An argparse type: three comma-separated integers Z,Y,X, each >= ``minimum``."""
+    def parse(text):
+        try:
+            values = tuple(int(v) for v in text.split(","))
+        except ValueError:
+            values = ()
+        if len(values) != 3 or min(values, default=minimum) < minimum:
+            raise argparse.ArgumentTypeError(f"expected three comma-separated integers Z,Y,X, each >= {minimum}; "
+                                             f"got {text!r}")
+        return values
+    return parse
+
+
+def _fraction(text):
+    """An argparse type: a threshold strictly between 0 and 1."""
     try:
-        values = tuple(int(v) for v in text.split(","))
+        value = float(text)
     except ValueError:
-        values = ()
-    if len(values) != 3 or min(values, default=0) < 0:
-        raise argparse.ArgumentTypeError(f"expected three comma-separated integers Z,Y,X; got {text!r}")
-    return values
+        value = float("nan")
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1 (exclusive); got {text!r}")
+    return value
+
+
+def _voxels(text):
+    """An argparse type: a size in voxels, an integer >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of voxels >= 0; got {text!r}")
+    return value
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -28,23 +54,26 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--models", help="models folder with stardist/, unet/, n2v/ (default: bundled demo models)")
     parser.add_argument("--axes", help="axis order of the input when its metadata lacks it or is wrong: Z, Y, X "
                         "and optionally T, C, e.g. ZYX, TZYX, YXZ (default: from the file)")
-    parser.add_argument("--n-tiles", type=_ints, help="network tiles Z,Y,X for large volumes (default none)")
-    parser.add_argument("--block-shape", type=_ints, help="segment in blocks of this core size Z,Y,X")
-    parser.add_argument("--halo", type=_ints, default=(4, 64, 64), help="block context Z,Y,X (default 4,64,64)")
+    parser.add_argument("--n-tiles", type=_ints(1), help="network tiles Z,Y,X for large volumes (default none)")
+    parser.add_argument("--block-shape", type=_ints(1), help="segment in blocks of this core size Z,Y,X")
+    parser.add_argument("--halo", type=_ints(0), default=(4, 64, 64), help="block context Z,Y,X (default 4,64,64)")
     parser.add_argument("--use-distance", action="store_true", help="flood the StarDist distance map instead "
                         "of the probability map")
-    parser.add_argument("--unet-threshold", type=float, help="U-Net mask threshold (default Otsu; 0.5 in blocks)")
-    parser.add_argument("--prob-thresh", type=float, help="StarDist probability threshold (default the model's)")
-    parser.add_argument("--nms-thresh", type=float, help="StarDist NMS threshold (default the model's)")
-    parser.add_argument("--min-size", type=int, default=10, help="smallest cell kept, voxels (default 10)")
-    parser.add_argument("--max-size", type=int, help="largest cell kept, voxels (default unbounded)")
-    parser.add_argument("--min-size-mask", type=int, default=10, help="smallest U-Net component, voxels (default 10)")
+    parser.add_argument("--unet-threshold", type=_fraction, help="U-Net mask threshold (default Otsu; 0.5 in blocks)")
+    parser.add_argument("--prob-thresh", type=_fraction, help="StarDist probability threshold (default the model's)")
+    parser.add_argument("--nms-thresh", type=_fraction, help="StarDist NMS threshold (default the model's)")
+    parser.add_argument("--min-size", type=_voxels, default=10, help="smallest cell kept, voxels (default 10)")
+    parser.add_argument("--max-size", type=_voxels, help="largest cell kept, voxels (default unbounded)")
+    parser.add_argument("--min-size-mask", type=_voxels, default=10, help="smallest U-Net component, voxels (default 10)")
     parser.add_argument("--no-denoise", action="store_true", help="skip the N2V model even if present")
     parser.add_argument("--no-unite-stardist", action="store_true",
                         help="do not add StarDist cells that lie outside the U-Net mask")
 
 
 def _options(args):
+    if args.max_size is not None and args.max_size < args.min_size:
+        raise ValueError(f"--max-size {args.max_size} is smaller than --min-size {args.min_size}: every cell would "
+                         "be removed")
     options = dict(n_tiles=args.n_tiles, denoise_first=not args.no_denoise, prob_thresh=args.prob_thresh,
                    nms_thresh=args.nms_thresh, use_probability=not args.use_distance, min_size=args.min_size,
                    max_size=args.max_size, min_size_mask=args.min_size_mask,
@@ -90,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
     from volltrack.segmentation.validation import validate_axes
 
     axes = validate_axes(args.axes) if args.axes else None
+    options = _options(args)
     try:
         inputs = list_inputs(args.input)
         out = Path(args.out)
@@ -100,7 +130,6 @@ def run(args: argparse.Namespace) -> int:
         check_models_folder(args.models)
         total = sum(check_input(path, axes) for path in todo)
         models = load_models(args.models)
-        options = _options(args)
         out.mkdir(parents=True, exist_ok=True)
         _segment_all(todo, out, models, inputs=inputs, axes=axes, total=total, options=options)
     except (FileNotFoundError, ValueError) as error:

@@ -175,3 +175,24 @@ def test_max_size_below_min_size_is_refused(tmp_path, movie, capsys):
     assert _segment(tmp_path / "v.tif", tmp_path / "out", "--min-size", "20", "--max-size", "5") == 2
     assert "--max-size 5" in _error_line(capsys)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_zarr_movie_and_a_folder_holding_one_are_segmented(tmp_path, movie):
+    import zarr
+
+    array = zarr.open(str(tmp_path / "in" / "movie.zarr"), mode="w", shape=movie.raw[:2].shape, dtype="f4")
+    array[:] = movie.raw[:2]
+    array.attrs["axes"] = "TZYX"
+    assert _segment(tmp_path / "in" / "movie.zarr", tmp_path / "one", "--no-denoise") == 0
+    assert tifffile.imread(tmp_path / "one" / "VollSeg" / "movie.tif").shape == movie.raw[:2].shape
+    assert _segment(tmp_path / "in", tmp_path / "folder", "--no-denoise") == 0
+    assert (tmp_path / "folder" / "VollSeg" / "movie.tif").is_file()
+
+
+def test_an_empty_folder_is_a_one_line_error(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("no images here")
+    assert _segment(tmp_path / "empty", tmp_path / "out") == 2
+    line = _error_line(capsys)
+    assert str(tmp_path / "empty") in line and ".tif" in line
+    assert not (tmp_path / "out").exists()

@@ -45,23 +45,30 @@ IMAGE_SUFFIXES = (".tif", ".tiff", ".npy")
 _VERSIONED = ("numpy", "scipy", "scikit-image", "tifffile", "tensorflow-cpu", "csbdeep", "stardist", "n2v")
 
 
+def _is_image(path):
+    """A TIFF or .npy file, or a zarr array (a folder ending in .zarr)."""
+    suffix = path.suffix.lower()
+    return (path.is_file() and suffix in IMAGE_SUFFIXES) or (path.is_dir() and suffix == ".zarr")
+
+
 def list_inputs(source):
-    """Return the image files to segment: ``source`` itself, or the image files in the folder ``source``."""
+    """Return the images to segment: ``source`` itself (a file or a ``.zarr`` array), or the images in a folder."""
     source = Path(source)
-    if source.is_file():
+    if source.is_file() or (source.is_dir() and source.suffix.lower() == ".zarr"):
         return [source]
     if source.is_dir():
-        files = sorted(p for p in source.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+        files = sorted(p for p in source.iterdir() if _is_image(p))
         if not files:
-            raise FileNotFoundError(f"folder {source} holds no image file ({', '.join(IMAGE_SUFFIXES)})")
+            raise FileNotFoundError(f"folder {source} holds no image ({', '.join(IMAGE_SUFFIXES)} file or .zarr "
+                                    "array)")
         return files
     raise FileNotFoundError(f"input {source} does not exist")
 
 
 def output_name(path):
-    """The stem used for outputs: ``a.ome.tif`` -> ``a``."""
+    """The stem used for outputs: ``a.ome.tif`` -> ``a``, ``b.zarr`` -> ``b``."""
     name = Path(path).name
-    for suffix in (".ome.tiff", ".ome.tif", ".tiff", ".tif", ".npy"):
+    for suffix in (".ome.tiff", ".ome.tif", ".tiff", ".tif", ".npy", ".zarr"):
         if name.lower().endswith(suffix):
             return name[: -len(suffix)]
     return Path(path).stem

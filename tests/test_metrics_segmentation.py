@@ -126,5 +126,26 @@ def test_evaluate_seg_refuses_mismatched_shapes(tmp_path, truth, capsys):
     write_image(tmp_path / "p.tif", truth[0], axes="ZYX")
     code = main(["evaluate-seg", "--gt", str(tmp_path / "gt.tif"), "--pred", str(tmp_path / "p.tif"),
                  "--out", str(tmp_path / "o")])
-    assert code == 2 and "shape" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert code == 2 and "shape" in err and str(tmp_path / "p.tif") in err and str(tmp_path / "gt.tif") in err
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("defect, expected", [("fractional", "integer labels"), ("negative", "negative labels"),
+                                              ("nan", "integer labels")])
+def test_evaluate_seg_names_the_file_of_bad_labels(tmp_path, truth, capsys, defect, expected):
+    write_image(tmp_path / "gt.tif", truth, axes="TZYX")
+    bad = truth.astype(np.float32)
+    if defect == "fractional":
+        bad = bad * 0.37                     # an intensity image given as labels
+    elif defect == "negative":
+        bad[0, 0, 0, 0] = -1
+    else:
+        bad[0, 0, 0, 0] = np.nan
+    write_image(tmp_path / "p.tif", bad, axes="TZYX")
+    code = main(["evaluate-seg", "--gt", str(tmp_path / "gt.tif"), "--pred", str(tmp_path / "p.tif"),
+                 "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1
+    assert str(tmp_path / "p.tif") in err and expected in err
     assert not (tmp_path / "o").exists()

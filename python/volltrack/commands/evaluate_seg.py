@@ -51,11 +51,12 @@ def expand_predictions(specs, *, name=None):
     return found
 
 
-def _read_labels(path):
+def _read_labels(path, name):
     from volltrack.io import read_image
+    from volltrack.metrics.segmentation import validate_labels
 
     image, _meta = read_image(path)
-    return image
+    return validate_labels(image, name=name)
 
 
 def _score(value):
@@ -75,12 +76,13 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--thresholds must be comma-separated numbers; got {args.thresholds!r}") from error
     if not thresholds or not all(0 < t <= 1 for t in thresholds):
         raise ValueError(f"--thresholds must lie in (0, 1]; got {args.thresholds!r}")
-    truth = _read_labels(args.gt)
-    predictions = {method: _read_labels(path) for method, path in expand_predictions(args.pred, name=args.name).items()}
+    truth = _read_labels(args.gt, f"--gt {args.gt}")
+    files = expand_predictions(args.pred, name=args.name)
+    predictions = {method: _read_labels(path, f"--pred {method} ({path})") for method, path in files.items()}
     for method, labels in predictions.items():
         if labels.shape != truth.shape:
-            raise ValueError(f"prediction {method} has shape {labels.shape}; the ground truth {args.gt} has "
-                             f"{truth.shape}")
+            raise ValueError(f"prediction {method} ({files[method]}) has shape {labels.shape}; expected the shape "
+                             f"{truth.shape} of the ground truth {args.gt}")
     matching, masks = compare_methods(truth, predictions, thresholds=thresholds)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

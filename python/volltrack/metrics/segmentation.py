@@ -26,17 +26,45 @@ MATCHING_COLUMNS = ("threshold", "precision", "recall", "f1", "accuracy", "mean_
                     "mean_matched_score", "panoptic_quality", "tp", "fp", "fn", "n_true", "n_pred")
 
 
-def _volumes(labels, name):
+def validate_labels(labels, *, name="labels"):
+    """Return ``labels`` as an integer ndarray after checking it is a ZYX or TZYX label image.
+
+    Parameters
+    ----------
+    labels : array-like
+        Instance labels, 0 = background. Floats are accepted when every value is a whole number.
+    name : str, optional
+        What the array is (a file name), for error messages. Default "labels".
+
+    Raises
+    ------
+    ValueError
+        Not 3D/4D, fractional or non-finite values, non-numeric, or negative labels; the message names ``name``.
+
+    Examples
+    --------
+    >>> validate_labels(np.ones((1, 2, 2), np.float32)).dtype
+    dtype('int64')
+    """
     array = np.asarray(labels)
     if array.ndim not in (3, 4):
         raise ValueError(f"{name} must be a ZYX volume or a TZYX movie; got {array.ndim}D shape {array.shape}")
+    if array.dtype == bool:
+        array = array.astype(np.uint8)
     if not np.issubdtype(array.dtype, np.integer):
         if np.issubdtype(array.dtype, np.floating) and np.all(np.isfinite(array)) and np.all(array == np.round(array)):
             array = array.astype(np.int64)
         else:
-            raise ValueError(f"{name} must hold integer labels; got dtype {array.dtype}")
+            raise ValueError(f"{name} must hold integer labels (0 = background); got dtype {array.dtype}"
+                             + (" with fractional or NaN values (an intensity image?)"
+                                if np.issubdtype(array.dtype, np.floating) else ""))
     if array.min(initial=0) < 0:
-        raise ValueError(f"{name} holds negative labels")
+        raise ValueError(f"{name} holds negative labels (min {array.min()}); expected labels >= 0")
+    return array
+
+
+def _volumes(labels, name):
+    array = validate_labels(labels, name=name)
     return list(array) if array.ndim == 4 else [array]
 
 

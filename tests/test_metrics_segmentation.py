@@ -149,3 +149,18 @@ def test_evaluate_seg_names_the_file_of_bad_labels(tmp_path, truth, capsys, defe
     assert code == 2 and len(err.splitlines()) == 1
     assert str(tmp_path / "p.tif") in err and expected in err
     assert not (tmp_path / "o").exists()
+
+
+def test_evaluate_seg_refuses_two_predictions_of_one_name(tmp_path, truth, capsys):
+    write_image(tmp_path / "gt.tif", truth, axes="TZYX")
+    for run in ("run1", "run2"):
+        (tmp_path / run).mkdir()
+        write_image(tmp_path / run / "labels.tif", truth, axes="TZYX")
+    args = ["evaluate-seg", "--gt", str(tmp_path / "gt.tif"), "--out", str(tmp_path / "o")]
+    code = main(args + ["--pred", str(tmp_path / "run1" / "labels.tif"), "--pred", str(tmp_path / "run2" / "labels.tif")])
+    err = capsys.readouterr().err
+    assert code == 2 and "'labels'" in err and "NAME=PATH" in err
+    assert not (tmp_path / "o").exists()
+    assert main(args + ["--pred", f"a={tmp_path / 'run1' / 'labels.tif'}", "--pred",
+                        f"b={tmp_path / 'run2' / 'labels.tif'}"]) == 0
+    assert list(pd.read_csv(tmp_path / "o" / "mask_metrics.csv").method) == ["a", "b"]

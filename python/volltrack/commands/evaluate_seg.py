@@ -32,12 +32,34 @@ def _pick(folder, name):
     return files[0]
 
 
+def _split_spec(spec):
+    """``NAME=PATH`` -> (NAME, PATH); a path that itself holds '=' and exists is taken whole."""
+    if "=" in spec and not Path(spec).exists():
+        label, _, path = spec.partition("=")
+        return label, Path(path)
+    return "", Path(spec)
+
+
 def expand_predictions(specs, *, name=None):
-    """Turn ``--pred`` values into an ordered dict method name -> label file."""
+    """Turn ``--pred`` values into an ordered dict method name -> label file.
+
+    Raises
+    ------
+    FileNotFoundError
+        A path does not exist.
+    ValueError
+        A folder holds no segment output, or two predictions get the same method name.
+    """
     found = {}
+
+    def add(method, path, spec):
+        if method in found:
+            raise ValueError(f"--pred {spec}: the name {method!r} is already taken by {found[method]}; give each "
+                             "prediction its own name as NAME=PATH")
+        found[method] = path
+
     for spec in specs:
-        label, _, path = spec.rpartition("=") if "=" in spec else ("", "", spec)
-        path = Path(path)
+        label, path = _split_spec(spec)
         if not path.exists():
             raise FileNotFoundError(f"--pred {spec}: {path} does not exist")
         if path.is_dir():
@@ -45,9 +67,9 @@ def expand_predictions(specs, *, name=None):
             if not methods:
                 raise ValueError(f"--pred {spec}: folder {path} has none of {', '.join(SEGMENT_METHODS)}/")
             for method in methods:
-                found[f"{label}{'-' if label else ''}{method}"] = _pick(path / method, name)
+                add(f"{label}{'-' if label else ''}{method}", _pick(path / method, name), spec)
         else:
-            found[label or path.stem] = path
+            add(label or path.stem, path, spec)
     return found
 
 

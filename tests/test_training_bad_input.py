@@ -83,3 +83,44 @@ def test_well_formed_float_labels_are_accepted_as_integers(tmp_path, rng):
     np.savez(tmp_path / "p.npz", **{**arrays, "Y": arrays["Y"].astype(np.float32)})
     data = load_training_data(tmp_path / "p.npz")
     assert data.Y.dtype == np.int32 and np.array_equal(data.Y, arrays["Y"])
+
+
+def _training_folder(folder, rng, n_images=2, shape=(16, 48, 48)):
+    import tifffile
+
+    (folder / "Raw").mkdir(parents=True)
+    (folder / "RealMask").mkdir()
+    for i in range(n_images):
+        labels = np.zeros(shape, np.uint16)
+        labels[4:10, 5:20, 5:20] = 1
+        labels[4:12, 25:40, 25:40] = 2
+        tifffile.imwrite(folder / "Raw" / f"s{i}.tif", (labels * 50 + rng.normal(10, 3, shape)).astype(np.float32))
+        tifffile.imwrite(folder / "RealMask" / f"s{i}.tif", labels)
+    return folder
+
+
+def _one_line(capsys):
+    """The single error line (progress bars may precede it on stderr)."""
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if "error:" in line]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+@pytest.mark.parametrize("command", ["prepare", "n2v"])
+def test_nan_in_a_raw_training_image_is_named(tmp_path, rng, capsys, command):
+    import tifffile
+
+    folder = _training_folder(tmp_path / "data", rng)
+    raw = tifffile.imread(folder / "Raw" / "s1.tif")
+    raw[3, 4, 5] = np.nan
+    tifffile.imwrite(folder / "Raw" / "s1.tif", raw)
+    if command == "prepare":
+        argv = ["train", "prepare", str(folder), "--out", str(tmp_path / "p.npz"), "--patch", "8,16,16"]
+    else:
+        argv = ["train", "n2v", str(folder), "--model", str(tmp_path / "m"), "--patch", "8,16,16", "--depth", "1",
+                "--filters", "2", "--epochs", "1", "--steps", "1"]
+    assert main(argv) == 2
+    err = _one_line(capsys)
+    assert str(folder / "Raw" / "s1.tif") in err and "NaN" in err
+    assert not (tmp_path / "p.npz").exists() and not (tmp_path / "m").exists()

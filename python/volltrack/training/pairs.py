@@ -72,7 +72,7 @@ def find_training_pairs(folder: str | Path, *, raw_dir: str = "Raw", mask_dir: s
 
 
 def read_volume(path: Path) -> np.ndarray:
-    """Read one ZYX volume from a TIFF file, with a clear error for anything else."""
+    """Read one ZYX volume from a TIFF file, with a clear error for anything else (other shapes, NaN/inf)."""
     import tifffile
 
     try:
@@ -82,6 +82,12 @@ def read_volume(path: Path) -> np.ndarray:
     image = np.squeeze(image)
     if image.ndim != 3:
         raise ValueError(f"{path}: expected one 3D volume (Z, Y, X), got an image of shape {image.shape}")
+    if image.dtype.kind not in "biuf":
+        raise ValueError(f"{path}: expected a numeric (integer or float) volume, got dtype {image.dtype}")
+    if image.dtype.kind == "f" and not np.isfinite(image).all():
+        bad = int(image.size - np.count_nonzero(np.isfinite(image)))
+        raise ValueError(f"{path}: holds {bad} NaN or infinite voxels; expected finite intensities (fill or crop "
+                         "them before training)")
     return image
 
 

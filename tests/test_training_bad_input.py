@@ -51,6 +51,8 @@ def _write_bad_npz(path, case, rng):
         np.savez(path, **{**arrays, "Y": arrays["Y"] + 0.5})
     elif case == "NaN raw":
         np.savez(path, **{**arrays, "X": np.where(arrays["Y"] > 1, np.nan, arrays["X"]).astype(np.float32)})
+    elif case == "no labelled cell":
+        np.savez(path, **{**arrays, "Y": np.zeros_like(arrays["Y"])})
     elif case == "broken parameters":
         np.savez(path, **arrays, parameters=np.array("{not json"))
     else:
@@ -58,7 +60,8 @@ def _write_bad_npz(path, case, rng):
 
 
 CASES = ("truncated", "bit flip", "truncated member", "not an npz", "pickled objects", "missing Y_val",
-         "validation patch of another size", "3D X", "fractional labels", "NaN raw", "broken parameters")
+         "validation patch of another size", "3D X", "fractional labels", "NaN raw", "broken parameters",
+         "no labelled cell")
 
 
 @pytest.mark.parametrize("network", ["stardist", "unet"])
@@ -124,3 +127,14 @@ def test_nan_in_a_raw_training_image_is_named(tmp_path, rng, capsys, command):
     err = _one_line(capsys)
     assert str(folder / "Raw" / "s1.tif") in err and "NaN" in err
     assert not (tmp_path / "p.npz").exists() and not (tmp_path / "m").exists()
+
+
+def test_prepare_refuses_label_images_without_any_cell(tmp_path, rng, capsys):
+    import tifffile
+
+    folder = _training_folder(tmp_path / "data", rng)
+    for i in range(2):
+        tifffile.imwrite(folder / "RealMask" / f"s{i}.tif", np.zeros((16, 48, 48), np.uint16))
+    assert main(["train", "prepare", str(folder), "--out", str(tmp_path / "p.npz"), "--patch", "8,16,16"]) == 2
+    assert str(folder / "RealMask") in _one_line(capsys)
+    assert list(tmp_path.iterdir()) == [folder]

@@ -104,4 +104,6 @@ def check_training_arrays(arrays: dict[str, np.ndarray], path: Path) -> dict[str
         checked[key] = arrays[key].astype(np.float32, copy=False)
     for key in ("Y", "Y_val"):
         checked[key] = _labels_as_int(arrays[key], path, key)
+    if not checked["Y"].any():
+        raise ValueError(f"{path}: the training labels Y hold no labelled cell; expected instance labels > 0")
     return checked

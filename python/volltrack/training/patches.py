@@ -176,9 +176,10 @@ def prepare_training_data(folder: str | Path, out_path: str | Path, *,
                       normalization="percentile 1-99.8 per image", images=[p.name for p in pairs])
     with tempfile.TemporaryDirectory(prefix=".prepare-", dir=out_path.parent) as scratch:
         writer = _PatchWriter(Path(scratch), n_train, n_val, patch_shape)
-        group = 0
+        group, labelled = 0, False
         for pair in tqdm(pairs, desc="training patches", unit="image"):
             raw, labels = read_pair(pair)
+            labelled = labelled or bool(labels.any())
             sources = [raw] if denoiser is None else [raw, denoiser(raw)]
             for source in sources:
                 normalized = normalize_percentile(source)
@@ -193,6 +194,9 @@ def prepare_training_data(folder: str | Path, out_path: str | Path, *,
                         copy_raw, copy_labels = augmented_copy(patch_raw, patch_labels, rng=rng, settings=augmentation)
                         writer.add(copy_raw, copy_labels, name=pair.name, validation=validation)
                     group += 1
+        if not labelled:
+            raise ValueError(f"no image in {Path(folder) / mask_dir} holds a labelled cell; expected instance labels "
+                             "(1, 2, ... per cell, 0 = background)")
         writer.save(out_path, parameters)
         del writer
     logger.info("wrote %d training and %d validation patches to %s", n_train, n_val, out_path)

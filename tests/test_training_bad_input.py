@@ -138,3 +138,17 @@ def test_prepare_refuses_label_images_without_any_cell(tmp_path, rng, capsys):
     assert main(["train", "prepare", str(folder), "--out", str(tmp_path / "p.npz"), "--patch", "8,16,16"]) == 2
     assert str(folder / "RealMask") in _one_line(capsys)
     assert list(tmp_path.iterdir()) == [folder]
+
+
+@pytest.mark.parametrize("option, value, expected", [("--validation", "0", "--validation"),
+                                                     ("--validation", "1", "--validation"),
+                                                     ("--patch", "0,16,16", "--patch")])
+def test_prepare_refuses_a_split_or_patch_that_training_cannot_use(tmp_path, rng, capsys, option, value, expected):
+    folder = _training_folder(tmp_path / "data", rng)
+    argv = ["train", "prepare", str(folder), "--out", str(tmp_path / "p.npz"), "--patch", "8,16,16", option, value]
+    try:
+        code = main(argv)
+    except SystemExit as stop:               # argparse refuses a malformed value itself
+        code = stop.code
+    assert code == 2 and expected in capsys.readouterr().err
+    assert not (tmp_path / "p.npz").exists()

@@ -20,9 +20,12 @@ def _int_triple(text: str) -> tuple[int, int, int]:
     if len(parts) != 3:
         raise argparse.ArgumentTypeError(f"expected three integers Z,Y,X (e.g. 16,128,128), got '{text}'")
     try:
-        return tuple(int(p) for p in parts)
+        values = tuple(int(p) for p in parts)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected three integers Z,Y,X, got '{text}'") from None
+    if min(values) < 1:
+        raise argparse.ArgumentTypeError(f"expected three sizes Z,Y,X, each >= 1, got '{text}'")
+    return values
 
 
 def _float_list(text: str) -> list[float]:

@@ -144,7 +144,7 @@ def prepare_training_data(folder: str | Path, out_path: str | Path, *,
     n_augmented_copies : int, default 1
         Augmented copies (flip/rotation + noise) stored beside each patch.
     validation_fraction : float, default 0.1
-        Fraction of patch groups held out for validation (at least one group when > 0).
+        Fraction of patch groups held out for validation, in (0, 1); at least one group.
     augmentation : AugmentationSettings, optional
     denoiser : callable, optional
         ``denoiser(raw) -> denoised``; when given, each image's denoised version is a further source of
@@ -157,9 +157,14 @@ def prepare_training_data(folder: str | Path, out_path: str | Path, *,
     Path
         The written .npz.
     """
-    if n_patches_per_image < 1 or n_augmented_copies < 0 or not 0 <= validation_fraction < 1:
-        raise ValueError(f"need n_patches_per_image >= 1, n_augmented_copies >= 0, 0 <= validation_fraction < 1; "
-                         f"got {n_patches_per_image}, {n_augmented_copies}, {validation_fraction}")
+    if n_patches_per_image < 1 or n_augmented_copies < 0:
+        raise ValueError(f"need --patches-per-image >= 1 and --copies >= 0; got {n_patches_per_image} and "
+                         f"{n_augmented_copies}")
+    if not 0 < validation_fraction < 1:
+        raise ValueError(f"--validation must lie strictly between 0 and 1 (StarDist and CSBDeep training need "
+                         f"held-out patches); got {validation_fraction}")
+    if min(patch_shape) < 1:
+        raise ValueError(f"--patch must be three sizes >= 1 (Z, Y, X); got {tuple(patch_shape)}")
     out_path = Path(out_path)
     if not out_path.parent.is_dir():
         raise FileNotFoundError(f"output folder {out_path.parent} does not exist")

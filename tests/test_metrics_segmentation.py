@@ -164,3 +164,12 @@ def test_evaluate_seg_refuses_two_predictions_of_one_name(tmp_path, truth, capsy
     assert main(args + ["--pred", f"a={tmp_path / 'run1' / 'labels.tif'}", "--pred",
                         f"b={tmp_path / 'run2' / 'labels.tif'}"]) == 0
     assert list(pd.read_csv(tmp_path / "o" / "mask_metrics.csv").method) == ["a", "b"]
+
+
+def test_evaluate_seg_ignores_a_leftover_temporary_file_in_a_segment_folder(tmp_path, truth):
+    write_image(tmp_path / "gt.tif", truth, axes="TZYX")
+    (tmp_path / "seg" / "VollSeg").mkdir(parents=True)
+    write_image(tmp_path / "seg" / "VollSeg" / "raw.tif", truth, axes="TZYX")
+    (tmp_path / "seg" / "VollSeg" / ".raw.tif.k2j4.tif").write_bytes(b"II*\x00")   # a killed atomic write
+    assert main(["evaluate-seg", "--gt", str(tmp_path / "gt.tif"), "--pred", str(tmp_path / "seg"),
+                 "--out", str(tmp_path / "o")]) == 0

@@ -196,3 +196,12 @@ def test_an_empty_folder_is_a_one_line_error(tmp_path, capsys):
     line = _error_line(capsys)
     assert str(tmp_path / "empty") in line and ".tif" in line
     assert not (tmp_path / "out").exists()
+
+
+def test_hidden_files_in_an_input_folder_are_not_inputs(tmp_path, movie):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_image(folder / "a.tif", movie.raw[0], axes="ZYX")
+    (folder / "._a.tif").write_bytes(b"\x00\x05\x16\x07" + bytes(120))       # macOS resource fork
+    assert _segment(folder, tmp_path / "out", "--no-denoise") == 0
+    assert [p.name for p in (tmp_path / "out" / "VollSeg").iterdir()] == ["a.tif"]

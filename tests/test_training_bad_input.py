@@ -152,3 +152,14 @@ def test_prepare_refuses_a_split_or_patch_that_training_cannot_use(tmp_path, rng
         code = stop.code
     assert code == 2 and expected in capsys.readouterr().err
     assert not (tmp_path / "p.npz").exists()
+
+
+def test_prepare_skips_macos_resource_forks(tmp_path, rng):
+    folder = _training_folder(tmp_path / "data", rng)
+    for sub in ("Raw", "RealMask"):
+        (folder / sub / "._s0.tif").write_bytes(b"\x00\x05\x16\x07" + bytes(120))   # AppleDouble header
+    assert main(["train", "prepare", str(folder), "--out", str(tmp_path / "p.npz"), "--patch", "8,16,16",
+                 "--patches-per-image", "2"]) == 0
+    from volltrack.training.patches import load_training_data
+
+    assert load_training_data(tmp_path / "p.npz").parameters["images"] == ["s0", "s1"]

@@ -24,7 +24,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def _pick(folder, name):
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".tif", ".tiff", ".npy"))
+    files = sorted(p for p in folder.iterdir()
+                   if p.suffix.lower() in (".tif", ".tiff", ".npy") and not p.name.startswith("."))
     if name is not None:
         files = [p for p in files if p.name == name or p.stem == name]
     if len(files) != 1:

@@ -46,8 +46,11 @@ _VERSIONED = ("numpy", "scipy", "scikit-image", "tifffile", "tensorflow-cpu", "c
 
 
 def _is_image(path):
-    """A TIFF or .npy file, or a zarr array (a folder ending in .zarr)."""
+    """A TIFF or .npy file, or a zarr array (a folder ending in .zarr); hidden files (macOS "._a.tif", temporary
+    files of interrupted writes) are not images."""
     suffix = path.suffix.lower()
+    if path.name.startswith("."):
+        return False
     return (path.is_file() and suffix in IMAGE_SUFFIXES) or (path.is_dir() and suffix == ".zarr")
 
 

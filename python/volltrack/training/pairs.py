@@ -29,7 +29,9 @@ class TrainingPair:
 def _images_in(folder: Path) -> dict[str, Path]:
     if not folder.is_dir():
         raise FileNotFoundError(f"training folder {folder} does not exist (expected a folder of .tif images)")
-    return {p.stem: p for p in sorted(folder.iterdir()) if p.suffix.lower() in IMAGE_SUFFIXES}
+    # hidden files are skipped: macOS "._name.tif" resource forks, temporary files of interrupted writes
+    return {p.stem: p for p in sorted(folder.iterdir())
+            if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith(".")}
 
 
 def find_training_pairs(folder: str | Path, *, raw_dir: str = "Raw", mask_dir: str = "RealMask") -> list[TrainingPair]:

@@ -163,3 +163,24 @@ def test_prepare_skips_macos_resource_forks(tmp_path, rng):
     from volltrack.training.patches import load_training_data
 
     assert load_training_data(tmp_path / "p.npz").parameters["images"] == ["s0", "s1"]
+
+
+@pytest.mark.parametrize("argv, option", [
+    (["train", "stardist", "D", "--model", "M", "--anisotropy", "0,1,1"], "--anisotropy"),
+    (["train", "unet", "D", "--model", "M", "--epochs", "0"], "--epochs"),
+    (["train", "unet", "D", "--model", "M", "--batch", "-2"], "--batch"),
+    (["train", "unet", "D", "--model", "M", "--lr", "0"], "--lr"),
+    (["train", "prepare", "D", "--out", "O", "--copies", "-1"], "--copies"),
+    (["train", "prepare", "D", "--out", "O", "--gaussian", "-0.1"], "--gaussian"),
+    (["train", "n2v", "D", "--model", "M", "--validation", "1.5"], "--validation"),
+    (["train", "thresholds", "D", "--models", "M", "--nms", ""], "--nms"),
+    (["train", "thresholds", "D", "--models", "M", "--nms", "0.3,1.5"], "--nms"),
+    (["train", "thresholds", "D", "--models", "M", "--iou", "2"], "--iou"),
+    (["train", "thresholds", "D", "--models", "M", "--evaluations", "0"], "--evaluations"),
+    (["train", "thresholds", "D", "--models", "M", "--max-volumes", "0"], "--max-volumes"),
+])
+def test_out_of_range_training_options_are_refused_by_name(capsys, argv, option):
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    assert f"argument {option}" in capsys.readouterr().err

@@ -184,3 +184,23 @@ def test_out_of_range_training_options_are_refused_by_name(capsys, argv, option)
         main(argv)
     assert stop.value.code == 2
     assert f"argument {option}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("network, other", [("stardist", "unet"), ("unet", "stardist"), ("n2v", "stardist"),
+                                            ("unet", "n2v")])
+def test_resume_refuses_a_model_folder_of_another_kind(tmp_path, rng, capsys, network, other):
+    import json
+
+    configs = {"stardist": {"n_rays": 8, "grid": [1, 1, 1]}, "unet": {"probabilistic": False, "n_dim": 3},
+               "n2v": {"n2v_patch_shape": [8, 16, 16], "probabilistic": False}}
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "config.json").write_text(json.dumps(configs[other]))
+    (model / "weights_last.h5").write_bytes(b"")
+    data = _training_folder(tmp_path / "data", rng) if network == "n2v" else tmp_path / "p.npz"
+    if network != "n2v":
+        np.savez(data, **_arrays(rng))
+    code = main(["train", network, str(data), "--model", str(model), "--resume", "--epochs", "1", "--patch",
+                 "8,16,16"])
+    err = _one_line(capsys)
+    assert code == 2 and f"holds a {other} model, not a {network} model" in err and str(model) in err

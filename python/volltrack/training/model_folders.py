@@ -38,6 +38,41 @@ def check_new_model_dir(model_dir: str | Path, *, resume: bool) -> None:
                          f"or choose another --model folder")
 
 
+#: A key found only in the config.json of each kind of model folder.
+_KIND_MARKERS = {"stardist": "n_rays", "n2v": "n2v_patch_shape", "unet": "probabilistic"}
+
+
+def model_kind(model_dir: str | Path) -> str:
+    """Return "stardist", "unet" (CSBDeep CARE) or "n2v": the kind of model whose config.json ``model_dir`` holds.
+
+    Raises
+    ------
+    FileNotFoundError
+        No config.json.
+    ValueError
+        The config.json is not JSON, or is none of the three kinds.
+    """
+    path = Path(model_dir) / "config.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"{model_dir} holds no config.json (expected a StarDist/CSBDeep/N2V model folder)")
+    try:
+        config = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path} is not valid JSON ({exc})") from None
+    for kind, key in _KIND_MARKERS.items():
+        if isinstance(config, dict) and key in config:
+            return kind
+    raise ValueError(f"{path} is not the config of a StarDist3D, CSBDeep CARE or N2V model")
+
+
+def check_resume_kind(model_dir: str | Path, kind: str) -> None:
+    """Raise ValueError unless the model in ``model_dir`` is of ``kind`` ("stardist", "unet", "n2v")."""
+    found = model_kind(model_dir)
+    if found != kind:
+        raise ValueError(f"--resume: {model_dir} holds a {found} model, not a {kind} model; give the {kind} model "
+                         f"folder as --model")
+
+
 def load_resume_weights(keras_model, model_dir: str | Path) -> str:
     """Load the newest weights of a model folder (last, else best) into ``keras_model``; return the file name."""
     for name in ("weights_last.h5", "weights_now.h5", "weights_best.h5"):

@@ -20,6 +20,15 @@ def _parameters(args: argparse.Namespace, **extra):
                               seed=args.seed, tensorboard=args.tensorboard, **extra)
 
 
+def _check_resume(args: argparse.Namespace, kind: str) -> None:
+    """With --resume, refuse a model folder of another kind before any data is read."""
+    if args.resume:
+        from volltrack.training.model_folders import check_new_model_dir, check_resume_kind
+
+        check_new_model_dir(args.model, resume=True)
+        check_resume_kind(args.model, kind)
+
+
 def run_prepare(args: argparse.Namespace) -> int:
     """``volltrack train prepare``: patches + augmentation -> .npz."""
     from volltrack.training.augmentation import AugmentationSettings
@@ -47,6 +56,7 @@ def run_stardist(args: argparse.Namespace) -> int:
 
     params = _parameters(args, n_rays=args.rays, grid=args.grid, anisotropy=args.anisotropy, backbone=args.backbone,
                          dist_loss=args.dist_loss)
+    _check_resume(args, "stardist")
     data = load_training_data(args.data)
     train_stardist(data, args.model, params=params, resume=args.resume, data_name=str(args.data))
     print(f"StarDist3D model saved in {args.model}")
@@ -58,6 +68,7 @@ def run_unet(args: argparse.Namespace) -> int:
     from volltrack.training.patches import load_training_data
     from volltrack.training.unet_training import train_unet
 
+    _check_resume(args, "unet")
     data = load_training_data(args.data)
     train_unet(data, args.model, params=_parameters(args), resume=args.resume, data_name=str(args.data))
     print(f"U-Net model saved in {args.model}")
@@ -70,6 +81,7 @@ def run_n2v(args: argparse.Namespace) -> int:
     from volltrack.training.pairs import read_raw_images
 
     params = _parameters(args)
+    _check_resume(args, "n2v")
     images = [image for _, image in read_raw_images(args.folder, raw_dir=args.raw_dir)]
     X, X_val = raw_patches(images, patch_shape=params.patch_shape, n_patches_per_image=args.patches_per_image,
                            validation_fraction=args.validation, seed=args.seed)

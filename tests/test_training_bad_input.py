@@ -204,3 +204,21 @@ def test_resume_refuses_a_model_folder_of_another_kind(tmp_path, rng, capsys, ne
                  "8,16,16"])
     err = _one_line(capsys)
     assert code == 2 and f"holds a {other} model, not a {network} model" in err and str(model) in err
+
+
+@pytest.mark.parametrize("defect", ["a StarDist model", "no weights"])
+def test_prepare_refuses_a_denoise_model_that_is_not_n2v(tmp_path, rng, capsys, defect):
+    import json
+
+    model = tmp_path / "n2v"
+    model.mkdir()
+    if defect == "a StarDist model":
+        (model / "config.json").write_text(json.dumps({"n_rays": 8}))
+        (model / "weights_best.h5").write_bytes(b"")
+    else:
+        (model / "config.json").write_text(json.dumps({"n2v_patch_shape": [8, 16, 16], "probabilistic": False}))
+    folder = _training_folder(tmp_path / "data", rng)
+    code = main(["train", "prepare", str(folder), "--out", str(tmp_path / "p.npz"), "--patch", "8,16,16",
+                 "--denoise-model", str(model)])
+    assert code == 2 and str(model) in _one_line(capsys)
+    assert not (tmp_path / "p.npz").exists()

@@ -205,3 +205,27 @@ def test_hidden_files_in_an_input_folder_are_not_inputs(tmp_path, movie):
     (folder / "._a.tif").write_bytes(b"\x00\x05\x16\x07" + bytes(120))       # macOS resource fork
     assert _segment(folder, tmp_path / "out", "--no-denoise") == 0
     assert [p.name for p in (tmp_path / "out" / "VollSeg").iterdir()] == ["a.tif"]
+
+
+def test_resuming_a_movie_with_other_options_is_refused(tmp_path, movie, monkeypatch, capsys):
+    write_image(tmp_path / "movie.tif", movie.raw, axes="TZYX")
+    calls = []
+
+    def interrupted(volume, models, **options):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        labels = np.ones(volume.shape, np.int32)
+        return VollSegResult(labels=labels, stardist_labels=labels, unet_labels=labels,
+                             probability=volume.astype(np.float32), markers=labels)
+
+    monkeypatch.setattr(pipeline, "vollseg", interrupted)
+    assert _segment(tmp_path / "movie.tif", tmp_path / "out") == 130
+    assert json.loads((tmp_path / "out" / "segment.json").read_text())["status"] == "interrupted"
+    capsys.readouterr()
+    assert _segment(tmp_path / "movie.tif", tmp_path / "out", "--min-size", "50") == 2
+    line = _error_line(capsys)
+    assert str(tmp_path / "out" / ".frames" / "movie") in line and "options" in line
+    assert not (tmp_path / "out" / "VollSeg").exists()
+    assert _segment(tmp_path / "movie.tif", tmp_path / "out") == 0         # same options: resumes
+    assert len(calls) == 2 + 2 and tifffile.imread(tmp_path / "out" / "VollSeg" / "movie.tif").shape[0] == 3

@@ -10,9 +10,10 @@ Output layout (one file per input, same stem)::
     OUT/Denoised/<name>.tif     N2V output (float32; only with an N2V model)
     OUT/segment.json            parameters, versions, models, inputs
 
-A movie is segmented frame by frame into ``OUT/.frames/<name>/``; an interrupted run resumes at the first
-missing frame, and the stacked outputs are written once all frames exist (``VollSeg/`` last, so its file
-appears only when every output of that input is complete).
+A movie is segmented frame by frame into ``OUT/.frames/<name>/`` (:mod:`~volltrack.segmentation.frame_store`); an
+interrupted run resumes at the first missing frame when its settings are unchanged, and the stacked outputs
+are written once all frames exist (``VollSeg/`` last, so its file appears only when every output of that
+input is complete).
 
 Every input is checked whole (axes, NaN or infinite voxels) by :func:`check_input` before anything is
 written. A blank volume (every voxel equal, e.g. an all-zero frame of a movie) holds no cell: it gets empty
@@ -25,11 +26,12 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import logging
-import shutil
 from pathlib import Path
 
 import numpy as np
 
+from volltrack.segmentation.frame_store import (OUTPUTS, assemble_outputs, check_frame_options, frame_done,  # noqa: F401
+                                                is_finished, write_frame_outputs)
 from volltrack.segmentation.validation import is_constant, validate_volume
 
 _LOG = logging.getLogger(__name__)
@@ -37,9 +39,6 @@ _LOG = logging.getLogger(__name__)
 #: ``segment.json`` status values: outputs being written, all written, a run that stopped early.
 STATUS_RUNNING, STATUS_COMPLETE, STATUS_FAILED, STATUS_INTERRUPTED = "running", "complete", "failed", "interrupted"
 
-#: Output folder -> attribute of VollSegResult.
-OUTPUTS = {"VollSeg": "labels", "StarDist": "stardist_labels", "UNet": "unet_labels",
-           "Probability": "probability", "Markers": "markers", "Denoised": "denoised"}
 #: Input file suffixes picked up from a folder.
 IMAGE_SUFFIXES = (".tif", ".tiff", ".npy")
 _VERSIONED = ("numpy", "scipy", "scikit-image", "tifffile", "tensorflow-cpu", "csbdeep", "stardist", "n2v")
@@ -75,45 +74,6 @@ def output_name(path):
         if name.lower().endswith(suffix):
             return name[: -len(suffix)]
     return Path(path).stem
-
-
-def _as_saved(array, kind):
-    if kind in ("Probability", "Denoised"):
-        return np.asarray(array, np.float32)
-    return np.asarray(array).astype(np.uint16 if array.max(initial=0) < 65536 else np.uint32)
-
-
-def _write_frame_outputs(folder, result, frame):
-    from volltrack.io import write_image
-
-    for kind, attribute in OUTPUTS.items():
-        value = getattr(result, attribute)
-        if value is not None:
-            (folder / kind).mkdir(parents=True, exist_ok=True)
-            write_image(folder / kind / f"t{frame:05d}.npy", _as_saved(value, kind), axes="ZYX")
-    (folder / "done").mkdir(exist_ok=True)
-    (folder / "done" / f"t{frame:05d}").touch()
-
-
-def _assemble(frames_folder, out, name, n_frames, calibration, frame_interval, movie):
-    from volltrack.io import write_image
-
-    for kind in [k for k in OUTPUTS if k != "VollSeg"] + ["VollSeg"]:   # VollSeg last: it marks "finished"
-        parts = sorted((frames_folder / kind).glob("t*.npy")) if (frames_folder / kind).is_dir() else []
-        if not parts:
-            continue
-        stack = np.stack([np.load(p) for p in parts]) if movie else np.load(parts[0])
-        (out / kind).mkdir(parents=True, exist_ok=True)
-        write_image(out / kind / f"{name}.tif", _as_saved(stack, kind), axes="TZYX" if movie else "ZYX",
-                    calibration=calibration, frame_interval=frame_interval if movie else None)
-    shutil.rmtree(frames_folder)
-    if not any(frames_folder.parent.iterdir()):
-        frames_folder.parent.rmdir()
-
-
-def is_finished(out, name):
-    """True when the VollSeg output of ``name`` exists (outputs are written last, atomically)."""
-    return (Path(out) / "VollSeg" / f"{name}.tif").is_file() and not (Path(out) / ".frames" / name).exists()
 
 
 def open_input(path, axes=None):
@@ -227,9 +187,12 @@ def segment_file(path, out, models, *, axes=None, progress=None, segment_options
     n_frames = image.shape[0] if movie else 1
     name = output_name(path)
     frames_folder = out / ".frames" / name
+    used = {kind: str(Path(folder).resolve()) for kind, folder in models.describe().items() if folder}
+    check_frame_options(frames_folder, {"shape": list(image.shape), "axes": meta["source_axes"], "models": used,
+                                        "options": options})
     run = pipeline.vollseg_in_blocks if "block_shape" in options else pipeline.vollseg
     for frame in range(n_frames):
-        if (frames_folder / "done" / f"t{frame:05d}").exists():
+        if frame_done(frames_folder, frame):
             progress is not None and progress.update(1)
             continue
         volume = np.asarray(image[frame] if movie else image[...], dtype=np.float32)
@@ -242,9 +205,9 @@ def segment_file(path, out, models, *, axes=None, progress=None, segment_options
                 result = run(volume, models, **options)
             except ValueError as error:
                 raise ValueError(f"{_volume_name(path, frame, movie)}: {error}") from error
-        _write_frame_outputs(frames_folder, result, frame)
+        write_frame_outputs(frames_folder, result, frame)
         progress is not None and progress.update(1)
-    _assemble(frames_folder, out, name, n_frames, meta["calibration"], meta.get("frame_interval"), movie)
+    assemble_outputs(frames_folder, out, name, n_frames, meta["calibration"], meta.get("frame_interval"), movie)
 
 
 def versions():

@@ -222,3 +222,18 @@ def test_prepare_refuses_a_denoise_model_that_is_not_n2v(tmp_path, rng, capsys, 
                  "--denoise-model", str(model)])
     assert code == 2 and str(model) in _one_line(capsys)
     assert not (tmp_path / "p.npz").exists()
+
+
+def test_prepare_warns_about_a_binary_mask_given_as_labels(tmp_path, rng, caplog):
+    import logging
+
+    import tifffile
+
+    folder = _training_folder(tmp_path / "data", rng)
+    binary = (tifffile.imread(folder / "RealMask" / "s1.tif") > 0).astype(np.uint8)
+    tifffile.imwrite(folder / "RealMask" / "s1.tif", binary)
+    with caplog.at_level(logging.WARNING, logger="volltrack"):
+        assert main(["train", "prepare", str(folder), "--out", str(tmp_path / "p.npz"), "--patch", "8,16,16",
+                     "--patches-per-image", "2"]) == 0
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "s1.tif" in warnings[0] and "binary mask" in warnings[0]

@@ -113,7 +113,20 @@ def read_pair(pair: TrainingPair) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"{pair.mask_path}: labels must be >= 0, found {labels.min()}")
     if labels.max() == 0:
         logger.warning("%s holds no labelled cell", pair.mask_path)
+    elif labels.max() == 1:
+        _warn_if_binary_mask(labels, pair.mask_path)
     return raw.astype(np.float32, copy=False), labels.astype(np.int32, copy=False)
+
+
+def _warn_if_binary_mask(labels: np.ndarray, path: Path) -> None:
+    """Warn when label 1 covers several separate objects: a binary mask given where instance labels belong."""
+    from scipy import ndimage as ndi
+
+    _, n_objects = ndi.label(labels > 0)
+    if n_objects > 1:
+        logger.warning("%s holds only label 1, on %d separate objects: a binary mask? StarDist learns one "
+                       "instance per label, so give one label per cell (e.g. skimage.measure.label of the mask, "
+                       "if no cells touch)", path, n_objects)
 
 
 def read_raw_images(folder: str | Path, *, raw_dir: str = "Raw") -> list[tuple[str, np.ndarray]]:

@@ -229,3 +229,14 @@ def test_resuming_a_movie_with_other_options_is_refused(tmp_path, movie, monkeyp
     assert not (tmp_path / "out" / "VollSeg").exists()
     assert _segment(tmp_path / "movie.tif", tmp_path / "out") == 0         # same options: resumes
     assert len(calls) == 2 + 2 and tifffile.imread(tmp_path / "out" / "VollSeg" / "movie.tif").shape[0] == 3
+
+
+def test_two_inputs_with_one_output_name_are_refused(tmp_path, movie, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_image(folder / "a.tif", movie.raw[0], axes="ZYX")
+    np.save(folder / "a.npy", movie.raw[1])
+    assert _segment(folder, tmp_path / "out") == 2
+    line = _error_line(capsys)
+    assert "a.tif" in line and "a.npy" in line
+    assert not (tmp_path / "out").exists()

@@ -63,8 +63,19 @@ def list_inputs(source):
         if not files:
             raise FileNotFoundError(f"folder {source} holds no image ({', '.join(IMAGE_SUFFIXES)} file or .zarr "
                                     "array)")
+        _refuse_shared_output_names(files)
         return files
     raise FileNotFoundError(f"input {source} does not exist")
+
+
+def _refuse_shared_output_names(files):
+    """Two inputs with one output name (a.tif and a.npy) would overwrite each other's outputs."""
+    seen = {}
+    for path in files:
+        other = seen.setdefault(output_name(path).lower(), path)
+        if other != path:
+            raise ValueError(f"{other} and {path} would both be written as {output_name(path)}.tif; rename or move "
+                             "one of them")
 
 
 def output_name(path):

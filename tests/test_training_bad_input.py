@@ -237,3 +237,13 @@ def test_prepare_warns_about_a_binary_mask_given_as_labels(tmp_path, rng, caplog
                      "--patches-per-image", "2"]) == 0
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "s1.tif" in warnings[0] and "binary mask" in warnings[0]
+
+
+def test_prepare_refuses_two_raw_images_of_one_name(tmp_path, rng, capsys):
+    import shutil
+
+    folder = _training_folder(tmp_path / "data", rng)
+    shutil.copy(folder / "Raw" / "s0.tif", folder / "Raw" / "s0.tiff")
+    assert main(["train", "prepare", str(folder), "--out", str(tmp_path / "p.npz"), "--patch", "8,16,16"]) == 2
+    line = _one_line(capsys)
+    assert "s0.tif " in line and "s0.tiff" in line

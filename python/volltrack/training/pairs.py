@@ -30,8 +30,14 @@ def _images_in(folder: Path) -> dict[str, Path]:
     if not folder.is_dir():
         raise FileNotFoundError(f"training folder {folder} does not exist (expected a folder of .tif images)")
     # hidden files are skipped: macOS "._name.tif" resource forks, temporary files of interrupted writes
-    return {p.stem: p for p in sorted(folder.iterdir())
-            if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith(".")}
+    images = {}
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in IMAGE_SUFFIXES and not path.name.startswith("."):
+            if path.stem in images:
+                raise ValueError(f"{images[path.stem]} and {path} have one name; keep one of them (images are "
+                                 "paired with their labels by name)")
+            images[path.stem] = path
+    return images
 
 
 def find_training_pairs(folder: str | Path, *, raw_dir: str = "Raw", mask_dir: str = "RealMask") -> list[TrainingPair]:

@@ -247,3 +247,15 @@ def test_prepare_refuses_two_raw_images_of_one_name(tmp_path, rng, capsys):
     assert main(["train", "prepare", str(folder), "--out", str(tmp_path / "p.npz"), "--patch", "8,16,16"]) == 2
     line = _one_line(capsys)
     assert "s0.tif " in line and "s0.tiff" in line
+
+
+@pytest.mark.parametrize("shape", [(48, 48), (2, 16, 48, 48), (16, 48, 48, 3)], ids=["2D", "TZYX movie", "RGB"])
+def test_prepare_refuses_a_raw_image_that_is_not_one_volume(tmp_path, rng, capsys, shape):
+    import tifffile
+
+    folder = _training_folder(tmp_path / "data", rng)
+    tifffile.imwrite(folder / "Raw" / "s1.tif", rng.random(shape).astype(np.float32))
+    assert main(["train", "prepare", str(folder), "--out", str(tmp_path / "p.npz"), "--patch", "8,16,16"]) == 2
+    line = _one_line(capsys)
+    assert str(folder / "Raw" / "s1.tif") in line and "3D volume (Z, Y, X)" in line
+    assert not (tmp_path / "p.npz").exists()

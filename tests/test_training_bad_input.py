@@ -259,3 +259,13 @@ def test_prepare_refuses_a_raw_image_that_is_not_one_volume(tmp_path, rng, capsy
     line = _one_line(capsys)
     assert str(folder / "Raw" / "s1.tif") in line and "3D volume (Z, Y, X)" in line
     assert not (tmp_path / "p.npz").exists()
+
+
+@pytest.mark.parametrize("network", ["stardist", "unet"])
+def test_a_training_patch_larger_than_the_prepared_patches_names_the_file(tmp_path, rng, capsys, network):
+    np.savez(tmp_path / "p.npz", **_arrays(rng))                  # patches of 8 x 16 x 16
+    code = main(["train", network, str(tmp_path / "p.npz"), "--model", str(tmp_path / "m"), "--patch", "16,32,32",
+                 "--depth", "1"])
+    line = _one_line(capsys)
+    assert code == 2 and str(tmp_path / "p.npz") in line and "--patch 16,32,32" in line and "(8, 16, 16)" in line
+    assert not (tmp_path / "m").exists()

@@ -29,6 +29,17 @@ def _check_resume(args: argparse.Namespace, kind: str) -> None:
         check_resume_kind(args.model, kind)
 
 
+def _load_patches(args: argparse.Namespace):
+    """Load the .npz of ``args.data`` and check that the training patch ``--patch`` fits in its patches."""
+    from volltrack.training.patches import load_training_data
+
+    data = load_training_data(args.data)
+    if any(p > d for p, d in zip(args.patch, data.patch_shape)):
+        raise ValueError(f"--patch {','.join(map(str, args.patch))} is larger than the patches of {args.data} "
+                         f"{data.patch_shape}; give a smaller --patch or prepare larger patches")
+    return data
+
+
 def run_prepare(args: argparse.Namespace) -> int:
     """``volltrack train prepare``: patches + augmentation -> .npz."""
     from volltrack.training.augmentation import AugmentationSettings
@@ -51,13 +62,12 @@ def run_prepare(args: argparse.Namespace) -> int:
 
 def run_stardist(args: argparse.Namespace) -> int:
     """``volltrack train stardist``."""
-    from volltrack.training.patches import load_training_data
     from volltrack.training.stardist_training import train_stardist
 
     params = _parameters(args, n_rays=args.rays, grid=args.grid, anisotropy=args.anisotropy, backbone=args.backbone,
                          dist_loss=args.dist_loss)
     _check_resume(args, "stardist")
-    data = load_training_data(args.data)
+    data = _load_patches(args)
     train_stardist(data, args.model, params=params, resume=args.resume, data_name=str(args.data))
     print(f"StarDist3D model saved in {args.model}")
     return 0
@@ -65,11 +75,10 @@ def run_stardist(args: argparse.Namespace) -> int:
 
 def run_unet(args: argparse.Namespace) -> int:
     """``volltrack train unet``."""
-    from volltrack.training.patches import load_training_data
     from volltrack.training.unet_training import train_unet
 
     _check_resume(args, "unet")
-    data = load_training_data(args.data)
+    data = _load_patches(args)
     train_unet(data, args.model, params=_parameters(args), resume=args.resume, data_name=str(args.data))
     print(f"U-Net model saved in {args.model}")
     return 0

@@ -240,3 +240,12 @@ def test_two_inputs_with_one_output_name_are_refused(tmp_path, movie, capsys):
     line = _error_line(capsys)
     assert "a.tif" in line and "a.npy" in line
     assert not (tmp_path / "out").exists()
+
+
+def test_a_models_folder_with_only_n2v_is_refused_before_writing(tmp_path, movie, capsys):
+    shutil.copytree(tiny_models_folder() / "n2v", tmp_path / "models" / "n2v")
+    write_image(tmp_path / "v.tif", movie.raw[0], axes="ZYX")
+    code = main(["segment", str(tmp_path / "v.tif"), "--out", str(tmp_path / "out"), "--models",
+                 str(tmp_path / "models")])
+    assert code == 2 and "stardist/ or unet/" in _error_line(capsys)
+    assert not (tmp_path / "out").exists()

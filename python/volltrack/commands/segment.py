@@ -127,7 +127,9 @@ def run(args: argparse.Namespace) -> int:
         if not todo:
             print(f"all {len(inputs)} inputs already segmented in {out}")
             return 0
-        check_models_folder(args.models)
+        if not {"stardist", "unet"} & set(check_models_folder(args.models)):
+            raise ValueError(f"models folder {args.models or 'bundled demo models'} holds no stardist/ or unet/ model "
+                             "(an N2V model alone only denoises); VollSeg needs at least one of them")
         total = sum(check_input(path, axes) for path in todo)
         models = load_models(args.models)
         out.mkdir(parents=True, exist_ok=True)

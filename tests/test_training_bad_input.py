@@ -269,3 +269,16 @@ def test_a_training_patch_larger_than_the_prepared_patches_names_the_file(tmp_pa
     line = _one_line(capsys)
     assert code == 2 and str(tmp_path / "p.npz") in line and "--patch 16,32,32" in line and "(8, 16, 16)" in line
     assert not (tmp_path / "m").exists()
+
+
+def test_thresholds_refuses_a_stardist_folder_without_weights(tmp_path, rng, capsys):
+    import json
+
+    (tmp_path / "models" / "stardist").mkdir(parents=True)
+    (tmp_path / "models" / "stardist" / "config.json").write_text(json.dumps({"n_rays": 8}))
+    (tmp_path / "models" / "stardist" / "thresholds.json").write_text('{"prob": 0.5, "nms": 0.4}')
+    folder = _training_folder(tmp_path / "data", rng)
+    code = main(["train", "thresholds", str(folder), "--models", str(tmp_path / "models"), "--target", "stardist"])
+    line = _one_line(capsys)
+    assert code == 2 and str(tmp_path / "models" / "stardist") in line and "weights" in line
+    assert json.loads((tmp_path / "models" / "stardist" / "thresholds.json").read_text()) == {"prob": 0.5, "nms": 0.4}

@@ -127,6 +127,10 @@ def run_thresholds(args: argparse.Namespace) -> int:
     star_dir = Path(args.models) / "stardist"
     if not (star_dir / "config.json").is_file():
         raise FileNotFoundError(f"{args.models} holds no StarDist model folder stardist/ with a config.json")
+    from volltrack.segmentation.models import check_models_folder
+
+    # every model used must be complete: a StarDist folder without weights would load random weights
+    check_models_folder(args.models, unet=args.target == "vollseg", n2v=args.target == "vollseg")
     images, labels = validation_volumes(Path(args.data), max_volumes=args.max_volumes)
     if args.target == "stardist":
         from stardist.models import StarDist3D

@@ -249,3 +249,13 @@ def test_a_models_folder_with_only_n2v_is_refused_before_writing(tmp_path, movie
                  str(tmp_path / "models")])
     assert code == 2 and "stardist/ or unet/" in _error_line(capsys)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_single_model_folder_given_as_models_gets_a_hint(tmp_path, movie, capsys):
+    write_image(tmp_path / "v.tif", movie.raw[0], axes="ZYX")
+    single = tiny_models_folder() / "stardist"
+    code = main(["segment", str(tmp_path / "v.tif"), "--out", str(tmp_path / "out"), "--models", str(single)])
+    assert code == 2
+    line = _error_line(capsys)
+    assert str(single) in line and "itself is one model folder" in line
+    assert not (tmp_path / "out").exists()

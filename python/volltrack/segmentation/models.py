@@ -115,8 +115,10 @@ def check_models_folder(folder=None, *, stardist=True, unet=True, n2v=True):
     for kind, path in found.items():
         _check_model_folder(kind, path)
     if not found:
+        hint = (f"; {folder} itself is one model folder: give the folder that holds it, renamed stardist/, "
+                "unet/ or n2v/" if (folder / "config.json").is_file() else "")
         raise FileNotFoundError(f"models folder {folder} holds no model: expected subfolders stardist/, unet/ "
-                                "or n2v/ each with config.json and weights_best.h5")
+                                f"or n2v/ each with config.json and weights_best.h5{hint}")
     return found
 
 

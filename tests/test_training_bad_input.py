@@ -282,3 +282,19 @@ def test_thresholds_refuses_a_stardist_folder_without_weights(tmp_path, rng, cap
     line = _one_line(capsys)
     assert code == 2 and str(tmp_path / "models" / "stardist") in line and "weights" in line
     assert json.loads((tmp_path / "models" / "stardist" / "thresholds.json").read_text()) == {"prob": 0.5, "nms": 0.4}
+
+
+@pytest.mark.parametrize("content", ["{truncated", '{"not": "a list"}'])
+def test_a_damaged_training_record_does_not_fail_a_finished_training(tmp_path, content, caplog):
+    import json
+    import logging
+
+    from volltrack.training.model_folders import record_training
+
+    (tmp_path / "training_runs.json").write_text(content)
+    with caplog.at_level(logging.WARNING, logger="volltrack"):
+        record_training(tmp_path, kind="unet", parameters={"epochs": 1}, data="p.npz", history={"loss": [0.5, 0.25]})
+    runs = json.loads((tmp_path / "training_runs.json").read_text())
+    assert len(runs) == 1 and runs[0]["final"] == {"loss": 0.25}
+    assert (tmp_path / "training_runs.json.damaged").read_text() == content
+    assert any("training_runs.json" in r.getMessage() for r in caplog.records)

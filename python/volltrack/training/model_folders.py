@@ -111,12 +111,30 @@ def record_training(model_dir: str | Path, *, kind: str, parameters: dict, data:
     from importlib.metadata import version
 
     path = Path(model_dir) / "training_runs.json"
-    runs = json.loads(path.read_text()) if path.is_file() else []
+    runs = _earlier_runs(path)
     last = {k: float(v[-1]) for k, v in history.items() if v}
     runs.append(dict(kind=kind, parameters=parameters, data=data, final=last,
                      versions={p: version(p) for p in ("volltrack", "stardist", "csbdeep", "n2v", "tensorflow-cpu")
                                if _has_distribution(p)}))
     return write_json_atomic(path, runs)
+
+
+def _earlier_runs(path: Path) -> list:
+    """The runs recorded so far; a damaged record is kept aside (``.damaged``) so the finished training still
+    gets recorded instead of failing at its very end."""
+    if not path.is_file():
+        return []
+    try:
+        runs = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        runs = exc
+    if isinstance(runs, list):
+        return runs
+    aside = path.with_name(path.name + ".damaged")
+    os.replace(path, aside)
+    logger.warning("%s is not a JSON list of runs (%s); moved it to %s and started a new record", path,
+                   runs if isinstance(runs, Exception) else type(runs).__name__, aside)
+    return []
 
 
 def _has_distribution(name: str) -> bool:

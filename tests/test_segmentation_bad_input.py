@@ -259,3 +259,17 @@ def test_a_single_model_folder_given_as_models_gets_a_hint(tmp_path, movie, caps
     line = _error_line(capsys)
     assert str(single) in line and "itself is one model folder" in line
     assert not (tmp_path / "out").exists()
+
+
+def test_new_parameters_on_a_finished_output_folder_are_refused_not_ignored(tmp_path, movie, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_image(folder / "a.tif", movie.raw[0], axes="ZYX")
+    assert _segment(folder, tmp_path / "out", "--no-denoise") == 0
+    capsys.readouterr()
+    assert _segment(folder, tmp_path / "out", "--no-denoise", "--min-size", "50") == 2   # said "already segmented"
+    line = _error_line(capsys)
+    assert "min_size" in line and "segment.json" in line
+    write_image(folder / "b.tif", movie.raw[1], axes="ZYX")
+    assert _segment(folder, tmp_path / "out", "--no-denoise") == 0                      # same parameters: adds b
+    assert (tmp_path / "out" / "VollSeg" / "b.tif").is_file()

@@ -86,6 +86,24 @@ def _options(args):
     return options
 
 
+def _check_earlier_parameters(out, options, finished):
+    """Refuse to add outputs made with other parameters to a folder whose ``finished`` inputs used others."""
+    import json
+
+    record_path = out / "segment.json"
+    if not finished or not record_path.is_file():
+        return
+    try:
+        earlier = json.loads(record_path.read_text()).get("parameters")
+    except (ValueError, AttributeError):
+        return                       # an unreadable record is rewritten by this run
+    current = json.loads(json.dumps(options, default=str))
+    changed = sorted(k for k in set(current) | set(earlier or {}) if (earlier or {}).get(k) != current.get(k))
+    if changed:
+        raise ValueError(f"{out} holds {len(finished)} input(s) segmented with other parameters ({', '.join(changed)} "
+                         f"differ, see {record_path}); give another --out, or delete {out} to segment again")
+
+
 def _segment_all(todo, out, models, *, inputs, axes, total, options):
     """Segment ``todo`` into ``out``; ``segment.json`` says "running" until every output is written."""
     from tqdm import tqdm
@@ -124,6 +142,7 @@ def run(args: argparse.Namespace) -> int:
         inputs = list_inputs(args.input)
         out = Path(args.out)
         todo = [p for p in inputs if not is_finished(out, output_name(p))]
+        _check_earlier_parameters(out, options, [p for p in inputs if p not in todo])
         if not todo:
             print(f"all {len(inputs)} inputs already segmented in {out}")
             return 0

@@ -273,3 +273,19 @@ def test_new_parameters_on_a_finished_output_folder_are_refused_not_ignored(tmp_
     write_image(folder / "b.tif", movie.raw[1], axes="ZYX")
     assert _segment(folder, tmp_path / "out", "--no-denoise") == 0                      # same parameters: adds b
     assert (tmp_path / "out" / "VollSeg" / "b.tif").is_file()
+
+
+def test_frame_settings_only_bind_finished_frames(tmp_path):
+    from volltrack.segmentation.frame_store import check_frame_options
+
+    frames = tmp_path / ".frames" / "movie"
+    check_frame_options(frames, {"options": {"min_size": 10}})
+    (frames / "Denoised").mkdir()
+    np.save(frames / "Denoised" / "t00000.npy", np.zeros((2, 2, 2)))     # a first frame that crashed midway
+    check_frame_options(frames, {"options": {"min_size": 50}})            # nothing finished: start afresh
+    assert not (frames / "Denoised").exists()
+    (frames / "done").mkdir()
+    (frames / "done" / "t00000").touch()
+    with pytest.raises(ValueError, match="options"):
+        check_frame_options(frames, {"options": {"min_size": 10}})
+    check_frame_options(frames, {"options": {"min_size": 50}})

@@ -46,7 +46,10 @@ def check_frame_options(frames_folder, settings):
 
     wanted = json.loads(json.dumps(settings, default=str))
     path = Path(frames_folder) / _SETTINGS
-    if path.is_file():
+    finished = any(Path(frames_folder).glob("done/t*"))
+    if not finished and Path(frames_folder).is_dir():
+        shutil.rmtree(frames_folder)     # no finished frame: nothing to keep (parts of a crashed first frame)
+    if finished and path.is_file():
         try:
             found = json.loads(path.read_text())
         except (json.JSONDecodeError, UnicodeDecodeError):
@@ -57,7 +60,7 @@ def check_frame_options(frames_folder, settings):
                              f"({', '.join(changed) or 'unreadable settings.json'} differ); re-run with the same "
                              "options and models to resume, or delete that folder to start again")
         return
-    if any(Path(frames_folder).glob("done/t*")):
+    if finished:
         return                       # frames of a version without settings.json: resume as before
     Path(frames_folder).mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, json.dumps(wanted, indent=2))

@@ -173,3 +173,19 @@ def test_evaluate_seg_ignores_a_leftover_temporary_file_in_a_segment_folder(tmp_
     (tmp_path / "seg" / "VollSeg" / ".raw.tif.k2j4.tif").write_bytes(b"II*\x00")   # a killed atomic write
     assert main(["evaluate-seg", "--gt", str(tmp_path / "gt.tif"), "--pred", str(tmp_path / "seg"),
                  "--out", str(tmp_path / "o")]) == 0
+
+
+def test_evaluate_seg_names_the_segment_folder_lacking_the_chosen_file(tmp_path, truth, capsys):
+    write_image(tmp_path / "gt.tif", truth, axes="TZYX")
+    for method, names in {"VollSeg": ("a", "b"), "StarDist": ("b",)}.items():
+        (tmp_path / "seg" / method).mkdir(parents=True)
+        for name in names:
+            write_image(tmp_path / "seg" / method / f"{name}.tif", truth, axes="TZYX")
+    args = ["evaluate-seg", "--gt", str(tmp_path / "gt.tif"), "--pred", str(tmp_path / "seg"), "--out",
+            str(tmp_path / "o")]
+    assert main(args) == 2
+    assert "a.tif, b.tif" in capsys.readouterr().err and not (tmp_path / "o").exists()
+    assert main(args + ["--name", "a"]) == 2
+    err = capsys.readouterr().err
+    assert str(tmp_path / "seg" / "StarDist") in err and "no label file named 'a'" in err
+    assert main(args + ["--name", "b"]) == 0

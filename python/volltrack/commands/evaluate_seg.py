@@ -27,9 +27,14 @@ def _pick(folder, name):
     files = sorted(p for p in folder.iterdir()
                    if p.suffix.lower() in (".tif", ".tiff", ".npy") and not p.name.startswith("."))
     if name is not None:
-        files = [p for p in files if p.name == name or p.stem == name]
+        chosen = [p for p in files if p.name == name or p.stem == name]
+        if not chosen:
+            raise FileNotFoundError(f"{folder} holds no label file named {name!r} (it has "
+                                    f"{', '.join(p.name for p in files) or 'none'}); was that input segmented?")
+        files = chosen
     if len(files) != 1:
-        raise ValueError(f"{folder} holds {len(files)} matching label files; give --name to choose one")
+        raise ValueError(f"{folder} holds {len(files)} label files ({', '.join(p.name for p in files) or 'none'}); "
+                         "give --name to choose one")
     return files[0]
 
 

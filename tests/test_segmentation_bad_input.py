@@ -90,7 +90,9 @@ def test_blank_frames_of_a_movie_get_empty_labels_and_a_warning(tmp_path, movie,
     labels = tifffile.imread(out / "VollSeg" / "movie.tif")
     assert labels.shape == raw.shape
     assert labels[0].max() == 0 and labels[2].max() == 0
-    for kind in ("StarDist", "UNet", "Probability", "Denoised"):      # every output keeps one frame per time point
+    kinds = {p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")}
+    assert kinds >= {"VollSeg", "StarDist", "UNet", "Probability"}
+    for kind in kinds:                                               # every output keeps one frame per time point
         assert tifffile.imread(out / kind / "movie.tif").shape == raw.shape, kind
     assert tifffile.imread(out / "StarDist" / "movie.tif")[[0, 2]].max() == 0
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
@@ -98,6 +100,19 @@ def test_blank_frames_of_a_movie_get_empty_labels_and_a_warning(tmp_path, movie,
     assert any("movie.tif, frame 2" in w and "blank" in w for w in warnings)
     assert not any("frame 1" in w for w in warnings)
     assert json.loads((out / "segment.json").read_text())["status"] == "complete"
+
+
+def test_a_blank_frame_result_has_the_outputs_of_a_segmented_one(movie):
+    from volltrack.segmentation.batch import OUTPUTS, blank_result
+    from volltrack.segmentation.models import load_models
+
+    models = load_models(tiny_models_folder())
+    volume = movie.raw[0].astype(np.float32)
+    for options in ({"denoise_first": True}, {"denoise_first": False}, {}):
+        real, blank = pipeline.vollseg(volume, models, **options), blank_result(volume * 0, models,
+                                                                               segment_options=options)
+        present = {kind for kind, attribute in OUTPUTS.items() if getattr(real, attribute) is not None}
+        assert present == {kind for kind, attribute in OUTPUTS.items() if getattr(blank, attribute) is not None}
 
 
 def test_a_blank_single_volume_gets_empty_labels(tmp_path, caplog):

@@ -152,19 +152,23 @@ def blank_result(volume, models, *, segment_options=None):
         The networks (they decide which outputs exist: StarDist, Probability and Markers need StarDist,
         Denoised needs N2V).
     segment_options : dict, optional
-        The options of the run (``block_shape`` means no Markers; ``denoise_first=False`` no Denoised).
+        The options of the run (``block_shape`` means no Markers; Denoised only when ``denoise_first``, whose
+        default is :func:`~volltrack.segmentation.pipeline.vollseg`'s).
 
     Returns
     -------
     VollSegResult
         All-zero labels and maps; ``denoised`` is the volume itself.
     """
-    from volltrack.segmentation.pipeline import VollSegResult
+    import inspect
+
+    from volltrack.segmentation.pipeline import VollSegResult, vollseg
 
     options = segment_options or {}
     labels, zeros = np.zeros(volume.shape, np.int32), np.zeros(volume.shape, np.float32)
     star = models.stardist is not None
-    denoised = models.n2v is not None and options.get("denoise_first", True)
+    default_denoise = inspect.signature(vollseg).parameters["denoise_first"].default   # as vollseg would do
+    denoised = models.n2v is not None and options.get("denoise_first", default_denoise)
     return VollSegResult(labels=labels, stardist_labels=labels.copy() if star else None, unet_labels=labels.copy(),
                          probability=zeros if star else None, distance=zeros if star else None,
                          unet_probability=zeros if models.unet is not None else None,

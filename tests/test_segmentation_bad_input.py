@@ -175,7 +175,7 @@ def test_impossible_axes_are_refused(tmp_path, movie, capsys, axes):
 
 @pytest.mark.parametrize("option, value", [("--n-tiles", "0,1,1"), ("--block-shape", "8,0,16"), ("--halo", "-1,8,8"),
                                            ("--n-tiles", "2,2"), ("--unet-threshold", "5"), ("--prob-thresh", "0"),
-                                           ("--nms-thresh", "1.5"), ("--min-size", "-5"), ("--max-size", "ten")])
+                                           ("--nms-thresh", "1.5"), ("--max-size", "ten")])
 def test_out_of_range_options_are_refused_before_anything_runs(tmp_path, movie, capsys, option, value):
     write_image(tmp_path / "v.tif", movie.raw[0], axes="ZYX")
     with pytest.raises(SystemExit) as stop:
@@ -185,10 +185,13 @@ def test_out_of_range_options_are_refused_before_anything_runs(tmp_path, movie, 
     assert not (tmp_path / "out").exists()
 
 
-def test_max_size_below_min_size_is_refused(tmp_path, movie, capsys):
+@pytest.mark.parametrize("sizes, expected", [(["--min-size", "20", "--max-size", "5"], "--max-size 5"),
+                                             (["--min-size", "-5"], "--min-size"),
+                                             (["--min-size-mask", "-1"], "--min-size-mask")])
+def test_impossible_size_filters_are_refused(tmp_path, movie, capsys, sizes, expected):
     write_image(tmp_path / "v.tif", movie.raw[0], axes="ZYX")
-    assert _segment(tmp_path / "v.tif", tmp_path / "out", "--min-size", "20", "--max-size", "5") == 2
-    assert "--max-size 5" in _error_line(capsys)
+    assert _segment(tmp_path / "v.tif", tmp_path / "out", *sizes) == 2
+    assert expected in _error_line(capsys)
     assert not (tmp_path / "out").exists()
 
 

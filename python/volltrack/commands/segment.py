@@ -36,17 +36,6 @@ def _fraction(text):
     return value
 
 
-def _voxels(text):
-    """An argparse type: a size in voxels, an integer >= 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number of voxels >= 0; got {text!r}")
-    return value
-
-
 def configure_parser(parser: argparse.ArgumentParser) -> None:
     """Add the arguments of ``volltrack segment``."""
     parser.add_argument("input", help="a ZYX or TZYX image file (.tif, .npy) or a folder of them")
@@ -62,18 +51,26 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unet-threshold", type=_fraction, help="U-Net mask threshold (default Otsu; 0.5 in blocks)")
     parser.add_argument("--prob-thresh", type=_fraction, help="StarDist probability threshold (default the model's)")
     parser.add_argument("--nms-thresh", type=_fraction, help="StarDist NMS threshold (default the model's)")
-    parser.add_argument("--min-size", type=_voxels, default=10, help="smallest cell kept, voxels (default 10)")
-    parser.add_argument("--max-size", type=_voxels, help="largest cell kept, voxels (default unbounded)")
-    parser.add_argument("--min-size-mask", type=_voxels, default=10, help="smallest U-Net component, voxels (default 10)")
+    parser.add_argument("--min-size", type=int, default=10, help="smallest cell kept, voxels (default 10)")
+    parser.add_argument("--max-size", type=int, help="largest cell kept, voxels (default unbounded)")
+    parser.add_argument("--min-size-mask", type=int, default=10, help="smallest U-Net component, voxels (default 10)")
     parser.add_argument("--no-denoise", action="store_true", help="skip the N2V model even if present")
     parser.add_argument("--no-unite-stardist", action="store_true",
                         help="do not add StarDist cells that lie outside the U-Net mask")
 
 
-def _options(args):
+def _check_sizes(args):
+    """Size filters in voxels: whole numbers >= 0, and a --max-size that leaves room for cells."""
+    for option, value in (("--min-size", args.min_size), ("--max-size", args.max_size),
+                          ("--min-size-mask", args.min_size_mask)):
+        if value is not None and value < 0:
+            raise ValueError(f"{option} must be a number of voxels >= 0; got {value}")
     if args.max_size is not None and args.max_size < args.min_size:
         raise ValueError(f"--max-size {args.max_size} is smaller than --min-size {args.min_size}: every cell would "
                          "be removed")
+
+
+def _options(args):
     options = dict(n_tiles=args.n_tiles, denoise_first=not args.no_denoise, prob_thresh=args.prob_thresh,
                    nms_thresh=args.nms_thresh, use_probability=not args.use_distance, min_size=args.min_size,
                    max_size=args.max_size, min_size_mask=args.min_size_mask,
@@ -137,6 +134,7 @@ def run(args: argparse.Namespace) -> int:
     from volltrack.segmentation.validation import validate_axes
 
     axes = validate_axes(args.axes) if args.axes else None
+    _check_sizes(args)
     options = _options(args)
     try:
         inputs = list_inputs(args.input)

@@ -60,6 +60,21 @@ def read_training_arrays(path: Path) -> tuple[dict[str, np.ndarray], dict]:
     return arrays, parameters if isinstance(parameters, dict) else {}
 
 
+def stored_patch_shape(path: Path) -> tuple[int, ...] | None:
+    """The (Z, Y, X) shape of the patches in a training .npz, read from the header of ``X`` alone (no data).
+
+    Returns None when the file cannot be read that way; :func:`read_training_arrays` then says why.
+    """
+    readers = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("X.npy") as member:
+            version = np.lib.format.read_magic(member)
+            shape = readers[version](member)[0] if version in readers else None
+    except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
+        return None
+    return tuple(shape[1:]) if shape is not None and len(shape) == 4 else None
+
+
 def _shapes(arrays: dict[str, np.ndarray]) -> str:
     return ", ".join(f"{key} {tuple(value.shape)} {value.dtype}" for key, value in arrays.items())
 

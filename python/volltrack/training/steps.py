@@ -29,15 +29,14 @@ def _check_resume(args: argparse.Namespace, kind: str) -> None:
         check_resume_kind(args.model, kind)
 
 
-def _load_patches(args: argparse.Namespace):
-    """Load the .npz of ``args.data`` and check that the training patch ``--patch`` fits in its patches."""
-    from volltrack.training.patches import load_training_data
+def _check_patch_fits(args: argparse.Namespace) -> None:
+    """Refuse a training ``--patch`` larger than the patches stored in ``args.data`` (read from its header)."""
+    from volltrack.training.dataset_checks import stored_patch_shape
 
-    data = load_training_data(args.data)
-    if any(p > d for p, d in zip(args.patch, data.patch_shape)):
+    stored = stored_patch_shape(args.data)
+    if stored is not None and any(p > d for p, d in zip(args.patch, stored)):
         raise ValueError(f"--patch {','.join(map(str, args.patch))} is larger than the patches of {args.data} "
-                         f"{data.patch_shape}; give a smaller --patch or prepare larger patches")
-    return data
+                         f"{stored}; give a smaller --patch or prepare larger patches")
 
 
 def run_prepare(args: argparse.Namespace) -> int:
@@ -62,12 +61,14 @@ def run_prepare(args: argparse.Namespace) -> int:
 
 def run_stardist(args: argparse.Namespace) -> int:
     """``volltrack train stardist``."""
+    from volltrack.training.patches import load_training_data
     from volltrack.training.stardist_training import train_stardist
 
     params = _parameters(args, n_rays=args.rays, grid=args.grid, anisotropy=args.anisotropy, backbone=args.backbone,
                          dist_loss=args.dist_loss)
     _check_resume(args, "stardist")
-    data = _load_patches(args)
+    _check_patch_fits(args)
+    data = load_training_data(args.data)
     train_stardist(data, args.model, params=params, resume=args.resume, data_name=str(args.data))
     print(f"StarDist3D model saved in {args.model}")
     return 0
@@ -75,10 +76,12 @@ def run_stardist(args: argparse.Namespace) -> int:
 
 def run_unet(args: argparse.Namespace) -> int:
     """``volltrack train unet``."""
+    from volltrack.training.patches import load_training_data
     from volltrack.training.unet_training import train_unet
 
     _check_resume(args, "unet")
-    data = _load_patches(args)
+    _check_patch_fits(args)
+    data = load_training_data(args.data)
     train_unet(data, args.model, params=_parameters(args), resume=args.resume, data_name=str(args.data))
     print(f"U-Net model saved in {args.model}")
     return 0

@@ -298,3 +298,13 @@ def test_a_damaged_training_record_does_not_fail_a_finished_training(tmp_path, c
     assert len(runs) == 1 and runs[0]["final"] == {"loss": 0.25}
     assert (tmp_path / "training_runs.json.damaged").read_text() == content
     assert any("training_runs.json" in r.getMessage() for r in caplog.records)
+
+
+def test_label_images_saved_in_another_format_are_named(tmp_path, rng, capsys):
+    folder = _training_folder(tmp_path / "data", rng)
+    for i in range(2):
+        (folder / "RealMask" / f"s{i}.tif").unlink()
+        np.save(folder / "RealMask" / f"s{i}.npy", np.zeros((16, 48, 48), np.uint16))
+    assert main(["train", "prepare", str(folder), "--out", str(tmp_path / "p.npz"), "--patch", "8,16,16"]) == 2
+    line = _one_line(capsys)
+    assert str(folder / "RealMask") in line and "s0.npy" in line and "TIFF" in line

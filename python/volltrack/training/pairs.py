@@ -37,6 +37,11 @@ def _images_in(folder: Path) -> dict[str, Path]:
                 raise ValueError(f"{images[path.stem]} and {path} have one name; keep one of them (images are "
                                  "paired with their labels by name)")
             images[path.stem] = path
+    if not images:
+        others = sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+        shown = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
+        raise FileNotFoundError(f"no .tif/.tiff images in {folder}" + (f" (it holds {shown}: save them as TIFF)"
+                                                                        if others else ""))
     return images
 
 
@@ -66,8 +71,6 @@ def find_training_pairs(folder: str | Path, *, raw_dir: str = "Raw", mask_dir: s
     """
     folder = Path(folder)
     raws, masks = _images_in(folder / raw_dir), _images_in(folder / mask_dir)
-    if not raws:
-        raise FileNotFoundError(f"no .tif images in {folder / raw_dir}")
     only_raw, only_mask = sorted(set(raws) - set(masks)), sorted(set(masks) - set(raws))
     if only_raw or only_mask:
         parts = []
@@ -138,6 +141,4 @@ def _warn_if_binary_mask(labels: np.ndarray, path: Path) -> None:
 def read_raw_images(folder: str | Path, *, raw_dir: str = "Raw") -> list[tuple[str, np.ndarray]]:
     """Read every raw volume of ``folder/raw_dir`` (for N2V, which needs no labels)."""
     raws = _images_in(Path(folder) / raw_dir)
-    if not raws:
-        raise FileNotFoundError(f"no .tif images in {Path(folder) / raw_dir}")
     return [(name, read_volume(path).astype(np.float32, copy=False)) for name, path in raws.items()]

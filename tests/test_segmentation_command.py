@@ -41,7 +41,7 @@ def test_movie_gives_tzyx_outputs_and_a_record(tmp_path, movie):
     assert tifffile.imread(out / "Probability" / "movie.tif").dtype == np.float32
     assert not (out / "Denoised").exists() and not (out / ".frames").exists()
     record = json.loads((out / "segment.json").read_text())
-    assert record["parameters"]["use_probability"] is True
+    assert record["status"] == "complete" and record["parameters"]["use_probability"] is True
     assert record["versions"]["stardist"] and record["models"]["stardist"]
 
 
@@ -93,5 +93,6 @@ def test_two_dimensional_input_is_refused(tmp_path, capsys):
 def test_wrong_axes_argument_is_refused(tmp_path, capsys):
     image = tmp_path / "a.tif"
     write_image(image, np.zeros((4, 16, 16), np.float32), axes="ZYX")
-    assert main(["segment", str(image), "--out", str(tmp_path / "o"), "--axes", "YXZ"]) == 2
+    assert main(["segment", str(image), "--out", str(tmp_path / "o"), "--axes", "TYX"]) == 2
     assert "axes" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

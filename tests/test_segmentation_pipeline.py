@@ -88,7 +88,8 @@ def test_blank_volume_gives_no_cells(models):
     assert result.labels.shape == (8, 32, 32)
 
 
-def test_axes_must_be_zyx_or_tzyx():
-    assert validate_axes("tzyx") == "TZYX"
-    with pytest.raises(ValueError, match="axes"):
-        validate_axes("YXZ")
+def test_axes_must_name_z_y_x_once():
+    assert validate_axes("tzyx") == "TZYX" and validate_axes("YXZ") == "YXZ"
+    for bad in ("TYX", "ZZYX", "ZYXW"):
+        with pytest.raises(ValueError, match="axes"):
+            validate_axes(bad)

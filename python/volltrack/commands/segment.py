@@ -11,14 +11,29 @@ HELP = "segment membrane-labelled cells with VollSeg (StarDist3D + U-Net seed po
 _LOG = logging.getLogger(__name__)
 
 
-def _ints(text):
+def _ints(minimum):
+    """An argparse type: three comma-separated integers Z,Y,X, each >= ``minimum``."""
+    def parse(text):
+        try:
+            values = tuple(int(v) for v in text.split(","))
+        except ValueError:
+            values = ()
+        if len(values) != 3 or min(values, default=minimum) < minimum:
+            raise argparse.ArgumentTypeError(f"expected three comma-separated integers Z,Y,X, each >= {minimum}; "
+                                             f"got {text!r}")
+        return values
+    return parse
+
+
+def _fraction(text):
+    """An argparse type: a threshold strictly between 0 and 1."""
     try:
-        values = tuple(int(v) for v in text.split(","))
+        value = float(text)
     except ValueError:
-        values = ()
-    if len(values) != 3 or min(values, default=0) < 0:
-        raise argparse.ArgumentTypeError(f"expected three comma-separated integers Z,Y,X; got {text!r}")
-    return values
+        value = float("nan")
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1 (exclusive); got {text!r}")
+    return value
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -26,15 +41,16 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", help="a ZYX or TZYX image file (.tif, .npy) or a folder of them")
     parser.add_argument("--out", required=True, help="output folder")
     parser.add_argument("--models", help="models folder with stardist/, unet/, n2v/ (default: bundled demo models)")
-    parser.add_argument("--axes", help="axes of the input when its metadata lacks them: ZYX or TZYX")
-    parser.add_argument("--n-tiles", type=_ints, help="network tiles Z,Y,X for large volumes (default none)")
-    parser.add_argument("--block-shape", type=_ints, help="segment in blocks of this core size Z,Y,X")
-    parser.add_argument("--halo", type=_ints, default=(4, 64, 64), help="block context Z,Y,X (default 4,64,64)")
+    parser.add_argument("--axes", help="axis order of the input when its metadata lacks it or is wrong: Z, Y, X "
+                        "and optionally T, C, e.g. ZYX, TZYX, YXZ (default: from the file)")
+    parser.add_argument("--n-tiles", type=_ints(1), help="network tiles Z,Y,X for large volumes (default none)")
+    parser.add_argument("--block-shape", type=_ints(1), help="segment in blocks of this core size Z,Y,X")
+    parser.add_argument("--halo", type=_ints(0), default=(4, 64, 64), help="block context Z,Y,X (default 4,64,64)")
     parser.add_argument("--use-distance", action="store_true", help="flood the StarDist distance map instead "
                         "of the probability map")
-    parser.add_argument("--unet-threshold", type=float, help="U-Net mask threshold (default Otsu; 0.5 in blocks)")
-    parser.add_argument("--prob-thresh", type=float, help="StarDist probability threshold (default the model's)")
-    parser.add_argument("--nms-thresh", type=float, help="StarDist NMS threshold (default the model's)")
+    parser.add_argument("--unet-threshold", type=_fraction, help="U-Net mask threshold (default Otsu; 0.5 in blocks)")
+    parser.add_argument("--prob-thresh", type=_fraction, help="StarDist probability threshold (default the model's)")
+    parser.add_argument("--nms-thresh", type=_fraction, help="StarDist NMS threshold (default the model's)")
     parser.add_argument("--min-size", type=int, default=10, help="smallest cell kept, voxels (default 10)")
     parser.add_argument("--max-size", type=int, help="largest cell kept, voxels (default unbounded)")
     parser.add_argument("--min-size-mask", type=int, default=10, help="smallest U-Net component, voxels (default 10)")
@@ -45,6 +61,17 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                         "the erosion the U-Net was trained with, in its volltrack.json)")
     parser.add_argument("--no-unite-stardist", action="store_true",
                         help="do not add StarDist cells that lie outside the U-Net mask")
+
+
+def _check_sizes(args):
+    """Size filters in voxels: whole numbers >= 0, and a --max-size that leaves room for cells."""
+    for option, value in (("--min-size", args.min_size), ("--max-size", args.max_size),
+                          ("--min-size-mask", args.min_size_mask)):
+        if value is not None and value < 0:
+            raise ValueError(f"{option} must be a number of voxels >= 0; got {value}")
+    if args.max_size is not None and args.max_size < args.min_size:
+        raise ValueError(f"--max-size {args.max_size} is smaller than --min-size {args.min_size}: every cell would "
+                         "be removed")
 
 
 def _options(args):
@@ -64,42 +91,74 @@ def _options(args):
     return options
 
 
-def _count_volumes(paths, axes):
-    """Open every input once (so bad files fail before anything is written) and count its volumes."""
-    from volltrack.segmentation.batch import open_input
+def _check_earlier_parameters(out, options, finished):
+    """Refuse to add outputs made with other parameters to a folder whose ``finished`` inputs used others."""
+    import json
 
-    total = 0
-    for path in paths:
-        image, _meta, movie = open_input(path, axes)
-        total += image.shape[0] if movie else 1
-    return total
+    record_path = out / "segment.json"
+    if not finished or not record_path.is_file():
+        return
+    try:
+        earlier = json.loads(record_path.read_text()).get("parameters")
+    except (ValueError, AttributeError):
+        return                       # an unreadable record is rewritten by this run
+    current = json.loads(json.dumps(options, default=str))
+    changed = sorted(k for k in set(current) | set(earlier or {}) if (earlier or {}).get(k) != current.get(k))
+    if changed:
+        raise ValueError(f"{out} holds {len(finished)} input(s) segmented with other parameters ({', '.join(changed)} "
+                         f"differ, see {record_path}); give another --out, or delete {out} to segment again")
+
+
+def _segment_all(todo, out, models, *, inputs, axes, total, options):
+    """Segment ``todo`` into ``out``; ``segment.json`` says "running" until every output is written."""
+    from tqdm import tqdm
+
+    from volltrack.segmentation import batch
+
+    record = dict(inputs=inputs, models=models, parameters=options)
+    batch.write_record(out, status=batch.STATUS_RUNNING, **record)
+    try:
+        with tqdm(total=total, desc="VollSeg", unit="volume") as bar:
+            for path in todo:
+                batch.segment_file(path, out, models, axes=axes, progress=bar, segment_options=options)
+    except KeyboardInterrupt:
+        batch.write_record(out, status=batch.STATUS_INTERRUPTED, **record)
+        raise
+    except Exception as error:
+        batch.write_record(out, status=batch.STATUS_FAILED, error=f"{type(error).__name__}: {error}", **record)
+        raise
+    batch.write_record(out, status=batch.STATUS_COMPLETE, **record)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Segment every input; skip the finished ones; return 0."""
-    from tqdm import tqdm
+    """Segment every input; skip the finished ones; return 0.
 
+    Every input is opened and checked whole (axes, NaN/inf voxels) and the models are loaded before the
+    output folder is created, so bad input leaves nothing behind.
+    """
     from volltrack.cli import UserError
-    from volltrack.segmentation.batch import is_finished, list_inputs, output_name, segment_file, write_record
-    from volltrack.segmentation.models import load_models
+    from volltrack.segmentation.batch import check_input, is_finished, list_inputs, output_name
+    from volltrack.segmentation.models import check_models_folder, load_models
     from volltrack.segmentation.validation import validate_axes
 
     axes = validate_axes(args.axes) if args.axes else None
+    _check_sizes(args)
+    options = _options(args)
     try:
         inputs = list_inputs(args.input)
         out = Path(args.out)
         todo = [p for p in inputs if not is_finished(out, output_name(p))]
+        _check_earlier_parameters(out, options, [p for p in inputs if p not in todo])
         if not todo:
             print(f"all {len(inputs)} inputs already segmented in {out}")
             return 0
-        total = _count_volumes(todo, axes)
+        if not {"stardist", "unet"} & set(check_models_folder(args.models)):
+            raise ValueError(f"models folder {args.models or 'bundled demo models'} holds no stardist/ or unet/ model "
+                             "(an N2V model alone only denoises); VollSeg needs at least one of them")
+        total = sum(check_input(path, axes) for path in todo)
         models = load_models(args.models)
         out.mkdir(parents=True, exist_ok=True)
-        options = _options(args)
-        write_record(out, inputs=inputs, models=models, parameters=options)
-        with tqdm(total=total, desc="VollSeg", unit="volume") as bar:
-            for path in todo:
-                segment_file(path, out, models, axes=axes, progress=bar, segment_options=options)
+        _segment_all(todo, out, models, inputs=inputs, axes=axes, total=total, options=options)
     except (FileNotFoundError, ValueError) as error:
         raise UserError(str(error)) from error
     print(f"segmented {len(todo)} of {len(inputs)} inputs into {out}")

@@ -20,9 +20,12 @@ def _int_triple(text: str) -> tuple[int, int, int]:
     if len(parts) != 3:
         raise argparse.ArgumentTypeError(f"expected three integers Z,Y,X (e.g. 16,128,128), got '{text}'")
     try:
-        return tuple(int(p) for p in parts)
+        values = tuple(int(p) for p in parts)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected three integers Z,Y,X, got '{text}'") from None
+    if min(values) < 1:
+        raise argparse.ArgumentTypeError(f"expected three sizes Z,Y,X, each >= 1, got '{text}'")
+    return values
 
 
 def _float_list(text: str) -> list[float]:
@@ -36,9 +39,46 @@ def _anisotropy(text: str):
     if text == "auto":
         return None
     values = _float_list(text)
-    if len(values) != 3:
-        raise argparse.ArgumentTypeError(f"expected 'auto' or three numbers Z,Y,X, got '{text}'")
+    if len(values) != 3 or min(values) <= 0:
+        raise argparse.ArgumentTypeError(f"expected 'auto' or three positive numbers Z,Y,X, got '{text}'")
     return tuple(values)
+
+
+def _int_at_least(minimum: int):
+    """An argparse type: an integer >= ``minimum``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer >= {minimum}, got '{text}'") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected an integer >= {minimum}, got '{text}'")
+        return value
+    return parse
+
+
+def _number_in(low: float, high: float, *, low_open: bool = True, high_open: bool = True):
+    """An argparse type: a number in the interval from ``low`` to ``high`` (open or closed ends)."""
+    interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        inside = (value > low if low_open else value >= low) and (value < high if high_open else value <= high)
+        if not inside:
+            raise argparse.ArgumentTypeError(f"expected a number in {interval}, got '{text}'")
+        return value
+    return parse
+
+
+def _thresholds(text: str) -> list[float]:
+    """An argparse type: one or more comma-separated thresholds in (0, 1)."""
+    values = _float_list(text)
+    if not values or not all(0 < v < 1 for v in values):
+        raise argparse.ArgumentTypeError(f"expected one or more comma-separated numbers in (0, 1), got '{text}'")
+    return values
 
 
 def _add_network_options(parser: argparse.ArgumentParser) -> None:
@@ -46,13 +86,13 @@ def _add_network_options(parser: argparse.ArgumentParser) -> None:
 
     group = parser.add_argument_group("network and training (paper defaults)")
     group.add_argument("--model", type=Path, required=True, help="model folder to create (or to continue with --resume)")
-    group.add_argument("--depth", type=int, default=P["depth"], help="U-Net depth (patch / 2**depth must be integer)")
-    group.add_argument("--filters", type=int, default=P["start_filters"], help="filters of the first U-Net level")
-    group.add_argument("--kernel", type=int, default=P["kernel_size"], help="convolution kernel size")
-    group.add_argument("--lr", type=float, default=P["learning_rate"], help="learning rate (Adam)")
-    group.add_argument("--batch", type=int, default=P["batch_size"], help="batch size")
-    group.add_argument("--epochs", type=int, default=P["epochs"], help="training epochs")
-    group.add_argument("--steps", type=int, default=None, help="steps per epoch (default: one pass over the patches)")
+    group.add_argument("--depth", type=_int_at_least(1), default=P["depth"], help="U-Net depth (patch / 2**depth must be integer)")
+    group.add_argument("--filters", type=_int_at_least(1), default=P["start_filters"], help="filters of the first U-Net level")
+    group.add_argument("--kernel", type=_int_at_least(1), default=P["kernel_size"], help="convolution kernel size")
+    group.add_argument("--lr", type=_number_in(0, 1), default=P["learning_rate"], help="learning rate (Adam)")
+    group.add_argument("--batch", type=_int_at_least(1), default=P["batch_size"], help="batch size")
+    group.add_argument("--epochs", type=_int_at_least(1), default=P["epochs"], help="training epochs")
+    group.add_argument("--steps", type=_int_at_least(1), default=None, help="steps per epoch (default: one pass over the patches)")
     group.add_argument("--patch", type=_int_triple, default=P["patch_shape"], help="training patch Z,Y,X")
     group.add_argument("--loss", choices=("mse", "mae"), default="mse", help="U-Net / N2V loss")
     group.add_argument("--seed", type=int, default=0, help="random seed")
@@ -72,11 +112,11 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     prepare.add_argument("folder", type=Path, help="folder with Raw/ and RealMask/ (same file names)")
     prepare.add_argument("--out", type=Path, required=True, help="the .npz to write")
     prepare.add_argument("--patch", type=_int_triple, default=(16, 128, 128), help="patch Z,Y,X")
-    prepare.add_argument("--patches-per-image", type=int, default=16, help="patches per image (and per denoised copy)")
-    prepare.add_argument("--copies", type=int, default=1, help="augmented copies (flip/rotation + noise) per patch")
-    prepare.add_argument("--validation", type=float, default=0.1, help="fraction of patches held out for validation")
-    prepare.add_argument("--poisson", type=float, default=30.0, help="Poisson noise: photons at intensity 1 (0 = off)")
-    prepare.add_argument("--gaussian", type=float, default=0.05, help="Gaussian noise sigma (0 = off)")
+    prepare.add_argument("--patches-per-image", type=_int_at_least(1), default=16, help="patches per image (and per denoised copy)")
+    prepare.add_argument("--copies", type=_int_at_least(0), default=1, help="augmented copies (flip/rotation + noise) per patch")
+    prepare.add_argument("--validation", type=_number_in(0, 1), default=0.1, help="fraction of patches held out for validation")
+    prepare.add_argument("--poisson", type=_number_in(0, float("inf"), low_open=False), default=30.0, help="Poisson noise: photons at intensity 1 (0 = off)")
+    prepare.add_argument("--gaussian", type=_number_in(0, float("inf"), low_open=False), default=0.05, help="Gaussian noise sigma (0 = off)")
     prepare.add_argument("--no-flips", action="store_true", help="do not flip augmented copies")
     prepare.add_argument("--no-rotations", action="store_true", help="do not rotate augmented copies in XY")
     prepare.add_argument("--denoise-model", type=Path, help="N2V model folder: add denoised copies of every image")
@@ -87,7 +127,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     stardist = _parser(sub, "stardist", "train a StarDist3D model on a prepared .npz")
     stardist.add_argument("data", type=Path, help=".npz from `volltrack train prepare`")
     _add_network_options(stardist)
-    stardist.add_argument("--rays", type=int, default=192, help="number of StarDist rays")
+    stardist.add_argument("--rays", type=_int_at_least(6), default=192, help="number of StarDist rays")
     stardist.add_argument("--grid", type=_int_triple, default=(1, 1, 1), help="StarDist output grid Z,Y,X")
     stardist.add_argument("--anisotropy", type=_anisotropy, default=None,
                           help="ray anisotropy Z,Y,X or 'auto' (from label extents) [default: auto]")
@@ -105,8 +145,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     n2v = _parser(sub, "n2v", "train an N2V denoiser on the raw images of a folder (no labels needed)")
     n2v.add_argument("folder", type=Path, help="folder with Raw/ (or --raw-dir)")
     n2v.add_argument("--raw-dir", default="Raw", help="sub-folder of raw images")
-    n2v.add_argument("--patches-per-image", type=int, default=16, help="patches sampled per image")
-    n2v.add_argument("--validation", type=float, default=0.1, help="fraction of patches held out for validation")
+    n2v.add_argument("--patches-per-image", type=_int_at_least(1), default=16, help="patches sampled per image")
+    n2v.add_argument("--validation", type=_number_in(0, 1), default=0.1, help="fraction of patches held out for validation")
     _add_network_options(n2v)
 
     thresholds = _parser(sub, "thresholds", "optimise prob/NMS thresholds on validation data -> thresholds.json")
@@ -115,12 +155,12 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                             help="models folder with stardist/ (and unet/, n2v/ for --target vollseg)")
     thresholds.add_argument("--target", choices=("vollseg", "stardist"), default="vollseg",
                             help="optimise for the full VollSeg output or for StarDist alone")
-    thresholds.add_argument("--nms", type=_float_list, default=[0.3, 0.4, 0.5], help="NMS thresholds to try")
-    thresholds.add_argument("--iou", type=float, default=0.5, help="IoU for a match (vollseg target)")
+    thresholds.add_argument("--nms", type=_thresholds, default=[0.3, 0.4, 0.5], help="NMS thresholds to try")
+    thresholds.add_argument("--iou", type=_number_in(0, 1, high_open=False), default=0.5, help="IoU for a match (vollseg target)")
     thresholds.add_argument("--prob-range", type=_float_list, default=[0.05, 0.95],
                             help="interval LOW,HIGH of the probability-threshold search (vollseg)")
-    thresholds.add_argument("--evaluations", type=int, default=8, help="segmentations per NMS threshold (vollseg)")
-    thresholds.add_argument("--max-volumes", type=int, default=None, help="use at most this many validation volumes")
+    thresholds.add_argument("--evaluations", type=_int_at_least(1), default=8, help="segmentations per NMS threshold (vollseg)")
+    thresholds.add_argument("--max-volumes", type=_int_at_least(1), default=None, help="use at most this many validation volumes")
 
 
 def run(args: argparse.Namespace) -> int:

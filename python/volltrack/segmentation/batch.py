@@ -10,8 +10,15 @@ Output layout (one file per input, same stem)::
     OUT/Denoised/<name>.tif     N2V output (float32; only with an N2V model)
     OUT/segment.json            parameters, versions, models, inputs
 
-A movie is segmented frame by frame into ``OUT/.frames/<name>/``; an interrupted run resumes at the first
-missing frame, and the stacked outputs are written once all frames exist.
+A movie is segmented frame by frame into ``OUT/.frames/<name>/`` (:mod:`~volltrack.segmentation.frame_store`); an
+interrupted run resumes at the first missing frame when its settings are unchanged, and the stacked outputs
+are written once all frames exist (``VollSeg/`` last, so its file appears only when every output of that
+input is complete).
+
+Every input is checked whole (axes, NaN or infinite voxels) by :func:`check_input` before anything is
+written. A blank volume (every voxel equal, e.g. an all-zero frame of a movie) holds no cell: it gets empty
+labels and a logged warning instead of the spurious cells an untrained or badly normalised network would
+"find" in pure normalisation noise.
 """
 
 from __future__ import annotations
@@ -19,80 +26,65 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import logging
-import shutil
 from pathlib import Path
 
 import numpy as np
 
+from volltrack.segmentation.frame_store import (OUTPUTS, assemble_outputs, check_frame_options, frame_done,  # noqa: F401
+                                                is_finished, write_frame_outputs)
+from volltrack.segmentation.validation import is_constant, validate_volume
+
 _LOG = logging.getLogger(__name__)
 
-#: Output folder -> attribute of VollSegResult.
-OUTPUTS = {"VollSeg": "labels", "StarDist": "stardist_labels", "UNet": "unet_labels",
-           "Probability": "probability", "Markers": "markers", "Denoised": "denoised"}
+#: ``segment.json`` status values: outputs being written, all written, a run that stopped early.
+STATUS_RUNNING, STATUS_COMPLETE, STATUS_FAILED, STATUS_INTERRUPTED = "running", "complete", "failed", "interrupted"
+
 #: Input file suffixes picked up from a folder.
 IMAGE_SUFFIXES = (".tif", ".tiff", ".npy")
 _VERSIONED = ("numpy", "scipy", "scikit-image", "tifffile", "tensorflow-cpu", "csbdeep", "stardist", "n2v")
 
 
+def _is_image(path):
+    """A TIFF or .npy file, or a zarr array (a folder ending in .zarr); hidden files (macOS "._a.tif", temporary
+    files of interrupted writes) are not images."""
+    suffix = path.suffix.lower()
+    if path.name.startswith("."):
+        return False
+    return (path.is_file() and suffix in IMAGE_SUFFIXES) or (path.is_dir() and suffix == ".zarr")
+
+
 def list_inputs(source):
-    """Return the image files to segment: ``source`` itself, or the image files in the folder ``source``."""
+    """Return the images to segment: ``source`` itself (a file or a ``.zarr`` array), or the images in a folder."""
     source = Path(source)
-    if source.is_file():
+    if source.is_file() or (source.is_dir() and source.suffix.lower() == ".zarr"):
         return [source]
     if source.is_dir():
-        files = sorted(p for p in source.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+        files = sorted(p for p in source.iterdir() if _is_image(p))
         if not files:
-            raise FileNotFoundError(f"folder {source} holds no image file ({', '.join(IMAGE_SUFFIXES)})")
+            raise FileNotFoundError(f"folder {source} holds no image ({', '.join(IMAGE_SUFFIXES)} file or .zarr "
+                                    "array)")
+        _refuse_shared_output_names(files)
         return files
     raise FileNotFoundError(f"input {source} does not exist")
 
 
+def _refuse_shared_output_names(files):
+    """Two inputs with one output name (a.tif and a.npy) would overwrite each other's outputs."""
+    seen = {}
+    for path in files:
+        other = seen.setdefault(output_name(path).lower(), path)
+        if other != path:
+            raise ValueError(f"{other} and {path} would both be written as {output_name(path)}.tif; rename or move "
+                             "one of them")
+
+
 def output_name(path):
-    """The stem used for outputs: ``a.ome.tif`` -> ``a``."""
+    """The stem used for outputs: ``a.ome.tif`` -> ``a``, ``b.zarr`` -> ``b``."""
     name = Path(path).name
-    for suffix in (".ome.tiff", ".ome.tif", ".tiff", ".tif", ".npy"):
+    for suffix in (".ome.tiff", ".ome.tif", ".tiff", ".tif", ".npy", ".zarr"):
         if name.lower().endswith(suffix):
             return name[: -len(suffix)]
     return Path(path).stem
-
-
-def _as_saved(array, kind):
-    if kind in ("Probability", "Denoised"):
-        return np.asarray(array, np.float32)
-    return np.asarray(array).astype(np.uint16 if array.max(initial=0) < 65536 else np.uint32)
-
-
-def _write_frame_outputs(folder, result, frame):
-    from volltrack.io import write_image
-
-    for kind, attribute in OUTPUTS.items():
-        value = getattr(result, attribute)
-        if value is not None:
-            (folder / kind).mkdir(parents=True, exist_ok=True)
-            write_image(folder / kind / f"t{frame:05d}.npy", _as_saved(value, kind), axes="ZYX")
-    (folder / "done").mkdir(exist_ok=True)
-    (folder / "done" / f"t{frame:05d}").touch()
-
-
-def _assemble(frames_folder, out, name, n_frames, calibration, frame_interval, movie):
-    from volltrack.io import write_image
-
-    for kind in OUTPUTS:
-        parts = sorted((frames_folder / kind).glob("t*.npy")) if (frames_folder / kind).is_dir() else []
-        if not parts:
-            continue
-        stack = np.stack([np.load(p) for p in parts]) if movie else np.load(parts[0])
-        (out / kind).mkdir(parents=True, exist_ok=True)
-        write_image(out / kind / f"{name}.tif", _as_saved(stack, kind), axes="TZYX" if movie else "ZYX",
-                    calibration=calibration, frame_interval=frame_interval if movie else None)
-    shutil.rmtree(frames_folder)
-    if not any(frames_folder.parent.iterdir()):
-        frames_folder.parent.rmdir()
-
-
-def is_finished(out, name):
-    """True when the VollSeg output of ``name`` exists (outputs are written last, atomically)."""
-    return (Path(out) / "VollSeg" / f"{name}.tif").is_file() and not (Path(out) / ".frames" / name).exists()
 
 
 def open_input(path, axes=None):
@@ -104,6 +96,84 @@ def open_input(path, axes=None):
         raise ValueError(f"{path}: axes {meta['source_axes']!r}, shape {tuple(image.shape)}; VollSeg needs 3D "
                          "volumes, ZYX or TZYX (give --axes if the file's metadata is wrong)")
     return image, meta, meta["axes"] == "TZYX"
+
+
+def _warn_if_z_last(path, image, meta, axes):
+    """Warn when a file read without --axes looks like a stack saved with Z last (X far thinner than Z and Y)."""
+    z, y, x = image.shape[-3:]
+    if axes is None and x * 4 <= min(z, y):
+        _LOG.warning("%s is read as %s with X = %d much smaller than Z = %d and Y = %d: if the stack was saved with "
+                     "Z last, give --axes %s", path, meta["source_axes"], x, z, y,
+                     "TYXZ" if meta["axes"] == "TZYX" else "YXZ")
+
+
+def check_input(path, axes=None):
+    """Check every volume of ``path`` (3D, not empty, finite voxels) before anything is written.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A ZYX volume or TZYX movie file.
+    axes : str, optional
+        Axes of the file when its metadata lacks them. Default: from the file.
+
+    Returns
+    -------
+    int
+        The number of volumes (time points) in the file.
+
+    Raises
+    ------
+    ValueError
+        Naming the file (and frame) when the axes are not ZYX/TZYX, a volume is empty or holds NaN/inf.
+    """
+    image, meta, movie = open_input(path, axes)
+    _warn_if_z_last(path, image, meta, axes)
+    n_volumes = image.shape[0] if movie else 1
+    if n_volumes == 0:
+        raise ValueError(f"{path}: a movie with no time point (shape {tuple(image.shape)}); expected TZYX, T >= 1")
+    for frame in range(n_volumes):
+        validate_volume(np.asarray(image[frame] if movie else image[...]), name=_volume_name(path, frame, movie))
+    return n_volumes
+
+
+def _volume_name(path, frame, movie):
+    return f"{path}, frame {frame}" if movie else str(path)
+
+
+def blank_result(volume, models, *, segment_options=None):
+    """The VollSeg result of a blank (constant) volume: no cell, with the outputs a segmented volume has.
+
+    Parameters
+    ----------
+    volume : ndarray of shape (Z, Y, X)
+        The blank volume.
+    models : Models
+        The networks (they decide which outputs exist: StarDist, Probability and Markers need StarDist,
+        Denoised needs N2V).
+    segment_options : dict, optional
+        The options of the run (``block_shape`` means no Markers; Denoised only when ``denoise_first``, whose
+        default is :func:`~volltrack.segmentation.pipeline.vollseg`'s).
+
+    Returns
+    -------
+    VollSegResult
+        All-zero labels and maps; ``denoised`` is the volume itself.
+    """
+    import inspect
+
+    from volltrack.segmentation.pipeline import VollSegResult, vollseg
+
+    options = segment_options or {}
+    labels, zeros = np.zeros(volume.shape, np.int32), np.zeros(volume.shape, np.float32)
+    star = models.stardist is not None
+    default_denoise = inspect.signature(vollseg).parameters["denoise_first"].default   # as vollseg would do
+    denoised = models.n2v is not None and options.get("denoise_first", default_denoise)
+    return VollSegResult(labels=labels, stardist_labels=labels.copy() if star else None, unet_labels=labels.copy(),
+                         probability=zeros if star else None, distance=zeros if star else None,
+                         unet_probability=zeros if models.unet is not None else None,
+                         markers=labels.copy() if star and "block_shape" not in options else None,
+                         denoised=np.asarray(volume, np.float32) if denoised else None)
 
 
 def segment_file(path, out, models, *, axes=None, progress=None, segment_options=None):
@@ -132,19 +202,27 @@ def segment_file(path, out, models, *, axes=None, progress=None, segment_options
     n_frames = image.shape[0] if movie else 1
     name = output_name(path)
     frames_folder = out / ".frames" / name
+    used = {kind: str(Path(folder).resolve()) for kind, folder in models.describe().items() if folder}
+    check_frame_options(frames_folder, {"shape": list(image.shape), "axes": meta["source_axes"], "models": used,
+                                        "options": options})
     run = pipeline.vollseg_in_blocks if "block_shape" in options else pipeline.vollseg
     for frame in range(n_frames):
-        if (frames_folder / "done" / f"t{frame:05d}").exists():
+        if frame_done(frames_folder, frame):
             progress is not None and progress.update(1)
             continue
         volume = np.asarray(image[frame] if movie else image[...], dtype=np.float32)
-        try:
-            result = run(volume, models, **options)
-        except ValueError as error:
-            raise ValueError(f"{path}" + (f", frame {frame}" if movie else "") + f": {error}") from error
-        _write_frame_outputs(frames_folder, result, frame)
+        if is_constant(volume):
+            _LOG.warning("%s is blank (every voxel %g): no cells, empty labels", _volume_name(path, frame, movie),
+                         float(volume.flat[0]) if volume.size else float("nan"))
+            result = blank_result(volume, models, segment_options=options)
+        else:
+            try:
+                result = run(volume, models, **options)
+            except ValueError as error:
+                raise ValueError(f"{_volume_name(path, frame, movie)}: {error}") from error
+        write_frame_outputs(frames_folder, result, frame)
         progress is not None and progress.update(1)
-    _assemble(frames_folder, out, name, n_frames, meta["calibration"], meta.get("frame_interval"), movie)
+    assemble_outputs(frames_folder, out, name, n_frames, meta["calibration"], meta.get("frame_interval"), movie)
 
 
 def versions():
@@ -160,10 +238,28 @@ def versions():
     return found
 
 
-def write_record(out, *, inputs, models, parameters):
-    """Write ``OUT/segment.json`` (parameters, versions, models, inputs) atomically."""
+def write_record(out, *, inputs, models, parameters, status=STATUS_COMPLETE, error=None):
+    """Write ``OUT/segment.json`` (status, parameters, versions, models, inputs) atomically.
+
+    Parameters
+    ----------
+    out : pathlib.Path
+        Output folder (must exist).
+    inputs : list of pathlib.Path
+        The inputs of the run.
+    models : Models
+        The networks used.
+    parameters : dict
+        The segmentation options.
+    status : {"running", "complete", "failed", "interrupted"}, optional
+        Whether the outputs are all written. Default "complete".
+    error : str, optional
+        Why a failed run stopped. Default None.
+    """
     from volltrack.io import atomic_write_text
 
-    record = {"parameters": parameters, "versions": versions(), "models": models.describe(),
+    record = {"status": status, "parameters": parameters, "versions": versions(), "models": models.describe(),
               "inputs": [str(p) for p in inputs]}
+    if error is not None:
+        record["error"] = error
     atomic_write_text(Path(out) / "segment.json", json.dumps(record, indent=2, default=str))

@@ -43,15 +43,20 @@ class Models:
                 for name in (STARDIST, UNET, N2V)}
 
 
-def _has_model(folder):
-    return (folder / "config.json").is_file() and any(folder.glob("weights*.h5"))
+#: Weights files looked for in a model folder, in order of preference.
+WEIGHTS_FILES = ("weights_best.h5", "weights_last.h5", "weights_now.h5")
+_KIND_NAMES = {STARDIST: "StarDist3D", UNET: "CSBDeep CARE (U-Net)", N2V: "Noise2Void"}
 
 
-def _weights_name(folder):
-    for name in ("weights_best.h5", "weights_last.h5", "weights_now.h5"):
+def _check_model_folder(kind, folder):
+    """Raise FileNotFoundError unless ``folder`` holds config.json and a weights file; return the weights name."""
+    expected = f"a {_KIND_NAMES[kind]} model folder with config.json and {' or '.join(WEIGHTS_FILES)}"
+    if not (folder / "config.json").is_file():
+        raise FileNotFoundError(f"model folder {folder} lacks config.json; expected {expected}")
+    for name in WEIGHTS_FILES:
         if (folder / name).is_file():
             return name
-    raise FileNotFoundError(f"model folder {folder} has config.json but no weights_best/last/now.h5")
+    raise FileNotFoundError(f"model folder {folder} has config.json but no weights file; expected {expected}")
 
 
 def _load(kind, folder):
@@ -65,11 +70,56 @@ def _load(kind, folder):
         from csbdeep.models import CARE as Model
     else:
         from n2v.models import N2V as Model
-    model = Model(None, name=folder.name, basedir=str(folder.parent))
-    weights = _weights_name(folder)
-    if weights != "weights_best.h5":
-        model.load_weights(weights)
+    weights = _check_model_folder(kind, folder)
+    try:
+        model = Model(None, name=folder.name, basedir=str(folder.parent))
+        if weights != "weights_best.h5":
+            model.load_weights(weights)
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 -- a user's model folder: any failure to load it is bad input
+        raise ValueError(f"cannot load {folder} as a {_KIND_NAMES[kind]} model ({type(exc).__name__}: "
+                         f"{exc}); expected config.json and {weights} as {_KIND_NAMES[kind]} saves them") from exc
     return model
+
+
+def check_models_folder(folder=None, *, stardist=True, unet=True, n2v=True):
+    """Check a models folder without loading TensorFlow; return the model subfolders to load.
+
+    Parameters
+    ----------
+    folder : str or os.PathLike, optional
+        A folder with ``stardist/``, ``unet/`` and/or ``n2v/`` model subfolders. Default: the bundled demo
+        models (``volltrack/models/demo``).
+    stardist, unet, n2v : bool, optional
+        Consider that model. Default True.
+
+    Returns
+    -------
+    dict of str -> pathlib.Path
+        Kind ("stardist", "unet", "n2v") -> its model folder.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the folder does not exist, holds none of the models, or a model subfolder lacks config.json or
+        weights (an incomplete model is never skipped silently: VollSeg would run without it).
+    """
+    folder = Path(DEMO_MODELS if folder is None else folder)
+    if not folder.is_dir():
+        hint = (" (the bundled demo models are made by 'volltrack train --demo'; give --models DIR)"
+                if folder == DEMO_MODELS else "")
+        raise FileNotFoundError(f"models folder {folder} does not exist{hint}")
+    wanted = {STARDIST: stardist, UNET: unet, N2V: n2v}
+    found = {kind: folder / kind for kind, want in wanted.items() if want and (folder / kind).is_dir()}
+    for kind, path in found.items():
+        _check_model_folder(kind, path)
+    if not found:
+        hint = (f"; {folder} itself is one model folder: give the folder that holds it, renamed stardist/, "
+                "unet/ or n2v/" if (folder / "config.json").is_file() else "")
+        raise FileNotFoundError(f"models folder {folder} holds no model: expected subfolders stardist/, unet/ "
+                                f"or n2v/ each with config.json and weights_best.h5{hint}")
+    return found
 
 
 def load_models(folder=None, *, stardist=True, unet=True, n2v=True):
@@ -90,18 +140,12 @@ def load_models(folder=None, *, stardist=True, unet=True, n2v=True):
     Raises
     ------
     FileNotFoundError
-        If the folder does not exist or holds none of the models.
+        As :func:`check_models_folder`.
+    ValueError
+        If a model subfolder cannot be loaded (malformed config.json, corrupt weights, another kind of model).
     """
-    folder = Path(DEMO_MODELS if folder is None else folder)
-    if not folder.is_dir():
-        hint = (" (the bundled demo models are made by 'volltrack train --demo'; give --models DIR)"
-                if folder == DEMO_MODELS else "")
-        raise FileNotFoundError(f"models folder {folder} does not exist{hint}")
-    wanted = {STARDIST: stardist, UNET: unet, N2V: n2v}
-    found = {kind: folder / kind for kind, want in wanted.items() if want and _has_model(folder / kind)}
-    if not found:
-        raise FileNotFoundError(f"models folder {folder} holds no model: expected subfolders stardist/, unet/ "
-                                "or n2v/ each with config.json and weights_best.h5")
+    found = check_models_folder(folder, stardist=stardist, unet=unet, n2v=n2v)
     loaded = {kind: _load(kind, path) for kind, path in found.items()}
+    folder = Path(DEMO_MODELS if folder is None else folder)
     _LOG.info("loaded models %s from %s", sorted(loaded), folder)
     return Models(folder=folder, **loaded)

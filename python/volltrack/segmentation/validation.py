@@ -38,6 +38,27 @@ def validate_volume(image, *, name="image", allow_empty=False):
     return array
 
 
+def is_constant(image):
+    """True when every voxel of ``image`` has the same value (a blank frame: no cell can be seen in it).
+
+    Parameters
+    ----------
+    image : array-like
+        A volume (any shape). An empty array counts as constant.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_constant(np.zeros((2, 4, 4))), is_constant(np.arange(8).reshape(2, 2, 2))
+    (True, False)
+    """
+    array = np.asarray(image)
+    return array.size == 0 or bool(array.min() == array.max())
+
+
 def validate_same_shape(reference, **arrays):
     """Raise ValueError unless every given array has the shape of ``reference``."""
     for key, value in arrays.items():
@@ -46,8 +67,26 @@ def validate_same_shape(reference, **arrays):
 
 
 def validate_axes(axes):
-    """Return the axis string upper-cased if it is 'ZYX' or 'TZYX'; raise ValueError otherwise."""
+    """Return the axis string of a file to segment, upper-cased, or raise ValueError.
+
+    Parameters
+    ----------
+    axes : str
+        One letter per stored dimension, in the file's order: Z, Y and X once each, optionally T (a movie) and
+        C (one channel), e.g. "ZYX", "TZYX", "YXZ" (a stack saved with Z last) or "TZCYX".
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> validate_axes("yxz")
+    'YXZ'
+    """
     text = str(axes).upper()
-    if text not in ("ZYX", "TZYX"):
-        raise ValueError(f"axes must be 'ZYX' (one volume) or 'TZYX' (a movie); got {axes!r}")
+    letters = set(text)
+    if len(text) != len(letters) or not {"Z", "Y", "X"} <= letters or not letters <= set("TZCYX"):
+        raise ValueError(f"--axes {axes!r}: expected the file's axis order with Z, Y and X once each, optionally T "
+                         "(time) and C (one channel), e.g. ZYX, TZYX or YXZ")
     return text

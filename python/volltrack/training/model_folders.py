@@ -38,6 +38,41 @@ def check_new_model_dir(model_dir: str | Path, *, resume: bool) -> None:
                          f"or choose another --model folder")
 
 
+#: A key found only in the config.json of each kind of model folder.
+_KIND_MARKERS = {"stardist": "n_rays", "n2v": "n2v_patch_shape", "unet": "probabilistic"}
+
+
+def model_kind(model_dir: str | Path) -> str:
+    """Return "stardist", "unet" (CSBDeep CARE) or "n2v": the kind of model whose config.json ``model_dir`` holds.
+
+    Raises
+    ------
+    FileNotFoundError
+        No config.json.
+    ValueError
+        The config.json is not JSON, or is none of the three kinds.
+    """
+    path = Path(model_dir) / "config.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"{model_dir} holds no config.json (expected a StarDist/CSBDeep/N2V model folder)")
+    try:
+        config = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path} is not valid JSON ({exc})") from None
+    for kind, key in _KIND_MARKERS.items():
+        if isinstance(config, dict) and key in config:
+            return kind
+    raise ValueError(f"{path} is not the config of a StarDist3D, CSBDeep CARE or N2V model")
+
+
+def check_resume_kind(model_dir: str | Path, kind: str) -> None:
+    """Raise ValueError unless the model in ``model_dir`` is of ``kind`` ("stardist", "unet", "n2v")."""
+    found = model_kind(model_dir)
+    if found != kind:
+        raise ValueError(f"--resume: {model_dir} holds a {found} model, not a {kind} model; give the {kind} model "
+                         f"folder as --model")
+
+
 def load_resume_weights(keras_model, model_dir: str | Path) -> str:
     """Load the newest weights of a model folder (last, else best) into ``keras_model``; return the file name."""
     for name in ("weights_last.h5", "weights_now.h5", "weights_best.h5"):
@@ -76,12 +111,30 @@ def record_training(model_dir: str | Path, *, kind: str, parameters: dict, data:
     from importlib.metadata import version
 
     path = Path(model_dir) / "training_runs.json"
-    runs = json.loads(path.read_text()) if path.is_file() else []
+    runs = _earlier_runs(path)
     last = {k: float(v[-1]) for k, v in history.items() if v}
     runs.append(dict(kind=kind, parameters=parameters, data=data, final=last,
                      versions={p: version(p) for p in ("volltrack", "stardist", "csbdeep", "n2v", "tensorflow-cpu")
                                if _has_distribution(p)}))
     return write_json_atomic(path, runs)
+
+
+def _earlier_runs(path: Path) -> list:
+    """The runs recorded so far; a damaged record is kept aside (``.damaged``) so the finished training still
+    gets recorded instead of failing at its very end."""
+    if not path.is_file():
+        return []
+    try:
+        runs = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        runs = exc
+    if isinstance(runs, list):
+        return runs
+    aside = path.with_name(path.name + ".damaged")
+    os.replace(path, aside)
+    logger.warning("%s is not a JSON list of runs (%s); moved it to %s and started a new record", path,
+                   runs if isinstance(runs, Exception) else type(runs).__name__, aside)
+    return []
 
 
 def _has_distribution(name: str) -> bool:

@@ -13,8 +13,8 @@ from typing import Callable, Optional
 import numpy as np
 
 from volltrack.training.augmentation import AugmentationSettings, geometric_transform
-from volltrack.training.model_folders import (check_new_model_dir, load_resume_weights, record_training,
-                                             split_model_path)
+from volltrack.training.model_folders import (check_new_model_dir, load_resume_weights, model_kind,
+                                             record_training, split_model_path)
 from volltrack.training.parameters import TrainingParameters
 from volltrack.training.patches import sample_patch_corners
 from volltrack.training.progress import epoch_progress_callback
@@ -123,6 +123,11 @@ def n2v_denoiser(model_dir: str | Path) -> Callable[[np.ndarray], np.ndarray]:
     model_dir = Path(model_dir)
     if not (model_dir / "config.json").is_file():
         raise FileNotFoundError(f"{model_dir} is not an N2V model folder (no config.json)")
+    kind = model_kind(model_dir)
+    if kind != "n2v":
+        raise ValueError(f"{model_dir} holds a {kind} model; expected an N2V model folder (from `volltrack train n2v`)")
+    if not any((model_dir / name).is_file() for name in ("weights_best.h5", "weights_last.h5")):
+        raise FileNotFoundError(f"N2V model folder {model_dir} has no weights_best.h5 or weights_last.h5")
     model = N2V(None, name=model_dir.name, basedir=str(model_dir.parent))
 
     def denoise(raw: np.ndarray) -> np.ndarray:

@@ -29,7 +29,20 @@ class TrainingPair:
 def _images_in(folder: Path) -> dict[str, Path]:
     if not folder.is_dir():
         raise FileNotFoundError(f"training folder {folder} does not exist (expected a folder of .tif images)")
-    return {p.stem: p for p in sorted(folder.iterdir()) if p.suffix.lower() in IMAGE_SUFFIXES}
+    # hidden files are skipped: macOS "._name.tif" resource forks, temporary files of interrupted writes
+    images = {}
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in IMAGE_SUFFIXES and not path.name.startswith("."):
+            if path.stem in images:
+                raise ValueError(f"{images[path.stem]} and {path} have one name; keep one of them (images are "
+                                 "paired with their labels by name)")
+            images[path.stem] = path
+    if not images:
+        others = sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+        shown = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
+        raise FileNotFoundError(f"no .tif/.tiff images in {folder}" + (f" (it holds {shown}: save them as TIFF)"
+                                                                        if others else ""))
+    return images
 
 
 def find_training_pairs(folder: str | Path, *, raw_dir: str = "Raw", mask_dir: str = "RealMask") -> list[TrainingPair]:
@@ -58,8 +71,6 @@ def find_training_pairs(folder: str | Path, *, raw_dir: str = "Raw", mask_dir: s
     """
     folder = Path(folder)
     raws, masks = _images_in(folder / raw_dir), _images_in(folder / mask_dir)
-    if not raws:
-        raise FileNotFoundError(f"no .tif images in {folder / raw_dir}")
     only_raw, only_mask = sorted(set(raws) - set(masks)), sorted(set(masks) - set(raws))
     if only_raw or only_mask:
         parts = []
@@ -72,7 +83,7 @@ def find_training_pairs(folder: str | Path, *, raw_dir: str = "Raw", mask_dir: s
 
 
 def read_volume(path: Path) -> np.ndarray:
-    """Read one ZYX volume from a TIFF file, with a clear error for anything else."""
+    """Read one ZYX volume from a TIFF file, with a clear error for anything else (other shapes, NaN/inf)."""
     import tifffile
 
     try:
@@ -82,6 +93,12 @@ def read_volume(path: Path) -> np.ndarray:
     image = np.squeeze(image)
     if image.ndim != 3:
         raise ValueError(f"{path}: expected one 3D volume (Z, Y, X), got an image of shape {image.shape}")
+    if image.dtype.kind not in "biuf":
+        raise ValueError(f"{path}: expected a numeric (integer or float) volume, got dtype {image.dtype}")
+    if image.dtype.kind == "f" and not np.isfinite(image).all():
+        bad = int(image.size - np.count_nonzero(np.isfinite(image)))
+        raise ValueError(f"{path}: holds {bad} NaN or infinite voxels; expected finite intensities (fill or crop "
+                         "them before training)")
     return image
 
 
@@ -105,12 +122,23 @@ def read_pair(pair: TrainingPair) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"{pair.mask_path}: labels must be >= 0, found {labels.min()}")
     if labels.max() == 0:
         logger.warning("%s holds no labelled cell", pair.mask_path)
+    elif labels.max() == 1:
+        _warn_if_binary_mask(labels, pair.mask_path)
     return raw.astype(np.float32, copy=False), labels.astype(np.int32, copy=False)
+
+
+def _warn_if_binary_mask(labels: np.ndarray, path: Path) -> None:
+    """Warn when label 1 covers several separate objects: a binary mask given where instance labels belong."""
+    from scipy import ndimage as ndi
+
+    _, n_objects = ndi.label(labels > 0)
+    if n_objects > 1:
+        logger.warning("%s holds only label 1, on %d separate objects: a binary mask? StarDist learns one "
+                       "instance per label, so give one label per cell (e.g. skimage.measure.label of the mask, "
+                       "if no cells touch)", path, n_objects)
 
 
 def read_raw_images(folder: str | Path, *, raw_dir: str = "Raw") -> list[tuple[str, np.ndarray]]:
     """Read every raw volume of ``folder/raw_dir`` (for N2V, which needs no labels)."""
     raws = _images_in(Path(folder) / raw_dir)
-    if not raws:
-        raise FileNotFoundError(f"no .tif images in {Path(folder) / raw_dir}")
     return [(name, read_volume(path).astype(np.float32, copy=False)) for name, path in raws.items()]

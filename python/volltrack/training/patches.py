@@ -15,7 +15,6 @@ import json
 import logging
 import os
 import tempfile
-import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -24,6 +23,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from volltrack.training.augmentation import AugmentationSettings, augmented_copy, normalize_percentile
+from volltrack.training.dataset_checks import check_training_arrays, read_training_arrays
 from volltrack.training.model_folders import publish
 from volltrack.training.pairs import find_training_pairs, read_pair
 
@@ -144,7 +144,7 @@ def prepare_training_data(folder: str | Path, out_path: str | Path, *,
     n_augmented_copies : int, default 1
         Augmented copies (flip/rotation + noise) stored beside each patch.
     validation_fraction : float, default 0.1
-        Fraction of patch groups held out for validation (at least one group when > 0).
+        Fraction of patch groups held out for validation, in (0, 1); at least one group.
     augmentation : AugmentationSettings, optional
     denoiser : callable, optional
         ``denoiser(raw) -> denoised``; when given, each image's denoised version is a further source of
@@ -157,9 +157,14 @@ def prepare_training_data(folder: str | Path, out_path: str | Path, *,
     Path
         The written .npz.
     """
-    if n_patches_per_image < 1 or n_augmented_copies < 0 or not 0 <= validation_fraction < 1:
-        raise ValueError(f"need n_patches_per_image >= 1, n_augmented_copies >= 0, 0 <= validation_fraction < 1; "
-                         f"got {n_patches_per_image}, {n_augmented_copies}, {validation_fraction}")
+    if n_patches_per_image < 1 or n_augmented_copies < 0:
+        raise ValueError(f"need --patches-per-image >= 1 and --copies >= 0; got {n_patches_per_image} and "
+                         f"{n_augmented_copies}")
+    if not 0 < validation_fraction < 1:
+        raise ValueError(f"--validation must lie strictly between 0 and 1 (StarDist and CSBDeep training need "
+                         f"held-out patches); got {validation_fraction}")
+    if min(patch_shape) < 1:
+        raise ValueError(f"--patch must be three sizes >= 1 (Z, Y, X); got {tuple(patch_shape)}")
     out_path = Path(out_path)
     if not out_path.parent.is_dir():
         raise FileNotFoundError(f"output folder {out_path.parent} does not exist")
@@ -176,9 +181,10 @@ def prepare_training_data(folder: str | Path, out_path: str | Path, *,
                       normalization="percentile 1-99.8 per image", images=[p.name for p in pairs])
     with tempfile.TemporaryDirectory(prefix=".prepare-", dir=out_path.parent) as scratch:
         writer = _PatchWriter(Path(scratch), n_train, n_val, patch_shape)
-        group = 0
+        group, labelled = 0, False
         for pair in tqdm(pairs, desc="training patches", unit="image"):
             raw, labels = read_pair(pair)
+            labelled = labelled or bool(labels.any())
             sources = [raw] if denoiser is None else [raw, denoiser(raw)]
             for source in sources:
                 normalized = normalize_percentile(source)
@@ -193,6 +199,9 @@ def prepare_training_data(folder: str | Path, out_path: str | Path, *,
                         copy_raw, copy_labels = augmented_copy(patch_raw, patch_labels, rng=rng, settings=augmentation)
                         writer.add(copy_raw, copy_labels, name=pair.name, validation=validation)
                     group += 1
+        if not labelled:
+            raise ValueError(f"no image in {Path(folder) / mask_dir} holds a labelled cell; expected instance labels "
+                             "(1, 2, ... per cell, 0 = background)")
         writer.save(out_path, parameters)
         del writer
     logger.info("wrote %d training and %d validation patches to %s", n_train, n_val, out_path)
@@ -205,21 +214,12 @@ def load_training_data(path: str | Path) -> TrainingData:
     Raises
     ------
     FileNotFoundError, ValueError
-        Missing file, not an .npz, or missing arrays; the message names the file.
+        Missing file; not an .npz, truncated or corrupt; missing arrays; shapes that disagree; non-finite raw
+        patches; labels that are not non-negative integers. The one-line message names the file and what was
+        expected.
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"training data {path} does not exist (make it with `volltrack train prepare`)")
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            missing = {"X", "Y", "X_val", "Y_val"} - set(data.files)
-            if missing:
-                raise ValueError(f"{path} lacks arrays {sorted(missing)}; was it made by `volltrack train prepare`?")
-            arrays = {key: data[key] for key in ("X", "Y", "X_val", "Y_val")}
-            parameters = json.loads(str(data["parameters"])) if "parameters" in data.files else {}
-    except (OSError, EOFError, zipfile.BadZipFile) as exc:
-        raise ValueError(f"cannot read training data {path}: {exc}") from exc
-    if arrays["X"].ndim != 4 or arrays["X"].shape != arrays["Y"].shape or len(arrays["X_val"]) == 0:
-        raise ValueError(f"{path}: expected X and Y of equal shape (S, Z, Y, X) and a non-empty validation "
-                         f"split, got X {arrays['X'].shape}, Y {arrays['Y'].shape}, X_val {arrays['X_val'].shape}")
-    return TrainingData(**arrays, parameters=parameters)
+    arrays, parameters = read_training_arrays(path)
+    return TrainingData(**check_training_arrays(arrays, path), parameters=parameters)

@@ -20,6 +20,25 @@ def _parameters(args: argparse.Namespace, **extra):
                               seed=args.seed, tensorboard=args.tensorboard, **extra)
 
 
+def _check_resume(args: argparse.Namespace, kind: str) -> None:
+    """With --resume, refuse a model folder of another kind before any data is read."""
+    if args.resume:
+        from volltrack.training.model_folders import check_new_model_dir, check_resume_kind
+
+        check_new_model_dir(args.model, resume=True)
+        check_resume_kind(args.model, kind)
+
+
+def _check_patch_fits(args: argparse.Namespace) -> None:
+    """Refuse a training ``--patch`` larger than the patches stored in ``args.data`` (read from its header)."""
+    from volltrack.training.dataset_checks import stored_patch_shape
+
+    stored = stored_patch_shape(args.data)
+    if stored is not None and any(p > d for p, d in zip(args.patch, stored)):
+        raise ValueError(f"--patch {','.join(map(str, args.patch))} is larger than the patches of {args.data} "
+                         f"{stored}; give a smaller --patch or prepare larger patches")
+
+
 def run_prepare(args: argparse.Namespace) -> int:
     """``volltrack train prepare``: patches + augmentation -> .npz."""
     from volltrack.training.augmentation import AugmentationSettings
@@ -47,6 +66,8 @@ def run_stardist(args: argparse.Namespace) -> int:
 
     params = _parameters(args, n_rays=args.rays, grid=args.grid, anisotropy=args.anisotropy, backbone=args.backbone,
                          dist_loss=args.dist_loss)
+    _check_resume(args, "stardist")
+    _check_patch_fits(args)
     data = load_training_data(args.data)
     train_stardist(data, args.model, params=params, resume=args.resume, data_name=str(args.data))
     print(f"StarDist3D model saved in {args.model}")
@@ -58,6 +79,8 @@ def run_unet(args: argparse.Namespace) -> int:
     from volltrack.training.patches import load_training_data
     from volltrack.training.unet_training import train_unet
 
+    _check_resume(args, "unet")
+    _check_patch_fits(args)
     data = load_training_data(args.data)
     train_unet(data, args.model, params=_parameters(args), resume=args.resume, data_name=str(args.data),
                erosion=args.erosion)
@@ -71,6 +94,7 @@ def run_n2v(args: argparse.Namespace) -> int:
     from volltrack.training.pairs import read_raw_images
 
     params = _parameters(args)
+    _check_resume(args, "n2v")
     images = [image for _, image in read_raw_images(args.folder, raw_dir=args.raw_dir)]
     X, X_val = raw_patches(images, patch_shape=params.patch_shape, n_patches_per_image=args.patches_per_image,
                            validation_fraction=args.validation, seed=args.seed)
@@ -107,6 +131,10 @@ def run_thresholds(args: argparse.Namespace) -> int:
     star_dir = Path(args.models) / "stardist"
     if not (star_dir / "config.json").is_file():
         raise FileNotFoundError(f"{args.models} holds no StarDist model folder stardist/ with a config.json")
+    from volltrack.segmentation.models import check_models_folder
+
+    # every model used must be complete: a StarDist folder without weights would load random weights
+    check_models_folder(args.models, unet=args.target == "vollseg", n2v=args.target == "vollseg")
     images, labels = validation_volumes(Path(args.data), max_volumes=args.max_volumes)
     if args.target == "stardist":
         from stardist.models import StarDist3D

@@ -1,0 +1,115 @@
+"""Per-frame storage of a resumable segmentation run: ``OUT/.frames/<name>/`` and the final stacked outputs.
+
+Each finished frame writes one ``.npy`` per output kind and then a ``done/tNNNNN`` marker, so an interrupted run
+resumes at the first frame without a marker. ``settings.json`` records what the frames were made from (input
+shape and axes, models, options): a resumed run with other settings would stack frames of two different
+segmentations into one movie, so it is refused. Once every frame exists the outputs are stacked and written
+atomically, ``VollSeg/`` last, and the frame folder is removed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+#: Output folder -> attribute of VollSegResult.
+OUTPUTS = {"VollSeg": "labels", "StarDist": "stardist_labels", "UNet": "unet_labels",
+           "Probability": "probability", "Markers": "markers", "Denoised": "denoised"}
+_SETTINGS = "settings.json"
+
+
+def _as_saved(array, kind):
+    if kind in ("Probability", "Denoised"):
+        return np.asarray(array, np.float32)
+    return np.asarray(array).astype(np.uint16 if array.max(initial=0) < 65536 else np.uint32)
+
+
+def check_frame_options(frames_folder, settings):
+    """Record ``settings`` for a new frame folder, or refuse to resume one made with other settings.
+
+    Parameters
+    ----------
+    frames_folder : pathlib.Path
+        ``OUT/.frames/<name>``.
+    settings : dict
+        JSON-serialisable description of the run (input shape and axes, models, segmentation options).
+
+    Raises
+    ------
+    ValueError
+        When the folder holds frames made with different settings; the message names the folder to delete.
+    """
+    from volltrack.io import atomic_write_text
+
+    wanted = json.loads(json.dumps(settings, default=str))
+    path = Path(frames_folder) / _SETTINGS
+    finished = any(Path(frames_folder).glob("done/t*"))
+    if not finished and Path(frames_folder).is_dir():
+        shutil.rmtree(frames_folder)     # no finished frame: nothing to keep (parts of a crashed first frame)
+    if finished and path.is_file():
+        try:
+            found = json.loads(path.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            found = None
+        if found != wanted:
+            changed = sorted(k for k in wanted if not isinstance(found, dict) or found.get(k) != wanted[k])
+            raise ValueError(f"{frames_folder} holds frames of an interrupted run made with other settings "
+                             f"({', '.join(changed) or 'unreadable settings.json'} differ); re-run with the same "
+                             "options and models to resume, or delete that folder to start again")
+        return
+    if finished:
+        return                       # frames of a version without settings.json: resume as before
+    Path(frames_folder).mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, json.dumps(wanted, indent=2))
+
+
+def frame_done(frames_folder, frame):
+    """True when ``frame`` was finished by an earlier (interrupted) run."""
+    return (Path(frames_folder) / "done" / f"t{frame:05d}").exists()
+
+
+def write_frame_outputs(frames_folder, result, frame):
+    """Write every output of one frame's VollSegResult, then mark the frame done."""
+    from volltrack.io import write_image
+
+    for kind, attribute in OUTPUTS.items():
+        value = getattr(result, attribute)
+        if value is not None:
+            (frames_folder / kind).mkdir(parents=True, exist_ok=True)
+            write_image(frames_folder / kind / f"t{frame:05d}.npy", _as_saved(value, kind), axes="ZYX")
+    (frames_folder / "done").mkdir(exist_ok=True)
+    (frames_folder / "done" / f"t{frame:05d}").touch()
+
+
+def assemble_outputs(frames_folder, out, name, n_frames, calibration, frame_interval, movie):
+    """Stack the frames into ``OUT/<kind>/<name>.tif`` (VollSeg last) and remove the frame folder.
+
+    Raises
+    ------
+    ValueError
+        When an output kind lacks frames (it would be written with too few time points).
+    """
+    from volltrack.io import write_image
+
+    kinds = [k for k in OUTPUTS if (frames_folder / k).is_dir() and any((frames_folder / k).glob("t*.npy"))]
+    for kind in kinds:
+        if len(list((frames_folder / kind).glob("t*.npy"))) != n_frames:
+            raise ValueError(f"{frames_folder / kind} holds {len(list((frames_folder / kind).glob('t*.npy')))} "
+                             f"frames, expected {n_frames}; delete {frames_folder} and segment again")
+    for kind in [k for k in kinds if k != "VollSeg"] + ["VollSeg"]:   # VollSeg last: it marks "finished"
+        parts = sorted((frames_folder / kind).glob("t*.npy"))
+        stack = np.stack([np.load(p) for p in parts]) if movie else np.load(parts[0])
+        (out / kind).mkdir(parents=True, exist_ok=True)
+        write_image(out / kind / f"{name}.tif", _as_saved(stack, kind), axes="TZYX" if movie else "ZYX",
+                    calibration=calibration, frame_interval=frame_interval if movie else None)
+    shutil.rmtree(frames_folder)
+    if not any(frames_folder.parent.iterdir()):
+        frames_folder.parent.rmdir()
+
+
+def is_finished(out, name):
+    """True when the VollSeg output of ``name`` exists (outputs are written last, atomically)."""
+    return (Path(out) / "VollSeg" / f"{name}.tif").is_file() and not (Path(out) / ".frames" / name).exists()

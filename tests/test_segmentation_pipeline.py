@@ -83,9 +83,12 @@ def test_validate_volume_accepts_a_blank_volume():
     assert validate_volume(np.zeros((2, 8, 8))).shape == (2, 8, 8)
 
 
-def test_blank_volume_gives_no_cells(models):
-    result = vollseg(np.zeros((8, 32, 32), np.float32), models, denoise_first=False)
-    assert result.labels.shape == (8, 32, 32)
+def test_blank_volume_gives_no_cells(models, caplog):
+    for value in (0.0, 117.0):
+        result = vollseg(np.full((8, 32, 32), value, np.float32), models, denoise_first=False)
+        assert result.labels.shape == (8, 32, 32) and result.labels.max() == 0
+        assert result.stardist_labels.max() == 0 and result.unet_labels.max() == 0
+    assert "blank" in caplog.text
 
 
 def test_axes_must_name_z_y_x_once():

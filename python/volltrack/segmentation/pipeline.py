@@ -12,7 +12,7 @@ from volltrack.segmentation.foreground import foreground_mask, mask_components
 from volltrack.segmentation.networks import denoise, normalize_percentiles, predict_stardist, predict_unet
 from volltrack.segmentation.seed_pool import SeedPool, seed_pool
 from volltrack.segmentation.unet_target import grow_mask, read_unet_erosion
-from volltrack.segmentation.validation import validate_same_shape, validate_volume
+from volltrack.segmentation.validation import is_constant, validate_same_shape, validate_volume
 from volltrack.segmentation.watershed import (fill_label_holes, filter_sizes, masked_watershed, paint_markers,
                                               stardist_outside_mask)
 
@@ -176,6 +176,12 @@ def vollseg(image, models, *, n_tiles=None, denoise_first=False, normalization=N
     image = validate_volume(image)
     if models.stardist is None and models.unet is None:
         raise ValueError("VollSeg needs a StarDist or a U-Net model; the models folder has neither")
+    if is_constant(image):
+        from volltrack.segmentation.batch import blank_result
+
+        _LOG.warning("the volume is blank (every voxel %s): no cell to segment, empty labels returned",
+                     image.flat[0] if image.size else "-")
+        return blank_result(image, models, segment_options={"denoise_first": denoise_first})
     denoised = None
     if denoise_first and models.n2v is not None:
         denoised = denoise(image, models.n2v, n_tiles=n_tiles)

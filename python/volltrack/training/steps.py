@@ -81,6 +81,8 @@ def run_unet(args: argparse.Namespace) -> int:
 
     _check_resume(args, "unet")
     _check_patch_fits(args)
+    if args.erosion < 0:
+        raise ValueError(f"--erosion must be >= 0 voxels, got {args.erosion}")
     data = load_training_data(args.data)
     train_unet(data, args.model, params=_parameters(args), resume=args.resume, data_name=str(args.data),
                erosion=args.erosion)

@@ -7,9 +7,6 @@ import logging
 import time
 from pathlib import Path
 
-#: StarDist probability threshold of ``--demo`` when run.yaml gives none.
-DEMO_PROB_THRESH = 0.7
-
 HELP = "run the whole pipeline: (denoise) -> VollSeg -> spots -> BTrackmate -> analysis -> report.html"
 
 logger = logging.getLogger(__name__)
@@ -52,10 +49,6 @@ def run(args: argparse.Namespace) -> int:
 
         if config.image.calibration is None:
             config.image.calibration = (2.0, 0.5, 0.5)
-        if config.segmentation.prob_thresh is None:
-            # A high StarDist threshold keeps 3D non-maximum suppression fast on 2 CPU cores (about 15 s per
-            # volume instead of close to a minute at the bundled models' 0.55); the U-Net seeds recover missed cells.
-            config.segmentation.prob_thresh = DEMO_PROB_THRESH
         inputs, _ = prepare_demo_inputs(args.out, config.demo, force=args.force)
     else:
         if args.raw is None:

@@ -63,6 +63,7 @@ def _load(kind, folder):
     from tensorflow import keras
 
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    logging.getLogger("absl").setLevel(logging.WARNING)     # Keras logs each predict() at INFO through absl
     keras.utils.disable_interactive_logging()      # no Keras progress bars per prediction
     if kind == STARDIST:
         from stardist.models import StarDist3D as Model

@@ -1,55 +1,92 @@
 package org.volltrack.btrackmate.xml;
 
+import java.io.IOException;
 import java.io.Writer;
 
-import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamWriter;
+
+import org.volltrack.btrackmate.model.FeatureKeys;
 
 /**
- * A thin layer over a StAX {@link XMLStreamWriter} that indents elements by two spaces per level, as TrackMate's
- * pretty-printed files, and cleans attribute values and text of characters XML cannot hold.
+ * Writes XML indented by two spaces per level, as TrackMate's pretty-printed files, straight into a character
+ * buffer: the same bytes as the JDK's StAX writer (start tags closed with {@code >} or {@code />} when the next
+ * item comes, {@code &amp; &lt; &gt;} escaped in text, also {@code &quot;} in attribute values), without its
+ * per-call overhead. Attribute values and text are cleaned of characters XML cannot hold ({@link XmlText#clean});
+ * {@link #numberAttribute} skips that for values known to be plain numbers.
  */
 final class IndentedXmlWriter {
 
-    private final XMLStreamWriter xml;
+    private static final int BUFFER = 1 << 16;
+    private static final int NONE = 0;
+    private static final int START_OPEN = 1;
+    private static final int EMPTY_OPEN = 2;
+
+    private final Writer out;
+    private final char[] buffer = new char[BUFFER];
+    private int length;
+    private final String[] stack = new String[64];
     private int depth;
     private boolean lastWasStart;
+    private int open = NONE;
+    private String[] indents = new String[0];
 
-    IndentedXmlWriter(final Writer out) throws XMLStreamException {
-        this.xml = XMLOutputFactory.newFactory().createXMLStreamWriter(out);
+    IndentedXmlWriter(final Writer out) {
+        this.out = out;
     }
 
     void startDocument() throws XMLStreamException {
-        xml.writeStartDocument("UTF-8", "1.0");
+        append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
     }
 
     /** Opens an element that will have children or text. */
     void start(final String name) throws XMLStreamException {
         newline();
-        xml.writeStartElement(name);
-        depth++;
+        openTag(name, START_OPEN);
+        stack[depth++] = name;
         lastWasStart = true;
     }
 
     /** Writes an element without content; add attributes with {@link #attribute}. */
     void empty(final String name) throws XMLStreamException {
         newline();
-        xml.writeEmptyElement(name);
+        openTag(name, EMPTY_OPEN);
         lastWasStart = false;
     }
 
     void attribute(final String name, final String value) throws XMLStreamException {
-        if (!org.volltrack.btrackmate.model.FeatureKeys.isValidKey(name)) {
+        if (!FeatureKeys.isValidKey(name)) {
             throw new XMLStreamException("\"" + name + "\" cannot be an XML attribute name (feature keys must be "
                     + "letters, digits and _)");
         }
-        xml.writeAttribute(name, XmlText.clean(value, true));
+        attributeStart(name);
+        escape(XmlText.clean(value, true), true);
+        append('"');
+    }
+
+    /**
+     * Writes an attribute whose name is a valid key and whose value needs neither cleaning nor escaping (a
+     * number from {@link Double#toString} or {@link Long#toString}, "NaN", "Infinity").
+     */
+    void numberAttribute(final String name, final String value) throws XMLStreamException {
+        attributeStart(name);
+        append(value);
+        append('"');
+    }
+
+    private void attributeStart(final String name) throws XMLStreamException {
+        if (open == NONE) {
+            throw new XMLStreamException("attribute " + name + " outside a start tag");
+        }
+        append(' ');
+        append(name);
+        append('=');
+        append('"');
     }
 
     /** Writes text content directly after the open tag (no indentation). */
     void text(final String text) throws XMLStreamException {
-        xml.writeCharacters(XmlText.clean(text, false));
+        closeTag();
+        escape(XmlText.clean(text, false), false);
     }
 
     /** Closes an element opened with {@link #start}; closes on the same line when it has no children. */
@@ -58,30 +95,118 @@ final class IndentedXmlWriter {
         if (!lastWasStart) {
             newline();
         }
-        xml.writeEndElement();
-        lastWasStart = false;
+        endTag();
     }
 
     /** Closes an element right after its text. */
     void endAfterText() throws XMLStreamException {
         depth--;
-        xml.writeEndElement();
-        lastWasStart = false;
+        endTag();
     }
 
     void endDocument() throws XMLStreamException {
-        xml.writeCharacters("\n");
-        xml.writeEndDocument();
-        xml.flush();
-        xml.close();
+        closeTag();
+        append('\n');
+        flushBuffer();
+        try {
+            out.flush();
+        } catch (final IOException e) {
+            throw new XMLStreamException(e.getMessage(), e);
+        }
+    }
+
+    private void endTag() throws XMLStreamException {
+        closeTag();
+        append("</");
+        append(stack[depth]);
+        append('>');
+        lastWasStart = false;
+    }
+
+    private void openTag(final String name, final int kind) throws XMLStreamException {
+        if (depth >= stack.length) {
+            throw new XMLStreamException("XML nesting deeper than " + stack.length);
+        }
+        closeTag();
+        append('<');
+        append(name);
+        open = kind;
+    }
+
+    private void closeTag() throws XMLStreamException {
+        if (open == START_OPEN) {
+            append('>');
+        } else if (open == EMPTY_OPEN) {
+            append("/>");
+        }
+        open = NONE;
     }
 
     private void newline() throws XMLStreamException {
-        final StringBuilder indent = new StringBuilder("\n");
-        for (int i = 0; i < depth; i++) {
-            indent.append("  ");
+        closeTag();
+        if (depth >= indents.length) {
+            final String[] grown = java.util.Arrays.copyOf(indents, depth + 8);
+            for (int i = indents.length; i < grown.length; i++) {
+                grown[i] = "\n" + "  ".repeat(i);
+            }
+            indents = grown;
         }
-        xml.writeCharacters(indent.toString());
+        append(indents[depth]);
         lastWasStart = false;
+    }
+
+    private void escape(final String text, final boolean attribute) throws XMLStreamException {
+        final int n = text.length();
+        for (int i = 0; i < n; i++) {
+            final char c = text.charAt(i);
+            if (c == '&') {
+                append("&amp;");
+            } else if (c == '<') {
+                append("&lt;");
+            } else if (c == '>') {
+                append("&gt;");
+            } else if (c == '"' && attribute) {
+                append("&quot;");
+            } else {
+                append(c);
+            }
+        }
+    }
+
+    private void append(final char c) throws XMLStreamException {
+        if (length == BUFFER) {
+            flushBuffer();
+        }
+        buffer[length++] = c;
+    }
+
+    private void append(final String s) throws XMLStreamException {
+        final int n = s.length();
+        if (n > BUFFER - length) {
+            flushBuffer();
+            if (n > BUFFER) {
+                write(s);
+                return;
+            }
+        }
+        s.getChars(0, n, buffer, length);
+        length += n;
+    }
+
+    private void write(final String s) throws XMLStreamException {
+        try {
+            out.write(s);
+        } catch (final IOException e) {
+            throw new XMLStreamException(e.getMessage(), e);
+        }
+    }
+
+    private void flushBuffer() throws XMLStreamException {
+        try {
+            out.write(buffer, 0, length);
+        } catch (final IOException e) {
+            throw new XMLStreamException(e.getMessage(), e);
+        }
+        length = 0;
     }
 }

@@ -47,6 +47,10 @@ public final class SpotCsvReader {
         if (!Files.isRegularFile(path)) {
             throw new NoSuchFileException(path.toString(), null, "spot CSV not found");
         }
+        final SpotCollection fast = FastSpotCsv.tryRead(path, frameInterval);
+        if (fast != null) {
+            return fast;
+        }
         final List<String> numericColumns = numericFeatureColumns(path);
         final SpotTableBuilder builder = new SpotTableBuilder(frameInterval);
         try (CSVParser parser = open(path)) {

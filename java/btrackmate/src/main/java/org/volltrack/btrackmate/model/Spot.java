@@ -159,7 +159,9 @@ public final class Spot implements Comparable<Spot> {
 
     /** @return the FRAME feature as int (0 when absent) */
     public int frame() {
-        return (int) Math.round(features.getOrDefault(FeatureKeys.FRAME, 0.0));
+        final double value = features.getOrDefault(FeatureKeys.FRAME, 0.0);
+        final int frame = (int) value;
+        return frame == value ? frame : (int) Math.round(value);
     }
 
     /** @return true unless VISIBILITY is 0 */

@@ -36,6 +36,13 @@ public final class Main {
      */
     public static void main(final String[] args) {
         System.setProperty("java.awt.headless", "true");
+        final java.util.Optional<java.util.List<String>> child = JvmRelaunch.childCommand(args);
+        if (child.isPresent()) {
+            final int code = JvmRelaunch.run(child.get());
+            if (code >= 0) {
+                System.exit(code);
+            }
+        }
         System.exit(run(args));
     }
 

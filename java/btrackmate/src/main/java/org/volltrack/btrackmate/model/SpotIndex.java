@@ -14,6 +14,7 @@ public final class SpotIndex {
 
     private final Spot[] spots;
     private final int[] table;
+    private final int[] tableIds;
     private final int mask;
     private Map<Spot, Integer> byIdentity;
 
@@ -27,6 +28,7 @@ public final class SpotIndex {
             capacity <<= 1;
         }
         table = new int[capacity];
+        tableIds = new int[capacity];
         Arrays.fill(table, -1);
         mask = capacity - 1;
         for (int i = 0; i < this.spots.length && byIdentity == null; i++) {
@@ -38,13 +40,14 @@ public final class SpotIndex {
         final int id = this.spots[index].getId();
         int slot = mix(id) & mask;
         while (table[slot] >= 0) {
-            if (spots[table[slot]].getId() == id) {
+            if (tableIds[slot] == id) {
                 useIdentityMap();
                 return;
             }
             slot = (slot + 1) & mask;
         }
         table[slot] = index;
+        tableIds[slot] = id;
     }
 
     private void useIdentityMap() {
@@ -84,12 +87,8 @@ public final class SpotIndex {
         final int id = spot.getId();
         int slot = mix(id) & mask;
         while (table[slot] >= 0) {
-            final Spot candidate = spots[table[slot]];
-            if (candidate == spot) {
-                return table[slot];
-            }
-            if (candidate.getId() == id) {
-                return -1;
+            if (tableIds[slot] == id) {
+                return spots[table[slot]] == spot ? table[slot] : -1;
             }
             slot = (slot + 1) & mask;
         }

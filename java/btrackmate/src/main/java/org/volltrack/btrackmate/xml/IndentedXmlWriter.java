@@ -1,15 +1,17 @@
 package org.volltrack.btrackmate.xml;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 
 import javax.xml.stream.XMLStreamException;
 
 import org.volltrack.btrackmate.model.FeatureKeys;
 
 /**
- * Writes XML indented by two spaces per level, as TrackMate's pretty-printed files, straight into a character
- * buffer: the same bytes as the JDK's StAX writer (start tags closed with {@code >} or {@code />} when the next
+ * Writes XML indented by two spaces per level, as TrackMate's pretty-printed files, straight into a UTF-8 byte
+ * buffer (flushed to an output stream, or decoded for a character writer): the same bytes as the JDK's StAX writer (start tags closed with {@code >} or {@code />} when the next
  * item comes, {@code &amp; &lt; &gt;} escaped in text, also {@code &quot;} in attribute values), without its
  * per-call overhead. Attribute values and text are cleaned of characters XML cannot hold ({@link XmlText#clean});
  * {@link #numberAttribute} skips that for values known to be plain numbers.
@@ -21,8 +23,9 @@ final class IndentedXmlWriter {
     private static final int START_OPEN = 1;
     private static final int EMPTY_OPEN = 2;
 
+    private final OutputStream stream;
     private final Writer out;
-    private final char[] buffer = new char[BUFFER];
+    private final byte[] buffer = new byte[BUFFER];
     private int length;
     private final String[] stack = new String[64];
     private int depth;
@@ -30,8 +33,16 @@ final class IndentedXmlWriter {
     private int open = NONE;
     private String[] indents = new String[0];
 
+    /** @param out destination of the characters (not closed) */
     IndentedXmlWriter(final Writer out) {
         this.out = out;
+        this.stream = null;
+    }
+
+    /** @param stream destination of the UTF-8 bytes (not closed) */
+    IndentedXmlWriter(final OutputStream stream) {
+        this.out = null;
+        this.stream = stream;
     }
 
     void startDocument() throws XMLStreamException {
@@ -67,10 +78,16 @@ final class IndentedXmlWriter {
      * Writes an attribute whose name is a valid key and whose value needs neither cleaning nor escaping (a
      * number from {@link Double#toString} or {@link Long#toString}, "NaN", "Infinity").
      */
+    @SuppressWarnings("deprecation")
     void numberAttribute(final String name, final String value) throws XMLStreamException {
         attributeStart(name);
-        append(value);
-        append('"');
+        final int n = value.length();
+        if (n + 1 > BUFFER - length) {
+            flushBuffer();
+        }
+        value.getBytes(0, n, buffer, length);
+        length += n;
+        buffer[length++] = '"';
     }
 
     private void attributeStart(final String name) throws XMLStreamException {
@@ -109,7 +126,11 @@ final class IndentedXmlWriter {
         append('\n');
         flushBuffer();
         try {
-            out.flush();
+            if (out != null) {
+                out.flush();
+            } else {
+                stream.flush();
+            }
         } catch (final IOException e) {
             throw new XMLStreamException(e.getMessage(), e);
         }
@@ -167,43 +188,64 @@ final class IndentedXmlWriter {
                 append("&gt;");
             } else if (c == '"' && attribute) {
                 append("&quot;");
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+                appendCodePoint(Character.toCodePoint(c, text.charAt(++i)));
             } else {
                 append(c);
             }
         }
     }
 
+    /** Appends one character as UTF-8 (a lone surrogate becomes '?', as Java's UTF-8 encoder writes it). */
     private void append(final char c) throws XMLStreamException {
-        if (length == BUFFER) {
+        if (BUFFER - length < 4) {
             flushBuffer();
         }
-        buffer[length++] = c;
+        if (c < 0x80) {
+            buffer[length++] = (byte) c;
+        } else if (c < 0x800) {
+            buffer[length++] = (byte) (0xC0 | c >> 6);
+            buffer[length++] = (byte) (0x80 | c & 0x3F);
+        } else if (Character.isSurrogate(c)) {
+            buffer[length++] = '?';
+        } else {
+            buffer[length++] = (byte) (0xE0 | c >> 12);
+            buffer[length++] = (byte) (0x80 | c >> 6 & 0x3F);
+            buffer[length++] = (byte) (0x80 | c & 0x3F);
+        }
+    }
+
+    private void appendCodePoint(final int cp) throws XMLStreamException {
+        if (BUFFER - length < 4) {
+            flushBuffer();
+        }
+        buffer[length++] = (byte) (0xF0 | cp >> 18);
+        buffer[length++] = (byte) (0x80 | cp >> 12 & 0x3F);
+        buffer[length++] = (byte) (0x80 | cp >> 6 & 0x3F);
+        buffer[length++] = (byte) (0x80 | cp & 0x3F);
     }
 
     private void append(final String s) throws XMLStreamException {
         final int n = s.length();
-        if (n > BUFFER - length) {
-            flushBuffer();
-            if (n > BUFFER) {
-                write(s);
-                return;
+        for (int i = 0; i < n; i++) {
+            final char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                appendCodePoint(Character.toCodePoint(c, s.charAt(++i)));
+            } else if (c < 0x80 && length < BUFFER) {
+                buffer[length++] = (byte) c;
+            } else {
+                append(c);
             }
-        }
-        s.getChars(0, n, buffer, length);
-        length += n;
-    }
-
-    private void write(final String s) throws XMLStreamException {
-        try {
-            out.write(s);
-        } catch (final IOException e) {
-            throw new XMLStreamException(e.getMessage(), e);
         }
     }
 
     private void flushBuffer() throws XMLStreamException {
         try {
-            out.write(buffer, 0, length);
+            if (out != null) {
+                out.write(new String(buffer, 0, length, StandardCharsets.UTF_8));
+            } else {
+                stream.write(buffer, 0, length);
+            }
         } catch (final IOException e) {
             throw new XMLStreamException(e.getMessage(), e);
         }

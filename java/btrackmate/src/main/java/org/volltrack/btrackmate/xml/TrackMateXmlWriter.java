@@ -1,10 +1,8 @@
 package org.volltrack.btrackmate.xml;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
+import java.io.OutputStream;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -58,9 +56,8 @@ public final class TrackMateXmlWriter {
         final Path tmp = Files.createFile(parent.resolve("." + absolute.getFileName() + "."
                 + Long.toHexString(System.nanoTime()) + ".tmp"));
         try {
-            try (Writer out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp),
-                    StandardCharsets.UTF_8), 1 << 16)) {
-                write(file, out);
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                write(file, new IndentedXmlWriter(out));
             }
             Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
@@ -76,8 +73,11 @@ public final class TrackMateXmlWriter {
      * @throws IOException when writing fails
      */
     public static void write(final TrackMateFile file, final Writer out) throws IOException {
+        write(file, new IndentedXmlWriter(out));
+    }
+
+    private static void write(final TrackMateFile file, final IndentedXmlWriter xml) throws IOException {
         try {
-            final IndentedXmlWriter xml = new IndentedXmlWriter(out);
             xml.startDocument();
             xml.start("TrackMate");
             xml.attribute("version", TrackMateFile.WRITER_VERSION);

@@ -72,9 +72,10 @@ class IndentedXmlWriterTest {
         void endDocument() throws XMLStreamException;
     }
 
-    private static String direct(final long seed) throws XMLStreamException {
+    private static String direct(final long seed, final boolean bytes) throws XMLStreamException {
         final StringWriter out = new StringWriter();
-        final IndentedXmlWriter w = new IndentedXmlWriter(out);
+        final java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+        final IndentedXmlWriter w = bytes ? new IndentedXmlWriter(stream) : new IndentedXmlWriter(out);
         script(seed, new Ops() {
             public void startDocument() throws XMLStreamException { w.startDocument(); }
             public void start(final String n) throws XMLStreamException { w.start(n); }
@@ -85,7 +86,7 @@ class IndentedXmlWriterTest {
             public void endAfterText() throws XMLStreamException { w.endAfterText(); }
             public void endDocument() throws XMLStreamException { w.endDocument(); }
         });
-        return out.toString();
+        return bytes ? new String(stream.toByteArray(), java.nio.charset.StandardCharsets.UTF_8) : out.toString();
     }
 
     private static String stax(final long seed) throws XMLStreamException {
@@ -107,7 +108,8 @@ class IndentedXmlWriterTest {
     @Test
     void sameOutputAsTheStaxWriter() throws XMLStreamException {
         for (long seed = 0; seed < 20; seed++) {
-            assertEquals(stax(seed), direct(seed), "seed " + seed);
+            assertEquals(stax(seed), direct(seed, false), "seed " + seed);
+            assertEquals(stax(seed), direct(seed, true), "seed " + seed + ", UTF-8 bytes");
         }
     }
 

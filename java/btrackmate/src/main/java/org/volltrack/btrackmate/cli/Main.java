@@ -27,7 +27,10 @@ public final class Main {
             "  retrack        re-track the visible spots of a TrackMate XML file",
             "  version        print the engine version",
             "",
-            "Run 'COMMAND --help' for the options of a command.");
+            "Run 'COMMAND --help' for the options of a command.",
+            "",
+            "track and retrack run in a child JVM with " + JvmRelaunch.OPTIONS + " (lean memory,",
+            "fast start) unless JVM options are given or BTRACKMATE_RELAUNCH=0 is set.");
 
     /**
      * Runs the command line.

@@ -7,9 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.volltrack.btrackmate.model.FeatureKeys;
@@ -24,7 +22,6 @@ import org.volltrack.btrackmate.model.SpotCollection;
  */
 final class FastSpotCsv {
 
-    private static final String ID = "ID";
     private static final int CHUNK = 1 << 16;
 
     private final Path path;
@@ -57,7 +54,7 @@ final class FastSpotCsv {
     }
 
     /** Thrown internally to leave the fast path. */
-    private static final class GiveUp extends RuntimeException {
+    static final class GiveUp extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         GiveUp() {
@@ -92,7 +89,7 @@ final class FastSpotCsv {
                 throw new GiveUp();
             }
         }
-        final Columns cols = new Columns(names);
+        final SpotCsvColumns cols = new SpotCsvColumns(names);
         final SpotTableBuilder builder = new SpotTableBuilder(frameInterval);
         final double[] values = new double[names.size()];
         final boolean[] present = new boolean[names.size()];
@@ -112,71 +109,6 @@ final class FastSpotCsv {
             cols.add(where, values, present, builder);
         }
         return builder.build(where);
-    }
-
-    /** Column roles and the per-row call into the builder. */
-    private static final class Columns {
-        final int id;
-        final int frame;
-        final int x;
-        final int y;
-        final int z;
-        final int radius;
-        final int quality;
-        final int[] extra;
-        final String[] extraName;
-
-        Columns(final List<String> names) {
-            id = names.indexOf(ID);
-            frame = names.indexOf(FeatureKeys.FRAME);
-            x = names.indexOf(FeatureKeys.POSITION_X);
-            y = names.indexOf(FeatureKeys.POSITION_Y);
-            z = names.indexOf(FeatureKeys.POSITION_Z);
-            radius = names.indexOf(FeatureKeys.RADIUS);
-            quality = names.indexOf(FeatureKeys.QUALITY);
-            if (frame < 0 || x < 0 || y < 0) {
-                throw new GiveUp();
-            }
-            final List<Integer> others = new ArrayList<>();
-            for (int c = 0; c < names.size(); c++) {
-                if (c != id && c != frame && c != x && c != y && c != z && c != radius && c != quality
-                        && !FeatureKeys.VISIBILITY.equals(names.get(c))) {
-                    others.add(c);
-                }
-            }
-            extra = others.stream().mapToInt(Integer::intValue).toArray();
-            extraName = others.stream().map(names::get).toArray(String[]::new);
-        }
-
-        void add(final String where, final double[] v, final boolean[] present, final SpotTableBuilder builder) {
-            if (!present[frame] || !present[x] || !present[y]) {
-                throw new GiveUp();
-            }
-            Integer spotId = null;
-            if (id >= 0 && present[id]) {
-                final double value = v[id];
-                if (value != Math.rint(value) || Math.abs(value) > Integer.MAX_VALUE) {
-                    throw new GiveUp();
-                }
-                spotId = (int) value;
-            }
-            Map<String, Double> features = null;
-            for (int k = 0; k < extra.length; k++) {
-                if (present[extra[k]]) {
-                    if (features == null) {
-                        features = new LinkedHashMap<>();
-                    }
-                    features.put(extraName[k], v[extra[k]]);
-                }
-            }
-            builder.add(where, spotId, v[frame], v[x], v[y], optional(v, present, z, 0.0),
-                    optional(v, present, radius, 1.0), optional(v, present, quality, 1.0), features);
-        }
-
-        private static double optional(final double[] v, final boolean[] present, final int c,
-                final double fallback) {
-            return c >= 0 && present[c] ? v[c] : fallback;
-        }
     }
 
     private void skipBom() {

@@ -1,33 +1,27 @@
 package org.volltrack.btrackmate.model;
 
-import java.util.AbstractSet;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 
 import org.jgrapht.graph.DefaultWeightedEdge;
 import org.jgrapht.graph.SimpleWeightedGraph;
-import org.volltrack.btrackmate.tracker.IndexSort;
 
 /**
  * Tracks of a {@link Model}: the connected components of the track graph, with IDs, names and visibility as
  * TrackMate's {@code TrackModel} assigns them.
  *
- * <p>{@link #rebuild} numbers components in the order of their first spot in the graph's vertex order (what a
- * breadth-first search over the vertex insertion order gives); the ID counter increases for every component,
- * including single spots, which are then dropped (a track has at least one edge). Names
- * {@code Track_0, Track_1, ...} count only the kept tracks. A rebuilt track lists its edges in a fixed order
- * (earlier spot's FRAME, earlier spot's ID, later spot's ID), so that sums over a track's edges, and hence its
- * features, do not depend on hash order. {@link #putTrack} instead trusts a grouping read from a file.
+ * <p>{@link #rebuild} takes the components of {@link TrackComponents} (numbered as TrackMate does, single spots
+ * included) and keeps those with an edge as tracks named {@code Track_0, Track_1, ...} (the names count only the
+ * kept tracks). A rebuilt track lists its edges in a fixed order (earlier spot's FRAME, earlier spot's ID, later
+ * spot's ID), so that sums over a track's edges, and hence its features, do not depend on hash order.
+ * {@link #putTrack} instead trusts a grouping read from a file.
  *
  * <p>Tracks are stored as arrays; the spot → track and edge → track maps are built on first use.
  */
@@ -59,103 +53,11 @@ public final class TrackModel {
      */
     public void rebuild(final SimpleWeightedGraph<Spot, DefaultWeightedEdge> graph) {
         clear();
-        final SpotIndex index = new SpotIndex(new ArrayList<>(graph.vertexSet()));
-        final int n = index.size();
-        final DefaultWeightedEdge[] edges = graph.edgeSet().toArray(new DefaultWeightedEdge[0]);
-        final int m = edges.length;
-        final int[] source = new int[m];
-        final int[] target = new int[m];
-        final int[] parent = new int[n];
-        for (int i = 0; i < n; i++) {
-            parent[i] = i;
-        }
-        for (int e = 0; e < m; e++) {
-            final int a = index.indexOf(graph.getEdgeSource(edges[e]));
-            final int b = index.indexOf(graph.getEdgeTarget(edges[e]));
-            final boolean swap = index.spot(b).frame() < index.spot(a).frame();
-            source[e] = swap ? b : a;
-            target[e] = swap ? a : b;
-            union(parent, a, b);
-        }
-        final int[] component = new int[n];
-        final int[] componentOfRoot = new int[n];
-        Arrays.fill(componentOfRoot, -1);
-        int nComponents = 0;
-        for (int i = 0; i < n; i++) {
-            final int root = find(parent, i);
-            if (componentOfRoot[root] < 0) {
-                componentOfRoot[root] = nComponents++;
-            }
-            component[i] = componentOfRoot[root];
-        }
-        addTracks(index, edges, source, target, component, nComponents);
-    }
-
-    private static int find(final int[] parent, final int i) {
-        int root = i;
-        while (parent[root] != root) {
-            root = parent[root];
-        }
-        int k = i;
-        while (parent[k] != root) {
-            final int next = parent[k];
-            parent[k] = root;
-            k = next;
-        }
-        return root;
-    }
-
-    private static void union(final int[] parent, final int a, final int b) {
-        final int ra = find(parent, a);
-        final int rb = find(parent, b);
-        if (ra != rb) {
-            parent[Math.max(ra, rb)] = Math.min(ra, rb);
-        }
-    }
-
-    /** Groups edges by component, in the fixed edge order, and spots in graph vertex order. */
-    private void addTracks(final SpotIndex index, final DefaultWeightedEdge[] edges, final int[] source,
-            final int[] target, final int[] component, final int nComponents) {
-        final int m = edges.length;
-        final long[] keys = new long[m];
-        for (int e = 0; e < m; e++) {
-            keys[e] = ((long) index.spot(source[e]).getId() << 32)
-                    | ((index.spot(target[e]).getId() ^ 0x80000000L) & 0xFFFFFFFFL);
-        }
-        final int[] byIds = IndexSort.byKey(keys, m);
-        for (int k = 0; k < m; k++) {
-            final int e = byIds[k];
-            keys[k] = ((long) component[source[e]] << 32) | (index.spot(source[e]).frame() & 0xFFFFFFFFL);
-        }
-        final int[] byTrack = IndexSort.byKey(keys, m);
-        final int[] edgeStart = new int[nComponents + 1];
-        for (int e = 0; e < m; e++) {
-            edgeStart[component[source[e]] + 1]++;
-        }
-        final int[] spotStart = new int[nComponents + 1];
-        for (int i = 0; i < index.size(); i++) {
-            spotStart[component[i] + 1]++;
-        }
-        for (int c = 0; c < nComponents; c++) {
-            edgeStart[c + 1] += edgeStart[c];
-            spotStart[c + 1] += spotStart[c];
-        }
-        final Spot[] spotsInOrder = new Spot[index.size()];
-        final int[] fill = Arrays.copyOf(spotStart, nComponents);
-        for (int i = 0; i < index.size(); i++) {
-            spotsInOrder[fill[component[i]]++] = index.spot(i);
-        }
         int nameCounter = 0;
-        for (int c = 0; c < nComponents; c++) {
-            if (edgeStart[c + 1] == edgeStart[c]) {
-                continue;
+        for (final TrackComponents.Component c : TrackComponents.of(graph)) {
+            if (c.edges.length > 0) {
+                tracks.put(c.id, new Track(c.spots, c.edges, "Track_" + nameCounter++, true));
             }
-            final DefaultWeightedEdge[] trackEdges = new DefaultWeightedEdge[edgeStart[c + 1] - edgeStart[c]];
-            for (int k = 0; k < trackEdges.length; k++) {
-                trackEdges[k] = edges[byIds[byTrack[edgeStart[c] + k]]];
-            }
-            tracks.put(c, new Track(Arrays.copyOfRange(spotsInOrder, spotStart[c], spotStart[c + 1]), trackEdges,
-                    "Track_" + nameCounter++, true));
         }
     }
 
@@ -302,39 +204,5 @@ public final class TrackModel {
             throw new IllegalArgumentException("unknown TRACK_ID " + trackId);
         }
         return track;
-    }
-
-    /** Unmodifiable set view of an array of distinct elements, in array order. */
-    private static final class ArraySet<T> extends AbstractSet<T> {
-        private final T[] items;
-
-        ArraySet(final T[] items) {
-            this.items = items;
-        }
-
-        @Override
-        public Iterator<T> iterator() {
-            return new Iterator<T>() {
-                private int next;
-
-                @Override
-                public boolean hasNext() {
-                    return next < items.length;
-                }
-
-                @Override
-                public T next() {
-                    if (next >= items.length) {
-                        throw new NoSuchElementException();
-                    }
-                    return items[next++];
-                }
-            };
-        }
-
-        @Override
-        public int size() {
-            return items.length;
-        }
     }
 }

@@ -3,11 +3,12 @@
 For each size (default 10k, 100k and 1M spots over 100 frames) the same seeded synthetic 3D spots (dense
 moving, dividing cells, missed detections; see ``synthetic_spots.py``) are written to one CSV. Each tracker
 then runs as its own process that reads that CSV, tracks with gap closing and splitting on, and writes its
-edges: wall time (JVM or Python start included) and peak resident memory (``ru_maxrss`` of the child) are
-measured identically. The engine runs as ``model`` (engine Spot objects + SparseLapTracker + jgrapht graph, edges to CSV),
+edges: wall time (JVM or Python start included) and peak resident memory are measured identically (the larger
+of the child's ``ru_maxrss`` and the peak of the process tree's summed resident memory sampled every 50 ms, see
+``process_memory.py``). The engine runs as ``model`` (engine Spot objects + SparseLapTracker + jgrapht graph, edges to CSV),
 ``arrays`` (primitive arrays straight into LapTracking, as an array bridge) and, with ``--cli``, as the real
 command line ``java -jar btrackmate-all.jar track --spots … --out …`` (tracking, edge and track features and a
-TrackMate XML file); all must give the same edges. Edge agreement is |engine ∩ laptrack| / |engine ∪ laptrack| over unordered spot-ID pairs (laptrack
+TrackMate XML file), by default without JVM options, as a user runs it; all must give the same edges. Edge agreement is |engine ∩ laptrack| / |engine ∪ laptrack| over unordered spot-ID pairs (laptrack
 is not an exact TrackMate clone, so it is below 1).
 
 Usage::
@@ -36,6 +37,7 @@ REPO = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO / "python"))
 
+from process_memory import tree_rss_mib  # noqa: E402
 from synthetic_spots import simulate_spots  # noqa: E402
 
 LOG = logging.getLogger("bench.tracker")
@@ -68,6 +70,7 @@ def run_process(cmd: list[str], *, timeout: float) -> tuple[float, float, int | 
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+        tree_peak = 0.0
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
@@ -77,10 +80,12 @@ def run_process(cmd: list[str], *, timeout: float) -> tuple[float, float, int | 
                 pid, status, usage = os.wait4(proc.pid, 0)
                 out.seek(0)
                 return time.perf_counter() - start, usage.ru_maxrss / 1024, None, out.read().decode()
+            tree_peak = max(tree_peak, tree_rss_mib(proc.pid))
             time.sleep(0.05)
         seconds = time.perf_counter() - start
         out.seek(0)
-        return seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), out.read().decode()
+        peak = max(usage.ru_maxrss / 1024, tree_peak)
+        return seconds, peak, os.waitstatus_to_exitcode(status), out.read().decode()
 
 
 def read_edges(path: Path) -> set:
@@ -160,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cli", action="store_true",
                         help="also time the real command line: java -jar … track (writes TrackMate XML)")
     parser.add_argument("--java-opts", default="-XX:+UseParallelGC",
-                        help="JVM options, space-separated (default: -XX:+UseParallelGC)")
+                        help="JVM options of the model/arrays rows, space-separated (default: -XX:+UseParallelGC)")
+    parser.add_argument("--cli-java-opts", default="",
+                        help="JVM options of the cli row (default: none, as a user runs java -jar)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from volltrack.tracking.engine_jar import find_engine_jar
@@ -180,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
                 engines[mode] = run_engine(jar, spots_csv, work, args.java_opts.split(), 4 * 3600, mode)
                 LOG.info("  engine %-6s (%d spots): %s", mode, len(spots), engines[mode].detail)
             if args.cli:
-                engines["cli"] = run_engine_cli(jar, spots, work, args.java_opts.split(), 4 * 3600)
+                engines["cli"] = run_engine_cli(jar, spots, work, args.cli_java_opts.split(), 4 * 3600)
                 LOG.info("  engine cli    (%d spots): %s", len(spots), engines["cli"].detail)
             if any(engine.edges != engines["model"].edges for engine in engines.values()):
                 raise RuntimeError("engine paths disagree")

@@ -27,7 +27,10 @@ public final class Main {
             "  retrack        re-track the visible spots of a TrackMate XML file",
             "  version        print the engine version",
             "",
-            "Run 'COMMAND --help' for the options of a command.");
+            "Run 'COMMAND --help' for the options of a command.",
+            "",
+            "track and retrack run in a child JVM with " + JvmRelaunch.OPTIONS + " (lean memory,",
+            "fast start) unless JVM options are given or BTRACKMATE_RELAUNCH=0 is set.");
 
     /**
      * Runs the command line.
@@ -36,6 +39,13 @@ public final class Main {
      */
     public static void main(final String[] args) {
         System.setProperty("java.awt.headless", "true");
+        final java.util.Optional<java.util.List<String>> child = JvmRelaunch.childCommand(args);
+        if (child.isPresent()) {
+            final int code = JvmRelaunch.run(child.get());
+            if (code >= 0) {
+                System.exit(code);
+            }
+        }
         System.exit(run(args));
     }
 

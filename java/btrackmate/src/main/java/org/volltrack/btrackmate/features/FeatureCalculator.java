@@ -1,14 +1,15 @@
 package org.volltrack.btrackmate.features;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jgrapht.graph.DefaultWeightedEdge;
 import org.jgrapht.graph.SimpleWeightedGraph;
 import org.volltrack.btrackmate.model.FeatureKeys;
+import org.volltrack.btrackmate.model.FeatureLayout;
 import org.volltrack.btrackmate.model.Model;
 import org.volltrack.btrackmate.model.Spot;
+import org.volltrack.btrackmate.model.SpotIndex;
 import org.volltrack.btrackmate.model.TrackModel;
 
 /**
@@ -30,31 +31,22 @@ public final class FeatureCalculator {
         TrackModel tracks = model.getTrackModel();
         SimpleWeightedGraph<Spot, DefaultWeightedEdge> graph = model.getGraph();
         List<Integer> trackIds = new ArrayList<>(tracks.trackIDs(false));
-        Map<Spot, Integer> spotIndex = new HashMap<>();
-        List<Spot> spots = new ArrayList<>();
         List<DefaultWeightedEdge> edges = new ArrayList<>();
-        List<Integer> edgeTrack = new ArrayList<>();
+        int[] trackStart = new int[trackIds.size() + 1];
         for (int k = 0; k < trackIds.size(); k++) {
-            for (DefaultWeightedEdge edge : tracks.trackEdges(trackIds.get(k))) {
-                edges.add(edge);
-                edgeTrack.add(k);
-                for (Spot s : new Spot[] {graph.getEdgeSource(edge), graph.getEdgeTarget(edge)}) {
-                    if (!spotIndex.containsKey(s)) {
-                        spotIndex.put(s, spots.size());
-                        spots.add(s);
-                    }
-                }
-            }
+            edges.addAll(tracks.trackEdges(trackIds.get(k)));
+            trackStart[k + 1] = edges.size();
         }
-        TrackGraphData data = toData(graph, spots, spotIndex, edges, edgeTrack, trackIds.size());
+        SpotIndex spotIndex = new SpotIndex(new ArrayList<>(graph.vertexSet()));
+        TrackGraphData data = toData(graph, spotIndex, edges, trackStart);
         Map<String, double[]> ef = EdgeFeatureCalculator.compute(data);
-        storeEdgeFeatures(model, graph, data, spots, edges, ef);
+        storeEdgeFeatures(model, graph, data, spotIndex, edges, ef);
         Map<String, double[]> tf = TrackFeatureCalculator.compute(data, ef);
         storeTrackFeatures(model, trackIds, tf);
     }
 
-    private static TrackGraphData toData(SimpleWeightedGraph<Spot, DefaultWeightedEdge> graph, List<Spot> spots,
-            Map<Spot, Integer> spotIndex, List<DefaultWeightedEdge> edges, List<Integer> edgeTrack, int nTracks) {
+    private static TrackGraphData toData(SimpleWeightedGraph<Spot, DefaultWeightedEdge> graph, SpotIndex spots,
+            List<DefaultWeightedEdge> edges, int[] trackStart) {
         int n = spots.size();
         int[] ids = new int[n];
         double[] x = new double[n];
@@ -63,9 +55,26 @@ public final class FeatureCalculator {
         double[] t = new double[n];
         int[] frame = new int[n];
         double[] quality = new double[n];
+        int m = edges.size();
+        int[] src = new int[m];
+        int[] tgt = new int[m];
+        int[] trk = new int[m];
+        boolean[] used = new boolean[n];
+        for (int k = 0; k + 1 < trackStart.length; k++) {
+            for (int e = trackStart[k]; e < trackStart[k + 1]; e++) {
+                src[e] = spots.indexOf(graph.getEdgeSource(edges.get(e)));
+                tgt[e] = spots.indexOf(graph.getEdgeTarget(edges.get(e)));
+                trk[e] = k;
+                used[src[e]] = true;
+                used[tgt[e]] = true;
+            }
+        }
         for (int i = 0; i < n; i++) {
-            Spot s = spots.get(i);
+            Spot s = spots.spot(i);
             ids[i] = s.getId();
+            if (!used[i]) {
+                continue;
+            }
             x[i] = required(s, FeatureKeys.POSITION_X);
             y[i] = required(s, FeatureKeys.POSITION_Y);
             z[i] = required(s, FeatureKeys.POSITION_Z);
@@ -74,16 +83,7 @@ public final class FeatureCalculator {
             Double q = s.getFeature(FeatureKeys.QUALITY);
             quality[i] = q == null ? Double.NaN : q;
         }
-        int m = edges.size();
-        int[] src = new int[m];
-        int[] tgt = new int[m];
-        int[] trk = new int[m];
-        for (int e = 0; e < m; e++) {
-            src[e] = spotIndex.get(graph.getEdgeSource(edges.get(e)));
-            tgt[e] = spotIndex.get(graph.getEdgeTarget(edges.get(e)));
-            trk[e] = edgeTrack.get(e);
-        }
-        return new TrackGraphData(ids, x, y, z, t, frame, quality, src, tgt, trk, nTracks);
+        return new TrackGraphData(ids, x, y, z, t, frame, quality, src, tgt, trk, trackStart.length - 1);
     }
 
     private static double required(Spot s, String key) {
@@ -96,16 +96,35 @@ public final class FeatureCalculator {
     }
 
     private static void storeEdgeFeatures(Model model, SimpleWeightedGraph<Spot, DefaultWeightedEdge> graph,
-            TrackGraphData data, List<Spot> spots, List<DefaultWeightedEdge> edges, Map<String, double[]> ef) {
+            TrackGraphData data, SpotIndex spots, List<DefaultWeightedEdge> edges, Map<String, double[]> ef) {
         declareEdge(model, FeatureKeys.SPOT_SOURCE_ID, FeatureKeys.SPOT_TARGET_ID, FeatureKeys.LINK_COST);
         declareEdge(model, EdgeFeatureCalculator.KEYS);
+        String[] keys = new String[3 + ef.size()];
+        keys[0] = FeatureKeys.SPOT_SOURCE_ID;
+        keys[1] = FeatureKeys.SPOT_TARGET_ID;
+        keys[2] = FeatureKeys.LINK_COST;
+        double[][] columns = new double[ef.size()][];
+        int c = 0;
+        for (Map.Entry<String, double[]> f : ef.entrySet()) {
+            keys[3 + c] = f.getKey();
+            columns[c++] = f.getValue();
+        }
+        FeatureLayout layout = FeatureLayout.of(keys);
         for (int e = 0; e < edges.size(); e++) {
             DefaultWeightedEdge edge = edges.get(e);
-            model.putEdgeFeature(edge, FeatureKeys.SPOT_SOURCE_ID, spots.get(data.source[e]).getId());
-            model.putEdgeFeature(edge, FeatureKeys.SPOT_TARGET_ID, spots.get(data.target[e]).getId());
-            model.putEdgeFeature(edge, FeatureKeys.LINK_COST, graph.getEdgeWeight(edge));
-            for (Map.Entry<String, double[]> f : ef.entrySet()) {
-                model.putEdgeFeature(edge, f.getKey(), f.getValue()[e]);
+            double[] values = new double[keys.length];
+            values[0] = spots.spot(data.source[e]).getId();
+            values[1] = spots.spot(data.target[e]).getId();
+            values[2] = graph.getEdgeWeight(edge);
+            for (int k = 0; k < columns.length; k++) {
+                values[3 + k] = columns[k][e];
+            }
+            if (model.getEdgeFeatureLayout(edge).size() == 0) {
+                model.setEdgeFeatures(edge, layout, values);
+            } else {
+                for (int k = 0; k < keys.length; k++) {
+                    model.putEdgeFeature(edge, keys[k], values[k]);
+                }
             }
         }
     }

@@ -47,6 +47,19 @@ public final class SpotCsvReader {
         if (!Files.isRegularFile(path)) {
             throw new NoSuchFileException(path.toString(), null, "spot CSV not found");
         }
+        final SpotCollection fast = FastSpotCsv.tryRead(path, frameInterval);
+        return fast != null ? fast : readGeneral(path, frameInterval);
+    }
+
+    /**
+     * The general reader (commons-csv, two passes), used when the fast path gives up; package-private for tests.
+     *
+     * @param path          the CSV file
+     * @param frameInterval dt for POSITION_T
+     * @return the spots
+     * @throws IOException on read errors
+     */
+    static SpotCollection readGeneral(final Path path, final double frameInterval) throws IOException {
         final List<String> numericColumns = numericFeatureColumns(path);
         final SpotTableBuilder builder = new SpotTableBuilder(frameInterval);
         try (CSVParser parser = open(path)) {

@@ -1,8 +1,6 @@
 package org.volltrack.btrackmate.input;
 
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 import org.volltrack.btrackmate.model.FeatureKeys;
 import org.volltrack.btrackmate.model.Spot;
@@ -16,7 +14,7 @@ import org.volltrack.btrackmate.model.SpotCollection;
 public final class SpotTableBuilder {
 
     private final SpotCollection spots = new SpotCollection();
-    private final Set<Integer> ids = new HashSet<>();
+    private int count;
     private final double frameInterval;
     private int nextId;
     private Boolean explicitIds;
@@ -82,6 +80,7 @@ public final class SpotTableBuilder {
             features.forEach(spot::putFeature);
         }
         spots.add(spot, f);
+        count++;
         lastFrame = Math.max(lastFrame, f);
         return spot;
     }
@@ -97,7 +96,7 @@ public final class SpotTableBuilder {
         if (id != null && id < 0) {
             throw new SpotInputException(where + ": spot ID must be >= 0, got " + id);
         }
-        if (!ids.add(spotId)) {
+        if (spots.getSpot(spotId) != null) {
             throw new SpotInputException(where + ": duplicate spot ID " + spotId);
         }
         return spotId;
@@ -117,7 +116,7 @@ public final class SpotTableBuilder {
      * @throws SpotInputException when no spot was added
      */
     public SpotCollection build(final String source) {
-        if (ids.isEmpty()) {
+        if (count == 0) {
             throw new SpotInputException(source + ": no spots");
         }
         spots.addFrames(0, lastFrame);

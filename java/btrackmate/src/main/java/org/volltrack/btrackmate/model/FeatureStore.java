@@ -9,65 +9,93 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
- * Compact insertion-ordered map from feature key to double value: parallel arrays with linear lookup, which is
- * faster and far smaller than a hash map for the 8–30 features a spot carries. Not thread-safe for writes.
+ * Compact insertion-ordered map from feature key to double value: the keys live in a {@link FeatureLayout}
+ * shared by every store that got the same keys in the same order, the values in one primitive array. Lookup is
+ * linear, which is faster and far smaller than a hash map for the 8–30 features a spot or edge carries. Not
+ * thread-safe for writes.
  */
 final class FeatureStore {
 
-    private String[] keys = new String[10];
-    private double[] values = new double[10];
-    private int size;
-    private final Map<String, Double> view = new View();
+    private static final double[] NO_VALUES = new double[0];
 
-    private int indexOf(final String key) {
-        for (int i = 0; i < size; i++) {
-            final String k = keys[i];
-            if (k == key || k.equals(key)) {
-                return i;
-            }
-        }
-        return -1;
+    private FeatureLayout layout = FeatureLayout.EMPTY;
+    private double[] values = NO_VALUES;
+
+    /** @return the current key layout (shared; identity may be used as a cache key) */
+    FeatureLayout layout() {
+        return layout;
+    }
+
+    /** @return number of features */
+    int size() {
+        return layout.size();
+    }
+
+    /**
+     * @param index position in {@link #layout()}
+     * @return the value there
+     */
+    double valueAt(final int index) {
+        return values[index];
     }
 
     void put(final String key, final double value) {
-        final int index = indexOf(key);
+        final int index = layout.indexOf(key);
         if (index >= 0) {
             values[index] = value;
             return;
         }
-        if (size == keys.length) {
-            keys = Arrays.copyOf(keys, size * 2);
-            values = Arrays.copyOf(values, size * 2);
+        final int size = layout.size();
+        if (size == values.length) {
+            values = Arrays.copyOf(values, Math.max(8, size * 2));
         }
-        keys[size] = key;
+        layout = layout.with(key);
         values[size] = value;
-        size++;
+    }
+
+    /**
+     * Replaces all features at once by a shared layout and its values (the array is adopted, not copied).
+     *
+     * @param newLayout the keys
+     * @param newValues one value per key
+     */
+    void setAll(final FeatureLayout newLayout, final double[] newValues) {
+        layout = newLayout;
+        values = newValues;
+    }
+
+    /** Removes all features. */
+    void clear() {
+        layout = FeatureLayout.EMPTY;
+        values = NO_VALUES;
     }
 
     Double get(final Object key) {
-        final int index = key instanceof String ? indexOf((String) key) : -1;
+        final int index = key instanceof String ? layout.indexOf((String) key) : -1;
         return index < 0 ? null : values[index];
     }
 
     double getOrDefault(final String key, final double fallback) {
-        final int index = indexOf(key);
+        final int index = layout.indexOf(key);
         return index < 0 ? fallback : values[index];
     }
 
     void remove(final String key) {
-        final int index = indexOf(key);
+        final int index = layout.indexOf(key);
         if (index < 0) {
             return;
         }
-        System.arraycopy(keys, index + 1, keys, index, size - index - 1);
-        System.arraycopy(values, index + 1, values, index, size - index - 1);
-        size--;
-        keys[size] = null;
+        final int size = layout.size();
+        final double[] copy = new double[Math.max(8, size)];
+        System.arraycopy(values, 0, copy, 0, index);
+        System.arraycopy(values, index + 1, copy, index, size - index - 1);
+        values = copy;
+        layout = layout.without(index);
     }
 
     /** @return an unmodifiable live map view in insertion order */
     Map<String, Double> view() {
-        return view;
+        return new View();
     }
 
     /** Read-only map view over the arrays. */
@@ -80,12 +108,12 @@ final class FeatureStore {
 
         @Override
         public boolean containsKey(final Object key) {
-            return key instanceof String && indexOf((String) key) >= 0;
+            return key instanceof String && layout.indexOf((String) key) >= 0;
         }
 
         @Override
         public int size() {
-            return size;
+            return layout.size();
         }
 
         @Override
@@ -98,23 +126,23 @@ final class FeatureStore {
 
                         @Override
                         public boolean hasNext() {
-                            return next < size;
+                            return next < layout.size();
                         }
 
                         @Override
                         public Map.Entry<String, Double> next() {
-                            if (next >= size) {
+                            if (next >= layout.size()) {
                                 throw new NoSuchElementException();
                             }
                             final int i = next++;
-                            return new AbstractMap.SimpleImmutableEntry<>(keys[i], values[i]);
+                            return new AbstractMap.SimpleImmutableEntry<>(layout.key(i), values[i]);
                         }
                     };
                 }
 
                 @Override
                 public int size() {
-                    return size;
+                    return layout.size();
                 }
             };
         }

@@ -23,8 +23,9 @@ public final class Model {
     private final Map<String, FeatureDeclaration> spotDeclarations = new LinkedHashMap<>();
     private final Map<String, FeatureDeclaration> edgeDeclarations = new LinkedHashMap<>();
     private final Map<String, FeatureDeclaration> trackDeclarations = new LinkedHashMap<>();
-    private final Map<DefaultWeightedEdge, Map<String, Double>> edgeFeatures = new HashMap<>();
-    private final Map<Integer, Map<String, Double>> trackFeatures = new HashMap<>();
+    /** Features of edges that are not {@link ModelEdge}s (graphs built outside {@link #newGraph()}). */
+    private final Map<DefaultWeightedEdge, FeatureStore> otherEdgeFeatures = new HashMap<>();
+    private final Map<Integer, FeatureStore> trackFeatures = new HashMap<>();
 
     /** Creates an empty model with the base feature declarations of TrackMate. */
     public Model() {
@@ -41,7 +42,7 @@ public final class Model {
 
     /** @return a new empty track graph of the type TrackMate uses */
     public static SimpleWeightedGraph<Spot, DefaultWeightedEdge> newGraph() {
-        return new SimpleWeightedGraph<>(DefaultWeightedEdge.class);
+        return new SimpleWeightedGraph<>(null, ModelEdge::new);
     }
 
     /** @return the spots */
@@ -72,8 +73,7 @@ public final class Model {
      */
     public void setTracks(final SimpleWeightedGraph<Spot, DefaultWeightedEdge> newGraph) {
         this.graph = newGraph;
-        edgeFeatures.clear();
-        trackFeatures.clear();
+        clearEdgeAndTrackFeatures();
         trackModel.rebuild(newGraph);
     }
 
@@ -85,8 +85,7 @@ public final class Model {
      */
     public void setGraphKeepingTrackModelEmpty(final SimpleWeightedGraph<Spot, DefaultWeightedEdge> newGraph) {
         this.graph = newGraph;
-        edgeFeatures.clear();
-        trackFeatures.clear();
+        clearEdgeAndTrackFeatures();
         trackModel.clear();
     }
 
@@ -144,13 +143,46 @@ public final class Model {
         return Collections.unmodifiableMap(trackDeclarations);
     }
 
+    private void clearEdgeAndTrackFeatures() {
+        otherEdgeFeatures.clear();
+        trackFeatures.clear();
+        for (final DefaultWeightedEdge edge : graph.edgeSet()) {
+            if (edge instanceof ModelEdge) {
+                ((ModelEdge) edge).features.clear();
+            }
+        }
+    }
+
+    private FeatureStore edgeStore(final DefaultWeightedEdge edge, final boolean create) {
+        if (edge instanceof ModelEdge) {
+            return ((ModelEdge) edge).features;
+        }
+        return create ? otherEdgeFeatures.computeIfAbsent(edge, e -> new FeatureStore())
+                : otherEdgeFeatures.get(edge);
+    }
+
     /**
      * @param edge  an edge of the graph
      * @param key   feature key
      * @param value value
      */
     public void putEdgeFeature(final DefaultWeightedEdge edge, final String key, final double value) {
-        edgeFeatures.computeIfAbsent(edge, e -> new LinkedHashMap<>()).put(key, value);
+        edgeStore(edge, true).put(key, value);
+    }
+
+    /**
+     * Replaces all feature values of an edge at once (the fast path for computed features).
+     *
+     * @param edge   an edge of the graph
+     * @param layout the keys, e.g. one {@link FeatureLayout#of} shared by all edges
+     * @param values one value per key (adopted, not copied)
+     * @throws IllegalArgumentException if the lengths differ
+     */
+    public void setEdgeFeatures(final DefaultWeightedEdge edge, final FeatureLayout layout, final double[] values) {
+        if (values.length < layout.size()) {
+            throw new IllegalArgumentException("need " + layout.size() + " values, got " + values.length);
+        }
+        edgeStore(edge, true).setAll(layout, values);
     }
 
     /**
@@ -159,7 +191,7 @@ public final class Model {
      * @return the value, or null
      */
     public Double getEdgeFeature(final DefaultWeightedEdge edge, final String key) {
-        final Map<String, Double> features = edgeFeatures.get(edge);
+        final FeatureStore features = edgeStore(edge, false);
         return features == null ? null : features.get(key);
     }
 
@@ -168,8 +200,28 @@ public final class Model {
      * @return its stored feature values in insertion order (unmodifiable; empty if none)
      */
     public Map<String, Double> getEdgeFeatures(final DefaultWeightedEdge edge) {
-        final Map<String, Double> features = edgeFeatures.get(edge);
-        return features == null ? Collections.emptyMap() : Collections.unmodifiableMap(features);
+        final FeatureStore features = edgeStore(edge, false);
+        return features == null ? Collections.emptyMap() : features.view();
+    }
+
+    /**
+     * The keys of an edge's features in insertion order, for fast iteration with {@link #getEdgeFeatureValue}.
+     *
+     * @param edge an edge
+     * @return the layout (shared between edges with the same keys)
+     */
+    public FeatureLayout getEdgeFeatureLayout(final DefaultWeightedEdge edge) {
+        final FeatureStore features = edgeStore(edge, false);
+        return features == null ? FeatureLayout.EMPTY : features.layout();
+    }
+
+    /**
+     * @param edge  an edge
+     * @param index position in {@link #getEdgeFeatureLayout}
+     * @return the value there
+     */
+    public double getEdgeFeatureValue(final DefaultWeightedEdge edge, final int index) {
+        return edgeStore(edge, false).valueAt(index);
     }
 
     /**
@@ -178,7 +230,7 @@ public final class Model {
      * @param value   value
      */
     public void putTrackFeature(final int trackId, final String key, final double value) {
-        trackFeatures.computeIfAbsent(trackId, e -> new LinkedHashMap<>()).put(key, value);
+        trackFeatures.computeIfAbsent(trackId, e -> new FeatureStore()).put(key, value);
     }
 
     /**
@@ -187,7 +239,7 @@ public final class Model {
      * @return the value, or null
      */
     public Double getTrackFeature(final int trackId, final String key) {
-        final Map<String, Double> features = trackFeatures.get(trackId);
+        final FeatureStore features = trackFeatures.get(trackId);
         return features == null ? null : features.get(key);
     }
 
@@ -196,7 +248,7 @@ public final class Model {
      * @return its stored feature values in insertion order (unmodifiable; empty if none)
      */
     public Map<String, Double> getTrackFeatures(final int trackId) {
-        final Map<String, Double> features = trackFeatures.get(trackId);
-        return features == null ? Collections.emptyMap() : Collections.unmodifiableMap(features);
+        final FeatureStore features = trackFeatures.get(trackId);
+        return features == null ? Collections.emptyMap() : features.view();
     }
 }

@@ -25,7 +25,6 @@ public final class Spot implements Comparable<Spot> {
      */
     public Spot(final int id) {
         this.id = id;
-        this.name = "ID" + id;
         features.put(FeatureKeys.VISIBILITY, 1.0);
     }
 
@@ -56,7 +55,7 @@ public final class Spot implements Comparable<Spot> {
 
     /** @return the spot name ("ID&lt;id&gt;" unless set) */
     public String getName() {
-        return name;
+        return name == null ? "ID" + id : name;
     }
 
     /**
@@ -65,7 +64,7 @@ public final class Spot implements Comparable<Spot> {
      * @param name new name
      */
     public void setName(final String name) {
-        this.name = name == null || name.isEmpty() ? "ID" + id : name;
+        this.name = name == null || name.isEmpty() ? null : name;
     }
 
     /**
@@ -102,6 +101,38 @@ public final class Spot implements Comparable<Spot> {
         return features.view();
     }
 
+    /** @return number of features */
+    public int featureCount() {
+        return features.size();
+    }
+
+    /**
+     * @param index position in insertion order, 0 .. {@link #featureCount()} - 1
+     * @return the key there
+     */
+    public String featureKey(final int index) {
+        return features.layout().key(index);
+    }
+
+    /**
+     * @param index position in insertion order, 0 .. {@link #featureCount()} - 1
+     * @return the value there
+     */
+    public double featureValue(final int index) {
+        return features.valueAt(index);
+    }
+
+    /**
+     * An opaque token equal (identical) for spots whose features have the same keys in the same order, for
+     * callers that cache per key sequence (e.g. the XML writer's attribute order); spots with equal key
+     * sequences usually, but not always, share a token.
+     *
+     * @return the token
+     */
+    public FeatureLayout featureLayout() {
+        return features.layout();
+    }
+
     /**
      * Returns a position coordinate.
      *
@@ -128,7 +159,9 @@ public final class Spot implements Comparable<Spot> {
 
     /** @return the FRAME feature as int (0 when absent) */
     public int frame() {
-        return (int) Math.round(features.getOrDefault(FeatureKeys.FRAME, 0.0));
+        final double value = features.getOrDefault(FeatureKeys.FRAME, 0.0);
+        final int frame = (int) value;
+        return frame == value ? frame : (int) Math.round(value);
     }
 
     /** @return true unless VISIBILITY is 0 */
@@ -191,6 +224,6 @@ public final class Spot implements Comparable<Spot> {
 
     @Override
     public String toString() {
-        return name;
+        return getName();
     }
 }

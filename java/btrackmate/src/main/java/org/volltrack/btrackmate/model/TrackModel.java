@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.jgrapht.alg.connectivity.ConnectivityInspector;
 import org.jgrapht.graph.DefaultWeightedEdge;
 import org.jgrapht.graph.SimpleWeightedGraph;
 
@@ -18,19 +17,34 @@ import org.jgrapht.graph.SimpleWeightedGraph;
  * Tracks of a {@link Model}: the connected components of the track graph, with IDs, names and visibility as
  * TrackMate's {@code TrackModel} assigns them.
  *
- * <p>{@link #rebuild} numbers components breadth-first over the graph's vertex insertion order; the ID counter
- * increases for every component, including single spots, which are then dropped (a track has at least one
- * edge). Names {@code Track_0, Track_1, ...} count only the kept tracks. {@link #putTrack} instead trusts a
- * grouping read from a file.
+ * <p>{@link #rebuild} takes the components of {@link TrackComponents} (numbered as TrackMate does, single spots
+ * included) and keeps those with an edge as tracks named {@code Track_0, Track_1, ...} (the names count only the
+ * kept tracks). A rebuilt track lists its edges in a fixed order (earlier spot's FRAME, earlier spot's ID, later
+ * spot's ID), so that sums over a track's edges, and hence its features, do not depend on hash order.
+ * {@link #putTrack} instead trusts a grouping read from a file.
+ *
+ * <p>Tracks are stored as arrays; the spot → track and edge → track maps are built on first use.
  */
 public final class TrackModel {
 
-    private final Map<Integer, Set<Spot>> spotsById = new LinkedHashMap<>();
-    private final Map<Integer, Set<DefaultWeightedEdge>> edgesById = new LinkedHashMap<>();
-    private final Map<Integer, String> names = new HashMap<>();
-    private final Map<Integer, Boolean> visible = new HashMap<>();
-    private final Map<Spot, Integer> trackOfSpot = new HashMap<>();
-    private final Map<DefaultWeightedEdge, Integer> trackOfEdge = new HashMap<>();
+    private final Map<Integer, Track> tracks = new LinkedHashMap<>();
+    private Map<Spot, Integer> trackOfSpot;
+    private Map<DefaultWeightedEdge, Integer> trackOfEdge;
+
+    /** One track: its spots and edges in order, name and visibility. */
+    private static final class Track {
+        final Spot[] spots;
+        final DefaultWeightedEdge[] edges;
+        String name;
+        boolean visible;
+
+        Track(final Spot[] spots, final DefaultWeightedEdge[] edges, final String name, final boolean visible) {
+            this.spots = spots;
+            this.edges = edges;
+            this.name = name;
+            this.visible = visible;
+        }
+    }
 
     /**
      * Recomputes all tracks from a graph as TrackMate does after tracking; every track becomes visible.
@@ -39,19 +53,11 @@ public final class TrackModel {
      */
     public void rebuild(final SimpleWeightedGraph<Spot, DefaultWeightedEdge> graph) {
         clear();
-        final List<Set<Spot>> components = new ConnectivityInspector<>(graph).connectedSets();
-        int idCounter = 0;
         int nameCounter = 0;
-        for (final Set<Spot> component : components) {
-            final int trackId = idCounter++;
-            final Set<DefaultWeightedEdge> edges = new LinkedHashSet<>();
-            for (final Spot spot : component) {
-                edges.addAll(graph.edgesOf(spot));
+        for (final TrackComponents.Component c : TrackComponents.of(graph)) {
+            if (c.edges.length > 0) {
+                tracks.put(c.id, new Track(c.spots, c.edges, "Track_" + nameCounter++, true));
             }
-            if (edges.isEmpty()) {
-                continue;
-            }
-            putTrack(trackId, "Track_" + nameCounter++, component, edges, true);
         }
     }
 
@@ -67,29 +73,20 @@ public final class TrackModel {
      */
     public void putTrack(final int trackId, final String name, final Set<Spot> spots,
             final Set<DefaultWeightedEdge> edges, final boolean isVisible) {
-        if (spotsById.containsKey(trackId)) {
+        if (tracks.containsKey(trackId)) {
             throw new IllegalArgumentException("duplicate TRACK_ID " + trackId);
         }
-        spotsById.put(trackId, new LinkedHashSet<>(spots));
-        edgesById.put(trackId, new LinkedHashSet<>(edges));
-        names.put(trackId, name);
-        visible.put(trackId, isVisible);
-        for (final Spot spot : spots) {
-            trackOfSpot.put(spot, trackId);
-        }
-        for (final DefaultWeightedEdge edge : edges) {
-            trackOfEdge.put(edge, trackId);
-        }
+        tracks.put(trackId, new Track(new LinkedHashSet<>(spots).toArray(new Spot[0]),
+                new LinkedHashSet<>(edges).toArray(new DefaultWeightedEdge[0]), name, isVisible));
+        trackOfSpot = null;
+        trackOfEdge = null;
     }
 
     /** Removes all tracks. */
     public void clear() {
-        spotsById.clear();
-        edgesById.clear();
-        names.clear();
-        visible.clear();
-        trackOfSpot.clear();
-        trackOfEdge.clear();
+        tracks.clear();
+        trackOfSpot = null;
+        trackOfEdge = null;
     }
 
     /**
@@ -100,20 +97,20 @@ public final class TrackModel {
      */
     public Set<Integer> trackIDs(final boolean visibleOnly) {
         final List<Integer> ids = new ArrayList<>();
-        for (final Integer id : spotsById.keySet()) {
-            if (!visibleOnly || visible.get(id)) {
-                ids.add(id);
+        for (final Map.Entry<Integer, Track> e : tracks.entrySet()) {
+            if (!visibleOnly || e.getValue().visible) {
+                ids.add(e.getKey());
             }
         }
-        final Comparator<Integer> byName = (a, b) -> AlphanumericComparator.compareStrings(names.get(a),
-                names.get(b));
+        final Comparator<Integer> byName = (a, b) -> AlphanumericComparator.compareStrings(tracks.get(a).name,
+                tracks.get(b).name);
         ids.sort(byName.thenComparing(Comparator.naturalOrder()));
         return Collections.unmodifiableSet(new LinkedHashSet<>(ids));
     }
 
     /** @return the number of tracks (visible and invisible) */
     public int nTracks() {
-        return spotsById.size();
+        return tracks.size();
     }
 
     /**
@@ -121,17 +118,17 @@ public final class TrackModel {
      * @return spots of the track (unmodifiable), or null for an unknown ID
      */
     public Set<Spot> trackSpots(final int trackId) {
-        final Set<Spot> spots = spotsById.get(trackId);
-        return spots == null ? null : Collections.unmodifiableSet(spots);
+        final Track track = tracks.get(trackId);
+        return track == null ? null : new ArraySet<>(track.spots);
     }
 
     /**
      * @param trackId track ID
-     * @return edges of the track (unmodifiable), or null for an unknown ID
+     * @return edges of the track (unmodifiable, in the track's edge order), or null for an unknown ID
      */
     public Set<DefaultWeightedEdge> trackEdges(final int trackId) {
-        final Set<DefaultWeightedEdge> edges = edgesById.get(trackId);
-        return edges == null ? null : Collections.unmodifiableSet(edges);
+        final Track track = tracks.get(trackId);
+        return track == null ? null : new ArraySet<>(track.edges);
     }
 
     /**
@@ -139,6 +136,15 @@ public final class TrackModel {
      * @return the ID of its track, or null when the spot is in no track
      */
     public Integer trackIDOf(final Spot spot) {
+        if (trackOfSpot == null) {
+            final Map<Spot, Integer> map = new HashMap<>();
+            tracks.forEach((id, track) -> {
+                for (final Spot s : track.spots) {
+                    map.put(s, id);
+                }
+            });
+            trackOfSpot = map;
+        }
         return trackOfSpot.get(spot);
     }
 
@@ -147,6 +153,15 @@ public final class TrackModel {
      * @return the ID of its track, or null
      */
     public Integer trackIDOf(final DefaultWeightedEdge edge) {
+        if (trackOfEdge == null) {
+            final Map<DefaultWeightedEdge, Integer> map = new HashMap<>();
+            tracks.forEach((id, track) -> {
+                for (final DefaultWeightedEdge e : track.edges) {
+                    map.put(e, id);
+                }
+            });
+            trackOfEdge = map;
+        }
         return trackOfEdge.get(edge);
     }
 
@@ -155,7 +170,8 @@ public final class TrackModel {
      * @return the track name, or null for an unknown ID
      */
     public String name(final int trackId) {
-        return names.get(trackId);
+        final Track track = tracks.get(trackId);
+        return track == null ? null : track.name;
     }
 
     /**
@@ -163,8 +179,7 @@ public final class TrackModel {
      * @param name    new name
      */
     public void setName(final int trackId, final String name) {
-        requireTrack(trackId);
-        names.put(trackId, name);
+        requireTrack(trackId).name = name;
     }
 
     /**
@@ -172,8 +187,7 @@ public final class TrackModel {
      * @return whether the track is visible
      */
     public boolean isVisible(final int trackId) {
-        requireTrack(trackId);
-        return visible.get(trackId);
+        return requireTrack(trackId).visible;
     }
 
     /**
@@ -181,13 +195,14 @@ public final class TrackModel {
      * @param isVisible new visibility
      */
     public void setVisibility(final int trackId, final boolean isVisible) {
-        requireTrack(trackId);
-        visible.put(trackId, isVisible);
+        requireTrack(trackId).visible = isVisible;
     }
 
-    private void requireTrack(final int trackId) {
-        if (!spotsById.containsKey(trackId)) {
+    private Track requireTrack(final int trackId) {
+        final Track track = tracks.get(trackId);
+        if (track == null) {
             throw new IllegalArgumentException("unknown TRACK_ID " + trackId);
         }
+        return track;
     }
 }

@@ -1,7 +1,7 @@
 package org.volltrack.btrackmate.tracker;
 
 /** Stable sort of indices by primitive long keys, without boxing. */
-final class IndexSort {
+public final class IndexSort {
 
     private IndexSort() {
     }
@@ -11,7 +11,7 @@ final class IndexSort {
      * @param count number of keys
      * @return indices 0..count-1 ordered by ascending key, ties in index order
      */
-    static int[] byKey(long[] keys, int count) {
+    public static int[] byKey(long[] keys, int count) {
         long[] k = java.util.Arrays.copyOf(keys, count);
         int[] idx = new int[count];
         for (int i = 0; i < count; i++) {

@@ -1,15 +1,12 @@
 package org.volltrack.btrackmate.xml;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
+import java.io.OutputStream;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +16,7 @@ import org.jgrapht.graph.DefaultWeightedEdge;
 import org.jgrapht.graph.SimpleWeightedGraph;
 import org.volltrack.btrackmate.model.FeatureDeclaration;
 import org.volltrack.btrackmate.model.FeatureKeys;
+import org.volltrack.btrackmate.model.FeatureLayout;
 import org.volltrack.btrackmate.model.Model;
 import org.volltrack.btrackmate.model.Spot;
 import org.volltrack.btrackmate.model.TrackModel;
@@ -58,9 +56,8 @@ public final class TrackMateXmlWriter {
         final Path tmp = Files.createFile(parent.resolve("." + absolute.getFileName() + "."
                 + Long.toHexString(System.nanoTime()) + ".tmp"));
         try {
-            try (Writer out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp),
-                    StandardCharsets.UTF_8), 1 << 16)) {
-                write(file, out);
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                write(file, new IndentedXmlWriter(out));
             }
             Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
@@ -76,8 +73,11 @@ public final class TrackMateXmlWriter {
      * @throws IOException when writing fails
      */
     public static void write(final TrackMateFile file, final Writer out) throws IOException {
+        write(file, new IndentedXmlWriter(out));
+    }
+
+    private static void write(final TrackMateFile file, final IndentedXmlWriter xml) throws IOException {
         try {
-            final IndentedXmlWriter xml = new IndentedXmlWriter(out);
             xml.startDocument();
             xml.start("TrackMate");
             xml.attribute("version", TrackMateFile.WRITER_VERSION);
@@ -125,29 +125,30 @@ public final class TrackMateXmlWriter {
             final Map<String, FeatureDeclaration> declared) throws XMLStreamException {
         xml.start("AllSpots");
         xml.attribute("nspots", Integer.toString(model.getSpots().getNSpots(false)));
+        final AttributePlans<Spot> plans = new AttributePlans<>(declared, TrackMateXmlWriter::spotPlan);
         for (final Integer frame : model.getSpots().keySet()) {
             xml.start("SpotsInFrame");
             xml.attribute("frame", Integer.toString(frame));
             for (final Spot spot : model.getSpots().iterable(frame, false)) {
-                writeSpot(xml, spot, declared);
+                writeSpot(xml, spot, plans.of(spot.featureLayout(), spot));
             }
             xml.end();
         }
         xml.end();
     }
 
-    private static void writeSpot(final IndentedXmlWriter xml, final Spot spot,
-            final Map<String, FeatureDeclaration> declared) throws XMLStreamException {
+    private static void writeSpot(final IndentedXmlWriter xml, final Spot spot, final AttributePlan plan)
+            throws XMLStreamException {
         final double[] roi = spot.getRoi();
         if (roi == null) {
             xml.empty("Spot");
         } else {
             xml.start("Spot");
         }
-        xml.attribute("ID", Integer.toString(spot.getId()));
+        xml.numberAttribute("ID", Integer.toString(spot.getId()));
         xml.attribute("name", spot.getName());
-        for (final String key : orderedSpotKeys(spot)) {
-            xml.attribute(key, XmlText.feature(spot.getFeature(key), declared.get(key).isInt()));
+        for (int k = 0; k < plan.index.length; k++) {
+            xml.numberAttribute(plan.key[k], XmlText.feature(spot.featureValue(plan.index[k]), plan.isInt[k]));
         }
         if (roi != null) {
             xml.attribute("ROI_N_POINTS", Integer.toString(roi.length / 2));
@@ -176,9 +177,37 @@ public final class TrackMateXmlWriter {
         return keys;
     }
 
+    private static AttributePlan spotPlan(final Spot spot, final Map<String, FeatureDeclaration> declared)
+            throws XMLStreamException {
+        final List<String> keys = orderedSpotKeys(spot);
+        final int[] index = new int[keys.size()];
+        final FeatureLayout layout = spot.featureLayout();
+        for (int k = 0; k < index.length; k++) {
+            index[k] = layout.indexOf(keys.get(k));
+        }
+        return AttributePlan.of(keys, index, declared);
+    }
+
+    private static AttributePlan edgePlan(final FeatureLayout layout, final Map<String, FeatureDeclaration> declared)
+            throws XMLStreamException {
+        final List<String> keys = new ArrayList<>();
+        final List<Integer> indices = new ArrayList<>();
+        for (int i = 0; i < layout.size(); i++) {
+            final String key = layout.key(i);
+            if (!FeatureKeys.SPOT_SOURCE_ID.equals(key) && !FeatureKeys.SPOT_TARGET_ID.equals(key)
+                    && !FeatureKeys.LINK_COST.equals(key)) {
+                keys.add(key);
+                indices.add(i);
+            }
+        }
+        return AttributePlan.of(keys, indices.stream().mapToInt(Integer::intValue).toArray(), declared);
+    }
+
     private static void writeTracks(final IndentedXmlWriter xml, final Model model,
             final WrittenDeclarations declarations) throws XMLStreamException {
         final TrackModel tracks = model.getTrackModel();
+        final AttributePlans<FeatureLayout> plans = new AttributePlans<>(declarations.edge,
+                TrackMateXmlWriter::edgePlan);
         xml.start("AllTracks");
         for (final Integer id : tracks.trackIDs(false)) {
             if (tracks.trackEdges(id).isEmpty()) {
@@ -193,21 +222,15 @@ public final class TrackMateXmlWriter {
                             declarations.track.get(e.getKey()).isInt()));
                 }
             }
-            for (final DefaultWeightedEdge edge : sortedEdges(model, id)) {
-                writeEdge(xml, model, edge, declarations.edge);
+            final SortedEdges edges = SortedEdges.of(model.getGraph(), tracks.trackEdges(id));
+            for (int k = 0; k < edges.size(); k++) {
+                final DefaultWeightedEdge edge = edges.edge(k);
+                final FeatureLayout layout = model.getEdgeFeatureLayout(edge);
+                writeEdge(xml, model, edge, edges.sourceId(k), edges.targetId(k), plans.of(layout, layout));
             }
             xml.end();
         }
         xml.end();
-    }
-
-    private static List<DefaultWeightedEdge> sortedEdges(final Model model, final int trackId) {
-        final SimpleWeightedGraph<Spot, DefaultWeightedEdge> graph = model.getGraph();
-        final List<DefaultWeightedEdge> edges = new ArrayList<>(model.getTrackModel().trackEdges(trackId));
-        edges.sort(Comparator.<DefaultWeightedEdge>comparingInt(e -> source(graph, e).frame())
-                .thenComparingInt(e -> source(graph, e).getId())
-                .thenComparingInt(e -> target(graph, e).getId()));
-        return edges;
     }
 
     /**
@@ -239,18 +262,14 @@ public final class TrackMateXmlWriter {
     }
 
     private static void writeEdge(final IndentedXmlWriter xml, final Model model, final DefaultWeightedEdge edge,
-            final Map<String, FeatureDeclaration> declared) throws XMLStreamException {
-        final SimpleWeightedGraph<Spot, DefaultWeightedEdge> graph = model.getGraph();
+            final int sourceId, final int targetId, final AttributePlan plan) throws XMLStreamException {
         xml.empty("Edge");
-        xml.attribute(FeatureKeys.SPOT_SOURCE_ID, Integer.toString(source(graph, edge).getId()));
-        xml.attribute(FeatureKeys.SPOT_TARGET_ID, Integer.toString(target(graph, edge).getId()));
-        xml.attribute(FeatureKeys.LINK_COST, Double.toString(graph.getEdgeWeight(edge)));
-        for (final Map.Entry<String, Double> e : model.getEdgeFeatures(edge).entrySet()) {
-            final String key = e.getKey();
-            if (!FeatureKeys.SPOT_SOURCE_ID.equals(key) && !FeatureKeys.SPOT_TARGET_ID.equals(key)
-                    && !FeatureKeys.LINK_COST.equals(key)) {
-                xml.attribute(key, XmlText.feature(e.getValue(), declared.get(key).isInt()));
-            }
+        xml.numberAttribute(FeatureKeys.SPOT_SOURCE_ID, Integer.toString(sourceId));
+        xml.numberAttribute(FeatureKeys.SPOT_TARGET_ID, Integer.toString(targetId));
+        xml.numberAttribute(FeatureKeys.LINK_COST, Double.toString(model.getGraph().getEdgeWeight(edge)));
+        for (int k = 0; k < plan.index.length; k++) {
+            xml.numberAttribute(plan.key[k], XmlText.feature(model.getEdgeFeatureValue(edge, plan.index[k]),
+                    plan.isInt[k]));
         }
     }
 }

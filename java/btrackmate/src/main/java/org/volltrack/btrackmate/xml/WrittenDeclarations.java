@@ -1,7 +1,10 @@
 package org.volltrack.btrackmate.xml;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import javax.xml.stream.XMLStreamException;
 
@@ -9,6 +12,7 @@ import org.jgrapht.graph.DefaultWeightedEdge;
 import org.volltrack.btrackmate.model.Dimension;
 import org.volltrack.btrackmate.model.FeatureDeclaration;
 import org.volltrack.btrackmate.model.FeatureKeys;
+import org.volltrack.btrackmate.model.FeatureLayout;
 import org.volltrack.btrackmate.model.Model;
 import org.volltrack.btrackmate.model.Spot;
 
@@ -22,20 +26,20 @@ final class WrittenDeclarations {
     final Map<String, FeatureDeclaration> edge = new LinkedHashMap<>();
     final Map<String, FeatureDeclaration> track = new LinkedHashMap<>();
 
-static WrittenDeclarations of(final Model model) {
+    static WrittenDeclarations of(final Model model) {
         final WrittenDeclarations d = new WrittenDeclarations();
         d.spot.putAll(model.getSpotDeclarations());
         d.edge.putAll(model.getEdgeDeclarations());
         d.track.putAll(model.getTrackDeclarations());
-        for (final Spot spot : model.getSpots().all(false)) {
-            for (final String key : spot.getFeatures().keySet()) {
-                d.spot.computeIfAbsent(key, k -> generic(FeatureKeys.spotDeclarations(), k));
+        final Set<FeatureLayout> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (final Integer frame : model.getSpots().keySet()) {
+            for (final Spot spot : model.getSpots().iterable(frame, false)) {
+                addKeys(d.spot, FeatureKeys.spotDeclarations(), spot.featureLayout(), seen);
             }
         }
+        seen.clear();
         for (final DefaultWeightedEdge e : model.getGraph().edgeSet()) {
-            for (final String key : model.getEdgeFeatures(e).keySet()) {
-                d.edge.computeIfAbsent(key, k -> generic(FeatureKeys.edgeDeclarations(), k));
-            }
+            addKeys(d.edge, FeatureKeys.edgeDeclarations(), model.getEdgeFeatureLayout(e), seen);
         }
         for (final Integer id : model.getTrackModel().trackIDs(false)) {
             for (final String key : model.getTrackFeatures(id).keySet()) {
@@ -43,6 +47,16 @@ static WrittenDeclarations of(final Model model) {
             }
         }
         return d;
+    }
+
+    private static void addKeys(final Map<String, FeatureDeclaration> group,
+            final Map<String, FeatureDeclaration> known, final FeatureLayout layout, final Set<FeatureLayout> seen) {
+        if (!seen.add(layout)) {
+            return;
+        }
+        for (int i = 0; i < layout.size(); i++) {
+            group.computeIfAbsent(layout.key(i), k -> generic(known, k));
+        }
     }
 
     private static FeatureDeclaration generic(final Map<String, FeatureDeclaration> known, final String key) {

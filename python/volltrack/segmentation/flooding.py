@@ -1,0 +1,117 @@
+"""Marker flooding on the mask's voxels only, with scikit-image's own watershed kernel.
+
+``skimage.segmentation.watershed(image, markers, mask=mask)`` converts, pads and copies the whole volume several
+times (float64 image, int8 mask, markers times mask, padded output, cropped result) before its compiled kernel
+floods the masked voxels. When the mask holds a few percent of a large volume (cell interiors), that preparation
+costs as much as the flooding. :func:`flood_mask` hands the same kernel the same arrays, built from the masked
+voxels only (a padded bounding box in which only those voxels are written), so the kernel performs the same
+sequence of heap operations and returns the same labels.
+
+The kernel, ``skimage.segmentation._watershed_cy.watershed_raveled``, is private to scikit-image. Before its
+first use in a process it is checked against the public ``watershed`` on a small volume full of ties (where the
+neighbour order and the queue's age rule decide every label); if it is missing, has another signature or gives
+other labels, the public function is used instead and a warning is logged once.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+import numpy as np
+
+from volltrack.segmentation.label_voxels import take_flat
+
+_LOG = logging.getLogger(__name__)
+
+
+def flood_mask(landscape, markers, mask, *, high_first=False):
+    """Equal to ``skimage.segmentation.watershed(landscape, markers, mask=mask)`` (connectivity 1), as int32.
+
+    Parameters
+    ----------
+    landscape : ndarray of real numbers, shape (Z, Y, X)
+        Flooded from low to high values; read only inside ``mask`` (as float64, never rounded).
+    markers : ndarray of int, shape (Z, Y, X)
+        Seeds (non-zero); those outside ``mask`` are ignored, as by skimage.
+    mask : ndarray of bool, shape (Z, Y, X)
+        Voxels that may be labelled.
+    high_first : bool, optional
+        Flood from high to low values instead, i.e. ``watershed(-landscape, ...)`` (for a probability map).
+        Default False.
+
+    Returns
+    -------
+    ndarray of int32, shape (Z, Y, X)
+        0 outside ``mask`` and where no marker reaches.
+    """
+    kernel = _checked_kernel()
+    if kernel is None:
+        return _public_watershed(landscape, markers, mask, high_first)
+    return _flood_with_kernel(kernel, landscape, markers, mask, high_first)
+
+
+def _public_watershed(landscape, markers, mask, high_first):
+    """The public skimage watershed on the mask's bounding box (same labels as on the whole volume)."""
+    from skimage.segmentation import watershed
+
+    labels = np.zeros(mask.shape, np.int32)
+    flat = np.flatnonzero(mask)
+    if flat.size == 0:
+        return labels
+    coordinates = np.unravel_index(flat, mask.shape)
+    box = tuple(slice(int(c.min()), int(c.max()) + 1) for c in coordinates)
+    image = landscape[box].astype(np.float64)
+    labels[box] = watershed(-image if high_first else image, markers[box], mask=mask[box])
+    return labels
+
+
+def _flood_with_kernel(kernel, landscape, markers, mask, high_first):
+    """Build skimage's padded raveled arrays from the masked voxels only and run its kernel."""
+    labels = np.zeros(mask.shape, np.int32)
+    flat = np.flatnonzero(mask)
+    if flat.size == 0:
+        return labels
+    coordinates = np.unravel_index(flat, mask.shape)
+    low = [int(c.min()) for c in coordinates]
+    padded = [int(c.max()) - lo + 3 for c, lo in zip(coordinates, low)]
+    local = np.zeros(flat.size, np.intp)
+    for c, lo, size in zip(coordinates, low, padded):
+        local *= size
+        local += c - (lo - 1)
+    strides = np.cumprod([1] + padded[:0:-1])[::-1].astype(np.intp)
+    image = np.zeros(int(np.prod(padded)), np.float64)
+    values = take_flat(landscape, flat).astype(np.float64)
+    image[local] = -values if high_first else values
+    inside = np.zeros(image.size, np.int8)
+    inside[local] = 1
+    output = np.zeros(image.size, np.int32)
+    seeds = take_flat(markers, flat).astype(np.int32, copy=False)
+    output[local] = seeds
+    neighbours = np.concatenate([-strides, strides[::-1]])   # skimage's order for connectivity 1
+    kernel(image, local[seeds != 0], neighbours, inside, strides, 0.0, output, False)
+    labels.reshape(-1)[flat] = output[local]
+    return labels
+
+
+@lru_cache(maxsize=1)
+def _checked_kernel():
+    """skimage's compiled watershed kernel if it reproduces the public function here, else None."""
+    try:
+        from skimage.segmentation import _watershed_cy, watershed
+
+        kernel = _watershed_cy.watershed_raveled
+        rng = np.random.default_rng(7)
+        landscape = rng.integers(0, 3, (6, 9, 11)).astype(np.float64)   # plateaus: ties everywhere
+        mask = rng.random(landscape.shape) < 0.8
+        markers = np.zeros(landscape.shape, np.int32)
+        markers.reshape(-1)[rng.choice(markers.size, 12, replace=False)] = np.arange(1, 13)
+        if np.array_equal(_flood_with_kernel(kernel, landscape, markers, mask, False),
+                          watershed(landscape, markers, mask=mask)):
+            return kernel
+        reason = "it gives other labels than skimage.segmentation.watershed"
+    except (ImportError, AttributeError, TypeError, ValueError) as error:
+        reason = f"{type(error).__name__}: {error}"
+    _LOG.warning("flooding with the public skimage watershed (slower): its kernel cannot be used directly (%s)",
+                 reason)
+    return None

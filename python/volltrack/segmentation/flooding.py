@@ -21,6 +21,7 @@ from functools import lru_cache
 import numpy as np
 
 from volltrack.segmentation.label_voxels import take_flat
+from volltrack.segmentation.mask_connectivity import ConnectedMask
 
 _LOG = logging.getLogger(__name__)
 
@@ -34,8 +35,8 @@ def flood_mask(landscape, markers, mask, *, high_first=False):
         Flooded from low to high values; read only inside ``mask`` (as float64, never rounded).
     markers : ndarray of int, shape (Z, Y, X)
         Seeds (non-zero); those outside ``mask`` are ignored, as by skimage.
-    mask : ndarray of bool, shape (Z, Y, X)
-        Voxels that may be labelled.
+    mask : ndarray of bool, shape (Z, Y, X), or ConnectedMask
+        Voxels that may be labelled; a :class:`ConnectedMask` when its components are already known.
     high_first : bool, optional
         Flood from high to low values instead, i.e. ``watershed(-landscape, ...)`` (for a probability map).
         Default False.
@@ -47,8 +48,34 @@ def flood_mask(landscape, markers, mask, *, high_first=False):
     """
     kernel = _checked_kernel()
     if kernel is None:
-        return _public_watershed(landscape, markers, mask, high_first)
-    return _flood_with_kernel(kernel, landscape, markers, mask, high_first)
+        plain = mask.mask if isinstance(mask, ConnectedMask) else np.asarray(mask, bool)
+        return _public_watershed(landscape, markers, plain, high_first)
+    connected = mask if isinstance(mask, ConnectedMask) else ConnectedMask(mask)
+    flat, component = connected.face.flat, connected.face.values
+    labels = np.zeros(connected.mask.shape, np.int32)
+    if flat.size == 0:
+        return labels
+    seeds = take_flat(markers, flat).astype(np.int32, copy=False)
+    marked = np.flatnonzero(seeds)
+    lowest = np.full(connected.n_face + 1, np.iinfo(np.int32).max, np.int32)
+    highest = np.full(connected.n_face + 1, np.iinfo(np.int32).min, np.int32)
+    np.minimum.at(lowest, component[marked], seeds[marked])
+    np.maximum.at(highest, component[marked], seeds[marked])
+    contested = (lowest < highest)[component]
+    flooded = np.where(lowest == highest, lowest, 0)[component]   # one marker label: all of it
+    if contested.any():
+        chosen = np.flatnonzero(contested)
+        if _has_tied_markers(landscape, flat[chosen], seeds[chosen]):
+            chosen = np.arange(flat.size)   # ties: flood everything, as skimage would
+        flooded[chosen] = _flood_voxels(kernel, landscape, seeds[chosen], flat[chosen], labels.shape, high_first)
+    labels.reshape(-1)[flat] = flooded
+    return labels
+
+
+def _has_tied_markers(landscape, flat, seeds):
+    """Whether two marker voxels among ``flat`` have the same landscape value."""
+    values = take_flat(landscape, flat[seeds != 0])
+    return np.unique(values).size < values.size
 
 
 def _public_watershed(landscape, markers, mask, high_first):
@@ -66,13 +93,13 @@ def _public_watershed(landscape, markers, mask, high_first):
     return labels
 
 
-def _flood_with_kernel(kernel, landscape, markers, mask, high_first):
-    """Build skimage's padded raveled arrays from the masked voxels only and run its kernel."""
-    labels = np.zeros(mask.shape, np.int32)
-    flat = np.flatnonzero(mask)
-    if flat.size == 0:
-        return labels
-    coordinates = np.unravel_index(flat, mask.shape)
+def _flood_voxels(kernel, landscape, seeds, flat, shape, high_first):
+    """Run skimage's kernel on the given voxels (flat indices, increasing) only; return their labels.
+
+    The arrays are those skimage builds (a raveled, zero-padded box, float64 image, int8 mask, int32 output,
+    markers in increasing flat order, neighbours in its order), written at the given voxels only.
+    """
+    coordinates = np.unravel_index(flat, shape)
     low = [int(c.min()) for c in coordinates]
     padded = [int(c.max()) - lo + 3 for c, lo in zip(coordinates, low)]
     local = np.zeros(flat.size, np.intp)
@@ -86,12 +113,10 @@ def _flood_with_kernel(kernel, landscape, markers, mask, high_first):
     inside = np.zeros(image.size, np.int8)
     inside[local] = 1
     output = np.zeros(image.size, np.int32)
-    seeds = take_flat(markers, flat).astype(np.int32, copy=False)
     output[local] = seeds
     neighbours = np.concatenate([-strides, strides[::-1]])   # skimage's order for connectivity 1
     kernel(image, local[seeds != 0], neighbours, inside, strides, 0.0, output, False)
-    labels.reshape(-1)[flat] = output[local]
-    return labels
+    return output[local]
 
 
 @lru_cache(maxsize=1)
@@ -106,8 +131,11 @@ def _checked_kernel():
         mask = rng.random(landscape.shape) < 0.8
         markers = np.zeros(landscape.shape, np.int32)
         markers.reshape(-1)[rng.choice(markers.size, 12, replace=False)] = np.arange(1, 13)
-        if np.array_equal(_flood_with_kernel(kernel, landscape, markers, mask, False),
-                          watershed(landscape, markers, mask=mask)):
+        flat = np.flatnonzero(mask)
+        flooded = np.zeros(mask.shape, np.int32)
+        flooded.reshape(-1)[flat] = _flood_voxels(kernel, landscape, markers.reshape(-1)[flat], flat, mask.shape,
+                                                  False)
+        if np.array_equal(flooded, watershed(landscape, markers, mask=mask)):
             return kernel
         reason = "it gives other labels than skimage.segmentation.watershed"
     except (ImportError, AttributeError, TypeError, ValueError) as error:

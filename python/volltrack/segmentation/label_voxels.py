@@ -37,6 +37,23 @@ class LabelVoxels:
         self.flat = np.flatnonzero(labels != 0)   # on a bool array: several times faster than on int
         self.values = take_flat(labels, self.flat).astype(np.int64, copy=False)
 
+    @classmethod
+    def from_voxels(cls, shape, flat, values):
+        """Build from already known voxels: increasing flat indices and their (non-zero) labels."""
+        voxels = cls.__new__(cls)
+        voxels.shape = tuple(shape)
+        voxels.flat = np.asarray(flat, np.intp)
+        voxels.values = np.asarray(values).astype(np.int64, copy=False)
+        return voxels
+
+    def label_at(self, flat):
+        """Label at the given flat indices (0 where there is no labelled voxel)."""
+        flat = np.asarray(flat, np.intp)
+        position = np.minimum(np.searchsorted(self.flat, flat), max(self.flat.size - 1, 0))
+        if self.flat.size == 0:
+            return np.zeros(flat.shape, np.int64)
+        return np.where(self.flat[position] == flat, self.values[position], 0)
+
     @cached_property
     def coordinates(self):
         """Voxel coordinates as a tuple of ``ndim`` intp arrays (each of shape (n,))."""

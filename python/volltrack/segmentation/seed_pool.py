@@ -128,7 +128,7 @@ def snap_into_components(points, labels, present, *, voxels=None):
     ----------
     points : ndarray of float, shape (n, 3)
         Centroids, one per component.
-    labels : ndarray of int, shape (Z, Y, X)
+    labels : ndarray of int, shape (Z, Y, X), or LabelVoxels
         Components.
     present : ndarray of int, shape (n,)
         Label of each point's component.
@@ -141,11 +141,11 @@ def snap_into_components(points, labels, present, *, voxels=None):
     """
     if len(points) == 0:
         return points
-    rounded = np.clip(np.rint(points).astype(np.int64), 0, np.asarray(labels.shape) - 1)
-    outside = labels[tuple(rounded.T)] != present
+    voxels = voxels if voxels is not None else labels if isinstance(labels, LabelVoxels) else LabelVoxels(labels)
+    rounded = np.clip(np.rint(points).astype(np.int64), 0, np.asarray(voxels.shape) - 1)
+    outside = voxels.label_at(np.ravel_multi_index(tuple(rounded.T), voxels.shape)) != present
     if not outside.any():
         return points
-    voxels = LabelVoxels(labels) if voxels is None else voxels
     lookup = np.full(max(int(voxels.values.max(initial=0)), int(present.max())) + 1, -1, np.int64)
     lookup[present[outside]] = np.flatnonzero(outside)
     owner_of_voxel = lookup[voxels.values]
@@ -167,8 +167,9 @@ def seed_pool(stardist_labels, unet_labels, *, snap=True):
     ----------
     stardist_labels : ndarray of int, shape (Z, Y, X)
         StarDist instances.
-    unet_labels : ndarray of int, shape (Z, Y, X)
-        Connected components of the U-Net foreground mask.
+    unet_labels : ndarray of int, shape (Z, Y, X), or LabelVoxels
+        Connected components of the U-Net foreground mask (e.g. ``ConnectedMask(mask).full`` for the
+        published 26-connected ones).
     snap : bool, optional
         Move a U-Net seed whose centroid lies outside its (curved) component to the component's nearest voxel,
         so that it is not lost. False reproduces the published algorithm. Default True.
@@ -187,11 +188,11 @@ def seed_pool(stardist_labels, unet_labels, *, snap=True):
     """
     star_points = LabelVoxels(stardist_labels).centroids()
     star_points = star_points[np.lexsort(star_points.T[::-1])] if len(star_points) else star_points
-    components = LabelVoxels(unet_labels)
+    components = unet_labels if isinstance(unet_labels, LabelVoxels) else LabelVoxels(unet_labels)
     missed = ~boxes_holding_points(components.boxes(), star_points)
     unet_points = components.centroids()[missed]
     if snap:
-        unet_points = snap_into_components(unet_points, unet_labels, components.present[missed], voxels=components)
+        unet_points = snap_into_components(unet_points, components, components.present[missed])
     points = np.concatenate([star_points, unet_points])
     from_unet = np.r_[np.zeros(len(star_points), bool), np.ones(int(missed.sum()), bool)]
     return SeedPool(points=points.reshape(-1, 3), from_unet=from_unet)

@@ -7,6 +7,7 @@ from scipy import ndimage as ndi
 
 from volltrack.segmentation.flooding import flood_mask
 from volltrack.segmentation.label_voxels import LabelVoxels
+from volltrack.segmentation.mask_connectivity import ConnectedMask
 
 
 def ball_offsets(radius):
@@ -73,14 +74,17 @@ def masked_watershed(landscape, markers, mask):
         High inside cells: the StarDist probability (default) or distance map. Never cast to integers.
     markers : ndarray of int, shape (Z, Y, X)
         Seeds (:func:`paint_markers`).
-    mask : ndarray of bool, shape (Z, Y, X)
-        Where labels may go.
+    mask : ndarray of bool, shape (Z, Y, X), or ConnectedMask
+        Where labels may go; pass a :class:`~volltrack.segmentation.mask_connectivity.ConnectedMask` to reuse
+        its connected components.
 
     Returns
     -------
     ndarray of int32; 0 outside ``mask``.
     """
-    return flood_mask(landscape, markers, np.asarray(mask, bool), high_first=True)
+    if not isinstance(mask, ConnectedMask):
+        mask = np.asarray(mask, bool)
+    return flood_mask(landscape, markers, mask, high_first=True)
 
 
 def filter_sizes(labels, *, min_size=0, max_size=None):

@@ -119,13 +119,20 @@ def _flood_voxels(kernel, landscape, seeds, flat, shape, high_first):
     return output[local]
 
 
+def _load_kernel():
+    """skimage's compiled flooding kernel (private to scikit-image)."""
+    from skimage.segmentation import _watershed_cy
+
+    return _watershed_cy.watershed_raveled
+
+
 @lru_cache(maxsize=1)
 def _checked_kernel():
     """skimage's compiled watershed kernel if it reproduces the public function here, else None."""
-    try:
-        from skimage.segmentation import _watershed_cy, watershed
+    from skimage.segmentation import watershed
 
-        kernel = _watershed_cy.watershed_raveled
+    try:
+        kernel = _load_kernel()
         rng = np.random.default_rng(7)
         landscape = rng.integers(0, 3, (6, 9, 11)).astype(np.float64)   # plateaus: ties everywhere
         mask = rng.random(landscape.shape) < 0.8
@@ -138,7 +145,7 @@ def _checked_kernel():
         if np.array_equal(flooded, watershed(landscape, markers, mask=mask)):
             return kernel
         reason = "it gives other labels than skimage.segmentation.watershed"
-    except (ImportError, AttributeError, TypeError, ValueError) as error:
+    except Exception as error:   # a private API: any failure means "use the public function"
         reason = f"{type(error).__name__}: {error}"
     _LOG.warning("flooding with the public skimage watershed (slower): its kernel cannot be used directly (%s)",
                  reason)

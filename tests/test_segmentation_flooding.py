@@ -82,8 +82,8 @@ def test_masked_watershed_equals_the_public_skimage_watershed(seed, levels):
     probability = rng.random(shape).astype(np.float32)
     if levels:                                             # plateaus: ties decided by skimage's queue order
         probability = np.floor(probability * levels).astype(np.float32)
-    mask = _blobs(rng, shape, 0.02)                        # blobs with 0, 1 or several marker labels
-    markers = _random_markers(rng, shape, 25)
+    mask = _blobs(rng, shape, 0.006, grow=2)               # blobs with 0, 1 or several marker labels
+    markers = _random_markers(rng, shape, 40)
     expected = watershed(-probability, markers, mask=mask)
     np.testing.assert_array_equal(masked_watershed(probability, markers, mask), expected)
     np.testing.assert_array_equal(masked_watershed(probability, markers, ConnectedMask(mask)), expected)

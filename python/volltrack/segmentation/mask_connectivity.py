@@ -29,19 +29,28 @@ class ConnectedMask:
     ----------
     mask : ndarray of bool
         The mask.
-    face_labels : ndarray of int32
-        6-connected components, numbered as ``ndi.label(mask)`` does (by their first voxel in C order).
+    n_face : int
+        Number of 6-connected components.
     face : LabelVoxels
-        The mask's voxels with their 6-connected component.
+        The mask's voxels with their 6-connected component, numbered as ``ndi.label(mask)`` numbers them (by
+        their first voxel in C order).
     """
 
     def __init__(self, mask):
         self.mask = np.asarray(mask, bool)
         if self.mask.ndim != 3:
             raise ValueError(f"mask: expected a 3D (Z, Y, X) array, got shape {self.mask.shape}")
-        self.face_labels, self.n_face = ndi.label(self.mask)
-        flat = np.flatnonzero(self.mask)
-        self.face = LabelVoxels.from_voxels(self.mask.shape, flat, self.face_labels.reshape(-1)[flat])
+        # Labelled with a one-voxel empty border, so that every neighbour of a mask voxel has a flat index.
+        padded = np.pad(self.mask, 1)
+        self._padded_labels, self.n_face = ndi.label(padded)
+        self._padded_flat = np.flatnonzero(padded)
+        self.face = LabelVoxels.from_voxels(self.mask.shape, np.flatnonzero(self.mask),
+                                            self._padded_labels.reshape(-1)[self._padded_flat])
+
+    @property
+    def face_labels(self):
+        """The 6-connected components as an int32 volume (a view; equal to ``ndi.label(mask)[0]``)."""
+        return self._padded_labels[1:-1, 1:-1, 1:-1]
 
     @cached_property
     def full_of_face(self):
@@ -77,25 +86,22 @@ class ConnectedMask:
 
     def _diagonal_contacts(self):
         """Pairs of different 6-components that touch along an edge or a corner (arrays of face labels)."""
-        shape = self.mask.shape
-        strides = np.cumprod((1,) + shape[:0:-1])[::-1]
-        coordinates = self.face.coordinates
-        flat_labels = self.face_labels.reshape(-1)
+        strides = np.cumprod((1,) + self._padded_labels.shape[:0:-1])[::-1]
+        offsets = np.asarray(_DIAGONAL_FORWARD_OFFSETS) @ strides
+        labels = self._padded_labels.reshape(-1)
         first, second = [], []
-        for offset in _DIAGONAL_FORWARD_OFFSETS:
-            valid = np.ones(self.face.flat.size, bool)
-            for c, step, size in zip(coordinates, offset, shape):
-                if step > 0:
-                    valid &= c < size - step
-                elif step < 0:
-                    valid &= c >= -step
-            own = self.face.values[valid]
-            other = flat_labels[self.face.flat[valid] + int(np.dot(offset, strides))]
-            touching = (other != 0) & (other != own)
-            first.append(own[touching])
+        step = max(1, _GATHERS_PER_CHUNK // offsets.size)
+        for start in range(0, self._padded_flat.size, step):
+            own = self.face.values[start:start + step, None]
+            other = labels[self._padded_flat[start:start + step, None] + offsets]
+            touching = (other != own) & (other != 0)
+            first.append(np.broadcast_to(own, other.shape)[touching])
             second.append(other[touching])
-        return np.concatenate(first), np.concatenate(second)
+        return np.concatenate(first or [np.zeros(0, np.int64)]), np.concatenate(second or [np.zeros(0, np.int64)])
 
+
+#: Largest number of neighbour labels gathered at once (bounds the temporary memory to some 100 MB).
+_GATHERS_PER_CHUNK = 8_000_000
 
 #: Half of the 20 edge and corner neighbour offsets (the other half are their opposites).
 _DIAGONAL_FORWARD_OFFSETS = [offset for offset in product((-1, 0, 1), repeat=3)

@@ -1,11 +1,19 @@
-"""Marker flooding on the mask's voxels only, with scikit-image's own watershed kernel.
+"""Marker flooding of a mask, equal to ``skimage.segmentation.watershed(image, markers, mask=mask)``, done faster.
 
-``skimage.segmentation.watershed(image, markers, mask=mask)`` converts, pads and copies the whole volume several
-times (float64 image, int8 mask, markers times mask, padded output, cropped result) before its compiled kernel
-floods the masked voxels. When the mask holds a few percent of a large volume (cell interiors), that preparation
-costs as much as the flooding. :func:`flood_mask` hands the same kernel the same arrays, built from the masked
-voxels only (a padded bounding box in which only those voxels are written), so the kernel performs the same
-sequence of heap operations and returns the same labels.
+skimage's ``watershed`` converts, pads and copies the whole volume several times (float64 image, int8 mask,
+markers times mask, padded output, cropped result) before its compiled kernel floods the masked voxels; when the
+mask holds a few percent of a large volume (cell interiors), that preparation costs as much as the flooding.
+:func:`flood_mask` gets the same labels with less work:
+
+1. The watershed floods along faces (connectivity 1), so each 6-connected component of the mask is flooded
+   independently of the others. A component whose markers all carry one label is filled with that label; one
+   without markers stays 0. Neither needs the flooding queue.
+2. The components holding several marker labels ("contested") are flooded by skimage's own kernel, given the
+   arrays skimage would build (a raveled, zero-padded box) written at their voxels only. Restricting the queue
+   to some components keeps the order in which it handles their voxels - it orders them by (value, age), ages
+   being unique except the markers' (all 0) - unless two of their marker voxels tie in value: then the queue's
+   internal layout, which the other components influence, could break the tie differently. If two marker
+   voxels of the contested components tie, every component is flooded together, exactly as skimage does.
 
 The kernel, ``skimage.segmentation._watershed_cy.watershed_raveled``, is private to scikit-image. Before its
 first use in a process it is checked against the public ``watershed`` on a small volume full of ties (where the

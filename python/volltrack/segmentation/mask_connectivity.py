@@ -41,9 +41,9 @@ class ConnectedMask:
         if self.mask.ndim != 3:
             raise ValueError(f"mask: expected a 3D (Z, Y, X) array, got shape {self.mask.shape}")
         # Labelled with a one-voxel empty border, so that every neighbour of a mask voxel has a flat index.
-        padded = np.pad(self.mask, 1)
-        self._padded_labels, self.n_face = ndi.label(padded)
-        self._padded_flat = np.flatnonzero(padded)
+        self._padded_mask = np.pad(self.mask, 1)
+        self._padded_labels, self.n_face = ndi.label(self._padded_mask)
+        self._padded_flat = np.flatnonzero(self._padded_mask)
         self.face = LabelVoxels.from_voxels(self.mask.shape, np.flatnonzero(self.mask),
                                             self._padded_labels.reshape(-1)[self._padded_flat])
 
@@ -85,23 +85,29 @@ class ConnectedMask:
         return labels
 
     def _diagonal_contacts(self):
-        """Pairs of different 6-components that touch along an edge or a corner (arrays of face labels)."""
+        """Pairs of different 6-components that touch along an edge or a corner (arrays of face labels).
+
+        Voxels p and p + d (d an edge or corner offset) can only lie in different 6-components if the face
+        neighbours of p in the directions making up d are all outside the mask: one inside would join p and
+        p + d by faces, or touch p + d along an edge (a contact found among the edge offsets). Only such
+        voxels are looked at.
+        """
         strides = np.cumprod((1,) + self._padded_labels.shape[:0:-1])[::-1]
-        offsets = np.asarray(_DIAGONAL_FORWARD_OFFSETS) @ strides
-        labels = self._padded_labels.reshape(-1)
+        mask, labels = self._padded_mask.reshape(-1), self._padded_labels.reshape(-1)
+        flat = self._padded_flat
+        open_side = {(axis, sign): ~mask[flat + sign * int(stride)]
+                     for axis, stride in enumerate(strides) for sign in (-1, 1)}
         first, second = [], []
-        step = max(1, _GATHERS_PER_CHUNK // offsets.size)
-        for start in range(0, self._padded_flat.size, step):
-            own = self.face.values[start:start + step, None]
-            other = labels[self._padded_flat[start:start + step, None] + offsets]
+        for offset in _DIAGONAL_FORWARD_OFFSETS:
+            sides = [open_side[(axis, step)] for axis, step in enumerate(offset) if step]
+            candidates = np.flatnonzero(np.logical_and.reduce(sides))
+            own = self.face.values[candidates]
+            other = labels[flat[candidates] + int(np.dot(offset, strides))]
             touching = (other != own) & (other != 0)
-            first.append(np.broadcast_to(own, other.shape)[touching])
+            first.append(own[touching])
             second.append(other[touching])
-        return np.concatenate(first or [np.zeros(0, np.int64)]), np.concatenate(second or [np.zeros(0, np.int64)])
+        return np.concatenate(first), np.concatenate(second)
 
-
-#: Largest number of neighbour labels gathered at once (bounds the temporary memory to some 100 MB).
-_GATHERS_PER_CHUNK = 8_000_000
 
 #: Half of the 20 edge and corner neighbour offsets (the other half are their opposites).
 _DIAGONAL_FORWARD_OFFSETS = [offset for offset in product((-1, 0, 1), repeat=3)

@@ -38,12 +38,15 @@ class LabelVoxels:
         self.values = take_flat(labels, self.flat).astype(np.int64, copy=False)
 
     @classmethod
-    def from_voxels(cls, shape, flat, values):
-        """Build from already known voxels: increasing flat indices and their (non-zero) labels."""
+    def from_voxels(cls, shape, flat, values, *, coordinates=None):
+        """Build from already known voxels: increasing flat indices, their (non-zero) labels and optionally
+        their coordinates (as :attr:`coordinates` returns them)."""
         voxels = cls.__new__(cls)
         voxels.shape = tuple(shape)
         voxels.flat = np.asarray(flat, np.intp)
         voxels.values = np.asarray(values).astype(np.int64, copy=False)
+        if coordinates is not None:
+            voxels.__dict__["coordinates"] = coordinates
         return voxels
 
     def label_at(self, flat):

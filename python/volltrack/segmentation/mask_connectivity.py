@@ -29,28 +29,21 @@ class ConnectedMask:
     ----------
     mask : ndarray of bool
         The mask.
+    face_labels : ndarray of int32
+        The 6-connected components, ``ndi.label(mask)[0]`` (numbered by their first voxel in C order).
     n_face : int
         Number of 6-connected components.
     face : LabelVoxels
-        The mask's voxels with their 6-connected component, numbered as ``ndi.label(mask)`` numbers them (by
-        their first voxel in C order).
+        The mask's voxels with their 6-connected component.
     """
 
     def __init__(self, mask):
         self.mask = np.asarray(mask, bool)
         if self.mask.ndim != 3:
             raise ValueError(f"mask: expected a 3D (Z, Y, X) array, got shape {self.mask.shape}")
-        # Labelled with a one-voxel empty border, so that every neighbour of a mask voxel has a flat index.
-        self._padded_mask = np.pad(self.mask, 1)
-        self._padded_labels, self.n_face = ndi.label(self._padded_mask)
-        self._padded_flat = np.flatnonzero(self._padded_mask)
-        self.face = LabelVoxels.from_voxels(self.mask.shape, np.flatnonzero(self.mask),
-                                            self._padded_labels.reshape(-1)[self._padded_flat])
-
-    @property
-    def face_labels(self):
-        """The 6-connected components as an int32 volume (a view; equal to ``ndi.label(mask)[0]``)."""
-        return self._padded_labels[1:-1, 1:-1, 1:-1]
+        self.face_labels, self.n_face = ndi.label(self.mask)
+        flat = np.flatnonzero(self.mask)
+        self.face = LabelVoxels.from_voxels(self.mask.shape, flat, self.face_labels.reshape(-1)[flat])
 
     @cached_property
     def full_of_face(self):
@@ -76,7 +69,8 @@ class ConnectedMask:
     @cached_property
     def full(self):
         """The mask's voxels with their 26-connected component (:class:`LabelVoxels`)."""
-        return LabelVoxels.from_voxels(self.mask.shape, self.face.flat, self.full_of_face[self.face.values])
+        return LabelVoxels.from_voxels(self.mask.shape, self.face.flat, self.full_of_face[self.face.values],
+                                       coordinates=self.face.coordinates)
 
     def full_labels(self):
         """The 26-connected components as an int32 volume (equal to ``ndi.label`` with a 3x3x3 structure)."""
@@ -92,17 +86,19 @@ class ConnectedMask:
         p + d by faces, or touch p + d along an edge (a contact found among the edge offsets). Only such
         voxels are looked at.
         """
-        strides = np.cumprod((1,) + self._padded_labels.shape[:0:-1])[::-1]
-        mask, labels = self._padded_mask.reshape(-1), self._padded_labels.reshape(-1)
-        flat = self._padded_flat
-        open_side = {(axis, sign): ~mask[flat + sign * int(stride)]
-                     for axis, stride in enumerate(strides) for sign in (-1, 1)}
+        padded = np.pad(self.mask, 1)                     # outside the volume counts as outside the mask
+        padded_strides = np.cumprod((1,) + padded.shape[:0:-1])[::-1]
+        padded_flat = np.flatnonzero(padded)
+        open_side = {(axis, sign): ~padded.reshape(-1)[padded_flat + sign * int(stride)]
+                     for axis, stride in enumerate(padded_strides) for sign in (-1, 1)}
         first, second = [], []
         for offset in _DIAGONAL_FORWARD_OFFSETS:
             sides = [open_side[(axis, step)] for axis, step in enumerate(offset) if step]
             candidates = np.flatnonzero(np.logical_and.reduce(sides))
-            own = self.face.values[candidates]
-            other = labels[flat[candidates] + int(np.dot(offset, strides))]
+            neighbours = np.stack([c[candidates] for c in self.face.coordinates], axis=1) + offset
+            inside = np.all((neighbours >= 0) & (neighbours < self.mask.shape), axis=1)
+            own = self.face.values[candidates[inside]]
+            other = self.face_labels[tuple(neighbours[inside].T)]
             touching = (other != own) & (other != 0)
             first.append(own[touching])
             second.append(other[touching])

@@ -134,6 +134,16 @@ def test_public_watershed_is_used_when_the_kernel_check_fails(monkeypatch, caplo
     assert flooding._checked_kernel() is not None
 
 
+def test_a_2d_image_is_flooded_by_the_public_function():
+    rng = np.random.default_rng(5)
+    probability = rng.random((30, 30))
+    mask = probability > 0.3
+    markers = np.zeros(mask.shape, np.int32)
+    markers[5, 5], markers[20, 25] = 1, 2
+    np.testing.assert_array_equal(masked_watershed(probability, markers, mask),
+                                  watershed(-probability, markers, mask=mask))
+
+
 def test_empty_mask_and_no_markers():
     volume = np.zeros((3, 8, 8))
     markers = np.zeros(volume.shape, np.int32)

@@ -40,7 +40,8 @@ def flood_mask(landscape, markers, mask, *, high_first=False):
     Parameters
     ----------
     landscape : ndarray of real numbers, shape (Z, Y, X)
-        Flooded from low to high values; read only inside ``mask`` (as float64, never rounded).
+        Flooded from low to high values; read only inside ``mask`` (as float64, never rounded). Volumes of
+        other dimensions go to the public skimage function.
     markers : ndarray of int, shape (Z, Y, X)
         Seeds (non-zero); those outside ``mask`` are ignored, as by skimage.
     mask : ndarray of bool, shape (Z, Y, X), or ConnectedMask
@@ -55,8 +56,8 @@ def flood_mask(landscape, markers, mask, *, high_first=False):
         0 outside ``mask`` and where no marker reaches.
     """
     kernel = _checked_kernel()
-    if kernel is None:
-        plain = mask.mask if isinstance(mask, ConnectedMask) else np.asarray(mask, bool)
+    plain = mask.mask if isinstance(mask, ConnectedMask) else np.asarray(mask, bool)
+    if kernel is None or plain.ndim != 3:
         return _public_watershed(landscape, markers, plain, high_first)
     connected = mask if isinstance(mask, ConnectedMask) else ConnectedMask(mask)
     flat, component = connected.face.flat, connected.face.values

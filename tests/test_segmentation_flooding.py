@@ -74,6 +74,15 @@ def test_connected_mask_joins_cells_touching_only_at_a_corner_and_rejects_2d():
         ConnectedMask(np.ones((4, 4), bool))
 
 
+@pytest.mark.parametrize("depth", [16, 19])
+def test_components_touching_at_hundreds_of_edges_are_joined_once(depth):
+    z, y, x = np.indices((depth, 40, 40))
+    mask = (x + y <= 20) | ((x + y >= 22) & (x + y < 60))   # two staircases facing each other along a diagonal
+    connected = ConnectedMask(mask)
+    assert connected.n_face == 2 and connected.full.present.tolist() == [1]
+    np.testing.assert_array_equal(connected.full_labels(), ndi.label(mask, structure=FULL)[0])
+
+
 @pytest.mark.parametrize("seed", range(10))
 @pytest.mark.parametrize("levels", [None, 3])
 def test_masked_watershed_equals_the_public_skimage_watershed(seed, levels):

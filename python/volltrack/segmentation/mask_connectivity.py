@@ -3,7 +3,8 @@
 The watershed floods along faces (6-connectivity), while the published seed pool takes the U-Net components with
 full connectivity (26, ``skimage.measure.label``'s default). Both come from one ``ndi.label`` pass here: the
 26-connected components are unions of 6-connected ones, joined wherever two mask voxels of different
-6-components touch along an edge or a corner. Only the mask's voxels are visited after the labelling pass.
+6-components touch along an edge or a corner. After the labelling pass only the mask's voxels are visited
+(and a padded copy of the bool mask is made).
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ class ConnectedMask:
 
         first, second = self._diagonal_contacts()
         size = self.n_face + 1
-        graph = coo_matrix((np.ones(first.size, np.int8), (first, second)), shape=(size, size))
+        pairs = np.unique(first * size + second)           # each pair of touching components once
+        graph = coo_matrix((np.ones(pairs.size, np.int8), (pairs // size, pairs % size)), shape=(size, size))
         n_groups, group = connected_components(graph, directed=False)
         # A group's first voxel is that of its lowest face label (face labels are numbered by first voxel).
         lowest = np.full(n_groups, size, np.int64)

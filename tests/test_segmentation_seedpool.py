@@ -144,3 +144,71 @@ def test_empty_predictions_give_empty_labels():
     volume = np.zeros((4, 16, 16), np.float32)
     result = segment_from_predictions(volume.astype(np.int32), volume, volume)
     assert result.labels.shape == volume.shape and not result.labels.any()
+
+
+@pytest.mark.parametrize("pairs_per_chunk", [7, 4_000_000])
+def test_box_test_equals_a_brute_force_comparison(rng, monkeypatch, pairs_per_chunk):
+    import importlib
+
+    module = importlib.import_module("volltrack.segmentation.seed_pool")
+    monkeypatch.setattr(module, "_PAIRS_PER_CHUNK", pairs_per_chunk)
+    low = rng.integers(0, 20, (60, 3)).astype(float)
+    boxes = np.hstack([low, low + rng.integers(0, 6, (60, 3))])
+    points = np.vstack([rng.uniform(0, 25, (40, 3)), boxes[:10, 3:], boxes[10:20, :3]])   # some on the bounds
+    brute = np.array([np.any(np.all((points >= b[:3]) & (points <= b[3:]), axis=1)) for b in boxes])
+    assert 0 < brute.sum() < len(boxes)
+    np.testing.assert_array_equal(boxes_holding_points(boxes, points), brute)
+    assert not boxes_holding_points(boxes, np.zeros((0, 3))).any()
+
+
+def test_snap_accepts_label_voxels_and_a_volume_alike():
+    from volltrack.segmentation.label_voxels import LabelVoxels
+    from volltrack.segmentation.seed_pool import snap_into_components
+
+    unet = np.zeros((5, 40, 40), np.int32)
+    unet[1:4, 5:35, 5:9] = 3                   # an L shape, then a cube whose centroid lies inside it
+    unet[1:4, 31:35, 5:35] = 3
+    unet[1:4, 12:16, 20:24] = 5
+    points, present = label_centroids(unet)
+    from_volume = snap_into_components(points, unet, present)
+    np.testing.assert_array_equal(from_volume, snap_into_components(points, LabelVoxels(unet), present))
+    assert unet[tuple(from_volume[0].astype(int))] == 3
+    np.testing.assert_array_equal(from_volume[1], points[1])
+
+
+def test_stardist_outside_mask_equals_a_per_label_computation(rng):
+    from volltrack.segmentation.watershed import stardist_outside_mask
+
+    star = rng.integers(0, 25, (6, 30, 30)) * (rng.random((6, 30, 30)) < 0.05)
+    mask = rng.random(star.shape) < 0.5
+    expected = np.zeros(star.shape, bool)
+    for label in np.unique(star)[1:]:
+        centre = np.rint(np.argwhere(star == label).mean(axis=0)).astype(int)
+        if not mask[tuple(centre)]:
+            expected |= star == label
+    assert expected.any()
+    np.testing.assert_array_equal(stardist_outside_mask(star, mask), expected)
+    assert not stardist_outside_mask(np.zeros_like(star), mask).any()
+
+
+def test_size_filter_works_in_place_on_a_view():
+    labels = np.zeros((4, 10, 12), np.int32)
+    labels[1:3, 1:4, 1:4] = 2                  # 18 voxels
+    labels[1, 6, 6] = 4                        # 1 voxel
+    view = labels.transpose(2, 1, 0)           # not C-contiguous
+    assert filter_sizes(view, min_size=2) is view
+    assert 4 not in labels and (labels == 2).sum() == 18
+
+
+@pytest.mark.parametrize("snap", [False, True])
+def test_pool_from_a_connected_mask_equals_the_pool_from_its_label_volume(rng, snap):
+    from volltrack.segmentation.mask_connectivity import ConnectedMask
+
+    mask = ndi.binary_dilation(rng.random((8, 50, 50)) < 0.004, iterations=2) & (rng.random((8, 50, 50)) < 0.8)
+    star = rng.integers(0, 30, mask.shape) * (rng.random(mask.shape) < 0.005)
+    components = ndi.label(mask, structure=np.ones((3, 3, 3), bool))[0]
+    expected = seed_pool(star, components, snap=snap)
+    pool = seed_pool(star, ConnectedMask(mask).full, snap=snap)
+    assert expected.from_unet.sum() > 0
+    np.testing.assert_array_equal(pool.points, expected.points)
+    np.testing.assert_array_equal(pool.from_unet, expected.from_unet)

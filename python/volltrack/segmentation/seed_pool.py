@@ -2,7 +2,9 @@
 
 Seeds are the centroids of the StarDist instances, plus the centroid of every U-Net connected component whose
 bounding box holds no StarDist centroid (the cells StarDist missed). The published implementation tests every
-(box, centroid) pair in nested Python loops; here the test is one broadcast comparison per chunk of boxes.
+(box, centroid) pair in nested Python loops; here centroids and boxes come from one pass over each label volume
+(:class:`~volltrack.segmentation.label_voxels.LabelVoxels`) and only the pairs that overlap along one axis
+(found by binary search) are compared.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import ndimage as ndi
+from volltrack.segmentation.label_voxels import LabelVoxels
 
 #: Largest number of (box, centroid) pairs compared at once; bounds the memory of the broadcast test.
 _PAIRS_PER_CHUNK = 4_000_000
@@ -56,29 +58,22 @@ def label_centroids(labels):
     >>> label_centroids(labels)[0]
     array([[0. , 0.5, 0.5]])
     """
-    flat = labels.ravel()
-    voxels = np.flatnonzero(flat)
-    if voxels.size == 0:
-        return np.zeros((0, 3)), np.zeros(0, np.int64)
-    values = flat[voxels].astype(np.int64)
-    counts = np.bincount(values)
-    present = np.flatnonzero(counts)
-    present = present[present > 0]
-    coordinates = np.unravel_index(voxels, labels.shape)
-    sums = [np.bincount(values, weights=c, minlength=counts.size)[present] for c in coordinates]
-    return np.stack(sums, axis=1) / counts[present][:, None], present
+    voxels = LabelVoxels(labels)
+    return voxels.centroids(), voxels.present
 
 
 def component_boxes(labels, present):
     """Return bounding boxes (n, 6) as (z0, y0, x0, z1, y1, x1), upper bounds exclusive, of the given labels."""
-    slices = ndi.find_objects(labels)
-    boxes = np.array([[s.start for s in slices[k - 1]] + [s.stop for s in slices[k - 1]] for k in present],
-                     dtype=float).reshape(-1, 6)
-    return boxes
+    voxels = LabelVoxels(labels)
+    rows = np.searchsorted(voxels.present, np.asarray(present, np.int64))
+    return voxels.boxes()[rows].reshape(-1, 6)
 
 
 def boxes_holding_points(boxes, points):
     """Return, for each box, whether any point lies inside it (bounds inclusive, as in the published test).
+
+    Only the (box, point) pairs that overlap along the most selective axis are compared: the points are sorted
+    along that axis and each box's candidates found by binary search.
 
     Parameters
     ----------
@@ -91,31 +86,54 @@ def boxes_holding_points(boxes, points):
     -------
     ndarray of bool, shape (m,)
     """
+    boxes = np.asarray(boxes, float).reshape(-1, 6)
+    points = np.asarray(points, float).reshape(-1, 3)
     holds = np.zeros(len(boxes), bool)
     if len(points) == 0 or len(boxes) == 0:
         return holds
-    step = max(1, _PAIRS_PER_CHUNK // len(points))
-    for start in range(0, len(boxes), step):
-        chunk = boxes[start:start + step]
-        above = points[None, :, :] >= chunk[:, None, :3]
-        below = points[None, :, :] <= chunk[:, None, 3:]
-        holds[start:start + step] = np.all(above & below, axis=2).any(axis=1)
+    spread = np.ptp(points, axis=0) + 1.0
+    axis = int(np.argmin((boxes[:, 3:] - boxes[:, :3]).mean(axis=0) / spread))
+    order = np.argsort(points[:, axis], kind="stable")
+    sorted_values = points[order, axis]
+    first = np.searchsorted(sorted_values, boxes[:, axis], side="left")
+    counts = np.searchsorted(sorted_values, boxes[:, 3 + axis], side="right") - first
+    for chunk in _chunks_of_pairs(counts):
+        box_of_pair = np.repeat(chunk, counts[chunk])
+        starts = np.cumsum(counts[chunk]) - counts[chunk]
+        rank = np.arange(box_of_pair.size) - np.repeat(starts, counts[chunk]) + first[box_of_pair]
+        candidates = points[order[rank]]
+        inside = np.all((candidates >= boxes[box_of_pair, :3]) & (candidates <= boxes[box_of_pair, 3:]), axis=1)
+        holds[box_of_pair[inside]] = True
     return holds
 
 
-def snap_into_components(points, labels, present):
+def _chunks_of_pairs(counts):
+    """Yield arrays of box indices whose candidate pairs total at most ``_PAIRS_PER_CHUNK`` (one box at least)."""
+    ends = np.cumsum(counts)
+    start = 0
+    while start < len(counts):
+        base = ends[start - 1] if start else 0
+        stop = max(start + 1, int(np.searchsorted(ends, base + _PAIRS_PER_CHUNK, side="right")))
+        yield np.arange(start, stop)
+        start = stop
+
+
+def snap_into_components(points, labels, present, *, voxels=None):
     """Move each point that lies outside its component (label ``present[k]``) to the component's nearest voxel.
 
-    A curved component's centroid can fall outside it; a watershed marker there would be lost.
+    A curved component's centroid can fall outside it; a watershed marker there would be lost. Ties in
+    distance go to the first voxel in C order.
 
     Parameters
     ----------
     points : ndarray of float, shape (n, 3)
         Centroids, one per component.
-    labels : ndarray of int, shape (Z, Y, X)
+    labels : ndarray of int, shape (Z, Y, X), or LabelVoxels
         Components.
     present : ndarray of int, shape (n,)
         Label of each point's component.
+    voxels : LabelVoxels, optional
+        ``LabelVoxels(labels)`` when already computed. Default None (computed here if needed).
 
     Returns
     -------
@@ -123,15 +141,17 @@ def snap_into_components(points, labels, present):
     """
     if len(points) == 0:
         return points
-    rounded = np.clip(np.rint(points).astype(np.int64), 0, np.asarray(labels.shape) - 1)
-    outside = labels[tuple(rounded.T)] != present
+    voxels = voxels if voxels is not None else labels if isinstance(labels, LabelVoxels) else LabelVoxels(labels)
+    rounded = np.clip(np.rint(points).astype(np.int64), 0, np.asarray(voxels.shape) - 1)
+    outside = voxels.label_at(np.ravel_multi_index(tuple(rounded.T), voxels.shape)) != present
     if not outside.any():
         return points
-    lookup = np.full(int(labels.max()) + 1, -1, np.int64)
+    lookup = np.full(max(int(voxels.values.max(initial=0)), int(present.max())) + 1, -1, np.int64)
     lookup[present[outside]] = np.flatnonzero(outside)
-    voxels = np.flatnonzero(lookup[labels.ravel()] >= 0)
-    owner = lookup[labels.ravel()[voxels]]
-    coordinates = np.stack(np.unravel_index(voxels, labels.shape), axis=1)
+    owner_of_voxel = lookup[voxels.values]
+    chosen = np.flatnonzero(owner_of_voxel >= 0)
+    owner = owner_of_voxel[chosen]
+    coordinates = np.stack([c[chosen] for c in voxels.coordinates], axis=1)
     distance = ((coordinates - points[owner]) ** 2).sum(axis=1)
     order = np.lexsort((distance, owner))
     first = order[np.r_[True, owner[order][1:] != owner[order][:-1]]]
@@ -147,8 +167,9 @@ def seed_pool(stardist_labels, unet_labels, *, snap=True):
     ----------
     stardist_labels : ndarray of int, shape (Z, Y, X)
         StarDist instances.
-    unet_labels : ndarray of int, shape (Z, Y, X)
-        Connected components of the U-Net foreground mask.
+    unet_labels : ndarray of int, shape (Z, Y, X), or LabelVoxels
+        Connected components of the U-Net foreground mask (e.g. ``ConnectedMask(mask).full`` for the
+        published 26-connected ones).
     snap : bool, optional
         Move a U-Net seed whose centroid lies outside its (curved) component to the component's nearest voxel,
         so that it is not lost. False reproduces the published algorithm. Default True.
@@ -165,13 +186,13 @@ def seed_pool(stardist_labels, unet_labels, *, snap=True):
     array([[ 2. ,  3.5,  3.5],
            [ 2. , 14.5, 14.5]])
     """
-    star_points, _ = label_centroids(stardist_labels)
+    star_points = LabelVoxels(stardist_labels).centroids()
     star_points = star_points[np.lexsort(star_points.T[::-1])] if len(star_points) else star_points
-    unet_points, unet_present = label_centroids(unet_labels)
-    missed = ~boxes_holding_points(component_boxes(unet_labels, unet_present), star_points)
-    unet_points = unet_points[missed]
+    components = unet_labels if isinstance(unet_labels, LabelVoxels) else LabelVoxels(unet_labels)
+    missed = ~boxes_holding_points(components.boxes(), star_points)
+    unet_points = components.centroids()[missed]
     if snap:
-        unet_points = snap_into_components(unet_points, unet_labels, unet_present[missed])
+        unet_points = snap_into_components(unet_points, components, components.present[missed])
     points = np.concatenate([star_points, unet_points])
     from_unet = np.r_[np.zeros(len(star_points), bool), np.ones(int(missed.sum()), bool)]
     return SeedPool(points=points.reshape(-1, 3), from_unet=from_unet)

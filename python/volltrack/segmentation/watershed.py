@@ -5,6 +5,10 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage as ndi
 
+from volltrack.segmentation.flooding import flood_mask
+from volltrack.segmentation.label_voxels import LabelVoxels
+from volltrack.segmentation.mask_connectivity import ConnectedMask
+
 
 def ball_offsets(radius):
     """Integer offsets (K, 3) of a ball of the given radius in voxels (skimage ``ball`` footprint)."""
@@ -47,20 +51,22 @@ def paint_markers(points, shape, *, radius=2):
 
 def stardist_outside_mask(stardist_labels, mask):
     """Return the voxels of StarDist instances whose centroid voxel lies outside ``mask`` (bool volume)."""
-    from volltrack.segmentation.seed_pool import label_centroids
-
-    centroids, present = label_centroids(stardist_labels)
-    if len(present) == 0:
-        return np.zeros(mask.shape, bool)
-    centre_voxels = tuple(np.clip(np.rint(centroids).astype(np.int64), 0, np.asarray(mask.shape) - 1).T)
-    outside = present[~mask[centre_voxels]]
-    lookup = np.zeros(int(stardist_labels.max()) + 1, bool)
-    lookup[outside] = True
-    return lookup[stardist_labels]
+    voxels = LabelVoxels(stardist_labels)
+    outside_mask = np.zeros(mask.shape, bool)
+    if len(voxels.present) == 0:
+        return outside_mask
+    centre_voxels = np.clip(np.rint(voxels.centroids()).astype(np.int64), 0, np.asarray(mask.shape) - 1)
+    is_outside = np.zeros(voxels.dense_label_count.size, bool)
+    is_outside[voxels.present[~mask[tuple(centre_voxels.T)]]] = True
+    outside_mask.reshape(-1)[voxels.flat[is_outside[voxels.values]]] = True
+    return outside_mask
 
 
 def masked_watershed(landscape, markers, mask):
     """Flood ``-landscape`` from ``markers`` inside ``mask`` (skimage watershed, float landscape kept as is).
+
+    The labels equal ``skimage.segmentation.watershed(-landscape, markers, mask=mask)``; only the masked voxels
+    are prepared for skimage's kernel (:func:`~volltrack.segmentation.flooding.flood_mask`).
 
     Parameters
     ----------
@@ -68,48 +74,31 @@ def masked_watershed(landscape, markers, mask):
         High inside cells: the StarDist probability (default) or distance map. Never cast to integers.
     markers : ndarray of int, shape (Z, Y, X)
         Seeds (:func:`paint_markers`).
-    mask : ndarray of bool, shape (Z, Y, X)
-        Where labels may go.
+    mask : ndarray of bool, shape (Z, Y, X), or ConnectedMask
+        Where labels may go; pass a :class:`~volltrack.segmentation.mask_connectivity.ConnectedMask` to reuse
+        its connected components.
 
     Returns
     -------
     ndarray of int32; 0 outside ``mask``.
     """
-    from skimage.segmentation import watershed
-
-    if not np.issubdtype(landscape.dtype, np.floating):
-        landscape = landscape.astype(np.float32)
-    labels = np.zeros(mask.shape, np.int32)
-    box = _bounding_box(mask)
-    if box is None:
-        return labels
-    # Flooding only the mask's bounding box gives the same labels (marker order and ties are unchanged).
-    labels[box] = watershed(-landscape[box], markers[box], mask=mask[box])
-    return labels
-
-
-def _bounding_box(mask):
-    """Slices of the smallest box holding every True voxel of a 3D mask, or None when it is empty."""
-    box = []
-    for axis in range(mask.ndim):
-        hits = np.flatnonzero(np.any(mask, axis=tuple(a for a in range(mask.ndim) if a != axis)))
-        if hits.size == 0:
-            return None
-        box.append(slice(int(hits[0]), int(hits[-1]) + 1))
-    return tuple(box)
+    if not isinstance(mask, ConnectedMask):
+        mask = np.asarray(mask, bool)
+    return flood_mask(landscape, markers, mask, high_first=True)
 
 
 def filter_sizes(labels, *, min_size=0, max_size=None):
     """Remove labels with fewer than ``min_size`` or more than ``max_size`` voxels (in place; returned)."""
-    if labels.max() == 0 or (min_size <= 0 and max_size is None):
+    if min_size <= 0 and max_size is None:
         return labels
-    sizes = np.bincount(labels.ravel())
+    voxels = LabelVoxels(labels)
+    sizes = voxels.dense_label_count
     drop = sizes < min_size
     if max_size is not None:
         drop |= sizes > max_size
     drop[0] = False
     if drop.any():
-        labels[drop[labels]] = 0
+        labels[np.unravel_index(voxels.flat[drop[voxels.values]], labels.shape)] = 0
     return labels
 
 

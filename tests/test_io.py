@@ -150,3 +150,19 @@ def test_atomic_write_gives_the_usual_file_mode(tmp_path):
     mask = os.umask(0o022)
     os.umask(mask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_ome_tiff_with_several_positions_is_refused_not_silently_cut(tmp_path):
+    import tifffile
+
+    path = tmp_path / "positions.ome.tif"
+    with tifffile.TiffWriter(path, ome=True) as writer:
+        for position in range(3):
+            writer.write(np.full((4, 8, 8), position, np.uint16), metadata={"axes": "ZYX"})
+    with pytest.raises(ValueError, match=r"positions.ome.tif holds 3 image series of shape \(4, 8, 8\)"):
+        read_image(path)
+    single = tmp_path / "one.ome.tif"
+    with tifffile.TiffWriter(single, ome=True) as writer:
+        writer.write(np.ones((4, 8, 8), np.uint16), metadata={"axes": "ZYX"})
+        writer.write(np.ones((2, 2), np.uint8), metadata={"axes": "YX"})     # a thumbnail-like extra series
+    assert read_image(single)[0].shape[-3:] == (4, 8, 8)

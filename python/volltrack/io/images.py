@@ -44,6 +44,19 @@ def _default_axes(shape: tuple[int, ...], source: str) -> str:
     return _AXES_BY_NDIM[len(shape)]
 
 
+def _refuse_several_positions(tif, path: Path) -> None:
+    """Raise ValueError when an OME-TIFF holds several image series of one shape (stage positions, wells)."""
+    if not tif.is_ome or len(tif.series) < 2:
+        return
+    first = tuple(tif.series[0].shape)
+    alike = sum(1 for s in tif.series if tuple(s.shape) == first)
+    if alike > 1:
+        raise ValueError(f"{path} holds {alike} image series of shape {first} (several stage positions or "
+                         "wells); volltrack reads one movie per file and would silently use only the first: "
+                         "save each position as its own file (e.g. Fiji's Bio-Formats importer, 'Open all "
+                         "series', then File > Save As > Tiff per position)")
+
+
 def _open_tiff(path: Path, lazy: bool):
     import tifffile
 
@@ -52,6 +65,7 @@ def _open_tiff(path: Path, lazy: bool):
             problem = tiff_completeness_problem(tif, path.stat().st_size)
             if not problem:
                 series = tif.series[0]
+                _refuse_several_positions(tif, path)
                 meta = calibration_from_tiff(tif)
                 file_axes = series.axes if (tif.is_imagej or tif.is_ome) else None
                 shape = tuple(series.shape)

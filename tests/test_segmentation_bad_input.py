@@ -307,3 +307,13 @@ def test_frame_settings_only_bind_finished_frames(tmp_path):
     with pytest.raises(ValueError, match="options"):
         check_frame_options(frames, {"options": {"min_size": 10}})
     check_frame_options(frames, {"options": {"min_size": 50}})
+
+
+def test_denoise_without_an_n2v_model_is_refused_before_writing(tmp_path, movie, capsys):
+    for kind in ("stardist", "unet"):
+        shutil.copytree(tiny_models_folder() / kind, tmp_path / "models" / kind)
+    write_image(tmp_path / "v.tif", movie.raw[0], axes="ZYX")
+    code = main(["segment", str(tmp_path / "v.tif"), "--out", str(tmp_path / "out"), "--models",
+                 str(tmp_path / "models"), "--denoise"])
+    assert code == 2 and "--denoise needs an N2V model" in _error_line(capsys)
+    assert not (tmp_path / "out").exists()

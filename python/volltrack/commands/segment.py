@@ -152,11 +152,15 @@ def run(args: argparse.Namespace) -> int:
         if not todo:
             print(f"all {len(inputs)} inputs already segmented in {out}")
             return 0
-        if not {"stardist", "unet"} & set(check_models_folder(args.models)):
+        present = set(check_models_folder(args.models))
+        if options.get("denoise_first") and "n2v" not in present:
+            raise ValueError(f"--denoise needs an N2V model: models folder {args.models or 'bundled demo models'} "
+                             "has no n2v/ (config.json + weights)")
+        if not {"stardist", "unet"} & present:
             raise ValueError(f"models folder {args.models or 'bundled demo models'} holds no stardist/ or unet/ model "
                              "(an N2V model alone only denoises); VollSeg needs at least one of them")
         total = sum(check_input(path, axes) for path in todo)
-        models = load_models(args.models)
+        models = load_models(args.models, n2v=bool(options.get("denoise_first")))
         out.mkdir(parents=True, exist_ok=True)
         _segment_all(todo, out, models, inputs=inputs, axes=axes, total=total, options=options)
     except (FileNotFoundError, ValueError) as error:

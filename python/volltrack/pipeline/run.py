@@ -70,7 +70,10 @@ def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str
     from volltrack.segmentation.batch import segment_file, write_record
 
     seg = config.segmentation
-    models = load_models(seg.models)
+    models = load_models(seg.models, n2v=seg.denoise)
+    if seg.denoise and models.n2v is None:
+        raise ValueError(f"segmentation.denoise is true but the models folder {seg.models or 'bundled demo models'} "
+                         "has no n2v/ model")
     options = {"n_tiles": seg.n_tiles, "denoise_first": seg.denoise, "prob_thresh": seg.prob_thresh,
                "nms_thresh": seg.nms_thresh, "use_probability": seg.use_probability, "min_size": seg.min_size}
     n_volumes = meta["shape"][0]  # shape is TZYX, T = 1 for a single volume

@@ -108,7 +108,7 @@ def check_models_folder(folder=None, *, stardist=True, unet=True, n2v=True):
     """
     folder = Path(DEMO_MODELS if folder is None else folder)
     if not folder.is_dir():
-        hint = (" (the bundled demo models are made by 'volltrack train --demo'; give --models DIR)"
+        hint = (" (the bundled demo models ship inside the volltrack package: reinstall it, or give --models DIR)"
                 if folder == DEMO_MODELS else "")
         raise FileNotFoundError(f"models folder {folder} does not exist{hint}")
     wanted = {STARDIST: stardist, UNET: unet, N2V: n2v}

@@ -30,12 +30,15 @@ class Models:
         One output channel: foreground probability.
     n2v : n2v.models.N2V or None
     folder : pathlib.Path or None
+    unet_erosion : int
+        Rim the U-Net was trained without (its ``volltrack.json``; 0 = the plain foreground mask).
     """
 
     stardist: object = None
     unet: object = None
     n2v: object = None
     folder: Path | None = None
+    unet_erosion: int = 0
 
     def describe(self):
         """Return a dict of which models are present, with their folders, for output records."""
@@ -145,8 +148,11 @@ def load_models(folder=None, *, stardist=True, unet=True, n2v=True):
     ValueError
         If a model subfolder cannot be loaded (malformed config.json, corrupt weights, another kind of model).
     """
+    from volltrack.segmentation.unet_target import read_unet_erosion
+
     found = check_models_folder(folder, stardist=stardist, unet=unet, n2v=n2v)
     loaded = {kind: _load(kind, path) for kind, path in found.items()}
+    erosion = read_unet_erosion(found[UNET]) if UNET in found else 0
     folder = Path(DEMO_MODELS if folder is None else folder)
     _LOG.info("loaded models %s from %s", sorted(loaded), folder)
-    return Models(folder=folder, **loaded)
+    return Models(folder=folder, unet_erosion=erosion, **loaded)

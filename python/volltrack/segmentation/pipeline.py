@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from volltrack.segmentation.foreground import foreground_mask, mask_components
 from volltrack.segmentation.networks import denoise, normalize_percentiles, predict_stardist, predict_unet
 from volltrack.segmentation.seed_pool import SeedPool, seed_pool
-from volltrack.segmentation.unet_target import grow_mask, read_unet_erosion
+from volltrack.segmentation.unet_target import grow_mask
 from volltrack.segmentation.validation import is_constant, validate_same_shape, validate_volume
 from volltrack.segmentation.watershed import (fill_label_holes, filter_sizes, masked_watershed, paint_markers,
                                               stardist_outside_mask)
@@ -87,7 +86,7 @@ def segment_from_predictions(stardist_labels, probability, unet_probability, *, 
         Move U-Net seeds that fall outside their curved component into it. Default True.
     mask_growth : int, optional
         For a U-Net trained on cell interiors (``volltrack train unet --erosion N``): grow each component by
-        this many voxels, and the mask by as many 6-connected steps (holes filled), so that the components are
+        this many voxels, and the mask by as many steps of the 3x3x3 cube (holes filled), so that the components are
         whole cells and the watershed reaches the membranes. Default 0 (a U-Net trained on the plain mask).
 
     Returns
@@ -187,8 +186,8 @@ def vollseg(image, models, *, n_tiles=None, denoise_first=False, normalization=N
         denoised = denoise(image, models.n2v, n_tiles=n_tiles)
     normalised = normalize_percentiles(denoised if denoised is not None else image, values=normalization)
     unet_probability = predict_unet(normalised, models.unet, n_tiles=n_tiles) if models.unet is not None else None
-    if models.unet is not None and models.folder is not None:
-        options.setdefault("mask_growth", read_unet_erosion(Path(models.folder) / "unet"))
+    if models.unet is not None:
+        options.setdefault("mask_growth", models.unet_erosion)
     if models.stardist is None:
         return _unet_only(unet_probability, denoised, options)
     star = predict_stardist(normalised, models.stardist, n_tiles=n_tiles, prob_thresh=prob_thresh,

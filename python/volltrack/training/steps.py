@@ -136,7 +136,7 @@ def run_thresholds(args: argparse.Namespace) -> int:
     from volltrack.segmentation.models import check_models_folder
 
     # every model used must be complete: a StarDist folder without weights would load random weights
-    check_models_folder(args.models, unet=args.target == "vollseg", n2v=args.target == "vollseg")
+    check_models_folder(args.models, unet=args.target == "vollseg", n2v=False)   # VollSeg's default: no N2V
     images, labels = validation_volumes(Path(args.data), max_volumes=args.max_volumes)
     if args.target == "stardist":
         from stardist.models import StarDist3D

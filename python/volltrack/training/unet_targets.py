@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from scipy import ndimage as ndi
 
+
 def cell_interiors(labels: np.ndarray, *, erosion: int = 1) -> np.ndarray:
     """Return the voxels of each cell that lie at least ``erosion`` steps (6-connected) from any other label.
 

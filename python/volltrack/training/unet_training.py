@@ -15,12 +15,12 @@ from typing import Optional
 
 import numpy as np
 
+from volltrack.segmentation.unet_target import read_unet_erosion
 from volltrack.training.model_folders import (check_new_model_dir, load_resume_weights, record_training,
                                              split_model_path)
 from volltrack.training.parameters import TrainingParameters
 from volltrack.training.patches import TrainingData
 from volltrack.training.progress import epoch_progress_callback
-from volltrack.segmentation.unet_target import read_unet_erosion
 from volltrack.training.unet_targets import write_unet_target
 
 logger = logging.getLogger(__name__)
@@ -93,8 +93,9 @@ def train_unet(data: TrainingData, model_dir: str | Path, *, params: Optional[Tr
     tf.random.set_seed(params.seed)
     if erosion < 0:
         raise ValueError(f"erosion must be >= 0 voxels, got {erosion}")
-    if resume and read_unet_erosion(model_dir) != erosion:
-        raise ValueError(f"{model_dir} was trained with erosion {read_unet_erosion(model_dir)} "
+    trained_with = read_unet_erosion(model_dir) if resume else erosion
+    if trained_with != erosion:
+        raise ValueError(f"{model_dir} was trained with erosion {trained_with} "
                          f"(volltrack.json); resume with the same --erosion, got {erosion}")
     X, Y = foreground_pairs(data.X, data.Y, patch_shape=params.patch_shape, erosion=erosion)
     validation = foreground_pairs(data.X_val, data.Y_val, patch_shape=params.patch_shape, erosion=erosion)

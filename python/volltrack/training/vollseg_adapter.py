@@ -1,7 +1,7 @@
 """Run the VollSeg pipeline (``volltrack.segmentation``) at many thresholds, predicting the networks once.
 
 Threshold optimisation segments the same validation volumes many times with different StarDist probability
-and NMS thresholds. The networks (N2V, U-Net, StarDist's probability and distances) do not depend on those
+and NMS thresholds. The networks (U-Net, StarDist's probability and distances) do not depend on those
 thresholds, so they run once per volume; each evaluation then redoes only StarDist's non-maximum suppression
 (the step StarDist's own ``optimize_thresholds`` repeats) and VollSeg's seed pooling and watershed.
 """
@@ -26,14 +26,12 @@ class _Predictions:
 
 def _predict(image: np.ndarray, models) -> _Predictions:
     from volltrack.segmentation.networks import normalize_percentiles, predict_unet
-    from volltrack.segmentation.unet_target import read_unet_erosion
 
     # As vollseg() by default: no denoising (the N2V model, if any, is not used).
     normalised = normalize_percentiles(image)
     unet = predict_unet(normalised, models.unet) if models.unet is not None else None
     probability, distances = models.stardist.predict(normalised, axes="ZYX")
-    growth = read_unet_erosion(Path(models.folder) / "unet") if unet is not None else 0
-    return _Predictions(image.shape, probability, distances, unet, growth)
+    return _Predictions(image.shape, probability, distances, unet, models.unet_erosion if unet is not None else 0)
 
 
 def _segment(predicted: _Predictions, stardist_model, prob: float, nms: float) -> np.ndarray:
@@ -56,7 +54,7 @@ def vollseg_segmenter(models_folder: str | Path) -> Callable[[np.ndarray, float,
     Parameters
     ----------
     models_folder : str or Path
-        Folder with ``stardist/`` (required), ``unet/`` and ``n2v/`` model folders.
+        Folder with ``stardist/`` (required) and ``unet/`` model folders (an ``n2v/`` is not used).
 
     Returns
     -------
@@ -69,7 +67,7 @@ def vollseg_segmenter(models_folder: str | Path) -> Callable[[np.ndarray, float,
         from volltrack.segmentation import load_models
     except ImportError as exc:
         raise ValueError(f"--target vollseg needs volltrack.segmentation ({exc}); use --target stardist") from exc
-    models = load_models(models_folder)
+    models = load_models(models_folder, n2v=False)
     if models.stardist is None:
         raise FileNotFoundError(f"{models_folder} holds no StarDist model (stardist/)")
     cache: dict[int, _Predictions] = {}

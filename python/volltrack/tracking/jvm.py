@@ -137,6 +137,21 @@ def _release_java_threads() -> None:
         logger.debug("leaving %d non-daemon Java thread(s) to exit with Python: %s", len(alive),
                      ", ".join(str(thread.getName()) for thread in alive[:5]))
         jpype.config.destroy_jvm = False
+        _stop_reference_queue(jpype)
+
+
+def _stop_reference_queue(jpype) -> None:
+    """Stop JPype's reference-queue thread before Python finalises.
+
+    When the JVM is not destroyed, that (daemon) thread keeps calling into Python to release
+    references. A thread that asks for the GIL while the interpreter finalises is ended with
+    ``pthread_exit`` and the unwinding through the JVM's frames aborts the process ("FATAL: exception
+    not rethrown", exit status -6). JPype stops the queue itself only when it destroys the JVM.
+    """
+    try:
+        jpype.JClass("org.jpype.ref.JPypeReferenceQueue").getInstance().stop()
+    except Exception as error:  # noqa: BLE001 - exiting anyway; log and carry on
+        logger.debug("could not stop JPype's reference queue: %s", error)
 
 
 def jimport(name: str):

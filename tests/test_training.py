@@ -263,3 +263,61 @@ def test_bundled_demo_models_load():
     assert models.stardist.thresholds.prob == pytest.approx(thresholds["prob"])
     size = sum(p.stat().st_size for p in DEMO_MODELS.rglob("*") if p.is_file())
     assert size <= 25 * 2**20
+
+
+def test_failed_new_training_run_removes_what_it_wrote(tmp_path):
+    from volltrack.training.model_folders import cleaned_up_on_failure
+
+    fresh = tmp_path / "fresh"
+    with pytest.raises(RuntimeError, match="out of memory"):
+        with cleaned_up_on_failure(fresh, resume=False):
+            (fresh / "logs").mkdir(parents=True)
+            (fresh / "config.json").write_text("{}")
+            raise RuntimeError("out of memory")
+    assert not fresh.exists()
+
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (kept / "notes.txt").write_text("mine")
+    with pytest.raises(KeyboardInterrupt):
+        with cleaned_up_on_failure(kept, resume=False):
+            (kept / "config.json").write_text("{}")
+            raise KeyboardInterrupt
+    assert sorted(p.name for p in kept.iterdir()) == ["notes.txt"]
+
+
+def test_failed_training_run_with_weights_or_resumed_is_left_alone(tmp_path):
+    from volltrack.training.model_folders import can_resume, cleaned_up_on_failure
+
+    with pytest.raises(RuntimeError):
+        with cleaned_up_on_failure(tmp_path / "a", resume=False):
+            (tmp_path / "a").mkdir()
+            (tmp_path / "a" / "config.json").write_text("{}")
+            (tmp_path / "a" / "weights_best.h5").write_bytes(b"h5")
+            raise RuntimeError("interrupted after an epoch")
+    assert can_resume(tmp_path / "a")
+    (tmp_path / "b").mkdir()
+    with pytest.raises(RuntimeError):
+        with cleaned_up_on_failure(tmp_path / "b", resume=True):
+            (tmp_path / "b" / "config.json").write_text("{}")
+            raise RuntimeError("failed")
+    assert (tmp_path / "b" / "config.json").is_file()
+
+
+@pytest.mark.slow
+def test_stardist_training_that_fails_leaves_no_half_model(tiny_npz, tmp_path, monkeypatch):
+    from stardist.models import StarDist3D
+
+    from volltrack.training.parameters import TrainingParameters
+    from volltrack.training.stardist_training import train_stardist
+
+    def failing_train(self, *args, **kwargs):
+        assert (Path(self.logdir) / "config.json").is_file()     # StarDist wrote its config already
+        raise RuntimeError("simulated failure in the first epoch")
+
+    monkeypatch.setattr(StarDist3D, "train", failing_train)
+    params = TrainingParameters(n_rays=16, patch_shape=(16, 32, 32), grid=(1, 2, 2), epochs=1, steps_per_epoch=1,
+                                depth=1, start_filters=4, batch_size=1)
+    with pytest.raises(RuntimeError, match="simulated failure"):
+        train_stardist(load_training_data(tiny_npz), tmp_path / "stardist", params=params)
+    assert not (tmp_path / "stardist").exists()

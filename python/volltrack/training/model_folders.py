@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +39,31 @@ def check_new_model_dir(model_dir: str | Path, *, resume: bool) -> None:
     if not resume and can_resume(model_dir):
         raise ValueError(f"{model_dir} already holds a trained model; pass --resume to continue training it "
                          f"or choose another --model folder")
+
+
+@contextmanager
+def cleaned_up_on_failure(model_dir: str | Path, *, resume: bool) -> Iterator[None]:
+    """Remove what a failed new training run wrote to ``model_dir`` while it holds no weights yet.
+
+    StarDist and CSBDeep write config.json (and TensorBoard logs) before the first epoch ends; a run that fails
+    or is interrupted before any weights_*.h5 is saved would otherwise leave a folder that looks like a model but
+    cannot be loaded or resumed. Entries that were there before the run are kept, and so is everything once a
+    weights file exists (``--resume`` can continue from it). Resumed runs are never cleaned up.
+    """
+    model_dir = Path(model_dir)
+    existed = model_dir.is_dir()
+    before = {entry.name for entry in model_dir.iterdir()} if existed else set()
+    try:
+        yield
+    except BaseException:
+        if not resume and model_dir.is_dir() and not any(model_dir.glob("weights_*.h5")):
+            for entry in model_dir.iterdir():
+                if entry.name not in before:
+                    shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+            if not existed and not any(model_dir.iterdir()):
+                model_dir.rmdir()
+            logger.warning("training failed before any weights were saved; removed what it wrote to %s", model_dir)
+        raise
 
 
 #: A key found only in the config.json of each kind of model folder.

@@ -13,7 +13,8 @@ from typing import Callable, Optional
 import numpy as np
 
 from volltrack.training.augmentation import AugmentationSettings, geometric_transform
-from volltrack.training.model_folders import (check_new_model_dir, load_resume_weights, model_kind,
+from volltrack.training.model_folders import (check_new_model_dir, cleaned_up_on_failure,
+                                             load_resume_weights, model_kind,
                                              record_training, split_model_path)
 from volltrack.training.parameters import TrainingParameters
 from volltrack.training.patches import sample_patch_corners
@@ -101,16 +102,17 @@ def train_n2v(X: np.ndarray, X_val: np.ndarray, model_dir: str | Path, *,
 
     np.random.seed(params.seed)
     tf.random.set_seed(params.seed)
-    if resume:
-        model = N2V(None, name=name, basedir=str(basedir))
-        load_resume_weights(model.keras_model, model_dir)
-        model.config.train_learning_rate = params.learning_rate
-    else:
-        model = N2V(n2v_config(X, params), name=name, basedir=str(basedir))
-    model.config.train_epochs, model.config.train_steps_per_epoch = params.epochs, params.steps_for(len(X))
-    model.prepare_for_training()
-    model.callbacks.append(epoch_progress_callback(params.epochs, description="N2V"))
-    history = model.train(X, X_val, epochs=params.epochs, steps_per_epoch=params.steps_for(len(X)))
+    with cleaned_up_on_failure(model_dir, resume=resume):
+        if resume:
+            model = N2V(None, name=name, basedir=str(basedir))
+            load_resume_weights(model.keras_model, model_dir)
+            model.config.train_learning_rate = params.learning_rate
+        else:
+            model = N2V(n2v_config(X, params), name=name, basedir=str(basedir))
+        model.config.train_epochs, model.config.train_steps_per_epoch = params.epochs, params.steps_for(len(X))
+        model.prepare_for_training()
+        model.callbacks.append(epoch_progress_callback(params.epochs, description="N2V"))
+        history = model.train(X, X_val, epochs=params.epochs, steps_per_epoch=params.steps_for(len(X)))
     record_training(model_dir, kind="n2v", parameters=params.model_dump(mode="json"), data=data_name,
                     history=history.history)
     return model

@@ -8,7 +8,8 @@ from typing import Optional
 
 import numpy as np
 
-from volltrack.training.model_folders import (check_new_model_dir, load_resume_weights, record_training,
+from volltrack.training.model_folders import (check_new_model_dir, cleaned_up_on_failure,
+                                             load_resume_weights, record_training,
                                              split_model_path)
 from volltrack.training.parameters import TrainingParameters
 from volltrack.training.patches import TrainingData
@@ -101,18 +102,19 @@ def train_stardist(data: TrainingData, model_dir: str | Path, *, params: Optiona
     import tensorflow as tf
 
     tf.random.set_seed(params.seed)
-    if resume:
-        model = StarDist3D(None, name=name, basedir=str(basedir))
-        load_resume_weights(model.keras_model, model_dir)
-        for key, value in (("train_learning_rate", params.learning_rate), ("train_batch_size", params.batch_size),
-                           ("train_tensorboard", params.tensorboard)):
-            setattr(model.config, key, value)
-    else:
-        model = StarDist3D(stardist_config(params, data), name=name, basedir=str(basedir))
-    model.prepare_for_training()
-    model.callbacks.append(epoch_progress_callback(params.epochs, description="StarDist3D"))
-    history = model.train(data.X, data.Y, validation_data=(data.X_val, data.Y_val), epochs=params.epochs,
-                          steps_per_epoch=params.steps_for(len(data.X)), seed=params.seed)
+    with cleaned_up_on_failure(model_dir, resume=resume):
+        if resume:
+            model = StarDist3D(None, name=name, basedir=str(basedir))
+            load_resume_weights(model.keras_model, model_dir)
+            for key, value in (("train_learning_rate", params.learning_rate), ("train_batch_size", params.batch_size),
+                               ("train_tensorboard", params.tensorboard)):
+                setattr(model.config, key, value)
+        else:
+            model = StarDist3D(stardist_config(params, data), name=name, basedir=str(basedir))
+        model.prepare_for_training()
+        model.callbacks.append(epoch_progress_callback(params.epochs, description="StarDist3D"))
+        history = model.train(data.X, data.Y, validation_data=(data.X_val, data.Y_val), epochs=params.epochs,
+                              steps_per_epoch=params.steps_for(len(data.X)), seed=params.seed)
     record_training(model_dir, kind="stardist", parameters=params.model_dump(mode="json"), data=data_name,
                     history=history.history)
     return model

@@ -16,7 +16,8 @@ from typing import Optional
 import numpy as np
 
 from volltrack.segmentation.unet_target import read_unet_erosion
-from volltrack.training.model_folders import (check_new_model_dir, load_resume_weights, record_training,
+from volltrack.training.model_folders import (check_new_model_dir, cleaned_up_on_failure,
+                                             load_resume_weights, record_training,
                                              split_model_path)
 from volltrack.training.parameters import TrainingParameters
 from volltrack.training.patches import TrainingData
@@ -99,18 +100,19 @@ def train_unet(data: TrainingData, model_dir: str | Path, *, params: Optional[Tr
                          f"(volltrack.json); resume with the same --erosion, got {erosion}")
     X, Y = foreground_pairs(data.X, data.Y, patch_shape=params.patch_shape, erosion=erosion)
     validation = foreground_pairs(data.X_val, data.Y_val, patch_shape=params.patch_shape, erosion=erosion)
-    if resume:
-        model = CARE(None, name=name, basedir=str(basedir))
-        load_resume_weights(model.keras_model, model_dir)
-        model.config.train_learning_rate = params.learning_rate
-        model.config.train_batch_size = params.batch_size
-        model.config.train_tensorboard = params.tensorboard
-    else:
-        model = CARE(unet_config(params, n_patches=len(X)), name=name, basedir=str(basedir))
-    model.prepare_for_training()
-    model.callbacks.append(epoch_progress_callback(params.epochs, description="U-Net"))
-    history = model.train(X, Y, validation_data=validation, epochs=params.epochs,
-                          steps_per_epoch=params.steps_for(len(X)))
+    with cleaned_up_on_failure(model_dir, resume=resume):
+        if resume:
+            model = CARE(None, name=name, basedir=str(basedir))
+            load_resume_weights(model.keras_model, model_dir)
+            model.config.train_learning_rate = params.learning_rate
+            model.config.train_batch_size = params.batch_size
+            model.config.train_tensorboard = params.tensorboard
+        else:
+            model = CARE(unet_config(params, n_patches=len(X)), name=name, basedir=str(basedir))
+        model.prepare_for_training()
+        model.callbacks.append(epoch_progress_callback(params.epochs, description="U-Net"))
+        history = model.train(X, Y, validation_data=validation, epochs=params.epochs,
+                              steps_per_epoch=params.steps_for(len(X)))
     write_unet_target(model_dir, erosion=erosion)
     record_training(model_dir, kind="unet", parameters={**params.model_dump(mode="json"), "erosion": erosion},
                     data=data_name, history=history.history)

@@ -34,6 +34,29 @@ def test_missing_configured_jar_is_a_clear_error(monkeypatch, tmp_path):
         find_engine_jar()
 
 
+def test_the_more_recently_built_engine_jar_wins(monkeypatch, tmp_path):
+    import os
+
+    import volltrack.tracking.engine_jar as engine_jar
+
+    package, target = tmp_path / "package", tmp_path / "target"
+    (package / "jars").mkdir(parents=True)
+    target.mkdir()
+    copied, built = package / "jars" / "btrackmate-0.1.0-all.jar", target / "btrackmate-0.1.0-all.jar"
+    copied.write_bytes(b"old")
+    built.write_bytes(b"new")
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    monkeypatch.setattr(engine_jar, "_PACKAGE_DIR", package)
+    monkeypatch.setattr(engine_jar, "_CHECKOUT_TARGET", target)
+    os.utime(copied, (1_000, 1_000))
+    os.utime(built, (2_000, 2_000))
+    assert find_engine_jar() == built       # mvn package after make setup
+    os.utime(copied, (3_000, 3_000))
+    assert find_engine_jar() == copied      # make setup copied it afterwards
+    built.unlink()
+    assert find_engine_jar() == copied      # an installed package without a checkout
+
+
 def test_doctor_reports_each_component():
     proc = subprocess.run([sys.executable, "-m", "volltrack.cli", "doctor", "--skip-tensorflow"],
                           capture_output=True, text=True, timeout=300)

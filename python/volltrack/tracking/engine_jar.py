@@ -5,6 +5,9 @@ Search order:
 1. the ``VOLLTRACK_ENGINE_JAR`` environment variable (a path to the jar);
 2. ``volltrack/jars/btrackmate-*-all.jar`` inside the installed package (copied there by ``make setup``);
 3. ``java/btrackmate/target/btrackmate-*-all.jar`` of the source checkout (after ``mvn package``).
+
+When both 2 and 3 exist (a source checkout), the more recently built jar is used, so a ``mvn package`` run after
+``make setup`` is not silently shadowed by the older copy in the package.
 """
 
 from __future__ import annotations
@@ -42,10 +45,10 @@ def find_engine_jar() -> Path:
             raise EngineJarNotFound(f"{ENV_VAR}={configured!r} is not a file; unset it or point it to "
                                     f"btrackmate-<version>-all.jar")
         return path
-    for folder in (_PACKAGE_DIR / "jars", _CHECKOUT_TARGET):
-        candidates = sorted(folder.glob(_PATTERN))
-        if candidates:
-            return candidates[-1]
+    found = [jars[-1] for jars in (sorted(folder.glob(_PATTERN)) for folder in (_PACKAGE_DIR / "jars",
+                                                                                  _CHECKOUT_TARGET)) if jars]
+    if found:
+        return max(found, key=lambda jar: jar.stat().st_mtime)
     raise EngineJarNotFound(
         "the BTrackmate engine jar was not found; build it with 'make setup' (or 'mvn package' in the "
         f"source checkout), or set {ENV_VAR} to the path of btrackmate-<version>-all.jar")

@@ -45,8 +45,11 @@ def find_engine_jar() -> Path:
             raise EngineJarNotFound(f"{ENV_VAR}={configured!r} is not a file; unset it or point it to "
                                     f"btrackmate-<version>-all.jar")
         return path
-    found = [jars[-1] for jars in (sorted(folder.glob(_PATTERN)) for folder in (_PACKAGE_DIR / "jars",
-                                                                                  _CHECKOUT_TARGET)) if jars]
+    found = []
+    for folder in (_PACKAGE_DIR / "jars", _CHECKOUT_TARGET):
+        jars = sorted(folder.glob(_PATTERN))
+        if jars:
+            found.append(jars[-1])
     if found:
         return max(found, key=lambda jar: jar.stat().st_mtime)
     raise EngineJarNotFound(

@@ -25,10 +25,14 @@ def split_model_path(model_dir: str | Path) -> tuple[str, Path]:
     return model_dir.name, model_dir.parent
 
 
+def has_weights(model_dir: str | Path) -> bool:
+    """True when ``model_dir`` holds at least one weights_*.h5 file."""
+    return any(Path(model_dir).glob("weights_*.h5"))
+
+
 def can_resume(model_dir: str | Path) -> bool:
     """True when ``model_dir`` holds a config.json and at least one weights file."""
-    model_dir = Path(model_dir)
-    return (model_dir / "config.json").is_file() and any(model_dir.glob("weights_*.h5"))
+    return (Path(model_dir) / "config.json").is_file() and has_weights(model_dir)
 
 
 def check_new_model_dir(model_dir: str | Path, *, resume: bool) -> None:
@@ -56,10 +60,14 @@ def cleaned_up_on_failure(model_dir: str | Path, *, resume: bool) -> Iterator[No
     try:
         yield
     except BaseException:
-        if not resume and model_dir.is_dir() and not any(model_dir.glob("weights_*.h5")):
+        if not resume and model_dir.is_dir() and not has_weights(model_dir):
             for entry in model_dir.iterdir():
-                if entry.name not in before:
-                    shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+                if entry.name in before:
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
             if not existed and not any(model_dir.iterdir()):
                 model_dir.rmdir()
             logger.warning("training failed before any weights were saved; removed what it wrote to %s", model_dir)

@@ -9,26 +9,14 @@ import java.util.Arrays;
  */
 final class CandidateList {
 
-    private int[] sources = new int[16];
-    private int[] targets = new int[16];
-    private double[] costs = new double[16];
-    private int size;
+    private final LapEdges candidates = new LapEdges();
 
     void add(int source, int target, double cost) {
-        if (size == sources.length) {
-            int n = size * 2;
-            sources = Arrays.copyOf(sources, n);
-            targets = Arrays.copyOf(targets, n);
-            costs = Arrays.copyOf(costs, n);
-        }
-        sources[size] = source;
-        targets[size] = target;
-        costs[size] = cost;
-        size++;
+        candidates.add(source, target, cost);
     }
 
     int size() {
-        return size;
+        return candidates.size();
     }
 
     /**
@@ -39,7 +27,8 @@ final class CandidateList {
      * @return the percentile of the candidate costs
      */
     double percentile(double p) {
-        double[] sorted = Arrays.copyOf(costs, size);
+        int size = candidates.size();
+        double[] sorted = Arrays.copyOf(candidates.costArray(), size);
         Arrays.sort(sorted);
         int k = (int) Math.min(size - 1, Math.max(0, Math.round((size - 1) * p)));
         return sorted[k];
@@ -54,9 +43,13 @@ final class CandidateList {
      * @param out receives the links, in row (source ID) order
      */
     void solveInto(LapSpots spots, double factor, double percentile, LapEdges out) {
+        int size = candidates.size();
         if (size == 0) {
             return;
         }
+        int[] sources = candidates.sourceArray();
+        int[] targets = candidates.targetArray();
+        double[] costs = candidates.costArray();
         double alternative = factor * percentile(percentile);
         int[] rowSpots = distinctById(spots, sources);
         int[] colSpots = distinctById(spots, targets);
@@ -82,6 +75,7 @@ final class CandidateList {
 
     /** @return the distinct spot indices of {@code values}, sorted by spot ID */
     private int[] distinctById(LapSpots spots, int[] values) {
+        int size = candidates.size();
         long[] keys = new long[size];
         for (int k = 0; k < size; k++) {
             keys[k] = ((long) spots.ids[values[k]] << 32) | (values[k] & 0xffffffffL);

@@ -72,4 +72,19 @@ public final class LapEdges {
     public double cost(int k) {
         return costs[k];
     }
+
+    /** @return the backing array of source indices, valid up to {@link #size()} (not a copy) */
+    int[] sourceArray() {
+        return sources;
+    }
+
+    /** @return the backing array of target indices, valid up to {@link #size()} (not a copy) */
+    int[] targetArray() {
+        return targets;
+    }
+
+    /** @return the backing array of costs, valid up to {@link #size()} (not a copy) */
+    double[] costArray() {
+        return costs;
+    }
 }

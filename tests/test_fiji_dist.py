@@ -60,6 +60,8 @@ def test_layout_is_complete_and_ships_nothing_fiji_ships(dist):
     manifest = json.loads((dist / "MANIFEST.json").read_text())
     assert "jars/commons-csv-1.14.1.jar" in manifest["fiji_provides"], "built against Fiji's commons-csv"
     assert "commons-csv-1.14.1" in (dist / "README.txt").read_text()
+    macro = (dist / "macros/BTrackmate_example.ijm").read_text()
+    assert "--headless -macro" in macro and "-batch" not in macro, "no claim that plain ImageJ -batch works"
 
 
 def test_engine_jar_has_the_imagej_command_and_no_imagej(dist):

@@ -364,17 +364,25 @@ _SPOT_HEAD = ("ID", "name", "VISIBILITY", "POSITION_X", "POSITION_Y", "POSITION_
               "POSITION_T")
 
 
-def like_engine(tracks, feature_names: list[str]):
+def like_engine(tracks, feature_names: list[str], input_ids=None):
     """Give Tracks read from TrackMate's XML the engine backend's tables: its columns, order and row order.
 
     Spots: ID, name, VISIBILITY, positions, RADIUS, QUALITY, POSITION_T, the table's extra features, FRAME,
-    sorted by frame then ID. Edges and tracks: the engine's feature columns (features only TrackMate or our
+    sorted by frame, then in the order of ``input_ids`` (the spot table's order, as the engine keeps it; by ID
+    when not given). Edges and tracks: the engine's feature columns (features only TrackMate or our
     wizard modules compute, e.g. N_TRACKLETS, stay in the XML), edges sorted by track, source frame and spot
     IDs, tracks by ID. The XML itself is left as TrackMate wrote it.
     """
     spots = tracks.spots
     spot_columns = [c for c in (*_SPOT_HEAD, *feature_names, "FRAME") if c in spots.columns]
-    tracks.spots = spots[spot_columns].sort_values(["FRAME", "ID"], kind="stable").reset_index(drop=True)
+    spots = spots[spot_columns]
+    if input_ids is not None:
+        position = pd.Series(np.arange(len(input_ids)), index=np.asarray(input_ids, dtype=np.int64))
+        spots = spots.assign(_order=position.reindex(spots["ID"].to_numpy()).to_numpy())
+    else:
+        spots = spots.assign(_order=spots["ID"].to_numpy())
+    tracks.spots = (spots.sort_values(["FRAME", "_order"], kind="stable").drop(columns="_order")
+                    .reset_index(drop=True))
     frame_of = pd.Series(tracks.spots["FRAME"].to_numpy(), index=tracks.spots["ID"].to_numpy())
     edges = tracks.edges[[c for c in ENGINE_EDGE_COLUMNS if c in tracks.edges.columns]]
     if len(edges):
@@ -453,7 +461,8 @@ def track_with_fiji(spots: pd.DataFrame, settings=None, *, fiji: str | os.PathLi
             if progress:
                 logger.info("tracking %d spots with TrackMate in Fiji", len(spots))
             _run_trackmate(spots, settings, Path(temp))
-            tracks = like_engine(tracks_from_xml(temp, settings=settings.to_dict()), arrays["feature_names"])
+            tracks = like_engine(tracks_from_xml(temp, settings=settings.to_dict()), arrays["feature_names"],
+                                 spot_ids(spots, arrays))
             if target is not None:
                 os.replace(temp, target)
             tracks.xml_path = target

@@ -106,6 +106,7 @@ TRACKMATE_JARS = ("plugins/TrackMate-*.jar", "plugins/TrackMate_-*.jar", "jars/T
 def _check_local_fiji(fiji_dir: Path) -> None:
     """Refuse a Fiji.app without TrackMate or without the imglyb jar PyImageJ needs, naming the missing jar."""
     if not any(sorted(fiji_dir.glob(pattern)) for pattern in TRACKMATE_JARS):
+        # Fiji installs TrackMate as plugins/TrackMate-<version>.jar; older layouts used jars/ or TrackMate_.
         raise FijiStartError(f"{fiji_dir} has no TrackMate ({TRACKMATE_JARS[0]}): enable TrackMate in Fiji "
                              "(Help > Update...) or use backend='engine'")
     if not sorted(fiji_dir.glob(IMGLYB_JAR)):
@@ -157,7 +158,9 @@ def _start_fiji(endpoint: str, *, need_btrackmate: bool = True):
     if local is not None:
         _check_local_fiji(local)
     from volltrack.tracking.fiji_dist import DistributionError, find_distribution
+    from volltrack.tracking.jvm import DEFAULT_MAX_HEAP, checked_heap_size
 
+    heap = checked_heap_size(os.environ.get("VOLLTRACK_JVM_HEAP", DEFAULT_MAX_HEAP), source="VOLLTRACK_JVM_HEAP")
     try:
         distribution = find_distribution(local)
     except DistributionError:
@@ -177,6 +180,7 @@ def _start_fiji(endpoint: str, *, need_btrackmate: bool = True):
             logger.debug("left out the Maven endpoint(s) %s: %s ships the imglyb jar", dropped, local)
     for jar in distribution.jars if distribution is not None else []:
         scyjava.config.add_classpath(str(jar))
+    scyjava.config.add_option(f"-Xmx{heap}")
     logger.info("starting Fiji %s headless (PyImageJ, Java %s)", endpoint, java_home or "to be downloaded")
     try:
         ij = imagej.init(str(local) if local is not None else endpoint, mode="headless")

@@ -382,11 +382,14 @@ def test_local_fiji_without_a_needed_jar_is_named(tmp_path, missing, message):
     assert message in proc.stderr
 
 
-def test_engine_starts_offline_after_imagej_was_imported(tmp_path, rng):
-    """Issue 22 item 5: imglyb's endpoint made the engine's JVM start try the network."""
+def test_engine_starts_offline_after_imagej_was_imported(rng):
+    """Issue 22 item 5: imglyb's endpoint (added by ``import imagej``) made the engine's JVM start try the
+    network. Here any attempt to resolve Maven endpoints fails the test."""
+    pytest.importorskip("imagej")
     code = """
 import json, sys
-import jgo, imagej, scyjava
+import jgo, imagej, imglyb, scyjava
+assert any("imglib2-imglyb" in str(e) for e in scyjava.config.endpoints)
 def no_network(*args, **kwargs):
     raise RuntimeError("jgo was asked to resolve Maven endpoints (network)")
 jgo.build = no_network
@@ -396,13 +399,8 @@ spots = pd.DataFrame(json.loads(sys.argv[1]))
 tracks = track(spots, {"LINKING_MAX_DISTANCE": 5.0}, progress=False)
 print("EDGES", len(tracks.edges), list(scyjava.config.endpoints))
 """
-    fake = tmp_path / "fake_site"
-    (fake / "imagej").mkdir(parents=True)
-    (fake / "imagej" / "__init__.py").write_text("import scyjava.config as c\n"
-                                                "c.endpoints.append('net.imglib2:imglib2-imglyb:1.1.0')\n")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(fake), *sys.path]))
     proc = subprocess.run([sys.executable, "-c", code, _spots(rng).to_json(orient="records")], capture_output=True,
-                          text=True, timeout=300, env=env)
+                          text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip().splitlines()[-1] == "EDGES 15 []"
 

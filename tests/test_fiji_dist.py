@@ -261,3 +261,40 @@ def test_example_macro_runs_headless(dist, tmp_path):
     proc = _run_macro(_engine_jar(), dist / "macros" / "BTrackmate_example.ijm", argument=str(labels))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert len(read_xml(tmp_path / "movie_tracks.xml").filtered_track_ids) == 3
+
+
+def _real_updater_fiji() -> Path:
+    import os
+
+    fiji = os.environ.get("VOLLTRACK_FIJI", "")
+    if not fiji or not Path(fiji).is_dir() or not sorted(Path(fiji).glob("jars/imagej-updater-*.jar")):
+        pytest.skip("needs VOLLTRACK_FIJI = a local Fiji.app with the ImageJ updater (jars/imagej-updater-*.jar)")
+    return Path(fiji)
+
+
+def _updater(fiji: Path, *args: str):
+    import subprocess
+
+    return subprocess.run(["java", f"-Dimagej.dir={fiji}", "-Djava.awt.headless=true", "-cp",
+                           f"{fiji}/jars/*", "net.imagej.updater.CommandLine", *args],
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.fiji
+def test_the_real_imagej_updater_installs_the_update_site(built, tmp_path):
+    """Fiji's own updater adds the site, downloads every file, verifies its checksum and installs it; then it
+    sees each one as up to date (its Checksummer agrees with our checksums)."""
+    fiji = tmp_path / "Fiji.app"
+    shutil.copytree(_real_updater_fiji(), fiji, symlinks=True)
+    dist, site = built
+    added = _updater(fiji, "add-update-site", "BTrackmate", site.resolve().as_uri() + "/")
+    assert added.returncode == 0, added.stdout + added.stderr
+    update = _updater(fiji, "update")
+    assert update.returncode == 0, update.stdout + update.stderr
+    assert "Incorrect checksum" not in update.stdout + update.stderr
+    for entry in fiji_dist.read_update_site(site):
+        assert (fiji / entry.filename).read_bytes() == (dist / entry.filename).read_bytes(), entry.filename
+    listing = _updater(fiji, "list", *[e.filename for e in fiji_dist.read_update_site(site)])
+    lines = [line for line in listing.stdout.splitlines() if "BTrackmate" in line or "btrackmate" in line]
+    assert len(lines) == len(fiji_dist.read_update_site(site)), listing.stdout + listing.stderr
+    assert all("up-to-date" in line.lower() or "installed" in line.lower() for line in lines), listing.stdout

@@ -163,6 +163,15 @@ def start_jvm(*, max_heap: str | None = None, extra_classpath: list[str] | None 
         scyjava.start_jvm()
     except Exception as exc:  # noqa: BLE001 -- scyjava/jgo/JPype failures become one explained error
         cause = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        import jpype
+
+        if jpype.isJVMStarted():
+            # The JVM runs; a start-up hook another library registered with scyjava failed (imglyb's needs its
+            # Java helper classes, which only a Fiji provides). The engine does not need that library.
+            logger.warning("the Java VM started, but a start-up hook of another library failed (%s); that "
+                           "library will not work in this process", cause)
+            _started_here = True
+            return
         if endpoints:
             raise JvmStartError(f"the Java VM did not start: scyjava was configured (by another library) to "
                                 f"resolve the Maven endpoints {endpoints}, which needs the network ({cause}); "

@@ -152,7 +152,7 @@ def _start_fiji(endpoint: str, *, need_btrackmate: bool = True):
             scyjava.jimport("org.volltrack.btrackmate.fiji.PruneTrackletsAction")
             return None, None
         except Exception:  # noqa: BLE001 -- a JVM without Fiji: explained below
-            raise RuntimeError("the Java VM already runs without Fiji (e.g. started by the engine backend) and "
+            raise FijiStartError("the Java VM already runs without Fiji (e.g. started by the engine backend) and "
                                "cannot load it now; use backend='fiji' in a fresh Python process") from None
     local = Path(endpoint) if Path(endpoint).is_dir() else None
     if local is not None:
@@ -170,7 +170,7 @@ def _start_fiji(endpoint: str, *, need_btrackmate: bool = True):
     try:
         import imagej
     except ImportError:
-        raise RuntimeError("backend='fiji' needs PyImageJ: pip install -e '.[fiji]'") from None
+        raise FijiStartError("backend='fiji' needs PyImageJ: pip install -e '.[fiji]'") from None
     from volltrack.tracking.jvm import prefer_system_java
 
     java_home = prefer_system_java()

@@ -228,3 +228,43 @@ def test_movie_file_has_one_frame_per_time_point(scene, tmp_path):
     meta = next(reader)
     assert tuple(meta["size"]) == (640, 640) and sum(1 for _ in reader) == 10
     assert [p.name for p in tmp_path.iterdir()] == ["movie.mp4"]
+
+
+@pytest.mark.parametrize("option, expected", [([], "A"), (["--movie-track", "B"], "B"),
+                                              (["--movie-track", "none"], None)])
+def test_analyze_movie_track_option(tmp_path, option, expected):
+    import imageio_ffmpeg
+    from analysis_scenes import scene_tables
+
+    from volltrack.cli import main
+    from volltrack.trackmate import read_xml, write_xml
+
+    spots, edges, roots = scene_tables()
+    write_xml(tmp_path / "tracks.xml", spots, edges, space_units="micron", time_units="min")
+    track_of = read_xml(tmp_path / "tracks.xml").edges.set_index("SPOT_SOURCE_ID")["TRACK_ID"]
+    ids = {name: int(track_of.loc[root]) for name, root in roots.items()}
+    option = [ids.get(v, v) for v in option]
+    out = tmp_path / "out"
+    assert main(["analyze", str(tmp_path / "tracks.xml"), "--out", str(out), "--tracks", "all", "--max-plots", "0",
+                 *map(str, option)]) == 0
+    movies = sorted(p.name for p in out.glob("*.mp4"))
+    if expected is None:
+        assert movies == []
+        return
+    assert movies == [f"track_{ids[expected]}.mp4"]
+    reader = imageio_ffmpeg.read_frames(str(out / movies[0]))
+    next(reader)
+    assert sum(1 for _ in reader) == {"A": 10, "B": 12}[expected]
+
+
+def test_analyze_refuses_a_bad_movie_track(tmp_path, capsys):
+    from analysis_scenes import scene_tables
+
+    from volltrack.cli import main
+    from volltrack.trackmate import write_xml
+
+    spots, edges, _ = scene_tables()
+    write_xml(tmp_path / "tracks.xml", spots, edges, space_units="micron", time_units="min")
+    assert main(["analyze", str(tmp_path / "tracks.xml"), "--out", str(tmp_path / "o"), "--movie-track",
+                 "longest"]) == 2
+    assert "--movie-track" in capsys.readouterr().err and not (tmp_path / "o").exists()

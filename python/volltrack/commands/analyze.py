@@ -27,7 +27,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fft-feature", default="TOTAL_INTENSITY",
                         help="spot column whose spectrum is computed per tracklet (default TOTAL_INTENSITY)")
     parser.add_argument("--max-plots", type=int, default=20, help="plot at most this many tracks (default 20)")
-    parser.add_argument("--movie-track", type=_movie_track, default="auto", metavar="ID|auto|none",
+    parser.add_argument("--movie-track", default="auto", metavar="ID|auto|none",
                         help="MP4 movie of this TRACK_ID, followed in a crop with cell outlines (from --labels), "
                              "scale bar and time stamp; auto (default): the longest dividing track, else the "
                              "longest; none: no movie")
@@ -36,14 +36,14 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                              "projection over Z (max)")
 
 
-def _movie_track(text: str):
-    """Parse ``--movie-track``: a TRACK_ID, ``auto`` or ``none``."""
+def parse_movie_track(text: str):
+    """Parse ``--movie-track``: a TRACK_ID (int), ``"auto"`` or ``"none"``."""
     if text in ("auto", "none"):
         return text
     try:
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a TRACK_ID, auto or none, got {text!r}") from None
+        raise ValueError(f"--movie-track must be a TRACK_ID, auto or none, got {text!r}") from None
 
 
 def parse_calibration(text: str | None):
@@ -98,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.xml.is_file():
         raise FileNotFoundError(f"TrackMate XML not found: {args.xml}")
     track_ids, kind = _selected_tracks(args.tracks, TRACK_KINDS)
+    args.movie_track = parse_movie_track(str(args.movie_track))
     image, labels, mask = (_read_movie(p, n) for p, n in ((args.image, "image"), (args.labels, "labels"),
                                                           (args.mask, "mask")))
     analysis = analyze_xml(args.xml, image=image, labels=labels, mask=mask, track_ids=track_ids,

@@ -292,7 +292,9 @@ class TrackMovie:
         axes.add_patch(Rectangle((bar_x, bar_y), length, 0.012 * (bottom - top), color="white", gid="scale-bar"))
         axes.text(bar_x + length / 2, bar_y - 0.01 * (bottom - top), f"{length:g} {self.space_unit}",
                   color="white", ha="center", va="bottom", fontsize=10, fontweight="bold", gid="scale-bar-label")
-        axes.text(0.02, 0.98, f"t = {self.time_of(frame):.4g} {self.time_unit}  (frame {frame})",
+        stamp = (f"frame {frame}" if self.time_unit == "frame" and self.frame_interval == 1.0
+                 else f"t = {self.time_of(frame):.4g} {self.time_unit}  (frame {frame})")
+        axes.text(0.02, 0.98, stamp,
                   transform=axes.transAxes, color="white", ha="left", va="top", fontsize=10, fontweight="bold",
                   gid="time-stamp", bbox={"facecolor": "black", "alpha": 0.5, "edgecolor": "none"})
         axes.set_xlim(left, right)

@@ -268,3 +268,45 @@ def test_analyze_refuses_a_bad_movie_track(tmp_path, capsys):
     assert main(["analyze", str(tmp_path / "tracks.xml"), "--out", str(tmp_path / "o"), "--movie-track",
                  "longest"]) == 2
     assert "--movie-track" in capsys.readouterr().err and not (tmp_path / "o").exists()
+
+
+def test_a_track_with_many_tracklets_keeps_a_readable_legend_inside_the_figure(tmp_path):
+    """A lineage of 5 generations (63 tracklets): the legend is compact and stays inside the picture."""
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from volltrack.analysis import analyze_tracks
+    from volltrack.analysis.plots import LEGEND_ROWS, draw_track, save_figure
+
+    rows, edges, next_id = [], [], [1]
+
+    def grow(parent, frame, generation):
+        ids = []
+        for step in range(2):
+            spot = next_id[0]
+            next_id[0] += 1
+            rows.append({"ID": spot, "FRAME": frame + step, "POSITION_X": float(spot), "POSITION_Y": 1.0,
+                         "POSITION_Z": 0.0})
+            if ids or parent:
+                edges.append((ids[-1] if ids else parent, spot))
+            ids.append(spot)
+        if generation < 5:
+            for _ in range(2):
+                grow(ids[-1], frame + 2, generation + 1)
+
+    grow(None, 0, 0)
+    spots = pd.DataFrame(rows)
+    spots.attrs.update(space_units="micron", time_units="min")
+    analysis = analyze_tracks(spots, pd.DataFrame(edges, columns=["SPOT_SOURCE_ID", "SPOT_TARGET_ID"]))
+    assert len(analysis.tracklets) == 63
+    figure = Figure(figsize=(11, 10))
+    save_figure(figure, tmp_path / "many.png")  # attaches a canvas
+    draw_track(figure, analysis, int(analysis.tracks.index[0]))
+    figure.canvas.draw()
+    [legend] = figure.legends
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert len(texts) == 2 * LEGEND_ROWS and texts[-1] == f"+{63 - 2 * LEGEND_ROWS + 1} more (IDs on the tree)"
+    box, whole = legend.get_window_extent(), figure.bbox
+    assert box.x1 <= whole.x1 and box.y0 >= whole.y0, "the legend leaves the picture"
+    for axes in figure.axes:
+        assert axes.get_window_extent().x1 < box.x0, "a panel runs under the legend"

@@ -106,8 +106,13 @@ def _spectrum_panel(axes, analysis, track_id: int, colours: dict[int, str]) -> N
     axes.legend(handles=key, fontsize="x-small", framealpha=0.6, loc="best")
 
 
-def _tracklet_legend(figure, analysis, track_id: int, colours: dict[int, str]) -> None:
-    """One legend for the whole figure, right of the panels: tracklet ID, generation and how it ends."""
+def _tracklet_legend(figure, analysis, track_id: int, colours: dict[int, str]) -> float:
+    """One legend for the whole figure, right of the panels: tracklet ID, generation and how it ends.
+
+    Up to :data:`LEGEND_ROWS` tracklets in one column, twice as many in two; beyond, the first ones and a line
+    saying how many more there are (every ID is written on the lineage tree). Returns the right edge the panels
+    may use (figure fraction).
+    """
     from matplotlib.lines import Line2D
 
     tracklets = analysis.tracklets
@@ -116,9 +121,16 @@ def _tracklet_legend(figure, analysis, track_id: int, colours: dict[int, str]) -
         generation = int(tracklets.at[tracklet, "GENERATION"])
         ends = {"split": ", divides", "merge": ", merges"}.get(tracklets.at[tracklet, "END_TYPE"], "")
         handles.append(Line2D([], [], color=colour, linewidth=3, label=f"{tracklet} (gen {generation}{ends})"))
-    columns = max(1, int(np.ceil(len(handles) / LEGEND_ROWS)))
-    figure.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.805, 0.93), fontsize="x-small",
-                  title="tracklet", title_fontsize="small", ncol=columns, frameon=False)
+    if len(handles) > 2 * LEGEND_ROWS:
+        hidden = len(handles) - (2 * LEGEND_ROWS - 1)
+        handles = handles[:2 * LEGEND_ROWS - 1] + [
+            Line2D([], [], color="none", label=f"+{hidden} more (IDs on the tree)")]
+    columns = 1 if len(handles) <= LEGEND_ROWS else 2
+    right = 0.8 if columns == 1 else 0.66
+    figure.legend(handles=handles, loc="upper left", bbox_to_anchor=(right + 0.005, 0.93), fontsize="x-small",
+                  title="tracklet", title_fontsize="small", ncol=columns, frameon=False, handlelength=1.5,
+                  columnspacing=0.8)
+    return right
 
 
 def draw_track(figure, analysis, track_id: int) -> None:
@@ -153,12 +165,12 @@ def draw_track(figure, analysis, track_id: int) -> None:
     localisation.set_title("start vs end localisation", fontsize="small")
     _spectrum_panel(spectrum, analysis, track_id, colours)
     spectrum.set_title("Fourier spectrum", fontsize="small")
-    _tracklet_legend(figure, analysis, track_id, colours)
+    right = _tracklet_legend(figure, analysis, track_id, colours)
     row = analysis.tracks.loc[track_id]
     dividing = f"{int(row['N_DIVISIONS'])} division(s)" if row["DIVIDING"] else "no division"
     figure.suptitle(f"track {track_id}: {track_duration(analysis, track_id)} frames, {len(colours)} tracklet(s), "
                     f"{dividing}", fontsize="medium")
-    figure.subplots_adjust(left=0.08, right=0.8, bottom=0.06, top=0.92, wspace=0.3, hspace=0.5)
+    figure.subplots_adjust(left=0.08, right=right, bottom=0.06, top=0.92, wspace=0.3, hspace=0.5)
 
 
 def save_track_plot(analysis, track_id: int, path, *, dpi: int = 100) -> Path:

@@ -5,7 +5,8 @@ Each movie frame shows, around the track's current cells:
 - the raw image: the Z slice through the cells (default) or the maximum projection over Z;
 - the cell outlines from the label movie, the tracked cells' outlines in their tracklet colour (in the max
   projection only the tracked cells are outlined);
-- the tracklets' trails up to the frame, their current positions and the division links (dotted);
+- the tracklets' trails up to the frame (faded once the tracklet has ended), their current positions and the
+  division links (dotted);
 - a scale bar and a time stamp.
 
 The crop keeps one size for the whole movie (the track's largest spread plus a margin) and moves with the
@@ -247,12 +248,12 @@ class TrackMovie:
             others = np.where(np.isin(plane, list(tracked)), 0, plane)
             paint_outlines(rgb, others, OTHER_OUTLINE, alpha=0.6)
             for label, tracklet in tracked.items():
-                paint_outlines(rgb, plane == label, self.colours[tracklet], alpha=1.0, width=2)
+                paint_outlines(rgb, plane == label, self.colours[tracklet], alpha=1.0, width=3)
         else:
             block = np.asarray(self.labels[frame, :, y0:y1, x0:x1])
             for label, tracklet in tracked.items():
                 paint_outlines(rgb, enlarge((block == label).any(axis=0), factor), self.colours[tracklet],
-                               alpha=1.0, width=2)
+                               alpha=1.0, width=3)
         return rgb
 
     # ---- drawing -----------------------------------------------------------------------------------------
@@ -277,8 +278,9 @@ class TrackMovie:
         for tracklet, rows in self.spots.groupby("TRACKLET_ID"):
             colour = self.colours[int(tracklet)]
             past = rows[rows["FRAME"] <= frame]
-            axes.plot(past["POSITION_X"], past["POSITION_Y"], color=colour, linewidth=1.8,
-                      gid=f"tracklet-{tracklet}")
+            ended = len(past) and int(rows["FRAME"].max()) < frame  # a mother after its division, a lost cell
+            axes.plot(past["POSITION_X"], past["POSITION_Y"], color=colour, linewidth=1.2 if ended else 1.8,
+                      alpha=0.45 if ended else 1.0, gid=f"tracklet-{tracklet}")
             now = rows[rows["FRAME"] == frame]
             if len(now):
                 axes.plot(now["POSITION_X"], now["POSITION_Y"], "o", markersize=5, color=colour,

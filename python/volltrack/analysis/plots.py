@@ -25,6 +25,11 @@ PARENT_MARKER, DAUGHTER_MARKER = "o", "^"
 LEGEND_ROWS = 22
 
 
+def lineage_height(tracklets: int) -> float:
+    """Height of the lineage panel relative to the other rows of panels: taller for bigger trees (at most 2.5)."""
+    return float(min(2.5, max(0.8, tracklets / 25)))
+
+
 def _finite(values) -> bool:
     return bool(np.isfinite(np.asarray(values, dtype=float)).any())
 
@@ -150,7 +155,7 @@ def draw_track(figure, analysis, track_id: int) -> None:
     track_id = int(track_id)
     figure.clear()
     colours = tracklet_colours(analysis, track_id)
-    grid = figure.add_gridspec(3, 2, height_ratios=[0.8, 1, 1])
+    grid = figure.add_gridspec(3, 2, height_ratios=[lineage_height(len(colours)), 1, 1])
     lineage = figure.add_subplot(grid[0, :])
     distance = figure.add_subplot(grid[1, 0], sharex=lineage)
     intensity = figure.add_subplot(grid[1, 1], sharex=lineage)
@@ -187,7 +192,8 @@ def save_track_plot(analysis, track_id: int, path, *, dpi: int = 100) -> Path:
     """
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(11, 10))
+    tracklets = int((analysis.tracklets["TRACK_ID"] == int(track_id)).sum())
+    figure = Figure(figsize=(11, 10 * (2 + lineage_height(tracklets)) / 2.8))
     draw_track(figure, analysis, int(track_id))
     return save_figure(figure, path, dpi=dpi)
 

@@ -111,12 +111,12 @@ def _spectrum_panel(axes, analysis, track_id: int, colours: dict[int, str]) -> N
     axes.legend(handles=key, fontsize="x-small", framealpha=0.6, loc="best")
 
 
-def _tracklet_legend(figure, analysis, track_id: int, colours: dict[int, str]) -> float:
+def _tracklet_legend(figure, analysis, track_id: int, colours: dict[int, str]) -> None:
     """One legend for the whole figure, right of the panels: tracklet ID, generation and how it ends.
 
     Up to :data:`LEGEND_ROWS` tracklets in one column, twice as many in two; beyond, the first ones and a line
-    saying how many more there are (every ID is written on the lineage tree). Returns the right edge the panels
-    may use (figure fraction).
+    saying how many more there are (every ID is written on the lineage tree). The constrained layout keeps the
+    panels left of it.
     """
     from matplotlib.lines import Line2D
 
@@ -130,12 +130,9 @@ def _tracklet_legend(figure, analysis, track_id: int, colours: dict[int, str]) -
         hidden = len(handles) - (2 * LEGEND_ROWS - 1)
         handles = handles[:2 * LEGEND_ROWS - 1] + [
             Line2D([], [], color="none", label=f"+{hidden} more (IDs on the tree)")]
-    columns = 1 if len(handles) <= LEGEND_ROWS else 2
-    right = 0.8 if columns == 1 else 0.66
-    figure.legend(handles=handles, loc="upper left", bbox_to_anchor=(right + 0.005, 0.93), fontsize="x-small",
-                  title="tracklet", title_fontsize="small", ncol=columns, frameon=False, handlelength=1.5,
-                  columnspacing=0.8)
-    return right
+    figure.legend(handles=handles, loc="outside right upper", fontsize="x-small", title="tracklet",
+                  title_fontsize="small", ncol=1 if len(handles) <= LEGEND_ROWS else 2, frameon=False,
+                  handlelength=1.5, columnspacing=0.8)
 
 
 def draw_track(figure, analysis, track_id: int) -> None:
@@ -152,8 +149,19 @@ def draw_track(figure, analysis, track_id: int) -> None:
     analysis : TrackAnalysis
     track_id : int
     """
+    import matplotlib
+
     track_id = int(track_id)
     figure.clear()
+    scale = float(np.clip(figure.get_figwidth() / 11.0, 0.55, 1.0))  # small canvases (napari) get smaller text
+    with matplotlib.rc_context({"font.size": 10.0 * scale}):
+        _draw_track_panels(figure, analysis, track_id)
+        for axes in figure.axes:
+            axes.tick_params(labelsize=9.0 * scale)
+    figure.set_layout_engine("constrained", w_pad=0.04, h_pad=0.04, hspace=0.03, wspace=0.03)
+
+
+def _draw_track_panels(figure, analysis, track_id: int) -> None:
     colours = tracklet_colours(analysis, track_id)
     grid = figure.add_gridspec(3, 2, height_ratios=[lineage_height(len(colours)), 1, 1])
     lineage = figure.add_subplot(grid[0, :])
@@ -170,12 +178,11 @@ def draw_track(figure, analysis, track_id: int) -> None:
     localisation.set_title("start vs end localisation", fontsize="small")
     _spectrum_panel(spectrum, analysis, track_id, colours)
     spectrum.set_title("Fourier spectrum", fontsize="small")
-    right = _tracklet_legend(figure, analysis, track_id, colours)
+    _tracklet_legend(figure, analysis, track_id, colours)
     row = analysis.tracks.loc[track_id]
     dividing = f"{int(row['N_DIVISIONS'])} division(s)" if row["DIVIDING"] else "no division"
     figure.suptitle(f"track {track_id}: {track_duration(analysis, track_id)} frames, {len(colours)} tracklet(s), "
                     f"{dividing}", fontsize="medium")
-    figure.subplots_adjust(left=0.08, right=right, bottom=0.06, top=0.92, wspace=0.3, hspace=0.5)
 
 
 def save_track_plot(analysis, track_id: int, path, *, dpi: int = 100) -> Path:

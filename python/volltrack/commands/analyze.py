@@ -27,7 +27,23 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fft-feature", default="TOTAL_INTENSITY",
                         help="spot column whose spectrum is computed per tracklet (default TOTAL_INTENSITY)")
     parser.add_argument("--max-plots", type=int, default=20, help="plot at most this many tracks (default 20)")
-    parser.add_argument("--movie-track", type=int, help="write an MP4 movie of this TRACK_ID")
+    parser.add_argument("--movie-track", default="auto", metavar="ID|auto|none",
+                        help="MP4 movie of this TRACK_ID, followed in a crop with cell outlines (from --labels), "
+                             "scale bar and time stamp; auto (default): the longest dividing track, else the "
+                             "longest; none: no movie")
+    parser.add_argument("--movie-projection", choices=("slice", "max"), default="slice",
+                        help="the movie shows the Z slice through the tracked cells (slice, default) or the max "
+                             "projection over Z (max)")
+
+
+def parse_movie_track(text: str):
+    """Parse ``--movie-track``: a TRACK_ID (int), ``"auto"`` or ``"none"``."""
+    if text in ("auto", "none"):
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"--movie-track must be a TRACK_ID, auto or none, got {text!r}") from None
 
 
 def parse_calibration(text: str | None):
@@ -75,19 +91,21 @@ def run(args: argparse.Namespace) -> int:
     from volltrack.analysis import TRACK_KINDS
     from volltrack.analysis.export import write_tables
     from volltrack.analysis.movie import write_track_movie
+    from volltrack.analysis.plot_style import movie_track
     from volltrack.analysis.plots import save_track_plot
     from volltrack.analysis.xml_input import analyze_xml
 
     if not args.xml.is_file():
         raise FileNotFoundError(f"TrackMate XML not found: {args.xml}")
     track_ids, kind = _selected_tracks(args.tracks, TRACK_KINDS)
+    args.movie_track = parse_movie_track(str(args.movie_track))
     image, labels, mask = (_read_movie(p, n) for p, n in ((args.image, "image"), (args.labels, "labels"),
                                                           (args.mask, "mask")))
     analysis = analyze_xml(args.xml, image=image, labels=labels, mask=mask, track_ids=track_ids,
                            only_filtered=args.tracks == "filtered", calibration=parse_calibration(args.calibration),
                            frame_interval=args.frame_interval, smoothing_window=args.smoothing,
                            fft_feature=args.fft_feature, progress=True)
-    if args.movie_track is not None:
+    if isinstance(args.movie_track, int):
         analysis.track_set.spots_of(args.movie_track)  # an unknown ID fails here, before anything is written
     selected = analysis.track_set.select(kind)
     files = write_tables(analysis, args.out, track_ids=selected, extra_parameters={
@@ -95,9 +113,10 @@ def run(args: argparse.Namespace) -> int:
         "tracks": args.tracks, "selected_track_ids": selected})
     for track_id in tqdm(selected[:max(args.max_plots, 0)], desc="plots", unit="track"):
         files.append(save_track_plot(analysis, track_id, args.out / "plots" / f"track_{track_id}.png"))
-    if args.movie_track is not None:
-        files.append(write_track_movie(analysis, args.movie_track, args.out / f"track_{args.movie_track}.mp4",
-                                       image=image, progress=True))
+    if args.movie_track != "none" and selected:
+        movie_id = movie_track(analysis, selected) if args.movie_track == "auto" else args.movie_track
+        files.append(write_track_movie(analysis, movie_id, args.out / f"track_{movie_id}.mp4", image=image,
+                                       labels=labels, projection=args.movie_projection, progress=True))
     print(f"analysed {len(selected)} track(s), {len(analysis.tracklets)} tracklet(s); wrote {len(files)} files "
           f"to {args.out}")
     return 0

@@ -6,9 +6,9 @@ are unchanged (:mod:`volltrack.pipeline.stages`), so an interrupted run resumes 
     OUT/segmentation/VollSeg/<name>.tif   VollSeg labels (also StarDist/, UNet/, Probability/, Markers/)
     OUT/spots.csv (+ .json)               one row per cell per frame, TrackMate keys as columns
     OUT/tracks.xml                        TrackMate XML (opens in Fiji's TrackMate)
-    OUT/analysis/                         per-track and per-tracklet CSVs, plots, an MP4
+    OUT/analysis/                         per-track and per-tracklet CSVs, plots, pictures, an MP4
     OUT/metrics.json                      SEG, DET, TRA, ... when ground truth is given
-    OUT/report.html                       parameters, versions, time per stage, counts, plots, metrics
+    OUT/report.html                       pictures, lineage trees, plots, movie, metrics explained, parameters
 """
 
 from __future__ import annotations
@@ -120,8 +120,7 @@ def _track(config: RunConfig, spots_path: Path, xml_path: Path) -> dict[str, Any
 def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: Path, out: Path,
              meta: dict[str, Any]) -> dict[str, Any]:
     from volltrack.analysis.export import write_tables
-    from volltrack.analysis.movie import write_track_movie
-    from volltrack.analysis.plots import save_track_plot
+    from volltrack.analysis.report_figures import write_run_figures
     from volltrack.analysis.xml_input import analyze_xml
     import numpy as np
 
@@ -145,12 +144,8 @@ def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: 
     selected = analysis.track_set.select("all")
     write_tables(analysis, out, track_ids=selected, extra_parameters={"xml": str(xml_path)})
     dividing = analysis.track_set.select("dividing")
-    longest = sorted(selected, key=lambda t: -len(analysis.track_spots(t)))
-    showcase = (dividing[:3] + [t for t in longest if t not in dividing])[:4]
-    for track_id in showcase:
-        save_track_plot(analysis, track_id, out / "plots" / f"track_{track_id}.png")
-    if config.analysis.movie and showcase:
-        write_track_movie(analysis, showcase[0], out / f"track_{showcase[0]}.mp4", image=image, progress=True)
+    write_run_figures(analysis, out, image=image, labels=labels, movie=config.analysis.movie,
+                      projection=config.analysis.movie_projection, progress=True)
     return {"tracks analysed": len(selected), "dividing": len(dividing), "tracklets": len(analysis.tracklets)}
 
 
@@ -233,6 +228,7 @@ def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, 
     plots = sorted((analysis_dir / "plots").glob("*.png"))
     report = write_report(out / "report.html", title=f"volltrack run: {Path(inputs.raw).name}",
                           records=runner.records, params={"inputs": {k: str(v) for k, v in vars(inputs).items()},
-                                                          **params}, metrics=metrics, plots=plots, outputs=outputs)
+                                                          **params}, metrics=metrics, plots=plots, outputs=outputs,
+                          analysis_dir=analysis_dir)
     outputs["report"] = report
     return RunResult(runner.records, outputs, metrics)

@@ -76,8 +76,13 @@ def test_track_writes_the_movie_its_shape_and_calibration_into_image_data(tmp_pa
     assert (image["nframes"], image["nslices"], image["height"], image["width"]) == (3, 4, 20, 30)
     assert (image["voxeldepth"], image["pixelheight"], image["pixelwidth"]) == CALIBRATION
     assert image["timeinterval"] == 5.0
-    text = xml.read_text()
-    assert '<GUIState state="ConfigureViews"/>' in text and '"colormap": "Jet"' in text
+    import xml.etree.ElementTree as ElementTree
+
+    from volltrack.trackmate.display_settings import display_settings_json
+
+    root = ElementTree.parse(xml).getroot()
+    assert root.find("GUIState").get("state") == "ConfigureViews"
+    assert root.find("DisplaySettings").text == display_settings_json()  # the engine's JSON = the Python writer's
     # the XML and the movie move together: TrackMate's second lookup (beside the XML) finds it
     os.rename(tmp_path, tmp_path.with_name(tmp_path.name + "_moved"))
     moved = tmp_path.with_name(tmp_path.name + "_moved")

@@ -299,3 +299,17 @@ def test_analyze_without_calibration_equals_the_spot_table(small_run, capsys):
     assert cli.main(["analyze", str(out / "tracks.xml"), "--out", str(out / "wrong"), *wrong_options]) == 0
     wrong = pd.read_csv(out / "wrong" / "spots.csv").merge(table, on=["FRAME", "LABEL"], suffixes=("", "_table"))
     assert not np.allclose(wrong["DISTANCE_TO_BOUNDARY"], wrong["DISTANCE_TO_BOUNDARY_table"], atol=1e-6)
+
+
+def test_spots_command_names_the_raw_movie_else_the_labels(tmp_path):
+    import json
+
+    _movie(tmp_path)
+    data = tmp_path / "data"
+    assert cli.main(["spots", str(data / "labels.tif"), "--raw", str(data / "raw.tif"), "--calibration", "2,0.5,0.25",
+                     "--out", str(tmp_path / "spots.csv"), "--no-progress"]) == 0
+    sidecar = json.loads((tmp_path / "spots.csv.json").read_text())
+    assert sidecar["image"] == "data/raw.tif" and sidecar["shape"] == [3, 4, 20, 30]
+    assert sidecar["calibration"] == list(CALIBRATION)
+    assert cli.main(["spots", str(data / "labels.tif"), "--out", str(tmp_path / "alone.csv"), "--no-progress"]) == 0
+    assert json.loads((tmp_path / "alone.csv.json").read_text())["image"] == "data/labels.tif"

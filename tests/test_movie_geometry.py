@@ -313,3 +313,26 @@ def test_spots_command_names_the_raw_movie_else_the_labels(tmp_path):
     assert sidecar["calibration"] == list(CALIBRATION)
     assert cli.main(["spots", str(data / "labels.tif"), "--out", str(tmp_path / "alone.csv"), "--no-progress"]) == 0
     assert json.loads((tmp_path / "alone.csv.json").read_text())["image"] == "data/labels.tif"
+
+
+@pytest.mark.slow
+@pytest.mark.napari
+def test_napari_opens_the_run_xml_as_movie_labels_and_tracks_on_the_cells(small_run, make_napari_viewer):
+    """``napari tracks.xml``: the plugin's reader, through npe2, in a viewer (needs Xvfb)."""
+    out, inputs, _ = small_run
+    viewer = make_napari_viewer()
+    viewer.open(str(out / "tracks.xml"), plugin="volltrack")
+    kinds = [type(layer).__name__ for layer in viewer.layers]
+    assert kinds == ["Image", "Labels", "Tracks"]
+    image, labels, tracks = viewer.layers
+    assert image.metadata["path"] == str(Path(inputs.raw).resolve())
+    for layer in viewer.layers:
+        np.testing.assert_allclose(layer.scale, (1.0, 2.0, 0.5, 0.5))
+    data = read_xml(out / "tracks.xml")
+    visible = data.spots[data.spots["VISIBILITY"] == 1].set_index("FRAME")
+    for point in tracks.data[:, 1:]:
+        world = np.asarray(tracks.data_to_world(point))
+        value = labels.data[tuple(np.rint(labels.world_to_data(world)).astype(int))]
+        rows = visible.loc[[int(point[0])]]
+        nearest = np.argmin(np.abs(rows[["POSITION_Z", "POSITION_Y", "POSITION_X"]].to_numpy() - world[1:]).sum(1))
+        assert value == rows["LABEL"].to_numpy()[nearest] > 0

@@ -94,6 +94,7 @@ def _read(path: Path | None, axes: str | None = None):
 def _spots(inputs: RunInputs, config: RunConfig, labels_path: Path, spots_path: Path,
            meta: dict[str, Any]) -> dict[str, Any]:
     from volltrack.spots import compute_spots, write_spots_csv
+    from volltrack.spots.spot_csv import describe_movie
 
     labels, mask = _read(labels_path), read_mask(inputs.mask, meta["shape"])
     if mask is not None and labels.ndim == 3:  # one time point: the mask without its T axis
@@ -101,6 +102,7 @@ def _spots(inputs: RunInputs, config: RunConfig, labels_path: Path, spots_path: 
     table = compute_spots(labels, raw=_read(inputs.raw, config.image.axes), mask=mask,
                           calibration=meta["calibration"], frame_interval=meta["frame_interval"],
                           time_units=config.image.time_units, progress=True)
+    describe_movie(table, inputs.raw, meta["shape"])  # named in tracks.xml's ImageData
     write_spots_csv(table, spots_path, parameters={"labels": str(labels_path), "raw": str(inputs.raw),
                                                    "mask": str(inputs.mask) if inputs.mask else None})
     inside = int(table["INSIDE_TISSUE"].sum()) if "INSIDE_TISSUE" in table else len(table)

@@ -242,6 +242,16 @@ def test_xml_records_detector_tissue_filter_gui_state_and_display_settings(stand
     assert tm_settings.getSpotFilters() == [("TISSUE_FRACTION", 0.25, True)], "the filter is in the settings"
     assert tm_settings.trackerSettings["LINKING_MAX_DISTANCE"] == 7.0
     assert ("_Prune", "setParameters", (3, "BRANCH")) in calls
+    assert tm_settings.dt == 1.0 and not {"dx", "imageFileName"} & set(vars(tm_settings)), "no movie: defaults"
+    _Recorder.calls = []
+    spots.attrs.update({"image": str(tmp_path / "movie.tif"), "shape": (2, 5, 40, 60),
+                        "calibration": (2.0, 0.5, 0.25), "frame_interval": 30.0})
+    _run_trackmate(spots, settings, tmp_path / "m.xml", stand_ins)
+    movie = next(c[2][0] for c in _Recorder.calls if c[:2] == ("_Writer", "appendSettings"))
+    assert (movie.imageFileName, movie.imageFolder) == ("movie.tif", str(tmp_path) + os.sep)
+    assert (movie.width, movie.height, movie.nslices, movie.nframes) == (60, 40, 5, 2)
+    assert (movie.dx, movie.dy, movie.dz, movie.dt) == (0.25, 0.5, 2.0, 30.0), "the engine's ImageData"
+    spots.attrs.clear()
     _Recorder.calls = []
     _run_trackmate(spots, TrackerSettings.from_mapping({}), tmp_path / "u.xml", stand_ins)
     assert [c[2][0] for c in _Recorder.calls if c[:2] == ("_Model", "filterSpots")] == [[]], \

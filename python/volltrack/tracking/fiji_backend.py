@@ -323,7 +323,7 @@ def _run_trackmate(spots: pd.DataFrame, settings: TrackerSettings, xml_path: Pat
     model.setPhysicalUnits(space_units, time_units)
     model.setSpots(_spot_collection(spots, interval, jimport), False)
     tm_settings = jimport("fiji.plugin.trackmate.Settings")()
-    tm_settings.dt = float(interval)
+    _describe_movie(tm_settings, spots, interval)
     detector = jimport("fiji.plugin.trackmate.detection.ManualDetectorFactory")()
     tm_settings.detectorFactory = detector
     tm_settings.detectorSettings = detector.getDefaultSettings()
@@ -351,6 +351,27 @@ def _run_trackmate(spots: pd.DataFrame, settings: TrackerSettings, xml_path: Pat
     writer.appendDisplaySettings(jimport("fiji.plugin.trackmate.gui.displaysettings.DisplaySettings")
                                  .defaultStyle())
     writer.writeToFile()
+
+
+def _describe_movie(tm_settings, spots: pd.DataFrame, interval: float) -> None:
+    """Give TrackMate's settings the movie the spots come from (``spots.attrs``, as the engine writes it).
+
+    TmXmlWriter writes these fields as the XML's ``ImageData``, so that TrackMate opens the movie under the
+    tracks: file and folder, width/height/slices/frames from the shape (T, Z, Y, X), the voxel size
+    (dz, dy, dx) and the frame interval. Without a movie only the calibration and interval are set.
+    """
+    from volltrack.tracking.bridge import _movie
+
+    movie = _movie(spots)
+    tm_settings.dt = float(interval)
+    if movie["calibration"] is not None:
+        tm_settings.dz, tm_settings.dy, tm_settings.dx = (float(v) for v in movie["calibration"])
+    if movie["image"] is not None:
+        image = Path(movie["image"])
+        frames, slices, height, width = (int(v) for v in movie["shape"])
+        tm_settings.imageFileName, tm_settings.imageFolder = image.name, str(image.parent) + os.sep
+        tm_settings.width, tm_settings.height, tm_settings.nslices, tm_settings.nframes = width, height, slices, frames
+        tm_settings.tstart, tm_settings.tend, tm_settings.zstart, tm_settings.zend = 0, frames - 1, 0, slices - 1
 
 
 #: The engine backend's edge and track columns, in its order (tests check them against the engine).

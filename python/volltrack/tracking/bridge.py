@@ -176,20 +176,26 @@ def _write_xml_atomically(result, xml_path: Path, movie: dict[str, Any] | None =
 
 
 def _bridge_class(jimport):
-    """Return the ArrayBridge class, or explain why the running JVM does not have it."""
-    from volltrack.tracking.jvm import BadHeapSize
+    """Return the ArrayBridge class, or explain why the running JVM does not have it.
+
+    Failures to start the JVM (no Java, bad heap, missing jar, endpoints that need the network) are raised
+    as they are; only a JVM that runs without the engine's classes is explained here.
+    """
+    from volltrack.tracking.engine_jar import EngineJarNotFound
+    from volltrack.tracking.jvm import BadHeapSize, JavaNotFound, JvmStartError, started_by_volltrack
 
     try:
         return jimport(BRIDGE_CLASS)
-    except BadHeapSize:
+    except (BadHeapSize, JavaNotFound, JvmStartError, EngineJarNotFound):
         raise
     except Exception as exc:  # noqa: BLE001 -- the JVM may have been started by someone else
-        from volltrack.tracking.engine_jar import EngineJarNotFound
-
+        if started_by_volltrack():
+            raise EngineJarNotFound(f"{BRIDGE_CLASS} is missing from the engine jar on the class path ({exc}); "
+                                    "rebuild it with 'make setup'") from None
         raise EngineJarNotFound(
-            f"{BRIDGE_CLASS} is not on the class path of the running JVM ({exc}); the JVM was probably "
-            "started before volltrack (e.g. by PyImageJ) without the engine jar: call "
-            "volltrack.tracking.jvm.start_jvm() first, or rebuild the jar with 'make setup'") from None
+            f"{BRIDGE_CLASS} is not on the class path of the running JVM ({exc}); the JVM was started before "
+            "volltrack (e.g. by PyImageJ) without the engine jar: call volltrack.tracking.jvm.start_jvm() first, "
+            "or track in a fresh Python process") from None
 
 
 def track_with_engine(spots: pd.DataFrame, settings: TrackerSettings, *, xml_path: str | Path | None = None,

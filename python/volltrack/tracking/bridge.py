@@ -142,15 +142,14 @@ def _write_xml_atomically(result, xml_path: Path) -> Path:
 
 def _bridge_class(jimport):
     """Return the ArrayBridge class, or explain why the running JVM does not have it."""
-    from volltrack.tracking.jvm import BadHeapSize
+    from volltrack.tracking.engine_jar import EngineJarNotFound
+    from volltrack.tracking.jvm import BadHeapSize, JavaNotFound
 
     try:
         return jimport(BRIDGE_CLASS)
-    except BadHeapSize:
-        raise
+    except (BadHeapSize, JavaNotFound, EngineJarNotFound):
+        raise       # volltrack's own start-up errors already say what to fix
     except Exception as exc:  # noqa: BLE001 -- the JVM may have been started by someone else
-        from volltrack.tracking.engine_jar import EngineJarNotFound
-
         raise EngineJarNotFound(
             f"{BRIDGE_CLASS} is not on the class path of the running JVM ({exc}); the JVM was probably "
             "started before volltrack (e.g. by PyImageJ) without the engine jar: call "

@@ -145,6 +145,9 @@ def _movie(spots: pd.DataFrame) -> dict[str, Any]:
         logger.warning("spots.attrs names the movie %s but not its shape (T, Z, Y, X): it is not named in the XML",
                        image)
         image = None
+    if image is not None and not Path(str(image)).is_file():
+        logger.warning("the spot table's movie %s does not exist (moved or deleted?): the XML names it, but TrackMate "
+                       "and napari will not find it", image)
     title = Path(str(attrs.get("spot_table") or "spots")).stem
     return {"image": None if image is None else str(image), "shape": None if image is None else [int(v) for v in shape],
             "calibration": calibration, "frame_interval": float("nan") if interval is None else float(interval),

@@ -1,0 +1,103 @@
+"""napari widgets of volltrack: track, segment, explore, write, record -- driven end to end on small data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.napari
+
+SHOTS = Path(os.environ.get("VOLLTRACK_NAPARI_SHOTS", "")) if os.environ.get("VOLLTRACK_NAPARI_SHOTS") else None
+
+
+def _shot(widget_or_viewer, name, tmp_path):
+    """Save a PNG of a widget (QWidget.grab) or of the viewer window; return its path."""
+    folder = SHOTS or tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    if hasattr(widget_or_viewer, "screenshot"):
+        widget_or_viewer.screenshot(str(path), canvas_only=False)
+    else:
+        getattr(widget_or_viewer, "native", widget_or_viewer).grab().save(str(path))
+    assert path.stat().st_size > 5_000
+    return path
+
+
+@pytest.fixture(scope="module")
+def tissue():
+    """A small simulated tissue: raw, labels, mask and lineage (6 frames of 8 x 48 x 48)."""
+    from volltrack.synthetic import simulate_tissue
+
+    return simulate_tissue(n_frames=6, shape=(8, 48, 48), n_cells=12, division_rate=0.25, seed=4)
+
+
+def _add_movie(viewer, movie):
+    scale = (1.0, *movie.calibration)
+    viewer.add_image(movie.raw, name="raw", scale=scale)
+    viewer.add_labels(movie.labels, name="cells", scale=scale)
+    viewer.add_labels(movie.tissue_mask.astype(np.uint8), name="mask", scale=scale)
+
+
+def test_track_form_is_generated_from_the_settings_schema():
+    from volltrack.napari.track_widget import FORM_SKIPPED, settings_form_fields
+    from volltrack.tracking.settings import TrackerSettings
+
+    fields = {f["key"]: f for f in settings_form_fields()}
+    expected = [k for n, k in zip(TrackerSettings.model_fields, TrackerSettings.keys()) if n not in FORM_SKIPPED]
+    assert list(fields) == expected
+    defaults = TrackerSettings().to_dict()
+    assert all(fields[k]["default"] == defaults[k] for k in fields)
+    assert fields["PRUNE_MODE"]["options"]["choices"] == ["BRANCH", "TRACK", "BOTH"]
+    assert fields["CUTOFF_PERCENTILE"]["options"]["max"] == 1
+    assert "Maximum distance" in fields["LINKING_MAX_DISTANCE"]["options"]["tooltip"]
+
+
+def test_track_widget_tracks_a_label_movie_in_a_worker(make_napari_viewer, tissue, qtbot, tmp_path):
+    from volltrack.napari.track_widget import make_track_widget
+
+    viewer = make_napari_viewer()
+    _add_movie(viewer, tissue)
+    widget = make_track_widget(viewer)
+    viewer.window.add_dock_widget(widget, area="right", name="Track cells")
+    widget.reset_choices()
+    widget["labels_layer"].value = viewer.layers["cells"]
+    widget.raw_image.value = viewer.layers["raw"]
+    widget.tissue_mask.value = viewer.layers["mask"]
+    widget.allow_track_splitting.value = True
+    widget.linking_max_distance.value = 8.0
+    assert widget.linking_max_distance.tooltip.startswith("LINKING_MAX_DISTANCE")
+    widget()
+    qtbot.waitUntil(lambda: "tracks cells" in viewer.layers, timeout=120_000)
+    assert widget.last_error is None
+    layer = viewer.layers["tracks cells"]
+    n_cells = sum(len(np.unique(frame)) - 1 for frame in tissue.labels)
+    analysis = layer.metadata["volltrack_analysis"]
+    assert len(layer.data) == len(analysis.spots)
+    assert 0.9 * n_cells <= len(layer.data) <= n_cells  # every cell is a spot; lone spots are in no track
+    np.testing.assert_allclose(layer.scale[1:], tissue.calibration)
+    # the points lie on their cells: each centroid (voxels) falls in a labelled voxel of its frame
+    frame, zyx = layer.data[:, 1].astype(int), np.rint(layer.data[:, 2:]).astype(int)
+    assert (tissue.labels[frame, zyx[:, 0], zyx[:, 1], zyx[:, 2]] > 0).mean() > 0.9
+    assert analysis.parameters["mask_given"]
+    assert np.isfinite(layer.features["DISTANCE_TO_BOUNDARY"]).all()
+    assert layer.graph, "the simulated divisions are found with splitting allowed"
+    _shot(widget, "track_widget.png", tmp_path)
+    _shot(viewer, "track_viewer.png", tmp_path)
+
+
+def test_track_widget_reports_bad_input_in_one_line(make_napari_viewer, tissue):
+    from volltrack.napari.track_widget import make_track_widget
+
+    viewer = make_napari_viewer()
+    _add_movie(viewer, tissue)
+    viewer.add_image(np.zeros((2, 4, 8, 8)), name="small")
+    widget = make_track_widget(viewer)
+    viewer.window.add_dock_widget(widget, area="right")
+    widget.reset_choices()
+    widget["labels_layer"].value = viewer.layers["cells"]
+    widget.raw_image.value = viewer.layers["small"]
+    assert widget() is None
+    assert "'small' has shape (2, 4, 8, 8)" in widget.last_error and "\n" not in widget.last_error

@@ -101,3 +101,48 @@ def test_track_widget_reports_bad_input_in_one_line(make_napari_viewer, tissue):
     widget.raw_image.value = viewer.layers["small"]
     assert widget() is None
     assert "'small' has shape (2, 4, 8, 8)" in widget.last_error and "\n" not in widget.last_error
+
+
+def test_segment_widget_segments_a_movie_with_the_demo_models(make_napari_viewer, qtbot, tmp_path):
+    from volltrack.napari.segment_widget import make_segment_widget, vollseg_accepts_nms
+    from volltrack.synthetic import simulate_tissue
+
+    movie = simulate_tissue(n_frames=2, shape=(8, 48, 48), n_cells=12, division_rate=0.0, seed=4)
+    viewer = make_napari_viewer()
+    viewer.add_image(movie.raw, name="raw", scale=(1.0, *movie.calibration), translate=(0, 0, 3.0, 0))
+    widget = make_segment_widget(viewer)
+    viewer.window.add_dock_widget(widget, area="right", name="Segment cells")
+    widget.reset_choices()
+    widget.image.value = viewer.layers["raw"]
+    widget.probability.value = True
+    choices = list(widget.suppression.choices)
+    assert choices == (["model default", "fast", "exact"] if vollseg_accepts_nms() else ["model default"])
+    worker = widget()
+    assert worker is not None
+    qtbot.waitUntil(lambda: "labels raw" in viewer.layers and "probability raw" in viewer.layers, timeout=240_000)
+    labels = viewer.layers["labels raw"]
+    assert labels.data.shape == movie.raw.shape and type(labels).__name__ == "Labels"
+    np.testing.assert_allclose(labels.scale, viewer.layers["raw"].scale)
+    np.testing.assert_allclose(labels.translate, (0, 0, 3.0, 0))
+    for frame in range(2):  # the demo models find cells, lying in the tissue far more than by chance
+        found = labels.data[frame] > 0
+        assert len(np.unique(labels.data[frame])) > 3
+        chance = (movie.labels[frame] > 0).mean()  # ~0.25 of the volume is cells
+        assert (movie.labels[frame][found] > 0).mean() > max(0.5, 2 * chance)
+    assert 0 <= viewer.layers["probability raw"].data.min() and viewer.layers["probability raw"].data.max() <= 1
+    _shot(widget, "segment_widget.png", tmp_path)
+    _shot(viewer, "segment_viewer.png", tmp_path)
+
+
+def test_segment_widget_refuses_a_missing_models_folder(make_napari_viewer, tmp_path):
+    from volltrack.napari.segment_widget import make_segment_widget
+
+    viewer = make_napari_viewer()
+    viewer.add_image(np.zeros((4, 16, 16), np.float32), name="volume")
+    widget = make_segment_widget(viewer)
+    viewer.window.add_dock_widget(widget, area="right")
+    widget.reset_choices()
+    widget.image.value = viewer.layers["volume"]
+    widget.models_folder.value = tmp_path / "nothing"
+    assert widget() is None
+    assert "models folder" in widget.last_error and "nothing" in widget.last_error

@@ -146,3 +146,78 @@ def test_segment_widget_refuses_a_missing_models_folder(make_napari_viewer, tmp_
     widget.models_folder.value = tmp_path / "nothing"
     assert widget() is None
     assert "models folder" in widget.last_error and "nothing" in widget.last_error
+
+
+@pytest.fixture(scope="module")
+def sample():
+    """A wider tissue (8 x 96 x 96) with its ground-truth tracks analysed (movie, analysis)."""
+    from volltrack.napari.sample_data import simulated_analysis
+
+    return simulated_analysis(n_frames=6, shape=(8, 96, 96), n_cells=25, division_rate=0.2, seed=4)
+
+
+def _analysis_widget(viewer, sample):
+    from volltrack.napari.reader import tracks_layer_tuple
+    from volltrack.napari.widget import TrackAnalysisWidget
+
+    movie, analysis = sample
+    _add_movie(viewer, movie)
+    data, kwargs, _ = tracks_layer_tuple(analysis, name="tracks")
+    viewer.add_tracks(data, **kwargs)
+    widget = TrackAnalysisWidget(viewer)
+    viewer.window.add_dock_widget(widget, area="right", name="Track analysis")
+    return widget
+
+
+def test_search_filters_the_track_list_and_the_camera_zooms_on_the_track(make_napari_viewer, sample, tmp_path):
+    movie, analysis = sample
+    viewer = make_napari_viewer()
+    widget = _analysis_widget(viewer, sample)
+    ids = [str(t) for t in analysis.track_set.select("all")]
+    items = lambda: [widget.track_box.itemText(i) for i in range(widget.track_box.count())]  # noqa: E731
+    assert items() == ["all"] + ids
+    extent = analysis.spots.groupby("TRACK_ID")[["POSITION_Y", "POSITION_X"]].agg(np.ptp).max(axis=1)
+    target = int(extent.idxmin())  # the most compact track: the camera must zoom in on it
+    whole_zoom = viewer.camera.zoom
+    widget.search_edit.setText(str(target))
+    assert str(target) in items() and all(str(target) in item for item in items())
+    widget.select_track(target)
+    spots = analysis.spots[analysis.spots["TRACK_ID"] == target]
+    centre = spots[["POSITION_Y", "POSITION_X"]].to_numpy().min(axis=0) / 2 + \
+        spots[["POSITION_Y", "POSITION_X"]].to_numpy().max(axis=0) / 2
+    np.testing.assert_allclose(viewer.camera.center[-2:], centre, atol=1e-6)
+    assert viewer.camera.zoom > 1.5 * whole_zoom
+    assert viewer.dims.current_step[0] == spots["FRAME"].min()
+    widget.toggle_display()  # 3D: the camera follows the track too
+    np.testing.assert_allclose(viewer.camera.center[-2:], centre, atol=1e-6)
+    widget.search_edit.setText("no such track")
+    assert items() == [] and widget.selected_track_ids() == [] and not widget.figure.axes
+    _shot(viewer, "explore_viewer_3d.png", tmp_path)
+
+
+def test_tracks_are_coloured_by_the_chosen_feature(make_napari_viewer, sample, tmp_path):
+    from volltrack.napari.widget import SELECTION_LAYER
+
+    movie, analysis = sample
+    viewer = make_napari_viewer()
+    widget = _analysis_widget(viewer, sample)
+    colours = [widget.color_box.itemText(i) for i in range(widget.color_box.count())]
+    assert colours[:5] == ["TRACK_ID", "GENERATION", "DISTANCE_TO_BOUNDARY", "SPEED", "MEAN_INTENSITY"]
+    layer = viewer.layers["tracks"]
+    before = layer.track_colors.copy()
+    widget.color_box.setCurrentText("GENERATION")
+    assert layer.color_by == "GENERATION"
+    generation = layer.features["GENERATION"].to_numpy()
+    assert len(np.unique(generation)) > 1
+    # points of one generation share a colour, and two generations differ
+    colors = layer.track_colors
+    g0, g1 = np.flatnonzero(generation == generation.min()), np.flatnonzero(generation == generation.max())
+    np.testing.assert_allclose(colors[g0], np.repeat(colors[g0[:1]], len(g0), axis=0))
+    assert not np.allclose(colors[g0[0]], colors[g1[0]])
+    assert not np.allclose(before, colors)
+    widget.select_track(analysis.track_set.select("dividing")[0])
+    assert viewer.layers[SELECTION_LAYER].color_by == "GENERATION"
+    with pytest.raises(ValueError, match="no feature"):
+        widget.color_tracks("NOT_A_FEATURE")
+    _shot(viewer, "explore_viewer.png", tmp_path)
+    _shot(widget, "explore_widget.png", tmp_path)

@@ -221,3 +221,46 @@ def test_tracks_are_coloured_by_the_chosen_feature(make_napari_viewer, sample, t
         widget.color_tracks("NOT_A_FEATURE")
     _shot(viewer, "explore_viewer.png", tmp_path)
     _shot(widget, "explore_widget.png", tmp_path)
+
+
+def test_tracks_layer_saves_as_trackmate_xml_with_divisions_and_calibration(make_napari_viewer, sample, tmp_path):
+    from volltrack.napari.reader import read_trackmate_xml
+    from volltrack.trackmate import read_xml
+
+    movie, analysis = sample
+    viewer = make_napari_viewer()
+    _analysis_widget(viewer, sample)
+    layer = viewer.layers["tracks"]
+    written = layer.save(str(tmp_path / "saved.xml"), plugin="volltrack")
+    assert written == [str(tmp_path / "saved.xml")]
+    data = read_xml(tmp_path / "saved.xml")
+    assert len(data.spots) == len(layer.data)
+    # positions are voxels x scale (physical units), as in the analysis the layer came from
+    physical = np.sort(data.spots["POSITION_X"].to_numpy())
+    np.testing.assert_allclose(physical, np.sort(analysis.spots["POSITION_X"].to_numpy()), atol=1e-6)
+    image = data.settings["image_data"]
+    assert (image["voxeldepth"], image["pixelheight"], image["pixelwidth"]) == pytest.approx(movie.calibration)
+    # one TrackMate track per analysed track, and as many division points
+    assert len(data.tracks) == len(analysis.tracks)
+    sources = data.edges["SPOT_SOURCE_ID"].value_counts()
+    assert int((sources == 2).sum()) == int(analysis.tracks["N_DIVISIONS"].sum())
+    assert {"DISTANCE_TO_BOUNDARY", "GENERATION"} <= set(data.spots.columns)
+    # read back by the plugin's reader: same tracklets, same division graph size, same scale
+    tracks_tuple = read_trackmate_xml(tmp_path / "saved.xml")[-1]
+    assert len(tracks_tuple[0]) == len(layer.data)
+    assert len(tracks_tuple[1]["graph"]) == len(layer.graph)
+    np.testing.assert_allclose(tracks_tuple[1]["scale"], layer.scale)
+
+
+def test_labels_layer_saves_as_tiff_with_voxel_size(make_napari_viewer, sample, tmp_path):
+    import tifffile
+
+    movie, _ = sample
+    viewer = make_napari_viewer()
+    layer = viewer.add_labels(movie.labels, name="cells", scale=(1.0, *movie.calibration))
+    layer.save(str(tmp_path / "cells.tif"), plugin="volltrack")
+    with tifffile.TiffFile(tmp_path / "cells.tif") as tif:
+        np.testing.assert_array_equal(tif.asarray(), movie.labels)
+        assert tif.imagej_metadata["spacing"] == pytest.approx(movie.calibration[0])
+        x_resolution = tif.pages[0].tags["XResolution"].value
+        assert x_resolution[1] / x_resolution[0] == pytest.approx(movie.calibration[2])

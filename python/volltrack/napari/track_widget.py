@@ -196,7 +196,13 @@ def _start(widget, viewer, values: dict):
                            _progress={"total": int(labels_layer.data.shape[0]) + 2, "desc": "volltrack: tracking"})
     widget.last_error = None
     worker.yielded.connect(lambda message: _status(viewer, f"volltrack: {message}"))
-    worker.returned.connect(lambda layer_tuple: _add_tracks(viewer, layer_tuple))
+    settings_used = settings.to_dict()
+
+    def add(layer_tuple):
+        layer_tuple[1]["metadata"]["volltrack_tracker_settings"] = settings_used
+        _add_tracks(viewer, layer_tuple)
+
+    worker.returned.connect(add)
     worker.errored.connect(lambda exc: _failed(widget, viewer, exc))
     widget.worker = worker
     worker.start()

@@ -107,6 +107,23 @@ def tracks_to_tables(data, *, graph=None, features=None, scale=(1.0, 1.0, 1.0, 1
     return spots, edges, tracks
 
 
+def _settings(spots: pd.DataFrame, metadata: dict, attributes: dict) -> dict:
+    """TrackMate ``Settings``: ImageData from the calibration, a manual detector with the mean radius and the
+    tracker settings the Track widget used (else TrackMate's defaults, splitting on when the graph has any)."""
+    from volltrack.tracking.settings import TrackerSettings
+    from volltrack.trackmate.writer import _image_data
+
+    tracker = metadata.get("volltrack_tracker_settings")
+    if tracker is None:
+        tracker = TrackerSettings(ALLOW_TRACK_SPLITTING=bool(attributes.get("graph"))).to_dict()
+    image_data = _image_data(spots, spots.attrs["n_frames"], spots.attrs["calibration"],
+                             spots.attrs["frame_interval"])
+    image_data["filename"] = str(metadata.get("volltrack_image") or "")
+    radius = float(np.nanmean(spots["RADIUS"])) if len(spots) else 1.0
+    return {"image_data": image_data, "detector": {"DETECTOR_NAME": "MANUAL_DETECTOR", "RADIUS": radius},
+            "tracker_name": "SPARSE_LAP_TRACKER", "tracker": dict(tracker)}
+
+
 def write_tracks_xml(path: str, data, attributes: dict) -> list[str]:
     """Write a Tracks layer as TrackMate XML (npe2 writer); return ``[path]``.
 
@@ -121,10 +138,10 @@ def write_tracks_xml(path: str, data, attributes: dict) -> list[str]:
     spots, edges, tracks = tracks_to_tables(data, graph=attributes.get("graph"), features=attributes.get("features"),
                                             scale=attributes.get("scale", (1.0,) * np.shape(data)[1]),
                                             translate=attributes.get("translate"))
-    analysis = (attributes.get("metadata") or {}).get("volltrack_analysis")
-    units = getattr(analysis, "parameters", {}) or {}
+    metadata = attributes.get("metadata") or {}
+    units = getattr(metadata.get("volltrack_analysis"), "parameters", {}) or {}
     write_xml(path, spots, edges, tracks, space_units=units.get("space_units", "micron"),
-              time_units=units.get("time_units", "sec"),
+              time_units=units.get("time_units", "sec"), settings=_settings(spots, metadata, attributes),
               log=f"Written by the volltrack napari plugin from layer {attributes.get('name', '')!r}")
     logger.info("wrote %s: %d spots, %d edges, %d tracks", path, len(spots), len(edges), len(tracks))
     return [path]

@@ -264,3 +264,31 @@ def test_labels_layer_saves_as_tiff_with_voxel_size(make_napari_viewer, sample, 
         assert tif.imagej_metadata["spacing"] == pytest.approx(movie.calibration[0])
         x_resolution = tif.pages[0].tags["XResolution"].value
         assert x_resolution[1] / x_resolution[0] == pytest.approx(movie.calibration[2])
+
+
+@pytest.mark.parametrize("suffix", [".mp4", ".gif"])
+def test_record_view_follows_the_selected_track(make_napari_viewer, sample, tmp_path, suffix):
+    import imageio.v3 as iio
+
+    movie, analysis = sample
+    viewer = make_napari_viewer()
+    widget = _analysis_widget(viewer, sample)
+    with pytest.raises(ValueError, match="select one track"):
+        widget.record_view(tmp_path / f"all{suffix}")
+    track = analysis.track_set.select("dividing")[0]
+    widget.select_track(track)
+    path = widget.record_view(tmp_path / f"view{suffix}", steps_per_frame=2, fps=4)
+    frames = [np.asarray(frame) for frame in iio.imiter(path)]
+    n_key = analysis.tracks.at[track, "END_FRAME"] - analysis.tracks.at[track, "START_FRAME"] + 1
+    assert len(frames) >= (n_key - 1) * 2
+    assert frames[0].std() > 1 and frames[-1].std() > 1  # images, not a blank canvas
+    # after recording, the viewer stands on the track's last frame, centred on its cells there
+    last = analysis.spots[(analysis.spots["TRACK_ID"] == track)
+                          & (analysis.spots["FRAME"] == analysis.tracks.at[track, "END_FRAME"])]
+    assert viewer.dims.current_step[0] == analysis.tracks.at[track, "END_FRAME"]
+    np.testing.assert_allclose(viewer.camera.center[-2:], last[["POSITION_Y", "POSITION_X"]].mean(), atol=1e-6)
+    if SHOTS is not None:
+        iio.imwrite(SHOTS / f"record_first{suffix}.png", frames[0][..., :3])
+        iio.imwrite(SHOTS / f"record_last{suffix}.png", frames[-1][..., :3])
+    with pytest.raises(ValueError, match="expected a movie file"):
+        widget.record_view(tmp_path / "view.avi")

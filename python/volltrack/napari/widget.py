@@ -73,7 +73,7 @@ class TrackAnalysisWidget(QWidget):
             form.addRow(label, box)
         buttons = {"3D / hyperstack": self.toggle_display, "recompute with layers": self.start_recompute,
                    "export plots": lambda: self._ask_folder(self.export_plots),
-                   "export CSV": lambda: self._ask_folder(self.export_csv), "export MP4": self._ask_movie}
+                   "export CSV": lambda: self._ask_folder(self.export_csv), "export MP4": self._ask_movie, "record view": self._ask_recording}
         row = QHBoxLayout()
         for text, action in buttons.items():
             button = QPushButton(text)
@@ -302,6 +302,29 @@ class TrackAnalysisWidget(QWidget):
         """Write an MP4 of the first selected track, over the chosen raw image layer when there is one."""
         return write_track_movie(self.analysis, self.selected_track_ids()[0], path,
                                  image=self._layer_data(self.image_box))
+
+    def record_view(self, path, **options) -> Path:
+        """Save the current view as a movie (MP4/GIF) following the selected track (napari-animation).
+
+        ``options`` go to :func:`volltrack.napari.record.record_track` (``steps_per_frame``, ``fps``).
+        """
+        from volltrack.napari.record import record_track
+
+        track_ids = self.selected_track_ids()
+        if len(track_ids) != 1:
+            raise ValueError("select one track to record the view along it")
+        source = self._tracks_layers()[self.layer_box.currentText()]
+        return record_track(self.viewer, self.analysis, track_ids[0], path,
+                            translate=tuple(source.translate[-3:]), **options)
+
+    def _ask_recording(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Record the view along the track", "track_view.mp4",
+                                              "Movie (*.mp4 *.gif)")
+        if path:
+            try:
+                self.record_view(path)
+            except ValueError as exc:
+                self.viewer.status = f"volltrack: cannot record: {exc}"
 
     def _ask_folder(self, action) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Export to folder")

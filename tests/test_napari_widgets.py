@@ -103,6 +103,7 @@ def test_track_widget_reports_bad_input_in_one_line(make_napari_viewer, tissue):
     assert "'small' has shape (2, 4, 8, 8)" in widget.last_error and "\n" not in widget.last_error
 
 
+@pytest.mark.slow
 def test_segment_widget_segments_a_movie_with_the_demo_models(make_napari_viewer, qtbot, tmp_path):
     from volltrack.napari.segment_widget import make_segment_widget, vollseg_accepts_nms
     from volltrack.synthetic import simulate_tissue
@@ -266,6 +267,7 @@ def test_labels_layer_saves_as_tiff_with_voxel_size(make_napari_viewer, sample, 
         assert x_resolution[1] / x_resolution[0] == pytest.approx(movie.calibration[2])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".mp4", ".gif"])
 def test_record_view_follows_the_selected_track(make_napari_viewer, sample, tmp_path, suffix):
     import imageio.v3 as iio

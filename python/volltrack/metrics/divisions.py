@@ -19,7 +19,8 @@ With a frame tolerance of one, an FN and an FP whose parents are one frame apart
 division's parent, followed back to the early parent's frame, is the early parent, and the early daughters,
 followed forward to the late daughters' frame, are the late daughters (:func:`score_links`; traccuracy's own
 rule, used by :func:`division_metrics`, follows the daughters' paths slightly differently).
-Mitotic branching correctness (MBC) is TP / (true divisions + FP).
+Mitotic branching correctness (MBC) is TP / (true divisions + FP). F1 is 2 TP / (true + predicted divisions),
+the harmonic mean of precision and recall, and 0 (not undefined) when one side has divisions and the other none.
 
 Flat keys (every value a number or None):
 
@@ -67,7 +68,7 @@ def _flat(n_true: int, n_pred: int, tp: int, fp: int, fn: int, shifted: int) -> 
         precision, recall = _ratio(hits, n_pred), _ratio(hits, n_true)
         out.update({f"division_tp{suffix}": hits, f"division_fp{suffix}": false_pos,
                     f"division_fn{suffix}": false_neg, f"division_precision{suffix}": precision,
-                    f"division_recall{suffix}": recall, f"division_f1{suffix}": _f1(precision, recall),
+                    f"division_recall{suffix}": recall, f"division_f1{suffix}": _ratio(2 * hits, n_true + n_pred),
                     f"mbc{suffix}": _ratio(hits, n_true + false_pos)})
     return out
 

@@ -2,7 +2,7 @@
 
 Every field is a TrackMate LAP-tracker key (``trackmate.md`` §3.1) or one of BTrackmate's own keys
 (``MIN_TRACKLET_LENGTH``, ``PRUNE_MODE``, ``TISSUE_FILTER``, ``TISSUE_MIN_FRACTION``, and the division-aware
-mode's ``TRACKING_MODE``, ``DIVISION_MAX_COST``, ``DIVISION_SIZE_WEIGHT``, ``DIVISION_VOLUME_WEIGHT``). Fields have
+mode's ``TRACKING_MODE``, ``DIVISION_MAX_COST``, ``DIVISION_SIZE_WEIGHT``, ``DIVISION_VOLUME_WEIGHT``, ``DIVISION_DISTANCE_WEIGHT``). Fields have
 Python names (``linking_max_distance``) and the TrackMate key as alias (``LINKING_MAX_DISTANCE``); both
 are accepted on input, unknown keys are rejected, and :meth:`TrackerSettings.to_json` gives the flat JSON
 object of TrackMate keys that the Java engine takes. The defaults are those of
@@ -102,6 +102,9 @@ class TrackerSettings(BaseModel):
     division_volume_weight: float = _key(
         "DIVISION_VOLUME_WEIGHT", 0.5, "DIVISION_AWARE: weight of ln(daughter volumes / mother volume)^2 in the "
         "division cost.", ge=0)
+    division_distance_weight: float = _key(
+        "DIVISION_DISTANCE_WEIGHT", 1.0, "DIVISION_AWARE: weight of ln(|a - m| / |b - m|)^2 (daughters equally far "
+        "from the mother) in the division cost.", ge=0)
 
     @field_validator("linking_feature_penalties", "gap_closing_feature_penalties",
                      "splitting_feature_penalties", "merging_feature_penalties")
@@ -114,7 +117,8 @@ class TrackerSettings(BaseModel):
         return value
 
     @field_validator("alternative_linking_cost_factor", "cutoff_percentile", "tissue_min_fraction",
-                     "division_max_cost", "division_size_weight", "division_volume_weight")
+                     "division_max_cost", "division_size_weight", "division_volume_weight",
+                     "division_distance_weight")
     @classmethod
     def _finite(cls, value: float) -> float:
         if not math.isfinite(value):

@@ -10,11 +10,11 @@ links with :func:`volltrack.metrics.divisions.score_links`. The search space (se
 * ALTERNATIVE_LINKING_COST_FACTOR (1..2), CUTOFF_PERCENTILE (0.5..1);
 * feature penalties (weights 0, 0.25, ... 4) over up to six numeric spot features (finite, positive, not
   constant), one weight per feature for linking and gap closing, one for splitting and merging;
-* TRACKING_MODE (EXACT_LAP or DIVISION_AWARE) and, for the latter, DIVISION_MAX_COST, DIVISION_SIZE_WEIGHT
-  and DIVISION_VOLUME_WEIGHT.
+* TRACKING_MODE (EXACT_LAP or DIVISION_AWARE) and, for the latter, DIVISION_MAX_COST, DIVISION_SIZE_WEIGHT,
+  DIVISION_VOLUME_WEIGHT and DIVISION_DISTANCE_WEIGHT.
 
-Objectives (``metric``): ``division_f1`` (division F1 at ±1 frame), ``link_f1``, ``tra`` (TRA with perfect
-detections) or ``combined`` = link F1 + w × division F1 (±1 frame) with w = 2 × true divisions / true links:
+Objectives (``metric``): ``division_f1`` (division F1 at ±1 frame, plus 0.001 x link F1 to break ties),
+``link_f1`` (plus 0.001 x division F1), ``tra`` (TRA with perfect detections) or ``combined`` = link F1 + w × division F1 (±1 frame) with w = 2 × true divisions / true links:
 a division is worth its two daughter links, so links are never traded for divisions.
 """
 
@@ -40,6 +40,8 @@ __all__ = ["METRICS", "MODES", "SearchSpace", "TuneResult", "objective_value", "
 METRICS = ("combined", "division_f1", "link_f1", "tra")
 MODES = ("EXACT_LAP", "DIVISION_AWARE")
 PENALTY_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
+#: Weight of the other score in ``division_f1`` and ``link_f1``: it only breaks ties.
+TIE_BREAK = 1e-3
 
 
 @dataclass
@@ -106,6 +108,7 @@ def suggest_settings(trial, space: SearchSpace) -> dict[str, Any]:
         s["DIVISION_MAX_COST"] = trial.suggest_float("DIVISION_MAX_COST", 0.02, 3.0, log=True)
         s["DIVISION_SIZE_WEIGHT"] = trial.suggest_float("DIVISION_SIZE_WEIGHT", 0.0, 3.0)
         s["DIVISION_VOLUME_WEIGHT"] = trial.suggest_float("DIVISION_VOLUME_WEIGHT", 0.0, 3.0)
+        s["DIVISION_DISTANCE_WEIGHT"] = trial.suggest_float("DIVISION_DISTANCE_WEIGHT", 0.0, 3.0)
         if "SPLITTING_MAX_DISTANCE" not in s:   # the pass looks for daughters within the splitting distance
             s["SPLITTING_MAX_DISTANCE"] = trial.suggest_float("SPLITTING_MAX_DISTANCE", *space.splitting, log=True)
     return s
@@ -140,10 +143,10 @@ def objective_value(scores: dict[str, Any], metric: str) -> float:
         value = scores.get(key)
         return 0.0 if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
-    if metric == "division_f1":
-        return get("division_f1_tol1")
+    if metric == "division_f1":   # ties (frequent with few divisions) go to the better links
+        return get("division_f1_tol1") + TIE_BREAK * get("link_f1")
     if metric == "link_f1":
-        return get("link_f1")
+        return get("link_f1") + TIE_BREAK * get("division_f1_tol1")
     if metric == "tra":
         return get("tra")
     if metric == "combined":

@@ -70,6 +70,8 @@ public final class TrackerKeys {
     public static final String DIVISION_SIZE_WEIGHT = "DIVISION_SIZE_WEIGHT";
     /** Double &ge; 0: DIVISION_AWARE only; weight of log(daughter volumes / mother volume)² in the cost. */
     public static final String DIVISION_VOLUME_WEIGHT = "DIVISION_VOLUME_WEIGHT";
+    /** Double &ge; 0: DIVISION_AWARE only; weight of ln(|a - m| / |b - m|)², daughters equally far from the mother. */
+    public static final String DIVISION_DISTANCE_WEIGHT = "DIVISION_DISTANCE_WEIGHT";
 
     /** TRACKING_MODE value: TrackMate's sparse LAP tracker, bit-identical (default). */
     public static final String MODE_EXACT_LAP = "EXACT_LAP";
@@ -102,6 +104,8 @@ public final class TrackerKeys {
     public static final double DEFAULT_DIVISION_SIZE_WEIGHT = 1.0;
     /** Default DIVISION_VOLUME_WEIGHT. */
     public static final double DEFAULT_DIVISION_VOLUME_WEIGHT = 0.5;
+    /** Default DIVISION_DISTANCE_WEIGHT. */
+    public static final double DEFAULT_DIVISION_DISTANCE_WEIGHT = 1.0;
 
     /**
      * TrackMate's LAP tracker defaults plus volltrack's keys, in a fresh mutable map (insertion order as
@@ -134,6 +138,7 @@ public final class TrackerKeys {
         s.put(DIVISION_MAX_COST, DEFAULT_DIVISION_MAX_COST);
         s.put(DIVISION_SIZE_WEIGHT, DEFAULT_DIVISION_SIZE_WEIGHT);
         s.put(DIVISION_VOLUME_WEIGHT, DEFAULT_DIVISION_VOLUME_WEIGHT);
+        s.put(DIVISION_DISTANCE_WEIGHT, DEFAULT_DIVISION_DISTANCE_WEIGHT);
         return s;
     }
 

@@ -20,6 +20,7 @@ import java.util.Map;
  * <li>Each candidate gets a division cost (all terms dimensionless):
  * <pre>
  *   cost = |(a + b)/2 - m|² / (|a - b|/2)²                 daughters on opposite sides of the mother
+ *        + DIVISION_DISTANCE_WEIGHT × ln(|a - m| / |b - m|)²  daughters equally far from the mother
  *        + DIVISION_SIZE_WEIGHT   × ln(V_a / V_b)²          daughters of similar size
  *        + DIVISION_VOLUME_WEIGHT × ln((V_a + V_b) / V_m)²  daughter volumes summing to the mother's
  * </pre>
@@ -174,6 +175,8 @@ final class DivisionPass {
         double my = (spots.y[a] + spots.y[b]) / 2 - spots.y[m];
         double mz = (spots.z[a] + spots.z[b]) / 2 - spots.z[m];
         double cost = (mx * mx + my * my + mz * mz) / half2;
+        double balance = 0.5 * Math.log(squareDistance(spots, m, a) / squareDistance(spots, m, b));
+        cost += settings.divisionDistanceWeight * balance * balance;
         if (sizes != null) {
             double va = sizes.volume(a);
             double vb = sizes.volume(b);

@@ -27,7 +27,7 @@ public final class LapSettings {
 
     /** Keys of the division-aware mode (read here, see {@link DivisionPass}). */
     static final Set<String> DIVISION_KEYS = Set.of("TRACKING_MODE", "DIVISION_MAX_COST", "DIVISION_SIZE_WEIGHT",
-            "DIVISION_VOLUME_WEIGHT");
+            "DIVISION_VOLUME_WEIGHT", "DIVISION_DISTANCE_WEIGHT");
 
     final double linkingMaxDistance;
     final Map<String, Double> linkingPenalties;
@@ -48,6 +48,7 @@ public final class LapSettings {
     final double divisionMaxCost;
     final double divisionSizeWeight;
     final double divisionVolumeWeight;
+    final double divisionDistanceWeight;
 
     private LapSettings(Map<String, Object> s) {
         linkingMaxDistance = positive(s, "LINKING_MAX_DISTANCE");
@@ -69,6 +70,7 @@ public final class LapSettings {
         divisionMaxCost = nonNegative(s, "DIVISION_MAX_COST", 0.5);
         divisionSizeWeight = nonNegative(s, "DIVISION_SIZE_WEIGHT", 1.0);
         divisionVolumeWeight = nonNegative(s, "DIVISION_VOLUME_WEIGHT", 0.5);
+        divisionDistanceWeight = nonNegative(s, "DIVISION_DISTANCE_WEIGHT", 1.0);
         if (!(alternativeCostFactor > 0) || Double.isInfinite(alternativeCostFactor)) {
             throw bad("ALTERNATIVE_LINKING_COST_FACTOR", alternativeCostFactor, "a finite number > 0");
         }

@@ -5,7 +5,9 @@ engine in the embedded JVM (:func:`volltrack.tracking.track`, no files) and scor
 links with :func:`volltrack.metrics.divisions.score_links`. The search space (see :func:`suggest_settings`):
 
 * LINKING / GAP_CLOSING / SPLITTING / MERGING max distances, log-uniform between half the median and three
-  times the 99th percentile of the true links' lengths (links to daughters for splitting);
+  times the 99th percentile of the true links' lengths (links to daughters for splitting); the first trial
+  uses 1.5 times the 99th percentile (linking, gap closing) and 1.5 times the 90th (splitting), without
+  penalties, in the first mode given;
 * ALLOW_GAP_CLOSING, MAX_FRAME_GAP (1..4), ALLOW_TRACK_SPLITTING, ALLOW_TRACK_MERGING;
 * ALTERNATIVE_LINKING_COST_FACTOR (1..2), CUTOFF_PERCENTILE (0.5..1);
 * feature penalties (weights 0, 0.25, ... 4) over up to six numeric spot features (finite, positive, not
@@ -54,6 +56,7 @@ class SearchSpace:
     features: list[str]
     modes: tuple[str, ...] = MODES
     allow_merging: bool = True
+    start: dict = field(default_factory=dict)
 
     @classmethod
     def for_truth(cls, truth: Truth, *, modes: Sequence[str] = MODES, allow_merging: bool = True) -> "SearchSpace":
@@ -70,8 +73,22 @@ class SearchSpace:
         bad = [m for m in modes if m not in MODES]
         if bad or not modes:
             raise ValueError(f"--modes: got {','.join(modes)}; expected a comma-separated subset of {','.join(MODES)}")
-        return cls((low, high), (low, gap_high), (split_low, split_high), truth.features(), tuple(modes),
-                   allow_merging)
+        features = truth.features()
+
+        def inside(value: float, bounds: tuple[float, float]) -> float:
+            return min(max(value, bounds[0]), bounds[1])
+
+        link = inside(1.5 * float(np.percentile(step, 99)), (low, high))
+        start = {"LINKING_MAX_DISTANCE": link, "ALLOW_GAP_CLOSING": True,
+                 "GAP_CLOSING_MAX_DISTANCE": inside(link, (low, gap_high)), "MAX_FRAME_GAP": 2,
+                 "ALLOW_TRACK_SPLITTING": truth.n_divisions > 0,
+                 "SPLITTING_MAX_DISTANCE": inside(1.5 * float(np.percentile(split, 90)), (split_low, split_high)),
+                 "ALLOW_TRACK_MERGING": False, "ALTERNATIVE_LINKING_COST_FACTOR": 1.05, "CUTOFF_PERCENTILE": 0.9,
+                 "TRACKING_MODE": modes[0], "DIVISION_MAX_COST": 0.5, "DIVISION_SIZE_WEIGHT": 1.0,
+                 "DIVISION_VOLUME_WEIGHT": 0.5, "DIVISION_DISTANCE_WEIGHT": 1.0}
+        start.update({f"{kind}_penalty:{f}": 0.0 for f in features for kind in ("link", "split")})
+        return cls((low, high), (low, gap_high), (split_low, split_high), features, tuple(modes),
+                   allow_merging, start)
 
 
 def suggest_settings(trial, space: SearchSpace) -> dict[str, Any]:
@@ -223,6 +240,7 @@ def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, 
     rows: list[dict[str, Any]] = [{"trial": "baseline", "objective": base_value, **_flat_settings(base),
                                    **base_scores}]
     study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed))
+    study.enqueue_trial(space.start, skip_if_exists=True)   # a first trial scaled to the truth's link lengths
     bar = tqdm(total=trials, desc=f"tuning ({metric})", unit="trial", disable=not progress)
 
     def objective(trial) -> float:

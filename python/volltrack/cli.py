@@ -30,6 +30,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("train", "train"),
     ("spots", "spots"),
     ("track", "track"),
+    ("tune", "tune"),
     ("evaluate", "evaluate"),
     ("analyze", "analyze"),
     ("doctor", "doctor"),

@@ -64,5 +64,10 @@ def run(args: argparse.Namespace) -> int:
     if result.metrics:
         shown = {k: result.metrics[k] for k in ("SEG", "DET", "TRA", "LNK", "F1@0.5") if k in result.metrics}
         print("metrics   " + "  ".join(f"{k} {v:.3f}" for k, v in shown.items() if v is not None))
+        from volltrack.metrics.divisions import division_line
+
+        line = division_line(result.metrics)
+        if line:
+            print(f"{'':<10}{line}")
     print(f"done in {time.perf_counter() - start:.0f} s")
     return 0

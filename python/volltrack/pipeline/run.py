@@ -164,7 +164,8 @@ def _evaluate(inputs: RunInputs, labels_path: Path, xml_path: Path, out: Path) -
     gt = read_ctc(inputs.ground_truth)
     scores.update(_segmentation_scores(np.asarray(gt.labels), labels))
     atomic_write_text(out / "metrics.json", json.dumps(scores, indent=2))
-    return {k: scores[k] for k in ("SEG", "DET", "TRA", "F1@0.5") if k in scores}
+    return {k: scores[k] for k in ("SEG", "DET", "TRA", "F1@0.5", "division_f1", "division_f1_tol1")
+            if scores.get(k) is not None}
 
 
 def _segmentation_scores(gt, pred) -> dict[str, float]:

@@ -1,7 +1,8 @@
 """Tracker settings: one typed model that mirrors the Java ``org.volltrack.btrackmate.TrackerKeys``.
 
 Every field is a TrackMate LAP-tracker key (``trackmate.md`` §3.1) or one of BTrackmate's own keys
-(``MIN_TRACKLET_LENGTH``, ``PRUNE_MODE``, ``TISSUE_FILTER``, ``TISSUE_MIN_FRACTION``). Fields have
+(``MIN_TRACKLET_LENGTH``, ``PRUNE_MODE``, ``TISSUE_FILTER``, ``TISSUE_MIN_FRACTION``, and the division-aware
+mode's ``TRACKING_MODE``, ``DIVISION_MAX_COST``, ``DIVISION_SIZE_WEIGHT``, ``DIVISION_VOLUME_WEIGHT``, ``DIVISION_DISTANCE_WEIGHT``). Fields have
 Python names (``linking_max_distance``) and the TrackMate key as alias (``LINKING_MAX_DISTANCE``); both
 are accepted on input, unknown keys are rejected, and :meth:`TrackerSettings.to_json` gives the flat JSON
 object of TrackMate keys that the Java engine takes. The defaults are those of
@@ -90,6 +91,20 @@ class TrackerSettings(BaseModel):
     tissue_min_fraction: float = _key(
         "TISSUE_MIN_FRACTION", 0.5, "Minimum TISSUE_FRACTION of a spot kept by the tissue filter.",
         ge=0, le=1)
+    tracking_mode: Literal["EXACT_LAP", "DIVISION_AWARE"] = _key(
+        "TRACKING_MODE", "EXACT_LAP", "EXACT_LAP: TrackMate's LAP tracker, bit for bit (default). "
+        "DIVISION_AWARE: the LAP's links, then every division chosen by its division cost (docs/divisions.md).")
+    division_max_cost: float = _key(
+        "DIVISION_MAX_COST", 0.5, "DIVISION_AWARE: largest division cost accepted.", ge=0)
+    division_size_weight: float = _key(
+        "DIVISION_SIZE_WEIGHT", 1.0, "DIVISION_AWARE: weight of ln(daughter volume ratio)^2 in the division cost.",
+        ge=0)
+    division_volume_weight: float = _key(
+        "DIVISION_VOLUME_WEIGHT", 0.5, "DIVISION_AWARE: weight of ln(daughter volumes / mother volume)^2 in the "
+        "division cost.", ge=0)
+    division_distance_weight: float = _key(
+        "DIVISION_DISTANCE_WEIGHT", 1.0, "DIVISION_AWARE: weight of ln(|a - m| / |b - m|)^2 (daughters equally far "
+        "from the mother) in the division cost.", ge=0)
 
     @field_validator("linking_feature_penalties", "gap_closing_feature_penalties",
                      "splitting_feature_penalties", "merging_feature_penalties")
@@ -101,7 +116,9 @@ class TrackerSettings(BaseModel):
                                  "finite weight >= 0")
         return value
 
-    @field_validator("alternative_linking_cost_factor", "cutoff_percentile", "tissue_min_fraction")
+    @field_validator("alternative_linking_cost_factor", "cutoff_percentile", "tissue_min_fraction",
+                     "division_max_cost", "division_size_weight", "division_volume_weight",
+                     "division_distance_weight")
     @classmethod
     def _finite(cls, value: float) -> float:
         if not math.isfinite(value):
@@ -116,7 +133,7 @@ class TrackerSettings(BaseModel):
             raise ValueError("NaN is not a valid value")
         return value
 
-    @field_validator("prune_mode", mode="before")
+    @field_validator("prune_mode", "tracking_mode", mode="before")
     @classmethod
     def _upper_case_mode(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value

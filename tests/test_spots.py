@@ -212,11 +212,11 @@ def test_spots_command_calibration_override_and_clear_errors(tmp_path, capsys):
     assert main(["spots", str(tmp_path / "labels.npy"), "--calibration", "2,0.5,0.25", "--dt", "5",
                  "--out", str(out), "--no-progress"]) == 0
     assert read_spots_csv(out)["POSITION_Z"].iloc[0] == pytest.approx(3.0)
-    assert main(["spots", str(tmp_path / "labels.npy"), "--axes", "TZY", "--out", str(out)]) == 2
+    assert main(["spots", str(tmp_path / "labels.npy"), "--axes", "TZY", "--out", str(out)]) == 1
     assert "has 3 letters" in capsys.readouterr().err
-    assert main(["spots", str(tmp_path / "labels.npy"), "--calibration", "1,2", "--out", str(out)]) == 2
+    assert main(["spots", str(tmp_path / "labels.npy"), "--calibration", "1,2", "--out", str(out)]) == 1
     assert "--calibration" in capsys.readouterr().err
-    assert main(["spots", str(tmp_path / "missing.tif"), "--out", str(out)]) == 2
+    assert main(["spots", str(tmp_path / "missing.tif"), "--out", str(out)]) == 1
 
 
 def test_single_slice_labels_are_2d_with_area_and_disc_radius():

@@ -122,7 +122,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "_run", None) is None:
         parser.print_help()
         return 2
-    return run_command(args, error_line=error_line, user_errors=(UserError,))
+    code = run_command(args, error_line=error_line, user_errors=(UserError,))
+    if code == 130 and argv is None:
+        _exit_now(code)
+    return code
+
+
+def _exit_now(code: int) -> None:
+    """End the process at once after Ctrl-C (the console command only): everything half-written was removed on the
+    way out, and the interpreter's shutdown with TensorFlow or a JVM loaded can take many seconds."""
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 def _is_out_of_memory(exc: BaseException) -> bool:

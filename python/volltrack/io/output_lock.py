@@ -114,6 +114,7 @@ def acquire(folder: Path, command: str) -> Path:
         When a live process holds it.
     """
     lock_path = Path(folder) / LOCK_NAME
+    _refuse_locked_parent(Path(folder))
     for _ in range(3):
         try:
             _create(lock_path, command)
@@ -127,6 +128,19 @@ def acquire(folder: Path, command: str) -> Path:
             with contextlib.suppress(FileNotFoundError):
                 lock_path.unlink()           # stale: take it over
     raise FolderLockedError(f"{folder}: could not take the lock {lock_path} (another process keeps taking it)")
+
+
+def _refuse_locked_parent(folder: Path) -> None:
+    """A folder inside another run's output folder (``volltrack segment --out RUN/segmentation``) is that run's."""
+    for parent in folder.resolve().parents:
+        lock_path = parent / LOCK_NAME
+        if not lock_path.is_file():
+            continue
+        owner = read_owner(lock_path)
+        ours = owner is not None and owner.get("pid") == os.getpid() and owner.get("host") == socket.gethostname()
+        if not ours and not is_stale(lock_path):
+            raise FolderLockedError(f"{folder} is inside {parent}, which is in use by {_describe(owner)}: wait for "
+                                    f"it to finish or give another --out (if that process is gone, delete {lock_path})")
 
 
 def release(lock_path: Path) -> None:

@@ -81,12 +81,19 @@ def run(args: argparse.Namespace) -> int:
     if not args.xml.is_file():
         raise FileNotFoundError(f"TrackMate XML not found: {args.xml}")
     track_ids, kind = _selected_tracks(args.tracks, TRACK_KINDS)
+    from volltrack.analysis_inputs import check_analysis_inputs
+
     image, labels, mask = (_read_movie(p, n) for p, n in ((args.image, "image"), (args.labels, "labels"),
                                                           (args.mask, "mask")))
-    analysis = analyze_xml(args.xml, image=image, labels=labels, mask=mask, track_ids=track_ids,
-                           only_filtered=args.tracks == "filtered", calibration=parse_calibration(args.calibration),
-                           frame_interval=args.frame_interval, smoothing_window=args.smoothing,
-                           fft_feature=args.fft_feature, progress=True)
+    check_analysis_inputs(args.xml, image=(args.image, image), labels=(args.labels, labels),
+                          frame_interval=args.frame_interval, calibration=parse_calibration(args.calibration))
+    try:
+        analysis = analyze_xml(args.xml, image=image, labels=labels, mask=mask, track_ids=track_ids,
+                               only_filtered=args.tracks == "filtered",
+                               calibration=parse_calibration(args.calibration), frame_interval=args.frame_interval,
+                               smoothing_window=args.smoothing, fft_feature=args.fft_feature, progress=True)
+    except ValueError as error:             # name the file the message is about
+        raise ValueError(str(error) if str(args.xml) in str(error) else f"{args.xml}: {error}") from None
     if args.movie_track is not None:
         analysis.track_set.spots_of(args.movie_track)  # an unknown ID fails here, before anything is written
     selected = analysis.track_set.select(kind)

@@ -81,6 +81,9 @@ def read_mask(path: Path | None, movie_shape: tuple[int, ...]):
     from volltrack.io import read_image
 
     mask = read_image(path, lazy=True)[0]
+    if not any(np.any(np.asarray(mask[t])) for t in range(mask.shape[0])):
+        raise ValueError(f"tissue mask {path} is all zero: no voxel is tissue, so every cell would be outside it; "
+                         "expected non-zero voxels where the tissue is")
     n_frames, n_z, height, width = movie_shape
     shape = tuple(int(n) for n in mask.shape)
     if shape == (n_frames, n_z, height, width) or shape == (n_frames, height, width):

@@ -203,6 +203,9 @@ def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, 
         if path is not None and not Path(path).exists():
             raise FileNotFoundError(f"--{name.replace('_', '-')} not found: {path}")
     shape, raw_meta = read_raw_meta(Path(inputs.raw), axes=config.image.axes)
+    from volltrack.segmentation.batch import check_input
+
+    check_input(Path(inputs.raw), config.image.axes)   # every frame (NaN, inf) before any work
     read_mask(inputs.mask, shape)
     check_ground_truth(inputs.ground_truth, shape[0])
     check_models(config.segmentation.models)

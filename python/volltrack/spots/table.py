@@ -58,6 +58,9 @@ def _validate_inputs(labels, raw, mask):
     """Check shapes and dtypes of the inputs once; return them as movies (with a T axis)."""
     labels = _integer_labels(labels)
     movie = _as_movie(labels, "labels")
+    if movie.shape[0] == 0 or 0 in movie.shape:
+        raise ValueError(f"labels have shape {tuple(labels.shape)}: no voxel or no time point; expected TZYX or ZYX "
+                         "with at least one of each")
     if raw is not None:
         if tuple(raw.shape) != tuple(labels.shape):
             raise ValueError(f"raw has shape {tuple(raw.shape)} but labels have shape {tuple(labels.shape)}; "

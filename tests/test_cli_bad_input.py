@@ -207,8 +207,9 @@ def test_a_tyx_mask_applies_to_every_z(tmp_path):
     assert mask.shape == (3, 16, 16)
     one_frame = _raw_movie(tmp_path / "zyx.tif", shape=(4, 16, 16), axes="ZYX")
     assert read_mask(one_frame, (1, 4, 16, 16)).shape == (1, 4, 16, 16)
+    assert read_mask(one_frame, (3, 4, 16, 16)).shape == (3, 4, 16, 16)   # ZYX: the same tissue at every time
     with pytest.raises(ValueError, match="zyx.tif has shape"):
-        read_mask(one_frame, (3, 4, 16, 16))
+        read_mask(one_frame, (3, 5, 16, 16))
 
 
 def test_python_dash_m_reports_a_user_error_in_one_line(tmp_path):

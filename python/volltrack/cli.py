@@ -16,6 +16,7 @@ import argparse
 import importlib
 import importlib.util
 import logging
+import re
 import sys
 from typing import Sequence
 
@@ -76,6 +77,8 @@ def error_line(exc: BaseException) -> str:
         text = f"{exc.filename}: no such file or folder"
     else:
         text = str(exc) or type(exc).__name__
+    if isinstance(exc, OSError) and re.search(r"\d+ requested and \d+ written", text):
+        text = f"the disk is full: a write was cut short ({text}); free some space and run again"
     return " ".join(text.split())
 
 

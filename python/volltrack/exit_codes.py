@@ -66,6 +66,10 @@ def run_command(args, *, error_line: Callable[[BaseException], str], user_errors
             print(f"{prefix}: error: out of memory ({type(exc).__name__}); for tracking give a larger Java heap "
                   "(--heap 8g or VOLLTRACK_JVM_HEAP), or process a smaller movie", file=sys.stderr)
             return BAD_INPUT
+        if _is_java_io_error(exc):
+            print(f"{prefix}: error: {' '.join(str(exc).split())[:300]} (a file could not be read or written: full "
+                  "disk, permissions?)", file=sys.stderr)
+            return BAD_INPUT
         if _is_java_interrupt(exc):
             print(f"{prefix}: interrupted", file=sys.stderr)
             return INTERRUPTED
@@ -73,6 +77,13 @@ def run_command(args, *, error_line: Callable[[BaseException], str], user_errors
         print(f"{prefix}: internal error: {type(exc).__name__}: {text} (run with -v for the traceback; please "
               "report it)", file=sys.stderr)
         return INTERNAL
+
+
+def _is_java_io_error(exc: BaseException) -> bool:
+    """Java's IOException and its subclasses, as raised through JPype (``java.io.IOException``, ...)."""
+    name = type(exc).__name__
+    return name.startswith("java.") and ("IOException" in name or "FileSystemException" in name
+                                        or "AccessDenied" in name or "NoSuchFile" in name)
 
 
 def _is_java_interrupt(exc: BaseException) -> bool:

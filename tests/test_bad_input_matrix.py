@@ -571,8 +571,17 @@ CASES.append(Case("interrupt-track", lambda i, o: ["track", i["spots_csv"], "--o
                   130, patch=_raise_in("volltrack.tracking", "track"), absent=("t.xml",)))
 CASES.append(Case("interrupt-analyze", lambda i, o: ["analyze", i["xml"], "--out", o], 130,
                   patch=_raise_in("volltrack.analysis.xml_input", "analyze_xml"), absent=("tracks.csv",)))
+def _run_interrupted_in_segmentation(monkeypatch, i, out):
+    import volltrack.segmentation as segmentation
+    from volltrack.pipeline import run
+
+    monkeypatch.setattr(run, "check_models", lambda folder: None)          # no network is loaded
+    monkeypatch.setattr(segmentation, "load_models", lambda *a, **k: _StubModels())
+    _raise_in("volltrack.segmentation.batch", "segment_file")(monkeypatch, i, out)
+
+
 CASES.append(Case("interrupt-run-in-segmentation", lambda i, o: ["run", "--raw", i["raw"], "--out", o], 130,
-                  patch=_raise_in("volltrack.segmentation.batch", "segment_file"),
+                  patch=_run_interrupted_in_segmentation,
                   absent=(".stages/segment.json", "segmentation/VollSeg", ".volltrack.lock")))
 
 

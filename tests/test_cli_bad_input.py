@@ -81,9 +81,9 @@ def test_spots_of_a_movie_with_an_empty_frame_keeps_the_frame_count(tmp_path, ca
 
 
 @pytest.mark.parametrize(("changes", "expected"), [
-    ({(2, "POSITION_Y"): np.nan}, "POSITION_Y is NaN"),
-    ({(3, "FRAME"): -1}, "FRAME is not a non-negative integer"),
-    ({(1, "POSITION_Z"): "abc"}, "POSITION_Z is not numeric"),
+    ({(2, "POSITION_Y"): np.nan}, "line 4: column POSITION_Y is empty"),   # pandas writes NaN as an empty cell
+    ({(3, "FRAME"): -1}, "line 5: FRAME must be an integer >= 0"),
+    ({(1, "POSITION_Z"): "abc"}, "line 3: column POSITION_Z: 'abc' is not a number"),
 ])
 def test_track_refuses_bad_spot_values_naming_file_and_line(tmp_path, capsys, rng, changes, expected):
     csv = _spot_table(tmp_path / "spots.csv", rng, changes)

@@ -113,7 +113,8 @@ def test_single_time_point_and_zarr_input_give_the_same_table(tmp_path):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"labels": np.zeros((2, 3, 4, 5), np.float32)}, "integers"),
+    ({"labels": np.full((2, 3, 4, 5), 0.5, np.float32)}, "whole numbers"),
+    ({"labels": np.zeros((2, 3, 4, 5), bool)}, "bool mask"),
     ({"labels": np.zeros((3, 4, 5), np.int8) - 1}, "negative"),
     ({"labels": np.zeros((4, 5), np.uint8)}, "TZYX or ZYX"),
     ({"labels": np.zeros((2, 3, 4, 5), np.uint8), "raw": np.zeros((2, 3, 4, 4))}, "raw has shape"),

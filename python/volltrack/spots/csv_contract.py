@@ -153,7 +153,7 @@ def read_contract_csv(path) -> pd.DataFrame:
         table[name] = column.where(~empty, "nan").astype(np.float64)
     frame = pd.DataFrame(table, index=rows.index)
     if frame.empty:
-        raise ValueError(f"{path}: no spots (the file has a header but no data row)")
+        raise ValueError(f"{path}: no spots: the table is empty (a header but no data row)")
     _check_core_values(path, frame)
     return frame.reset_index(drop=True)
 

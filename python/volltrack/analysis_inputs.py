@@ -74,11 +74,11 @@ def _check_image(path: Path, image) -> None:
                              "would be NaN (fill or mask them first)")
 
 
-def _check_spots_inside(xml: Path, calibration, given) -> None:
+def _check_spots_inside(xml: Path, calibration, given, data=None) -> None:
     """Every spot of the XML must lie inside the movie (its frame and its voxel, with a one-voxel margin)."""
     from volltrack.trackmate import read_xml
 
-    data = read_xml(xml)
+    data = data if data is not None else read_xml(xml)
     spots = data.spots
     if spots.empty:
         return
@@ -99,7 +99,7 @@ def _check_spots_inside(xml: Path, calibration, given) -> None:
 
 
 def check_analysis_inputs(xml: Path, *, image=(None, None), labels=(None, None), frame_interval=None,
-                          calibration=None) -> None:
+                          calibration=None, data=None) -> None:
     """Refuse mismatched or unusable inputs of ``volltrack analyze`` (see the module notes).
 
     Parameters
@@ -112,6 +112,8 @@ def check_analysis_inputs(xml: Path, *, image=(None, None), labels=(None, None),
         ``--frame-interval``.
     calibration : tuple of 3 float, optional
         ``--calibration`` (dz, dy, dx); default the XML's.
+    data : TrackMateData, optional
+        The XML already read (else it is read here when needed).
 
     Raises
     ------
@@ -131,7 +133,7 @@ def check_analysis_inputs(xml: Path, *, image=(None, None), labels=(None, None),
             if expected is not None and tuple(array.shape) != expected:
                 raise ValueError(f"--{name} {path} has shape {tuple(array.shape)} but {xml} was made from an image of "
                                  f"shape {expected} (T, Z, Y, X in its ImageData); give the movie it was tracked on")
-        _check_spots_inside(Path(xml), calibration, given)
+        _check_spots_inside(Path(xml), calibration, given, data)
     if labels[1] is not None:
         _check_labels(labels[0], labels[1])
         if image[0] is not None and Path(image[0]).resolve() == Path(labels[0]).resolve():

@@ -91,6 +91,11 @@ def _graph(folder: Path, name: str):
 
     mask_dir, _, track_file = ctc_track_folder(folder)
     check_ctc_folder(folder)
+    from volltrack.metrics.ctc_format import read_lineage
+
+    if read_lineage(track_file).empty:
+        raise ValueError(f"{track_file}: holds no track (empty file); expected one line 'L B E P' per track "
+                         "(label, first frame, last frame, parent label)")
     try:
         return load_ctc_data(str(mask_dir), str(track_file), name=name, run_checks=True)
     except ValueError as exc:

@@ -63,7 +63,8 @@ def _image_meta(raw_meta: dict[str, Any], config: RunConfig) -> dict[str, Any]:
     return {"calibration": calibration, "frame_interval": float(interval), "axes": raw_meta["axes"]}
 
 
-def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str, Any]) -> dict[str, Any]:
+def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str, Any], *,
+             fresh: bool = False) -> dict[str, Any]:
     from tqdm.auto import tqdm
 
     from volltrack.segmentation import load_models
@@ -78,7 +79,8 @@ def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str
                "nms_thresh": seg.nms_thresh, "use_probability": seg.use_probability, "min_size": seg.min_size}
     n_volumes = meta["shape"][0]  # shape is TZYX, T = 1 for a single volume
     with tqdm(total=n_volumes, desc="segment", unit="volume") as bar:
-        segment_file(inputs.raw, seg_dir, models, axes=config.image.axes, progress=bar, segment_options=options)
+        segment_file(inputs.raw, seg_dir, models, axes=config.image.axes, progress=bar, segment_options=options,
+                     fresh=fresh)
     write_record(seg_dir, inputs=[inputs.raw], models=models, parameters=options)
     return {"volumes": n_volumes}
 
@@ -199,10 +201,21 @@ def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, 
         if path is not None and not Path(path).exists():
             raise FileNotFoundError(f"--{name.replace('_', '-')} not found: {path}")
     shape, raw_meta = read_raw_meta(Path(inputs.raw), axes=config.image.axes)
+    from volltrack.segmentation.batch import check_input
+
+    check_input(Path(inputs.raw), config.image.axes)   # every frame (NaN, inf) before any work
     read_mask(inputs.mask, shape)
     check_ground_truth(inputs.ground_truth, shape[0])
     check_models(config.segmentation.models)
     check_tracking_settings(config.tracking)
+    from volltrack.io.output_lock import output_lock
+
+    with output_lock(out, "volltrack run"):   # one writer per folder
+        return _run_stages(inputs, out, config, force, shape, raw_meta)
+
+
+def _run_stages(inputs: RunInputs, out: Path, config: RunConfig, force: bool, shape, raw_meta) -> RunResult:
+    """The stages of :func:`run_pipeline`, run with the lock of ``out`` held."""
     out.mkdir(parents=True, exist_ok=True)
     config.write_yaml(out / "run.yaml")
     meta = {**_image_meta(raw_meta, config), "shape": shape}
@@ -214,7 +227,7 @@ def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, 
     spots_path, xml_path, analysis_dir = out / "spots.csv", out / "tracks.xml", out / "analysis"
     params = config.model_dump(mode="json")
     optional = [p for p in (inputs.mask,) if p is not None]
-    runner.run("segment", lambda: _segment(inputs, config, seg_dir, meta), params={"image": params["image"],
+    runner.run("segment", lambda: _segment(inputs, config, seg_dir, meta, fresh=force), params={"image": params["image"],
                "segmentation": params["segmentation"]}, inputs=[inputs.raw], outputs=[labels_path])
     runner.run("spots", lambda: _spots(inputs, config, labels_path, spots_path, meta), params=params["image"],
                inputs=[labels_path, inputs.raw, *optional], outputs=[spots_path])

@@ -176,7 +176,7 @@ def blank_result(volume, models, *, segment_options=None):
                          denoised=np.asarray(volume, np.float32) if denoised else None)
 
 
-def segment_file(path, out, models, *, axes=None, progress=None, segment_options=None):
+def segment_file(path, out, models, *, axes=None, progress=None, segment_options=None, fresh=False):
     """Segment one file (ZYX volume or TZYX movie) into ``out``; skip frames already done.
 
     Parameters
@@ -194,6 +194,9 @@ def segment_file(path, out, models, *, axes=None, progress=None, segment_options
     segment_options : dict, optional
         Keyword arguments of :func:`~volltrack.segmentation.pipeline.vollseg` (or of ``vollseg_in_blocks``
         when they include ``block_shape``).
+    fresh : bool, optional
+        Discard the frames of an earlier interrupted run, whatever settings they were made with (``--force``).
+        Default False: resume them when their settings match, refuse otherwise.
     """
     from volltrack.segmentation import pipeline
 
@@ -204,7 +207,7 @@ def segment_file(path, out, models, *, axes=None, progress=None, segment_options
     frames_folder = out / ".frames" / name
     used = {kind: str(Path(folder).resolve()) for kind, folder in models.describe().items() if folder}
     check_frame_options(frames_folder, {"shape": list(image.shape), "axes": meta["source_axes"], "models": used,
-                                        "options": options})
+                                        "options": options}, replace=fresh)
     run = pipeline.vollseg_in_blocks if "block_shape" in options else pipeline.vollseg
     for frame in range(n_frames):
         if frame_done(frames_folder, frame):

@@ -125,13 +125,32 @@ class TrackerSettings(BaseModel):
             raise ValueError(f"{value!r} is not a finite number")
         return value
 
-    @field_validator("linking_max_distance", "gap_closing_max_distance", "splitting_max_distance",
-                     "merging_max_distance", "blocking_value")
+    @field_validator("blocking_value")
     @classmethod
     def _not_nan(cls, value: float) -> float:
         if math.isnan(value):
             raise ValueError("NaN is not a valid value")
         return value
+
+    @field_validator("linking_max_distance", "gap_closing_max_distance", "splitting_max_distance",
+                     "merging_max_distance")
+    @classmethod
+    def _finite_distance(cls, value: float) -> float:
+        if not math.isfinite(value):
+            raise ValueError(f"{value!r} is not a finite distance; give a number >= 0 in physical units (a large "
+                             "one for no limit)")
+        return value
+
+    @field_validator("allow_gap_closing", "allow_track_splitting", "allow_track_merging", "tissue_filter",
+                     mode="before")
+    @classmethod
+    def _plain_bool(cls, value: Any) -> Any:
+        """true/false only (as the engine jar): "yes", "on", 1 ... are not guessed to mean true."""
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+        raise ValueError(f"{value!r} is not true or false")
 
     @field_validator("prune_mode", "tracking_mode", mode="before")
     @classmethod
@@ -179,7 +198,7 @@ class TrackerSettings(BaseModel):
 
                 values = yaml.safe_load(text)
             else:
-                values = json.loads(text)
+                values = json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
         except Exception as exc:  # noqa: BLE001 -- any parse error is reported with the file name
             raise ValueError(f"settings file {path}: cannot parse it ({exc})") from None
         if not isinstance(values, dict):
@@ -211,6 +230,16 @@ class TrackerSettings(BaseModel):
                 raise ValueError("BLOCKING_VALUE: -infinity cannot be passed to the engine")
             del values["BLOCKING_VALUE"]
         return json.dumps(values, allow_nan=False)
+
+
+def _refuse_duplicate_keys(pairs):
+    """A JSON object naming a key twice is refused (which value is meant cannot be known)."""
+    seen = {}
+    for key, value in pairs:
+        if key in seen:
+            raise ValueError(f"key {key!r} is given twice")
+        seen[key] = value
+    return seen
 
 
 def _describe(error: ValidationError, known: list[str]) -> str:

@@ -100,8 +100,8 @@ def test_tune_on_a_ctc_ground_truth_folder(tmp_path):
 def test_tune_refuses_bad_truth(tmp_path, capsys):
     bad = tmp_path / "notes.txt"
     bad.write_text("hello")
-    assert main(["tune", str(bad), "--out", str(tmp_path / "o")]) == 2
+    assert main(["tune", str(bad), "--out", str(tmp_path / "o")]) == 1
     assert "TrackMate .xml file or a Cell Tracking Challenge" in capsys.readouterr().err
-    assert main(["tune", str(tmp_path), "--out", str(tmp_path / "o")]) == 2
+    assert main(["tune", str(tmp_path), "--out", str(tmp_path / "o")]) == 1
     assert "not a Cell Tracking Challenge ground-truth folder" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()

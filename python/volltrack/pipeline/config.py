@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -37,6 +37,8 @@ class SegmentationConfig(_Section):
     use_probability: bool = Field(True, description="watershed on the StarDist probability map (else distance)")
     prob_thresh: Optional[float] = Field(None, description="StarDist probability threshold; null = model's own")
     nms_thresh: Optional[float] = Field(None, description="StarDist NMS threshold; null = model's own")
+    nms: Literal["fast", "exact"] = Field("fast", description="suppression of overlapping StarDist candidates: fast "
+                                          "(overlaps estimated by quadrature) or exact (StarDist's own, slow)")
     min_size: int = Field(10, ge=0, description="smallest cell kept, in voxels")
     n_tiles: Optional[tuple[int, int, int]] = Field(None, description="network tiles (Z, Y, X); null = automatic")
 

@@ -236,7 +236,6 @@ def _segmented_frames(image, movie, path, frames, models, options):
         return
     network_keys = ("n_tiles", "denoise_first", "normalization", "prob_thresh", "nms")
     network_options = {k: options[k] for k in network_keys if k in options}
-    post_options = {k: v for k, v in options.items() if k not in network_keys}
 
     def predict(frame):
         volume = _read_volume(image, movie, frame)
@@ -262,7 +261,7 @@ def _segmented_frames(image, movie, path, frames, models, options):
                     result = blank_result(volume, models, segment_options=options)
                 else:
                     try:
-                        result = pipeline.vollseg_from_predictions(predictions, models, **post_options)
+                        result = pipeline.vollseg(volume, models, predictions=predictions, **options)
                     except ValueError as error:
                         raise ValueError(f"{_volume_name(path, frame, movie)}: {error}") from error
                 yield frame, result

@@ -238,7 +238,7 @@ def vollseg_from_predictions(predictions, models, *, nms_thresh=None, stardist_l
 
 
 def vollseg(image, models, *, n_tiles=None, denoise_first=False, normalization=None, prob_thresh=None,
-            nms_thresh=None, nms="fast", stardist_labels=True, **options):
+            nms_thresh=None, nms="fast", stardist_labels=True, predictions=None, **options):
     """Segment one ZYX volume with VollSeg.
 
     Parameters
@@ -262,6 +262,9 @@ def vollseg(image, models, *, n_tiles=None, denoise_first=False, normalization=N
         polyhedron intersection (many times slower, most of all at low ``prob_thresh``).
     stardist_labels : bool, optional
         Paint the kept StarDist polyhedra (see :func:`vollseg_from_predictions`). Default True.
+    predictions : NetworkPredictions, optional
+        The networks' outputs for this volume when already computed (:func:`predict_networks` with the same
+        network options); the networks are then not run again. Default None.
     **options
         Passed to :func:`segment_from_predictions` (``use_probability``, ``unet_threshold``, ``min_size`` ...).
         ``mask_growth`` defaults to the erosion recorded with the U-Net model (its ``volltrack.json``).
@@ -279,8 +282,11 @@ def vollseg(image, models, *, n_tiles=None, denoise_first=False, normalization=N
         _LOG.warning("the volume is blank (every voxel %s): no cell to segment, empty labels returned",
                      image.flat[0] if image.size else "-")
         return blank_result(image, models, segment_options={"denoise_first": denoise_first})
-    predictions = predict_networks(image, models, n_tiles=n_tiles, denoise_first=denoise_first,
-                                   normalization=normalization, prob_thresh=prob_thresh, nms=nms)
+    if predictions is None:
+        predictions = predict_networks(image, models, n_tiles=n_tiles, denoise_first=denoise_first,
+                                       normalization=normalization, prob_thresh=prob_thresh, nms=nms)
+    elif tuple(predictions.shape) != tuple(image.shape):
+        raise ValueError(f"predictions are for shape {predictions.shape}, the volume has {image.shape}")
     return vollseg_from_predictions(predictions, models, nms_thresh=nms_thresh, stardist_labels=stardist_labels,
                                     **options)
 

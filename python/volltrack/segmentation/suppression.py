@@ -340,9 +340,9 @@ def suppress(cells, dist, geometry, *, grid, grid_shape, nms_thresh, shells=SHEL
         True for the kept candidates.
     """
     cells = np.asarray(cells, np.int64).reshape(-1, 3)
-    dist = np.ascontiguousarray(dist, np.float64).reshape(len(cells), -1)
     if len(cells) == 0:
         return np.zeros(0, bool)
+    dist = np.ascontiguousarray(dist, np.float64).reshape(len(cells), -1)
     if dist.shape[1] != len(geometry["verts"]):
         raise ValueError(f"distances have {dist.shape[1]} rays, the ray set {len(geometry['verts'])}")
     grid_index = np.full(tuple(int(s) for s in grid_shape), -1, np.int64)

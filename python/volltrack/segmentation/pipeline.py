@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from volltrack.segmentation.foreground import foreground_mask, mask_components
+from volltrack.segmentation.label_voxels import LabelVoxels
 from volltrack.segmentation.networks import denoise, normalize_percentiles, predict_unet
 from volltrack.segmentation.seed_pool import SeedPool, seed_pool
 from volltrack.segmentation.unet_target import grow_mask
@@ -107,10 +108,10 @@ def segment_from_predictions(stardist_labels, probability, unet_probability, *, 
     source = unet_probability if unet_probability is not None else probability
     unet_labels, mask = unet_instances(source, threshold=unet_threshold, min_size=min_size_mask,
                                        growth=mask_growth)
-    seeds = seed_pool(stardist_labels if stardist_labels is not None else stardist_points, unet_labels,
-                      snap=snap_seeds)
-    if unite_stardist and stardist_labels is not None:
-        mask = mask | stardist_outside_mask(stardist_labels, mask)
+    star_voxels = LabelVoxels(stardist_labels) if stardist_labels is not None else None   # one pass, used twice
+    seeds = seed_pool(star_voxels if star_voxels is not None else stardist_points, unet_labels, snap=snap_seeds)
+    if unite_stardist and star_voxels is not None:
+        mask = mask | stardist_outside_mask(star_voxels, mask)
     markers = paint_markers(seeds.points, mask.shape, radius=marker_radius)
     labels = masked_watershed(landscape, markers, mask)
     if fill_holes:

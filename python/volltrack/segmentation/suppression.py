@@ -6,8 +6,8 @@ intersection (convex hulls, kernels, rendering), which dominates VollSeg's run t
 greedy decisions with the same criterion, but estimates the overlap of an undecided pair by quadrature instead of
 intersecting polyhedra exactly:
 
-* Everything happens in a space where the rays are unit length (the z axis stretched by the anisotropy the rays
-  encode), so that cells are round and spheres bound them tightly.
+* Everything happens in a space stretched by the anisotropy the model's rays were made for (z voxels longer
+  than x voxels), so that cells are round and spheres bound them tightly.
 * Each candidate gets its exact volume (sum of the tetrahedra centre-vertex-vertex-vertex over the ray faces), an
   outer radius (longest ray) and an inner radius (nearest face plane: the ball of that radius lies inside the
   star-convex polyhedron).
@@ -15,8 +15,12 @@ intersecting polyhedra exactly:
   suppressed, as in StarDist; the rest are decided by sampling the smaller polyhedron at fixed quadrature points
   (for every face, points on the line to the face centre at the radii that split its tetrahedron into shells of
   equal volume) and testing each point exactly against the other polyhedron's star-convex radial function: the
-  face whose cone holds the point's direction is found from the nearest ray, and the point is inside when its
-  barycentric coordinates divided by the face's ray lengths sum to at most 1.
+  face whose cone holds the point's direction is found from a cube-map table of directions, and the point is
+  inside when its barycentric coordinates divided by the face's ray lengths sum to at most 1. One shell of
+  points decides the pairs whose overlap is far from the threshold (most of them, with early exits); three
+  shells decide the others.
+* :func:`paint` renders the kept polyhedra with the same exact interior test (the StarDist output and the
+  centroids VollSeg seeds from).
 * Neighbours of a kept candidate are found on the prediction grid the candidates come from (a dense index array),
   within the sum of the two outer radii.
 
@@ -65,10 +69,10 @@ def ray_geometry(vertices, faces, anisotropy=None):
     Returns
     -------
     dict
-        ``scale`` (3,) stretching voxel coordinates by the anisotropy, ``verts`` (scaled
-        rays), ``unit`` (unit rays), ``faces`` (int64), ``inverse`` (n_faces, 3, 3) mapping a direction to its
-        coordinates in the face's three rays, ``face_volume`` (n_faces,) ``|det|/6`` of the face's rays,
-        ``ray_faces`` (n_rays, k) faces around each ray (-1 padded).
+        ``scale`` (3,) stretching voxel coordinates by the anisotropy, ``verts`` (scaled rays), ``faces``
+        (int64), ``inverse`` (n_faces, 3, 3) mapping a direction to its coordinates in the face's three rays,
+        ``face_volume`` (n_faces,) ``|det|/6`` of the face's rays, ``cube_faces`` (6 n^2, k): for each cell of
+        a cube map of directions, the faces whose cones meet it (-1 padded).
     """
     vertices = np.asarray(vertices, np.float64).reshape(-1, 3)
     faces = np.asarray(faces, np.int64).reshape(-1, 3)
@@ -80,21 +84,12 @@ def ray_geometry(vertices, faces, anisotropy=None):
         raise ValueError(f"anisotropy must be 3 positive numbers; got {anisotropy!r}")
     scale = anisotropy / anisotropy.min()
     verts = vertices * scale
-    unit = verts / np.linalg.norm(verts, axis=1, keepdims=True)
     corners = verts[faces]                                   # (n_faces, 3 rays, 3 coordinates)
     matrices = np.transpose(corners, (0, 2, 1))              # columns are the face's rays
     face_volume = np.abs(np.linalg.det(matrices)) / 6.0
     inverse = np.linalg.inv(matrices)
-    around = [[] for _ in range(len(verts))]
-    for f, triangle in enumerate(faces):
-        for ray in triangle:
-            around[ray].append(f)
-    width = max(len(a) for a in around)
-    ray_faces = np.full((len(verts), width), -1, np.int64)
-    for ray, listed in enumerate(around):
-        ray_faces[ray, :len(listed)] = listed
-    return {"scale": scale, "verts": verts, "unit": unit, "faces": faces, "inverse": inverse,
-            "face_volume": face_volume, "ray_faces": ray_faces, "cube_faces": _cube_face_table(inverse)}
+    return {"scale": scale, "verts": verts, "faces": faces, "inverse": inverse, "face_volume": face_volume,
+            "cube_faces": _cube_face_table(inverse)}
 
 
 def _cube_directions(n, sub):

@@ -141,6 +141,7 @@ def unseen_volume():
     return np.asarray(movie.raw[0], np.float32), np.asarray(movie.labels[0])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("prob_thresh", [None, 0.5])
 def test_fast_and_exact_vollseg_find_the_same_cells(demo_models, unseen_volume, prob_thresh):
     from stardist.matching import matching

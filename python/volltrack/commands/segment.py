@@ -51,6 +51,12 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unet-threshold", type=_fraction, help="U-Net mask threshold (default Otsu; 0.5 in blocks)")
     parser.add_argument("--prob-thresh", type=_fraction, help="StarDist probability threshold (default the model's)")
     parser.add_argument("--nms-thresh", type=_fraction, help="StarDist NMS threshold (default the model's)")
+    parser.add_argument("--nms", choices=("fast", "exact"), default="fast",
+                        help="suppression of overlapping StarDist candidates: fast (default; overlaps estimated by "
+                        "quadrature) or exact (StarDist's polyhedron intersection, many times slower)")
+    parser.add_argument("--no-stardist-labels", action="store_true",
+                        help="do not paint the StarDist polyhedra (no StarDist/ output; seeds from the kept "
+                        "candidates' centres; faster)")
     parser.add_argument("--min-size", type=int, default=10, help="smallest cell kept, voxels (default 10)")
     parser.add_argument("--max-size", type=int, help="largest cell kept, voxels (default unbounded)")
     parser.add_argument("--min-size-mask", type=int, default=10, help="smallest U-Net component, voxels (default 10)")
@@ -80,7 +86,12 @@ def _options(args):
     options = dict(n_tiles=args.n_tiles, denoise_first=args.denoise and not args.no_denoise, prob_thresh=args.prob_thresh,
                    nms_thresh=args.nms_thresh, use_probability=not args.use_distance, min_size=args.min_size,
                    max_size=args.max_size, min_size_mask=args.min_size_mask,
-                   unite_stardist=not args.no_unite_stardist)
+                   unite_stardist=not args.no_unite_stardist, nms=args.nms)
+    if args.no_stardist_labels:
+        if args.block_shape:
+            raise ValueError("--no-stardist-labels cannot be combined with --block-shape (blocks are stitched from "
+                             "the StarDist labels)")
+        options["stardist_labels"] = False
     if args.mask_growth is not None:
         if args.mask_growth < 0:
             raise ValueError(f"--mask-growth must be >= 0 voxels, got {args.mask_growth}")

@@ -45,6 +45,8 @@ class SegmentationConfig(_Section):
     use_probability: bool = Field(True, description="watershed on the StarDist probability map (else distance)")
     prob_thresh: Optional[Fraction] = Field(None, description="StarDist probability threshold; null = model's own")
     nms_thresh: Optional[Fraction] = Field(None, description="StarDist NMS threshold; null = model's own")
+    nms: Literal["fast", "exact"] = Field("fast", description="suppression of overlapping StarDist candidates: fast "
+                                          "(overlaps estimated by quadrature) or exact (StarDist's own, slow)")
     min_size: int = Field(10, ge=0, description="smallest cell kept, in voxels")
     n_tiles: Optional[tuple[Tiles, Tiles, Tiles]] = Field(None, description="network tiles (Z, Y, X); null = automatic")
 

@@ -76,7 +76,8 @@ def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str
         raise ValueError(f"segmentation.denoise is true but the models folder {seg.models or 'bundled demo models'} "
                          "has no n2v/ model")
     options = {"n_tiles": seg.n_tiles, "denoise_first": seg.denoise, "prob_thresh": seg.prob_thresh,
-               "nms_thresh": seg.nms_thresh, "use_probability": seg.use_probability, "min_size": seg.min_size}
+               "nms_thresh": seg.nms_thresh, "use_probability": seg.use_probability, "min_size": seg.min_size,
+               "nms": seg.nms}
     n_volumes = meta["shape"][0]  # shape is TZYX, T = 1 for a single volume
     with tqdm(total=n_volumes, desc="segment", unit="volume") as bar:
         segment_file(inputs.raw, seg_dir, models, axes=config.image.axes, progress=bar, segment_options=options,

@@ -117,7 +117,9 @@ def test_segment_widget_segments_a_movie_with_the_demo_models(make_napari_viewer
     widget.image.value = viewer.layers["raw"]
     widget.probability.value = True
     choices = list(widget.suppression.choices)
-    assert choices == (["model default", "fast", "exact"] if vollseg_accepts_nms() else ["model default"])
+    assert choices == (["fast", "exact"] if vollseg_accepts_nms() else ["model default"])
+    if vollseg_accepts_nms():
+        assert widget.suppression.value == "fast"  # vollseg's own default
     worker = widget()
     assert worker is not None
     qtbot.waitUntil(lambda: "labels raw" in viewer.layers and "probability raw" in viewer.layers, timeout=240_000)

@@ -115,7 +115,7 @@ def make_segment_widget(napari_viewer=None):
         return _start(widget, napari_viewer, locals())
 
     segment.__annotations__.update(image=Image, models_folder=Path)  # local names, unresolvable as strings
-    nms_choices = ["model default", *NMS_MODES] if vollseg_accepts_nms() else ["model default"]
+    nms_choices = [*NMS_MODES] if vollseg_accepts_nms() else ["model default"]
     widget = magicgui(
         segment, call_button="Segment", scrollable=True,
         models_folder={"mode": "d", "tooltip": "Folder with stardist/, unet/ and n2v/ models (default: the "
@@ -131,6 +131,10 @@ def make_segment_widget(napari_viewer=None):
         stardist_labels={"tooltip": "Also add the StarDist instances"},
         unet_labels={"tooltip": "Also add the U-Net mask components"},
         probability={"tooltip": "Also add the StarDist probability map"})
+    if vollseg_accepts_nms():
+        from volltrack.segmentation.pipeline import vollseg
+
+        widget.suppression.value = inspect.signature(vollseg).parameters["nms"].default
     widget.worker = None
     widget.last_error = None
     return widget

@@ -116,6 +116,13 @@ def make_segment_widget(napari_viewer=None):
 
     segment.__annotations__.update(image=Image, models_folder=Path)  # local names, unresolvable as strings
     nms_choices = [*NMS_MODES] if vollseg_accepts_nms() else ["model default"]
+    if vollseg_accepts_nms():  # the form starts on vollseg's own default mode
+        from volltrack.segmentation.pipeline import vollseg
+
+        signature = inspect.signature(segment)
+        default = inspect.signature(vollseg).parameters["nms"].default
+        segment.__signature__ = signature.replace(parameters=[
+            p.replace(default=default) if p.name == "suppression" else p for p in signature.parameters.values()])
     widget = magicgui(
         segment, call_button="Segment", scrollable=True,
         models_folder={"mode": "d", "tooltip": "Folder with stardist/, unet/ and n2v/ models (default: the "
@@ -131,10 +138,6 @@ def make_segment_widget(napari_viewer=None):
         stardist_labels={"tooltip": "Also add the StarDist instances"},
         unet_labels={"tooltip": "Also add the U-Net mask components"},
         probability={"tooltip": "Also add the StarDist probability map"})
-    if vollseg_accepts_nms():
-        from volltrack.segmentation.pipeline import vollseg
-
-        widget.suppression.value = inspect.signature(vollseg).parameters["nms"].default
     widget.worker = None
     widget.last_error = None
     return widget

@@ -61,6 +61,11 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                         "the erosion the U-Net was trained with, in its volltrack.json)")
     parser.add_argument("--no-unite-stardist", action="store_true",
                         help="do not add StarDist cells that lie outside the U-Net mask")
+    parser.add_argument("--format", choices=("tif", "zarr"), help="outputs as TIFF stacks, or as OME-Zarr written "
+                        "frame by frame (labels as label images of the raw); default zarr for OME-Zarr inputs")
+    from volltrack.cluster.options import add_cluster_arguments
+
+    add_cluster_arguments(parser)
 
 
 def _check_sizes(args):
@@ -109,7 +114,17 @@ def _check_earlier_parameters(out, options, finished):
                          f"differ, see {record_path}); give another --out, or delete {out} to segment again")
 
 
-def _segment_all(todo, out, models, *, inputs, axes, total, options):
+def _output_format(args, path):
+    """--format, else zarr for an OME-Zarr (or zarr) input and tif otherwise."""
+    from volltrack.io.sources import split_container
+
+    if args.format:
+        return args.format
+    container = split_container(path)
+    return "zarr" if container is not None and container[2] == "zarr" else "tif"
+
+
+def _segment_all(todo, out, models, *, inputs, axes, total, options, args=None):
     """Segment ``todo`` into ``out``; ``segment.json`` says "running" until every output is written."""
     from tqdm import tqdm
 
@@ -117,10 +132,14 @@ def _segment_all(todo, out, models, *, inputs, axes, total, options):
 
     record = dict(inputs=inputs, models=models, parameters=options)
     batch.write_record(out, status=batch.STATUS_RUNNING, **record)
+    from volltrack.cluster.options import cluster_from_args
+
     try:
-        with tqdm(total=total, desc="VollSeg", unit="volume") as bar:
+        with cluster_from_args(args) as client, tqdm(total=total, desc="VollSeg", unit="volume") as bar:
             for path in todo:
-                batch.segment_file(path, out, models, axes=axes, progress=bar, segment_options=options)
+                batch.segment_file(path, out, models, axes=axes, progress=bar, segment_options=options,
+                                   output_format=_output_format(args, path) if args is not None else "tif",
+                                   client=client)
     except KeyboardInterrupt:
         batch.write_record(out, status=batch.STATUS_INTERRUPTED, **record)
         raise
@@ -162,7 +181,7 @@ def run(args: argparse.Namespace) -> int:
         total = sum(check_input(path, axes) for path in todo)
         models = load_models(args.models, n2v=bool(options.get("denoise_first")))
         out.mkdir(parents=True, exist_ok=True)
-        _segment_all(todo, out, models, inputs=inputs, axes=axes, total=total, options=options)
+        _segment_all(todo, out, models, inputs=inputs, axes=axes, total=total, options=options, args=args)
     except (FileNotFoundError, ValueError) as error:
         raise UserError(str(error)) from error
     print(f"segmented {len(todo)} of {len(inputs)} inputs into {out}")

@@ -16,7 +16,7 @@ LAST_REPORTS: list[dict] = []
 
 def compute_spots_on_cluster(client, labels_path, *, n_frames, raw_path=None, mask_path=None, axes=None,
                              calibration=(1.0, 1.0, 1.0), frame_interval=1.0, movie_shape=None,
-                             space_units="micron", time_units="sec", progress=False) -> pd.DataFrame:
+                             space_units="micron", time_units="sec", progress=False, labels_axes=None) -> pd.DataFrame:
     """Spot table of the label movie ``labels_path``, one Dask task per frame.
 
     The result equals :func:`volltrack.spots.compute_spots` on the same files (same function per frame, rows in
@@ -32,7 +32,7 @@ def compute_spots_on_cluster(client, labels_path, *, n_frames, raw_path=None, ma
     calibration = validate_calibration(calibration)
     kwargs = dict(raw_path=None if raw_path is None else str(raw_path),
                   mask_path=None if mask_path is None else str(mask_path), axes=axes, calibration=calibration,
-                  frame_interval=float(frame_interval), movie_shape=movie_shape)
+                  frame_interval=float(frame_interval), movie_shape=movie_shape, labels_axes=labels_axes)
     futures = [client.submit(spots_frame_task, str(labels_path), frame, pure=False, **kwargs)
                for frame in range(n_frames)]
     reports = []

@@ -61,7 +61,7 @@ def segment_frame_task(path: str, out: str, frame: int, *, axes, models_folder: 
 
 
 def spots_frame_task(labels_path: str, frame: int, *, raw_path, mask_path, axes, calibration, frame_interval,
-                     movie_shape) -> dict:
+                     movie_shape, labels_axes=None) -> dict:
     """The spot table of frame ``frame`` (a DataFrame in ``"table"``) with a report."""
     import dask
 
@@ -70,7 +70,7 @@ def spots_frame_task(labels_path: str, frame: int, *, raw_path, mask_path, axes,
 
     start = time.perf_counter()
     with dask.config.set(scheduler="synchronous"):
-        labels = read_image(labels_path, lazy=True, require_z=True)[0]
+        labels = read_image(labels_path, labels_axes, lazy=True, require_z=True)[0]
         frame_labels = np.asarray(labels[frame] if labels.ndim == 4 else labels)
         frame_raw = None
         if raw_path is not None:

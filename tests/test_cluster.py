@@ -85,3 +85,45 @@ def test_local_cluster_gives_the_single_process_labels_spots_and_tracks(tmp_path
         return sorted(tuple(positions.loc[s].round(6)) + tuple(positions.loc[t].round(6))
                       for s, t in zip(tracks.edges["SPOT_SOURCE_ID"], tracks.edges["SPOT_TARGET_ID"]))
     assert links(a, pa) == links(b, pb)
+
+
+@pytest.mark.slow
+def test_spots_on_a_movie_three_times_the_worker_memory_budget(tmp_path):
+    """Each worker holds one frame at a time: its memory grows by far less than the movie, under a Dask limit."""
+    from volltrack.cluster import open_cluster
+    from volltrack.cluster.spots import LAST_REPORTS, compute_spots_on_cluster
+    from volltrack.io.ngff import create_movie, write_frame
+    from volltrack.spots import compute_spots
+
+    n_frames, shape = 60, (8, 200, 200)
+    path = tmp_path / "labels.ome.zarr"
+    create_movie(path, (n_frames, *shape), np.uint16)
+    rng = np.random.default_rng(4)
+    for t in range(n_frames):
+        frame = np.zeros(shape, np.uint16)
+        for label in range(1, 13):
+            z, y, x = rng.integers(0, 5), rng.integers(0, 180), rng.integers(0, 180)
+            frame[z:z + 3, y:y + 20, x:x + 20] = label
+        write_frame(path, t, frame)
+    movie_mb = n_frames * np.prod(shape) * 2 / 1e6
+    with open_cluster("local:2", memory_limit="1GB", quiet=True) as client:
+        client.run(lambda: __import__("volltrack.cluster.tasks") and __import__("volltrack.spots.table")
+                   and __import__("volltrack.io.ngff"))
+        baseline = {pid: mb for pid, mb in client.run(_pid_and_peak_memory).values()}   # after imports, no frame yet
+        table = compute_spots_on_cluster(client, path, n_frames=n_frames, movie_shape=(n_frames, *shape))
+    growth = {}
+    for report in LAST_REPORTS:
+        pid = int(report["worker"].rsplit(":", 1)[1])
+        growth[pid] = max(growth.get(pid, 0.0), report["peak_memory_mb"] - baseline[pid])
+    expected = compute_spots(read_image(path, lazy=True)[0])
+    assert len(table) == len(expected) > n_frames * 8 and len(LAST_REPORTS) == n_frames
+    assert max(growth.values()) < movie_mb / 3, (growth, movie_mb)
+    pd.testing.assert_frame_equal(table.reset_index(drop=True), expected.reset_index(drop=True))
+
+
+def _pid_and_peak_memory():
+    import os
+
+    from volltrack.cluster.tasks import peak_memory_mb
+
+    return os.getpid(), peak_memory_mb()

@@ -62,7 +62,10 @@ def segment_frames(client, path, out, frames, *, axes, models, options, output_f
 
     if models.folder is None:
         raise ValueError("the models were not loaded from a folder; the workers need a folder to load them from")
-    kwargs = dict(axes=axes, models_folder=str(models.folder), n2v=models.n2v is not None, options=options,
+    from pathlib import Path
+
+    path, out = Path(path).resolve(), Path(out).resolve()      # workers may run in another folder
+    kwargs = dict(axes=axes, models_folder=str(Path(models.folder).resolve()), n2v=models.n2v is not None, options=options,
                   output_format=output_format)
     futures = [client.submit(segment_frame_task, str(path), str(out), frame, pure=False, key=f"segment-{frame}-"
                              f"{abs(hash((str(path), str(out)))) % 10**8}", **kwargs) for frame in frames]

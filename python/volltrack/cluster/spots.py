@@ -30,8 +30,11 @@ def compute_spots_on_cluster(client, labels_path, *, n_frames, raw_path=None, ma
     from volltrack.spots.table import empty_spot_table
 
     calibration = validate_calibration(calibration)
-    kwargs = dict(raw_path=None if raw_path is None else str(raw_path),
-                  mask_path=None if mask_path is None else str(mask_path), axes=axes, calibration=calibration,
+    from pathlib import Path
+
+    labels_path = Path(labels_path).resolve()                   # workers may run in another folder
+    kwargs = dict(raw_path=None if raw_path is None else str(Path(raw_path).resolve()),
+                  mask_path=None if mask_path is None else str(Path(mask_path).resolve()), axes=axes, calibration=calibration,
                   frame_interval=float(frame_interval), movie_shape=movie_shape, labels_axes=labels_axes)
     futures = [client.submit(spots_frame_task, str(labels_path), frame, pure=False, **kwargs)
                for frame in range(n_frames)]

@@ -48,6 +48,13 @@ def test_run_writes_every_output(finished_run):
     report = (out / "report.html").read_text()
     assert "segment" in report and "TRA" in report and "LINKING_MAX_DISTANCE" in report
     assert (out / "run.yaml").is_file()
+    figures = json.loads((out / "analysis" / "figures.json").read_text())
+    assert figures["overview"] and figures["population"] and figures["tracks"] and figures["movie"]
+    for section in ("overview", "movie", "population", "tracks", "metrics"):
+        assert f'<section id="{section}">' in report, section
+    assert f'src="analysis/{figures["movie"]["file"]}"' in report
+    assert (out / "analysis" / figures["movie"]["file"]).is_file()
+    assert report.count("data:image/png;base64,") >= len(figures["overview"]) + len(figures["tracks"]) + 1
 
 
 def test_rerun_recomputes_nothing(finished_run, tiny_config):
@@ -95,11 +102,11 @@ def test_write_config_round_trips(tmp_path):
 def test_unknown_config_key_is_a_clear_error(tmp_path, capsys):
     path = tmp_path / "run.yaml"
     path.write_text("segmentation:\n  min_sise: 3\n")
-    assert cli.main(["run", "--config", str(path), "--raw", "x.tif", "--out", str(tmp_path)]) == 2
+    assert cli.main(["run", "--config", str(path), "--raw", "x.tif", "--out", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "run.yaml" in err and "min_sise" in err
 
 
 def test_missing_raw_is_a_clear_error(tmp_path, capsys):
-    assert cli.main(["run", "--raw", str(tmp_path / "none.tif"), "--out", str(tmp_path / "o")]) == 2
+    assert cli.main(["run", "--raw", str(tmp_path / "none.tif"), "--out", str(tmp_path / "o")]) == 1
     assert "raw movie not found" in capsys.readouterr().err

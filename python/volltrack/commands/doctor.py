@@ -8,13 +8,15 @@ import importlib.metadata
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 from typing import Callable
 
-HELP = "check the installation: Python packages, Java, the engine jar, TensorFlow, napari, Fiji"
+HELP = "check the installation: Python packages, Java, the engine jar, TensorFlow and GPUs, napari, Fiji"
 
-_PACKAGES = ("numpy", "scipy", "scikit-image", "pandas", "tifffile", "lxml", "tensorflow-cpu", "csbdeep",
+#: Required distributions; "a|b" accepts either (TensorFlow comes as tensorflow or tensorflow-cpu).
+_PACKAGES = ("numpy", "scipy", "scikit-image", "pandas", "tifffile", "lxml", "tensorflow|tensorflow-cpu", "csbdeep",
              "stardist", "n2v", "jpype1", "scyjava")
 
 
@@ -25,11 +27,15 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 def _check_python() -> tuple[bool, str]:
     versions, missing = [], []
-    for name in _PACKAGES:
-        try:
-            versions.append(f"{name} {importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            missing.append(name)
+    for choices in _PACKAGES:
+        for name in choices.split("|"):
+            try:
+                versions.append(f"{name} {importlib.metadata.version(name)}")
+                break
+            except importlib.metadata.PackageNotFoundError:
+                continue
+        else:
+            missing.append(choices.split("|")[0])
     text = f"Python {platform.python_version()}; " + ", ".join(versions)
     if sys.version_info < (3, 10):
         return False, text + " -- fix: use Python 3.10 or 3.11"
@@ -72,10 +78,70 @@ def _check_tensorflow() -> tuple[bool, str]:
     try:
         import tensorflow as tf
     except Exception as exc:  # noqa: BLE001 -- any import failure is reported, not raised
-        return False, f"TensorFlow does not import ({exc}) -- fix: pip install tensorflow-cpu==2.15.1"
+        return False, f"TensorFlow does not import ({exc}) -- fix: reinstall volltrack ('pip install volltrack' " \
+                      "or 'make setup')"
     gpus = tf.config.list_physical_devices("GPU")
-    return True, f"TensorFlow {tf.__version__} ({len(gpus)} GPU{'s' if len(gpus) != 1 else ''}, " \
+    build = "CUDA build" if tf.test.is_built_with_cuda() else "CPU build"
+    return True, f"TensorFlow {tf.__version__} ({build}, {len(gpus)} GPU{'s' if len(gpus) != 1 else ''}, " \
                  f"{'GPU' if gpus else 'CPU only'})"
+
+
+def nvidia_gpu_present() -> bool:
+    """Return True when the machine shows an NVIDIA GPU driver (``/proc/driver/nvidia`` or ``nvidia-smi``)."""
+    return os.path.exists("/proc/driver/nvidia/version") or shutil.which("nvidia-smi") is not None
+
+
+def gpu_report(gpu_names: list[str], *, built_with_cuda: bool, nvidia_present: bool,
+               system: str, machine: str) -> tuple[bool, str]:
+    """Say which GPUs TensorFlow uses, or what to install when a GPU is present but unused.
+
+    Parameters
+    ----------
+    gpu_names : list of str
+        The GPUs TensorFlow sees (``tf.config.list_physical_devices("GPU")``), by name.
+    built_with_cuda : bool
+        ``tf.test.is_built_with_cuda()``: False for the CPU build (``tensorflow-cpu``, macOS).
+    nvidia_present : bool
+        Whether an NVIDIA driver is visible on this machine.
+    system, machine : str
+        ``platform.system()`` and ``platform.machine()``.
+
+    Returns
+    -------
+    (bool, str)
+        False only when a GPU is present that TensorFlow does not use; the text then gives the fix.
+    """
+    if gpu_names:
+        return True, f"TensorFlow uses {len(gpu_names)} GPU{'s' if len(gpu_names) != 1 else ''}: " + \
+            ", ".join(gpu_names)
+    if nvidia_present:
+        if not built_with_cuda:
+            return False, ("an NVIDIA GPU is present but TensorFlow is the CPU build -- fix: "
+                           "pip uninstall -y tensorflow-cpu tensorflow && pip install 'volltrack[gpu]' "
+                           "(TensorFlow with CUDA, Linux x86-64)")
+        return False, ("an NVIDIA GPU is present but TensorFlow sees none (CUDA libraries or driver missing) -- "
+                       "fix: pip install 'volltrack[gpu]' (brings the CUDA libraries) and check that "
+                       "'nvidia-smi' works; see docs/install.md")
+    if system == "Darwin" and machine == "arm64":
+        return True, ("no GPU in use: CPU only (on Apple Silicon 'pip install tensorflow-metal' lets TensorFlow "
+                      "use the GPU; optional)")
+    return True, "no GPU found: CPU only (fine for the demo; training and large movies are faster on a GPU)"
+
+
+def _check_gpu() -> tuple[bool, str]:
+    try:
+        import tensorflow as tf
+    except Exception:  # noqa: BLE001 -- reported by the tensorflow check
+        return False, "TensorFlow does not import (see above)"
+    names = []
+    for device in tf.config.list_physical_devices("GPU"):
+        try:
+            details = tf.config.experimental.get_device_details(device)
+        except Exception:  # noqa: BLE001 -- the name is a nicety
+            details = {}
+        names.append(str(details.get("device_name") or device.name))
+    return gpu_report(names, built_with_cuda=tf.test.is_built_with_cuda(), nvidia_present=nvidia_gpu_present(),
+                      system=platform.system(), machine=platform.machine())
 
 
 def _check_napari() -> tuple[bool, str]:
@@ -88,15 +154,42 @@ def _check_napari() -> tuple[bool, str]:
     return True, f"napari {version} available{note}"
 
 
-def _check_fiji() -> tuple[bool, str]:
+_DESCRIBE_FIJI = ("import json, logging; logging.disable(logging.CRITICAL); "
+                  "from volltrack.tracking.fiji_backend import describe_fiji; "
+                  "print('VOLLTRACK_FIJI_REPORT ' + json.dumps(describe_fiji()))")
+
+
+def _check_fiji(timeout: float = 300.0) -> tuple[bool, str]:
+    """Start ImageJ2 in a child process as the Fiji backend does; report its version, TrackMate's, BTrackmate."""
+    import json
+
     fiji = os.environ.get("VOLLTRACK_FIJI")
     if not fiji:
         return False, ("no Fiji configured (optional: only the 'fiji' tracking backend needs one) -- fix: "
                        "set VOLLTRACK_FIJI to a local Fiji.app folder or a Maven endpoint such as "
                        "'sc.fiji:fiji:2.16.0'")
-    if ":" not in fiji and not os.path.isdir(fiji):
-        return False, f"VOLLTRACK_FIJI={fiji!r} is not a folder nor a Maven endpoint"
-    return True, f"Fiji configured: {fiji}"
+    try:
+        proc = subprocess.run([sys.executable, "-c", _DESCRIBE_FIJI], capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False, (f"ImageJ2 did not start within {timeout:.0f} s from VOLLTRACK_FIJI={fiji} -- fix: a local "
+                       "Fiji.app starts offline; a Maven endpoint needs the network")
+    report = next((line.split(" ", 1)[1] for line in proc.stdout.splitlines()
+                   if line.startswith("VOLLTRACK_FIJI_REPORT ")), None)
+    if proc.returncode != 0 or report is None:
+        last = [line for line in proc.stderr.strip().splitlines() if line.strip()] or ["no output"]
+        return False, (f"ImageJ2 did not start from VOLLTRACK_FIJI={fiji}: {last[-1].strip()} -- fix: see the "
+                       "message; VOLLTRACK_FIJI must name a Fiji.app with TrackMate (README, 'BTrackmate in Fiji')")
+    info = json.loads(report)
+    text = (f"ImageJ2 {info['imagej']} started headless in {info['seconds']} s (Java {info['java']}) from "
+            f"{info['fiji']}; {info['trackmate'] or 'no TrackMate'}; BTrackmate {info['btrackmate']}")
+    if info["trackmate"] is None:
+        return False, text + " -- fix: enable TrackMate in Fiji (Help > Update...)"
+    if not info["btrackmate_ok"]:
+        return False, text + " -- fix: add the BTrackmate update site in Fiji, or run 'make fiji-dist'"
+    if not info["commons_csv"]:
+        text += " (warning: no commons-csv in this Fiji: the BTrackmate command cannot read CSV spot tables)"
+    return True, text
 
 
 def run(args: argparse.Namespace) -> int:
@@ -110,6 +203,7 @@ def run(args: argparse.Namespace) -> int:
     ]
     if not args.skip_tensorflow:
         checks.insert(3, ("tensorflow", _check_tensorflow, True))
+        checks.insert(4, ("gpu", _check_gpu, False))
     failed = False
     for name, check, required in checks:
         ok, text = check()

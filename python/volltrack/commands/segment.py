@@ -61,6 +61,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                         "the erosion the U-Net was trained with, in its volltrack.json)")
     parser.add_argument("--no-unite-stardist", action="store_true",
                         help="do not add StarDist cells that lie outside the U-Net mask")
+    parser.add_argument("--force", action="store_true", help="segment every input again, discarding finished "
+                        "outputs and the frames of an interrupted run (even when made with other parameters)")
     parser.add_argument("--format", choices=("tif", "zarr"), help="outputs as TIFF stacks, or as OME-Zarr written "
                         "frame by frame (labels as label images of the raw); default zarr for OME-Zarr inputs")
     from volltrack.cluster.options import add_cluster_arguments
@@ -111,20 +113,20 @@ def _check_earlier_parameters(out, options, finished):
     changed = sorted(k for k in set(current) | set(earlier or {}) if (earlier or {}).get(k) != current.get(k))
     if changed:
         raise ValueError(f"{out} holds {len(finished)} input(s) segmented with other parameters ({', '.join(changed)} "
-                         f"differ, see {record_path}); give another --out, or delete {out} to segment again")
+                         f"differ, see {record_path}); give another --out, or add --force to segment again")
 
 
 def _output_format(args, path):
     """--format, else zarr for an OME-Zarr (or zarr) input and tif otherwise."""
     from volltrack.io.sources import split_container
 
-    if args.format:
+    if args is not None and getattr(args, "format", None):
         return args.format
     container = split_container(path)
     return "zarr" if container is not None and container[2] == "zarr" else "tif"
 
 
-def _segment_all(todo, out, models, *, inputs, axes, total, options, args=None):
+def _segment_all(todo, out, models, *, inputs, axes, total, options, force=False, args=None):
     """Segment ``todo`` into ``out``; ``segment.json`` says "running" until every output is written."""
     from tqdm import tqdm
 
@@ -138,8 +140,7 @@ def _segment_all(todo, out, models, *, inputs, axes, total, options, args=None):
         with cluster_from_args(args) as client, tqdm(total=total, desc="VollSeg", unit="volume") as bar:
             for path in todo:
                 batch.segment_file(path, out, models, axes=axes, progress=bar, segment_options=options,
-                                   output_format=_output_format(args, path) if args is not None else "tif",
-                                   client=client)
+                                   fresh=force, output_format=_output_format(args, path), client=client)
     except KeyboardInterrupt:
         batch.write_record(out, status=batch.STATUS_INTERRUPTED, **record)
         raise
@@ -156,8 +157,8 @@ def run(args: argparse.Namespace) -> int:
     output folder is created, so bad input leaves nothing behind.
     """
     from volltrack.cli import UserError
-    from volltrack.segmentation.batch import check_input, is_finished, list_inputs, output_name
-    from volltrack.segmentation.models import check_models_folder, load_models
+    from volltrack.io.output_lock import output_lock
+    from volltrack.segmentation.batch import list_inputs
     from volltrack.segmentation.validation import validate_axes
 
     axes = validate_axes(args.axes) if args.axes else None
@@ -166,23 +167,37 @@ def run(args: argparse.Namespace) -> int:
     try:
         inputs = list_inputs(args.input)
         out = Path(args.out)
-        todo = [p for p in inputs if not is_finished(out, output_name(p))]
-        _check_earlier_parameters(out, options, [p for p in inputs if p not in todo])
-        if not todo:
-            print(f"all {len(inputs)} inputs already segmented in {out}")
-            return 0
-        present = set(check_models_folder(args.models))
-        if options.get("denoise_first") and "n2v" not in present:
-            raise ValueError(f"--denoise needs an N2V model: models folder {args.models or 'bundled demo models'} "
-                             "has no n2v/ (config.json + weights)")
-        if not {"stardist", "unet"} & present:
-            raise ValueError(f"models folder {args.models or 'bundled demo models'} holds no stardist/ or unet/ model "
-                             "(an N2V model alone only denoises); VollSeg needs at least one of them")
-        total = sum(check_input(path, axes) for path in todo)
-        models = load_models(args.models, n2v=bool(options.get("denoise_first")))
-        out.mkdir(parents=True, exist_ok=True)
-        _segment_all(todo, out, models, inputs=inputs, axes=axes, total=total, options=options, args=args)
+        if out.exists() and not out.is_dir():
+            raise ValueError(f"--out {out}: exists and is a file; expected a folder (or a path that does not exist)")
+        with output_lock(out, "volltrack segment"):
+            return _run_locked(args, inputs, out, axes, options)
     except (FileNotFoundError, ValueError) as error:
         raise UserError(str(error)) from error
+
+
+def _run_locked(args, inputs, out, axes, options):
+    """The part of :func:`run` that reads and writes ``out``, under its lock."""
+    from volltrack.segmentation.batch import check_input, is_finished, output_name
+    from volltrack.segmentation.models import check_models_folder, load_models
+
+    force = bool(getattr(args, "force", False))
+    todo = [p for p in inputs if force or not is_finished(out, output_name(p))]
+    if not force:
+        _check_earlier_parameters(out, options, [p for p in inputs if p not in todo])
+    if not todo:
+        print(f"all {len(inputs)} inputs already segmented in {out}")
+        return 0
+    present = set(check_models_folder(args.models))
+    if options.get("denoise_first") and "n2v" not in present:
+        raise ValueError(f"--denoise needs an N2V model: models folder {args.models or 'bundled demo models'} "
+                         "has no n2v/ (config.json + weights)")
+    if not {"stardist", "unet"} & present:
+        raise ValueError(f"models folder {args.models or 'bundled demo models'} holds no stardist/ or unet/ model "
+                         "(an N2V model alone only denoises); VollSeg needs at least one of them")
+    total = sum(check_input(path, axes) for path in todo)
+    models = load_models(args.models, n2v=bool(options.get("denoise_first")))
+    out.mkdir(parents=True, exist_ok=True)
+    _segment_all(todo, out, models, inputs=inputs, axes=axes, total=total, options=options, force=force,
+                 args=args)
     print(f"segmented {len(todo)} of {len(inputs)} inputs into {out}")
     return 0

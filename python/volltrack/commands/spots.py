@@ -77,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
 
     from volltrack.io import read_image, validate_calibration
     from volltrack.spots import compute_spots, write_spots_csv
+    from volltrack.spots.spot_csv import describe_movie
     from volltrack.spots.table import NonFiniteRawError
 
     out = Path(args.out)
@@ -101,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
                 spots = _spots_on_cluster(client, args, labels, raw, mask, meta)
     except NonFiniteRawError as exc:
         raise ValueError(f"--raw {args.raw}: {exc}") from None
+    describe_movie(spots, args.raw or args.labels, tuple(labels.shape))
     parameters = {"labels": str(args.labels), "raw": args.raw, "mask": args.mask, "axes": meta["axes"],
                   "calibration_source": meta["calibration_source"]}
     write_spots_csv(spots, out, parameters=parameters)

@@ -6,9 +6,9 @@ are unchanged (:mod:`volltrack.pipeline.stages`), so an interrupted run resumes 
     OUT/segmentation/VollSeg/<name>.tif   VollSeg labels (also StarDist/, UNet/, Probability/, Markers/)
     OUT/spots.csv (+ .json)               one row per cell per frame, TrackMate keys as columns
     OUT/tracks.xml                        TrackMate XML (opens in Fiji's TrackMate)
-    OUT/analysis/                         per-track and per-tracklet CSVs, plots, an MP4
+    OUT/analysis/                         per-track and per-tracklet CSVs, plots, pictures, an MP4
     OUT/metrics.json                      SEG, DET, TRA, ... when ground truth is given
-    OUT/report.html                       parameters, versions, time per stage, counts, plots, metrics
+    OUT/report.html                       pictures, lineage trees, plots, movie, metrics explained, parameters
 """
 
 from __future__ import annotations
@@ -64,8 +64,8 @@ def _image_meta(raw_meta: dict[str, Any], config: RunConfig) -> dict[str, Any]:
     return {"calibration": calibration, "frame_interval": float(interval), "axes": raw_meta["axes"]}
 
 
-def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str, Any], client=None,
-             output_format: str = "tif") -> dict[str, Any]:
+def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str, Any], *,
+             fresh: bool = False, client=None, output_format: str = "tif") -> dict[str, Any]:
     from tqdm.auto import tqdm
 
     from volltrack.segmentation import load_models
@@ -81,7 +81,7 @@ def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str
     n_volumes = meta["shape"][0]  # shape is TZYX, T = 1 for a single volume
     with tqdm(total=n_volumes, desc="segment", unit="volume") as bar:
         segment_file(inputs.raw, seg_dir, models, axes=config.image.axes, progress=bar, segment_options=options,
-                     output_format=output_format, client=client)
+                     fresh=fresh, output_format=output_format, client=client)
     write_record(seg_dir, inputs=[inputs.raw], models=models, parameters=options)
     return {"volumes": n_volumes}
 
@@ -97,6 +97,7 @@ def _read(path: Path | None, axes: str | None = None):
 def _spots(inputs: RunInputs, config: RunConfig, labels_path: Path, spots_path: Path,
            meta: dict[str, Any], client=None) -> dict[str, Any]:
     from volltrack.spots import compute_spots, write_spots_csv
+    from volltrack.spots.spot_csv import describe_movie
 
     labels, mask = _read(labels_path), read_mask(inputs.mask, meta["shape"])
     if mask is not None and labels.ndim == 3:  # one time point: the mask without its T axis
@@ -113,6 +114,7 @@ def _spots(inputs: RunInputs, config: RunConfig, labels_path: Path, spots_path: 
         table = compute_spots(labels, raw=_read(inputs.raw, config.image.axes), mask=mask,
                               calibration=meta["calibration"], frame_interval=meta["frame_interval"],
                               time_units=config.image.time_units, progress=True)
+    describe_movie(table, inputs.raw, meta["shape"])  # named in tracks.xml's ImageData
     write_spots_csv(table, spots_path, parameters={"labels": str(labels_path), "raw": str(inputs.raw),
                                                    "mask": str(inputs.mask) if inputs.mask else None})
     inside = int(table["INSIDE_TISSUE"].sum()) if "INSIDE_TISSUE" in table else len(table)
@@ -132,8 +134,7 @@ def _track(config: RunConfig, spots_path: Path, xml_path: Path) -> dict[str, Any
 def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: Path, out: Path,
              meta: dict[str, Any]) -> dict[str, Any]:
     from volltrack.analysis.export import write_tables
-    from volltrack.analysis.movie import write_track_movie
-    from volltrack.analysis.plots import save_track_plot
+    from volltrack.analysis.report_figures import write_run_figures
     from volltrack.analysis.xml_input import analyze_xml
     import numpy as np
 
@@ -157,12 +158,8 @@ def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: 
     selected = analysis.track_set.select("all")
     write_tables(analysis, out, track_ids=selected, extra_parameters={"xml": str(xml_path)})
     dividing = analysis.track_set.select("dividing")
-    longest = sorted(selected, key=lambda t: -len(analysis.track_spots(t)))
-    showcase = (dividing[:3] + [t for t in longest if t not in dividing])[:4]
-    for track_id in showcase:
-        save_track_plot(analysis, track_id, out / "plots" / f"track_{track_id}.png")
-    if config.analysis.movie and showcase:
-        write_track_movie(analysis, showcase[0], out / f"track_{showcase[0]}.mp4", image=image, progress=True)
+    write_run_figures(analysis, out, image=image, labels=labels, movie=config.analysis.movie,
+                      projection=config.analysis.movie_projection, progress=True)
     return {"tracks analysed": len(selected), "dividing": len(dividing), "tracklets": len(analysis.tracklets)}
 
 
@@ -179,7 +176,8 @@ def _evaluate(inputs: RunInputs, labels_path: Path, xml_path: Path, out: Path) -
     gt = read_ctc(inputs.ground_truth)
     scores.update(_segmentation_scores(np.asarray(gt.labels), labels))
     atomic_write_text(out / "metrics.json", json.dumps(scores, indent=2))
-    return {k: scores[k] for k in ("SEG", "DET", "TRA", "F1@0.5") if k in scores}
+    return {k: scores[k] for k in ("SEG", "DET", "TRA", "F1@0.5", "division_f1", "division_f1_tol1")
+            if scores.get(k) is not None}
 
 
 def _segmentation_scores(gt, pred) -> dict[str, float]:
@@ -225,10 +223,23 @@ def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, 
         if path is not None and not Path(path).exists():
             raise FileNotFoundError(f"--{name.replace('_', '-')} not found: {path}")
     shape, raw_meta = read_raw_meta(Path(inputs.raw), axes=config.image.axes)
+    from volltrack.segmentation.batch import check_input
+
+    check_input(Path(inputs.raw), config.image.axes)   # every frame (NaN, inf) before any work
     read_mask(inputs.mask, shape)
     check_ground_truth(inputs.ground_truth, shape[0])
     check_models(config.segmentation.models)
     check_tracking_settings(config.tracking)
+    from volltrack.io.output_lock import output_lock
+
+    with output_lock(out, "volltrack run"):   # one writer per folder
+        return _run_stages(inputs, out, config, force, shape, raw_meta, cluster=cluster, worker_memory=worker_memory,
+                           output_format=output_format)
+
+
+def _run_stages(inputs: RunInputs, out: Path, config: RunConfig, force: bool, shape, raw_meta, *, cluster=None,
+                worker_memory=None, output_format="tif") -> RunResult:
+    """The stages of :func:`run_pipeline`, run with the lock of ``out`` held."""
     out.mkdir(parents=True, exist_ok=True)
     config.write_yaml(out / "run.yaml")
     meta = {**_image_meta(raw_meta, config), "shape": shape}
@@ -247,7 +258,8 @@ def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, 
     from volltrack.cluster.options import cluster_from_args
 
     with cluster_from_args(argparse.Namespace(cluster=cluster, worker_memory=worker_memory)) as client:
-        runner.run("segment", lambda: _segment(inputs, config, seg_dir, meta, client, output_format),
+        runner.run("segment", lambda: _segment(inputs, config, seg_dir, meta, fresh=force, client=client,
+                                               output_format=output_format),
                    params={"image": params["image"], "segmentation": params["segmentation"],
                            **({"format": output_format} if output_format != "tif" else {})},
                    inputs=[inputs.raw], outputs=[labels_path])
@@ -266,6 +278,7 @@ def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, 
     plots = sorted((analysis_dir / "plots").glob("*.png"))
     report = write_report(out / "report.html", title=f"volltrack run: {Path(inputs.raw).name}",
                           records=runner.records, params={"inputs": {k: str(v) for k, v in vars(inputs).items()},
-                                                          **params}, metrics=metrics, plots=plots, outputs=outputs)
+                                                          **params}, metrics=metrics, plots=plots, outputs=outputs,
+                          analysis_dir=analysis_dir)
     outputs["report"] = report
     return RunResult(runner.records, outputs, metrics)

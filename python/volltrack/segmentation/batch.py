@@ -213,8 +213,8 @@ def segment_volume(volume, models, options, *, name):
         raise ValueError(f"{name}: {error}") from error
 
 
-def segment_file(path, out, models, *, axes=None, progress=None, segment_options=None, output_format="tif",
-                 client=None):
+def segment_file(path, out, models, *, axes=None, progress=None, segment_options=None, fresh=False,
+                 output_format="tif", client=None):
     """Segment one file (ZYX volume or TZYX movie) into ``out``; skip frames already done.
 
     Parameters
@@ -232,6 +232,9 @@ def segment_file(path, out, models, *, axes=None, progress=None, segment_options
     segment_options : dict, optional
         Keyword arguments of :func:`~volltrack.segmentation.pipeline.vollseg` (or of ``vollseg_in_blocks``
         when they include ``block_shape``).
+    fresh : bool, optional
+        Discard the frames of an earlier interrupted run, whatever settings they were made with (``--force``).
+        Default False: resume them when their settings match, refuse otherwise.
     output_format : {"tif", "zarr"}, optional
         TIFF stacks per output kind (default), or OME-Zarr written frame by frame
         (:mod:`~volltrack.segmentation.zarr_outputs`).
@@ -249,7 +252,7 @@ def segment_file(path, out, models, *, axes=None, progress=None, segment_options
     settings = {"shape": list(image.shape), "axes": meta["source_axes"], "models": used, "options": options}
     if output_format == "zarr":
         settings["format"] = "zarr"
-    check_frame_options(frames_folder, settings)
+    check_frame_options(frames_folder, settings, replace=fresh)
     todo = [frame for frame in range(n_frames) if not frame_done(frames_folder, frame)]
     if output_format == "zarr" and len(todo) == n_frames:
         _create_zarr_outputs(out, name, models, options, image, meta, movie)

@@ -87,7 +87,9 @@ def predict_stardist(image, model, *, n_tiles=None, prob_thresh=None, nms_thresh
     """
     import warnings
 
-    with warnings.catch_warnings():
+    from volltrack.segmentation.interrupts import guard_stardist_compiled
+
+    with warnings.catch_warnings(), guard_stardist_compiled():
         warnings.filterwarnings("ignore", message="Setting sparse to False")
         (labels, _details), (probability, distance) = model.predict_instances(
             image, axes="ZYX", n_tiles=n_tiles, prob_thresh=prob_thresh, nms_thresh=nms_thresh,

@@ -117,13 +117,12 @@ def _check_earlier_parameters(out, options, finished):
 
 
 def _output_format(args, path):
-    """--format, else zarr for an OME-Zarr (or zarr) input and tif otherwise."""
-    from volltrack.io.sources import split_container
+    """--format, else zarr for an OME-Zarr input and tif otherwise."""
+    from volltrack.io.sources import default_output_format
 
     if args is not None and getattr(args, "format", None):
         return args.format
-    container = split_container(path)
-    return "zarr" if container is not None and container[2] == "zarr" else "tif"
+    return default_output_format(path)
 
 
 def _segment_all(todo, out, models, *, inputs, axes, total, options, force=False, args=None):

@@ -214,3 +214,18 @@ def open_ctc_folder(folder: Path, lazy: bool):
 
     parts = [da.from_delayed(dask.delayed(_read_tiff_volume)(str(p)), shape=shape, dtype=dtype) for _, p in frames]
     return da.stack(parts), axes, meta
+
+
+def is_ome_zarr_path(path) -> bool:
+    """True when ``path`` is an OME-Zarr image or a path inside one (``x.ome.zarr``, ``x.ome.zarr/0``)."""
+    from volltrack.io.ngff import is_ome_zarr_group
+
+    container = split_container(path)
+    if container is None or container[2] != "zarr":
+        return False
+    return is_ome_zarr_group(container[0]) or is_ome_zarr_group(path)
+
+
+def default_output_format(path) -> str:
+    """``"zarr"`` for an OME-Zarr input (outputs as OME-Zarr next to it), ``"tif"`` for anything else."""
+    return "zarr" if is_ome_zarr_path(path) else "tif"

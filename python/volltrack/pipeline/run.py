@@ -207,7 +207,7 @@ def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, 
     worker_memory : str, optional
         Memory limit per local Dask worker (``"2GB"``).
     output_format : {"tif", "zarr"}, optional
-        Segmentation outputs as TIFF or OME-Zarr; default zarr for a zarr/OME-Zarr raw movie, else tif.
+        Segmentation outputs as TIFF or OME-Zarr; default zarr for an OME-Zarr raw movie, else tif.
     """
     config = config or RunConfig()
     out = Path(out)
@@ -217,7 +217,9 @@ def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, 
     if not Path(inputs.raw).exists() and not (container is not None and container[0].exists()):
         raise FileNotFoundError(f"raw movie not found: {inputs.raw}")
     if output_format is None:
-        output_format = "zarr" if container is not None and container[2] == "zarr" else "tif"
+        from volltrack.io.sources import default_output_format
+
+        output_format = default_output_format(inputs.raw)
     for name in ("mask", "ground_truth"):
         path = getattr(inputs, name)
         if path is not None and not Path(path).exists():

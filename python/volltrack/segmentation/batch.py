@@ -198,8 +198,9 @@ def blank_result(volume, models, *, segment_options=None):
 def segment_volume(volume, models, options, *, name):
     """VollSeg of one ``ZYX`` volume (float32) with ``options``; a blank volume gets empty outputs.
 
-    ``name`` (file and frame) prefixes the errors and the blank-volume warning. Used by the single-process loop
-    and by the cluster tasks alike, so both give the same labels.
+    ``name`` (file and frame) prefixes the errors and the blank-volume warning. Used by the cluster tasks; the
+    single-process loop (:func:`_segmented_frames`) does the same per frame, with the networks of the next frame
+    running ahead in a thread.
     """
     from volltrack.segmentation import pipeline
 

@@ -124,8 +124,23 @@ class _Collection(_Recorder):
     pass
 
 
+class _FeatureModel(_Recorder):
+    def getSpotFeatures(self):
+        return ["POSITION_X", "QUALITY"]
+
+
 class _Model(_Recorder):
-    pass
+    def getFeatureModel(self):
+        return _FeatureModel()
+
+
+class _JavaList(list):
+    def add(self, value):
+        self.append(value)
+
+
+class _Dimension:
+    NONE = "NONE"
 
 
 class _Settings(_Recorder):
@@ -186,7 +201,8 @@ _CLASSES = {"fiji.plugin.trackmate.Spot": _Spot, "fiji.plugin.trackmate.SpotColl
             "fiji.plugin.trackmate.gui.displaysettings.DisplaySettings": _DisplaySettings,
             "org.volltrack.btrackmate.fiji.PruneTrackletsAction": _Prune,
             "fiji.plugin.trackmate.SelectionModel": _Recorder, "java.io.File": str, "java.util.HashMap": _JavaMap,
-            "java.lang.Boolean": bool, "java.lang.Integer": int}
+            "java.lang.Boolean": bool, "java.lang.Integer": int, "java.util.ArrayList": _JavaList,
+            "fiji.plugin.trackmate.Dimension": _Dimension}
 
 
 @pytest.fixture()
@@ -242,6 +258,10 @@ def test_xml_records_detector_tissue_filter_gui_state_and_display_settings(stand
     assert tm_settings.getSpotFilters() == [("TISSUE_FRACTION", 0.25, True)], "the filter is in the settings"
     assert tm_settings.trackerSettings["LINKING_MAX_DISTANCE"] == 7.0
     assert ("_Prune", "setParameters", (3, "BRANCH")) in calls
+    declared = [c[2] for c in calls if c[:2] == ("_FeatureModel", "declareSpotFeatures")]
+    assert declared == [(["TISSUE_FRACTION"], {"TISSUE_FRACTION": "TISSUE_FRACTION"},
+                         {"TISSUE_FRACTION": "TISSUE_FRACTION"}, {"TISSUE_FRACTION": "NONE"},
+                         {"TISSUE_FRACTION": False})], "the table's extra features are declared in the model"
     assert tm_settings.dt == 1.0 and not {"dx", "imageFileName"} & set(vars(tm_settings)), "no movie: defaults"
     _Recorder.calls = []
     spots.attrs.update({"image": str(tmp_path / "movie.tif"), "shape": (2, 5, 40, 60),

@@ -322,6 +322,9 @@ def _run_trackmate(spots: pd.DataFrame, settings: TrackerSettings, xml_path: Pat
     model = jimport("fiji.plugin.trackmate.Model")()
     model.setPhysicalUnits(space_units, time_units)
     model.setSpots(_spot_collection(spots, interval, jimport), False)
+    from volltrack.tracking.bridge import _spot_arrays
+
+    _declare_spot_features(model, _spot_arrays(spots)["feature_names"], jimport)
     tm_settings = jimport("fiji.plugin.trackmate.Settings")()
     _describe_movie(tm_settings, spots, interval)
     detector = jimport("fiji.plugin.trackmate.detection.ManualDetectorFactory")()
@@ -351,6 +354,29 @@ def _run_trackmate(spots: pd.DataFrame, settings: TrackerSettings, xml_path: Pat
     writer.appendDisplaySettings(jimport("fiji.plugin.trackmate.gui.displaysettings.DisplaySettings")
                                  .defaultStyle())
     writer.writeToFile()
+
+
+def _declare_spot_features(model, names: list[str], jimport=_jimport) -> None:
+    """Declare the spot table's extra features in TrackMate's feature model, as the engine declares them.
+
+    TmXmlWriter writes every feature a spot carries, but only declared ones are listed in the XML's
+    ``FeatureDeclarations`` and offered by TrackMate (filters, tables, colouring). Undeclared: dimensionless,
+    not integer, named by their key.
+    """
+    features = model.getFeatureModel()
+    known = {str(name) for name in features.getSpotFeatures()}
+    new = [name for name in names if name not in known and name != "VISIBILITY"]
+    if not new:
+        return
+    ArrayList, HashMap = jimport("java.util.ArrayList"), jimport("java.util.HashMap")
+    none, false = jimport("fiji.plugin.trackmate.Dimension").NONE, jimport("java.lang.Boolean")(False)
+    keys, labels, dimensions, integer = ArrayList(), HashMap(), HashMap(), HashMap()
+    for name in new:
+        keys.add(name)
+        labels.put(name, name)
+        dimensions.put(name, none)
+        integer.put(name, false)
+    features.declareSpotFeatures(keys, labels, labels, dimensions, integer)
 
 
 def _describe_movie(tm_settings, spots: pd.DataFrame, interval: float) -> None:

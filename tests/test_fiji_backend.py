@@ -279,6 +279,19 @@ def test_xml_records_detector_tissue_filter_gui_state_and_display_settings(stand
     assert not any(c[0] == "_Prune" for c in _Recorder.calls)
 
 
+def test_xml_is_written_when_trackmate_cannot_write_display_settings(stand_ins, rng, tmp_path, monkeypatch, caplog):
+    from volltrack.tracking.fiji_backend import _run_trackmate
+
+    def refuse(self, style):
+        raise RuntimeError("Failed making field 'java.awt.Font#fRequestedAttributes' accessible")
+
+    monkeypatch.setattr(_Writer, "appendDisplaySettings", refuse, raising=False)
+    _run_trackmate(_spots(rng, n_cells=2, n_frames=2), TrackerSettings.from_mapping({}), tmp_path / "t.xml",
+                   stand_ins)
+    assert ("_Writer", "writeToFile", ()) in _Recorder.calls
+    assert "could not write its display settings" in caplog.text and "java.awt.Font" in caplog.text
+
+
 def test_tables_are_the_engines_and_the_temporary_folder_is_removed(rng, tmp_path, monkeypatch):
     """The fiji backend's tables (read from TrackMate's XML) equal the engine backend's; with xml_path=None no
     temporary folder is left behind. TrackMate is replaced by the engine writing the XML here."""
@@ -346,7 +359,8 @@ config.endpoints.append("net.imglib2:imglib2-imglyb:1.1.0")   # what importing i
 def init(where, mode=None):
     print("INIT " + json.dumps({"where": where, "mode": mode, "endpoints": list(config.endpoints),
                                 "fetch": config.get_fetch_java(), "java_home": os.environ.get("JAVA_HOME"),
-                                "classpath": [p for p in config.get_classpath().split(os.pathsep) if p]}))
+                                "classpath": [p for p in config.get_classpath().split(os.pathsep) if p],
+                                "options": list(config.get_options())}))
     raise SystemExit(0)
 '''
 
@@ -394,6 +408,8 @@ def test_local_fiji_starts_offline_system_java_no_imglyb_endpoint(tmp_path):
     assert seen["fetch"] == "auto" and seen["java_home"] == str(find_java_home()), "the system Java"
     assert str(dist / "plugins/BTrackmate_-0.1.0.jar") in seen["classpath"]
     assert not any("target" in p or ".m2" in p for p in seen["classpath"])
+    assert "-Xmx4g" in seen["options"] and "--add-opens=java.desktop/java.awt=ALL-UNNAMED" in seen["options"], \
+        "the heap, and java.awt opened as Fiji's launcher does (TrackMate 7 writes display settings with gson)"
     installed = _fake_fiji_app(tmp_path / "installed", btrackmate=True)
     proc = _start_in_fresh_process(tmp_path, installed, {"VOLLTRACK_FIJI_DIST": str(dist)})
     seen = json.loads(next(x for x in proc.stdout.splitlines() if x.startswith("INIT "))[5:])

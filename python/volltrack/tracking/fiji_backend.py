@@ -100,6 +100,7 @@ class FijiStartError(RuntimeError):
 #: What imglyb adds to scyjava's Maven endpoints when imported (``import imagej`` imports it).
 IMGLYB_ENDPOINT = "net.imglib2:imglib2-imglyb"
 IMGLYB_JAR = "jars/imglib2-imglyb-*.jar"
+AWT_OPENS = "--add-opens=java.desktop/java.awt=ALL-UNNAMED"
 TRACKMATE_JARS = ("plugins/TrackMate-*.jar", "plugins/TrackMate_-*.jar", "jars/TrackMate-*.jar")
 
 
@@ -181,6 +182,9 @@ def _start_fiji(endpoint: str, *, need_btrackmate: bool = True):
     for jar in distribution.jars if distribution is not None else []:
         scyjava.config.add_classpath(str(jar))
     scyjava.config.add_option(f"-Xmx{heap}")
+    # As Fiji's launcher does on Java 9+: TrackMate 7's display-settings writer serialises java.awt.Font by
+    # reflection (gson), which Java 17 refuses unless java.awt is opened.
+    scyjava.config.add_option(AWT_OPENS)
     logger.info("starting Fiji %s headless (PyImageJ, Java %s)", endpoint, java_home or "to be downloaded")
     try:
         ij = imagej.init(str(local) if local is not None else endpoint, mode="headless")
@@ -351,8 +355,12 @@ def _run_trackmate(spots: pd.DataFrame, settings: TrackerSettings, xml_path: Pat
     writer.appendModel(model)
     writer.appendSettings(tm_settings)
     writer.appendGUIState(GUI_STATE)
-    writer.appendDisplaySettings(jimport("fiji.plugin.trackmate.gui.displaysettings.DisplaySettings")
-                                 .defaultStyle())
+    try:
+        writer.appendDisplaySettings(jimport("fiji.plugin.trackmate.gui.displaysettings.DisplaySettings")
+                                     .defaultStyle())
+    except Exception as exc:  # noqa: BLE001 -- the element is only added once written; TrackMate then uses its default
+        logger.warning("TrackMate could not write its display settings (%s); the XML has none and TrackMate "
+                       "uses its defaults when loading it", " ".join(str(exc).split())[:200])
     writer.writeToFile()
 
 

@@ -13,7 +13,7 @@ PACKAGE_JAR := python/volltrack/jars/btrackmate-$(ENGINE_VERSION)-all.jar
 JAVA_SOURCES := $(shell find java -name '*.java' -o -name 'pom.xml' -o -path '*/resources/*' -type f 2>/dev/null) pom.xml
 DEMO_OUT ?= demo-output
 
-.PHONY: setup system-deps demo test test-java test-python bench fiji-dist clean
+.PHONY: setup system-deps demo test test-java test-python bench fiji-dist wheel clean
 
 setup: system-deps $(VENV)/.installed $(PACKAGE_JAR)
 
@@ -60,6 +60,11 @@ test: setup
 
 bench: setup
 	$(PY) bench/run_all.py
+
+# dist/volltrack-<version>.tar.gz and dist/volltrack-<version>-py3-none-any.whl with the engine jar inside
+# (setup.py builds the jar with Maven when it is missing or older than the Java sources).
+wheel: $(VENV)/.installed
+	$(PY) -m build --no-isolation --outdir dist .
 
 # Fiji distribution (Maven and a JDK only, no Python): dist/fiji/ laid out as in Fiji.app, and
 # dist/fiji-update-site/ (db.xml.gz + files) to add in Fiji with Help > Update... > Manage update sites.

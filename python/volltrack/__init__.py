@@ -11,6 +11,16 @@ The pipeline has three stages, one subpackage each, in the order the data travel
 Importing this package is cheap: TensorFlow, the JVM and Qt are loaded on first use only.
 """
 
+import importlib.util as _importlib_util
+import os as _os
+
+# TensorFlow >= 2.16 ships Keras 3 as tf.keras; StarDist, CSBDeep and the saved models need Keras 2, which the
+# tf-keras package provides when TF_USE_LEGACY_KERAS=1 is set before TensorFlow is first imported (volltrack
+# imports TensorFlow lazily, always after this package). Only set when tf-keras is installed (older TensorFlow
+# has Keras 2 built in and fails with the variable set); an explicit setting by the user wins.
+if _importlib_util.find_spec("tf_keras") is not None:
+    _os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+
 __version__ = "0.1.0"
 
 __all__ = ["__version__"]

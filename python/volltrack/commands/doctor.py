@@ -8,13 +8,15 @@ import importlib.metadata
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 from typing import Callable
 
-HELP = "check the installation: Python packages, Java, the engine jar, TensorFlow, napari, Fiji"
+HELP = "check the installation: Python packages, Java, the engine jar, TensorFlow and GPUs, napari, Fiji"
 
-_PACKAGES = ("numpy", "scipy", "scikit-image", "pandas", "tifffile", "lxml", "tensorflow-cpu", "csbdeep",
+#: Required distributions; "a|b" accepts either (TensorFlow comes as tensorflow or tensorflow-cpu).
+_PACKAGES = ("numpy", "scipy", "scikit-image", "pandas", "tifffile", "lxml", "tensorflow|tensorflow-cpu", "csbdeep",
              "stardist", "n2v", "jpype1", "scyjava")
 
 
@@ -25,11 +27,15 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 def _check_python() -> tuple[bool, str]:
     versions, missing = [], []
-    for name in _PACKAGES:
-        try:
-            versions.append(f"{name} {importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            missing.append(name)
+    for choices in _PACKAGES:
+        for name in choices.split("|"):
+            try:
+                versions.append(f"{name} {importlib.metadata.version(name)}")
+                break
+            except importlib.metadata.PackageNotFoundError:
+                continue
+        else:
+            missing.append(choices.split("|")[0])
     text = f"Python {platform.python_version()}; " + ", ".join(versions)
     if sys.version_info < (3, 10):
         return False, text + " -- fix: use Python 3.10 or 3.11"
@@ -72,10 +78,70 @@ def _check_tensorflow() -> tuple[bool, str]:
     try:
         import tensorflow as tf
     except Exception as exc:  # noqa: BLE001 -- any import failure is reported, not raised
-        return False, f"TensorFlow does not import ({exc}) -- fix: pip install tensorflow-cpu==2.15.1"
+        return False, f"TensorFlow does not import ({exc}) -- fix: reinstall volltrack ('pip install volltrack' " \
+                      "or 'make setup')"
     gpus = tf.config.list_physical_devices("GPU")
-    return True, f"TensorFlow {tf.__version__} ({len(gpus)} GPU{'s' if len(gpus) != 1 else ''}, " \
+    build = "CUDA build" if tf.test.is_built_with_cuda() else "CPU build"
+    return True, f"TensorFlow {tf.__version__} ({build}, {len(gpus)} GPU{'s' if len(gpus) != 1 else ''}, " \
                  f"{'GPU' if gpus else 'CPU only'})"
+
+
+def nvidia_gpu_present() -> bool:
+    """Return True when the machine shows an NVIDIA GPU driver (``/proc/driver/nvidia`` or ``nvidia-smi``)."""
+    return os.path.exists("/proc/driver/nvidia/version") or shutil.which("nvidia-smi") is not None
+
+
+def gpu_report(gpu_names: list[str], *, built_with_cuda: bool, nvidia_present: bool,
+               system: str, machine: str) -> tuple[bool, str]:
+    """Say which GPUs TensorFlow uses, or what to install when a GPU is present but unused.
+
+    Parameters
+    ----------
+    gpu_names : list of str
+        The GPUs TensorFlow sees (``tf.config.list_physical_devices("GPU")``), by name.
+    built_with_cuda : bool
+        ``tf.test.is_built_with_cuda()``: False for the CPU build (``tensorflow-cpu``, macOS).
+    nvidia_present : bool
+        Whether an NVIDIA driver is visible on this machine.
+    system, machine : str
+        ``platform.system()`` and ``platform.machine()``.
+
+    Returns
+    -------
+    (bool, str)
+        False only when a GPU is present that TensorFlow does not use; the text then gives the fix.
+    """
+    if gpu_names:
+        return True, f"TensorFlow uses {len(gpu_names)} GPU{'s' if len(gpu_names) != 1 else ''}: " + \
+            ", ".join(gpu_names)
+    if nvidia_present:
+        if not built_with_cuda:
+            return False, ("an NVIDIA GPU is present but TensorFlow is the CPU build -- fix: "
+                           "pip uninstall -y tensorflow-cpu tensorflow && pip install 'volltrack[gpu]' "
+                           "(TensorFlow with CUDA, Linux x86-64)")
+        return False, ("an NVIDIA GPU is present but TensorFlow sees none (CUDA libraries or driver missing) -- "
+                       "fix: pip install 'volltrack[gpu]' (brings the CUDA libraries) and check that "
+                       "'nvidia-smi' works; see docs/install.md")
+    if system == "Darwin" and machine == "arm64":
+        return True, ("no GPU in use: CPU only (on Apple Silicon 'pip install tensorflow-metal' lets TensorFlow "
+                      "use the GPU; optional)")
+    return True, "no GPU found: CPU only (fine for the demo; training and large movies are faster on a GPU)"
+
+
+def _check_gpu() -> tuple[bool, str]:
+    try:
+        import tensorflow as tf
+    except Exception:  # noqa: BLE001 -- reported by the tensorflow check
+        return False, "TensorFlow does not import (see above)"
+    names = []
+    for device in tf.config.list_physical_devices("GPU"):
+        try:
+            details = tf.config.experimental.get_device_details(device)
+        except Exception:  # noqa: BLE001 -- the name is a nicety
+            details = {}
+        names.append(str(details.get("device_name") or device.name))
+    return gpu_report(names, built_with_cuda=tf.test.is_built_with_cuda(), nvidia_present=nvidia_gpu_present(),
+                      system=platform.system(), machine=platform.machine())
 
 
 def _check_napari() -> tuple[bool, str]:
@@ -138,6 +204,7 @@ def run(args: argparse.Namespace) -> int:
     ]
     if not args.skip_tensorflow:
         checks.insert(3, ("tensorflow", _check_tensorflow, True))
+        checks.insert(4, ("gpu", _check_gpu, False))
     failed = False
     for name, check, required in checks:
         ok, text = check()

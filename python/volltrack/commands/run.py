@@ -39,6 +39,18 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.out is None:
         raise ValueError("--out is required")
+    from volltrack.io.output_lock import output_lock
+
+    if args.out.exists() and not args.out.is_dir():
+        raise ValueError(f"--out {args.out}: exists and is a file; expected a folder (or a path that does not exist)")
+    with output_lock(args.out, "volltrack run"):
+        return _run_locked(args, config)
+
+
+def _run_locked(args: argparse.Namespace, config) -> int:
+    """``volltrack run`` with the lock of ``--out`` held."""
+    from volltrack.pipeline.run import RunInputs, run_pipeline
+
     start = time.perf_counter()
     if args.demo:
         from volltrack.pipeline.demo import prepare_demo_inputs
@@ -64,5 +76,10 @@ def run(args: argparse.Namespace) -> int:
     if result.metrics:
         shown = {k: result.metrics[k] for k in ("SEG", "DET", "TRA", "LNK", "F1@0.5") if k in result.metrics}
         print("metrics   " + "  ".join(f"{k} {v:.3f}" for k, v in shown.items() if v is not None))
+        from volltrack.metrics.divisions import division_line
+
+        line = division_line(result.metrics)
+        if line:
+            print(f"{'':<10}{line}")
     print(f"done in {time.perf_counter() - start:.0f} s")
     return 0

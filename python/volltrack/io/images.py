@@ -57,6 +57,18 @@ def _refuse_several_positions(tif, path: Path) -> None:
                          "series', then File > Save As > Tiff per position)")
 
 
+def _shaped_axes(tif, series) -> str | None:
+    """The axes a tifffile-written ("shaped") TIFF records in its description, when they fit its shape."""
+    try:
+        metadata = tif.shaped_metadata[0] if tif.is_shaped and tif.shaped_metadata else None
+    except (IndexError, TypeError, ValueError):
+        return None
+    axes = metadata.get("axes") if isinstance(metadata, dict) else None
+    if not isinstance(axes, str) or len(axes) != len(series.shape) or len(set(axes.upper())) != len(axes):
+        return None
+    return axes.upper() if set(axes.upper()) <= set("TZCYXS") else None
+
+
 def _open_tiff(path: Path, lazy: bool):
     import tifffile
 
@@ -67,7 +79,7 @@ def _open_tiff(path: Path, lazy: bool):
                 series = tif.series[0]
                 _refuse_several_positions(tif, path)
                 meta = calibration_from_tiff(tif)
-                file_axes = series.axes if (tif.is_imagej or tif.is_ome) else None
+                file_axes = series.axes if (tif.is_imagej or tif.is_ome) else _shaped_axes(tif, series)
                 shape = tuple(series.shape)
                 data = None if lazy else series.asarray()
     except (tifffile.TiffFileError, ValueError, OSError, IndexError) as exc:

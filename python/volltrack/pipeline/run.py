@@ -63,7 +63,8 @@ def _image_meta(raw_meta: dict[str, Any], config: RunConfig) -> dict[str, Any]:
     return {"calibration": calibration, "frame_interval": float(interval), "axes": raw_meta["axes"]}
 
 
-def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str, Any]) -> dict[str, Any]:
+def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str, Any], *,
+             fresh: bool = False) -> dict[str, Any]:
     from tqdm.auto import tqdm
 
     from volltrack.segmentation import load_models
@@ -75,10 +76,12 @@ def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str
         raise ValueError(f"segmentation.denoise is true but the models folder {seg.models or 'bundled demo models'} "
                          "has no n2v/ model")
     options = {"n_tiles": seg.n_tiles, "denoise_first": seg.denoise, "prob_thresh": seg.prob_thresh,
-               "nms_thresh": seg.nms_thresh, "use_probability": seg.use_probability, "min_size": seg.min_size}
+               "nms_thresh": seg.nms_thresh, "use_probability": seg.use_probability, "min_size": seg.min_size,
+               "nms": seg.nms}
     n_volumes = meta["shape"][0]  # shape is TZYX, T = 1 for a single volume
     with tqdm(total=n_volumes, desc="segment", unit="volume") as bar:
-        segment_file(inputs.raw, seg_dir, models, axes=config.image.axes, progress=bar, segment_options=options)
+        segment_file(inputs.raw, seg_dir, models, axes=config.image.axes, progress=bar, segment_options=options,
+                     fresh=fresh)
     write_record(seg_dir, inputs=[inputs.raw], models=models, parameters=options)
     return {"volumes": n_volumes}
 
@@ -164,7 +167,8 @@ def _evaluate(inputs: RunInputs, labels_path: Path, xml_path: Path, out: Path) -
     gt = read_ctc(inputs.ground_truth)
     scores.update(_segmentation_scores(np.asarray(gt.labels), labels))
     atomic_write_text(out / "metrics.json", json.dumps(scores, indent=2))
-    return {k: scores[k] for k in ("SEG", "DET", "TRA", "F1@0.5") if k in scores}
+    return {k: scores[k] for k in ("SEG", "DET", "TRA", "F1@0.5", "division_f1", "division_f1_tol1")
+            if scores.get(k) is not None}
 
 
 def _segmentation_scores(gt, pred) -> dict[str, float]:
@@ -198,10 +202,21 @@ def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, 
         if path is not None and not Path(path).exists():
             raise FileNotFoundError(f"--{name.replace('_', '-')} not found: {path}")
     shape, raw_meta = read_raw_meta(Path(inputs.raw), axes=config.image.axes)
+    from volltrack.segmentation.batch import check_input
+
+    check_input(Path(inputs.raw), config.image.axes)   # every frame (NaN, inf) before any work
     read_mask(inputs.mask, shape)
     check_ground_truth(inputs.ground_truth, shape[0])
     check_models(config.segmentation.models)
     check_tracking_settings(config.tracking)
+    from volltrack.io.output_lock import output_lock
+
+    with output_lock(out, "volltrack run"):   # one writer per folder
+        return _run_stages(inputs, out, config, force, shape, raw_meta)
+
+
+def _run_stages(inputs: RunInputs, out: Path, config: RunConfig, force: bool, shape, raw_meta) -> RunResult:
+    """The stages of :func:`run_pipeline`, run with the lock of ``out`` held."""
     out.mkdir(parents=True, exist_ok=True)
     config.write_yaml(out / "run.yaml")
     meta = {**_image_meta(raw_meta, config), "shape": shape}
@@ -213,7 +228,7 @@ def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, 
     spots_path, xml_path, analysis_dir = out / "spots.csv", out / "tracks.xml", out / "analysis"
     params = config.model_dump(mode="json")
     optional = [p for p in (inputs.mask,) if p is not None]
-    runner.run("segment", lambda: _segment(inputs, config, seg_dir, meta), params={"image": params["image"],
+    runner.run("segment", lambda: _segment(inputs, config, seg_dir, meta, fresh=force), params={"image": params["image"],
                "segmentation": params["segmentation"]}, inputs=[inputs.raw], outputs=[labels_path])
     runner.run("spots", lambda: _spots(inputs, config, labels_path, spots_path, meta), params=params["image"],
                inputs=[labels_path, inputs.raw, *optional], outputs=[spots_path])

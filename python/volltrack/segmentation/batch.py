@@ -167,16 +167,17 @@ def blank_result(volume, models, *, segment_options=None):
     options = segment_options or {}
     labels, zeros = np.zeros(volume.shape, np.int32), np.zeros(volume.shape, np.float32)
     star = models.stardist is not None
+    painted = star and options.get("stardist_labels", True)
     default_denoise = inspect.signature(vollseg).parameters["denoise_first"].default   # as vollseg would do
     denoised = models.n2v is not None and options.get("denoise_first", default_denoise)
-    return VollSegResult(labels=labels, stardist_labels=labels.copy() if star else None, unet_labels=labels.copy(),
+    return VollSegResult(labels=labels, stardist_labels=labels.copy() if painted else None, unet_labels=labels.copy(),
                          probability=zeros if star else None, distance=zeros if star else None,
                          unet_probability=zeros if models.unet is not None else None,
                          markers=labels.copy() if star and "block_shape" not in options else None,
                          denoised=np.asarray(volume, np.float32) if denoised else None)
 
 
-def segment_file(path, out, models, *, axes=None, progress=None, segment_options=None):
+def segment_file(path, out, models, *, axes=None, progress=None, segment_options=None, fresh=False):
     """Segment one file (ZYX volume or TZYX movie) into ``out``; skip frames already done.
 
     Parameters
@@ -194,9 +195,10 @@ def segment_file(path, out, models, *, axes=None, progress=None, segment_options
     segment_options : dict, optional
         Keyword arguments of :func:`~volltrack.segmentation.pipeline.vollseg` (or of ``vollseg_in_blocks``
         when they include ``block_shape``).
+    fresh : bool, optional
+        Discard the frames of an earlier interrupted run, whatever settings they were made with (``--force``).
+        Default False: resume them when their settings match, refuse otherwise.
     """
-    from volltrack.segmentation import pipeline
-
     options = dict(segment_options or {})
     image, meta, movie = open_input(path, axes)
     n_frames = image.shape[0] if movie else 1
@@ -204,25 +206,86 @@ def segment_file(path, out, models, *, axes=None, progress=None, segment_options
     frames_folder = out / ".frames" / name
     used = {kind: str(Path(folder).resolve()) for kind, folder in models.describe().items() if folder}
     check_frame_options(frames_folder, {"shape": list(image.shape), "axes": meta["source_axes"], "models": used,
-                                        "options": options})
-    run = pipeline.vollseg_in_blocks if "block_shape" in options else pipeline.vollseg
+                                        "options": options}, replace=fresh)
+    todo = []
     for frame in range(n_frames):
         if frame_done(frames_folder, frame):
             progress is not None and progress.update(1)
-            continue
-        volume = np.asarray(image[frame] if movie else image[...], dtype=np.float32)
-        if is_constant(volume):
-            _LOG.warning("%s is blank (every voxel %g): no cells, empty labels", _volume_name(path, frame, movie),
-                         float(volume.flat[0]) if volume.size else float("nan"))
-            result = blank_result(volume, models, segment_options=options)
         else:
-            try:
-                result = run(volume, models, **options)
-            except ValueError as error:
-                raise ValueError(f"{_volume_name(path, frame, movie)}: {error}") from error
+            todo.append(frame)
+    for frame, result in _segmented_frames(image, movie, path, todo, models, options):
         write_frame_outputs(frames_folder, result, frame)
         progress is not None and progress.update(1)
     assemble_outputs(frames_folder, out, name, n_frames, meta["calibration"], meta.get("frame_interval"), movie)
+
+
+def _read_volume(image, movie, frame):
+    return np.asarray(image[frame] if movie else image[...], dtype=np.float32)
+
+
+def _segmented_frames(image, movie, path, frames, models, options):
+    """Yield (frame, VollSegResult) for ``frames`` in order.
+
+    Without blocks the networks of the next frame run in a worker thread while the current frame is
+    post-processed (TensorFlow and the compiled suppression release the GIL), so a movie's frames reach the
+    networks back to back. Blocks (``block_shape``) are segmented one after the other.
+    """
+    from volltrack.segmentation import pipeline
+
+    if "block_shape" in options:
+        for frame in frames:
+            yield frame, _segment_volume(_read_volume(image, movie, frame), path, frame, movie, models,
+                                         pipeline.vollseg_in_blocks, options)
+        return
+    network_keys = ("n_tiles", "denoise_first", "normalization", "prob_thresh", "nms")
+    network_options = {k: options[k] for k in network_keys if k in options}
+
+    def predict(frame):
+        """(volume, predictions, failed); a failed prediction is redone by ``vollseg`` in the main thread, where
+        its error is raised with the volume's name."""
+        volume = _read_volume(image, movie, frame)
+        if is_constant(volume):
+            return volume, None, False
+        try:
+            return volume, pipeline.predict_networks(validate_volume(volume), models, **network_options), False
+        except Exception:  # noqa: BLE001 - re-raised by the main thread's own attempt
+            return volume, None, True
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="volltrack-networks") as worker:
+        pending = worker.submit(predict, frames[0]) if frames else None
+        for position, frame in enumerate(frames):
+            volume, predictions, failed = pending.result()
+            pending = worker.submit(predict, frames[position + 1]) if position + 1 < len(frames) else None
+            try:
+                if predictions is None and not failed:
+                    _LOG.warning("%s is blank (every voxel %g): no cells, empty labels",
+                                 _volume_name(path, frame, movie),
+                                 float(volume.flat[0]) if volume.size else float("nan"))
+                    result = blank_result(volume, models, segment_options=options)
+                else:
+                    try:
+                        result = pipeline.vollseg(volume, models, predictions=predictions, **options)
+                    except ValueError as error:
+                        raise ValueError(f"{_volume_name(path, frame, movie)}: {error}") from error
+                yield frame, result
+            except BaseException:
+                if pending is not None:
+                    pending.cancel()
+                raise
+
+
+def _segment_volume(volume, path, frame, movie, models, run, options):
+    """Segment one volume with ``run`` (blank volumes get empty labels); errors name the file and frame."""
+    if is_constant(volume):
+        _LOG.warning("%s is blank (every voxel %g): no cells, empty labels", _volume_name(path, frame, movie),
+                     float(volume.flat[0]) if volume.size else float("nan"))
+        return blank_result(volume, models, segment_options=options)
+    try:
+        return run(volume, models, **options)
+    except ValueError as error:
+        raise ValueError(f"{_volume_name(path, frame, movie)}: {error}") from error
 
 
 def versions():

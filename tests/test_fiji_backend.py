@@ -55,8 +55,11 @@ def test_settings_split_into_trackmate_and_volltrack_keys():
     assert not set(lap) & set(ours)
     assert set(ours) <= set(VOLLTRACK_KEYS)
     assert lap["LINKING_MAX_DISTANCE"] == 7.0 and "ALLOW_GAP_CLOSING" in lap
-    assert ours == {"MIN_TRACKLET_LENGTH": 3, "PRUNE_MODE": "BRANCH", "TISSUE_FILTER": True,
-                    "TISSUE_MIN_FRACTION": 0.5}
+    assert {k: ours[k] for k in ("MIN_TRACKLET_LENGTH", "PRUNE_MODE", "TISSUE_FILTER", "TISSUE_MIN_FRACTION",
+                                 "TRACKING_MODE")} == {"MIN_TRACKLET_LENGTH": 3, "PRUNE_MODE": "BRANCH",
+                                                       "TISSUE_FILTER": True, "TISSUE_MIN_FRACTION": 0.5,
+                                                       "TRACKING_MODE": "EXACT_LAP"}
+    assert all(isinstance(v, (bool, int, float, dict)) for v in lap.values()), "only TrackMate's LAP keys"
 
 
 def test_bad_spots_are_rejected_before_any_fiji_starts(monkeypatch, rng):
@@ -67,6 +70,8 @@ def test_bad_spots_are_rejected_before_any_fiji_starts(monkeypatch, rng):
         track_with_fiji(spots, None)
     with pytest.raises(ValueError, match="unknown tracker settings key"):
         track_with_fiji(_spots(rng), {"NOT_A_KEY": 1})
+    with pytest.raises(ValueError, match="backend='fiji' runs TrackMate's LAP tracker"):
+        track_with_fiji(_spots(rng), {"TRACKING_MODE": "DIVISION_AWARE"})
 
 
 _COMPARE = """

@@ -34,7 +34,8 @@ logger = logging.getLogger(__name__)
 ENV_VAR = "VOLLTRACK_FIJI"
 #: volltrack's own settings keys; every other key is a TrackMate LAP tracker key.
 VOLLTRACK_KEYS = ("MIN_TRACKLET_LENGTH", "PRUNE_MODE", "TISSUE_FILTER", "TISSUE_MIN_FRACTION",
-                  "KALMAN_SEARCH_RADIUS")
+                  "KALMAN_SEARCH_RADIUS", "TRACKING_MODE", "DIVISION_MAX_COST", "DIVISION_SIZE_WEIGHT",
+                  "DIVISION_VOLUME_WEIGHT", "DIVISION_DISTANCE_WEIGHT")
 _PENALTY_KEYS = ("LINKING_FEATURE_PENALTIES", "GAP_CLOSING_FEATURE_PENALTIES", "SPLITTING_FEATURE_PENALTIES",
                  "MERGING_FEATURE_PENALTIES")
 #: SparseLAPTrackerFactory by TrackMate version (package renamed in 7.10).
@@ -503,6 +504,10 @@ def track_with_fiji(spots: pd.DataFrame, settings=None, *, fiji: str | os.PathLi
         For a bad spot table or bad settings.
     """
     settings = as_settings(settings)
+    mode = settings.to_dict().get("TRACKING_MODE", "EXACT_LAP")
+    if mode != "EXACT_LAP":
+        raise ValueError(f"TRACKING_MODE={mode}: backend='fiji' runs TrackMate's LAP tracker (EXACT_LAP) only; "
+                         "use backend='engine' for this mode")
     endpoint = resolve_fiji(fiji)
     from volltrack.tracking.bridge import _calibration, _spot_arrays
 

@@ -108,6 +108,7 @@ def test_anisotropy_from_voxel_size():
         anisotropy_from_voxel_size((1.0, 0.0, 1.0))
 
 
+@pytest.mark.slow
 def test_new_stardist_takes_its_anisotropy_from_the_h5_voxel_size(h5_npz, tmp_path):
     model = tmp_path / "stardist"
     assert main(["train", "stardist", str(h5_npz), "--model", str(model), "--rays", "8", "--depth", "1",
@@ -123,6 +124,7 @@ def _weights(path: Path) -> list[np.ndarray]:
     return arrays
 
 
+@pytest.mark.slow
 def test_stardist_fine_tuning_starts_from_the_source_weights_and_keeps_its_architecture(h5_npz, tmp_path):
     from stardist.models import StarDist3D
 
@@ -147,6 +149,7 @@ def test_stardist_fine_tuning_starts_from_the_source_weights_and_keeps_its_archi
     StarDist3D(None, name="tuned", basedir=str(tmp_path))      # loadable
 
 
+@pytest.mark.slow
 def test_foreign_stardist_folder_with_only_last_weights_and_remote_checkpoint_paths(h5_npz, tmp_path):
     """Like the VollSeg authors' model: weights_last.h5 only, checkpoints named with a Colab path, GPU on."""
     foreign = tmp_path / "foreign"
@@ -163,6 +166,7 @@ def test_foreign_stardist_folder_with_only_last_weights_and_remote_checkpoint_pa
     assert json.loads((model / "config.json").read_text())["use_gpu"] is False
 
 
+@pytest.mark.slow
 def test_unet_fine_tuning_from_the_models_folder(h5_npz, tmp_path):
     source = tiny_models_folder()
     model = tmp_path / "unet"
@@ -188,6 +192,7 @@ def test_fine_tuning_refuses_bad_sources_before_training(h5_npz, tmp_path, capsy
     assert not (tmp_path / "m").exists()
 
 
+@pytest.mark.slow
 def test_time_budget_stops_training_cleanly_with_weights_saved(h5_npz, tmp_path):
     model = tmp_path / "budget"
     start = time.monotonic()

@@ -212,3 +212,25 @@ def test_eta_is_capped_by_the_time_budget():
     assert eta_seconds(epochs_done=2, epochs=10, elapsed=20.0) == pytest.approx(80.0)
     assert eta_seconds(epochs_done=2, epochs=10, elapsed=20.0, deadline_left=30.0) == pytest.approx(30.0)
     assert eta_seconds(epochs_done=2, epochs=10, elapsed=20.0, deadline_left=-5.0) == 0.0
+
+
+class _FakeModel:
+    stop_training = False
+
+
+def test_time_budget_starts_no_epoch_that_cannot_train_a_batch_and_validate_in_time():
+    import tensorflow.keras.callbacks  # noqa: F401  (imported before the clock starts)
+
+    from volltrack.training.fine_tuning import time_budget_callback
+
+    budget = time_budget_callback(time.monotonic() + 1.1, description="test")
+    model = _FakeModel()
+    budget.set_model(model)
+    budget.on_train_begin()
+    budget.on_train_batch_begin(0)
+    time.sleep(0.4)
+    budget.on_train_batch_end(0)          # at 0.4 s: one more batch (0.4 s) fits before 1.1 s
+    assert not model.stop_training
+    time.sleep(0.2)                       # validation
+    budget.on_epoch_end(0)                # at 0.6 s: a batch + validation (0.6 s) would end after 1.1 s
+    assert model.stop_training and budget.stopped_early

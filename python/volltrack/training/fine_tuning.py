@@ -161,7 +161,8 @@ def deadline_after(minutes: Optional[float], *, start: Optional[float] = None) -
 def time_budget_callback(deadline: float, *, description: str):
     """Return a Keras callback that stops training when the next batch and the validation would pass ``deadline``.
 
-    At least one batch is trained. The callback's ``stopped_early`` tells whether the budget ended the run.
+    Checked after every batch and at the end of every epoch (no new epoch starts that could not train one batch
+    and validate in time). At least one batch is trained. The callback's ``stopped_early`` tells whether the budget ended the run.
     """
     from tensorflow.keras.callbacks import Callback
 
@@ -188,6 +189,15 @@ def time_budget_callback(deadline: float, *, description: str):
 
         def on_epoch_end(self, epoch, logs=None):
             # validation (and checkpointing) run between the last batch and here
-            self.validation_seconds = max(self.validation_seconds, time.monotonic() - self.last_batch_end)
+            now = time.monotonic()
+            self.validation_seconds = max(self.validation_seconds, now - self.last_batch_end)
+            recent = self.batch_seconds[-20:]
+            # no further epoch unless at least one batch and its validation fit
+            if recent and now + sum(recent) / len(recent) + self.validation_seconds > deadline \
+                    and not self.model.stop_training:
+                self.model.stop_training = True
+                self.stopped_early = True
+                logger.warning("%s: time budget spent after epoch %d; stopping (weights are saved)", description,
+                               epoch + 1)
 
     return _TimeBudget()

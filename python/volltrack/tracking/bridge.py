@@ -66,6 +66,9 @@ def _spot_arrays(spots: pd.DataFrame) -> dict[str, Any]:
     """Validate the spot table and return the arrays of ``ArrayBridge.track``."""
     if not isinstance(spots, pd.DataFrame):
         raise TypeError(f"spots: got {type(spots).__name__}; expected a pandas DataFrame (volltrack.spots)")
+    if isinstance(spots.columns, pd.MultiIndex):
+        raise ValueError(f"spots: the columns have {spots.columns.nlevels} levels (a MultiIndex); expected one level "
+                         "of TrackMate keys (FRAME, POSITION_X, ...): flatten the columns first")
     if spots.columns.duplicated().any():
         raise ValueError("spots: duplicate column names")
     if len(spots) == 0:

@@ -88,14 +88,14 @@ def test_single_h5_file_with_other_dataset_names(tmp_path, rng):
 
 def test_h5_errors_name_the_file_and_the_datasets_present(tmp_path, rng, capsys):
     path = _write_h5(tmp_path / "a.h5", *_volume(rng))
-    assert main(["train", "prepare", str(path), "--out", str(tmp_path / "x.npz"), "--raw-dataset", "nope"]) == 2
+    assert main(["train", "prepare", str(path), "--out", str(tmp_path / "x.npz"), "--raw-dataset", "nope"]) == 1
     err = capsys.readouterr().err
     assert "a.h5" in err and "'nope'" in err and "label, raw" in err and "Traceback" not in err
     (tmp_path / "bad.h5").write_text("not hdf5")
-    assert main(["train", "prepare", str(tmp_path / "bad.h5"), "--out", str(tmp_path / "x.npz")]) == 2
+    assert main(["train", "prepare", str(tmp_path / "bad.h5"), "--out", str(tmp_path / "x.npz")]) == 1
     assert "bad.h5" in capsys.readouterr().err
     _write_h5(tmp_path / "v.h5", *_volume(rng), voxel=(0.0, 1.0, 1.0))
-    assert main(["train", "prepare", str(tmp_path / "v.h5"), "--out", str(tmp_path / "x.npz")]) == 2
+    assert main(["train", "prepare", str(tmp_path / "v.h5"), "--out", str(tmp_path / "x.npz")]) == 1
     assert "element_size_um" in capsys.readouterr().err
     assert not (tmp_path / "x.npz").exists()
 
@@ -179,15 +179,15 @@ def test_unet_fine_tuning_from_the_models_folder(h5_npz, tmp_path):
 def test_fine_tuning_refuses_bad_sources_before_training(h5_npz, tmp_path, capsys):
     source = tiny_models_folder()
     base = ["train", "stardist", str(h5_npz), "--model", str(tmp_path / "m")] + RUN
-    assert main(base[:5] + ["--from", str(source / "unet")] + RUN) == 2
+    assert main(base[:5] + ["--from", str(source / "unet")] + RUN) == 1
     assert "unet model, not a stardist model" in capsys.readouterr().err
-    assert main(base + ["--from", str(tmp_path / "missing")]) == 2
+    assert main(base + ["--from", str(tmp_path / "missing")]) == 1
     assert "missing" in capsys.readouterr().err
-    assert main(base + ["--from", str(source), "--resume"]) == 2
+    assert main(base + ["--from", str(source), "--resume"]) == 1
     capsys.readouterr()
     # the source network halves Y/X twice (grid 2, depth 1): a patch of 30 cannot work
     assert main(["train", "stardist", str(h5_npz), "--model", str(tmp_path / "m"), "--from", str(source),
-                 "--epochs", "1", "--steps", "1", "--patch", "8,30,32"]) == 2
+                 "--epochs", "1", "--steps", "1", "--patch", "8,30,32"]) == 1
     assert "multiple of 4" in capsys.readouterr().err
     assert not (tmp_path / "m").exists()
 

@@ -25,6 +25,11 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--demo", action="store_true",
                         help="simulate a membrane-labelled tissue movie with ground truth and run on it")
     parser.add_argument("--force", action="store_true", help="recompute every stage")
+    parser.add_argument("--format", choices=("tif", "zarr"), help="segmentation outputs as TIFF or OME-Zarr "
+                        "(default zarr for an OME-Zarr raw movie)")
+    from volltrack.cluster.options import add_cluster_arguments
+
+    add_cluster_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,7 +71,8 @@ def _run_locked(args: argparse.Namespace, config) -> int:
         if args.raw is None:
             raise ValueError("--raw is required (or --demo)")
         inputs = RunInputs(raw=args.raw, mask=args.mask, ground_truth=args.gt)
-    result = run_pipeline(inputs, args.out, config, force=args.force)
+    result = run_pipeline(inputs, args.out, config, force=args.force, cluster=args.cluster,
+                          worker_memory=args.worker_memory, output_format=args.format)
     for record in result.records:
         state = "skipped (up to date)" if record.skipped else f"{record.seconds:.1f} s"
         counts = ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in record.summary.items())

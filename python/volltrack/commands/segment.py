@@ -69,6 +69,11 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                         help="do not add StarDist cells that lie outside the U-Net mask")
     parser.add_argument("--force", action="store_true", help="segment every input again, discarding finished "
                         "outputs and the frames of an interrupted run (even when made with other parameters)")
+    parser.add_argument("--format", choices=("tif", "zarr"), help="outputs as TIFF stacks, or as OME-Zarr written "
+                        "frame by frame (labels as label images of the raw); default zarr for OME-Zarr inputs")
+    from volltrack.cluster.options import add_cluster_arguments
+
+    add_cluster_arguments(parser)
 
 
 def _check_sizes(args):
@@ -122,7 +127,16 @@ def _check_earlier_parameters(out, options, finished):
                          f"differ, see {record_path}); give another --out, or add --force to segment again")
 
 
-def _segment_all(todo, out, models, *, inputs, axes, total, options, force=False):
+def _output_format(args, path):
+    """--format, else zarr for an OME-Zarr input and tif otherwise."""
+    from volltrack.io.sources import default_output_format
+
+    if args is not None and getattr(args, "format", None):
+        return args.format
+    return default_output_format(path)
+
+
+def _segment_all(todo, out, models, *, inputs, axes, total, options, force=False, args=None):
     """Segment ``todo`` into ``out``; ``segment.json`` says "running" until every output is written."""
     from tqdm import tqdm
 
@@ -130,11 +144,13 @@ def _segment_all(todo, out, models, *, inputs, axes, total, options, force=False
 
     record = dict(inputs=inputs, models=models, parameters=options)
     batch.write_record(out, status=batch.STATUS_RUNNING, **record)
+    from volltrack.cluster.options import cluster_from_args
+
     try:
-        with tqdm(total=total, desc="VollSeg", unit="volume") as bar:
+        with cluster_from_args(args) as client, tqdm(total=total, desc="VollSeg", unit="volume") as bar:
             for path in todo:
                 batch.segment_file(path, out, models, axes=axes, progress=bar, segment_options=options,
-                                   fresh=force)
+                                   fresh=force, output_format=_output_format(args, path), client=client)
     except KeyboardInterrupt:
         batch.write_record(out, status=batch.STATUS_INTERRUPTED, **record)
         raise
@@ -191,6 +207,7 @@ def _run_locked(args, inputs, out, axes, options):
     total = sum(check_input(path, axes) for path in todo)
     models = load_models(args.models, n2v=bool(options.get("denoise_first")))
     out.mkdir(parents=True, exist_ok=True)
-    _segment_all(todo, out, models, inputs=inputs, axes=axes, total=total, options=options, force=force)
+    _segment_all(todo, out, models, inputs=inputs, axes=axes, total=total, options=options, force=force,
+                 args=args)
     print(f"segmented {len(todo)} of {len(inputs)} inputs into {out}")
     return 0

@@ -114,5 +114,8 @@ def assemble_outputs(frames_folder, out, name, n_frames, calibration, frame_inte
 
 
 def is_finished(out, name):
-    """True when the VollSeg output of ``name`` exists (outputs are written last, atomically)."""
+    """True when the VollSeg output of ``name`` exists (outputs are written last, atomically), as a TIFF or as an
+    OME-Zarr label image (``--format zarr``)."""
+    if (Path(out) / f"{name}.ome.zarr" / "labels" / "VollSeg" / "0").exists():
+        return not (Path(out) / ".frames" / name).exists()
     return (Path(out) / "VollSeg" / f"{name}.tif").is_file() and not (Path(out) / ".frames" / name).exists()

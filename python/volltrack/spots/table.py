@@ -111,18 +111,27 @@ def iter_frame_spots(labels, *, raw=None, mask=None, calibration=(1.0, 1.0, 1.0)
         raise ValueError(f"frame_interval must be a positive number of seconds, got {frame_interval!r}")
     movie, raw, mask = _validate_inputs(labels, raw, mask)
     for frame in range(movie.shape[0]):
-        frame_labels = np.asarray(movie[frame])
-        if np.issubdtype(frame_labels.dtype, np.signedinteger) and frame_labels.size and frame_labels.min() < 0:
-            raise ValueError(f"labels of frame {frame} contain negative values; labels must be >= 0")
-        frame_raw = None if raw is None else _finite_raw(np.asarray(raw[frame]), frame)
-        features = frame_spot_features(
-            frame_labels, calibration=calibration,
-            raw=frame_raw,
-            mask=None if mask is None else np.asarray(mask[frame], dtype=bool))
-        n_cells = features["LABEL"].shape[0]
-        table = pd.DataFrame({"FRAME": np.full(n_cells, frame, np.int64), **features,
-                              "POSITION_T": np.full(n_cells, frame * float(frame_interval))})
-        yield table[list(SPOT_COLUMNS)]
+        yield frame_spot_table(np.asarray(movie[frame]), frame, raw=None if raw is None else np.asarray(raw[frame]),
+                               mask=None if mask is None else np.asarray(mask[frame], dtype=bool),
+                               calibration=calibration, frame_interval=frame_interval)
+
+
+def frame_spot_table(frame_labels, frame: int, *, raw=None, mask=None, calibration=(1.0, 1.0, 1.0),
+                     frame_interval: float = 1.0) -> pd.DataFrame:
+    """The spot table of one frame (``ZYX`` labels, raw and mask of that frame); see :func:`compute_spots`.
+
+    Used frame by frame by :func:`iter_frame_spots` and by the cluster tasks, so both give the same rows.
+    """
+    frame_labels = np.asarray(frame_labels)
+    if np.issubdtype(frame_labels.dtype, np.signedinteger) and frame_labels.size and frame_labels.min() < 0:
+        raise ValueError(f"labels of frame {frame} contain negative values; labels must be >= 0")
+    frame_raw = None if raw is None else _finite_raw(np.asarray(raw), frame)
+    features = frame_spot_features(frame_labels, calibration=tuple(calibration), raw=frame_raw,
+                                   mask=None if mask is None else np.asarray(mask, dtype=bool))
+    n_cells = features["LABEL"].shape[0]
+    table = pd.DataFrame({"FRAME": np.full(n_cells, frame, np.int64), **features,
+                          "POSITION_T": np.full(n_cells, frame * float(frame_interval))})
+    return table[list(SPOT_COLUMNS)]
 
 
 def compute_spots(labels, *, raw=None, mask=None, calibration=(1.0, 1.0, 1.0), frame_interval: float = 1.0,

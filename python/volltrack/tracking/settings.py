@@ -204,7 +204,16 @@ class TrackerSettings(BaseModel):
         if not isinstance(values, dict):
             raise ValueError(f"settings file {path}: expected one mapping of keys to values, got "
                              f"{type(values).__name__}")
-        return cls.from_mapping(values)
+        known = cls.keys()
+        for key in values:
+            if key not in known:
+                hint = (f"; TrackMate keys are upper case: {str(key).upper()}" if str(key).upper() in known
+                        else f"; known keys: {', '.join(known)}")
+                raise ValueError(f"settings file {path}: unknown key {key!r}{hint}")
+        try:
+            return cls.from_mapping(values)
+        except ValueError as exc:
+            raise ValueError(f"settings file {path}: {exc}") from None
 
     def updated(self, values: Mapping[str, Any]) -> "TrackerSettings":
         """Return a copy with ``values`` (TrackMate keys or Python names) replacing the current ones."""

@@ -49,3 +49,15 @@ def test_vector(path):
         assert checked
         for key, value in checked.items():
             assert _same(values[key], value), (key, values[key], value)
+
+
+@pytest.mark.parametrize("text, accepted", [("ALLOW_GAP_CLOSING: yes\n", False), ("ALLOW_GAP_CLOSING: off\n", False),
+                                            ("ALLOW_GAP_CLOSING: false\n", True), ("ALLOW_GAP_CLOSING: True\n", True)])
+def test_yaml_settings_take_only_true_and_false(tmp_path, text, accepted):
+    path = tmp_path / "tracker.yaml"
+    path.write_text(text)
+    if accepted:
+        assert TrackerSettings.from_file(path).allow_gap_closing is (text.split()[1].lower() == "true")
+    else:
+        with pytest.raises(ValueError, match=rf"{path}: .*ALLOW_GAP_CLOSING"):
+            TrackerSettings.from_file(path)

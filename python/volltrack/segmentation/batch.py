@@ -337,7 +337,8 @@ def _segmented_frames(image, movie, path, frames, models, options):
 
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="volltrack-networks") as worker:
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="volltrack-networks",
+                            initializer=_quiet_keras) as worker:
         pending = worker.submit(predict, frames[0]) if frames else None
         for position, frame in enumerate(frames):
             volume, predictions, failed = pending.result()
@@ -358,6 +359,16 @@ def _segmented_frames(image, movie, path, frames, models, options):
                 if pending is not None:
                     pending.cancel()
                 raise
+
+
+def _quiet_keras():
+    """No Keras progress bar per prediction in this thread (Keras keeps that switch per thread)."""
+    try:
+        from tensorflow import keras
+
+        keras.utils.disable_interactive_logging()
+    except ImportError:  # pragma: no cover - TensorFlow is a dependency
+        pass
 
 
 def _segment_volume(volume, path, frame, movie, models, run, options):

@@ -58,8 +58,9 @@ test: setup
 	mvn -B test
 	$(PY) -m pytest
 
+# `make bench BENCH_ARGS="--only tracker"` runs one benchmark; `--list` lists them (bench/README.md has the figures).
 bench: setup
-	$(PY) bench/run_all.py
+	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 # dist/volltrack-<version>.tar.gz and dist/volltrack-<version>-py3-none-any.whl with the engine jar inside
 # (setup.py builds the jar with Maven when it is missing or older than the Java sources).

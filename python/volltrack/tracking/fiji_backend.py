@@ -270,9 +270,9 @@ def _spot_collection(spots: pd.DataFrame, interval: float, jimport=_jimport):
     """
     from jpype import JInt
 
-    from volltrack.tracking.bridge import _spot_arrays
+    from volltrack.tracking.spot_arrays import spot_arrays
 
-    arrays = _spot_arrays(spots)
+    arrays = spot_arrays(spots)
     ids = spot_ids(spots, arrays)
     Spot = jimport("fiji.plugin.trackmate.Spot")
     collection = jimport("fiji.plugin.trackmate.SpotCollection")()
@@ -320,16 +320,16 @@ def _run_trackmate(spots: pd.DataFrame, settings: TrackerSettings, xml_path: Pat
     the tissue filter is recorded as a spot filter on ``TISSUE_FRACTION`` and applied to the model, and the
     GUI state and TrackMate's default display settings are appended.
     """
-    from volltrack.tracking.bridge import _calibration
+    from volltrack.tracking.spot_arrays import spot_calibration
 
     lap, ours = split_settings(settings)
-    space_units, time_units, interval = _calibration(spots)
+    space_units, time_units, interval = spot_calibration(spots)
     model = jimport("fiji.plugin.trackmate.Model")()
     model.setPhysicalUnits(space_units, time_units)
     model.setSpots(_spot_collection(spots, interval, jimport), False)
-    from volltrack.tracking.bridge import _spot_arrays
+    from volltrack.tracking.spot_arrays import spot_arrays
 
-    _declare_spot_features(model, _spot_arrays(spots)["feature_names"], jimport)
+    _declare_spot_features(model, spot_arrays(spots)["feature_names"], jimport)
     tm_settings = jimport("fiji.plugin.trackmate.Settings")()
     _describe_movie(tm_settings, spots, interval)
     detector = jimport("fiji.plugin.trackmate.detection.ManualDetectorFactory")()
@@ -395,9 +395,9 @@ def _describe_movie(tm_settings, spots: pd.DataFrame, interval: float) -> None:
     tracks: file and folder, width/height/slices/frames from the shape (T, Z, Y, X), the voxel size
     (dz, dy, dx) and the frame interval. Without a movie only the calibration and interval are set.
     """
-    from volltrack.tracking.bridge import _movie
+    from volltrack.tracking.spot_arrays import spot_movie
 
-    movie = _movie(spots)
+    movie = spot_movie(spots)
     tm_settings.dt = float(interval)
     if movie["calibration"] is not None:
         tm_settings.dz, tm_settings.dy, tm_settings.dx = (float(v) for v in movie["calibration"])
@@ -509,10 +509,10 @@ def track_with_fiji(spots: pd.DataFrame, settings=None, *, fiji: str | os.PathLi
         raise ValueError(f"TRACKING_MODE={mode}: backend='fiji' runs TrackMate's LAP tracker (EXACT_LAP) only; "
                          "use backend='engine' for this mode")
     endpoint = resolve_fiji(fiji)
-    from volltrack.tracking.bridge import _calibration, _spot_arrays
+    from volltrack.tracking.spot_arrays import spot_arrays, spot_calibration
 
-    arrays = _spot_arrays(spots)
-    _calibration(spots)
+    arrays = spot_arrays(spots)
+    spot_calibration(spots)
     _start_fiji(endpoint)
     target = Path(xml_path) if xml_path is not None else None
     scratch = None if target is not None else Path(tempfile.mkdtemp(prefix="volltrack-fiji-"))

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from volltrack.io.atomic import atomic_path
 from volltrack.tracking.settings import TrackerSettings, as_settings
 
 logger = logging.getLogger(__name__)
@@ -519,21 +520,14 @@ def track_with_fiji(spots: pd.DataFrame, settings=None, *, fiji: str | os.PathLi
     folder = target.parent if target is not None else scratch
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=folder, prefix=".trackmate.", suffix=".xml")
-        os.close(handle)
-        try:
+        with atomic_path(target if target is not None else folder / "trackmate.xml", suffix=".xml") as temp:
             if progress:
                 logger.info("tracking %d spots with TrackMate in Fiji", len(spots))
-            _run_trackmate(spots, settings, Path(temp))
+            _run_trackmate(spots, settings, temp)
             tracks = like_engine(tracks_from_xml(temp, settings=settings.to_dict()), arrays["feature_names"],
                                  spot_ids(spots, arrays))
-            if target is not None:
-                os.replace(temp, target)
-            tracks.xml_path = target
-            return tracks
-        finally:
-            if os.path.exists(temp):
-                os.remove(temp)
+        tracks.xml_path = target
+        return tracks
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)

@@ -70,8 +70,8 @@ def test_track_widget_tracks_a_label_movie_in_a_worker(make_napari_viewer, tissu
     widget.linking_max_distance.value = 8.0
     assert widget.linking_max_distance.tooltip.startswith("LINKING_MAX_DISTANCE")
     widget()
-    qtbot.waitUntil(lambda: "tracks cells" in viewer.layers, timeout=120_000)
-    assert widget.last_error is None
+    qtbot.waitUntil(lambda: "tracks cells" in viewer.layers or widget.last_error is not None, timeout=120_000)
+    assert widget.last_error is None, widget.last_error
     layer = viewer.layers["tracks cells"]
     n_cells = sum(len(np.unique(frame)) - 1 for frame in tissue.labels)
     analysis = layer.metadata["volltrack_analysis"]
@@ -105,6 +105,8 @@ def test_track_widget_reports_bad_input_in_one_line(make_napari_viewer, tissue):
 
 @pytest.mark.slow
 def test_segment_widget_segments_a_movie_with_the_demo_models(make_napari_viewer, qtbot, tmp_path):
+    import sys
+
     from volltrack.napari.segment_widget import make_segment_widget, vollseg_accepts_nms
     from volltrack.synthetic import simulate_tissue
 
@@ -133,8 +135,114 @@ def test_segment_widget_segments_a_movie_with_the_demo_models(make_napari_viewer
         chance = (movie.labels[frame] > 0).mean()  # ~0.25 of the volume is cells
         assert (movie.labels[frame][found] > 0).mean() > max(0.5, 2 * chance)
     assert 0 <= viewer.layers["probability raw"].data.min() and viewer.layers["probability raw"].data.max() <= 1
+    assert "tensorflow" not in sys.modules  # VollSeg ran in a child process
     _shot(widget, "segment_widget.png", tmp_path)
     _shot(viewer, "segment_viewer.png", tmp_path)
+
+
+SLOW_JOB = """
+import time
+
+def slow_steps(n, delay, values):
+    for index in range(n):
+        time.sleep(delay)
+        yield f"step {index + 1}/{n}"
+    return {"sum": float(values.sum()), "tensorflow": __import__("sys").modules.get("tensorflow") is not None}
+
+def failing_steps():
+    yield "about to fail"
+    raise ValueError("image.tif: expected a 3D volume")
+"""
+
+
+@pytest.fixture
+def job_module(tmp_path, monkeypatch):
+    """A module of test jobs importable by the child (its folder is on the inherited PYTHONPATH)."""
+    folder = tmp_path / "jobs"
+    folder.mkdir()
+    (folder / "volltrack_test_jobs.py").write_text(SLOW_JOB)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")])))
+    return "volltrack_test_jobs"
+
+
+def _run_to_end(job):
+    messages, steps = [], job.run()
+    while True:
+        try:
+            messages.append(next(steps))
+        except StopIteration as stop:
+            return messages, stop.value
+
+
+def test_child_job_streams_progress_and_returns_the_result(job_module):
+    from volltrack.napari.child_jobs import ChildJob, JobFailed
+
+    job = ChildJob(f"{job_module}:slow_steps", arrays={"values": np.arange(10.0)},
+                   options={"n": 3, "delay": 0.01})
+    messages, result = _run_to_end(job)
+    assert messages == ["step 1/3", "step 2/3", "step 3/3"]
+    assert result == {"sum": 45.0, "tensorflow": False}
+    assert job.process.returncode == 0 and not job.folder.exists()
+    failing = ChildJob(f"{job_module}:failing_steps")
+    with pytest.raises(JobFailed, match="^image.tif: expected a 3D volume$"):
+        _run_to_end(failing)
+    assert not failing.folder.exists()
+
+
+def test_cancel_kills_the_child_at_once_and_leaves_nothing(job_module, qtbot):
+    """A worker drives a 60 s child job; Cancel kills it within a second, the event loop never stalls."""
+    from qtpy.QtCore import QTimer
+
+    from volltrack.napari.child_jobs import ChildJob, start_worker
+
+    job = ChildJob(f"{job_module}:slow_steps", arrays={"values": np.ones(4)}, options={"n": 600, "delay": 0.1})
+    worker = start_worker(job, total=600, description="test job")
+    results, messages, finished = [], [], []
+    worker.returned.connect(results.append)
+    worker.yielded.connect(messages.append)
+    worker.finished.connect(lambda: finished.append(True))
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(20)
+    worker.start()
+    qtbot.waitUntil(lambda: len(messages) >= 3, timeout=60_000)
+    assert len(ticks) >= 5  # the Qt event loop ran all along
+    pid, folder = job.process.pid, job.folder
+    job.cancel()
+    assert job.process.poll() is not None  # the child is gone when cancel returns
+    qtbot.waitUntil(lambda: bool(finished), timeout=10_000)
+    timer.stop()
+    assert results == [None] and len(messages) < 600
+    assert not folder.exists()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_segment_widget_cancel_stops_the_child_and_adds_no_layer(make_napari_viewer, qtbot):
+    import sys
+
+    from volltrack.napari.segment_widget import make_segment_widget
+
+    viewer = make_napari_viewer()
+    viewer.add_image(np.random.default_rng(0).random((2, 8, 48, 48), dtype=np.float32), name="raw")
+    widget = make_segment_widget(viewer)
+    viewer.window.add_dock_widget(widget, area="right", name="Segment cells")
+    widget.reset_choices()
+    widget.image.value = viewer.layers["raw"]
+    assert not widget.cancel_button.enabled
+    worker = widget()
+    assert worker is not None and widget.cancel_button.enabled and not widget.call_button.enabled
+    qtbot.waitUntil(lambda: worker.job.running, timeout=30_000)
+    assert widget() is None  # one job at a time
+    folder = worker.job.folder
+    widget.cancel_button.clicked()  # the user presses Cancel
+    assert worker.job.process.poll() is not None
+    qtbot.waitUntil(lambda: widget.call_button.enabled, timeout=10_000)
+    qtbot.wait(200)
+    assert [layer.name for layer in viewer.layers] == ["raw"]
+    assert not folder.exists() and not widget.cancel_button.enabled and widget.last_error is None
+    assert "tensorflow" not in sys.modules
 
 
 def test_segment_widget_refuses_a_missing_models_folder(make_napari_viewer, tmp_path):

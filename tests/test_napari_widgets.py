@@ -18,7 +18,13 @@ def _shot(widget_or_viewer, name, tmp_path):
     folder = SHOTS or tmp_path
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    if hasattr(widget_or_viewer, "screenshot"):
+    if hasattr(widget_or_viewer, "screenshot"):  # the window as a user sees it: shown, at a common size
+        from qtpy.QtWidgets import QApplication
+
+        window = widget_or_viewer.window._qt_window
+        window.resize(1280, 800)
+        widget_or_viewer.window.show()
+        QApplication.processEvents()
         widget_or_viewer.screenshot(str(path), canvas_only=False)
     else:
         getattr(widget_or_viewer, "native", widget_or_viewer).grab().save(str(path))
@@ -243,6 +249,42 @@ def test_segment_widget_cancel_stops_the_child_and_adds_no_layer(make_napari_vie
     assert [layer.name for layer in viewer.layers] == ["raw"]
     assert not folder.exists() and not widget.cancel_button.enabled and widget.last_error is None
     assert "tensorflow" not in sys.modules
+
+
+def _inside(button, dock) -> bool:
+    """The whole button, with room for its text, lies inside the dock widget as shown."""
+    from qtpy.QtCore import QPoint
+
+    corner = button.mapTo(dock, QPoint(0, 0))
+    text = button.fontMetrics().horizontalAdvance(button.text())
+    return (corner.x() >= 0 and corner.x() + button.width() <= dock.width() and text < button.width()
+            and button.visibleRegion().boundingRect().width() == button.width())
+
+
+def test_segment_and_track_buttons_fit_in_their_docks(make_napari_viewer, qtbot, tmp_path):
+    from volltrack.napari.segment_widget import make_segment_widget
+    from volltrack.napari.track_widget import make_track_dock
+
+    viewer = make_napari_viewer(show=True)
+    viewer.window._qt_window.resize(1280, 800)
+    viewer.add_image(np.zeros((2, 8, 48, 48), np.float32), name="raw")
+    segment = make_segment_widget(viewer)
+    segment.models_folder.value = Path("/a/long/folder/name/of/models/that/does/not/fit/in/the/dock/at/all")
+    segment_dock = viewer.window.add_dock_widget(segment, area="right", name="Segment cells")
+    track = make_track_dock(viewer)
+    track_dock = viewer.window.add_dock_widget(track, area="right", name="Track cells")
+    qtbot.wait(300)
+    for form, dock in ((segment, segment_dock), (track.form, track_dock)):
+        for button in (form.call_button.native, form.cancel_button.native):
+            if form is track.form:
+                track.ensureWidgetVisible(button)
+                qtbot.wait(50)
+            assert _inside(button, dock), (button.text(), button.geometry(), dock.geometry())
+    assert track.form.native.parentWidget() is track.viewport()  # the long form scrolls inside its dock
+    track.reset_choices()
+    assert [c.name for c in track.form.raw_image.choices if c is not None] == ["raw"]
+    _shot(segment, "segment_widget_docked.png", tmp_path)
+    _shot(viewer, "segment_track_docks.png", tmp_path)
 
 
 def test_segment_widget_refuses_a_missing_models_folder(make_napari_viewer, tmp_path):

@@ -128,7 +128,7 @@ def make_segment_widget(napari_viewer=None):
         segment.__signature__ = signature.replace(parameters=[
             p.replace(default=default) if p.name == "suppression" else p for p in signature.parameters.values()])
     widget = magicgui(
-        segment, call_button="Segment", scrollable=True,
+        segment, call_button="Segment",
         models_folder={"mode": "d", "tooltip": "Folder with stardist/, unet/ and n2v/ models (default: the "
                                                 "bundled demo models)"},
         prob_thresh={"min": 0.0, "max": 1.0, "step": 0.05, "tooltip": "StarDist probability threshold (0 = "

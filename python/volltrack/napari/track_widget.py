@@ -159,10 +159,47 @@ def make_track_widget(napari_viewer=None):
                                          "boundary, TISSUE_FILTER)"}
     options["raw_image"] = {"tooltip": "Raw movie: intensities over each cell's label voxels"}
     options["labels_layer"] = {"label": "labels"}
-    widget = magicgui(run, call_button="Track", scrollable=True, **options)
+    widget = magicgui(run, call_button="Track", **options)
     widget.viewer = napari_viewer
     add_cancel_button(widget, "tracking")
     return widget
+
+
+def make_track_dock(napari_viewer=None):
+    """The ``Track cells`` widget in a vertical scroll area (npe2 widget command): the form is taller than most
+    docks.
+
+    magicgui's own ``scrollable=True`` is not used: napari docks a FunctionGui's inner widget, out of its scroll
+    area, which left the form at a stale width with the buttons' text cut off. The returned QScrollArea has
+    ``form`` (the FunctionGui of :func:`make_track_widget`) and forwards ``reset_choices`` to it.
+    """
+    from qtpy.QtCore import QSize, Qt
+    from qtpy.QtWidgets import QScrollArea
+
+    form = make_track_widget(napari_viewer)
+
+    class TrackDock(QScrollArea):
+        """Never narrower than the form (as styled now) plus the scroll bar; as tall as the dock allows."""
+
+        def _width(self) -> int:
+            return (form.native.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+                    + 2 * self.frameWidth())
+
+        def minimumSizeHint(self):
+            return QSize(self._width(), 120)
+
+        def sizeHint(self):
+            return QSize(self._width(), form.native.sizeHint().height())
+
+        def reset_choices(self, *args):
+            form.reset_choices(*args)
+
+    dock = TrackDock()
+    dock.setWidgetResizable(True)
+    dock.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    dock.setWidget(form.native)
+    dock.form = form
+    return dock
 
 
 def _viewer_of(widget):

@@ -448,3 +448,109 @@ def test_record_view_follows_the_selected_track(make_napari_viewer, sample, tmp_
         iio.imwrite(SHOTS / f"record_last{suffix}.png", frames[-1][..., :3])
     with pytest.raises(ValueError, match="expected a movie file"):
         widget.record_view(tmp_path / "view.avi")
+
+
+def _click(viewer, position, *, view_direction=None, drag_to=None):
+    """Press and release the left button at a world ``position`` through napari's mouse callbacks (what the
+    canvas calls); with ``drag_to`` the mouse moves in between (a camera drag, not a click)."""
+    from types import SimpleNamespace
+
+    from napari.utils._proxies import ReadOnlyWrapper
+    from napari.utils.interactions import mouse_move_callbacks, mouse_press_callbacks, mouse_release_callbacks
+
+    def event(kind, where, **extra):
+        return ReadOnlyWrapper(SimpleNamespace(type=kind, button=1, modifiers=(), position=tuple(where),
+                                               view_direction=view_direction, is_dragging=kind == "mouse_move",
+                                               dims_displayed=list(viewer.dims.displayed), handled=False,
+                                               **extra), exceptions=("handled",))
+
+    mouse_press_callbacks(viewer, event("mouse_press", position))
+    if drag_to is not None:
+        mouse_move_callbacks(viewer, event("mouse_move", drag_to))
+    mouse_release_callbacks(viewer, event("mouse_release", drag_to if drag_to is not None else position))
+
+
+def _cell_alone_on_its_column(movie, analysis, frame):
+    """A spot of ``frame`` whose (y, x) column through the labels holds only its own label (for 3D clicks)."""
+    spots = analysis.spots[analysis.spots["FRAME"] == frame]
+    for _, spot in spots.iterrows():
+        y, x = (int(round(spot[f"POSITION_{a}"] / c)) for a, c in zip("YX", movie.calibration[1:]))
+        column = movie.labels[frame, :, y, x]
+        if set(np.unique(column[column > 0])) == {int(spot["LABEL"])}:
+            return spot
+    raise AssertionError("no cell alone on its column")
+
+
+def test_clicking_a_cell_selects_its_track_in_2d_and_3d(make_napari_viewer, sample, tmp_path):
+    movie, analysis = sample
+    viewer = make_napari_viewer()
+    widget = _analysis_widget(viewer, sample)
+    frame = 3
+    spot = _cell_alone_on_its_column(movie, analysis, frame)
+    track = int(spot["TRACK_ID"])
+    widget.search_edit.setText("no such track")  # the picked track must come back into the list
+    viewer.dims.set_current_step(0, frame)
+    position = (frame, spot["POSITION_Z"], spot["POSITION_Y"], spot["POSITION_X"])
+    viewer.dims.set_point(1, position[1])
+    before = viewer.camera.center
+    _click(viewer, position, drag_to=(frame, position[1], position[2] + 5, position[3] + 5))
+    assert widget.selected_track_ids() == [] and viewer.camera.center == before  # a drag picks nothing
+    _click(viewer, position)
+    assert widget.track_box.currentText() == str(track) and widget.selected_track_ids() == [track]
+    assert widget.selected_tracklet == int(spot["TRACKLET_ID"])
+    assert viewer.dims.current_step[0] == frame  # the time stays on the clicked frame
+    cells = analysis.spots[analysis.spots["TRACK_ID"] == track][["POSITION_Y", "POSITION_X"]].to_numpy()
+    np.testing.assert_allclose(viewer.camera.center[-2:], (cells.min(axis=0) + cells.max(axis=0)) / 2, atol=1e-6)
+    assert f"track {track}:" in widget.figure._suptitle.get_text()
+    assert int(spot["LABEL"]) in widget._labels_under(position, None, viewer.dims.displayed)
+    # a click on the background (a tissue corner without cells) leaves the selection alone
+    assert widget.select_at((frame, 0.0, 0.0, 0.0)) is None and widget.selected_track_ids() == [track]
+    # 3D: the ray along Z through the cell's (y, x) column hits only this cell
+    widget.select_track("all")
+    viewer.dims.ndisplay = 3
+    _click(viewer, (frame, -10.0, position[2], position[3]), view_direction=(0.0, 1.0, 0.0, 0.0))
+    assert widget.selected_track_ids() == [track]
+    # clicking the track's line away from any label (labels hidden): the nearest spot of the frame
+    viewer.layers["cells"].visible = False
+    other = analysis.spots[(analysis.spots["FRAME"] == frame) & (analysis.spots["TRACK_ID"] != track)].iloc[0]
+    _click(viewer, (frame, -10.0, other["POSITION_Y"] + 0.3, other["POSITION_X"]),
+           view_direction=(0.0, 1.0, 0.0, 0.0))
+    assert widget.selected_track_ids() == [int(other["TRACK_ID"])]
+
+
+def test_lineage_plot_and_time_slider_follow_each_other(make_napari_viewer, sample, tmp_path):
+    from matplotlib.backend_bases import MouseEvent
+
+    from volltrack.analysis.lineage_plot import lineage_layout
+
+    movie, analysis = sample
+    viewer = make_napari_viewer()
+    widget = _analysis_widget(viewer, sample)
+    dividing = analysis.tracks[analysis.tracks["N_DIVISIONS"] > 0]
+    track = int(dividing["N_DIVISIONS"].idxmax())
+    widget.select_track(track)
+    interval = analysis.parameters["frame_interval"]
+    start = int(analysis.tracks.at[track, "START_FRAME"])
+    assert widget.lineage_marker_time() == pytest.approx(start * interval)
+    viewer.dims.set_current_step(0, start + 3)  # slider -> marker
+    assert widget.lineage_marker_time() == pytest.approx((start + 3) * interval)
+    # click on the branch of a daughter (plot -> slider, selection and camera)
+    tracklets = analysis.tracklets[analysis.tracklets["TRACK_ID"] == track]
+    daughter = int(tracklets[tracklets["GENERATION"] == tracklets["GENERATION"].max()].index[0])
+    rows = lineage_layout(tracklets)
+    cells = analysis.spots[analysis.spots["TRACKLET_ID"] == daughter]
+    target = cells.iloc[-1]
+    widget.canvas.draw()
+    x, y = widget._lineage_axes.transData.transform((target["TIME"], rows[daughter]))
+    MouseEvent("button_press_event", widget.canvas, x, y, button=1)._process()
+    assert viewer.dims.current_step[0] == int(target["FRAME"])
+    assert widget.selected_tracklet == daughter and widget.selected_track_ids() == [track]
+    assert widget.lineage_marker_time() == pytest.approx(target["TIME"])
+    np.testing.assert_allclose(viewer.camera.center[-2:], target[["POSITION_Y", "POSITION_X"]].to_numpy(dtype=float),
+                               atol=1e-6)
+    assert viewer.dims.point[1] == pytest.approx(target["POSITION_Z"], abs=movie.calibration[0])
+    widget.select_track("all")  # no single track: no lineage, no marker
+    assert widget.lineage_marker_time() is None
+    widget.select_track(track, frame=int(target["FRAME"]))
+    _shot(widget, "lineage_widget.png", tmp_path)
+    _shot(viewer, "lineage_viewer.png", tmp_path)

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.napari
 SHOTS = Path(os.environ.get("VOLLTRACK_NAPARI_SHOTS", "")) if os.environ.get("VOLLTRACK_NAPARI_SHOTS") else None
 
 
-def _shot(widget_or_viewer, name, tmp_path):
+def _shot(widget_or_viewer, name, tmp_path, size=(1280, 800)):
     """Save a PNG of a widget (QWidget.grab) or of the viewer window; return its path."""
     folder = SHOTS or tmp_path
     folder.mkdir(parents=True, exist_ok=True)
@@ -22,7 +22,7 @@ def _shot(widget_or_viewer, name, tmp_path):
         from qtpy.QtWidgets import QApplication
 
         window = widget_or_viewer.window._qt_window
-        window.resize(1280, 800)
+        window.resize(*size)
         widget_or_viewer.window.show()
         QApplication.processEvents()
         widget_or_viewer.screenshot(str(path), canvas_only=False)
@@ -522,6 +522,7 @@ def test_lineage_plot_and_time_slider_follow_each_other(make_napari_viewer, samp
     from matplotlib.backend_bases import MouseEvent
 
     from volltrack.analysis.lineage_plot import lineage_layout
+    from volltrack.napari.widget import SELECTION_LAYER
 
     movie, analysis = sample
     viewer = make_napari_viewer()
@@ -552,5 +553,49 @@ def test_lineage_plot_and_time_slider_follow_each_other(make_napari_viewer, samp
     widget.select_track("all")  # no single track: no lineage, no marker
     assert widget.lineage_marker_time() is None
     widget.select_track(track, frame=int(target["FRAME"]))
+    widget.select_lineage_point(target["TIME"], rows[daughter])
+    thick = [line for line in widget._lineage_axes.lines if line.get_linewidth() > 3]
+    assert [line.get_gid() for line in thick] == [f"tracklet-{daughter}"]
     _shot(widget, "lineage_widget.png", tmp_path)
     _shot(viewer, "lineage_viewer.png", tmp_path)
+    widget.toggle_display()  # 3D, tilted: the napari hub screenshot (docs/images/napari-hub.png)
+    assert viewer.dims.current_step[0] == int(target["FRAME"])  # the time stays on the chosen frame
+    assert widget.lineage_marker_time() == pytest.approx(target["TIME"])
+    viewer.layers["mask"].visible = False
+    viewer.layers["cells"].opacity = 0.4
+    widget.color_tracks("GENERATION")
+    viewer.layers[SELECTION_LAYER].tail_width = 6
+    viewer.camera.angles = (0.0, 30.0, 55.0)
+    viewer.camera.zoom *= 0.45
+    _shot(viewer, "hub_viewer_3d.png", tmp_path, size=(1600, 1000))
+
+
+def test_labels_layer_saves_as_ome_zarr_with_voxel_size(make_napari_viewer, sample, tmp_path):
+    import zarr
+
+    from volltrack.io.ngff import read_ome_zarr
+
+    movie, _ = sample
+    viewer = make_napari_viewer()
+    layer = viewer.add_labels(movie.labels, name="cells", scale=(2.5, *movie.calibration))
+    written = layer.save(str(tmp_path / "cells.ome.zarr"), plugin="volltrack")
+    assert written == [str(tmp_path / "cells.ome.zarr")]
+    data, axes, metadata = read_ome_zarr(tmp_path / "cells.ome.zarr")
+    assert axes == "TZYX"
+    np.testing.assert_array_equal(np.asarray(data), movie.labels)
+    assert tuple(metadata["calibration"]) == pytest.approx(movie.calibration)
+    assert metadata["frame_interval"] == pytest.approx(2.5)
+    attrs = zarr.open_group(str(tmp_path / "cells.ome.zarr"), mode="r").attrs.asdict()
+    assert "image-label" in attrs["ome"] and attrs["ome"]["version"] == "0.5"
+    assert [p.name for p in tmp_path.iterdir()] == ["cells.ome.zarr"]  # no temporary folder left
+    # a volume is one time point; saving again replaces the file
+    volume = viewer.add_labels(movie.labels[0], name="one", scale=movie.calibration)
+    volume.save(str(tmp_path / "cells.ome.zarr"), plugin="volltrack")
+    data, _, metadata = read_ome_zarr(tmp_path / "cells.ome.zarr")
+    np.testing.assert_array_equal(np.asarray(data)[0], movie.labels[0])
+    assert data.shape[0] == 1 and tuple(metadata["calibration"]) == pytest.approx(movie.calibration)
+    from volltrack.napari.writer import write_labels_ome_zarr
+
+    with pytest.raises(ValueError, match="'flat' has shape"):
+        write_labels_ome_zarr(str(tmp_path / "flat.ome.zarr"), np.zeros((4, 4), np.uint8), {"name": "flat"})
+    assert not (tmp_path / "flat.ome.zarr").exists()

@@ -416,11 +416,11 @@ class TrackAnalysisWidget(QWidget):
                 shown.colormap = source.colormap
 
     def toggle_display(self) -> None:
-        """Switch between the 3D view and the hyperstack (2D slices) view."""
+        """Switch between the 3D view and the hyperstack (2D slices) view (the time slider stays)."""
         self.viewer.dims.ndisplay = 2 if self.viewer.dims.ndisplay == 3 else 3
         track_ids = self.selected_track_ids()
-        if len(track_ids) == 1:
-            self.focus_track(track_ids[0])
+        if len(track_ids) == 1:  # the camera follows the track; the time stays where it is
+            self.focus_track(track_ids[0], frame=int(self.viewer.dims.current_step[0]))
 
     # ---- actions -----------------------------------------------------------------------------------------
     def _layer_data(self, box):

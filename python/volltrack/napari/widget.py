@@ -395,7 +395,7 @@ class TrackAnalysisWidget(QWidget):
             draw_track(self.figure, analysis, track_ids[0])
             self._attach_lineage(track_ids[0])
         else:
-            self.figure.set_layout_engine("none")  # draw_track's constrained layout would ignore the margins
+            self.figure.set_layout_engine(None)  # drop draw_track's constrained layout: the overview sets margins
             draw_overview(self.figure, analysis, track_ids)
         self.canvas.draw_idle()
 

@@ -45,7 +45,7 @@ def test_lineage_click_names_the_branch_and_its_nearest_frame():
 
     # tracklet 1 (frames 0-2) divides into 2 and 3 (frames 3-5); times = frames x 2 s
     rows = []
-    for tracklet, frames in ((1, range(0, 3)), (2, range(3, 6)), (3, range(3, 6))):
+    for tracklet, frames in ((1, range(3)), (2, range(3, 6)), (3, range(3, 6))):
         rows += [{"TRACKLET_ID": tracklet, "FRAME": f, "TIME": 2.0 * f} for f in frames]
     table = pd.DataFrame(rows)
     tracklets = pd.DataFrame({"PARENT_IDS": [(), (1,), (1,)]}, index=[1, 2, 3])

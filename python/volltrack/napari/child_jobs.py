@@ -33,7 +33,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Iterator
+from typing import IO, Any, Generator
 
 import numpy as np
 
@@ -44,7 +44,7 @@ JOB_FILE, RESULT_FILE, LOG_FILE = "job.pkl", "result.pkl", "log.txt"
 #: Seconds to wait for a killed child to be reaped.
 KILL_TIMEOUT = 10.0
 #: Jobs whose child is running; killed when the Python process exits (napari closed during a job).
-_RUNNING: set = set()
+_RUNNING: set[ChildJob] = set()
 _RUNNING_LOCK = threading.Lock()
 
 
@@ -84,31 +84,32 @@ class ChildJob:
     cancelled : bool
     """
 
-    def __init__(self, function: str, *, arrays: dict[str, Any] | None = None, options: dict | None = None):
+    def __init__(self, function: str, *, arrays: dict[str, Any] | None = None,
+                 options: dict[str, Any] | None = None) -> None:
         if ":" not in function:
             raise ValueError(f"job function {function!r}: expected 'module:function'")
         self.function = function
         self.arrays = dict(arrays or {})
         self.options = dict(options or {})
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
         self.folder: Path | None = None
         self.cancelled = False
         self._lock = threading.Lock()
 
     # ---- parent side ---------------------------------------------------------------------------------------
-    def _prepare(self) -> list[str]:
-        self.folder = Path(tempfile.mkdtemp(prefix="volltrack-napari-job-"))
-        names = {}
+    def _prepare(self) -> tuple[Path, list[str]]:
+        folder = self.folder = Path(tempfile.mkdtemp(prefix="volltrack-napari-job-"))
+        names: dict[str, str | None] = {}
         for name, value in self.arrays.items():
             if value is None:
                 names[name] = None
                 continue
-            file = self.folder / f"input_{name}.npy"
+            file = folder / f"input_{name}.npy"
             np.save(file, np.asarray(value))
             names[name] = file.name
-        with open(self.folder / JOB_FILE, "wb") as handle:
+        with open(folder / JOB_FILE, "wb") as handle:
             pickle.dump({"function": self.function, "arrays": names, "options": self.options}, handle)
-        return [sys.executable, "-m", "volltrack.napari.child_jobs", str(self.folder)]
+        return folder, [sys.executable, "-m", "volltrack.napari.child_jobs", str(folder)]
 
     def _environment(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -118,7 +119,7 @@ class ChildJob:
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         return env
 
-    def run(self) -> Iterator[str]:
+    def run(self) -> Generator[str, None, Any]:
         """Start the child and yield its progress messages; return (``StopIteration.value``) its result.
 
         Raises
@@ -129,21 +130,19 @@ class ChildJob:
             When the child reported an error or died.
         """
         try:
-            command = self._prepare()
+            folder, command = self._prepare()
             with self._lock:
                 if self.cancelled:
                     raise JobCancelled(self.function)
-                log = open(self.folder / LOG_FILE, "wb")
-                try:
-                    self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log,
-                                                    stdin=subprocess.DEVNULL, env=self._environment(),
-                                                    start_new_session=True)
-                finally:
-                    log.close()
+                with open(folder / LOG_FILE, "wb") as log:
+                    process = self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log,
+                                                              stdin=subprocess.DEVNULL, env=self._environment(),
+                                                              start_new_session=True)
             with _RUNNING_LOCK:
                 _RUNNING.add(self)
             done, error = False, None
-            for line in self.process.stdout:
+            stdout: IO[bytes] = process.stdout  # type: ignore[assignment]  # stdout=PIPE: never None
+            for line in stdout:
                 try:
                     message = json.loads(line)
                 except ValueError:
@@ -154,15 +153,15 @@ class ChildJob:
                     done = True
                 elif "error" in message:
                     error = str(message["error"])
-            self.process.wait()
+            process.wait()
             if self.cancelled:
                 raise JobCancelled(self.function)
             if error is not None:
                 raise JobFailed(error)
-            if not done or self.process.returncode != 0:
+            if not done or process.returncode != 0:
                 raise JobFailed(f"the {self.function.split(':')[-1]} process ended with code "
-                                f"{self.process.returncode}: {self._log_tail()}")
-            with open(self.folder / RESULT_FILE, "rb") as handle:
+                                f"{process.returncode}: {self._log_tail()}")
+            with open(folder / RESULT_FILE, "rb") as handle:
                 return pickle.load(handle)
         finally:
             with _RUNNING_LOCK:
@@ -188,6 +187,8 @@ class ChildJob:
 
     def _kill(self) -> None:
         process = self.process
+        if process is None:
+            return
         if process.poll() is None:
             try:
                 os.killpg(process.pid, signal.SIGKILL)
@@ -199,6 +200,8 @@ class ChildJob:
             logger.warning("child process %d did not end within %.0f s of SIGKILL", process.pid, KILL_TIMEOUT)
 
     def _log_tail(self, lines: int = 3) -> str:
+        if self.folder is None:
+            return "no log"
         try:
             text = (self.folder / LOG_FILE).read_text(errors="replace").strip().splitlines()
         except OSError:
@@ -220,14 +223,14 @@ def _kill_running_jobs() -> None:
 atexit.register(_kill_running_jobs)
 
 
-def start_worker(job: ChildJob, *, total: int, description: str):
+def start_worker(job: ChildJob, *, total: int, description: str) -> Any:
     """A napari generator worker running ``job``: progress per message, returns the result, or None if cancelled.
 
     Quitting the worker or calling ``job.cancel()`` kills the child at once.
     """
     from napari.qt.threading import create_worker
 
-    def steps():
+    def steps() -> Generator[str, None, Any]:
         try:
             return (yield from job.run())
         except JobCancelled:
@@ -238,7 +241,7 @@ def start_worker(job: ChildJob, *, total: int, description: str):
     return worker
 
 
-def add_cancel_button(widget, what: str) -> None:
+def add_cancel_button(widget: Any, what: str) -> None:
     """Give a magicgui widget a *Cancel* button (disabled until a job runs) and the job attributes.
 
     ``widget.worker`` holds the running worker (made by :func:`start_worker`), ``widget.last_error`` the last
@@ -254,21 +257,21 @@ def add_cancel_button(widget, what: str) -> None:
     widget.last_error = None
 
 
-def widget_job_running(widget) -> bool:
+def widget_job_running(widget: Any) -> bool:
     """True while the widget's job has not ended (starting, or its child alive)."""
     worker = getattr(widget, "worker", None)
     if worker is None or worker.job.cancelled:
         return False
-    return worker.job.process is None or worker.job.running
+    return bool(worker.job.process is None or worker.job.running)
 
 
-def set_running(widget, running: bool) -> None:
+def set_running(widget: Any, running: bool) -> None:
     """While a job runs, the call button is disabled and *Cancel* enabled (and the other way round)."""
     widget.call_button.enabled = not running
     widget.cancel_button.enabled = running
 
 
-def cancel_widget_job(widget) -> bool:
+def cancel_widget_job(widget: Any) -> bool:
     """Cancel the widget's job: its child process is killed at once and no layer is added.
 
     Returns True when a job was running.
@@ -288,17 +291,17 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if not isinstance(exc, (ValueError, OSError)) else text
 
 
-def child_main(folder: str) -> int:
+def child_main(folder_name: str) -> int:
     """Run the job of ``folder`` (in the child): progress lines on the original stdout, the result to a file."""
     protocol = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # anything a library prints to stdout goes to the log, never into the protocol
     sys.stdout = sys.stderr
 
-    def send(**message) -> None:
+    def send(**message: Any) -> None:
         protocol.write(json.dumps(message) + "\n")
         protocol.flush()
 
-    folder = Path(folder)
+    folder = Path(folder_name)
     try:
         with open(folder / JOB_FILE, "rb") as handle:
             job = pickle.load(handle)
@@ -314,10 +317,10 @@ def child_main(folder: str) -> int:
             except StopIteration as stop:
                 result = stop.value
                 break
-        partial = folder / (RESULT_FILE + ".part")
-        with open(partial, "wb") as handle:
-            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, folder / RESULT_FILE)
+        from volltrack.io.atomic import atomic_path
+
+        with atomic_path(folder / RESULT_FILE) as partial, open(partial, "wb") as output:
+            pickle.dump(result, output, protocol=pickle.HIGHEST_PROTOCOL)
         send(done=True)
         return 0
     except Exception as exc:  # noqa: BLE001 -- reported to the parent as one line

@@ -14,30 +14,36 @@ holds the clicked time, and the frame of that tracklet nearest in time.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any, cast
+
 import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
 
 #: A spot is picked when the click lies within this many of its radii (label hits, then nearest spots).
 PICK_RADII = {"label": 2.0, "nearest": 1.5}
 _POSITIONS = ["POSITION_Z", "POSITION_Y", "POSITION_X"]
 
 
-def _distances(spots, point, direction) -> np.ndarray:
+def _distances(spots: pd.DataFrame, point: ArrayLike, direction: ArrayLike | None) -> NDArray[np.float64]:
     """Distance of each spot centre (z, y, x) to a point, or to the ray through it along ``direction``."""
     offsets = spots[_POSITIONS].to_numpy(dtype=float) - np.asarray(point, dtype=float)
     if direction is None:
-        return np.linalg.norm(offsets, axis=1)
+        return np.asarray(np.linalg.norm(offsets, axis=1), dtype=np.float64)
     unit = np.asarray(direction, dtype=float)
     unit = unit / np.linalg.norm(unit)
     along = offsets @ unit
-    return np.linalg.norm(offsets - along[:, None] * unit, axis=1)
+    return np.asarray(np.linalg.norm(offsets - along[:, None] * unit, axis=1), dtype=np.float64)
 
 
-def _radii(spots) -> np.ndarray:
+def _radii(spots: pd.DataFrame) -> NDArray[np.float64]:
     radius = spots["RADIUS"].to_numpy(dtype=float) if "RADIUS" in spots else np.ones(len(spots))
     return np.where(np.isfinite(radius) & (radius > 0), radius, 1.0)
 
 
-def pick_spot(spots, frame: int, point, *, direction=None, labels=()):
+def pick_spot(spots: pd.DataFrame, frame: int, point: ArrayLike, *, direction: ArrayLike | None = None,
+              labels: Sequence[int | None] = ()) -> Hashable | None:
     """Return the index (in ``spots``) of the spot a click means, or None.
 
     Parameters
@@ -68,18 +74,19 @@ def pick_spot(spots, frame: int, point, *, direction=None, labels=()):
             scaled = _distances(hits, point, direction) / _radii(hits)
             best = int(np.argmin(scaled))
             if scaled[best] <= PICK_RADII["label"]:
-                return hits.index[best]
+                return cast(Hashable, hits.index[best])
     for candidates in (now, spots[spots["FRAME"] < int(frame)]):
         if len(candidates) == 0:
             continue
         scaled = _distances(candidates, point, direction) / _radii(candidates)
         best = int(np.argmin(scaled))
         if scaled[best] <= PICK_RADII["nearest"]:
-            return candidates.index[best]
+            return cast(Hashable, candidates.index[best])
     return None
 
 
-def lineage_pick(analysis, track_id: int, time: float, row: float, rows: dict[int, float]):
+def lineage_pick(analysis: Any, track_id: int, time: float, row: float,
+                 rows: Mapping[int, float]) -> tuple[int, int] | None:
     """Return ``(tracklet, frame)`` of a click at (``time``, ``row``) in the lineage plot of ``track_id``.
 
     Parameters
@@ -105,7 +112,7 @@ def lineage_pick(analysis, track_id: int, time: float, row: float, rows: dict[in
 
     def starts(tracklet: int) -> float:  # a daughter's branch starts at its mother's last spot (the division)
         parents = [int(p) for p in tracklets.at[tracklet, "PARENT_IDS"] if int(p) in spans.index]
-        return min([spans.at[tracklet, "min"], *(spans.at[p, "max"] for p in parents)])
+        return float(min([spans.at[tracklet, "min"], *(spans.at[p, "max"] for p in parents)]))
 
     order = sorted(rows, key=lambda t: abs(rows[t] - row))
     holding = [t for t in order if t in spans.index and starts(t) - gap / 2 <= time <= spans.at[t, "max"] + gap / 2]
@@ -115,7 +122,7 @@ def lineage_pick(analysis, track_id: int, time: float, row: float, rows: dict[in
     return int(tracklet), int(nearest["FRAME"])
 
 
-def frame_time(analysis, frame: int) -> float:
+def frame_time(analysis: Any, frame: int) -> float:
     """The time (the lineage plot's x) of ``frame``: the spots' ``TIME`` there, else frame x frame interval."""
     spots = analysis.spots
     times = spots.loc[spots["FRAME"] == int(frame), "TIME"]

@@ -281,6 +281,8 @@ def test_segment_and_track_buttons_fit_in_their_docks(make_napari_viewer, qtbot,
                 qtbot.wait(50)
             assert _inside(button, dock), (button.text(), button.geometry(), dock.geometry())
     assert track.form.native.parentWidget() is track.viewport()  # the long form scrolls inside its dock
+    label = segment.native.layout().itemAt(1).widget()  # the "models folder" row: label, then the path field
+    assert segment.models_folder.native.width() > 120 and label.width() >= label.sizeHint().width()
     track.reset_choices()
     assert [c.name for c in track.form.raw_image.choices if c is not None] == ["raw"]
     _shot(segment, "segment_widget_docked.png", tmp_path)

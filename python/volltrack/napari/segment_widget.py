@@ -17,6 +17,8 @@ import numpy as np
 
 logger = logging.getLogger(__name__)
 
+#: Smallest width (pixels) of the Segment form in its dock.
+SEGMENT_FORM_WIDTH = 380
 #: The suppression choices offered when :func:`volltrack.segmentation.vollseg` takes ``nms=``.
 NMS_MODES = ("fast", "exact")
 
@@ -143,6 +145,7 @@ def make_segment_widget(napari_viewer=None):
         unet_labels={"tooltip": "Also add the U-Net mask components"},
         probability={"tooltip": "Also add the StarDist probability map"})
     widget.viewer = napari_viewer
+    widget.native.setMinimumWidth(SEGMENT_FORM_WIDTH)  # room for the labels and a readable models folder
     add_cancel_button(widget, "segmentation")
     return widget
 

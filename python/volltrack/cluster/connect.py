@@ -57,15 +57,9 @@ def parse_cluster_spec(spec: str) -> tuple[str, object]:
 
 
 def _jobqueue_cluster(config_path: Path):
-    import yaml
+    from volltrack.io.yaml_files import read_yaml_mapping
 
-    try:
-        config = yaml.safe_load(config_path.read_text()) or {}
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{config_path}: not valid YAML ({' '.join(str(exc).split())})") from None
-    if not isinstance(config, dict):
-        raise ValueError(f"{config_path}: expected a mapping with kind, jobs and the dask-jobqueue options")
-    config = dict(config)
+    config = dict(read_yaml_mapping(config_path, expected="a mapping with kind, jobs and the dask-jobqueue options"))
     kind = str(config.pop("kind", "")).lower()
     jobs = config.pop("jobs", 1)
     if kind not in JOBQUEUE_KINDS:

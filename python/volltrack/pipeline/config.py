@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from volltrack.io.atomic import atomic_write_text
+from volltrack.io.yaml_files import read_yaml_mapping
 
 
 #: A voxel size or time step: a finite number > 0.
@@ -89,12 +90,7 @@ class RunConfig(_Section):
     def from_yaml(cls, path: Path) -> "RunConfig":
         """Read and validate ``path``; errors name the file and the offending key."""
         path = Path(path)
-        try:
-            data = yaml.safe_load(path.read_text()) or {}
-        except yaml.YAMLError as exc:
-            raise ValueError(f"{path}: not valid YAML: {exc}") from None
-        if not isinstance(data, dict):
-            raise ValueError(f"{path}: expected a mapping of sections, got {type(data).__name__}")
+        data = read_yaml_mapping(path, expected="a mapping of sections")
         try:
             return cls.model_validate(data)
         except ValidationError as exc:

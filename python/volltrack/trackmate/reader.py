@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from lxml import etree
 
+from volltrack.trackmate import xml_keys as tmx
 from volltrack.trackmate.attribute_table import AttributeTable, NonNumericAttribute, cast_integer_columns
 from volltrack.trackmate.settings_xml import parse_settings
 
@@ -29,7 +30,7 @@ __all__ = ["read_xml", "TrackMateData", "TrackMateXMLError"]
 logger = logging.getLogger(__name__)
 
 _BLOCK_SIZE = 1 << 22
-_FEATURE_KINDS = {"SpotFeatures": "spot", "EdgeFeatures": "edge", "TrackFeatures": "track"}
+_FEATURE_KINDS = {tmx.SPOT_FEATURES: "spot", tmx.EDGE_FEATURES: "edge", tmx.TRACK_FEATURES: "track"}
 _SPOT_INTS = ("ID", "FRAME", "VISIBILITY", "ROI_N_POINTS")
 _EDGE_INTS = ("SPOT_SOURCE_ID", "SPOT_TARGET_ID", "TRACK_ID")
 _TRACK_INTS = ("TRACK_ID", "TRACK_INDEX")
@@ -109,12 +110,12 @@ class _TrackMateTarget:
                                 "bombs, external entities)")
 
     def start(self, tag, attrib):
-        if tag == "Spot":  # the hot path: one call per spot
+        if tag == tmx.SPOT:  # the hot path: one call per spot
             self._spot_rows.append(attrib)
             if len(self._spot_rows) >= self._chunk_size:
                 self.spots.flush()
-            self._text_owner = "Spot"
-        elif tag == "Edge":
+            self._text_owner = tmx.SPOT
+        elif tag == tmx.EDGE:
             self._edge_rows.append(attrib)
             if len(self._edge_rows) >= self._chunk_size:
                 self.edges.flush()
@@ -128,38 +129,38 @@ class _TrackMateTarget:
     def _start_other(self, tag, attrib):
         self._text_owner = None
         self.seen.add(tag)
-        if tag == "Track":
+        if tag == tmx.TRACK:
             self.track_starts.append((self.edges.n_rows, attrib.get("TRACK_ID", "nan")))
             self.tracks.add(attrib)
-        elif tag == "SpotsInFrame":
+        elif tag == tmx.SPOTS_IN_FRAME:
             self.frames.append(int(float(attrib.get("frame", 0))))
-        elif tag == "TrackID":
+        elif tag == tmx.TRACK_ID:
             self.filtered.append(int(float(attrib["TRACK_ID"])))
-        elif tag == "Feature" and self._feature_kind:
+        elif tag == tmx.FEATURE and self._feature_kind:
             self.declarations[self._feature_kind][attrib.get("feature")] = {
                 key: attrib.get(key) for key in ("name", "shortname", "dimension", "isint")}
         elif tag in _FEATURE_KINDS:
             self._feature_kind = _FEATURE_KINDS[tag]
-        elif tag == "Model":
+        elif tag == tmx.MODEL:
             self.model = dict(attrib)
-        elif tag == "Log":
-            self._text_owner = "Log"
-        elif tag == "Settings":
+        elif tag == tmx.LOG:
+            self._text_owner = tmx.LOG
+        elif tag == tmx.SETTINGS:
             self._settings_builder = etree.TreeBuilder()
             self._settings_builder.start(tag, dict(attrib))
         elif not self.stack:
             self.root = {"tag": tag, **attrib}
-            if tag != "TrackMate":
+            if tag != tmx.ROOT:
                 raise TrackMateXMLError(f"the root element is <{tag}>, not <TrackMate>: not a TrackMate XML file")
 
     def end(self, tag):
         self._text_owner = None
-        if tag == "Spot" or tag == "Edge":
+        if tag == tmx.SPOT or tag == tmx.EDGE:
             return
         self.stack.pop()
         if self._settings_builder is not None:
             self._settings_builder.end(tag)
-            if tag == "Settings" and "Settings" not in self.stack:
+            if tag == tmx.SETTINGS and tmx.SETTINGS not in self.stack:
                 self.settings_element = self._settings_builder.close()
                 self._settings_builder = None
         elif tag in _FEATURE_KINDS:
@@ -170,7 +171,7 @@ class _TrackMateTarget:
         if owner is None:
             if self._settings_builder is not None:
                 self._settings_builder.data(text)
-        elif owner == "Spot":
+        elif owner == tmx.SPOT:
             if not text.isspace():
                 self.rois.setdefault(self.spots.n_rows - 1, []).append(text)
         else:
@@ -211,9 +212,9 @@ def _check_structure(path: Path, target: _TrackMateTarget) -> None:
         raise TrackMateXMLError(f"{path}: empty document")
     if target.model is None:
         raise TrackMateXMLError(f"{path}: no <Model> element: not a TrackMate model file")
-    if "AllSpots" not in target.seen:
+    if tmx.ALL_SPOTS not in target.seen:
         raise TrackMateXMLError(f"{path}: no <AllSpots> element in <Model>")
-    for name in ("AllTracks", "FilteredTracks"):
+    for name in (tmx.ALL_TRACKS, tmx.FILTERED_TRACKS):
         if name not in target.seen:
             logger.warning("%s: no <%s> element (TrackMate would refuse this file); reading it as empty", path, name)
 

@@ -12,20 +12,22 @@ from xml.sax.saxutils import quoteattr
 
 import numpy as np
 
+from volltrack.trackmate import xml_keys as tmx
+
 __all__ = ["parse_settings", "settings_xml", "format_settings_number", "PENALTY_KEYS"]
 
 #: Child element of TrackerSettings -> (its TrackerKeys attributes, key of its FeaturePenalties map).
 _TRACKER_CHILDREN = {
-    "Linking": (("LINKING_MAX_DISTANCE",), "LINKING_FEATURE_PENALTIES"),
-    "GapClosing": (("ALLOW_GAP_CLOSING", "GAP_CLOSING_MAX_DISTANCE", "MAX_FRAME_GAP"), "GAP_CLOSING_FEATURE_PENALTIES"),
-    "TrackSplitting": (("ALLOW_TRACK_SPLITTING", "SPLITTING_MAX_DISTANCE"), "SPLITTING_FEATURE_PENALTIES"),
-    "TrackMerging": (("ALLOW_TRACK_MERGING", "MERGING_MAX_DISTANCE"), "MERGING_FEATURE_PENALTIES"),
+    tmx.LINKING: (("LINKING_MAX_DISTANCE",), "LINKING_FEATURE_PENALTIES"),
+    tmx.GAP_CLOSING: (("ALLOW_GAP_CLOSING", "GAP_CLOSING_MAX_DISTANCE", "MAX_FRAME_GAP"), "GAP_CLOSING_FEATURE_PENALTIES"),
+    tmx.TRACK_SPLITTING: (("ALLOW_TRACK_SPLITTING", "SPLITTING_MAX_DISTANCE"), "SPLITTING_FEATURE_PENALTIES"),
+    tmx.TRACK_MERGING: (("ALLOW_TRACK_MERGING", "MERGING_MAX_DISTANCE"), "MERGING_FEATURE_PENALTIES"),
 }
 PENALTY_KEYS = {penalty: child for child, (_, penalty) in _TRACKER_CHILDREN.items()}
 _TOP_LEVEL = ("CUTOFF_PERCENTILE", "ALTERNATIVE_LINKING_COST_FACTOR", "BLOCKING_VALUE")
 _INT_KEYS = {"MAX_FRAME_GAP", "MIN_TRACKLET_LENGTH", "TARGET_CHANNEL", "width", "height", "nslices", "nframes",
              "xstart", "xend", "ystart", "yend", "zstart", "zend", "tstart", "tend"}
-_ANALYZER_KINDS = {"SpotAnalyzers": "spot", "EdgeAnalyzers": "edge", "TrackAnalyzers": "track"}
+_ANALYZER_KINDS = {tmx.SPOT_ANALYZERS: "spot", tmx.EDGE_ANALYZERS: "edge", tmx.TRACK_ANALYZERS: "track"}
 
 
 def _value(key: str, text: str):
@@ -48,7 +50,7 @@ def _attributes(element) -> dict:
 def _filters(element) -> list[dict]:
     if element is None:
         return []
-    return [_attributes(child) for child in element if child.tag == "Filter"]
+    return [_attributes(child) for child in element if child.tag == tmx.FILTER]
 
 
 def _tracker(element) -> tuple[str | None, dict]:
@@ -58,7 +60,7 @@ def _tracker(element) -> tuple[str | None, dict]:
         if not isinstance(child.tag, str):
             continue
         attributes.update(_attributes(child))
-        penalties = child.find("FeaturePenalties")
+        penalties = child.find(tmx.FEATURE_PENALTIES)
         if child.tag in _TRACKER_CHILDREN:
             attributes[_TRACKER_CHILDREN[child.tag][1]] = (
                 {key: float(value) for key, value in penalties.attrib.items()} if penalties is not None else {})
@@ -68,18 +70,18 @@ def _tracker(element) -> tuple[str | None, dict]:
 def parse_settings(element) -> dict:
     """Parse a ``Settings`` element (an lxml element) into a dict of the parts it has."""
     out: dict = {}
-    simple = {"ImageData": "image_data", "BasicSettings": "basic", "DetectorSettings": "detector",
-              "InitialSpotFilter": "initial_spot_filter"}
+    simple = {tmx.IMAGE_DATA: "image_data", tmx.BASIC_SETTINGS: "basic", tmx.DETECTOR_SETTINGS: "detector",
+              tmx.INITIAL_SPOT_FILTER: "initial_spot_filter"}
     for tag, key in simple.items():
         child = element.find(tag)
         if child is not None:
             out[key] = _attributes(child)
-    out["spot_filters"] = _filters(element.find("SpotFilterCollection"))
-    out["track_filters"] = _filters(element.find("TrackFilterCollection"))
-    tracker = element.find("TrackerSettings")
+    out["spot_filters"] = _filters(element.find(tmx.SPOT_FILTER_COLLECTION))
+    out["track_filters"] = _filters(element.find(tmx.TRACK_FILTER_COLLECTION))
+    tracker = element.find(tmx.TRACKER_SETTINGS)
     if tracker is not None:
         out["tracker_name"], out["tracker"] = _tracker(tracker)
-    analyzers = element.find("AnalyzerCollection")
+    analyzers = element.find(tmx.ANALYZER_COLLECTION)
     if analyzers is not None:
         out["analyzers"] = {kind: [a.get("key") for a in analyzers.find(tag) if a.get("key")]
                             for tag, kind in _ANALYZER_KINDS.items() if analyzers.find(tag) is not None}
@@ -131,9 +133,9 @@ def _tracker_xml(name: str, tracker: dict, indent: str) -> str:
         penalties = tracker.pop(penalty_key, {}) or {}
         if attributes or penalties:
             children.append(_element(child, attributes, indent + "  ",
-                                     [_element("FeaturePenalties", penalties, indent + "    ")]))
+                                     [_element(tmx.FEATURE_PENALTIES, penalties, indent + "    ")]))
     top.update({k: v for k, v in tracker.items() if not isinstance(v, dict)})  # engine's own keys
-    return _element("TrackerSettings", top, indent, children)
+    return _element(tmx.TRACKER_SETTINGS, top, indent, children)
 
 
 def settings_xml(settings: dict, *, indent: str = "  ") -> str:
@@ -148,21 +150,21 @@ def settings_xml(settings: dict, *, indent: str = "  ") -> str:
         Indentation of the element. Default two spaces.
     """
     inner = indent + "  "
-    parts = [_element("ImageData", settings["image_data"], inner)]
+    parts = [_element(tmx.IMAGE_DATA, settings["image_data"], inner)]
     if settings.get("basic"):
-        parts.append(_element("BasicSettings", settings["basic"], inner))
-    parts.append(_element("DetectorSettings", settings.get("detector") or {"DETECTOR_NAME": "MANUAL_DETECTOR"}, inner))
-    parts.append(_element("InitialSpotFilter", settings.get("initial_spot_filter")
+        parts.append(_element(tmx.BASIC_SETTINGS, settings["basic"], inner))
+    parts.append(_element(tmx.DETECTOR_SETTINGS, settings.get("detector") or {"DETECTOR_NAME": "MANUAL_DETECTOR"}, inner))
+    parts.append(_element(tmx.INITIAL_SPOT_FILTER, settings.get("initial_spot_filter")
                           or {"feature": "QUALITY", "value": 0.0, "isabove": True}, inner))
-    parts.append(_element("SpotFilterCollection", {}, inner,
-                          [_element("Filter", f, inner + "  ") for f in settings.get("spot_filters", [])]))
+    parts.append(_element(tmx.SPOT_FILTER_COLLECTION, {}, inner,
+                          [_element(tmx.FILTER, f, inner + "  ") for f in settings.get("spot_filters", [])]))
     if settings.get("tracker") is not None:
         parts.append(_tracker_xml(settings.get("tracker_name") or "SPARSE_LAP_TRACKER", settings["tracker"], inner))
-    parts.append(_element("TrackFilterCollection", {}, inner,
-                          [_element("Filter", f, inner + "  ") for f in settings.get("track_filters", [])]))
+    parts.append(_element(tmx.TRACK_FILTER_COLLECTION, {}, inner,
+                          [_element(tmx.FILTER, f, inner + "  ") for f in settings.get("track_filters", [])]))
     analyzers = settings.get("analyzers") or {}
-    parts.append(_element("AnalyzerCollection", {}, inner, [
-        _element(tag, {}, inner + "  ", [_element("Analyzer", {"key": key}, inner + "    ")
+    parts.append(_element(tmx.ANALYZER_COLLECTION, {}, inner, [
+        _element(tag, {}, inner + "  ", [_element(tmx.ANALYZER, {"key": key}, inner + "    ")
                                          for key in analyzers.get(kind, [])])
         for tag, kind in _ANALYZER_KINDS.items()]))
-    return _element("Settings", {}, indent, parts)
+    return _element(tmx.SETTINGS, {}, indent, parts)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from volltrack.io.atomic import atomic_write
+from volltrack.trackmate import xml_keys as tmx
 from volltrack.trackmate.spot_columns import prepare_spots
 from volltrack.trackmate.declarations import declaration_for
 from volltrack.trackmate.display_settings import display_settings_xml
@@ -58,17 +59,17 @@ def _column_texts(frame: pd.DataFrame, declarations: list[tuple]) -> list[list[s
 
 
 def _declarations_xml(declared: dict[str, list]) -> str:
-    parts = ["    <FeatureDeclarations>\n"]
-    for kind, tag in (("spot", "SpotFeatures"), ("edge", "EdgeFeatures"), ("track", "TrackFeatures")):
+    parts = [f"    <{tmx.FEATURE_DECLARATIONS}>\n"]
+    for kind, tag in (("spot", tmx.SPOT_FEATURES), ("edge", tmx.EDGE_FEATURES), ("track", tmx.TRACK_FEATURES)):
         seen = {d[0] for d in declared[kind]}
         rows = [(key, *declaration_for(kind, key, is_int=False)) for key in _BASE[kind] if key not in seen]
         parts.append(f"      <{tag}>\n")
         for key, name, short, dimension, is_int in rows + declared[kind]:
-            parts.append(f'        <Feature feature="{escape_attribute(key)}" name="{escape_attribute(name)}" '
+            parts.append(f'        <{tmx.FEATURE} feature="{escape_attribute(key)}" name="{escape_attribute(name)}" '
                          f'shortname="{escape_attribute(short)}" dimension="{dimension}" '
                          f'isint="{"true" if is_int else "false"}" />\n')
         parts.append(f"      </{tag}>\n")
-    parts.append("    </FeatureDeclarations>\n")
+    parts.append(f"    </{tmx.FEATURE_DECLARATIONS}>\n")
     return "".join(parts)
 
 
@@ -78,12 +79,12 @@ def _roi_text(roi) -> str | None:
     coordinates = np.asarray(roi.split() if isinstance(roi, str) else roi, dtype=np.float64).ravel()
     if coordinates.size < 6 or coordinates.size % 2:
         return None
-    return f' ROI_N_POINTS="{coordinates.size // 2}">' + " ".join(format_floats(coordinates)) + " </Spot>\n"
+    return f' ROI_N_POINTS="{coordinates.size // 2}">' + " ".join(format_floats(coordinates)) + f" </{tmx.SPOT}>\n"
 
 
 def _iter_spot_lines(spots: pd.DataFrame, declarations: list[tuple], chunk_size: int = 65536):
     """Yield one ``<Spot .../>`` line per spot, formatting ``chunk_size`` spots at a time."""
-    template = '        <Spot ID="%s" name="%s" ' + " ".join(f'{d[0]}="%s"' for d in declarations)
+    template = f'        <{tmx.SPOT} ID="%s" name="%s" ' + " ".join(f'{d[0]}="%s"' for d in declarations)
     has_roi = "ROI" in spots.columns
     for start in range(0, len(spots), chunk_size):
         chunk = spots.iloc[start:start + chunk_size]
@@ -98,16 +99,16 @@ def _iter_spot_lines(spots: pd.DataFrame, declarations: list[tuple], chunk_size:
 def _write_all_spots(handle, spots: pd.DataFrame, declarations: list[tuple], n_frames: int) -> None:
     bounds = np.searchsorted(spots["FRAME"].to_numpy(), np.arange(n_frames + 1))
     lines = _iter_spot_lines(spots, declarations)
-    handle.write(f'    <AllSpots nspots="{len(spots)}">\n')
+    handle.write(f'    <{tmx.ALL_SPOTS} nspots="{len(spots)}">\n')
     for frame in range(n_frames):
         count = int(bounds[frame + 1] - bounds[frame])
         if not count:
-            handle.write(f'      <SpotsInFrame frame="{frame}" />\n')
+            handle.write(f'      <{tmx.SPOTS_IN_FRAME} frame="{frame}" />\n')
             continue
-        handle.write(f'      <SpotsInFrame frame="{frame}">\n')
+        handle.write(f'      <{tmx.SPOTS_IN_FRAME} frame="{frame}">\n')
         handle.write("".join(next(lines) for _ in range(count)))
-        handle.write("      </SpotsInFrame>\n")
-    handle.write("    </AllSpots>\n")
+        handle.write(f"      </{tmx.SPOTS_IN_FRAME}>\n")
+    handle.write(f"    </{tmx.ALL_SPOTS}>\n")
 
 
 def _track_table(edges: pd.DataFrame, tracks: pd.DataFrame | None) -> pd.DataFrame:
@@ -130,20 +131,20 @@ def _track_table(edges: pd.DataFrame, tracks: pd.DataFrame | None) -> pd.DataFra
 
 
 def _write_tracks(handle, edges: pd.DataFrame, tracks: pd.DataFrame, edge_declarations, track_declarations):
-    edge_template = "        <Edge " + " ".join(f'{d[0]}="%s"' for d in edge_declarations) + " />\n"
+    edge_template = f"        <{tmx.EDGE} " + " ".join(f'{d[0]}="%s"' for d in edge_declarations) + " />\n"
     edge_lines = [edge_template % row for row in zip(*_column_texts(edges, edge_declarations))]
     track_texts = _column_texts(tracks, track_declarations)
     track_ids = format_ints(tracks["TRACK_ID"].to_numpy())
     names = [escape_attribute(n) for n in tracks["name"].astype(str).tolist()]
     bounds = np.searchsorted(edges["TRACK_ID"].to_numpy(), tracks["TRACK_ID"].to_numpy(), side="left")
     ends = np.searchsorted(edges["TRACK_ID"].to_numpy(), tracks["TRACK_ID"].to_numpy(), side="right")
-    handle.write("    <AllTracks>\n")
+    handle.write(f"    <{tmx.ALL_TRACKS}>\n")
     for index, (start, stop) in enumerate(zip(bounds, ends)):
         features = "".join(f' {d[0]}="{texts[index]}"' for d, texts in zip(track_declarations, track_texts))
-        handle.write(f'      <Track name="{names[index]}" TRACK_ID="{track_ids[index]}"{features}>\n')
+        handle.write(f'      <{tmx.TRACK} name="{names[index]}" TRACK_ID="{track_ids[index]}"{features}>\n')
         handle.write("".join(edge_lines[start:stop]))
-        handle.write("      </Track>\n")
-    handle.write("    </AllTracks>\n")
+        handle.write(f"      </{tmx.TRACK}>\n")
+    handle.write(f"    </{tmx.ALL_TRACKS}>\n")
 
 
 def _image_data(spots: pd.DataFrame, n_frames: int, calibration, frame_interval: float) -> dict:
@@ -230,16 +231,17 @@ def write_xml(path, spots: pd.DataFrame, edges: pd.DataFrame | None = None, trac
         calibration = tuple(spots.attrs.get("calibration") or (1.0, 1.0, 1.0))
         settings["image_data"] = _image_data(spots, n_frames, calibration, frame_interval)
     with atomic_write(Path(path)) as handle:
-        handle.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<TrackMate version="{TRACKMATE_VERSION}">\n')
-        handle.write(f"  <Log>{escape_text(log)}</Log>\n" if log else "  <Log />\n")
-        handle.write(f'  <Model spatialunits="{escape_attribute(space_units)}" '
+        handle.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<{tmx.ROOT} version="{TRACKMATE_VERSION}">\n')
+        handle.write(f"  <{tmx.LOG}>{escape_text(log)}</{tmx.LOG}>\n" if log else f"  <{tmx.LOG} />\n")
+        handle.write(f'  <{tmx.MODEL} spatialunits="{escape_attribute(space_units)}" '
                      f'timeunits="{escape_attribute(time_units)}">\n')
         handle.write(_declarations_xml(declared))
         _write_all_spots(handle, spots, declared["spot"], n_frames)
         _write_tracks(handle, edges, track_table, declared["edge"], declared["track"])
-        handle.write("    <FilteredTracks>\n" + "".join(f'      <TrackID TRACK_ID="{t}" />\n' for t in visible)
-                     + "    </FilteredTracks>\n  </Model>\n")
+        handle.write(f"    <{tmx.FILTERED_TRACKS}>\n"
+                     + "".join(f'      <{tmx.TRACK_ID} TRACK_ID="{t}" />\n' for t in visible)
+                     + f"    </{tmx.FILTERED_TRACKS}>\n  </{tmx.MODEL}>\n")
         handle.write(settings_xml(settings))
         handle.write(display_settings_xml())
-        handle.write("</TrackMate>\n")
+        handle.write(f"</{tmx.ROOT}>\n")
     logger.info("wrote %s: %d spots, %d edges, %d tracks", path, len(spots), len(edges), len(track_table))

@@ -6,7 +6,7 @@ import java.util.List;
 
 import org.jgrapht.graph.DefaultWeightedEdge;
 import org.jgrapht.graph.SimpleWeightedGraph;
-import org.volltrack.btrackmate.tracker.IndexSort;
+import org.volltrack.btrackmate.util.IndexSort;
 
 /**
  * The connected components of a track graph as TrackMate numbers them: in the order of their first spot in the

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.volltrack.btrackmate.util.IndexSort;
+
 /**
  * The spots a LAP run sees, as parallel primitive arrays sorted by frame, then by spot ID.
  *

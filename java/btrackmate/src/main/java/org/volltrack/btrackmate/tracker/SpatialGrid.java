@@ -2,6 +2,8 @@ package org.volltrack.btrackmate.tracker;
 
 import java.util.Arrays;
 
+import org.volltrack.btrackmate.util.IndexSort;
+
 /**
  * Uniform 3D grid over a subset of spots for fixed-radius neighbour candidates.
  *

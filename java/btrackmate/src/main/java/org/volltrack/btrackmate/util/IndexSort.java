@@ -1,4 +1,4 @@
-package org.volltrack.btrackmate.tracker;
+package org.volltrack.btrackmate.util;
 
 /** Stable sort of indices by primitive long keys, without boxing. */
 public final class IndexSort {

@@ -36,6 +36,16 @@ def test_engine_only_settings_keys_are_the_same_in_python_and_java(jvm):
     assert list(ENGINE_KEYS) == java
     assert set(ENGINE_KEYS) | set(LAP_KEYS) == set(TrackerSettings().to_dict())
     assert not set(ENGINE_KEYS) & set(LAP_KEYS)
+    # TrackMate's LAP tracker keys (trackmate.md §3.1): a new engine key must be listed in engineKeys() and
+    # ENGINE_KEYS, or TrackMate would be handed a key it does not know.
+    assert set(LAP_KEYS) == TRACKMATE_LAP_KEYS
+
+
+TRACKMATE_LAP_KEYS = {
+    "LINKING_MAX_DISTANCE", "LINKING_FEATURE_PENALTIES", "ALLOW_GAP_CLOSING", "GAP_CLOSING_MAX_DISTANCE",
+    "MAX_FRAME_GAP", "GAP_CLOSING_FEATURE_PENALTIES", "ALLOW_TRACK_SPLITTING", "SPLITTING_MAX_DISTANCE",
+    "SPLITTING_FEATURE_PENALTIES", "ALLOW_TRACK_MERGING", "MERGING_MAX_DISTANCE", "MERGING_FEATURE_PENALTIES",
+    "ALTERNATIVE_LINKING_COST_FACTOR", "CUTOFF_PERCENTILE", "BLOCKING_VALUE"}
 
 
 def _movie(tmp_path):

@@ -13,8 +13,8 @@ from typing import Any, Mapping, Sequence
 from volltrack.io.atomic import atomic_write_text
 from volltrack.pipeline.stages import StageRecord
 
-_VERSIONED = ("volltrack", "numpy", "scipy", "scikit-image", "tensorflow-cpu", "csbdeep", "stardist", "n2v",
-              "jpype1", "scyjava", "pandas", "tifffile")
+_VERSIONED = ("volltrack", "numpy", "scipy", "scikit-image", "tensorflow", "tensorflow-cpu", "tf-keras", "csbdeep",
+              "stardist", "n2v", "jpype1", "scyjava", "pandas", "tifffile")
 
 _STYLE = """
 body { font-family: sans-serif; margin: 2em auto; max-width: 60em; color: #222; }

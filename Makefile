@@ -70,8 +70,11 @@ bench: setup
 wheel: $(VENV)/.installed
 	$(PY) -m build --no-isolation --outdir dist .
 
-fiji-dist: setup
-	$(PY) -m volltrack.tracking.fiji_dist --out dist/fiji
+# Fiji distribution (Maven and a JDK only, no Python): dist/fiji/ laid out as in Fiji.app, and
+# dist/fiji-update-site/ (db.xml.gz + files) to add in Fiji with Help > Update... > Manage update sites.
+fiji-dist:
+	$(MVN) -DskipTests package
+	java -jar java/fiji-dist/target/fiji-dist-$(ENGINE_VERSION).jar --root . --out dist/fiji --site dist/fiji-update-site
 
 clean:
 	rm -rf $(VENV) java/*/target python/volltrack/jars $(DEMO_OUT)

@@ -95,3 +95,353 @@ def test_trackmate_in_fiji_links_as_the_engine(rng):
         results[backend] = json.loads(proc.stdout.strip().splitlines()[-1])
     assert len(results["engine"]) == 15
     assert results["fiji"] == results["engine"], "TrackMate and the engine must make the same links"
+
+
+# --------------------------------------------------------------------------- TrackMate calls, with stand-ins
+# TrackMate itself is not on Maven Central, so CI checks the calls the backend makes with Python stand-ins of
+# the TrackMate classes (the `fiji` tests above and the mini Fiji check run them against the real TrackMate).
+
+
+class _Recorder:
+    calls: list = []
+
+    def __init__(self, *args):
+        self.args = args
+        _Recorder.calls.append((type(self).__name__, "new", args))
+
+    def __getattr__(self, name):
+        def method(*args):
+            _Recorder.calls.append((type(self).__name__, name, args))
+            return {"RADIUS": 5.0} if name == "getDefaultSettings" else True
+        return method
+
+
+class _Spot(_Recorder):
+    pass
+
+
+class _Collection(_Recorder):
+    pass
+
+
+class _Model(_Recorder):
+    pass
+
+
+class _Settings(_Recorder):
+    def __init__(self):
+        super().__init__()
+        self.filters = []
+
+    def addSpotFilter(self, feature_filter):
+        self.filters.append(feature_filter)
+
+    def getSpotFilters(self):
+        return list(self.filters)
+
+
+class _FeatureFilter(tuple):
+    def __new__(cls, feature, value, above):
+        return super().__new__(cls, (str(feature), float(value), bool(above)))
+
+
+class _Writer(_Recorder):
+    pass
+
+
+class _Detector(_Recorder):
+    pass
+
+
+class _JavaMap(dict):
+    def put(self, key, value):
+        self[key] = value
+
+
+class _LapFactory(_Recorder):
+    def getDefaultSettings(self):
+        return _JavaMap()
+
+
+class _TrackMate(_Recorder):
+    pass
+
+
+class _Prune(_Recorder):
+    pass
+
+
+class _DisplaySettings:
+    @staticmethod
+    def defaultStyle():
+        return "default-style"
+
+
+_CLASSES = {"fiji.plugin.trackmate.Spot": _Spot, "fiji.plugin.trackmate.SpotCollection": _Collection,
+            "fiji.plugin.trackmate.Model": _Model, "fiji.plugin.trackmate.Settings": _Settings,
+            "fiji.plugin.trackmate.features.FeatureFilter": _FeatureFilter,
+            "fiji.plugin.trackmate.detection.ManualDetectorFactory": _Detector,
+            "fiji.plugin.trackmate.tracking.jaqaman.SparseLAPTrackerFactory": _LapFactory,
+            "fiji.plugin.trackmate.TrackMate": _TrackMate, "fiji.plugin.trackmate.io.TmXmlWriter": _Writer,
+            "fiji.plugin.trackmate.gui.displaysettings.DisplaySettings": _DisplaySettings,
+            "org.volltrack.btrackmate.fiji.PruneTrackletsAction": _Prune,
+            "fiji.plugin.trackmate.SelectionModel": _Recorder, "java.io.File": str, "java.util.HashMap": _JavaMap,
+            "java.lang.Boolean": bool, "java.lang.Integer": int}
+
+
+@pytest.fixture()
+def stand_ins():
+    from volltrack.tracking.jvm import start_jvm
+
+    start_jvm()            # jpype.JInt needs a running JVM (the engine's here; TrackMate is stood in for)
+    _Recorder.calls = []
+    return _CLASSES.__getitem__
+
+
+def test_spots_keep_the_engine_ids_and_are_named_before_their_features(stand_ins, rng):
+    from volltrack.tracking.fiji_backend import _spot_collection
+
+    spots = _spots(rng, n_cells=2, n_frames=2)
+    spots["MEAN_INTENSITY"] = [1.0, np.nan, 3.0, 4.0]
+    _spot_collection(spots, 2.0, stand_ins)
+    spot_calls = [c for c in _Recorder.calls if c[0] == "_Spot"]
+    assert [c[2] for c in spot_calls if c[1] == "new"] == [(0,), (1,), (2,), (3,)], "Spot(ID): row numbers"
+    first = spot_calls[:spot_calls.index(("_Spot", "new", (1,)))]
+    assert first[1] == ("_Spot", "setName", ("ID0",)), "named right after creation (TmXmlWriter needs a name)"
+    features = {c[2][0]: c[2][1] for c in first if c[1] == "putFeature"}
+    assert features == {"POSITION_X": spots.POSITION_X[0], "POSITION_Y": spots.POSITION_Y[0], "POSITION_Z": 0.0,
+                        "RADIUS": 1.0, "QUALITY": 1.0, "POSITION_T": 0.0, "MEAN_INTENSITY": 1.0}
+    second = spot_calls[spot_calls.index(("_Spot", "new", (1,))):spot_calls.index(("_Spot", "new", (2,)))]
+    assert "MEAN_INTENSITY" not in {c[2][0] for c in second if c[1] == "putFeature"}, "NaN left out, as the engine"
+    assert [int(c[2][1]) for c in _Recorder.calls if c[:2] == ("_Collection", "add")] == [0, 0, 1, 1]
+    _Recorder.calls = []
+    spots["ID"] = [40, 7, 12, 3]
+    _spot_collection(spots, 2.0, stand_ins)
+    assert [c[2] for c in _Recorder.calls if c[:2] == ("_Spot", "new")] == [(40,), (7,), (12,), (3,)]
+    assert ("_Spot", "setName", ("ID7",)) in _Recorder.calls
+
+
+def test_xml_records_detector_tissue_filter_gui_state_and_display_settings(stand_ins, rng, tmp_path):
+    from volltrack.tracking.fiji_backend import GUI_STATE, _run_trackmate
+
+    settings = TrackerSettings.from_mapping({"LINKING_MAX_DISTANCE": 7.0, "TISSUE_FILTER": True,
+                                             "TISSUE_MIN_FRACTION": 0.25, "MIN_TRACKLET_LENGTH": 3})
+    spots = _spots(rng, n_cells=2, n_frames=2)
+    spots["TISSUE_FRACTION"] = 1.0
+    _run_trackmate(spots, settings, tmp_path / "t.xml", stand_ins)
+    calls = _Recorder.calls
+    model_filter = [c[2][0] for c in calls if c[:2] == ("_Model", "filterSpots")]
+    assert model_filter == [[("TISSUE_FRACTION", 0.25, True)]], "the tissue filter is applied to the model"
+    writer = [c[1:] for c in calls if c[0] == "_Writer" and c[1] != "new"]
+    assert [name for name, _ in writer] == ["appendLog", "appendModel", "appendSettings", "appendGUIState",
+                                            "appendDisplaySettings", "writeToFile"]
+    assert dict(writer)["appendGUIState"] == (GUI_STATE,) and dict(writer)["appendDisplaySettings"] == \
+        ("default-style",)
+    tm_settings = dict(writer)["appendSettings"][0]
+    assert isinstance(tm_settings.detectorFactory, _Detector) and tm_settings.detectorSettings == {"RADIUS": 5.0}
+    assert tm_settings.getSpotFilters() == [("TISSUE_FRACTION", 0.25, True)], "the filter is in the settings"
+    assert tm_settings.trackerSettings["LINKING_MAX_DISTANCE"] == 7.0
+    assert ("_Prune", "setParameters", (3, "BRANCH")) in calls
+    assert tm_settings.dt == 1.0 and not {"dx", "imageFileName"} & set(vars(tm_settings)), "no movie: defaults"
+    _Recorder.calls = []
+    spots.attrs.update({"image": str(tmp_path / "movie.tif"), "shape": (2, 5, 40, 60),
+                        "calibration": (2.0, 0.5, 0.25), "frame_interval": 30.0})
+    _run_trackmate(spots, settings, tmp_path / "m.xml", stand_ins)
+    movie = next(c[2][0] for c in _Recorder.calls if c[:2] == ("_Writer", "appendSettings"))
+    assert (movie.imageFileName, movie.imageFolder) == ("movie.tif", str(tmp_path) + os.sep)
+    assert (movie.width, movie.height, movie.nslices, movie.nframes) == (60, 40, 5, 2)
+    assert (movie.dx, movie.dy, movie.dz, movie.dt) == (0.25, 0.5, 2.0, 30.0), "the engine's ImageData"
+    spots.attrs.clear()
+    _Recorder.calls = []
+    _run_trackmate(spots, TrackerSettings.from_mapping({}), tmp_path / "u.xml", stand_ins)
+    assert [c[2][0] for c in _Recorder.calls if c[:2] == ("_Model", "filterSpots")] == [[]], \
+        "no filter: every spot visible"
+    assert not any(c[0] == "_Prune" for c in _Recorder.calls)
+
+
+def test_tables_are_the_engines_and_the_temporary_folder_is_removed(rng, tmp_path, monkeypatch):
+    """The fiji backend's tables (read from TrackMate's XML) equal the engine backend's; with xml_path=None no
+    temporary folder is left behind. TrackMate is replaced by the engine writing the XML here."""
+    import tempfile
+
+    from volltrack.tracking import fiji_backend, track
+
+    spots = _spots(rng, n_cells=4, n_frames=5).sample(frac=1.0, random_state=3)
+    spots["ID"] = rng.permutation(np.arange(100, 100 + len(spots)))
+    spots["MEAN_INTENSITY"] = rng.uniform(1, 9, len(spots))
+    settings = {"LINKING_MAX_DISTANCE": 5.0, "ALLOW_GAP_CLOSING": False}
+    engine = track(spots, settings, progress=False)
+
+    def engine_as_trackmate(spots, settings, xml_path, jimport=None):
+        track(spots, settings, xml_path=xml_path, progress=False)
+
+    monkeypatch.setattr(fiji_backend, "_start_fiji", lambda endpoint, **kw: (None, None))
+    monkeypatch.setattr(fiji_backend, "_run_trackmate", engine_as_trackmate)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    fiji_app = tmp_path / "Fiji.app"
+    (fiji_app / "jars").mkdir(parents=True)
+    fiji = fiji_backend.track_with_fiji(spots, settings, fiji=fiji_app, progress=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Fiji.app"], "no temporary folder left"
+    assert fiji.xml_path is None
+    for name in ("spots", "edges", "tracks"):
+        pd.testing.assert_frame_equal(getattr(fiji, name), getattr(engine, name), check_exact=True, obj=name)
+    pd.testing.assert_series_equal(fiji.spot_track_ids, engine.spot_track_ids)
+    assert fiji.filtered_track_ids == engine.filtered_track_ids
+    assert list(engine.edges.columns) == list(fiji_backend.ENGINE_EDGE_COLUMNS)
+    assert list(engine.tracks.columns) == list(fiji_backend.ENGINE_TRACK_COLUMNS)
+    kept = fiji_backend.track_with_fiji(spots, settings, fiji=fiji_app, xml_path=tmp_path / "out" / "t.xml",
+                                        progress=False)
+    assert kept.xml_path == tmp_path / "out" / "t.xml" and kept.xml_path.is_file()
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["t.xml"]
+
+
+def test_tables_drop_features_only_trackmate_computes(tmp_path):
+    from volltrack.tracking.fiji_backend import like_engine
+    from volltrack.tracking.tracks import Tracks
+
+    spots = pd.DataFrame({"FRAME": [1, 0], "ID": [5, 9], "name": ["ID5", "ID9"], "POSITION_X": [1.0, 2.0],
+                          "VISIBILITY": [1, 1], "EXTRA": [1.0, 2.0], "SNR_CH1": [0.1, 0.2]})
+    tracks = pd.DataFrame({"TRACK_ID": [1, 0], "name": ["b", "a"], "N_TRACKLETS": [1, 1], "NUMBER_SPOTS": [2, 3]})
+    edges = pd.DataFrame(columns=["SPOT_SOURCE_ID", "SPOT_TARGET_ID", "TRACK_ID", "LINK_COST", "MANUAL_COLOR"])
+    result = like_engine(Tracks(spots, edges, tracks, [0, 1], pd.Series([-1, -1], index=[5, 9])), ["EXTRA"])
+    assert list(result.spots.columns) == ["ID", "name", "VISIBILITY", "POSITION_X", "EXTRA", "FRAME"]
+    assert result.spots["ID"].tolist() == [9, 5], "sorted by frame, then ID"
+    again = like_engine(Tracks(spots.assign(FRAME=0), edges, tracks, [], pd.Series([-1, -1], index=[5, 9])),
+                        ["EXTRA"], input_ids=[9, 5])
+    assert again.spots["ID"].tolist() == [9, 5], "within a frame, in the spot table's order"
+    assert list(result.tracks.columns) == ["name", "TRACK_ID", "NUMBER_SPOTS"]
+    assert result.tracks["TRACK_ID"].tolist() == [0, 1]
+    assert list(result.edges.columns) == ["TRACK_ID", "SPOT_SOURCE_ID", "SPOT_TARGET_ID", "LINK_COST"]
+    assert result.spot_track_ids.index.tolist() == [9, 5]
+
+
+# --------------------------------------------------------------------------- start-up policy (fresh processes)
+
+_FAKE_IMAGEJ = '''
+import json, os
+import scyjava
+import scyjava.config as config
+config.endpoints.append("net.imglib2:imglib2-imglyb:1.1.0")   # what importing imglyb does
+
+def init(where, mode=None):
+    print("INIT " + json.dumps({"where": where, "mode": mode, "endpoints": list(config.endpoints),
+                                "fetch": config.get_fetch_java(), "java_home": os.environ.get("JAVA_HOME"),
+                                "classpath": [p for p in config.get_classpath().split(os.pathsep) if p]}))
+    raise SystemExit(0)
+'''
+
+_START = """
+import sys
+from volltrack.tracking.fiji_backend import _start_fiji
+_start_fiji(sys.argv[1])
+"""
+
+
+def _fake_fiji_app(tmp_path, *, trackmate=True, imglyb=True, btrackmate=False):
+    app = tmp_path / "Fiji.app"
+    (app / "jars").mkdir(parents=True)
+    (app / "plugins").mkdir()
+    for wanted, name in ((trackmate, "plugins/TrackMate-8.0.0.jar"), (imglyb, "jars/imglib2-imglyb-2.0.1.jar"),
+                         (btrackmate, "plugins/BTrackmate_-0.1.0.jar"), (btrackmate, "jars/btrackmate-fiji-0.1.0.jar")):
+        if wanted:
+            (app / name).write_bytes(b"")
+    return app
+
+
+def _start_in_fresh_process(tmp_path, fiji, env_extra):
+    fake = tmp_path / "fake_site"
+    (fake / "imagej").mkdir(parents=True, exist_ok=True)
+    (fake / "imagej" / "__init__.py").write_text(_FAKE_IMAGEJ)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(fake), *sys.path]), **env_extra)
+    return subprocess.run([sys.executable, "-c", _START, str(fiji)], capture_output=True, text=True, timeout=120,
+                          env=env)
+
+
+def test_local_fiji_starts_offline_system_java_no_imglyb_endpoint(tmp_path):
+    from volltrack.tracking.jvm import find_java_home
+
+    dist = tmp_path / "dist" / "fiji"
+    for name in ("plugins/BTrackmate_-0.1.0.jar", "jars/btrackmate-fiji-0.1.0.jar"):
+        (dist / name).parent.mkdir(parents=True, exist_ok=True)
+        (dist / name).write_bytes(b"")
+    app = _fake_fiji_app(tmp_path)
+    proc = _start_in_fresh_process(tmp_path, app, {"VOLLTRACK_FIJI_DIST": str(dist)})
+    line = next((x for x in proc.stdout.splitlines() if x.startswith("INIT ")), None)
+    assert line is not None, proc.stderr[-2000:]
+    seen = json.loads(line[5:])
+    assert seen["where"] == str(app) and seen["mode"] == "headless"
+    assert seen["endpoints"] == [], "imglyb's endpoint is left out: nothing to resolve from the network"
+    assert seen["fetch"] == "auto" and seen["java_home"] == str(find_java_home()), "the system Java"
+    assert str(dist / "plugins/BTrackmate_-0.1.0.jar") in seen["classpath"]
+    assert not any("target" in p or ".m2" in p for p in seen["classpath"])
+    installed = _fake_fiji_app(tmp_path / "installed", btrackmate=True)
+    proc = _start_in_fresh_process(tmp_path, installed, {"VOLLTRACK_FIJI_DIST": str(dist)})
+    seen = json.loads(next(x for x in proc.stdout.splitlines() if x.startswith("INIT "))[5:])
+    assert seen["classpath"] == [], "installed in Fiji.app: nothing added (SciJava would see modules twice)"
+
+
+@pytest.mark.parametrize("missing, message", [
+    ({"imglyb": False}, "has no jars/imglib2-imglyb-*.jar: PyImageJ (through imglyb) needs "
+                        "net.imglib2:imglib2-imglyb"),
+    ({"trackmate": False}, "has no TrackMate (plugins/TrackMate-*.jar)"),
+])
+def test_local_fiji_without_a_needed_jar_is_named(tmp_path, missing, message):
+    app = _fake_fiji_app(tmp_path, btrackmate=True, **missing)
+    proc = _start_in_fresh_process(tmp_path, app, {})
+    assert proc.returncode != 0 and "INIT" not in proc.stdout
+    assert message in proc.stderr
+
+
+def test_engine_starts_offline_after_imagej_was_imported(rng):
+    """Issue 22 item 5: imglyb's endpoint (added by ``import imagej``) made the engine's JVM start try the
+    network. Here any attempt to resolve Maven endpoints fails the test."""
+    import importlib.util
+
+    if importlib.util.find_spec("imagej") is None:       # not imported here: imglyb would hook this process's JVM
+        pytest.skip("PyImageJ is not installed (pip install -e '.[fiji]')")
+    code = """
+import json, sys
+import jgo, imagej, imglyb, scyjava
+assert any("imglib2-imglyb" in str(e) for e in scyjava.config.endpoints)
+def no_network(*args, **kwargs):
+    raise RuntimeError("jgo was asked to resolve Maven endpoints (network)")
+jgo.build = no_network
+import pandas as pd
+from volltrack.tracking import track
+spots = pd.DataFrame(json.loads(sys.argv[1]))
+tracks = track(spots, {"LINKING_MAX_DISTANCE": 5.0}, progress=False)
+print("EDGES", len(tracks.edges), list(scyjava.config.endpoints))
+"""
+    proc = subprocess.run([sys.executable, "-c", code, _spots(rng).to_json(orient="records")], capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip().splitlines()[-1] == "EDGES 15 []"
+
+
+def test_engine_start_failure_is_not_reported_as_a_missing_jar(tmp_path, rng):
+    code = """
+import json, sys
+import jgo, scyjava
+def no_network(*args, **kwargs):
+    raise RuntimeError("Could not resolve org.example:needs-network")
+jgo.build = no_network
+scyjava.config.endpoints.append("org.example:needs-network:1.0")
+import pandas as pd
+from volltrack.tracking import track
+track(pd.DataFrame(json.loads(sys.argv[1])), None, progress=False)
+"""
+    proc = subprocess.run([sys.executable, "-c", code, _spots(rng).to_json(orient="records")], capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode != 0
+    assert "JvmStartError: the Java VM did not start: scyjava was configured (by another library) to resolve the " \
+           "Maven endpoints ['org.example:needs-network:1.0'], which needs the network" in proc.stderr
+    assert "EngineJarNotFound" not in proc.stderr
+
+
+def test_doctor_starts_imagej_in_a_child_and_names_what_is_missing(tmp_path, monkeypatch):
+    from volltrack.commands.doctor import _check_fiji
+
+    monkeypatch.setenv(ENV_VAR, str(_fake_fiji_app(tmp_path, trackmate=False)))
+    ok, text = _check_fiji()
+    assert not ok
+    assert "ImageJ2 did not start from VOLLTRACK_FIJI=" in text and "has no TrackMate" in text and "fix:" in text

@@ -68,7 +68,7 @@ def test_selecting_a_track_updates_plots_and_layer(make_napari_viewer, sample, t
     dividing = analysis.track_set.select("dividing")[0]
     widget.kind_box.setCurrentText("dividing")
     widget.select_track(dividing)
-    assert len(widget.figure.axes) == 4 and str(dividing) in widget.figure.texts[0].get_text()
+    assert len(widget.figure.axes) == 5 and str(dividing) in widget.figure.texts[0].get_text()  # + lineage tree
     shown = viewer.layers[SELECTION_LAYER]
     assert set(np.unique(shown.data[:, 0]).astype(int)) == set(
         analysis.tracklets.index[analysis.tracklets["TRACK_ID"] == dividing])
@@ -103,7 +103,7 @@ def test_widget_exports_csv_plots_and_a_readable_movie(make_napari_viewer, sampl
     frames = imageio_ffmpeg.read_frames(str(path))
     meta = next(frames)
     n_frames = sum(1 for _ in frames)
-    assert meta["size"] == (640, 480)
+    assert meta["size"] == (640, 640)
     assert n_frames == analysis.tracks.at[track, "END_FRAME"] - analysis.tracks.at[track, "START_FRAME"] + 1
 
 

@@ -48,6 +48,13 @@ def test_run_writes_every_output(finished_run):
     report = (out / "report.html").read_text()
     assert "segment" in report and "TRA" in report and "LINKING_MAX_DISTANCE" in report
     assert (out / "run.yaml").is_file()
+    figures = json.loads((out / "analysis" / "figures.json").read_text())
+    assert figures["overview"] and figures["population"] and figures["tracks"] and figures["movie"]
+    for section in ("overview", "movie", "population", "tracks", "metrics"):
+        assert f'<section id="{section}">' in report, section
+    assert f'src="analysis/{figures["movie"]["file"]}"' in report
+    assert (out / "analysis" / figures["movie"]["file"]).is_file()
+    assert report.count("data:image/png;base64,") >= len(figures["overview"]) + len(figures["tracks"]) + 1
 
 
 def test_rerun_recomputes_nothing(finished_run, tiny_config):

@@ -40,7 +40,7 @@ def frame_interval_of(data) -> float:
 
 
 def analyze_xml(path, *, image=None, labels=None, mask=None, calibration=None, frame_interval=None,
-                track_ids=None, only_filtered: bool = True, **options):
+                track_ids=None, only_filtered: bool = True, data=None, **options):
     """Read a TrackMate XML file and analyse its tracks.
 
     Parameters
@@ -58,6 +58,8 @@ def analyze_xml(path, *, image=None, labels=None, mask=None, calibration=None, f
     only_filtered : bool, optional
         Without ``track_ids``, analyse only TrackMate's filtered (visible) tracks; default True (all tracks
         when none is listed).
+    data : TrackMateData, optional
+        The file already read with :func:`volltrack.trackmate.read_xml` (it is not read again).
     **options
         Further keyword arguments of :func:`~volltrack.analysis.analyze_tracks`.
 
@@ -68,7 +70,7 @@ def analyze_xml(path, *, image=None, labels=None, mask=None, calibration=None, f
     from volltrack.analysis.track_analysis import analyze_tracks
     from volltrack.trackmate import read_xml
 
-    data = read_xml(path)
+    data = read_xml(path) if data is None else data
     spots = data.spots
     spots.attrs.update(space_units=getattr(data, "space_units", ""), time_units=getattr(data, "time_units", ""))
     if track_ids is None and only_filtered:
@@ -89,3 +91,47 @@ def _check_track_ids(track_ids, known_ids, path) -> None:
     if unknown:
         listed = f"{known[0]}..{known[-1]} ({len(known)} tracks)" if known else "none (no edge)"
         raise ValueError(f"no track with TRACK_ID {', '.join(map(str, unknown[:5]))} in {path}; known: {listed}")
+
+
+def check_label_movie(labels, spots, *, calibration, source, image_source=None) -> None:
+    """Refuse (``ValueError``, one line naming ``source``) an array that is not a label movie of ``spots``.
+
+    Refused: float values that are not whole numbers, a boolean mask, the same file as the intensity image, and
+    -- when the spots carry ``LABEL`` (spot tables of ``volltrack spots``/``run``) -- a movie in which fewer
+    than half of the spots find their own label under their centre voxel (e.g. the raw movie given as labels).
+    """
+    import numpy as np
+    from pathlib import Path
+
+    if image_source is not None and Path(image_source).resolve() == Path(source).resolve():
+        raise ValueError(f"--labels {source} is the file given as --image; give the label movie (integer cell "
+                         "labels, e.g. segmentation/VollSeg/<name>.tif of a volltrack run)")
+    dtype = np.dtype(labels.dtype)
+    if dtype.kind == "b":
+        raise ValueError(f"--labels {source} is a boolean mask, not a label movie (integer cell labels)")
+    if dtype.kind == "f":
+        first = np.asarray(labels[0])
+        fractional = first[np.isfinite(first) & (first != np.round(first))]
+        if fractional.size or not np.isfinite(first).all():
+            example = fractional.flat[0] if fractional.size else float("nan")
+            raise ValueError(f"--labels {source} holds non-integer values (dtype {dtype}, e.g. {example:g}); a "
+                             "label movie holds integer cell labels -- is it the raw movie?")
+    elif dtype.kind not in "iu":
+        raise ValueError(f"--labels {source}: dtype {dtype} is not an integer label movie")
+    if "LABEL" not in spots.columns or spots.empty:
+        return
+    from volltrack.analysis.intensity import spot_labels
+
+    known = spots["LABEL"].to_numpy(dtype=float)
+    rows = np.isfinite(known) & (known > 0)
+    if not rows.any():
+        return
+    chosen = spots[rows]
+    found = spot_labels(labels, chosen["FRAME"].to_numpy(dtype=int),
+                        chosen[["POSITION_Z", "POSITION_Y", "POSITION_X"]].to_numpy(dtype=float),
+                        calibration=calibration)
+    matches = int(np.sum(np.asarray(found, dtype=float) == known[rows]))
+    if matches * 2 < int(rows.sum()):
+        raise ValueError(f"--labels {source}: only {matches} of {int(rows.sum())} spots find their LABEL under "
+                         "their centre voxel; this is not the label movie the spots were measured in (is it the "
+                         "raw movie?)")

@@ -15,10 +15,14 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     """Add the arguments of ``volltrack analyze``."""
     parser.add_argument("xml", type=Path, help="TrackMate XML file (written by TrackMate or volltrack)")
     parser.add_argument("--out", type=Path, required=True, help="output folder (created when missing)")
-    parser.add_argument("--image", type=Path, help="raw image (TZYX TIFF/npy/zarr) to measure intensities in")
-    parser.add_argument("--labels", type=Path, help="label movie (TZYX): intensity and volume over label voxels")
-    parser.add_argument("--mask", type=Path, help="tissue mask (TZYX or ZYX): distance to the tissue boundary")
-    parser.add_argument("--calibration", help="voxel size dz,dy,dx (default: the XML's ImageData)")
+    parser.add_argument("--image", type=Path, help="raw image (TZYX TIFF/npy/zarr) to measure intensities in; "
+                                                   "must have the shape of the movie the XML's ImageData describes")
+    parser.add_argument("--labels", type=Path, help="label movie (TZYX, integer labels): intensity and volume over "
+                                                    "label voxels; same shape as the XML's movie")
+    parser.add_argument("--mask", type=Path, help="tissue mask (TZYX or ZYX): distance to the tissue boundary; "
+                                                  "same shape as the XML's movie")
+    parser.add_argument("--calibration", help="voxel size dz,dy,dx (default, and normally right: the XML's "
+                                              "ImageData)")
     parser.add_argument("--frame-interval", type=float, help="time between frames (default: the XML's)")
     parser.add_argument("--tracks", default="filtered",
                         help="tracks to analyse: filtered (default: TrackMate's filtered tracks), all, dividing, "
@@ -27,7 +31,23 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fft-feature", default="TOTAL_INTENSITY",
                         help="spot column whose spectrum is computed per tracklet (default TOTAL_INTENSITY)")
     parser.add_argument("--max-plots", type=int, default=20, help="plot at most this many tracks (default 20)")
-    parser.add_argument("--movie-track", type=int, help="write an MP4 movie of this TRACK_ID")
+    parser.add_argument("--movie-track", default="auto", metavar="ID|auto|none",
+                        help="MP4 movie of this TRACK_ID, followed in a crop with cell outlines (from --labels), "
+                             "scale bar and time stamp; auto (default): the longest dividing track, else the "
+                             "longest; none: no movie")
+    parser.add_argument("--movie-projection", choices=("slice", "max"), default="slice",
+                        help="the movie shows the Z slice through the tracked cells (slice, default) or the max "
+                             "projection over Z (max)")
+
+
+def parse_movie_track(text: str):
+    """Parse ``--movie-track``: a TRACK_ID (int), ``"auto"`` or ``"none"``."""
+    if text in ("auto", "none"):
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"--movie-track must be a TRACK_ID, auto or none, got {text!r}") from None
 
 
 def parse_calibration(text: str | None):
@@ -43,15 +63,22 @@ def parse_calibration(text: str | None):
     return values
 
 
-def _read_movie(path: Path | None, name: str):
+def _read_movie(path: Path | None, name: str, movie=None, xml: Path | None = None):
+    """Read ``--image``/``--labels``/``--mask`` lazily; refuse one whose shape is not the XML's movie."""
     if path is None:
         return None
     from volltrack.io import read_image
+    from volltrack.trackmate.image_data import check_movie_shape
 
     data, meta = read_image(path, lazy=True, require_z=True)
+    if movie is not None and movie.folder:  # a saved movie: its shape is known exactly
+        check_movie_shape(data, movie, what=name, source=path, xml_path=xml)
     if name != "mask" and data.ndim != 4:
-        raise ValueError(f"--{name} {path} has shape {tuple(data.shape)} (axes {meta['axes']}); expected a TZYX "
-                         "movie with the XML's frames, e.g. (T, Z, Y, X) like its ImageData")
+        if movie is not None and movie.shape[0] == 1 and data.ndim == 3:
+            data = data[None]
+        else:
+            raise ValueError(f"--{name} {path} has shape {tuple(data.shape)} (axes {meta['axes']}); expected a "
+                             "TZYX movie with the XML's frames, e.g. (T, Z, Y, X) like its ImageData")
     logger.info("%s: %s, shape %s", name, path, data.shape)
     return data
 
@@ -75,19 +102,32 @@ def run(args: argparse.Namespace) -> int:
     from volltrack.analysis import TRACK_KINDS
     from volltrack.analysis.export import write_tables
     from volltrack.analysis.movie import write_track_movie
+    from volltrack.analysis.plot_style import movie_track
     from volltrack.analysis.plots import save_track_plot
-    from volltrack.analysis.xml_input import analyze_xml
+    from volltrack.analysis.xml_input import analyze_xml, check_label_movie
+    from volltrack.trackmate import read_xml
+    from volltrack.trackmate.image_data import movie_of
 
     if not args.xml.is_file():
         raise FileNotFoundError(f"TrackMate XML not found: {args.xml}")
     track_ids, kind = _selected_tracks(args.tracks, TRACK_KINDS)
-    image, labels, mask = (_read_movie(p, n) for p, n in ((args.image, "image"), (args.labels, "labels"),
-                                                          (args.mask, "mask")))
+    args.movie_track = parse_movie_track(str(args.movie_track))
+    calibration = parse_calibration(args.calibration)
+    data = read_xml(args.xml)
+    movie = movie_of(data, args.xml)
+    if not movie.folder:
+        logger.warning("%s names no saved movie in ImageData: the shapes of --image/--labels/--mask cannot be "
+                       "checked against it", args.xml)
+    image, labels, mask = (_read_movie(p, n, movie, args.xml) for p, n in
+                           ((args.image, "image"), (args.labels, "labels"), (args.mask, "mask")))
+    if labels is not None:
+        check_label_movie(labels, data.spots, calibration=calibration or movie.calibration, source=args.labels,
+                          image_source=args.image)
     analysis = analyze_xml(args.xml, image=image, labels=labels, mask=mask, track_ids=track_ids,
-                           only_filtered=args.tracks == "filtered", calibration=parse_calibration(args.calibration),
+                           only_filtered=args.tracks == "filtered", calibration=calibration,
                            frame_interval=args.frame_interval, smoothing_window=args.smoothing,
-                           fft_feature=args.fft_feature, progress=True)
-    if args.movie_track is not None:
+                           fft_feature=args.fft_feature, progress=True, data=data)
+    if isinstance(args.movie_track, int):
         analysis.track_set.spots_of(args.movie_track)  # an unknown ID fails here, before anything is written
     selected = analysis.track_set.select(kind)
     files = write_tables(analysis, args.out, track_ids=selected, extra_parameters={
@@ -95,9 +135,10 @@ def run(args: argparse.Namespace) -> int:
         "tracks": args.tracks, "selected_track_ids": selected})
     for track_id in tqdm(selected[:max(args.max_plots, 0)], desc="plots", unit="track"):
         files.append(save_track_plot(analysis, track_id, args.out / "plots" / f"track_{track_id}.png"))
-    if args.movie_track is not None:
-        files.append(write_track_movie(analysis, args.movie_track, args.out / f"track_{args.movie_track}.mp4",
-                                       image=image, progress=True))
+    if args.movie_track != "none" and selected:
+        movie_id = movie_track(analysis, selected) if args.movie_track == "auto" else args.movie_track
+        files.append(write_track_movie(analysis, movie_id, args.out / f"track_{movie_id}.mp4", image=image,
+                                       labels=labels, projection=args.movie_projection, progress=True))
     print(f"analysed {len(selected)} track(s), {len(analysis.tracklets)} tracklet(s); wrote {len(files)} files "
           f"to {args.out}")
     return 0

@@ -165,15 +165,42 @@ def _check_napari() -> tuple[bool, str]:
     return True, f"napari {version} available{note}"
 
 
-def _check_fiji() -> tuple[bool, str]:
+_DESCRIBE_FIJI = ("import json, logging; logging.disable(logging.CRITICAL); "
+                  "from volltrack.tracking.fiji_backend import describe_fiji; "
+                  "print('VOLLTRACK_FIJI_REPORT ' + json.dumps(describe_fiji()))")
+
+
+def _check_fiji(timeout: float = 300.0) -> tuple[bool, str]:
+    """Start ImageJ2 in a child process as the Fiji backend does; report its version, TrackMate's, BTrackmate."""
+    import json
+
     fiji = os.environ.get("VOLLTRACK_FIJI")
     if not fiji:
         return False, ("no Fiji configured (optional: only the 'fiji' tracking backend needs one) -- fix: "
                        "set VOLLTRACK_FIJI to a local Fiji.app folder or a Maven endpoint such as "
                        "'sc.fiji:fiji:2.16.0'")
-    if ":" not in fiji and not os.path.isdir(fiji):
-        return False, f"VOLLTRACK_FIJI={fiji!r} is not a folder nor a Maven endpoint"
-    return True, f"Fiji configured: {fiji}"
+    try:
+        proc = subprocess.run([sys.executable, "-c", _DESCRIBE_FIJI], capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False, (f"ImageJ2 did not start within {timeout:.0f} s from VOLLTRACK_FIJI={fiji} -- fix: a local "
+                       "Fiji.app starts offline; a Maven endpoint needs the network")
+    report = next((line.split(" ", 1)[1] for line in proc.stdout.splitlines()
+                   if line.startswith("VOLLTRACK_FIJI_REPORT ")), None)
+    if proc.returncode != 0 or report is None:
+        last = [line for line in proc.stderr.strip().splitlines() if line.strip()] or ["no output"]
+        return False, (f"ImageJ2 did not start from VOLLTRACK_FIJI={fiji}: {last[-1].strip()} -- fix: see the "
+                       "message; VOLLTRACK_FIJI must name a Fiji.app with TrackMate (README, 'BTrackmate in Fiji')")
+    info = json.loads(report)
+    text = (f"ImageJ2 {info['imagej']} started headless in {info['seconds']} s (Java {info['java']}) from "
+            f"{info['fiji']}; {info['trackmate'] or 'no TrackMate'}; BTrackmate {info['btrackmate']}")
+    if info["trackmate"] is None:
+        return False, text + " -- fix: enable TrackMate in Fiji (Help > Update...)"
+    if not info["btrackmate_ok"]:
+        return False, text + " -- fix: add the BTrackmate update site in Fiji, or run 'make fiji-dist'"
+    if not info["commons_csv"]:
+        text += " (warning: no commons-csv in this Fiji: the BTrackmate command cannot read CSV spot tables)"
+    return True, text
 
 
 def run(args: argparse.Namespace) -> int:

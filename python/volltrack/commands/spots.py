@@ -60,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
 
     from volltrack.io import read_image, validate_calibration
     from volltrack.spots import compute_spots, write_spots_csv
+    from volltrack.spots.spot_csv import describe_movie
     from volltrack.spots.table import NonFiniteRawError
 
     out = Path(args.out)
@@ -78,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
                               time_units=meta["time_units"], progress=not args.no_progress)
     except NonFiniteRawError as exc:
         raise ValueError(f"--raw {args.raw}: {exc}") from None
+    describe_movie(spots, args.raw or args.labels, tuple(labels.shape))
     parameters = {"labels": str(args.labels), "raw": args.raw, "mask": args.mask, "axes": meta["axes"],
                   "calibration_source": meta["calibration_source"]}
     write_spots_csv(spots, out, parameters=parameters)

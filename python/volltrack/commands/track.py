@@ -43,14 +43,14 @@ def parse_overrides(pairs: list[str]) -> dict:
 
 def _installation_errors() -> tuple[type[Exception], ...]:
     """Errors that mean "Java or Fiji is missing": reported in one line with their fix."""
-    from volltrack.tracking.jvm import JavaNotFound
+    from volltrack.tracking.jvm import JavaNotFound, JvmStartError
 
-    errors: list[type[Exception]] = [JavaNotFound]
+    errors: list[type[Exception]] = [JavaNotFound, JvmStartError]
     try:
-        from volltrack.tracking.fiji_backend import FijiNotConfigured
+        from volltrack.tracking.fiji_backend import FijiNotConfigured, FijiStartError
     except ImportError:
         return tuple(errors)
-    return (*errors, FijiNotConfigured)
+    return (*errors, FijiNotConfigured, FijiStartError)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -34,16 +34,56 @@ def tracks_layer_tuple(analysis, *, name: str, track_ids=None) -> tuple:
     return data, kwargs, "tracks"
 
 
-def read_trackmate_xml(path) -> list[tuple]:
-    """Read a TrackMate XML file into one napari Tracks layer tuple.
+def _movie_layer(path: Path, movie, *, kind: str, name: str, scale: tuple) -> tuple | None:
+    """A layer tuple of the movie file ``path``, or None (logged) when it is not the XML's movie."""
+    from volltrack.io import read_image
 
-    The layer's metadata holds the :class:`~volltrack.analysis.TrackAnalysis` under ``"volltrack_analysis"``,
-    which the ``Track analysis`` widget uses.
+    try:
+        data, _ = read_image(path, lazy=True)
+    except (OSError, ValueError) as exc:
+        logger.warning("%s: cannot read (%s); the tracks are shown without it", path, exc)
+        return None
+    if data.ndim == 3 and movie.shape[0] == 1:
+        data = data[None]
+    if tuple(data.shape) != movie.shape:
+        logger.warning("%s has shape %s, not the (T, Z, Y, X) = %s of the XML's ImageData; not shown", path,
+                       tuple(data.shape), movie.shape)
+        return None
+    kwargs = {"name": name, "scale": scale, "metadata": {"path": str(path)}}
+    if kind == "image":
+        kwargs["blending"] = "additive"
+    return data, kwargs, kind
+
+
+def read_trackmate_xml(path) -> list[tuple]:
+    """Read a TrackMate XML file into napari layer tuples: the movie, its labels and the tracks, aligned.
+
+    The Tracks layer gets the scale ``(1, dz, dy, dx)`` of the file's ``ImageData``. When the movie named
+    there exists (looked up as TrackMate does: ``folder/filename``, then beside the XML), it comes first as
+    an Image layer with the same scale, followed by the label movie a ``volltrack run`` wrote beside the XML
+    (``segmentation/VollSeg/<name>.tif``) as a Labels layer, so that the tracks lie on the cells.
+    The Tracks layer's metadata holds the :class:`~volltrack.analysis.TrackAnalysis` under
+    ``"volltrack_analysis"``, which the ``Track analysis`` widget uses.
     """
     from volltrack.analysis.xml_input import analyze_xml
+    from volltrack.trackmate import read_xml
+    from volltrack.trackmate.image_data import find_label_movie, movie_of
 
     if isinstance(path, (list, tuple)):
         path = path[0]
-    analysis = analyze_xml(path)
+    movie = movie_of(read_xml(path), path)
+    analysis = analyze_xml(path, calibration=movie.calibration, frame_interval=movie.frame_interval)
     logger.info("read %s: %d tracks, %d tracklets", path, len(analysis.tracks), len(analysis.tracklets))
-    return [tracks_layer_tuple(analysis, name=Path(path).stem)]
+    scale = (1.0, *movie.calibration)
+    layers = []
+    if movie.path is not None:
+        layers.append(_movie_layer(movie.path, movie, kind="image", name=movie.path.name, scale=scale))
+        labels = find_label_movie(path, movie.path)
+        if labels is not None:
+            layers.append(_movie_layer(labels, movie, kind="labels", name=f"labels {labels.name}", scale=scale))
+    elif movie.filename:
+        logger.warning("%s: the movie %r named in ImageData was not found (folder %r, nor beside the XML); "
+                       "showing the tracks alone", path, movie.filename, movie.folder)
+    layers = [layer for layer in layers if layer is not None]
+    layers.append(tracks_layer_tuple(analysis, name=Path(path).stem))
+    return layers

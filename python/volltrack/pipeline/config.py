@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -45,7 +45,10 @@ class AnalysisConfig(_Section):
     """Track analysis: tracklets, distance to the tissue boundary, intensity and FFT, movie."""
 
     smoothing_window: int = Field(3, ge=1, description="frames in the rolling mean before the FFT")
-    movie: bool = Field(True, description="write an MP4 of the longest dividing (else longest) track")
+    movie: bool = Field(True, description="write an MP4 following the longest dividing track (else the longest "
+                                          "track) in a crop, with cell outlines, scale bar and time stamp")
+    movie_projection: Literal["slice", "max"] = Field("slice", description="the movie shows the Z slice through "
+                                                      "the tracked cells (slice) or the max projection over Z (max)")
 
 
 class DemoConfig(_Section):

@@ -6,9 +6,9 @@ are unchanged (:mod:`volltrack.pipeline.stages`), so an interrupted run resumes 
     OUT/segmentation/VollSeg/<name>.tif   VollSeg labels (also StarDist/, UNet/, Probability/, Markers/)
     OUT/spots.csv (+ .json)               one row per cell per frame, TrackMate keys as columns
     OUT/tracks.xml                        TrackMate XML (opens in Fiji's TrackMate)
-    OUT/analysis/                         per-track and per-tracklet CSVs, plots, an MP4
+    OUT/analysis/                         per-track and per-tracklet CSVs, plots, pictures, an MP4
     OUT/metrics.json                      SEG, DET, TRA, ... when ground truth is given
-    OUT/report.html                       parameters, versions, time per stage, counts, plots, metrics
+    OUT/report.html                       pictures, lineage trees, plots, movie, metrics explained, parameters
 """
 
 from __future__ import annotations
@@ -94,6 +94,7 @@ def _read(path: Path | None, axes: str | None = None):
 def _spots(inputs: RunInputs, config: RunConfig, labels_path: Path, spots_path: Path,
            meta: dict[str, Any]) -> dict[str, Any]:
     from volltrack.spots import compute_spots, write_spots_csv
+    from volltrack.spots.spot_csv import describe_movie
 
     labels, mask = _read(labels_path), read_mask(inputs.mask, meta["shape"])
     if mask is not None and labels.ndim == 3:  # one time point: the mask without its T axis
@@ -101,6 +102,7 @@ def _spots(inputs: RunInputs, config: RunConfig, labels_path: Path, spots_path: 
     table = compute_spots(labels, raw=_read(inputs.raw, config.image.axes), mask=mask,
                           calibration=meta["calibration"], frame_interval=meta["frame_interval"],
                           time_units=config.image.time_units, progress=True)
+    describe_movie(table, inputs.raw, meta["shape"])  # named in tracks.xml's ImageData
     write_spots_csv(table, spots_path, parameters={"labels": str(labels_path), "raw": str(inputs.raw),
                                                    "mask": str(inputs.mask) if inputs.mask else None})
     inside = int(table["INSIDE_TISSUE"].sum()) if "INSIDE_TISSUE" in table else len(table)
@@ -120,8 +122,7 @@ def _track(config: RunConfig, spots_path: Path, xml_path: Path) -> dict[str, Any
 def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: Path, out: Path,
              meta: dict[str, Any]) -> dict[str, Any]:
     from volltrack.analysis.export import write_tables
-    from volltrack.analysis.movie import write_track_movie
-    from volltrack.analysis.plots import save_track_plot
+    from volltrack.analysis.report_figures import write_run_figures
     from volltrack.analysis.xml_input import analyze_xml
     import numpy as np
 
@@ -145,12 +146,8 @@ def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: 
     selected = analysis.track_set.select("all")
     write_tables(analysis, out, track_ids=selected, extra_parameters={"xml": str(xml_path)})
     dividing = analysis.track_set.select("dividing")
-    longest = sorted(selected, key=lambda t: -len(analysis.track_spots(t)))
-    showcase = (dividing[:3] + [t for t in longest if t not in dividing])[:4]
-    for track_id in showcase:
-        save_track_plot(analysis, track_id, out / "plots" / f"track_{track_id}.png")
-    if config.analysis.movie and showcase:
-        write_track_movie(analysis, showcase[0], out / f"track_{showcase[0]}.mp4", image=image, progress=True)
+    write_run_figures(analysis, out, image=image, labels=labels, movie=config.analysis.movie,
+                      projection=config.analysis.movie_projection, progress=True)
     return {"tracks analysed": len(selected), "dividing": len(dividing), "tracklets": len(analysis.tracklets)}
 
 
@@ -233,6 +230,7 @@ def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, 
     plots = sorted((analysis_dir / "plots").glob("*.png"))
     report = write_report(out / "report.html", title=f"volltrack run: {Path(inputs.raw).name}",
                           records=runner.records, params={"inputs": {k: str(v) for k, v in vars(inputs).items()},
-                                                          **params}, metrics=metrics, plots=plots, outputs=outputs)
+                                                          **params}, metrics=metrics, plots=plots, outputs=outputs,
+                          analysis_dir=analysis_dir)
     outputs["report"] = report
     return RunResult(runner.records, outputs, metrics)

@@ -19,7 +19,8 @@ from volltrack.io.atomic import atomic_write, atomic_write_text
 from volltrack.io.calibration import validate_calibration
 from volltrack.spots.columns import INTEGER_COLUMNS, POSITION_COLUMNS, REQUIRED_COLUMNS
 
-__all__ = ["write_spots_csv", "read_spots_csv", "read_legacy_csv", "validate_spot_table", "LEGACY_COLUMNS"]
+__all__ = ["write_spots_csv", "read_spots_csv", "read_legacy_csv", "validate_spot_table", "describe_movie",
+           "LEGACY_COLUMNS", "MOVIE_ATTRS"]
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +30,48 @@ MAX_FRAME = 1_000_000
 LEGACY_COLUMNS = ("T", "X", "Y", "Z", "Label", "Perimeter", "Volume", "Intensity", "ExtentX", "ExtentY", "ExtentZ")
 
 
+#: ``attrs`` keys of a spot table that describe its movie (kept through the sidecar, handed to the tracker's XML).
+MOVIE_ATTRS = ("calibration", "frame_interval", "space_units", "time_units", "n_frames", "image", "shape")
+
+
 def _sidecar(path: Path) -> Path:
     return path.with_name(path.name + ".json")
+
+
+def describe_movie(table: pd.DataFrame, image, shape) -> pd.DataFrame:
+    """Record in ``table.attrs`` which movie the spots come from: its file and its shape (T, Z, Y, X).
+
+    The tracker names this movie in the TrackMate XML's ``ImageData`` (with ``attrs["calibration"]`` and
+    ``attrs["frame_interval"]``), so that TrackMate and napari open it under the tracks.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Spot table (modified in place and returned).
+    image : str or PathLike
+        The raw movie (or, without one, the label movie the spots were measured in).
+    shape : sequence of int
+        The movie's shape, (T, Z, Y, X) or (Z, Y, X) for a single time point.
+    """
+    shape = [int(v) for v in shape]
+    if len(shape) == 3:
+        shape = [1, *shape]
+    if len(shape) != 4 or min(shape) < 1:
+        raise ValueError(f"movie shape {tuple(shape)}: expected (T, Z, Y, X) with every size >= 1")
+    table.attrs.update(image=str(Path(image).resolve()), shape=shape)
+    return table
+
+
+def _portable_image(attrs: dict, csv: Path) -> dict:
+    """The sidecar names a movie beside or below the CSV's folder relatively, so the folder can be moved."""
+    image = attrs.get("image")
+    if image:
+        folder = csv.resolve().parent
+        try:
+            attrs = {**attrs, "image": Path(image).resolve().relative_to(folder).as_posix()}
+        except ValueError:
+            pass
+    return attrs
 
 
 def write_spots_csv(table: pd.DataFrame, path, *, parameters: dict | None = None) -> None:
@@ -49,6 +90,7 @@ def write_spots_csv(table: pd.DataFrame, path, *, parameters: dict | None = None
     attrs = {key: (list(value) if isinstance(value, tuple) else value) for key, value in table.attrs.items()}
     from volltrack import __version__
 
+    attrs = _portable_image(attrs, path)
     record = {**attrs, "volltrack_version": __version__, "n_spots": int(len(table)), **(parameters or {})}
     with atomic_write(path, newline="") as handle:
         table.to_csv(handle, index=False)
@@ -151,8 +193,10 @@ def read_spots_csv(path, *, frame_interval: float | None = None) -> pd.DataFrame
     table = validate_spot_table(table, source=str(path), frame_interval=dt)
     if "calibration" in attrs:
         attrs["calibration"] = tuple(attrs["calibration"])
-    table.attrs.update({key: attrs[key] for key in ("calibration", "frame_interval", "space_units", "time_units",
-                                                     "n_frames") if key in attrs})
+    if attrs.get("image"):
+        attrs["image"] = str((path.resolve().parent / attrs["image"]).resolve())
+    table.attrs.update({key: attrs[key] for key in MOVIE_ATTRS if key in attrs})
+    table.attrs["spot_table"] = str(path)
     return table
 
 

@@ -126,13 +126,48 @@ def _java_error(exc: Exception) -> ValueError | None:
     return None
 
 
-def _write_xml_atomically(result, xml_path: Path) -> Path:
+def _movie(spots: pd.DataFrame) -> dict[str, Any]:
+    """The movie the spots come from, from ``spots.attrs`` (see :func:`volltrack.spots.spot_csv.describe_movie`).
+
+    Returns the arguments of ``TrackingResult.writeXml``: ``image`` (path or None), ``shape`` (T, Z, Y, X),
+    ``calibration`` (dz, dy, dx) or None, ``frame_interval`` (NaN = from the spots) and ``title`` (the name an
+    unknown movie gets, as TrackMate names an image that was never saved).
+    """
+    attrs = getattr(spots, "attrs", {}) or {}
+    calibration = attrs.get("calibration")
+    if calibration is not None:
+        calibration = [float(v) for v in calibration]
+        if len(calibration) != 3 or not all(np.isfinite(v) and v > 0 for v in calibration):
+            raise ValueError(f"spots.attrs['calibration']: got {attrs.get('calibration')!r}; expected (dz, dy, dx) > 0")
+    interval = attrs.get("frame_interval")
+    image, shape = attrs.get("image"), attrs.get("shape")
+    if image is not None and (shape is None or len(shape) != 4):
+        logger.warning("spots.attrs names the movie %s but not its shape (T, Z, Y, X): it is not named in the XML",
+                       image)
+        image = None
+    title = Path(str(attrs.get("spot_table") or "spots")).stem
+    return {"image": None if image is None else str(image), "shape": None if image is None else [int(v) for v in shape],
+            "calibration": calibration, "frame_interval": float("nan") if interval is None else float(interval),
+            "title": title}
+
+
+def _write_xml_atomically(result, xml_path: Path, movie: dict[str, Any] | None = None) -> Path:
+    import jpype
+
     xml_path = Path(xml_path)
     xml_path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=xml_path.parent, prefix=f".{xml_path.name}.", suffix=".tmp")
     os.close(handle)
+    movie = movie or {"image": None, "shape": None, "calibration": None, "frame_interval": float("nan"),
+                      "title": xml_path.stem}
+    shape = None if movie["shape"] is None else jpype.JArray(jpype.JLong)(movie["shape"])
+    calibration = None if movie["calibration"] is None else jpype.JArray(jpype.JDouble)(movie["calibration"])
+    if movie["image"] is None:
+        logger.warning("%s: the spot table names no movie, so the XML's ImageData names none (TrackMate opens an "
+                       "empty image, napari shows the tracks alone); spot tables from 'volltrack spots' or "
+                       "'volltrack run' name it", xml_path)
     try:
-        result.writeXml(str(temp))
+        result.writeXml(str(temp), movie["image"], shape, calibration, movie["frame_interval"], movie["title"])
         os.replace(temp, xml_path)
     finally:
         if os.path.exists(temp):
@@ -141,19 +176,26 @@ def _write_xml_atomically(result, xml_path: Path) -> Path:
 
 
 def _bridge_class(jimport):
-    """Return the ArrayBridge class, or explain why the running JVM does not have it."""
+    """Return the ArrayBridge class, or explain why the running JVM does not have it.
+
+    Failures to start the JVM (no Java, bad heap, missing jar, endpoints that need the network) are raised
+    as they are; only a JVM that runs without the engine's classes is explained here.
+    """
     from volltrack.tracking.engine_jar import EngineJarNotFound
-    from volltrack.tracking.jvm import BadHeapSize, JavaNotFound
+    from volltrack.tracking.jvm import BadHeapSize, JavaNotFound, JvmStartError, started_by_volltrack
 
     try:
         return jimport(BRIDGE_CLASS)
-    except (BadHeapSize, JavaNotFound, EngineJarNotFound):
-        raise       # volltrack's own start-up errors already say what to fix
+    except (BadHeapSize, JavaNotFound, JvmStartError, EngineJarNotFound):
+        raise
     except Exception as exc:  # noqa: BLE001 -- the JVM may have been started by someone else
+        if started_by_volltrack():
+            raise EngineJarNotFound(f"{BRIDGE_CLASS} is missing from the engine jar on the class path ({exc}); "
+                                    "rebuild it with 'make setup'") from None
         raise EngineJarNotFound(
-            f"{BRIDGE_CLASS} is not on the class path of the running JVM ({exc}); the JVM was probably "
-            "started before volltrack (e.g. by PyImageJ) without the engine jar: call "
-            "volltrack.tracking.jvm.start_jvm() first, or rebuild the jar with 'make setup'") from None
+            f"{BRIDGE_CLASS} is not on the class path of the running JVM ({exc}); the JVM was started before "
+            "volltrack (e.g. by PyImageJ) without the engine jar: call volltrack.tracking.jvm.start_jvm() first, "
+            "or track in a fresh Python process") from None
 
 
 def track_with_engine(spots: pd.DataFrame, settings: TrackerSettings, *, xml_path: str | Path | None = None,
@@ -182,7 +224,7 @@ def track_with_engine(spots: pd.DataFrame, settings: TrackerSettings, *, xml_pat
         tracks = tracks_from_result(result, settings=settings.to_dict(), space_units=space_units,
                                     time_units=time_units)
         if xml_path is not None:
-            tracks.xml_path = _write_xml_atomically(result, Path(xml_path))
+            tracks.xml_path = _write_xml_atomically(result, Path(xml_path), _movie(spots))
         bar.update(1)
     logger.info("tracked %d spots: %d edges, %d tracks", len(tracks.spots), len(tracks.edges), len(tracks.tracks))
     return tracks
@@ -198,7 +240,12 @@ def track(spots: pd.DataFrame, settings: TrackerSettings | Mapping[str, Any] | s
         One row per spot; columns are TrackMate keys: ``FRAME`` and ``POSITION_X``/``POSITION_Y``
         (required), ``POSITION_Z`` (default 0), ``RADIUS`` (default 1), ``QUALITY`` (default 1), ``ID``
         (default: row number) and any further numeric column as an extra spot feature. ``spots.attrs``
-        may give ``space_units``, ``time_units`` and ``frame_interval`` (defaults "micron", "sec", 1).
+        may give ``space_units``, ``time_units`` and ``frame_interval`` (defaults "micron", "sec", 1), and
+        the movie the spots come from: ``image`` (its file), ``shape`` (T, Z, Y, X) and ``calibration``
+        (dz, dy, dx), as :func:`volltrack.spots.read_spots_csv` and
+        :func:`volltrack.spots.spot_csv.describe_movie` set them. They become the XML's ``ImageData``, so
+        that TrackMate and napari open the movie under the tracks; without ``image`` the XML describes an
+        unsaved image (a warning is logged).
     settings : TrackerSettings, mapping, path or None, optional
         Tracker settings (TrackMate keys); a JSON/YAML path; default None = TrackMate's defaults.
     backend : {"engine", "fiji"}, optional

@@ -8,18 +8,23 @@ tools and our wizard modules: ``TISSUE_FILTER`` as a TrackMate spot ``FeatureFil
 :class:`~volltrack.tracking.Tracks` tables as the engine backend returns.
 
 Which Fiji: the ``fiji`` argument, else the ``VOLLTRACK_FIJI`` environment variable -- a local ``Fiji.app``
-folder, or a Maven endpoint PyImageJ understands (e.g. ``"sc.fiji:fiji:2.16.0"``, needs the SciJava
-repository). Our jars (engine + wizard modules, as laid out by ``make fiji-dist``) are added to its class path.
+folder (works offline: system Java, imglyb's jar from the Fiji.app), or a Maven endpoint PyImageJ understands
+(e.g. ``"sc.fiji:fiji:2.16.0"``, needs the network and the SciJava repository). BTrackmate's jars (engine +
+wizard modules) come from the Fiji.app when installed there (update site), else from the ``make fiji-dist``
+output (``VOLLTRACK_FIJI_DIST``, default the checkout's ``dist/fiji``). Spots keep the engine's IDs; the tables
+returned are the engine backend's (:func:`like_engine`).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from volltrack.tracking.settings import TrackerSettings, as_settings
@@ -88,69 +93,201 @@ def split_settings(settings: TrackerSettings) -> tuple[dict[str, Any], dict[str,
     return lap, ours
 
 
-def btrackmate_jars() -> list[Path]:
-    """Return the jars a Fiji needs for this backend: the engine and the TrackMate wizard modules."""
-    from volltrack.tracking.fiji_dist import distribution_files
-
-    return [source for dest, source in distribution_files().items() if dest.endswith(".jar")]
+class FijiStartError(RuntimeError):
+    """PyImageJ could not start the Fiji; the message names what is missing and the fix."""
 
 
-def _start_fiji(endpoint: str) -> None:
+#: What imglyb adds to scyjava's Maven endpoints when imported (``import imagej`` imports it).
+IMGLYB_ENDPOINT = "net.imglib2:imglib2-imglyb"
+IMGLYB_JAR = "jars/imglib2-imglyb-*.jar"
+TRACKMATE_JARS = ("plugins/TrackMate-*.jar", "plugins/TrackMate_-*.jar", "jars/TrackMate-*.jar")
+
+
+def _check_local_fiji(fiji_dir: Path) -> None:
+    """Refuse a Fiji.app without TrackMate or without the imglyb jar PyImageJ needs, naming the missing jar."""
+    if not any(sorted(fiji_dir.glob(pattern)) for pattern in TRACKMATE_JARS):
+        # Fiji installs TrackMate as plugins/TrackMate-<version>.jar; older layouts used jars/ or TrackMate_.
+        raise FijiStartError(f"{fiji_dir} has no TrackMate ({TRACKMATE_JARS[0]}): enable TrackMate in Fiji "
+                             "(Help > Update...) or use backend='engine'")
+    if not sorted(fiji_dir.glob(IMGLYB_JAR)):
+        raise FijiStartError(f"{fiji_dir} has no {IMGLYB_JAR}: PyImageJ (through imglyb) needs "
+                             f"{IMGLYB_ENDPOINT}, which every Fiji ships in jars/; update this Fiji (Help > "
+                             "Update...) or copy that jar there (volltrack does not fetch it from the network)")
+
+
+def _without_imglyb_endpoint() -> list[str]:
+    """Drop imglyb's Maven endpoint from scyjava's list (in place); return what was dropped.
+
+    ``import imglyb`` appends it; jgo would then resolve it from the SciJava repository at JVM start, even
+    for a local Fiji.app, which ships that jar itself.
+    """
+    import scyjava
+
+    dropped = [str(e) for e in scyjava.config.endpoints if IMGLYB_ENDPOINT in str(e)]
+    if dropped:
+        scyjava.config.endpoints[:] = [e for e in scyjava.config.endpoints if IMGLYB_ENDPOINT not in str(e)]
+    return dropped
+
+
+def _start_fiji(endpoint: str, *, need_btrackmate: bool = True):
+    """Start the Fiji headless through PyImageJ, offline for a local Fiji.app.
+
+    Java: the system Java when there is one (``JAVA_HOME`` set to it and scyjava's ``fetch="auto"``, which
+    uses it; PyImageJ 1.8.0 fails with ``fetch="never"``); without one, scyjava downloads a Java (online).
+    A local Fiji.app must ship TrackMate and the imglyb jar; imglyb's Maven endpoint is then left out.
+    BTrackmate comes from the Fiji.app when installed there, else from the ``make fiji-dist`` output; with
+    ``need_btrackmate=False`` (``volltrack doctor``) a missing BTrackmate is not an error.
+
+    Returns
+    -------
+    tuple
+        The ImageJ2 gateway (None when the JVM already ran with Fiji) and the
+        :class:`~volltrack.tracking.fiji_dist.Distribution` used (None when not found).
+    """
     import scyjava
 
     if scyjava.jvm_started():
         try:
             scyjava.jimport("fiji.plugin.trackmate.TrackMate")
             scyjava.jimport("org.volltrack.btrackmate.fiji.PruneTrackletsAction")
-            return
+            return None, None
         except Exception:  # noqa: BLE001 -- a JVM without Fiji: explained below
-            raise RuntimeError("the Java VM already runs without Fiji (e.g. started by the engine backend) and "
+            raise FijiStartError("the Java VM already runs without Fiji (e.g. started by the engine backend) and "
                                "cannot load it now; use backend='fiji' in a fresh Python process") from None
+    local = Path(endpoint) if Path(endpoint).is_dir() else None
+    if local is not None:
+        _check_local_fiji(local)
+    from volltrack.tracking.fiji_dist import DistributionError, find_distribution
+    from volltrack.tracking.jvm import DEFAULT_MAX_HEAP, checked_heap_size
+
+    heap = checked_heap_size(os.environ.get("VOLLTRACK_JVM_HEAP", DEFAULT_MAX_HEAP), source="VOLLTRACK_JVM_HEAP")
+    try:
+        distribution = find_distribution(local)
+    except DistributionError:
+        if need_btrackmate:
+            raise
+        distribution = None
     try:
         import imagej
     except ImportError:
-        raise RuntimeError("backend='fiji' needs PyImageJ: pip install -e '.[fiji]'") from None
-    for jar in btrackmate_jars():
+        raise FijiStartError("backend='fiji' needs PyImageJ: pip install -e '.[fiji]'") from None
+    from volltrack.tracking.jvm import prefer_system_java
+
+    java_home = prefer_system_java()
+    if local is not None:
+        dropped = _without_imglyb_endpoint()
+        if dropped:
+            logger.debug("left out the Maven endpoint(s) %s: %s ships the imglyb jar", dropped, local)
+    for jar in distribution.jars if distribution is not None else []:
         scyjava.config.add_classpath(str(jar))
-    logger.info("starting Fiji %s headless (PyImageJ)", endpoint)
-    imagej.init(endpoint, mode="headless")
+    scyjava.config.add_option(f"-Xmx{heap}")
+    logger.info("starting Fiji %s headless (PyImageJ, Java %s)", endpoint, java_home or "to be downloaded")
+    try:
+        ij = imagej.init(str(local) if local is not None else endpoint, mode="headless")
+    except Exception as exc:  # noqa: BLE001 -- PyImageJ/scyjava/jgo failures become one explained error
+        where = "" if local is not None else " (a Maven endpoint needs the network and the SciJava repository)"
+        raise FijiStartError(f"PyImageJ could not start the Fiji {endpoint}{where}: {type(exc).__name__}: "
+                             f"{exc}") from None
+    return ij, distribution
 
 
-def _lap_factory():
+def describe_fiji(fiji: str | os.PathLike | None = None) -> dict[str, Any]:
+    """Start the Fiji as the backend does and describe it (for ``volltrack doctor``, in a child process).
+
+    Returns
+    -------
+    dict
+        ``fiji``, ``imagej`` (ImageJ2 version), ``java``, ``trackmate`` (TrackMate's name and version or
+        None), ``btrackmate`` (where it comes from, or why it is missing), ``btrackmate_ok`` (its TrackMate
+        modules load), ``commons_csv`` (the class the command's CSV input needs loads) and ``seconds``.
+    """
+    import time
+
     import scyjava
 
+    started = time.monotonic()
+    endpoint = resolve_fiji(fiji)
+    from volltrack.tracking.fiji_dist import DistributionError, find_distribution
+
+    local = Path(endpoint) if Path(endpoint).is_dir() else None
+    try:
+        found = find_distribution(local)
+        where = "installed in the Fiji.app" if found.installed else f"from {found.folder} (make fiji-dist)"
+    except DistributionError as exc:
+        where = str(exc)
+    ij, _ = _start_fiji(endpoint, need_btrackmate=False)
+
+    def loads(name: str) -> bool:
+        try:
+            scyjava.jimport(name)
+            return True
+        except Exception:  # noqa: BLE001 -- a class that does not load is the answer
+            return False
+
+    trackmate = None
+    if loads("fiji.plugin.trackmate.TrackMate"):
+        trackmate = str(scyjava.jimport("fiji.plugin.trackmate.TrackMate").PLUGIN_NAME_VERSION)
+    return {"fiji": endpoint, "imagej": str(ij.getVersion()) if ij is not None else "?",
+            "java": str(scyjava.jimport("java.lang.System").getProperty("java.version")),
+            "trackmate": trackmate, "btrackmate": where,
+            "btrackmate_ok": loads("org.volltrack.btrackmate.fiji.PruneTrackletsAction"),
+            "commons_csv": loads("org.apache.commons.csv.CSVFormat"),
+            "seconds": round(time.monotonic() - started, 1)}
+
+
+def _jimport(name: str):
+    import scyjava
+
+    return scyjava.jimport(name)
+
+
+def _lap_factory(jimport=_jimport):
     for name in _LAP_FACTORIES:
         try:
-            return scyjava.jimport(name)()
+            return jimport(name)()
         except Exception:  # noqa: BLE001 -- try the next TrackMate version's package
             continue
     raise RuntimeError("this Fiji has no TrackMate (SparseLAPTrackerFactory not found); enable TrackMate or use "
                        "backend='engine'")
 
 
-def _spot_collection(spots: pd.DataFrame, interval: float):
-    import scyjava
+def spot_ids(spots: pd.DataFrame, arrays: dict[str, Any]) -> np.ndarray:
+    """Return the spot IDs the engine backend gives: the ``ID`` column, else the row numbers 0, 1, 2, ..."""
+    return arrays["ids"] if arrays["ids"] is not None else np.arange(len(spots), dtype=np.int32)
+
+
+def _spot_collection(spots: pd.DataFrame, interval: float, jimport=_jimport):
+    """Build TrackMate's SpotCollection with the engine's spot IDs and features.
+
+    Each spot is made with ``Spot(ID)`` (keeps the ID; TrackMate's other constructors draw a new one from a
+    global counter), named ``ID<id>`` as the engine names it (TmXmlWriter needs a name), then given its
+    features; NaN feature values are left out, as the engine leaves them out.
+    """
     from jpype import JInt
 
     from volltrack.tracking.bridge import _spot_arrays
 
     arrays = _spot_arrays(spots)
-    Spot = scyjava.jimport("fiji.plugin.trackmate.Spot")
-    collection = scyjava.jimport("fiji.plugin.trackmate.SpotCollection")()
+    ids = spot_ids(spots, arrays)
+    Spot = jimport("fiji.plugin.trackmate.Spot")
+    collection = jimport("fiji.plugin.trackmate.SpotCollection")()
+    core = (("POSITION_X", arrays["x"]), ("POSITION_Y", arrays["y"]), ("POSITION_Z", arrays["z"]),
+            ("RADIUS", arrays["radius"]), ("QUALITY", arrays["quality"]))
     for i in range(len(spots)):
-        spot = Spot(float(arrays["x"][i]), float(arrays["y"][i]), float(arrays["z"][i]),
-                    float(arrays["radius"][i]), float(arrays["quality"][i]))
-        for name, values in zip(arrays["feature_names"], arrays["feature_values"]):
+        spot = Spot(JInt(int(ids[i])))
+        spot.setName(f"ID{int(ids[i])}")
+        for name, values in core:
             spot.putFeature(name, float(values[i]))
         spot.putFeature("POSITION_T", float(arrays["frames"][i]) * interval)
+        for name, values in zip(arrays["feature_names"], arrays["feature_values"]):
+            if name != "VISIBILITY" and not np.isnan(values[i]):
+                spot.putFeature(name, float(values[i]))
         collection.add(spot, JInt(int(arrays["frames"][i])))
     return collection
 
 
-def _tracker_settings(factory, lap: dict[str, Any]):
-    import scyjava
-
-    HashMap = scyjava.jimport("java.util.HashMap")
+def _tracker_settings(factory, lap: dict[str, Any], jimport=_jimport):
+    HashMap = jimport("java.util.HashMap")
     java = factory.getDefaultSettings()
     for key, value in lap.items():
         if key in _PENALTY_KEYS:
@@ -159,48 +296,130 @@ def _tracker_settings(factory, lap: dict[str, Any]):
                 penalties.put(feature, float(weight))
             java.put(key, penalties)
         elif isinstance(value, bool):
-            java.put(key, scyjava.jimport("java.lang.Boolean")(value))
+            java.put(key, jimport("java.lang.Boolean")(value))
         elif isinstance(value, int):
-            java.put(key, scyjava.jimport("java.lang.Integer")(value))
+            java.put(key, jimport("java.lang.Integer")(value))
         else:
             java.put(key, float(value))
     return java
 
 
-def _run_trackmate(spots: pd.DataFrame, settings: TrackerSettings, xml_path: Path) -> None:
-    import scyjava
+#: The wizard panel TrackMate opens a loaded file at (TrackMate 7/8's ConfigureViewsDescriptor key).
+GUI_STATE = "ConfigureViews"
+
+
+def _run_trackmate(spots: pd.DataFrame, settings: TrackerSettings, xml_path: Path, jimport=_jimport) -> None:
+    """Track with TrackMate and write its XML with TmXmlWriter, complete enough for TrackMate to load cleanly.
+
+    The settings name the manual detector (spots come from a table; TrackMate's loader needs a detector),
+    the tissue filter is recorded as a spot filter on ``TISSUE_FRACTION`` and applied to the model, and the
+    GUI state and TrackMate's default display settings are appended.
+    """
+    from volltrack.tracking.bridge import _calibration
 
     lap, ours = split_settings(settings)
-    space_units = str(spots.attrs.get("space_units", "micron"))
-    time_units = str(spots.attrs.get("time_units", "sec"))
-    model = scyjava.jimport("fiji.plugin.trackmate.Model")()
+    space_units, time_units, interval = _calibration(spots)
+    model = jimport("fiji.plugin.trackmate.Model")()
     model.setPhysicalUnits(space_units, time_units)
-    collection = _spot_collection(spots, float(spots.attrs.get("frame_interval", 1.0) or 1.0))
-    model.setSpots(collection, False)
+    model.setSpots(_spot_collection(spots, interval, jimport), False)
+    tm_settings = jimport("fiji.plugin.trackmate.Settings")()
+    _describe_movie(tm_settings, spots, interval)
+    detector = jimport("fiji.plugin.trackmate.detection.ManualDetectorFactory")()
+    tm_settings.detectorFactory = detector
+    tm_settings.detectorSettings = detector.getDefaultSettings()
     if ours.get("TISSUE_FILTER"):
-        FeatureFilter = scyjava.jimport("fiji.plugin.trackmate.features.FeatureFilter")
-        ArrayList = scyjava.jimport("java.util.ArrayList")
-        filters = ArrayList()
-        filters.add(FeatureFilter("TISSUE_FRACTION", float(ours["TISSUE_MIN_FRACTION"]), True))
-        model.filterSpots(filters, False)
-    tm_settings = scyjava.jimport("fiji.plugin.trackmate.Settings")()
-    tm_settings.trackerFactory = _lap_factory()
-    tm_settings.trackerSettings = _tracker_settings(tm_settings.trackerFactory, lap)
+        FeatureFilter = jimport("fiji.plugin.trackmate.features.FeatureFilter")
+        tm_settings.addSpotFilter(FeatureFilter("TISSUE_FRACTION", float(ours["TISSUE_MIN_FRACTION"]), True))
+    model.filterSpots(tm_settings.getSpotFilters(), False)
+    tm_settings.trackerFactory = _lap_factory(jimport)
+    tm_settings.trackerSettings = _tracker_settings(tm_settings.trackerFactory, lap, jimport)
     tm_settings.addAllAnalyzers()
-    trackmate = scyjava.jimport("fiji.plugin.trackmate.TrackMate")(model, tm_settings)
+    trackmate = jimport("fiji.plugin.trackmate.TrackMate")(model, tm_settings)
     if not trackmate.execTracking():
         raise RuntimeError(f"TrackMate tracking failed: {trackmate.getErrorMessage()}")
     if int(ours.get("MIN_TRACKLET_LENGTH", 0)) > 0:
-        action = scyjava.jimport("org.volltrack.btrackmate.fiji.PruneTrackletsAction")()
+        action = jimport("org.volltrack.btrackmate.fiji.PruneTrackletsAction")()
         action.setParameters(int(ours["MIN_TRACKLET_LENGTH"]), str(ours["PRUNE_MODE"]))
-        action.execute(trackmate, scyjava.jimport("fiji.plugin.trackmate.SelectionModel")(model), None, None)
+        action.execute(trackmate, jimport("fiji.plugin.trackmate.SelectionModel")(model), None, None)
     trackmate.computeEdgeFeatures(False)
     trackmate.computeTrackFeatures(False)
-    writer = scyjava.jimport("fiji.plugin.trackmate.io.TmXmlWriter")(scyjava.jimport("java.io.File")(str(xml_path)))
+    writer = jimport("fiji.plugin.trackmate.io.TmXmlWriter")(jimport("java.io.File")(str(xml_path)))
     writer.appendLog("volltrack backend='fiji' (TrackMate in Fiji); settings: " + settings.to_json())
     writer.appendModel(model)
     writer.appendSettings(tm_settings)
+    writer.appendGUIState(GUI_STATE)
+    writer.appendDisplaySettings(jimport("fiji.plugin.trackmate.gui.displaysettings.DisplaySettings")
+                                 .defaultStyle())
     writer.writeToFile()
+
+
+def _describe_movie(tm_settings, spots: pd.DataFrame, interval: float) -> None:
+    """Give TrackMate's settings the movie the spots come from (``spots.attrs``, as the engine writes it).
+
+    TmXmlWriter writes these fields as the XML's ``ImageData``, so that TrackMate opens the movie under the
+    tracks: file and folder, width/height/slices/frames from the shape (T, Z, Y, X), the voxel size
+    (dz, dy, dx) and the frame interval. Without a movie only the calibration and interval are set.
+    """
+    from volltrack.tracking.bridge import _movie
+
+    movie = _movie(spots)
+    tm_settings.dt = float(interval)
+    if movie["calibration"] is not None:
+        tm_settings.dz, tm_settings.dy, tm_settings.dx = (float(v) for v in movie["calibration"])
+    if movie["image"] is not None:
+        image = Path(movie["image"])
+        frames, slices, height, width = (int(v) for v in movie["shape"])
+        tm_settings.imageFileName, tm_settings.imageFolder = image.name, str(image.parent) + os.sep
+        tm_settings.width, tm_settings.height, tm_settings.nslices, tm_settings.nframes = width, height, slices, frames
+        tm_settings.tstart, tm_settings.tend, tm_settings.zstart, tm_settings.zend = 0, frames - 1, 0, slices - 1
+
+
+#: The engine backend's edge and track columns, in its order (tests check them against the engine).
+ENGINE_EDGE_COLUMNS = ("TRACK_ID", "SPOT_SOURCE_ID", "SPOT_TARGET_ID", "LINK_COST", "SPEED", "DISPLACEMENT",
+                       "EDGE_TIME", "EDGE_X_LOCATION", "EDGE_Y_LOCATION", "EDGE_Z_LOCATION",
+                       "DIRECTIONAL_CHANGE_RATE")
+ENGINE_TRACK_COLUMNS = ("name", "TRACK_ID", "TRACK_INDEX", "NUMBER_SPOTS", "NUMBER_GAPS", "NUMBER_SPLITS",
+                        "NUMBER_MERGES", "NUMBER_COMPLEX", "LONGEST_GAP", "TRACK_DURATION", "TRACK_START",
+                        "TRACK_STOP", "TRACK_DISPLACEMENT", "TRACK_X_LOCATION", "TRACK_Y_LOCATION",
+                        "TRACK_Z_LOCATION", "TRACK_MEAN_SPEED", "TRACK_MAX_SPEED", "TRACK_MIN_SPEED",
+                        "TRACK_MEDIAN_SPEED", "TRACK_STD_SPEED", "TRACK_MEAN_QUALITY", "TOTAL_DISTANCE_TRAVELED",
+                        "MAX_DISTANCE_TRAVELED", "CONFINEMENT_RATIO", "MEAN_STRAIGHT_LINE_SPEED",
+                        "LINEARITY_OF_FORWARD_PROGRESSION", "MEAN_DIRECTIONAL_CHANGE_RATE")
+_SPOT_HEAD = ("ID", "name", "VISIBILITY", "POSITION_X", "POSITION_Y", "POSITION_Z", "RADIUS", "QUALITY",
+              "POSITION_T")
+
+
+def like_engine(tracks, feature_names: list[str], input_ids=None):
+    """Give Tracks read from TrackMate's XML the engine backend's tables: its columns, order and row order.
+
+    Spots: ID, name, VISIBILITY, positions, RADIUS, QUALITY, POSITION_T, the table's extra features, FRAME,
+    sorted by frame, then in the order of ``input_ids`` (the spot table's order, as the engine keeps it; by ID
+    when not given). Edges and tracks: the engine's feature columns (features only TrackMate or our
+    wizard modules compute, e.g. N_TRACKLETS, stay in the XML), edges sorted by track, source frame and spot
+    IDs, tracks by ID. The XML itself is left as TrackMate wrote it.
+    """
+    spots = tracks.spots
+    spot_columns = [c for c in (*_SPOT_HEAD, *feature_names, "FRAME") if c in spots.columns]
+    spots = spots[spot_columns]
+    if input_ids is not None:
+        position = pd.Series(np.arange(len(input_ids)), index=np.asarray(input_ids, dtype=np.int64))
+        spots = spots.assign(_order=position.reindex(spots["ID"].to_numpy()).to_numpy())
+    else:
+        spots = spots.assign(_order=spots["ID"].to_numpy())
+    tracks.spots = (spots.sort_values(["FRAME", "_order"], kind="stable").drop(columns="_order")
+                    .reset_index(drop=True))
+    frame_of = pd.Series(tracks.spots["FRAME"].to_numpy(), index=tracks.spots["ID"].to_numpy())
+    edges = tracks.edges[[c for c in ENGINE_EDGE_COLUMNS if c in tracks.edges.columns]]
+    if len(edges):
+        order = edges.assign(_frame=frame_of.reindex(edges["SPOT_SOURCE_ID"].to_numpy()).to_numpy())
+        edges = order.sort_values(["TRACK_ID", "_frame", "SPOT_SOURCE_ID", "SPOT_TARGET_ID"],
+                                  kind="stable").drop(columns="_frame")
+    tracks.edges = edges.reset_index(drop=True)
+    table = tracks.tracks[[c for c in ENGINE_TRACK_COLUMNS if c in tracks.tracks.columns]]
+    tracks.tracks = table.sort_values("TRACK_ID", kind="stable").reset_index(drop=True)
+    tracks.spot_track_ids = tracks.spot_track_ids.reindex(tracks.spots["ID"].to_numpy()).rename_axis("ID")
+    tracks.spot_track_ids.name = "TRACK_ID"
+    return tracks
 
 
 def tracks_from_xml(xml_path: str | os.PathLike, *, settings: dict[str, Any] | None = None):
@@ -251,26 +470,31 @@ def track_with_fiji(spots: pd.DataFrame, settings=None, *, fiji: str | os.PathLi
     """
     settings = as_settings(settings)
     endpoint = resolve_fiji(fiji)
-    from volltrack.tracking.bridge import _spot_arrays
+    from volltrack.tracking.bridge import _calibration, _spot_arrays
 
-    _spot_arrays(spots)
+    arrays = _spot_arrays(spots)
+    _calibration(spots)
     _start_fiji(endpoint)
     target = Path(xml_path) if xml_path is not None else None
-    folder = target.parent if target is not None else Path(tempfile.mkdtemp(prefix="volltrack-fiji-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=".trackmate.", suffix=".xml")
-    os.close(handle)
+    scratch = None if target is not None else Path(tempfile.mkdtemp(prefix="volltrack-fiji-"))
+    folder = target.parent if target is not None else scratch
     try:
-        if progress:
-            logger.info("tracking %d spots with TrackMate in Fiji", len(spots))
-        _run_trackmate(spots, settings, Path(temp))
-        tracks = tracks_from_xml(temp, settings=settings.to_dict())
-        if target is not None:
-            os.replace(temp, target)
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=folder, prefix=".trackmate.", suffix=".xml")
+        os.close(handle)
+        try:
+            if progress:
+                logger.info("tracking %d spots with TrackMate in Fiji", len(spots))
+            _run_trackmate(spots, settings, Path(temp))
+            tracks = like_engine(tracks_from_xml(temp, settings=settings.to_dict()), arrays["feature_names"],
+                                 spot_ids(spots, arrays))
+            if target is not None:
+                os.replace(temp, target)
             tracks.xml_path = target
-        else:
-            tracks.xml_path = None
-        return tracks
+            return tracks
+        finally:
+            if os.path.exists(temp):
+                os.remove(temp)
     finally:
-        if os.path.exists(temp):
-            os.remove(temp)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)

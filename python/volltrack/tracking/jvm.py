@@ -62,6 +62,41 @@ def java_version(java: Path) -> int:
     raise JavaNotFound(f"could not read the version of {java}")
 
 
+def prefer_system_java() -> Path | None:
+    """Make scyjava use the system Java when there is one; return its home (None: scyjava will download one).
+
+    For PyImageJ (the Fiji backend): ``JAVA_HOME`` is pointed at the local Java found by
+    :func:`find_java_home` and scyjava's fetch policy set to ``"auto"``, which uses that Java and downloads
+    one only when none is installed. (``"never"``, used by :func:`start_jvm`, makes PyImageJ 1.8.0 fail while
+    it guesses the Java version; scyjava's default ``"always"`` downloads a Java even when one is installed.)
+    """
+    import scyjava
+
+    try:
+        home = find_java_home()
+    except JavaNotFound as exc:
+        logger.info("no usable local Java (%s); scyjava will download one (needs the network)", exc)
+        home = None
+    if home is not None:
+        os.environ["JAVA_HOME"] = str(home)
+    scyjava.config.set_java_constraints(fetch="auto")
+    return home
+
+
+class JvmStartError(RuntimeError):
+    """The Java VM did not start; the message says why and what to do."""
+
+
+#: Maven endpoint that ``import imglyb`` (and so ``import imagej``) adds to scyjava's configuration.
+IMGLYB_ENDPOINT = "net.imglib2:imglib2-imglyb"
+_started_here = False
+
+
+def started_by_volltrack() -> bool:
+    """True when the running JVM was started by :func:`start_jvm` (with the engine jar on its class path)."""
+    return _started_here
+
+
 class BadHeapSize(ValueError):
     """The requested maximum Java heap (``--heap``, ``max_heap``, VOLLTRACK_JVM_HEAP) is not a heap size."""
 
@@ -100,22 +135,51 @@ def start_jvm(*, max_heap: str | None = None, extra_classpath: list[str] | None 
     """
     import scyjava
 
+    global _started_here
     if scyjava.jvm_started():
         return
     java_home = find_java_home()
     jar = find_engine_jar()
+    heap = checked_heap_size(max_heap, source="max_heap") if max_heap else checked_heap_size(
+        os.environ.get("VOLLTRACK_JVM_HEAP", DEFAULT_MAX_HEAP), source="VOLLTRACK_JVM_HEAP")
     os.environ.setdefault("JAVA_HOME", str(java_home))
     scyjava.config.set_java_constraints(fetch="never")
+    # imglyb (imported by PyImageJ) adds its Maven endpoint when imported; the engine does not need it, and
+    # resolving it would make scyjava download from the SciJava repository before starting the JVM.
+    imglyb = [str(e) for e in scyjava.config.endpoints if IMGLYB_ENDPOINT in str(e)]
+    if imglyb:
+        scyjava.config.endpoints[:] = [e for e in scyjava.config.endpoints if IMGLYB_ENDPOINT not in str(e)]
+        logger.info("left out %s from scyjava's endpoints (added by imglyb; the engine does not need it)",
+                    ", ".join(imglyb))
     scyjava.config.add_classpath(str(jar))
     for path in extra_classpath or []:
         scyjava.config.add_classpath(str(path))
-    heap = checked_heap_size(max_heap, source="max_heap") if max_heap else checked_heap_size(
-        os.environ.get("VOLLTRACK_JVM_HEAP", DEFAULT_MAX_HEAP), source="VOLLTRACK_JVM_HEAP")
     scyjava.config.add_option(f"-Xmx{heap}")
     scyjava.config.add_option("-Djava.awt.headless=true")
     logger.debug("starting the JVM (JAVA_HOME=%s, heap %s, engine %s)", java_home, heap, jar)
     scyjava.when_jvm_stops(_release_java_threads)
-    scyjava.start_jvm()
+    endpoints = [str(e) for e in scyjava.config.endpoints]
+    try:
+        scyjava.start_jvm()
+    except Exception as exc:  # noqa: BLE001 -- scyjava/jgo/JPype failures become one explained error
+        cause = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        import jpype
+
+        if jpype.isJVMStarted():
+            # The JVM runs; a start-up hook another library registered with scyjava failed (imglyb's needs its
+            # Java helper classes, which only a Fiji provides). The engine does not need that library.
+            logger.warning("the Java VM started, but a start-up hook of another library failed (%s); that "
+                           "library will not work in this process", cause)
+            _started_here = True
+            return
+        if endpoints:
+            raise JvmStartError(f"the Java VM did not start: scyjava was configured (by another library) to "
+                                f"resolve the Maven endpoints {endpoints}, which needs the network ({cause}); "
+                                "start volltrack's tracking before importing that library, or in its own "
+                                "process") from None
+        raise JvmStartError(f"the Java VM did not start with {java_home} ({cause}); check JAVA_HOME, or the "
+                            "heap size (VOLLTRACK_JVM_HEAP)") from None
+    _started_here = True
 
 
 def _release_java_threads() -> None:

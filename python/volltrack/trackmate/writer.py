@@ -17,6 +17,7 @@ import pandas as pd
 from volltrack.io.atomic import atomic_write
 from volltrack.trackmate.spot_columns import prepare_spots
 from volltrack.trackmate.declarations import declaration_for
+from volltrack.trackmate.display_settings import display_settings_xml
 from volltrack.trackmate.settings_xml import settings_xml
 from volltrack.trackmate.track_graph import prepare_edges
 from volltrack.trackmate.value_format import escape_attribute, escape_text, format_floats, format_ints, is_integral
@@ -239,5 +240,6 @@ def write_xml(path, spots: pd.DataFrame, edges: pd.DataFrame | None = None, trac
         handle.write("    <FilteredTracks>\n" + "".join(f'      <TrackID TRACK_ID="{t}" />\n' for t in visible)
                      + "    </FilteredTracks>\n  </Model>\n")
         handle.write(settings_xml(settings))
+        handle.write(display_settings_xml())
         handle.write("</TrackMate>\n")
     logger.info("wrote %s: %d spots, %d edges, %d tracks", path, len(spots), len(edges), len(track_table))

@@ -17,6 +17,7 @@ import org.volltrack.btrackmate.model.Spot;
 import org.volltrack.btrackmate.model.TrackModel;
 import org.volltrack.btrackmate.pipeline.ResultFiles;
 import org.volltrack.btrackmate.pipeline.TrackingPipeline;
+import org.volltrack.btrackmate.xml.ImageData;
 import org.volltrack.btrackmate.xml.TrackMateXmlWriter;
 
 /**
@@ -162,14 +163,53 @@ public final class TrackingResult {
     }
 
     /**
-     * Writes the result as TrackMate XML 7.14.0 (atomically).
+     * Writes the result as TrackMate XML 7.14.0 (atomically), for a movie that is not known (the image data
+     * describe an unsaved image holding every spot, unit voxel size).
      *
      * @param path output file
      * @throws UncheckedIOException when writing fails
      */
     public void writeXml(final String path) {
+        writeXml(path, null, null, null, Double.NaN, "");
+    }
+
+    /**
+     * Writes the result as TrackMate XML 7.14.0 (atomically), with the movie's identity and geometry in
+     * {@code ImageData}.
+     *
+     * @param path          output file
+     * @param imagePath     the movie file, or null when unknown (an unsaved image titled {@code title} is
+     *                      written, sized to hold every spot)
+     * @param shapeTZYX     the movie's shape (T, Z, Y, X); required with {@code imagePath}, else ignored
+     * @param calibration   (dz, dy, dx) in physical units, or null for (1, 1, 1)
+     * @param frameInterval dt, or NaN to derive it from the spots' POSITION_T / FRAME
+     * @param title         title of the unsaved image when {@code imagePath} is null
+     * @throws IllegalArgumentException on a bad shape or calibration
+     * @throws UncheckedIOException     when writing fails
+     */
+    public void writeXml(final String path, final String imagePath, final long[] shapeTZYX,
+            final double[] calibration, final double frameInterval, final String title) {
+        if (calibration != null && calibration.length != 3) {
+            throw new IllegalArgumentException("calibration must be (dz, dy, dx), got " + calibration.length
+                    + " values");
+        }
+        final double[] c = calibration == null ? new double[] {1.0, 1.0, 1.0} : calibration;
+        final ImageData imageData;
+        if (imagePath != null) {
+            if (shapeTZYX == null || shapeTZYX.length != 4) {
+                throw new IllegalArgumentException("the shape (T, Z, Y, X) of " + imagePath + " is needed to "
+                        + "describe it in ImageData");
+            }
+            final double dt = Double.isNaN(frameInterval)
+                    ? ResultFiles.unsavedImageData(result, "", c[0], c[1], c[2], Double.NaN).timeinterval
+                    : frameInterval;
+            imageData = new ImageData().locate(Paths.get(imagePath), Paths.get(path))
+                    .shape(shapeTZYX[0], shapeTZYX[1], shapeTZYX[2], shapeTZYX[3]).calibration(c[0], c[1], c[2], dt);
+        } else {
+            imageData = ResultFiles.unsavedImageData(result, title, c[0], c[1], c[2], frameInterval);
+        }
         try {
-            TrackMateXmlWriter.write(ResultFiles.toTrackMateFile(result, null, "Tracked through ArrayBridge."),
+            TrackMateXmlWriter.write(ResultFiles.toTrackMateFile(result, imageData, "Tracked through ArrayBridge."),
                     Paths.get(path));
         } catch (final IOException e) {
             throw new UncheckedIOException(path + ": " + e.getMessage(), e);

@@ -80,7 +80,7 @@ public final class Main {
                     out.println(Main.class.getPackage().getImplementationVersion());
                     return 0;
                 case "track":
-                    return TrackCommand.run(rest, out);
+                    return TrackCommand.run(rest, out, err);
                 case "retrack":
                     return RetrackCommand.run(rest, out, err);
                 default:

@@ -36,10 +36,13 @@ final class TrackCommand {
             "  --legacy             --spots is a legacy BTrackmate CSV (T,X,Y,Z,Label,Perimeter,Volume,",
             "                       Intensity,ExtentX,ExtentY,ExtentZ in pixels; needs --calibration)",
             "  --labels TIF         3D+t label image (TZYX); one spot per label per frame",
-            "  --image TIF          raw image with the labels' shape (MEAN/TOTAL_INTENSITY_CH1)",
+            "  --image TIF          the raw movie (TZYX): named in the XML's ImageData with its shape and",
+            "                       calibration, so that TrackMate opens it with the tracks; with --labels",
+            "                       also measured (MEAN/TOTAL_INTENSITY_CH1; same shape as the labels)",
             "  --mask TIF           tissue mask, same shape or 2D+t (TISSUE_FRACTION, INSIDE_TISSUE,",
             "                       DISTANCE_TO_BOUNDARY; with --spots the centroid voxel is tested)",
-            "  --calibration C      dz,dy,dx,dt (default: the image's own, or 1,1,1,1)",
+            "  --calibration C      dz,dy,dx,dt (default: the image's own, or 1,1,1,1); written to ImageData",
+            "                       (pixelwidth=dx, pixelheight=dy, voxeldepth=dz, timeinterval=dt)",
             "  --settings JSON      flat JSON object of tracker keys (penalty maps nested); default TrackMate's",
             "  --units SPACE,TIME   physical units written to the XML (default micron,sec)",
             "  --out XML            output TrackMate XML (written atomically)");
@@ -47,7 +50,7 @@ final class TrackCommand {
     private TrackCommand() {
     }
 
-    static int run(final String[] args, final PrintStream out) throws IOException {
+    static int run(final String[] args, final PrintStream out, final PrintStream err) throws IOException {
         final CliArgs a = CliArgs.parse(args, new HashSet<>(Arrays.asList("--spots", "--labels", "--image",
                 "--mask", "--calibration", "--settings", "--units", "--out")), new HashSet<>(Arrays.asList(
                 "--legacy")), "track");
@@ -61,34 +64,60 @@ final class TrackCommand {
         if (a.has("--spots") == a.has("--labels")) {
             throw CliException.usage("track: give exactly one of --spots CSV or --labels TIF");
         }
-        if (a.has("--image") && !a.has("--labels")) {
-            throw CliException.usage("track: --image needs --labels (intensities are measured on label voxels)");
-        }
         final Path outPath = Paths.get(a.require("--out", "track"));
         final Calibration calibration = a.has("--calibration") ? Calibration.parse(a.get("--calibration")) : null;
         final Map<String, Object> settings = Settings.load(a.get("--settings"), null);
         final String[] units = Settings.units(a.get("--units"));
-        final ImageData imageData = new ImageData();
         final SpotCollection spots;
+        ImageData imageData = null;
         if (a.has("--labels")) {
             final LabelImageSpots.Result r = LabelImageSpots.read(Paths.get(a.get("--labels")),
                     path(a.get("--image")), path(a.get("--mask")), calibration);
             spots = r.spots;
-            describe(imageData, r.labels, r.calibration, Paths.get(a.get("--labels")));
+            final Path movie = Paths.get(a.has("--image") ? a.get("--image") : a.get("--labels"));
+            imageData = describe(r.labels, r.calibration, movie, outPath);
         } else {
-            spots = readCsv(a, calibration, imageData);
+            final ImageVolume image = a.has("--image") ? ImageVolume.open(Paths.get(a.get("--image"))) : null;
+            final Calibration known = calibration != null ? calibration : image != null ? image.calibration() : null;
+            spots = readCsv(a, known);
+            if (image != null) {
+                imageData = describe(image, known, Paths.get(a.get("--image")), outPath);
+            }
         }
         final TrackingPipeline.Result result = TrackingPipeline.standard().run(spots, settings, units[0],
                 units[1]);
-        final TrackMateFile file = ResultFiles.toTrackMateFile(result, imageData.width > 1 ? imageData : null,
+        String warning = null;
+        if (imageData == null) {
+            final Path csv = Paths.get(a.get("--spots"));
+            final Calibration c = calibration != null ? calibration : maskCalibration(a);
+            final String title = stem(csv.getFileName().toString());
+            imageData = ResultFiles.unsavedImageData(result, title, c.dz, c.dy, c.dx,
+                    calibration != null ? c.dt : Double.NaN);
+            warning = "btrackmate track: warning: no --image: the XML's ImageData names no movie file (TrackMate "
+                    + "will open an empty image); pass --image RAW.tif" + (calibration == null
+                    ? " and --calibration dz,dy,dx,dt (voxel size taken as " + c.dz + "," + c.dy + "," + c.dx + ")"
+                    : "");
+        }
+        final TrackMateFile file = ResultFiles.toTrackMateFile(result, imageData,
                 "btrackmate track " + String.join(" ", args));
         TrackMateXmlWriter.write(file, outPath);
+        if (warning != null) {
+            err.println(warning);
+        }
         Summary.print(out, outPath, result.model);
         return 0;
     }
 
-    private static SpotCollection readCsv(final CliArgs a, final Calibration calibration,
-            final ImageData imageData) throws IOException {
+    private static Calibration maskCalibration(final CliArgs a) throws IOException {
+        return a.has("--mask") ? ImageVolume.open(Paths.get(a.get("--mask"))).calibration() : Calibration.unit();
+    }
+
+    private static String stem(final String name) {
+        final int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    private static SpotCollection readCsv(final CliArgs a, final Calibration calibration) throws IOException {
         final Path csv = Paths.get(a.get("--spots"));
         final SpotCollection spots;
         if (a.has("--legacy")) {
@@ -103,8 +132,6 @@ final class TrackCommand {
             final ImageVolume mask = ImageVolume.open(Paths.get(a.get("--mask")));
             final Calibration cal = calibration != null ? calibration : mask.calibration();
             CentroidTissueFeatures.compute(spots, mask, cal);
-            describe(imageData, mask, cal, Paths.get(a.get("--mask")));
-            imageData.nframes = Math.max(imageData.nframes, spots.keySet().last() + 1);
         }
         return spots;
     }
@@ -113,17 +140,9 @@ final class TrackCommand {
         return text == null ? null : Paths.get(text);
     }
 
-    private static void describe(final ImageData d, final ImageVolume image, final Calibration c, final Path path) {
-        final Path absolute = path.toAbsolutePath();
-        d.filename = absolute.getFileName().toString();
-        d.folder = absolute.getParent() == null ? "" : absolute.getParent().toString();
-        d.width = image.sizeX();
-        d.height = image.sizeY();
-        d.nslices = image.sizeZ();
-        d.nframes = image.sizeT();
-        d.pixelwidth = c.dx;
-        d.pixelheight = c.dy;
-        d.voxeldepth = c.dz;
-        d.timeinterval = c.dt;
+    private static ImageData describe(final ImageVolume image, final Calibration c, final Path movie,
+            final Path xml) {
+        return new ImageData().locate(movie, xml).shape(image.sizeT(), image.sizeZ(), image.sizeY(), image.sizeX())
+                .calibration(c.dz, c.dy, c.dx, c.dt);
     }
 }

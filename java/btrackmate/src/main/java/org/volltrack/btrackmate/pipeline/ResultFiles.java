@@ -6,6 +6,7 @@ import java.util.List;
 import org.volltrack.btrackmate.TrackerKeys;
 import org.volltrack.btrackmate.model.FeatureKeys;
 import org.volltrack.btrackmate.model.Spot;
+import org.volltrack.btrackmate.xml.DisplaySettingsJson;
 import org.volltrack.btrackmate.xml.FeatureFilter;
 import org.volltrack.btrackmate.xml.ImageData;
 import org.volltrack.btrackmate.xml.TrackMateFile;
@@ -51,6 +52,7 @@ public final class ResultFiles {
         file.edgeAnalyzers.addAll(EDGE_ANALYZERS);
         file.trackAnalyzers.addAll(TRACK_ANALYZERS);
         file.guiState = "ConfigureViews";
+        file.displaySettings = DisplaySettingsJson.defaults();
         return file;
     }
 
@@ -67,25 +69,41 @@ public final class ResultFiles {
 
     /** Image data sized to hold every spot, unit pixel size, dt from POSITION_T / FRAME. */
     static ImageData imageDataFromSpots(final TrackingPipeline.Result result) {
-        final ImageData d = new ImageData();
+        return unsavedImageData(result, "", 1.0, 1.0, 1.0, Double.NaN);
+    }
+
+    /**
+     * Image data for spots whose movie is unknown: an image that was never saved (TrackMate writes its title and
+     * an empty folder), just large enough to hold every spot at the given voxel size.
+     *
+     * @param result the pipeline result
+     * @param title  the image title written as file name (e.g. the spot table's name without extension)
+     * @param dz     voxel depth
+     * @param dy     pixel height
+     * @param dx     pixel width
+     * @param dt     frame interval; NaN to derive it from POSITION_T / FRAME
+     * @return the image data
+     */
+    public static ImageData unsavedImageData(final TrackingPipeline.Result result, final String title,
+            final double dz, final double dy, final double dx, final double dt) {
         double maxX = 0;
         double maxY = 0;
         double maxZ = 0;
-        double dt = 1.0;
+        double interval = 1.0;
         for (final Spot spot : result.model.getSpots().all(false)) {
             maxX = Math.max(maxX, spot.getDoublePosition(0));
             maxY = Math.max(maxY, spot.getDoublePosition(1));
             maxZ = Math.max(maxZ, spot.getDoublePosition(2));
             final Double t = spot.getFeature(FeatureKeys.POSITION_T);
             if (spot.frame() > 0 && t != null && t > 0) {
-                dt = t / spot.frame();
+                interval = t / spot.frame();
             }
         }
-        d.width = (int) Math.ceil(maxX) + 1;
-        d.height = (int) Math.ceil(maxY) + 1;
-        d.nslices = (int) Math.ceil(maxZ) + 1;
-        d.nframes = result.model.getSpots().keySet().isEmpty() ? 1 : result.model.getSpots().keySet().last() + 1;
-        d.timeinterval = dt;
-        return d;
+        final int frames = result.model.getSpots().keySet().isEmpty() ? 1
+                : result.model.getSpots().keySet().last() + 1;
+        final ImageData d = new ImageData().unsaved(title);
+        d.shape(frames, (long) Math.ceil(maxZ / dz) + 1, (long) Math.ceil(maxY / dy) + 1,
+                (long) Math.ceil(maxX / dx) + 1);
+        return d.calibration(dz, dy, dx, Double.isNaN(dt) ? interval : dt);
     }
 }

@@ -55,12 +55,16 @@ demo: setup
 test-java: setup
 	mvn -B test
 
+# The napari tests (an OpenGL context) run in their own pytest process: TensorFlow >= 2.16 and Mesa's OpenGL
+# (llvmpipe under Xvfb) crash when loaded into one process, whichever comes first.
+PYTEST_SPLIT := $(PY) -m pytest -m napari && $(PY) -m pytest -m "not napari"
+
 test-python: setup
-	$(PY) -m pytest
+	$(PYTEST_SPLIT)
 
 test: setup
 	mvn -B test
-	$(PY) -m pytest
+	$(PYTEST_SPLIT)
 
 bench: setup
 	$(PY) bench/run_all.py

@@ -82,7 +82,7 @@ def test_analyze_selects_dividing_tracks(tracks_xml, tmp_path):
 ])
 def test_analyze_bad_options_give_one_line_errors(tracks_xml, tmp_path, capsys, extra, message):
     out = tmp_path / "out"
-    assert main(["analyze", str(tracks_xml), "--out", str(out), *extra]) == 2
+    assert main(["analyze", str(tracks_xml), "--out", str(out), *extra]) == 1
     assert message in capsys.readouterr().err
     assert not out.exists() or not any(out.iterdir())
 
@@ -90,8 +90,8 @@ def test_analyze_bad_options_give_one_line_errors(tracks_xml, tmp_path, capsys, 
 def test_analyze_refuses_truncated_xml_and_missing_file(tracks_xml, tmp_path, capsys):
     broken = tmp_path / "broken.xml"
     broken.write_text(tracks_xml.read_text()[:700])
-    assert main(["analyze", str(broken), "--out", str(tmp_path / "out")]) == 2
-    assert main(["analyze", str(tmp_path / "absent.xml"), "--out", str(tmp_path / "out")]) == 2
+    assert main(["analyze", str(broken), "--out", str(tmp_path / "out")]) == 1
+    assert main(["analyze", str(tmp_path / "absent.xml"), "--out", str(tmp_path / "out")]) == 1
     errors = capsys.readouterr().err
     assert "broken.xml" in errors and "absent.xml" in errors
     assert not (tmp_path / "out").exists()
@@ -119,7 +119,7 @@ def test_analyze_refuses_an_image_without_time_axis(tracks_xml, tmp_path, capsys
     from volltrack.io import write_image
 
     write_image(tmp_path / "zyx.tif", np.zeros((4, 4, 16), np.uint16), axes="ZYX")
-    assert main(["analyze", str(tracks_xml), "--image", str(tmp_path / "zyx.tif"), "--out", str(tmp_path / "o")]) == 2
+    assert main(["analyze", str(tracks_xml), "--image", str(tmp_path / "zyx.tif"), "--out", str(tmp_path / "o")]) == 1
     assert "TZYX" in capsys.readouterr().err and not (tmp_path / "o").exists()
 
 
@@ -170,14 +170,14 @@ def test_analyze_shape_errors_name_the_file(tracks_xml, tmp_path, capsys, option
 
     path = tmp_path / "movie.tif"
     write_image(path, np.zeros(shape, np.uint16), axes=axes)
-    assert main(["analyze", str(tracks_xml), option, str(path), "--out", str(tmp_path / "o")]) == 2
+    assert main(["analyze", str(tracks_xml), option, str(path), "--out", str(tmp_path / "o")]) == 1
     assert message.format(path=path) in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
 
 
 def test_analyze_unknown_track_id_names_the_xml(tracks_xml, tmp_path, capsys):
     """qa finding 5: --tracks 99999 said 'the edge table is empty' instead of naming the unknown ID."""
-    assert main(["analyze", str(tracks_xml), "--tracks", "0,99999", "--out", str(tmp_path / "o")]) == 2
+    assert main(["analyze", str(tracks_xml), "--tracks", "0,99999", "--out", str(tmp_path / "o")]) == 1
     err = capsys.readouterr().err
     assert f"no track with TRACK_ID 99999 in {tracks_xml}; known: 0..1 (2 tracks)" in err, err
     assert not (tmp_path / "o").exists()

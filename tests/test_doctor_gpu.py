@@ -12,16 +12,19 @@ def test_gpus_in_use_are_listed():
     assert ok and text == "TensorFlow uses 2 GPUs: NVIDIA A100-SXM4-40GB, NVIDIA A100-SXM4-40GB"
 
 
-def test_nvidia_gpu_with_cpu_build_says_to_install_the_gpu_extra():
-    ok, text = gpu_report([], built_with_cuda=False, nvidia_present=True, system="Linux", machine="x86_64")
+def test_nvidia_gpu_with_cpu_build_says_to_install_the_cuda_build():
+    ok, text = gpu_report([], built_with_cuda=False, nvidia_present=True, system="Linux", machine="x86_64",
+                          tf_version="2.15.1")
     assert not ok
-    assert "CPU build" in text and "pip install 'volltrack[gpu]'" in text and "uninstall -y tensorflow-cpu" in text
+    assert "CPU build" in text and "uninstall -y tensorflow-cpu" in text
+    assert "pip install 'tensorflow[and-cuda]==2.15.1'" in text      # the CUDA build of the same version
 
 
 def test_nvidia_gpu_unseen_by_a_cuda_build_points_to_the_cuda_libraries():
-    ok, text = gpu_report([], built_with_cuda=True, nvidia_present=True, system="Linux", machine="x86_64")
+    ok, text = gpu_report([], built_with_cuda=True, nvidia_present=True, system="Linux", machine="x86_64",
+                          tf_version="2.21.0")
     assert not ok
-    assert "sees none" in text and "volltrack[gpu]" in text and "nvidia-smi" in text
+    assert "sees none" in text and "tensorflow[and-cuda]==2.21.0" in text and "nvidia-smi" in text
 
 
 def test_no_gpu_is_fine():

@@ -127,7 +127,7 @@ def test_evaluate_seg_refuses_mismatched_shapes(tmp_path, truth, capsys):
     code = main(["evaluate-seg", "--gt", str(tmp_path / "gt.tif"), "--pred", str(tmp_path / "p.tif"),
                  "--out", str(tmp_path / "o")])
     err = capsys.readouterr().err
-    assert code == 2 and "shape" in err and str(tmp_path / "p.tif") in err and str(tmp_path / "gt.tif") in err
+    assert code == 1 and "shape" in err and str(tmp_path / "p.tif") in err and str(tmp_path / "gt.tif") in err
     assert not (tmp_path / "o").exists()
 
 
@@ -146,7 +146,7 @@ def test_evaluate_seg_names_the_file_of_bad_labels(tmp_path, truth, capsys, defe
     code = main(["evaluate-seg", "--gt", str(tmp_path / "gt.tif"), "--pred", str(tmp_path / "p.tif"),
                  "--out", str(tmp_path / "o")])
     err = capsys.readouterr().err.strip()
-    assert code == 2 and len(err.splitlines()) == 1
+    assert code == 1 and len(err.splitlines()) == 1
     assert str(tmp_path / "p.tif") in err and expected in err
     assert not (tmp_path / "o").exists()
 
@@ -159,7 +159,7 @@ def test_evaluate_seg_refuses_two_predictions_of_one_name(tmp_path, truth, capsy
     args = ["evaluate-seg", "--gt", str(tmp_path / "gt.tif"), "--out", str(tmp_path / "o")]
     code = main(args + ["--pred", str(tmp_path / "run1" / "labels.tif"), "--pred", str(tmp_path / "run2" / "labels.tif")])
     err = capsys.readouterr().err
-    assert code == 2 and "'labels'" in err and "NAME=PATH" in err
+    assert code == 1 and "'labels'" in err and "NAME=PATH" in err
     assert not (tmp_path / "o").exists()
     assert main(args + ["--pred", f"a={tmp_path / 'run1' / 'labels.tif'}", "--pred",
                         f"b={tmp_path / 'run2' / 'labels.tif'}"]) == 0
@@ -183,9 +183,9 @@ def test_evaluate_seg_names_the_segment_folder_lacking_the_chosen_file(tmp_path,
             write_image(tmp_path / "seg" / method / f"{name}.tif", truth, axes="TZYX")
     args = ["evaluate-seg", "--gt", str(tmp_path / "gt.tif"), "--pred", str(tmp_path / "seg"), "--out",
             str(tmp_path / "o")]
-    assert main(args) == 2
+    assert main(args) == 1
     assert "a.tif, b.tif" in capsys.readouterr().err and not (tmp_path / "o").exists()
-    assert main(args + ["--name", "a"]) == 2
+    assert main(args + ["--name", "a"]) == 1
     err = capsys.readouterr().err
     assert str(tmp_path / "seg" / "StarDist") in err and "no label file named 'a'" in err
     assert main(args + ["--name", "b"]) == 0

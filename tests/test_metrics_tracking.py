@@ -181,7 +181,7 @@ def test_evaluate_command_prints_one_json_object(tmp_path, capsys):
     scores = json.loads(capsys.readouterr().out)
     assert scores["TRA"] == pytest.approx(1 - 17.5 / 112) and scores["SEG"] == pytest.approx(0.9)
     assert {"DET", "LNK"} <= set(scores)
-    assert main(["evaluate", "--gt", str(tmp_path / "nope"), "--res", str(tmp_path / "res")]) == 2
+    assert main(["evaluate", "--gt", str(tmp_path / "nope"), "--res", str(tmp_path / "res")]) == 1
     assert "does not exist" in capsys.readouterr().err
 
 
@@ -199,16 +199,16 @@ def test_bad_ctc_folders_are_one_line_errors_not_tracebacks(tmp_path, capsys):
     lines = good.splitlines()
     lines[1] = "1 0 x 0"
     track_file.write_text("\n".join(lines) + "\n")
-    assert main(evaluate) == 2
+    assert main(evaluate) == 1
     assert f"{track_file} line 2: expected four integers L B E P, got '1 0 x 0'" in capsys.readouterr().err
 
     track_file.write_text(good)
     (res / "mask002.tif").unlink()
-    assert main(evaluate) == 2
+    assert main(evaluate) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err and f"{res}: track " in err and "mask002.tif is missing" in err, err
 
-    assert main(["evaluate", "--gt", str(track_file), "--res", str(res)]) == 2
+    assert main(["evaluate", "--gt", str(track_file), "--res", str(res)]) == 1
     assert f"CTC folder {track_file} is a file, not a folder" in capsys.readouterr().err
 
 
@@ -226,10 +226,10 @@ def test_evaluate_xml_with_a_label_movie_of_too_few_frames_names_both_files(tmp_
     write_xml(xml, spots, edges, space_units="micron", time_units="sec")
     short = tmp_path / "short.tif"
     write_image(short, labels[:2], axes="TZYX")
-    assert main(["evaluate", "--gt", str(tmp_path / "gt"), "--res", str(xml), "--labels", str(short)]) == 2
+    assert main(["evaluate", "--gt", str(tmp_path / "gt"), "--res", str(xml), "--labels", str(short)]) == 1
     err = capsys.readouterr().err
     assert f"--labels {short} has 2 frame(s) (shape (2, " in err and f"{xml} has spots in frames 0..3" in err, err
     flat = tmp_path / "flat.tif"
     write_image(flat, labels[0, 0], axes="YX")
-    assert main(["evaluate", "--gt", str(tmp_path / "gt"), "--res", str(xml), "--labels", str(flat)]) == 2
+    assert main(["evaluate", "--gt", str(tmp_path / "gt"), "--res", str(xml), "--labels", str(flat)]) == 1
     assert "flat.tif has axes YX" in capsys.readouterr().err

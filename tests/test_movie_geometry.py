@@ -103,6 +103,17 @@ def test_movie_outside_the_xml_folder_is_named_by_its_absolute_folder(tmp_path):
         (tmp_path / "data" / "labels.tif").resolve()
 
 
+def test_a_missing_movie_is_named_with_a_warning(tmp_path, caplog):
+    from volltrack.tracking import track
+
+    labels, _ = _movie(tmp_path)
+    spots = describe_movie(compute_spots(labels, calibration=CALIBRATION), tmp_path / "gone.tif", labels.shape)
+    with caplog.at_level(logging.WARNING):
+        track(spots, xml_path=tmp_path / "t.xml", progress=False)
+    assert any("does not exist" in r.getMessage() and "gone.tif" in r.getMessage() for r in caplog.records)
+    assert _image_data(tmp_path / "t.xml")["filename"] == "gone.tif"
+
+
 def test_a_bare_spot_table_gives_an_unsaved_image_and_one_warning(tmp_path, caplog):
     from volltrack.tracking import track
 

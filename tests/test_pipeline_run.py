@@ -102,11 +102,11 @@ def test_write_config_round_trips(tmp_path):
 def test_unknown_config_key_is_a_clear_error(tmp_path, capsys):
     path = tmp_path / "run.yaml"
     path.write_text("segmentation:\n  min_sise: 3\n")
-    assert cli.main(["run", "--config", str(path), "--raw", "x.tif", "--out", str(tmp_path)]) == 2
+    assert cli.main(["run", "--config", str(path), "--raw", "x.tif", "--out", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "run.yaml" in err and "min_sise" in err
 
 
 def test_missing_raw_is_a_clear_error(tmp_path, capsys):
-    assert cli.main(["run", "--raw", str(tmp_path / "none.tif"), "--out", str(tmp_path / "o")]) == 2
+    assert cli.main(["run", "--raw", str(tmp_path / "none.tif"), "--out", str(tmp_path / "o")]) == 1
     assert "raw movie not found" in capsys.readouterr().err

@@ -134,6 +134,14 @@ def test_report_explains_every_metric_key(report):
     assert explain_metric("division_recall").startswith("division recall")
     assert explain_metric("MBC").startswith("MBC")
     assert explain_metric("no such metric") == ""
+    # the flat keys of the division and link scores (volltrack.metrics.divisions, branch `divisions`)
+    division_keys = ("divisions_true", "divisions_pred", "division_tp", "division_fp", "division_fn",
+                     "division_precision", "division_recall", "division_f1", "mbc")
+    for key in (*division_keys, *(f"{k}_tol1" for k in division_keys[2:]), "links_true", "links_pred",
+                "link_precision", "link_recall", "link_f1"):
+        assert explain_metric(key) and explain_metric(key) != explain_metric("div"), key
+    assert explain_metric("division_fp_tol1").startswith("false positive divisions")
+    assert "1 frame(s)" in explain_metric("mbc_tol1") and "1 frame" not in explain_metric("mbc")
 
 
 def test_report_without_analysis_pictures_still_renders(tmp_path):

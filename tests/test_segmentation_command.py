@@ -75,9 +75,9 @@ def test_folder_of_volumes_and_resume_after_interruption(tmp_path, movie, monkey
 def test_missing_models_and_inputs_are_clear_errors(tmp_path, capsys):
     image = tmp_path / "a.tif"
     write_image(image, np.zeros((4, 16, 16), np.float32), axes="ZYX")
-    assert main(["segment", str(image), "--out", str(tmp_path / "o"), "--models", str(tmp_path / "none")]) == 2
+    assert main(["segment", str(image), "--out", str(tmp_path / "o"), "--models", str(tmp_path / "none")]) == 1
     assert "does not exist" in capsys.readouterr().err
-    assert main(["segment", str(tmp_path / "missing.tif"), "--out", str(tmp_path / "o")]) == 2
+    assert main(["segment", str(tmp_path / "missing.tif"), "--out", str(tmp_path / "o")]) == 1
     assert "missing.tif" in capsys.readouterr().err
 
 
@@ -85,7 +85,7 @@ def test_two_dimensional_input_is_refused(tmp_path, capsys):
     image = tmp_path / "flat.tif"
     write_image(image, np.zeros((16, 16), np.float32), axes="YX")
     code = main(["segment", str(image), "--out", str(tmp_path / "o"), "--models", str(tiny_models_folder())])
-    assert code == 2
+    assert code == 1
     assert "ZYX" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
 
@@ -93,6 +93,6 @@ def test_two_dimensional_input_is_refused(tmp_path, capsys):
 def test_wrong_axes_argument_is_refused(tmp_path, capsys):
     image = tmp_path / "a.tif"
     write_image(image, np.zeros((4, 16, 16), np.float32), axes="ZYX")
-    assert main(["segment", str(image), "--out", str(tmp_path / "o"), "--axes", "TYX"]) == 2
+    assert main(["segment", str(image), "--out", str(tmp_path / "o"), "--axes", "TYX"]) == 1
     assert "axes" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()

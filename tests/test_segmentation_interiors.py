@@ -92,18 +92,22 @@ def test_vollseg_watershed_reaches_the_membranes_with_mask_growth():
 
 
 class _FakeStarDist:
-    """Stands in for StarDist3D.predict_instances: grid (1, 2, 2), two rays."""
+    """Stands in for StarDist3D's predict and instance step: grid (1, 2, 2), two rays, no candidate kept."""
 
-    def predict_instances(self, image, **kwargs):
-        labels = np.zeros(image.shape, np.int32)
+    thresholds = type("Thresholds", (), {"prob": 0.9, "nms": 0.3})
+
+    def predict(self, image, **kwargs):
         probability = np.full((image.shape[0], image.shape[1] // 2, image.shape[2] // 2), 0.5, np.float32)
         rays = np.stack([np.full(probability.shape, 1.0), np.full(probability.shape, 5.0)], axis=-1)
-        return (labels, {}), (probability, rays.astype(np.float32))
+        return probability, rays.astype(np.float32)
+
+    def _instances_from_prediction(self, shape, probability, distances, **kwargs):
+        return np.zeros(shape, np.int32), {"points": np.zeros((0, 3)), "prob": np.zeros(0)}
 
 
 def test_distance_map_is_the_mean_ray_length_at_full_resolution():
     from volltrack.segmentation.networks import predict_stardist
 
-    out = predict_stardist(np.zeros((4, 8, 8), np.float32), _FakeStarDist())
+    out = predict_stardist(np.zeros((4, 8, 8), np.float32), _FakeStarDist(), nms="exact")
     assert out.distance.shape == (4, 8, 8) and out.probability.shape == (4, 8, 8)
     np.testing.assert_allclose(out.distance, 3.0)          # mean of rays 1 and 5, not their maximum

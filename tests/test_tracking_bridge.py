@@ -64,9 +64,9 @@ def test_track_command_rejects_bad_set_syntax(tmp_path, capsys):
 
     csv = tmp_path / "spots.csv"
     csv.write_text("FRAME,POSITION_X,POSITION_Y\n0,1,1\n")
-    assert main(["track", str(csv), "--set", "LINKING_MAX_DISTANCE", "--out", str(tmp_path / "t.xml")]) == 2
+    assert main(["track", str(csv), "--set", "LINKING_MAX_DISTANCE", "--out", str(tmp_path / "t.xml")]) == 1
     assert "KEY=VALUE" in capsys.readouterr().err
-    assert main(["track", str(csv), "--set", "NOPE=1", "--out", str(tmp_path / "t.xml")]) == 2
+    assert main(["track", str(csv), "--set", "NOPE=1", "--out", str(tmp_path / "t.xml")]) == 1
     assert "NOPE" in capsys.readouterr().err
     assert not (tmp_path / "t.xml").exists()
 
@@ -233,5 +233,5 @@ def test_track_command_without_fiji_says_how_to_configure_one(rng, tmp_path, cap
     write_spots_csv(moving_cells(rng), tmp_path / "spots.csv")
     code = main(["track", str(tmp_path / "spots.csv"), "--backend", "fiji", "--no-progress",
                  "--out", str(tmp_path / "t.xml")])
-    assert code == 2 and "VOLLTRACK_FIJI" in capsys.readouterr().err
+    assert code == 1 and "VOLLTRACK_FIJI" in capsys.readouterr().err
     assert not (tmp_path / "t.xml").exists()

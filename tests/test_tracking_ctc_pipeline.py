@@ -48,5 +48,5 @@ def test_evaluate_command_scores_a_trackmate_xml_with_its_labels(jvm, tmp_path, 
     scores = json.loads(capsys.readouterr().out)
     assert scores["DET"] == 1.0 and scores["TRA"] > 0.9
     assert (tmp_path / "res" / "res_track.txt").is_file()
-    assert main(["evaluate", "--gt", str(tmp_path / "gt"), "--res", str(tmp_path / "tracks.xml")]) == 2
+    assert main(["evaluate", "--gt", str(tmp_path / "gt"), "--res", str(tmp_path / "tracks.xml")]) == 1
     assert "--labels" in capsys.readouterr().err

@@ -45,7 +45,7 @@ def test_track_command_reports_missing_java_in_one_line(tmp_path):
     env = {"PATH": str(tmp_path), "JAVA_HOME": str(tmp_path / "none"), "PYTHONPATH": ":".join(sys.path)}
     proc = subprocess.run([sys.executable, "-c", "import sys; from volltrack.cli import main; sys.exit(main())", "track", str(csv), "--no-progress", "--out",
                            str(tmp_path / "t.xml")], capture_output=True, text=True, timeout=120, env=env)
-    assert proc.returncode == 2, proc.stderr
+    assert proc.returncode == 1, proc.stderr
     assert "install a JDK" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "t.xml").exists()
 

@@ -84,7 +84,7 @@ def test_geometric_transform_keeps_raw_and_labels_aligned(rng):
 def test_prepare_rejects_unpaired_files(tmp_path, rng, capsys):
     folder = _write_folder(tmp_path / "d", rng, n_images=2)
     (folder / "RealMask" / "stack1.tif").rename(folder / "RealMask" / "other.tif")
-    assert main(["train", "prepare", str(folder), "--out", str(tmp_path / "x.npz")]) == 2
+    assert main(["train", "prepare", str(folder), "--out", str(tmp_path / "x.npz")]) == 1
     err = capsys.readouterr().err
     assert "unpaired" in err and "stack1" in err and "other" in err
     assert not (tmp_path / "x.npz").exists()
@@ -93,19 +93,19 @@ def test_prepare_rejects_unpaired_files(tmp_path, rng, capsys):
 def test_prepare_rejects_mismatched_shapes(tmp_path, rng, capsys):
     folder = _write_folder(tmp_path / "d", rng, n_images=1)
     tifffile.imwrite(folder / "RealMask" / "stack0.tif", np.zeros((16, 48, 40), np.uint16))
-    assert main(["train", "prepare", str(folder), "--out", str(tmp_path / "x.npz"), "--patch", "8,16,16"]) == 2
+    assert main(["train", "prepare", str(folder), "--out", str(tmp_path / "x.npz"), "--patch", "8,16,16"]) == 1
     assert "shape mismatch" in capsys.readouterr().err
 
 
 def test_prepare_rejects_patch_larger_than_image(tiny_folder, tmp_path, capsys):
-    assert main(["train", "prepare", str(tiny_folder), "--out", str(tmp_path / "x.npz")]) == 2  # 16x128x128
+    assert main(["train", "prepare", str(tiny_folder), "--out", str(tmp_path / "x.npz")]) == 1  # 16x128x128
     err = capsys.readouterr().err
     assert "larger than the image" in err and "(16, 48, 48)" in err
     assert not (tmp_path / "x.npz").exists()
 
 
 def test_missing_training_data_is_a_clear_error(tmp_path, capsys):
-    assert main(["train", "unet", str(tmp_path / "none.npz"), "--model", str(tmp_path / "m")]) == 2
+    assert main(["train", "unet", str(tmp_path / "none.npz"), "--model", str(tmp_path / "m")]) == 1
     assert "does not exist" in capsys.readouterr().err
 
 
@@ -166,7 +166,7 @@ def test_stardist_model_folder_reloads_and_resumes(tiny_models, tiny_npz):
     labels, _ = model.predict_instances(data.X_val[0], show_tile_progress=False)
     assert labels.shape == data.X_val[0].shape
     args = ["train", "stardist", str(tiny_npz), "--model", str(model_dir), "--rays", "16", "--patch", "16,32,32"]
-    assert main(args + TINY) == 2  # refuses to overwrite without --resume
+    assert main(args + TINY) == 1  # refuses to overwrite without --resume
     assert main(args + TINY + ["--resume"]) == 0
     assert len(json.loads((model_dir / "training_runs.json").read_text())) == 2
 
@@ -192,7 +192,7 @@ def test_unet_on_cell_interiors_records_its_erosion(tiny_npz, tmp_path, capsys):
     assert json.loads((model_dir / "volltrack.json").read_text()) == {"target": "cell interiors", "erosion": 1}
     assert json.loads((model_dir / "training_runs.json").read_text())[-1]["parameters"]["erosion"] == 1
     capsys.readouterr()
-    assert main(args + ["--resume", "--erosion", "0"]) == 2     # resuming with another target is refused
+    assert main(args + ["--resume", "--erosion", "0"]) == 1     # resuming with another target is refused
     assert "trained with erosion 1" in capsys.readouterr().err
 
 
@@ -212,7 +212,7 @@ def test_thresholds_command_writes_thresholds_json(tiny_models, tiny_folder, tar
 def test_thresholds_command_rejects_bad_prob_range(tiny_folder, tmp_path, capsys):
     (tmp_path / "stardist").mkdir()
     (tmp_path / "stardist" / "config.json").write_text("{}")
-    assert main(["train", "thresholds", str(tiny_folder), "--models", str(tmp_path), "--prob-range", "0.9,0.2"]) == 2
+    assert main(["train", "thresholds", str(tiny_folder), "--models", str(tmp_path), "--prob-range", "0.9,0.2"]) == 1
     assert "--prob-range" in capsys.readouterr().err
 
 

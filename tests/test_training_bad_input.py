@@ -73,7 +73,7 @@ def test_broken_training_npz_is_a_one_line_error_naming_the_file(tmp_path, rng, 
     code = main(["train", network, str(data), "--model", str(model), "--depth", "1", "--filters", "2",
                  "--epochs", "1", "--steps", "1", "--patch", "8,16,16"])
     err = capsys.readouterr().err.strip()
-    assert code == 2, err
+    assert code == 1, err
     assert len(err.splitlines()) == 1 and "Traceback" not in err
     assert str(data) in err
     assert not model.exists()
@@ -123,7 +123,7 @@ def test_nan_in_a_raw_training_image_is_named(tmp_path, rng, capsys, command):
     else:
         argv = ["train", "n2v", str(folder), "--model", str(tmp_path / "m"), "--patch", "8,16,16", "--depth", "1",
                 "--filters", "2", "--epochs", "1", "--steps", "1"]
-    assert main(argv) == 2
+    assert main(argv) == 1
     err = _one_line(capsys)
     assert str(folder / "Raw" / "s1.tif") in err and "NaN" in err
     assert not (tmp_path / "p.npz").exists() and not (tmp_path / "m").exists()
@@ -135,7 +135,7 @@ def test_prepare_refuses_label_images_without_any_cell(tmp_path, rng, capsys):
     folder = _training_folder(tmp_path / "data", rng)
     for i in range(2):
         tifffile.imwrite(folder / "RealMask" / f"s{i}.tif", np.zeros((16, 48, 48), np.uint16))
-    assert main(["train", "prepare", str(folder), "--out", str(tmp_path / "p.npz"), "--patch", "8,16,16"]) == 2
+    assert main(["train", "prepare", str(folder), "--out", str(tmp_path / "p.npz"), "--patch", "8,16,16"]) == 1
     assert str(folder / "RealMask") in _one_line(capsys)
     assert list(tmp_path.iterdir()) == [folder]
 
@@ -150,7 +150,7 @@ def test_prepare_refuses_a_split_or_patch_that_training_cannot_use(tmp_path, rng
         code = main(argv)
     except SystemExit as stop:               # argparse refuses a malformed value itself
         code = stop.code
-    assert code == 2 and expected in capsys.readouterr().err
+    assert code == 1 and expected in capsys.readouterr().err
     assert not (tmp_path / "p.npz").exists()
 
 
@@ -203,7 +203,7 @@ def test_resume_refuses_a_model_folder_of_another_kind(tmp_path, rng, capsys, ne
     code = main(["train", network, str(data), "--model", str(model), "--resume", "--epochs", "1", "--patch",
                  "8,16,16"])
     err = _one_line(capsys)
-    assert code == 2 and f"holds a {other} model, not a {network} model" in err and str(model) in err
+    assert code == 1 and f"holds a {other} model, not a {network} model" in err and str(model) in err
 
 
 @pytest.mark.parametrize("defect", ["a StarDist model", "no weights"])
@@ -220,7 +220,7 @@ def test_prepare_refuses_a_denoise_model_that_is_not_n2v(tmp_path, rng, capsys, 
     folder = _training_folder(tmp_path / "data", rng)
     code = main(["train", "prepare", str(folder), "--out", str(tmp_path / "p.npz"), "--patch", "8,16,16",
                  "--denoise-model", str(model)])
-    assert code == 2 and str(model) in _one_line(capsys)
+    assert code == 1 and str(model) in _one_line(capsys)
     assert not (tmp_path / "p.npz").exists()
 
 
@@ -244,7 +244,7 @@ def test_prepare_refuses_two_raw_images_of_one_name(tmp_path, rng, capsys):
 
     folder = _training_folder(tmp_path / "data", rng)
     shutil.copy(folder / "Raw" / "s0.tif", folder / "Raw" / "s0.tiff")
-    assert main(["train", "prepare", str(folder), "--out", str(tmp_path / "p.npz"), "--patch", "8,16,16"]) == 2
+    assert main(["train", "prepare", str(folder), "--out", str(tmp_path / "p.npz"), "--patch", "8,16,16"]) == 1
     line = _one_line(capsys)
     assert "s0.tif " in line and "s0.tiff" in line
 
@@ -255,7 +255,7 @@ def test_prepare_refuses_a_raw_image_that_is_not_one_volume(tmp_path, rng, capsy
 
     folder = _training_folder(tmp_path / "data", rng)
     tifffile.imwrite(folder / "Raw" / "s1.tif", rng.random(shape).astype(np.float32))
-    assert main(["train", "prepare", str(folder), "--out", str(tmp_path / "p.npz"), "--patch", "8,16,16"]) == 2
+    assert main(["train", "prepare", str(folder), "--out", str(tmp_path / "p.npz"), "--patch", "8,16,16"]) == 1
     line = _one_line(capsys)
     assert str(folder / "Raw" / "s1.tif") in line and "3D volume (Z, Y, X)" in line
     assert not (tmp_path / "p.npz").exists()
@@ -267,7 +267,7 @@ def test_a_training_patch_larger_than_the_prepared_patches_names_the_file(tmp_pa
     code = main(["train", network, str(tmp_path / "p.npz"), "--model", str(tmp_path / "m"), "--patch", "16,32,32",
                  "--depth", "1"])
     line = _one_line(capsys)
-    assert code == 2 and str(tmp_path / "p.npz") in line and "--patch 16,32,32" in line and "(8, 16, 16)" in line
+    assert code == 1 and str(tmp_path / "p.npz") in line and "--patch 16,32,32" in line and "(8, 16, 16)" in line
     assert not (tmp_path / "m").exists()
 
 
@@ -280,7 +280,7 @@ def test_thresholds_refuses_a_stardist_folder_without_weights(tmp_path, rng, cap
     folder = _training_folder(tmp_path / "data", rng)
     code = main(["train", "thresholds", str(folder), "--models", str(tmp_path / "models"), "--target", "stardist"])
     line = _one_line(capsys)
-    assert code == 2 and str(tmp_path / "models" / "stardist") in line and "weights" in line
+    assert code == 1 and str(tmp_path / "models" / "stardist") in line and "weights" in line
     assert json.loads((tmp_path / "models" / "stardist" / "thresholds.json").read_text()) == {"prob": 0.5, "nms": 0.4}
 
 
@@ -305,6 +305,6 @@ def test_label_images_saved_in_another_format_are_named(tmp_path, rng, capsys):
     for i in range(2):
         (folder / "RealMask" / f"s{i}.tif").unlink()
         np.save(folder / "RealMask" / f"s{i}.npy", np.zeros((16, 48, 48), np.uint16))
-    assert main(["train", "prepare", str(folder), "--out", str(tmp_path / "p.npz"), "--patch", "8,16,16"]) == 2
+    assert main(["train", "prepare", str(folder), "--out", str(tmp_path / "p.npz"), "--patch", "8,16,16"]) == 1
     line = _one_line(capsys)
     assert str(folder / "RealMask") in line and "s0.npy" in line and "TIFF" in line

@@ -16,6 +16,7 @@ import argparse
 import importlib
 import importlib.util
 import logging
+import re
 import sys
 from typing import Sequence
 
@@ -30,6 +31,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("train", "train"),
     ("spots", "spots"),
     ("track", "track"),
+    ("tune", "tune"),
     ("evaluate", "evaluate"),
     ("analyze", "analyze"),
     ("doctor", "doctor"),
@@ -76,6 +78,8 @@ def error_line(exc: BaseException) -> str:
         text = f"{exc.filename}: no such file or folder"
     else:
         text = str(exc) or type(exc).__name__
+    if isinstance(exc, OSError) and re.search(r"\d+ requested and \d+ written", text):
+        text = f"the disk is full: a write was cut short ({text}); free some space and run again"
     return " ".join(text.split())
 
 
@@ -108,8 +112,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        Exit code: 0 on success, 1 on a failure, 2 on a usage or input error.
+        Exit code, as the engine jar's: 0 success, 1 bad input (one line on stderr naming the file and what was
+        expected), 2 usage error (from argparse), 3 internal error, 130 interrupted (Ctrl-C).
     """
+    from volltrack.exit_codes import run_command
+
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -119,22 +126,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "_run", None) is None:
         parser.print_help()
         return 2
-    try:
-        return int(args._run(args) or 0)
-    except (UserError, FileNotFoundError, ValueError, OSError) as exc:
-        logging.getLogger("volltrack").debug("%s failed", args.command, exc_info=True)
-        print(f"volltrack {args.command}: error: {error_line(exc)}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"volltrack {args.command}: interrupted", file=sys.stderr)
-        return 130
-    except Exception as exc:  # noqa: BLE001 -- only memory exhaustion is reported in one line; the rest re-raised
-        if not _is_out_of_memory(exc):
-            raise
-        logging.getLogger("volltrack").debug("%s failed", args.command, exc_info=True)
-        print(f"volltrack {args.command}: error: out of memory ({type(exc).__name__}); for tracking give a "
-              "larger Java heap (--heap 8g or VOLLTRACK_JVM_HEAP), or process a smaller movie", file=sys.stderr)
-        return 1
+    code = run_command(args, error_line=error_line, user_errors=(UserError,))
+    if code == 130 and argv is None:
+        _exit_now(code)
+    return code
+
+
+def _exit_now(code: int) -> None:
+    """End the process at once after Ctrl-C (the console command only): everything half-written was removed on the
+    way out, and the interpreter's shutdown with TensorFlow or a JVM loaded can take many seconds."""
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 def _is_out_of_memory(exc: BaseException) -> bool:

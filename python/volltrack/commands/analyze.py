@@ -120,13 +120,20 @@ def run(args: argparse.Namespace) -> int:
                        "checked against it", args.xml)
     image, labels, mask = (_read_movie(p, n, movie, args.xml) for p, n in
                            ((args.image, "image"), (args.labels, "labels"), (args.mask, "mask")))
+    from volltrack.analysis_inputs import check_analysis_inputs
+
+    check_analysis_inputs(args.xml, image=(args.image, image), labels=(args.labels, labels),
+                          frame_interval=args.frame_interval, calibration=calibration, data=data)
     if labels is not None:
         check_label_movie(labels, data.spots, calibration=calibration or movie.calibration, source=args.labels,
                           image_source=args.image)
-    analysis = analyze_xml(args.xml, image=image, labels=labels, mask=mask, track_ids=track_ids,
-                           only_filtered=args.tracks == "filtered", calibration=calibration,
-                           frame_interval=args.frame_interval, smoothing_window=args.smoothing,
-                           fft_feature=args.fft_feature, progress=True, data=data)
+    try:
+        analysis = analyze_xml(args.xml, image=image, labels=labels, mask=mask, track_ids=track_ids,
+                               only_filtered=args.tracks == "filtered", calibration=calibration,
+                               frame_interval=args.frame_interval, smoothing_window=args.smoothing,
+                               fft_feature=args.fft_feature, progress=True, data=data)
+    except ValueError as error:             # name the file the message is about
+        raise ValueError(str(error) if str(args.xml) in str(error) else f"{args.xml}: {error}") from None
     if isinstance(args.movie_track, int):
         analysis.track_set.spots_of(args.movie_track)  # an unknown ID fails here, before anything is written
     selected = analysis.track_set.select(kind)

@@ -92,7 +92,7 @@ def nvidia_gpu_present() -> bool:
 
 
 def gpu_report(gpu_names: list[str], *, built_with_cuda: bool, nvidia_present: bool,
-               system: str, machine: str) -> tuple[bool, str]:
+               system: str, machine: str, tf_version: str = "") -> tuple[bool, str]:
     """Say which GPUs TensorFlow uses, or what to install when a GPU is present but unused.
 
     Parameters
@@ -105,6 +105,8 @@ def gpu_report(gpu_names: list[str], *, built_with_cuda: bool, nvidia_present: b
         Whether an NVIDIA driver is visible on this machine.
     system, machine : str
         ``platform.system()`` and ``platform.machine()``.
+    tf_version : str, optional
+        The installed TensorFlow version, so the fix installs the matching CUDA build.
 
     Returns
     -------
@@ -114,13 +116,14 @@ def gpu_report(gpu_names: list[str], *, built_with_cuda: bool, nvidia_present: b
     if gpu_names:
         return True, f"TensorFlow uses {len(gpu_names)} GPU{'s' if len(gpu_names) != 1 else ''}: " + \
             ", ".join(gpu_names)
+    cuda_build = f"tensorflow[and-cuda]=={tf_version}" if tf_version else "tensorflow[and-cuda]"
     if nvidia_present:
         if not built_with_cuda:
             return False, ("an NVIDIA GPU is present but TensorFlow is the CPU build -- fix: "
-                           "pip uninstall -y tensorflow-cpu tensorflow && pip install 'volltrack[gpu]' "
-                           "(TensorFlow with CUDA, Linux x86-64)")
+                           f"pip uninstall -y tensorflow-cpu tensorflow && pip install '{cuda_build}' "
+                           "(TensorFlow with CUDA, Linux x86-64; see docs/install.md)")
         return False, ("an NVIDIA GPU is present but TensorFlow sees none (CUDA libraries or driver missing) -- "
-                       "fix: pip install 'volltrack[gpu]' (brings the CUDA libraries) and check that "
+                       f"fix: pip install '{cuda_build}' (brings the CUDA libraries) and check that "
                        "'nvidia-smi' works; see docs/install.md")
     if system == "Darwin" and machine == "arm64":
         return True, ("no GPU in use: CPU only (on Apple Silicon 'pip install tensorflow-metal' lets TensorFlow "
@@ -141,7 +144,7 @@ def _check_gpu() -> tuple[bool, str]:
             details = {}
         names.append(str(details.get("device_name") or device.name))
     return gpu_report(names, built_with_cuda=tf.test.is_built_with_cuda(), nvidia_present=nvidia_gpu_present(),
-                      system=platform.system(), machine=platform.machine())
+                      system=platform.system(), machine=platform.machine(), tf_version=tf.__version__)
 
 
 def _check_n2v() -> tuple[bool, str]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-HELP = "score a tracking result against ground truth in Cell Tracking Challenge layout (TRA, DET, LNK, SEG)"
+HELP = ("score a tracking result against ground truth in Cell Tracking Challenge layout (TRA, DET, LNK, SEG, "
+        "division precision/recall/F1)")
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -72,4 +73,9 @@ def run(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{key} {scores[key]:g}" for key in ("AOGM", "fn_nodes", "fp_nodes", "ns_nodes",
                                                              "fn_edges", "fp_edges", "ws_edges"))
     print(f"errors: {counts}")
+    from volltrack.metrics.divisions import division_line
+
+    line = division_line(scores)
+    if line:
+        print(line)
     return 0

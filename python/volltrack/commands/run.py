@@ -25,6 +25,11 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--demo", action="store_true",
                         help="simulate a membrane-labelled tissue movie with ground truth and run on it")
     parser.add_argument("--force", action="store_true", help="recompute every stage")
+    parser.add_argument("--format", choices=("tif", "zarr"), help="segmentation outputs as TIFF or OME-Zarr "
+                        "(default zarr for an OME-Zarr raw movie)")
+    from volltrack.cluster.options import add_cluster_arguments
+
+    add_cluster_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,6 +44,18 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.out is None:
         raise ValueError("--out is required")
+    from volltrack.io.output_lock import output_lock
+
+    if args.out.exists() and not args.out.is_dir():
+        raise ValueError(f"--out {args.out}: exists and is a file; expected a folder (or a path that does not exist)")
+    with output_lock(args.out, "volltrack run"):
+        return _run_locked(args, config)
+
+
+def _run_locked(args: argparse.Namespace, config) -> int:
+    """``volltrack run`` with the lock of ``--out`` held."""
+    from volltrack.pipeline.run import RunInputs, run_pipeline
+
     start = time.perf_counter()
     if args.demo:
         from volltrack.pipeline.demo import prepare_demo_inputs
@@ -54,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
         if args.raw is None:
             raise ValueError("--raw is required (or --demo)")
         inputs = RunInputs(raw=args.raw, mask=args.mask, ground_truth=args.gt)
-    result = run_pipeline(inputs, args.out, config, force=args.force)
+    result = run_pipeline(inputs, args.out, config, force=args.force, cluster=args.cluster,
+                          worker_memory=args.worker_memory, output_format=args.format)
     for record in result.records:
         state = "skipped (up to date)" if record.skipped else f"{record.seconds:.1f} s"
         counts = ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in record.summary.items())
@@ -64,5 +82,10 @@ def run(args: argparse.Namespace) -> int:
     if result.metrics:
         shown = {k: result.metrics[k] for k in ("SEG", "DET", "TRA", "LNK", "F1@0.5") if k in result.metrics}
         print("metrics   " + "  ".join(f"{k} {v:.3f}" for k, v in shown.items() if v is not None))
+        from volltrack.metrics.divisions import division_line
+
+        line = division_line(result.metrics)
+        if line:
+            print(f"{'':<10}{line}")
     print(f"done in {time.perf_counter() - start:.0f} s")
     return 0

@@ -51,6 +51,12 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unet-threshold", type=_fraction, help="U-Net mask threshold (default Otsu; 0.5 in blocks)")
     parser.add_argument("--prob-thresh", type=_fraction, help="StarDist probability threshold (default the model's)")
     parser.add_argument("--nms-thresh", type=_fraction, help="StarDist NMS threshold (default the model's)")
+    parser.add_argument("--nms", choices=("fast", "exact"), default="fast",
+                        help="suppression of overlapping StarDist candidates: fast (default; overlaps estimated by "
+                        "quadrature) or exact (StarDist's polyhedron intersection, many times slower)")
+    parser.add_argument("--no-stardist-labels", action="store_true",
+                        help="do not paint the StarDist polyhedra (no StarDist/ output; seeds from the kept "
+                        "candidates' centres; faster)")
     parser.add_argument("--min-size", type=int, default=10, help="smallest cell kept, voxels (default 10)")
     parser.add_argument("--max-size", type=int, help="largest cell kept, voxels (default unbounded)")
     parser.add_argument("--min-size-mask", type=int, default=10, help="smallest U-Net component, voxels (default 10)")
@@ -61,6 +67,13 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                         "the erosion the U-Net was trained with, in its volltrack.json)")
     parser.add_argument("--no-unite-stardist", action="store_true",
                         help="do not add StarDist cells that lie outside the U-Net mask")
+    parser.add_argument("--force", action="store_true", help="segment every input again, discarding finished "
+                        "outputs and the frames of an interrupted run (even when made with other parameters)")
+    parser.add_argument("--format", choices=("tif", "zarr"), help="outputs as TIFF stacks, or as OME-Zarr written "
+                        "frame by frame (labels as label images of the raw); default zarr for OME-Zarr inputs")
+    from volltrack.cluster.options import add_cluster_arguments
+
+    add_cluster_arguments(parser)
 
 
 def _check_sizes(args):
@@ -78,7 +91,12 @@ def _options(args):
     options = dict(n_tiles=args.n_tiles, denoise_first=args.denoise and not args.no_denoise, prob_thresh=args.prob_thresh,
                    nms_thresh=args.nms_thresh, use_probability=not args.use_distance, min_size=args.min_size,
                    max_size=args.max_size, min_size_mask=args.min_size_mask,
-                   unite_stardist=not args.no_unite_stardist)
+                   unite_stardist=not args.no_unite_stardist, nms=args.nms)
+    if args.no_stardist_labels:
+        if args.block_shape:
+            raise ValueError("--no-stardist-labels cannot be combined with --block-shape (blocks are stitched from "
+                             "the StarDist labels)")
+        options["stardist_labels"] = False
     if args.mask_growth is not None:
         if args.mask_growth < 0:
             raise ValueError(f"--mask-growth must be >= 0 voxels, got {args.mask_growth}")
@@ -106,10 +124,19 @@ def _check_earlier_parameters(out, options, finished):
     changed = sorted(k for k in set(current) | set(earlier or {}) if (earlier or {}).get(k) != current.get(k))
     if changed:
         raise ValueError(f"{out} holds {len(finished)} input(s) segmented with other parameters ({', '.join(changed)} "
-                         f"differ, see {record_path}); give another --out, or delete {out} to segment again")
+                         f"differ, see {record_path}); give another --out, or add --force to segment again")
 
 
-def _segment_all(todo, out, models, *, inputs, axes, total, options):
+def _output_format(args, path):
+    """--format, else zarr for an OME-Zarr input and tif otherwise."""
+    from volltrack.io.sources import default_output_format
+
+    if args is not None and getattr(args, "format", None):
+        return args.format
+    return default_output_format(path)
+
+
+def _segment_all(todo, out, models, *, inputs, axes, total, options, force=False, args=None):
     """Segment ``todo`` into ``out``; ``segment.json`` says "running" until every output is written."""
     from tqdm import tqdm
 
@@ -117,10 +144,13 @@ def _segment_all(todo, out, models, *, inputs, axes, total, options):
 
     record = dict(inputs=inputs, models=models, parameters=options)
     batch.write_record(out, status=batch.STATUS_RUNNING, **record)
+    from volltrack.cluster.options import cluster_from_args
+
     try:
-        with tqdm(total=total, desc="VollSeg", unit="volume") as bar:
+        with cluster_from_args(args) as client, tqdm(total=total, desc="VollSeg", unit="volume") as bar:
             for path in todo:
-                batch.segment_file(path, out, models, axes=axes, progress=bar, segment_options=options)
+                batch.segment_file(path, out, models, axes=axes, progress=bar, segment_options=options,
+                                   fresh=force, output_format=_output_format(args, path), client=client)
     except KeyboardInterrupt:
         batch.write_record(out, status=batch.STATUS_INTERRUPTED, **record)
         raise
@@ -137,8 +167,8 @@ def run(args: argparse.Namespace) -> int:
     output folder is created, so bad input leaves nothing behind.
     """
     from volltrack.cli import UserError
-    from volltrack.segmentation.batch import check_input, is_finished, list_inputs, output_name
-    from volltrack.segmentation.models import check_models_folder, load_models
+    from volltrack.io.output_lock import output_lock
+    from volltrack.segmentation.batch import list_inputs
     from volltrack.segmentation.validation import validate_axes
 
     axes = validate_axes(args.axes) if args.axes else None
@@ -147,23 +177,37 @@ def run(args: argparse.Namespace) -> int:
     try:
         inputs = list_inputs(args.input)
         out = Path(args.out)
-        todo = [p for p in inputs if not is_finished(out, output_name(p))]
-        _check_earlier_parameters(out, options, [p for p in inputs if p not in todo])
-        if not todo:
-            print(f"all {len(inputs)} inputs already segmented in {out}")
-            return 0
-        present = set(check_models_folder(args.models))
-        if options.get("denoise_first") and "n2v" not in present:
-            raise ValueError(f"--denoise needs an N2V model: models folder {args.models or 'bundled demo models'} "
-                             "has no n2v/ (config.json + weights)")
-        if not {"stardist", "unet"} & present:
-            raise ValueError(f"models folder {args.models or 'bundled demo models'} holds no stardist/ or unet/ model "
-                             "(an N2V model alone only denoises); VollSeg needs at least one of them")
-        total = sum(check_input(path, axes) for path in todo)
-        models = load_models(args.models, n2v=bool(options.get("denoise_first")))
-        out.mkdir(parents=True, exist_ok=True)
-        _segment_all(todo, out, models, inputs=inputs, axes=axes, total=total, options=options)
+        if out.exists() and not out.is_dir():
+            raise ValueError(f"--out {out}: exists and is a file; expected a folder (or a path that does not exist)")
+        with output_lock(out, "volltrack segment"):
+            return _run_locked(args, inputs, out, axes, options)
     except (FileNotFoundError, ValueError) as error:
         raise UserError(str(error)) from error
+
+
+def _run_locked(args, inputs, out, axes, options):
+    """The part of :func:`run` that reads and writes ``out``, under its lock."""
+    from volltrack.segmentation.batch import check_input, is_finished, output_name
+    from volltrack.segmentation.models import check_models_folder, load_models
+
+    force = bool(getattr(args, "force", False))
+    todo = [p for p in inputs if force or not is_finished(out, output_name(p))]
+    if not force:
+        _check_earlier_parameters(out, options, [p for p in inputs if p not in todo])
+    if not todo:
+        print(f"all {len(inputs)} inputs already segmented in {out}")
+        return 0
+    present = set(check_models_folder(args.models))
+    if options.get("denoise_first") and "n2v" not in present:
+        raise ValueError(f"--denoise needs an N2V model: models folder {args.models or 'bundled demo models'} "
+                         "has no n2v/ (config.json + weights)")
+    if not {"stardist", "unet"} & present:
+        raise ValueError(f"models folder {args.models or 'bundled demo models'} holds no stardist/ or unet/ model "
+                         "(an N2V model alone only denoises); VollSeg needs at least one of them")
+    total = sum(check_input(path, axes) for path in todo)
+    models = load_models(args.models, n2v=bool(options.get("denoise_first")))
+    out.mkdir(parents=True, exist_ok=True)
+    _segment_all(todo, out, models, inputs=inputs, axes=axes, total=total, options=options, force=force,
+                 args=args)
     print(f"segmented {len(todo)} of {len(inputs)} inputs into {out}")
     return 0

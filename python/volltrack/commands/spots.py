@@ -21,6 +21,9 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dt", type=positive_seconds, help="frame interval in seconds (default: from the label file, else 1)")
     parser.add_argument("--out", required=True, help="output CSV (parameters go to OUT.json)")
     parser.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    from volltrack.cluster.options import add_cluster_arguments
+
+    add_cluster_arguments(parser)
 
 
 def positive_seconds(text: str) -> float:
@@ -54,6 +57,20 @@ def _read_mask(path: str, labels_shape: tuple[int, ...]):
     return mask
 
 
+def _spots_on_cluster(client, args, labels, raw, mask, meta):
+    """The spot table as one Dask task per frame (the shapes were checked here, on the lazily opened files)."""
+    from volltrack.cluster.spots import compute_spots_on_cluster
+    from volltrack.spots.table import _validate_inputs
+
+    movie, _, _ = _validate_inputs(labels, raw, mask)       # same shape checks as the single-process path
+    shape = tuple(int(n) for n in movie.shape)
+    return compute_spots_on_cluster(client, args.labels, n_frames=shape[0], raw_path=args.raw, mask_path=args.mask,
+                                    axes=args.axes, labels_axes=args.axes, calibration=meta["calibration"],
+                                    frame_interval=meta["frame_interval"], movie_shape=shape,
+                                    space_units=meta["space_units"], time_units=meta["time_units"],
+                                    progress=not args.no_progress)
+
+
 def run(args: argparse.Namespace) -> int:
     """Compute the spot table and write it to ``args.out``."""
     from pathlib import Path
@@ -73,10 +90,16 @@ def run(args: argparse.Namespace) -> int:
     mask = _read_mask(args.mask, tuple(labels.shape)) if args.mask else None
     logger.info("labels %s (axes %s), calibration %s µm, frame interval %s", tuple(labels.shape), meta["axes"],
                 meta["calibration"], meta["frame_interval"])
+    from volltrack.cluster.options import cluster_from_args
+
     try:
-        spots = compute_spots(labels, raw=raw, mask=mask, calibration=meta["calibration"],
-                              frame_interval=meta["frame_interval"], space_units=meta["space_units"],
-                              time_units=meta["time_units"], progress=not args.no_progress)
+        with cluster_from_args(args) as client:
+            if client is None:
+                spots = compute_spots(labels, raw=raw, mask=mask, calibration=meta["calibration"],
+                                      frame_interval=meta["frame_interval"], space_units=meta["space_units"],
+                                      time_units=meta["time_units"], progress=not args.no_progress)
+            else:
+                spots = _spots_on_cluster(client, args, labels, raw, mask, meta)
     except NonFiniteRawError as exc:
         raise ValueError(f"--raw {args.raw}: {exc}") from None
     describe_movie(spots, args.raw or args.labels, tuple(labels.shape))

@@ -50,9 +50,13 @@ def atomic_path(path: str | os.PathLike, *, suffix: str | None = None) -> Iterat
     folder = destination.parent if str(destination.parent) else Path(".")
     if not folder.is_dir():
         raise FileNotFoundError(f"cannot write {destination}: folder {folder} does not exist")
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{destination.name}.", suffix=suffix if suffix is not None else "".join(destination.suffixes),
-        dir=folder)
+    try:
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{destination.name}.", suffix=suffix if suffix is not None else "".join(destination.suffixes),
+            dir=folder)
+    except OSError as exc:        # name the user's file, not the hidden temporary one
+        raise type(exc)(exc.errno, f"cannot write {destination.name} in {folder} ({exc.strerror})",
+                        str(destination)) from None
     os.close(handle)
     temporary_path = Path(temporary)
     os.chmod(temporary_path, 0o666 & ~_current_umask())  # mkstemp makes 0600 files; use the usual mode

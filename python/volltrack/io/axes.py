@@ -28,6 +28,10 @@ _GENERIC_STACK_AXES = "IQ"
 _SQUEEZABLE_AXES = "CSE" + "0"
 
 
+def _is_dask(array) -> bool:
+    return type(array).__module__.startswith("dask.")
+
+
 def validate_axes(axes: str, shape: tuple[int, ...], *, source: str = "image", allowed: str = ALLOWED_AXES) -> str:
     """Check that ``axes`` names every dimension of ``shape`` once, with letters from ``allowed``.
 
@@ -124,14 +128,15 @@ def to_canonical_axes(array, axes: str, *, source: str = "image", from_file: boo
     axes = validate_axes(axes, tuple(array.shape), source=source, allowed=allowed)
     array, axes = _squeeze_axes(array, axes, source)
     target = "".join(letter for letter in "TZYX" if letter in axes)
+    lazy = _is_dask(array)   # dask arrays are reordered lazily; other array-likes are loaded to be reordered
     if axes != target:
-        if not isinstance(array, np.ndarray):
+        if not isinstance(array, np.ndarray) and not lazy:
             array = np.asarray(array)
-        array = np.transpose(array, [axes.index(letter) for letter in target])
+        array = array.transpose([axes.index(letter) for letter in target])
     if "Z" not in target:
-        if not isinstance(array, np.ndarray):
+        if not isinstance(array, np.ndarray) and not lazy:
             array = np.asarray(array)
         position = 1 if "T" in target else 0
-        array = np.expand_dims(array, position)
+        array = array[(slice(None),) * position + (None,)]
         target = target[:position] + "Z" + target[position:]
     return array, target

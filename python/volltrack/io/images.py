@@ -1,8 +1,11 @@
 """Read and write images as ``TZYX`` / ``ZYX`` arrays with their axes and calibration.
 
 Formats: TIFF (ImageJ hyperstacks and OME-TIFF carry axes and calibration; plain TIFF stacks do not), NumPy
-``.npy`` and zarr arrays (``.zarr`` folders). Large files can be opened lazily (``lazy=True``: a memory map or a
-zarr array), so that frame-by-frame computations work on movies larger than memory.
+``.npy``, zarr arrays (``.zarr`` folders), OME-Zarr images (NGFF 0.4/0.5: ``x.ome.zarr``, ``x.ome.zarr/0``,
+``x.ome.zarr/labels/cells``; axes and scale from the multiscales metadata), HDF5 datasets (``file.h5/raw``) and
+Cell Tracking Challenge image folders (``t000.tif``, ``t001.tif``, ...; see :mod:`volltrack.io.sources`). Large
+files can be opened lazily (``lazy=True``: a memory map, a zarr array or a dask array), so that frame-by-frame
+computations work on movies larger than memory.
 
 Examples
 --------
@@ -57,6 +60,18 @@ def _refuse_several_positions(tif, path: Path) -> None:
                          "series', then File > Save As > Tiff per position)")
 
 
+def _shaped_axes(tif, series) -> str | None:
+    """The axes a tifffile-written ("shaped") TIFF records in its description, when they fit its shape."""
+    try:
+        metadata = tif.shaped_metadata[0] if tif.is_shaped and tif.shaped_metadata else None
+    except (IndexError, TypeError, ValueError):
+        return None
+    axes = metadata.get("axes") if isinstance(metadata, dict) else None
+    if not isinstance(axes, str) or len(axes) != len(series.shape) or len(set(axes.upper())) != len(axes):
+        return None
+    return axes.upper() if set(axes.upper()) <= set("TZCYXS") else None
+
+
 def _open_tiff(path: Path, lazy: bool):
     import tifffile
 
@@ -67,7 +82,7 @@ def _open_tiff(path: Path, lazy: bool):
                 series = tif.series[0]
                 _refuse_several_positions(tif, path)
                 meta = calibration_from_tiff(tif)
-                file_axes = series.axes if (tif.is_imagej or tif.is_ome) else None
+                file_axes = series.axes if (tif.is_imagej or tif.is_ome) else _shaped_axes(tif, series)
                 shape = tuple(series.shape)
                 data = None if lazy else series.asarray()
     except (tifffile.TiffFileError, ValueError, OSError, IndexError) as exc:
@@ -105,25 +120,34 @@ def _load_npy(path: Path, lazy: bool) -> np.ndarray:
 
 
 def _open_array(path: Path, lazy: bool):
-    if path.suffix.lower() == ".npy":
-        return _load_npy(path, lazy), None, dict(DEFAULT_METADATA)
-    import zarr
+    return _load_npy(path, lazy), None, dict(DEFAULT_METADATA)
 
-    try:
-        array = zarr.open(str(path), mode="r")
-    except Exception as exc:  # noqa: BLE001 -- zarr raises several types for a bad store
-        raise ValueError(f"cannot read {path} as a zarr array: {exc}") from None
-    if not hasattr(array, "shape"):
-        raise ValueError(f"{path} is a zarr group, not an array; give the path of the array inside it")
-    attrs = dict(array.attrs)
-    meta = dict(DEFAULT_METADATA)
-    if "calibration" in attrs:
-        meta.update(calibration=validate_calibration(attrs["calibration"], name=f"calibration in {path}"),
-                    calibration_source="zarr")
-    for key in ("frame_interval", "space_units", "time_units"):
-        if key in attrs:
-            meta[key] = attrs[key]
-    return (array if lazy else array[...]), attrs.get("axes"), meta
+
+def _open_source(path: Path, lazy: bool):
+    """Open ``path`` by what it is; return (data, axes from the file or None, metadata)."""
+    from volltrack.io.sources import is_ctc_folder, open_ctc_folder, open_hdf5, open_zarr, split_container
+
+    container = split_container(path)
+    if container is not None:
+        base, inner, kind = container
+        if not base.exists():
+            raise FileNotFoundError(f"image file not found: {base}" + (f" (for {path})" if inner else ""))
+        return open_zarr(base, inner, lazy) if kind == "zarr" else open_hdf5(base, inner, lazy)
+    if not path.exists():
+        raise FileNotFoundError(f"image file not found: {path}")
+    suffix = path.suffix.lower()
+    if path.is_dir():
+        if is_ctc_folder(path):
+            return open_ctc_folder(path, lazy)
+        raise ValueError(f"{path} is a folder but neither a zarr store (.zarr) nor a Cell Tracking Challenge image "
+                         "folder (t000.tif, t001.tif, ...)")
+    if suffix in _TIFF_SUFFIXES:
+        return _open_tiff(path, lazy)
+    if suffix == ".npy":
+        return _open_array(path, lazy)
+    raise ValueError(f"unsupported image format {suffix!r} for {path}; expected .tif, .tiff, .npy, a .zarr or "
+                     ".ome.zarr store (or an array inside one, x.ome.zarr/0), an HDF5 dataset (file.h5/raw) or a "
+                     "CTC image folder (t000.tif ...)")
 
 
 def read_image(path, axes: str | None = None, *, calibration=None, frame_interval: float | None = None,
@@ -133,7 +157,8 @@ def read_image(path, axes: str | None = None, *, calibration=None, frame_interva
     Parameters
     ----------
     path : str or PathLike
-        A ``.tif``/``.tiff`` (ImageJ, OME or plain), ``.npy`` or ``.zarr`` file.
+        A ``.tif``/``.tiff`` (ImageJ, OME or plain) or ``.npy`` file, a ``.zarr`` array or OME-Zarr image (or a
+        path inside one: ``x.ome.zarr/0``), an HDF5 dataset ``file.h5/dataset`` or a CTC image folder.
     axes : str, optional
         Axes of the stored array (letters from ``TZCYX``), overriding the file's. Default None: from ImageJ/OME
         metadata, else by dimension count (2: ``YX``, 3: ``ZYX``, 4: ``TZYX``).
@@ -142,7 +167,8 @@ def read_image(path, axes: str | None = None, *, calibration=None, frame_interva
     frame_interval : float, optional
         Time between frames, overriding the file's. Default None: from the file, else 1.
     lazy : bool, optional
-        Return a memory map (TIFF, npy) or zarr array instead of loading the data. Default False.
+        Return a memory map (TIFF, npy), a zarr array or a dask array (OME-Zarr, HDF5, CTC folder) instead of
+        loading the data. Default False.
     require_z : bool, optional
         Refuse an image without a Z axis (``YX``, ``TYX``) instead of giving it a Z of length 1. Default False.
 
@@ -162,14 +188,7 @@ def read_image(path, axes: str | None = None, *, calibration=None, frame_interva
         If the file cannot be read or the axes do not fit the data.
     """
     path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"image file not found: {path}")
-    if path.suffix.lower() in _TIFF_SUFFIXES:
-        data, file_axes, meta = _open_tiff(path, lazy)
-    elif path.suffix.lower() in (".npy", ".zarr"):
-        data, file_axes, meta = _open_array(path, lazy)
-    else:
-        raise ValueError(f"unsupported image format {path.suffix!r} for {path}; expected .tif, .tiff, .npy or .zarr")
+    data, file_axes, meta = _open_source(path, lazy)
     source_axes = axes if axes is not None else (file_axes or _default_axes(data.shape, str(path)))
     if require_z and "Z" not in source_axes.upper():
         raise ValueError(f"{path} has axes {source_axes.upper()} (shape {tuple(data.shape)}); volltrack needs 3D "

@@ -1,4 +1,4 @@
-"""Tracking metrics of the Cell Tracking Challenge: TRA, DET, LNK (through traccuracy) and SEG.
+"""Tracking metrics of the Cell Tracking Challenge: TRA, DET, LNK (through traccuracy), SEG and divisions.
 
 TRA, DET and LNK are computed by `traccuracy <https://github.com/live-image-tracking-tools/traccuracy>`_
 (``CTCMatcher`` + ``CTCMetrics``: AOGM with the CTC weights) on a ground-truth folder and a result folder
@@ -91,6 +91,11 @@ def _graph(folder: Path, name: str):
 
     mask_dir, _, track_file = ctc_track_folder(folder)
     check_ctc_folder(folder)
+    from volltrack.metrics.ctc_format import read_lineage
+
+    if read_lineage(track_file).empty:
+        raise ValueError(f"{track_file}: holds no track (empty file); expected one line 'L B E P' per track "
+                         "(label, first frame, last frame, parent label)")
     try:
         return load_ctc_data(str(mask_dir), str(track_file), name=name, run_checks=True)
     except ValueError as exc:
@@ -112,11 +117,16 @@ def evaluate_ctc(gt_dir: str | Path, res_dir: str | Path) -> dict[str, float]:
     -------
     dict
         ``TRA``, ``DET``, ``LNK``, ``AOGM`` and the error counts (``fp_nodes``, ``fn_nodes``,
-        ``ns_nodes``, ``fp_edges``, ``fn_edges``, ``ws_edges``); ``SEG`` when available.
+        ``ns_nodes``, ``fp_edges``, ``fn_edges``, ``ws_edges``); ``SEG`` when available; the division
+        scores of :data:`volltrack.metrics.divisions.DIVISION_KEYS` (traccuracy's ``DivisionMetrics`` at
+        frame tolerance 0 and 1, on the CTC matching when it is one-to-one, else on an IoU > 0.5 one-to-one
+        matching).
     """
     from traccuracy import run_metrics
-    from traccuracy.matchers import CTCMatcher
+    from traccuracy.matchers import CTCMatcher, IOUMatcher
     from traccuracy.metrics import CTCMetrics
+
+    from volltrack.metrics.divisions import division_metrics
 
     gt_dir, res_dir = Path(gt_dir), Path(res_dir)
     gt_graph, res_graph = _graph(gt_dir, "GT"), _graph(res_dir, "RES")
@@ -125,8 +135,12 @@ def evaluate_ctc(gt_dir: str | Path, res_dir: str | Path) -> dict[str, float]:
                          f"{gt_graph.segmentation.shape} differ in shape")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        results, _ = run_metrics(gt_graph, res_graph, CTCMatcher(), [CTCMetrics()])
+        results, matched = run_metrics(gt_graph, res_graph, CTCMatcher(), [CTCMetrics()])
+        if matched.matching_type != "one-to-one":   # division metrics need a one-to-one matching
+            matched = IOUMatcher(iou_threshold=0.5, one_to_one=True).compute_mapping(gt_graph, res_graph)
+        divisions = division_metrics(matched)
     scores = {key: _plain(value) for key, value in results[0]["results"].items()}
+    scores.update({key: None if value is None else _plain(value) for key, value in divisions.items()})
     seg = _seg(gt_dir, res_graph.segmentation)
     if seg is not None:
         scores["SEG"] = seg

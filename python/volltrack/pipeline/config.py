@@ -6,12 +6,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from volltrack.io.atomic import atomic_write_text
+
+
+#: A voxel size or time step: a finite number > 0.
+Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+#: A StarDist threshold: strictly between 0 and 1.
+Fraction = Annotated[float, Field(gt=0, lt=1)]
+#: Network tiles along one axis.
+Tiles = Annotated[int, Field(ge=1)]
 
 
 class _Section(BaseModel):
@@ -22,9 +30,9 @@ class ImageConfig(_Section):
     """Axes and calibration of the raw movie."""
 
     axes: Optional[str] = Field(None, description="axes of the raw movie, e.g. TZYX; null = read from the file")
-    calibration: Optional[tuple[float, float, float]] = Field(
+    calibration: Optional[tuple[Positive, Positive, Positive]] = Field(
         None, description="voxel size (dz, dy, dx) in µm; null = read from the file (1, 1, 1 if absent)")
-    frame_interval: Optional[float] = Field(None, description="time between frames; null = read from the file or 1")
+    frame_interval: Optional[Positive] = Field(None, description="time between frames; null = read from the file or 1")
     time_units: str = Field("frame", description="unit of frame_interval, e.g. sec, min, frame")
 
 
@@ -35,10 +43,12 @@ class SegmentationConfig(_Section):
                                                     "demo models")
     denoise: bool = Field(False, description="denoise with the N2V model first (needs models/n2v)")
     use_probability: bool = Field(True, description="watershed on the StarDist probability map (else distance)")
-    prob_thresh: Optional[float] = Field(None, description="StarDist probability threshold; null = model's own")
-    nms_thresh: Optional[float] = Field(None, description="StarDist NMS threshold; null = model's own")
+    prob_thresh: Optional[Fraction] = Field(None, description="StarDist probability threshold; null = model's own")
+    nms_thresh: Optional[Fraction] = Field(None, description="StarDist NMS threshold; null = model's own")
+    nms: Literal["fast", "exact"] = Field("fast", description="suppression of overlapping StarDist candidates: fast "
+                                          "(overlaps estimated by quadrature) or exact (StarDist's own, slow)")
     min_size: int = Field(10, ge=0, description="smallest cell kept, in voxels")
-    n_tiles: Optional[tuple[int, int, int]] = Field(None, description="network tiles (Z, Y, X); null = automatic")
+    n_tiles: Optional[tuple[Tiles, Tiles, Tiles]] = Field(None, description="network tiles (Z, Y, X); null = automatic")
 
 
 class AnalysisConfig(_Section):

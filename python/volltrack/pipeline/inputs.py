@@ -81,6 +81,9 @@ def read_mask(path: Path | None, movie_shape: tuple[int, ...]):
     from volltrack.io import read_image
 
     mask = read_image(path, lazy=True)[0]
+    if not any(np.any(np.asarray(mask[t])) for t in range(mask.shape[0])):
+        raise ValueError(f"tissue mask {path} is all zero: no voxel is tissue, so every cell would be outside it; "
+                         "expected non-zero voxels where the tissue is")
     n_frames, n_z, height, width = movie_shape
     shape = tuple(int(n) for n in mask.shape)
     if shape == (n_frames, n_z, height, width) or shape == (n_frames, height, width):
@@ -89,8 +92,10 @@ def read_mask(path: Path | None, movie_shape: tuple[int, ...]):
         return mask[:, 0]
     if n_frames == 1 and shape in ((n_z, height, width), (1, height, width)):
         return mask[np.newaxis] if shape[0] == n_z else mask
-    raise ValueError(f"tissue mask {path} has shape {shape}; expected TZYX {movie_shape} or TYX "
-                     f"{(n_frames, height, width)} to match the raw movie")
+    if shape == (n_z, height, width):    # ZYX: one tissue for every time point
+        return np.broadcast_to(np.asarray(mask)[np.newaxis], (n_frames, n_z, height, width))
+    raise ValueError(f"tissue mask {path} has shape {shape}; expected TZYX {movie_shape}, TYX "
+                     f"{(n_frames, height, width)} or ZYX {(n_z, height, width)} to match the raw movie")
 
 
 def check_ground_truth(folder: Path | None, n_frames: int) -> None:

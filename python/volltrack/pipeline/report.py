@@ -60,11 +60,24 @@ METRIC_MEANINGS = {
 
 #: Meanings found by words the (normalised) key contains, tried in order after :data:`METRIC_MEANINGS`.
 _METRIC_WORDS = (
+    (("divisions", "true"), "divisions in the ground truth (a cell with two or more daughters)."),
+    (("divisions", "pred"), "divisions in the result."),
+    (("division", "tp"), "true positive divisions: true divisions found at the right mother with links to "
+                         "both true daughters."),
+    (("division", "fp"), "false positive divisions: predicted divisions whose mother does not divide in the "
+                         "ground truth."),
+    (("division", "fn"), "false negative divisions: true divisions whose mother does not divide in the result."),
+    (("links", "true"), "frame-to-frame links in the ground truth."),
+    (("links", "pred"), "frame-to-frame links in the result."),
+    (("link", "precision"), "link precision: fraction of the result's links that are in the ground truth."),
+    (("link", "recall"), "link recall: fraction of the ground-truth links found."),
+    (("link", "f1"), "link F1: harmonic mean of link precision and recall."),
     (("mitotic", "branching"), "mitotic branching correctness: true positive divisions / (true positives + "
                                "false positives + false negatives); 1 = every division found, none invented."),
     (("branching", "correctness"), "mitotic branching correctness: true positive divisions / (true positives "
                                    "+ false positives + false negatives)."),
-    (("mbc",), "MBC, mitotic branching correctness: true positive divisions / (TP + FP + FN divisions)."),
+    (("mbc",), "MBC, mitotic branching correctness: true positive divisions / (true divisions + false "
+               "positive divisions); 1 = every division found, none invented."),
     (("div", "precision"), "division precision: fraction of the predicted divisions that match a ground-truth "
                            "division (same mother and daughters, within the frame tolerance)."),
     (("div", "recall"), "division recall: fraction of the ground-truth divisions that were found."),
@@ -96,13 +109,17 @@ def explain_metric(key: str) -> str:
     'TRA (Cell Tracking Challenge)'
     >>> explain_metric("Division F1 (frame buffer 1)").split(":")[0]
     'division F1'
+    >>> explain_metric("division_f1_tol1").endswith("Divisions may be 1 frame(s) early or late.")
+    True
     """
-    normalised = _normalised(key)
+    tolerance = re.search(r"tol(?:erance)?[ _]?(\d+)$", key.strip().lower())
+    note = f" Divisions may be {tolerance.group(1)} frame(s) early or late." if tolerance else ""
+    normalised = _normalised(key[:tolerance.start()] if tolerance else key)
     if normalised in METRIC_MEANINGS:
-        return METRIC_MEANINGS[normalised]
+        return METRIC_MEANINGS[normalised] + note
     for words, meaning in _METRIC_WORDS:
         if all(word in normalised for word in words):
-            return meaning
+            return meaning + note
     return ""
 
 

@@ -13,6 +13,7 @@ are unchanged (:mod:`volltrack.pipeline.stages`), so an interrupted run resumes 
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 from dataclasses import dataclass, field
@@ -63,7 +64,8 @@ def _image_meta(raw_meta: dict[str, Any], config: RunConfig) -> dict[str, Any]:
     return {"calibration": calibration, "frame_interval": float(interval), "axes": raw_meta["axes"]}
 
 
-def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str, Any]) -> dict[str, Any]:
+def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str, Any], *,
+             fresh: bool = False, client=None, output_format: str = "tif") -> dict[str, Any]:
     from tqdm.auto import tqdm
 
     from volltrack.segmentation import load_models
@@ -75,10 +77,12 @@ def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str
         raise ValueError(f"segmentation.denoise is true but the models folder {seg.models or 'bundled demo models'} "
                          "has no n2v/ model")
     options = {"n_tiles": seg.n_tiles, "denoise_first": seg.denoise, "prob_thresh": seg.prob_thresh,
-               "nms_thresh": seg.nms_thresh, "use_probability": seg.use_probability, "min_size": seg.min_size}
+               "nms_thresh": seg.nms_thresh, "use_probability": seg.use_probability, "min_size": seg.min_size,
+               "nms": seg.nms}
     n_volumes = meta["shape"][0]  # shape is TZYX, T = 1 for a single volume
     with tqdm(total=n_volumes, desc="segment", unit="volume") as bar:
-        segment_file(inputs.raw, seg_dir, models, axes=config.image.axes, progress=bar, segment_options=options)
+        segment_file(inputs.raw, seg_dir, models, axes=config.image.axes, progress=bar, segment_options=options,
+                     fresh=fresh, output_format=output_format, client=client)
     write_record(seg_dir, inputs=[inputs.raw], models=models, parameters=options)
     return {"volumes": n_volumes}
 
@@ -92,16 +96,25 @@ def _read(path: Path | None, axes: str | None = None):
 
 
 def _spots(inputs: RunInputs, config: RunConfig, labels_path: Path, spots_path: Path,
-           meta: dict[str, Any]) -> dict[str, Any]:
+           meta: dict[str, Any], client=None) -> dict[str, Any]:
     from volltrack.spots import compute_spots, write_spots_csv
     from volltrack.spots.spot_csv import describe_movie
 
     labels, mask = _read(labels_path), read_mask(inputs.mask, meta["shape"])
     if mask is not None and labels.ndim == 3:  # one time point: the mask without its T axis
         mask = mask[0]
-    table = compute_spots(labels, raw=_read(inputs.raw, config.image.axes), mask=mask,
-                          calibration=meta["calibration"], frame_interval=meta["frame_interval"],
-                          time_units=config.image.time_units, progress=True)
+    if client is not None:
+        from volltrack.cluster.spots import compute_spots_on_cluster
+
+        table = compute_spots_on_cluster(client, labels_path, n_frames=meta["shape"][0], raw_path=inputs.raw,
+                                         mask_path=inputs.mask, axes=config.image.axes,
+                                         calibration=meta["calibration"], frame_interval=meta["frame_interval"],
+                                         movie_shape=meta["shape"], time_units=config.image.time_units,
+                                         progress=True)
+    else:
+        table = compute_spots(labels, raw=_read(inputs.raw, config.image.axes), mask=mask,
+                              calibration=meta["calibration"], frame_interval=meta["frame_interval"],
+                              time_units=config.image.time_units, progress=True)
     describe_movie(table, inputs.raw, meta["shape"])  # named in tracks.xml's ImageData
     write_spots_csv(table, spots_path, parameters={"labels": str(labels_path), "raw": str(inputs.raw),
                                                    "mask": str(inputs.mask) if inputs.mask else None})
@@ -164,7 +177,8 @@ def _evaluate(inputs: RunInputs, labels_path: Path, xml_path: Path, out: Path) -
     gt = read_ctc(inputs.ground_truth)
     scores.update(_segmentation_scores(np.asarray(gt.labels), labels))
     atomic_write_text(out / "metrics.json", json.dumps(scores, indent=2))
-    return {k: scores[k] for k in ("SEG", "DET", "TRA", "F1@0.5") if k in scores}
+    return {k: scores[k] for k in ("SEG", "DET", "TRA", "F1@0.5", "division_f1", "division_f1_tol1")
+            if scores.get(k) is not None}
 
 
 def _segmentation_scores(gt, pred) -> dict[str, float]:
@@ -175,7 +189,8 @@ def _segmentation_scores(gt, pred) -> dict[str, float]:
 
 
 def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, *,
-                 force: bool = False) -> RunResult:
+                 force: bool = False, cluster: str | None = None, worker_memory: str | None = None,
+                 output_format: str | None = None) -> RunResult:
     """Run the whole pipeline on ``inputs`` into the folder ``out``; finished stages are not recomputed.
 
     Parameters
@@ -188,20 +203,46 @@ def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, 
         Every parameter; default :class:`RunConfig` ().
     force : bool, optional
         Recompute every stage. Default False.
+    cluster : str, optional
+        ``--cluster`` value: segmentation and spots as Dask tasks (:mod:`volltrack.cluster`). Default: here.
+    worker_memory : str, optional
+        Memory limit per local Dask worker (``"2GB"``).
+    output_format : {"tif", "zarr"}, optional
+        Segmentation outputs as TIFF or OME-Zarr; default zarr for an OME-Zarr raw movie, else tif.
     """
     config = config or RunConfig()
     out = Path(out)
-    if not Path(inputs.raw).is_file():
+    from volltrack.io.sources import split_container
+
+    container = split_container(inputs.raw)
+    if not Path(inputs.raw).exists() and not (container is not None and container[0].exists()):
         raise FileNotFoundError(f"raw movie not found: {inputs.raw}")
+    if output_format is None:
+        from volltrack.io.sources import default_output_format
+
+        output_format = default_output_format(inputs.raw)
     for name in ("mask", "ground_truth"):
         path = getattr(inputs, name)
         if path is not None and not Path(path).exists():
             raise FileNotFoundError(f"--{name.replace('_', '-')} not found: {path}")
     shape, raw_meta = read_raw_meta(Path(inputs.raw), axes=config.image.axes)
+    from volltrack.segmentation.batch import check_input
+
+    check_input(Path(inputs.raw), config.image.axes)   # every frame (NaN, inf) before any work
     read_mask(inputs.mask, shape)
     check_ground_truth(inputs.ground_truth, shape[0])
     check_models(config.segmentation.models)
     check_tracking_settings(config.tracking)
+    from volltrack.io.output_lock import output_lock
+
+    with output_lock(out, "volltrack run"):   # one writer per folder
+        return _run_stages(inputs, out, config, force, shape, raw_meta, cluster=cluster, worker_memory=worker_memory,
+                           output_format=output_format)
+
+
+def _run_stages(inputs: RunInputs, out: Path, config: RunConfig, force: bool, shape, raw_meta, *, cluster=None,
+                worker_memory=None, output_format="tif") -> RunResult:
+    """The stages of :func:`run_pipeline`, run with the lock of ``out`` held."""
     out.mkdir(parents=True, exist_ok=True)
     config.write_yaml(out / "run.yaml")
     meta = {**_image_meta(raw_meta, config), "shape": shape}
@@ -210,13 +251,23 @@ def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, 
     from volltrack.segmentation.batch import output_name
 
     labels_path = seg_dir / "VollSeg" / f"{output_name(Path(inputs.raw))}.tif"
+    if output_format == "zarr":
+        from volltrack.segmentation.zarr_outputs import labels_path as zarr_labels_path
+
+        labels_path = zarr_labels_path(seg_dir, output_name(Path(inputs.raw)))
     spots_path, xml_path, analysis_dir = out / "spots.csv", out / "tracks.xml", out / "analysis"
     params = config.model_dump(mode="json")
     optional = [p for p in (inputs.mask,) if p is not None]
-    runner.run("segment", lambda: _segment(inputs, config, seg_dir, meta), params={"image": params["image"],
-               "segmentation": params["segmentation"]}, inputs=[inputs.raw], outputs=[labels_path])
-    runner.run("spots", lambda: _spots(inputs, config, labels_path, spots_path, meta), params=params["image"],
-               inputs=[labels_path, inputs.raw, *optional], outputs=[spots_path])
+    from volltrack.cluster.options import cluster_from_args
+
+    with cluster_from_args(argparse.Namespace(cluster=cluster, worker_memory=worker_memory)) as client:
+        runner.run("segment", lambda: _segment(inputs, config, seg_dir, meta, fresh=force, client=client,
+                                               output_format=output_format),
+                   params={"image": params["image"], "segmentation": params["segmentation"],
+                           **({"format": output_format} if output_format != "tif" else {})},
+                   inputs=[inputs.raw], outputs=[labels_path])
+        runner.run("spots", lambda: _spots(inputs, config, labels_path, spots_path, meta, client),
+                   params=params["image"], inputs=[labels_path, inputs.raw, *optional], outputs=[spots_path])
     runner.run("track", lambda: _track(config, spots_path, xml_path), params=params["tracking"],
                inputs=[spots_path], outputs=[xml_path])
     runner.run("analyze", lambda: _analyze(inputs, config, xml_path, labels_path, analysis_dir, meta),

@@ -1,7 +1,11 @@
 """Resumable pipeline stages: a stage is skipped when its outputs exist and its fingerprint is unchanged.
 
-A stage's fingerprint is a SHA-256 over its parameters (as canonical JSON) and the fingerprints of its input
-files (size and modification time, which change whenever an earlier stage rewrites a file). After a stage
+A stage's fingerprint is a SHA-256 over its parameters (as canonical JSON) and the *contents* of its input files
+(a SHA-256 of each file; a folder by its files' relative names and contents), so the same inputs spelled with
+another path (relative, absolute, a symbolic link, run from another directory) are recognised, and a file
+rewritten with other content is not. Each file is hashed once: the digest is cached in
+``<out>/.stages/content-hashes.json`` under its device and inode, and reused while its size and modification time
+are unchanged. After a stage
 finishes, a stamp ``<out>/.stages/<name>.json`` records the fingerprint, the outputs and the time taken; it is
 written last and atomically, so a stage interrupted half-way (Ctrl-C) has no stamp and runs again.
 """
@@ -23,19 +27,69 @@ logger = logging.getLogger(__name__)
 STAMP_DIR = ".stages"
 
 
-def file_fingerprint(path: Path) -> dict[str, Any]:
-    """Return a cheap fingerprint of a file or folder: its size and modification time in nanoseconds."""
+HASH_CACHE = "content-hashes.json"
+_CHUNK = 4 << 20
+
+
+class ContentHashes:
+    """SHA-256 digests of files, cached by (device, inode) and reused while size and mtime are unchanged.
+
+    Parameters
+    ----------
+    cache_path : path or None
+        JSON file keeping the digests between runs; None keeps them in memory only.
+    """
+
+    def __init__(self, cache_path: Path | None = None) -> None:
+        self.cache_path = Path(cache_path) if cache_path is not None else None
+        self.entries: dict[str, dict[str, Any]] = {}
+        self._changed = False
+        if self.cache_path is not None and self.cache_path.is_file():
+            try:
+                loaded = json.loads(self.cache_path.read_text())
+                self.entries = loaded if isinstance(loaded, dict) else {}
+            except (OSError, ValueError):
+                self.entries = {}
+
+    def digest(self, path: Path) -> str:
+        """The SHA-256 hex digest of the file ``path``."""
+        stat = Path(path).stat()
+        key = f"{stat.st_dev}:{stat.st_ino}"
+        entry = self.entries.get(key)
+        if (isinstance(entry, dict) and entry.get("size") == stat.st_size
+                and entry.get("mtime_ns") == stat.st_mtime_ns and isinstance(entry.get("sha256"), str)):
+            return entry["sha256"]
+        hasher = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(_CHUNK), b""):
+                hasher.update(block)
+        self.entries[key] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": hasher.hexdigest()}
+        self._changed = True
+        return hasher.hexdigest()
+
+    def save(self) -> None:
+        """Write the cache (atomically) when it changed."""
+        if self.cache_path is not None and self._changed and self.cache_path.parent.is_dir():
+            atomic_write_text(self.cache_path, json.dumps(self.entries))
+            self._changed = False
+
+
+def file_fingerprint(path: Path, hashes: ContentHashes | None = None) -> dict[str, Any]:
+    """Return the fingerprint of a file (its content digest) or folder (its files' relative names and digests).
+
+    The path itself is not part of it: the same file named another way has the same fingerprint.
+    """
     path = Path(path)
+    hashes = hashes or ContentHashes()
     if path.is_dir():
         entries = sorted(p for p in path.rglob("*") if p.is_file())
-        return {"path": str(path), "files": [file_fingerprint(p) for p in entries]}
-    stat = path.stat()
-    return {"path": str(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+        return {"files": [[p.relative_to(path).as_posix(), hashes.digest(p)] for p in entries]}
+    return {"size": path.stat().st_size, "sha256": hashes.digest(path)}
 
 
-def stage_fingerprint(params: Mapping[str, Any], inputs: Sequence[Path]) -> str:
-    """Return the SHA-256 hex digest of a stage's parameters and input files."""
-    payload = {"params": params, "inputs": [file_fingerprint(p) for p in inputs]}
+def stage_fingerprint(params: Mapping[str, Any], inputs: Sequence[Path], hashes: ContentHashes | None = None) -> str:
+    """Return the SHA-256 hex digest of a stage's parameters and the contents of its input files."""
+    payload = {"params": params, "inputs": [file_fingerprint(p, hashes) for p in inputs]}
     text = json.dumps(payload, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -66,6 +120,7 @@ class StageRunner:
         self.force = force
         self.records: list[StageRecord] = []
         (self.out_dir / STAMP_DIR).mkdir(parents=True, exist_ok=True)
+        self.hashes = ContentHashes(self.out_dir / STAMP_DIR / HASH_CACHE)
 
     def _stamp_path(self, name: str) -> Path:
         return self.out_dir / STAMP_DIR / f"{name}.json"
@@ -89,7 +144,8 @@ class StageRunner:
 
         ``func`` writes ``outputs`` (atomically) and returns a dict of summary counts for the report.
         """
-        fingerprint = stage_fingerprint(params, inputs)
+        fingerprint = stage_fingerprint(params, inputs, self.hashes)
+        self.hashes.save()
         stamp = self.is_current(name, fingerprint, outputs)
         if stamp is not None:
             logger.info("stage %s: up to date, skipped", name)

@@ -54,10 +54,24 @@ def _is_image(path):
     return (path.is_file() and suffix in IMAGE_SUFFIXES) or (path.is_dir() and suffix == ".zarr")
 
 
+def _is_single_input(source):
+    """A file, a zarr store or a path inside one (``x.ome.zarr/0``), an HDF5 dataset (``f.h5/raw``) or a CTC
+    image folder (``t000.tif`` ...): one movie, not a folder of inputs."""
+    from volltrack.io.sources import is_ctc_folder, split_container
+
+    container = split_container(source)
+    if container is not None:
+        if not container[0].exists():
+            raise FileNotFoundError(f"input {container[0]} does not exist" + (f" (for {source})" if container[1] else ""))
+        return True
+    return source.is_file() or is_ctc_folder(source)
+
+
 def list_inputs(source):
-    """Return the images to segment: ``source`` itself (a file or a ``.zarr`` array), or the images in a folder."""
+    """Return the images to segment: ``source`` itself (a file, a zarr store or a path in one, an HDF5 dataset, a
+    CTC image folder), or the images in a folder."""
     source = Path(source)
-    if source.is_file() or (source.is_dir() and source.suffix.lower() == ".zarr"):
+    if _is_single_input(source):
         return [source]
     if source.is_dir():
         files = sorted(p for p in source.iterdir() if _is_image(p))
@@ -80,9 +94,13 @@ def _refuse_shared_output_names(files):
 
 
 def output_name(path):
-    """The stem used for outputs: ``a.ome.tif`` -> ``a``, ``b.zarr`` -> ``b``."""
-    name = Path(path).name
-    for suffix in (".ome.tiff", ".ome.tif", ".tiff", ".tif", ".npy", ".zarr"):
+    """The stem used for outputs: ``a.ome.tif`` -> ``a``, ``b.zarr`` -> ``b``, ``c.ome.zarr/0`` -> ``c``,
+    ``d.h5/raw`` -> ``d``."""
+    from volltrack.io.sources import split_container
+
+    container = split_container(path)
+    name = (container[0] if container is not None else Path(path)).name
+    for suffix in (".ome.tiff", ".ome.tif", ".tiff", ".tif", ".npy", ".ome.zarr", ".zarr", ".hdf5", ".h5", ".hdf"):
         if name.lower().endswith(suffix):
             return name[: -len(suffix)]
     return Path(path).stem
@@ -168,16 +186,37 @@ def blank_result(volume, models, *, segment_options=None):
     options = segment_options or {}
     labels, zeros = np.zeros(volume.shape, np.int32), np.zeros(volume.shape, np.float32)
     star = models.stardist is not None
+    painted = star and options.get("stardist_labels", True)
     default_denoise = inspect.signature(vollseg).parameters["denoise_first"].default   # as vollseg would do
     denoised = models.n2v is not None and options.get("denoise_first", default_denoise)
-    return VollSegResult(labels=labels, stardist_labels=labels.copy() if star else None, unet_labels=labels.copy(),
+    return VollSegResult(labels=labels, stardist_labels=labels.copy() if painted else None, unet_labels=labels.copy(),
                          probability=zeros if star else None, distance=zeros if star else None,
                          unet_probability=zeros if models.unet is not None else None,
                          markers=labels.copy() if star and "block_shape" not in options else None,
                          denoised=np.asarray(volume, np.float32) if denoised else None)
 
 
-def segment_file(path, out, models, *, axes=None, progress=None, segment_options=None):
+def segment_volume(volume, models, options, *, name):
+    """VollSeg of one ``ZYX`` volume (float32) with ``options``; a blank volume gets empty outputs.
+
+    ``name`` (file and frame) prefixes the errors and the blank-volume warning. Used by the single-process loop
+    and by the cluster tasks alike, so both give the same labels.
+    """
+    from volltrack.segmentation import pipeline
+
+    if is_constant(volume):
+        _LOG.warning("%s is blank (every voxel %g): no cells, empty labels", name,
+                     float(volume.flat[0]) if volume.size else float("nan"))
+        return blank_result(volume, models, segment_options=options)
+    run = pipeline.vollseg_in_blocks if "block_shape" in options else pipeline.vollseg
+    try:
+        return run(volume, models, **options)
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}") from error
+
+
+def segment_file(path, out, models, *, axes=None, progress=None, segment_options=None, fresh=False,
+                 output_format="tif", client=None):
     """Segment one file (ZYX volume or TZYX movie) into ``out``; skip frames already done.
 
     Parameters
@@ -195,35 +234,142 @@ def segment_file(path, out, models, *, axes=None, progress=None, segment_options
     segment_options : dict, optional
         Keyword arguments of :func:`~volltrack.segmentation.pipeline.vollseg` (or of ``vollseg_in_blocks``
         when they include ``block_shape``).
+    fresh : bool, optional
+        Discard the frames of an earlier interrupted run, whatever settings they were made with (``--force``).
+        Default False: resume them when their settings match, refuse otherwise.
+    output_format : {"tif", "zarr"}, optional
+        TIFF stacks per output kind (default), or OME-Zarr written frame by frame
+        (:mod:`~volltrack.segmentation.zarr_outputs`).
+    client : distributed.Client, optional
+        Segment the frames as Dask tasks on this cluster (:mod:`volltrack.cluster`). Default: in this process.
     """
-    from volltrack.segmentation import pipeline
-
     options = dict(segment_options or {})
+    if output_format not in ("tif", "zarr"):
+        raise ValueError(f"output format {output_format!r}: expected 'tif' or 'zarr'")
     image, meta, movie = open_input(path, axes)
     n_frames = image.shape[0] if movie else 1
     name = output_name(path)
     frames_folder = out / ".frames" / name
     used = {kind: str(Path(folder).resolve()) for kind, folder in models.describe().items() if folder}
-    check_frame_options(frames_folder, {"shape": list(image.shape), "axes": meta["source_axes"], "models": used,
-                                        "options": options})
-    run = pipeline.vollseg_in_blocks if "block_shape" in options else pipeline.vollseg
-    for frame in range(n_frames):
-        if frame_done(frames_folder, frame):
+    settings = {"shape": list(image.shape), "axes": meta["source_axes"], "models": used, "options": options}
+    if output_format == "zarr":
+        settings["format"] = "zarr"
+    check_frame_options(frames_folder, settings, replace=fresh)
+    todo = [frame for frame in range(n_frames) if not frame_done(frames_folder, frame)]
+    if output_format == "zarr" and len(todo) == n_frames:
+        _create_zarr_outputs(out, name, models, options, image, meta, movie)
+    progress is not None and progress.update(n_frames - len(todo))
+    if client is None:
+        for frame, result in _segmented_frames(image, movie, path, todo, models, options):
+            raw = np.asarray(image[frame] if movie else image[...]) if output_format == "zarr" else None
+            write_outputs(out, name, frame, raw, result, output_format)
             progress is not None and progress.update(1)
-            continue
-        volume = np.asarray(image[frame] if movie else image[...], dtype=np.float32)
-        if is_constant(volume):
-            _LOG.warning("%s is blank (every voxel %g): no cells, empty labels", _volume_name(path, frame, movie),
-                         float(volume.flat[0]) if volume.size else float("nan"))
-            result = blank_result(volume, models, segment_options=options)
-        else:
-            try:
-                result = run(volume, models, **options)
-            except ValueError as error:
-                raise ValueError(f"{_volume_name(path, frame, movie)}: {error}") from error
+    else:
+        from volltrack.cluster.segment import segment_frames
+
+        segment_frames(client, path, out, todo, axes=axes, models=models, options=options,
+                       output_format=output_format, progress=progress)
+    if output_format == "zarr":
+        from volltrack.segmentation import zarr_outputs
+
+        zarr_outputs.finish(frames_folder)
+    else:
+        assemble_outputs(frames_folder, out, name, n_frames, meta["calibration"], meta.get("frame_interval"), movie)
+
+
+def _create_zarr_outputs(out, name, models, options, image, meta, movie):
+    from volltrack.segmentation import zarr_outputs
+
+    kinds = zarr_outputs.produced_kinds(blank_result(np.zeros((1, 1, 1), np.float32), models,
+                                                     segment_options=options))
+    shape = tuple(image.shape) if movie else (1, *image.shape)
+    out.mkdir(parents=True, exist_ok=True)
+    zarr_outputs.create_outputs(out, name, kinds, shape, image.dtype, calibration=meta["calibration"],
+                                frame_interval=meta.get("frame_interval"),
+                                version="0.4" if meta.get("ngff_version") == "0.4" else "0.5")
+
+
+def write_outputs(out, name, frame, raw, result, output_format):
+    """Write one frame's outputs (TIFF mode: into the frame folder; zarr mode: into the OME-Zarr stores), then
+    mark the frame done."""
+    frames_folder = Path(out) / ".frames" / name
+    if output_format == "zarr":
+        from volltrack.segmentation import zarr_outputs
+
+        zarr_outputs.write_frame_outputs(out, name, frame, raw, result)
+        (frames_folder / "done").mkdir(parents=True, exist_ok=True)
+        (frames_folder / "done" / f"t{frame:05d}").touch()
+    else:
         write_frame_outputs(frames_folder, result, frame)
-        progress is not None and progress.update(1)
-    assemble_outputs(frames_folder, out, name, n_frames, meta["calibration"], meta.get("frame_interval"), movie)
+
+
+def _read_volume(image, movie, frame):
+    return np.asarray(image[frame] if movie else image[...], dtype=np.float32)
+
+
+def _segmented_frames(image, movie, path, frames, models, options):
+    """Yield (frame, VollSegResult) for ``frames`` in order.
+
+    Without blocks the networks of the next frame run in a worker thread while the current frame is
+    post-processed (TensorFlow and the compiled suppression release the GIL), so a movie's frames reach the
+    networks back to back. Blocks (``block_shape``) are segmented one after the other.
+    """
+    from volltrack.segmentation import pipeline
+
+    if "block_shape" in options:
+        for frame in frames:
+            yield frame, _segment_volume(_read_volume(image, movie, frame), path, frame, movie, models,
+                                         pipeline.vollseg_in_blocks, options)
+        return
+    network_keys = ("n_tiles", "denoise_first", "normalization", "prob_thresh", "nms")
+    network_options = {k: options[k] for k in network_keys if k in options}
+
+    def predict(frame):
+        """(volume, predictions, failed); a failed prediction is redone by ``vollseg`` in the main thread, where
+        its error is raised with the volume's name."""
+        volume = _read_volume(image, movie, frame)
+        if is_constant(volume):
+            return volume, None, False
+        try:
+            return volume, pipeline.predict_networks(validate_volume(volume), models, **network_options), False
+        except Exception:  # noqa: BLE001 - re-raised by the main thread's own attempt
+            return volume, None, True
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="volltrack-networks") as worker:
+        pending = worker.submit(predict, frames[0]) if frames else None
+        for position, frame in enumerate(frames):
+            volume, predictions, failed = pending.result()
+            pending = worker.submit(predict, frames[position + 1]) if position + 1 < len(frames) else None
+            try:
+                if predictions is None and not failed:
+                    _LOG.warning("%s is blank (every voxel %g): no cells, empty labels",
+                                 _volume_name(path, frame, movie),
+                                 float(volume.flat[0]) if volume.size else float("nan"))
+                    result = blank_result(volume, models, segment_options=options)
+                else:
+                    try:
+                        result = pipeline.vollseg(volume, models, predictions=predictions, **options)
+                    except ValueError as error:
+                        raise ValueError(f"{_volume_name(path, frame, movie)}: {error}") from error
+                yield frame, result
+            except BaseException:
+                if pending is not None:
+                    pending.cancel()
+                raise
+
+
+def _segment_volume(volume, path, frame, movie, models, run, options):
+    """Segment one volume with ``run`` (blank volumes get empty labels); errors name the file and frame."""
+    if is_constant(volume):
+        _LOG.warning("%s is blank (every voxel %g): no cells, empty labels", _volume_name(path, frame, movie),
+                     float(volume.flat[0]) if volume.size else float("nan"))
+        return blank_result(volume, models, segment_options=options)
+    try:
+        return run(volume, models, **options)
+    except ValueError as error:
+        raise ValueError(f"{_volume_name(path, frame, movie)}: {error}") from error
 
 
 def versions():

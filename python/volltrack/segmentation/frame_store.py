@@ -27,7 +27,7 @@ def _as_saved(array, kind):
     return np.asarray(array).astype(np.uint16 if array.max(initial=0) < 65536 else np.uint32)
 
 
-def check_frame_options(frames_folder, settings):
+def check_frame_options(frames_folder, settings, *, replace=False):
     """Record ``settings`` for a new frame folder, or refuse to resume one made with other settings.
 
     Parameters
@@ -36,6 +36,8 @@ def check_frame_options(frames_folder, settings):
         ``OUT/.frames/<name>``.
     settings : dict
         JSON-serialisable description of the run (input shape and axes, models, segmentation options).
+    replace : bool, optional
+        Discard whatever the folder holds and start again (``--force``). Default False.
 
     Raises
     ------
@@ -47,8 +49,11 @@ def check_frame_options(frames_folder, settings):
     wanted = json.loads(json.dumps(settings, default=str))
     path = Path(frames_folder) / _SETTINGS
     finished = any(Path(frames_folder).glob("done/t*"))
-    if not finished and Path(frames_folder).is_dir():
-        shutil.rmtree(frames_folder)     # no finished frame: nothing to keep (parts of a crashed first frame)
+    if finished and not replace and not path.is_file():
+        replace = True               # frames whose settings are unknown cannot be trusted: computed again
+    if (replace or not finished) and Path(frames_folder).is_dir():
+        shutil.rmtree(frames_folder)     # nothing to keep (parts of a crashed first frame, or --force)
+        finished = False
     if finished and path.is_file():
         try:
             found = json.loads(path.read_text())
@@ -58,10 +63,8 @@ def check_frame_options(frames_folder, settings):
             changed = sorted(k for k in wanted if not isinstance(found, dict) or found.get(k) != wanted[k])
             raise ValueError(f"{frames_folder} holds frames of an interrupted run made with other settings "
                              f"({', '.join(changed) or 'unreadable settings.json'} differ); re-run with the same "
-                             "options and models to resume, or delete that folder to start again")
+                             "options and models to resume, or add --force to discard them and start again")
         return
-    if finished:
-        return                       # frames of a version without settings.json: resume as before
     Path(frames_folder).mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, json.dumps(wanted, indent=2))
 
@@ -111,5 +114,8 @@ def assemble_outputs(frames_folder, out, name, n_frames, calibration, frame_inte
 
 
 def is_finished(out, name):
-    """True when the VollSeg output of ``name`` exists (outputs are written last, atomically)."""
+    """True when the VollSeg output of ``name`` exists (outputs are written last, atomically), as a TIFF or as an
+    OME-Zarr label image (``--format zarr``)."""
+    if (Path(out) / f"{name}.ome.zarr" / "labels" / "VollSeg" / "0").exists():
+        return not (Path(out) / ".frames" / name).exists()
     return (Path(out) / "VollSeg" / f"{name}.tif").is_file() and not (Path(out) / ".frames" / name).exists()

@@ -53,13 +53,24 @@ def upsample_to_shape(array, shape):
     return result.astype(np.float32, copy=False)
 
 
+#: Seed paths: "fast" (quadrature overlaps, :mod:`~volltrack.segmentation.suppression`) or "exact" (StarDist's
+#: compiled polyhedron intersection).
+NMS_MODES = ("fast", "exact")
+
+
 @dataclass(frozen=True)
 class StarDistOutput:
-    """StarDist prediction at full resolution: labels, object probability, mean ray length."""
+    """StarDist prediction at full resolution: labels, object probability, mean ray length, kept candidates.
 
-    labels: np.ndarray
+    ``labels`` is None when painting the polyhedra was not asked for; ``points`` (n, 3) are the centres (voxels)
+    of the kept candidates, best first, and ``scores`` their probabilities.
+    """
+
+    labels: np.ndarray | None
     probability: np.ndarray
     distance: np.ndarray
+    points: np.ndarray | None = None
+    scores: np.ndarray | None = None
 
 
 def denoise(image, model, *, n_tiles=None):
@@ -67,8 +78,192 @@ def denoise(image, model, *, n_tiles=None):
     return np.asarray(model.predict(np.asarray(image, np.float32), axes="ZYX", n_tiles=n_tiles), np.float32)
 
 
-def predict_stardist(image, model, *, n_tiles=None, prob_thresh=None, nms_thresh=None):
-    """Predict StarDist3D instances in one pass, with probability and distance upsampled to the image grid.
+def check_nms_mode(nms):
+    """Return ``nms`` if it is one of :data:`NMS_MODES`, else raise ValueError naming the choices."""
+    if nms not in NMS_MODES:
+        raise ValueError(f"nms must be one of {', '.join(NMS_MODES)}; got {nms!r}")
+    return nms
+
+
+def predict_stardist_maps(image, model, *, n_tiles=None):
+    """The StarDist network's forward pass alone: (probability, ray distances) on its output grid."""
+    probability, distances = model.predict(image, axes="ZYX", n_tiles=n_tiles, show_tile_progress=False)
+    return np.asarray(probability, np.float32), np.asarray(distances, np.float32)
+
+
+def stardist_candidates(probability, prob_thresh, *, border=2):
+    """Grid cells with probability above ``prob_thresh`` (``border`` cells from the edges excluded), best first.
+
+    The same candidates, in the same order, as StarDist's own 3D suppression takes.
+
+    Returns
+    -------
+    cells : ndarray of int, shape (n, 3)
+    scores : ndarray of float32, shape (n,)
+    """
+    above = probability > prob_thresh
+    if border:
+        inner = np.zeros_like(above)
+        inner[tuple(slice(border, -border if border else None) for _ in range(3))] = True
+        above &= inner
+    cells = np.stack(np.nonzero(above), axis=1)
+    scores = probability[above]
+    order = np.argsort(scores)[::-1]
+    return cells[order], scores[order]
+
+
+def stardist_exact_instances(model, probability, distances, shape, *, prob_thresh, nms_thresh):
+    """StarDist's own instances from its maps: compiled exact polyhedron suppression and rendering.
+
+    Returns
+    -------
+    labels : ndarray of int32
+    points : ndarray of float, shape (n, 3)
+    scores : ndarray of float, shape (n,)
+    """
+    import warnings
+
+    from volltrack.segmentation.interrupts import guard_stardist_compiled
+
+    with warnings.catch_warnings(), guard_stardist_compiled():
+        warnings.filterwarnings("ignore", message="Setting sparse to False")
+        labels, details = model._instances_from_prediction(shape, probability, distances, prob_thresh=prob_thresh,
+                                                           nms_thresh=nms_thresh)
+    return np.asarray(labels, np.int32), np.asarray(details["points"], float), np.asarray(details["prob"], float)
+
+
+def stardist_fast_instances(model, candidates, shape, *, nms_thresh, grid_shape, paint=True):
+    """Instances from StarDist's candidates with the fast suppression (:func:`~volltrack.segmentation.suppression.suppress`).
+
+    Parameters
+    ----------
+    model : stardist.models.StarDist3D
+        For its rays and grid.
+    candidates : tuple (cells, scores, dists)
+        :func:`stardist_candidates` cells and scores (best first) and their ray lengths.
+    shape : tuple of 3 int
+        The image shape.
+    nms_thresh : float
+        Largest overlap of two kept candidates.
+    grid_shape : tuple of 3 int
+        Shape of the network's output grid.
+    paint : bool, optional
+        Paint the kept polyhedra into a label volume (exact star-convex interior test of every voxel centre,
+        :func:`~volltrack.segmentation.suppression.paint`). Default True.
+
+    Returns
+    -------
+    labels : ndarray of int32 or None
+    points : ndarray of float, shape (n, 3)
+    scores : ndarray of float, shape (n,)
+    """
+    from volltrack.segmentation.suppression import paint as paint_polyhedra_fast, suppress
+
+    _, geometry = model_rays(model)
+    grid = tuple(int(g) for g in model.config.grid)
+    cells, scores, dist = candidates
+    kept = suppress(cells, dist, geometry, grid=grid, grid_shape=grid_shape, nms_thresh=nms_thresh)
+    points = cells[kept] * np.asarray(grid)
+    labels = paint_polyhedra_fast(points, dist[kept], geometry, shape) if paint else None
+    return labels, points.astype(float), scores[kept].astype(float)
+
+
+def model_rays(model):
+    """The model's StarDist rays and their :func:`~volltrack.segmentation.suppression.ray_geometry` (cached)."""
+    cached = getattr(model, "_volltrack_rays", None)
+    if cached is None:
+        from stardist import rays_from_json
+
+        from volltrack.segmentation.suppression import ray_geometry
+
+        rays = rays_from_json(model.config.rays_json)
+        cached = (rays, ray_geometry(rays.vertices, rays.faces, ray_anisotropy(model, rays)))
+        try:
+            model._volltrack_rays = cached
+        except AttributeError:  # pragma: no cover - objects without a __dict__
+            pass
+    return cached
+
+
+def ray_anisotropy(model, rays):
+    """The anisotropy (z, y, x) a StarDist model's rays were made for (its rays' or config's; else isotropic)."""
+    found = (getattr(rays, "kwargs", None) or {}).get("anisotropy") or getattr(model.config, "anisotropy", None)
+    return tuple(float(a) for a in found) if found is not None else (1.0, 1.0, 1.0)
+
+
+def paint_polyhedra(dist, points, rays, scores, shape):
+    """StarDist's rendering of the given polyhedra (best first) into labels 1..n, relabelled sequentially."""
+    from skimage.segmentation import relabel_sequential
+    from stardist.geometry import polyhedron_to_label
+
+    if len(points) == 0:
+        return np.zeros(shape, np.int32)
+    labels = polyhedron_to_label(dist, points, rays=rays, prob=scores, shape=shape, verbose=False)
+    return np.asarray(relabel_sequential(labels)[0], np.int32)
+
+
+@dataclass
+class StarDistMaps:
+    """What the StarDist network predicted for one volume, on its output grid, as the seed paths need it.
+
+    Attributes
+    ----------
+    probability : ndarray of float32
+        Object probability.
+    distance : ndarray of float32
+        Mean ray length.
+    candidates : tuple (cells, scores, dists) or None
+        The cells above the probability threshold, best first, with their ray lengths (fast path).
+    distances : ndarray of float32 or None
+        All ray lengths (exact path).
+    prob_thresh : float
+        The threshold the candidates were taken at.
+    """
+
+    probability: np.ndarray
+    distance: np.ndarray
+    candidates: tuple | None
+    distances: np.ndarray | None
+    prob_thresh: float
+
+
+def stardist_maps(image, model, *, n_tiles=None, prob_thresh=None, nms="fast"):
+    """Run the StarDist network once and keep what the ``nms`` seed path needs (candidates only for "fast")."""
+    check_nms_mode(nms)
+    prob_thresh = float(model.thresholds.prob if prob_thresh is None else prob_thresh)
+    probability, distances = predict_stardist_maps(image, model, n_tiles=n_tiles)
+    # The mean ray length peaks at cell centres and falls towards the membranes, so it can be flooded like the
+    # probability; the max over rays stays high near boundaries and lets a few seeds flood whole tissues.
+    distance = np.mean(distances, axis=-1)
+    if nms == "exact":
+        return StarDistMaps(probability, distance, None, distances, prob_thresh)
+    cells, scores = stardist_candidates(probability, prob_thresh)
+    dists = np.ascontiguousarray(distances[tuple(cells.T)]) if len(cells) else np.zeros((0, distances.shape[-1]),
+                                                                                         np.float32)
+    return StarDistMaps(probability, distance, (cells, scores, dists), None, prob_thresh)
+
+
+def stardist_instances(maps, model, shape, *, nms_thresh=None, paint=True):
+    """Kept candidates (and their painted polyhedra) from :func:`stardist_maps` output.
+
+    Returns
+    -------
+    StarDistOutput
+        At full resolution (``shape``).
+    """
+    nms_thresh = float(model.thresholds.nms if nms_thresh is None else nms_thresh)
+    if maps.distances is not None:
+        labels, points, scores = stardist_exact_instances(model, maps.probability, maps.distances, shape,
+                                                          prob_thresh=maps.prob_thresh, nms_thresh=nms_thresh)
+    else:
+        labels, points, scores = stardist_fast_instances(model, maps.candidates, shape, nms_thresh=nms_thresh,
+                                                         grid_shape=maps.probability.shape, paint=paint)
+    return StarDistOutput(labels=labels, probability=upsample_to_shape(maps.probability, shape),
+                          distance=upsample_to_shape(maps.distance, shape), points=points, scores=scores)
+
+
+def predict_stardist(image, model, *, n_tiles=None, prob_thresh=None, nms_thresh=None, nms="fast", paint=True):
+    """Predict StarDist3D instances, with probability and distance upsampled to the image grid.
 
     Parameters
     ----------
@@ -80,24 +275,17 @@ def predict_stardist(image, model, *, n_tiles=None, prob_thresh=None, nms_thresh
         Tiles per axis for the network (memory). Default: no tiling.
     prob_thresh, nms_thresh : float, optional
         Thresholds; default the model's (``thresholds.json``).
+    nms : {"fast", "exact"}, optional
+        Suppression of overlapping candidates: quadrature overlaps (default) or StarDist's exact intersection.
+    paint : bool, optional
+        Paint the kept polyhedra (StarDist labels; always done with ``nms="exact"``). Default True.
 
     Returns
     -------
     StarDistOutput
     """
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Setting sparse to False")
-        (labels, _details), (probability, distance) = model.predict_instances(
-            image, axes="ZYX", n_tiles=n_tiles, prob_thresh=prob_thresh, nms_thresh=nms_thresh,
-            return_predict=True, show_tile_progress=False)
-    # The mean ray length peaks at cell centres and falls towards the membranes, so it can be flooded like the
-    # probability; the max over rays stays high near boundaries and lets a few seeds flood whole tissues.
-    distance = np.mean(distance, axis=-1)
-    return StarDistOutput(labels=np.asarray(labels, np.int32),
-                          probability=upsample_to_shape(probability, image.shape),
-                          distance=upsample_to_shape(distance, image.shape))
+    maps = stardist_maps(image, model, n_tiles=n_tiles, prob_thresh=prob_thresh, nms=nms)
+    return stardist_instances(maps, model, image.shape, nms_thresh=nms_thresh, paint=paint)
 
 
 def predict_unet(image, model, *, n_tiles=None):

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from volltrack.segmentation.foreground import foreground_mask, mask_components
-from volltrack.segmentation.networks import denoise, normalize_percentiles, predict_stardist, predict_unet
+from volltrack.segmentation.label_voxels import LabelVoxels
+from volltrack.segmentation.networks import denoise, normalize_percentiles, predict_unet
 from volltrack.segmentation.seed_pool import SeedPool, seed_pool
 from volltrack.segmentation.unet_target import grow_mask
 from volltrack.segmentation.validation import is_constant, validate_same_shape, validate_volume
@@ -54,13 +55,13 @@ class VollSegResult:
 def segment_from_predictions(stardist_labels, probability, unet_probability, *, distance=None,
                              use_probability=True, unet_threshold=None, min_size_mask=10, min_size=10,
                              max_size=None, marker_radius=2, unite_stardist=True, fill_holes=True,
-                             snap_seeds=True, mask_growth=0):
+                             snap_seeds=True, mask_growth=0, stardist_points=None):
     """The post-network half of VollSeg: mask, components, seed pool, masked watershed, clean-up.
 
     Parameters
     ----------
-    stardist_labels : ndarray of int, shape (Z, Y, X)
-        StarDist instances.
+    stardist_labels : ndarray of int, shape (Z, Y, X), or None
+        StarDist instances (their centroids are the StarDist seeds); None uses ``stardist_points`` instead.
     probability : ndarray of float, shape (Z, Y, X)
         StarDist object probability at full resolution.
     unet_probability : ndarray of float, shape (Z, Y, X) or None
@@ -88,6 +89,9 @@ def segment_from_predictions(stardist_labels, probability, unet_probability, *, 
         For a U-Net trained on cell interiors (``volltrack train unet --erosion N``): grow each component by
         this many voxels, and the mask by as many steps of the 3x3x3 cube (holes filled), so that the components are
         whole cells and the watershed reaches the membranes. Default 0 (a U-Net trained on the plain mask).
+    stardist_points : ndarray of float, shape (n, 3), optional
+        Centres of the kept StarDist candidates; the StarDist seeds when ``stardist_labels`` is None (and then
+        ``unite_stardist`` has no polyhedra to add).
 
     Returns
     -------
@@ -97,14 +101,17 @@ def segment_from_predictions(stardist_labels, probability, unet_probability, *, 
     landscape = probability if use_probability else distance
     if landscape is None:
         raise ValueError("use_probability=False needs the StarDist distance map; got distance=None")
-    validate_same_shape(stardist_labels, probability=probability, unet_probability=unet_probability,
+    if stardist_labels is None and stardist_points is None:
+        raise ValueError("segment_from_predictions needs StarDist labels or StarDist points; got neither")
+    validate_same_shape(probability, stardist_labels=stardist_labels, unet_probability=unet_probability,
                         distance=distance)
     source = unet_probability if unet_probability is not None else probability
     unet_labels, mask = unet_instances(source, threshold=unet_threshold, min_size=min_size_mask,
                                        growth=mask_growth)
-    seeds = seed_pool(stardist_labels, unet_labels, snap=snap_seeds)
-    if unite_stardist:
-        mask = mask | stardist_outside_mask(stardist_labels, mask)
+    star_voxels = LabelVoxels(stardist_labels) if stardist_labels is not None else None   # one pass, used twice
+    seeds = seed_pool(star_voxels if star_voxels is not None else stardist_points, unet_labels, snap=snap_seeds)
+    if unite_stardist and star_voxels is not None:
+        mask = mask | stardist_outside_mask(star_voxels, mask)
     markers = paint_markers(seeds.points, mask.shape, radius=marker_radius)
     labels = masked_watershed(landscape, markers, mask)
     if fill_holes:
@@ -145,8 +152,94 @@ def unet_instances(probability, *, threshold=None, min_size=10, growth=0):
     return grown, mask
 
 
+@dataclass
+class NetworkPredictions:
+    """The networks' outputs for one volume (each network run once, on the volume normalised once).
+
+    Attributes
+    ----------
+    shape : tuple of 3 int
+        Volume shape.
+    unet_probability : ndarray of float32 or None
+        U-Net foreground probability.
+    stardist : StarDistMaps or None
+        StarDist's maps on its output grid (candidates for the fast seed path, all rays for the exact one).
+    denoised : ndarray of float32 or None
+        N2V output.
+    """
+
+    shape: tuple
+    unet_probability: np.ndarray | None
+    stardist: object | None
+    denoised: np.ndarray | None = None
+
+
+def predict_networks(image, models, *, n_tiles=None, denoise_first=False, normalization=None, prob_thresh=None,
+                     nms="fast"):
+    """Run the networks on one (validated, not blank) ZYX volume: N2V if asked, then U-Net and StarDist.
+
+    Parameters are those of :func:`vollseg`. Thread-safe with respect to the post-processing
+    (:func:`vollseg_from_predictions`), so the next volume's prediction can run while this one is post-processed.
+
+    Returns
+    -------
+    NetworkPredictions
+    """
+    from volltrack.segmentation.networks import check_nms_mode, stardist_maps
+
+    check_nms_mode(nms)
+    if models.stardist is None and models.unet is None:
+        raise ValueError("VollSeg needs a StarDist or a U-Net model; the models folder has neither")
+    denoised = None
+    if denoise_first and models.n2v is not None:
+        denoised = denoise(image, models.n2v, n_tiles=n_tiles)
+    normalised = normalize_percentiles(denoised if denoised is not None else image, values=normalization)
+    unet_probability = predict_unet(normalised, models.unet, n_tiles=n_tiles) if models.unet is not None else None
+    star = None
+    if models.stardist is not None:
+        star = stardist_maps(normalised, models.stardist, n_tiles=n_tiles, prob_thresh=prob_thresh, nms=nms)
+    return NetworkPredictions(shape=tuple(image.shape), unet_probability=unet_probability, stardist=star,
+                              denoised=denoised)
+
+
+def vollseg_from_predictions(predictions, models, *, nms_thresh=None, stardist_labels=True, **options):
+    """The post-network half of :func:`vollseg`: seeds from StarDist's candidates, then the seeded watershed.
+
+    Parameters
+    ----------
+    predictions : NetworkPredictions
+        From :func:`predict_networks`.
+    models : Models
+        The networks (StarDist's rays and thresholds; the U-Net's erosion).
+    nms_thresh : float, optional
+        StarDist's suppression threshold; default the model's.
+    stardist_labels : bool, optional
+        Paint the kept StarDist polyhedra (the StarDist output, whose centroids are the seeds; always done by the
+        exact path). False seeds the watershed from the kept candidates' centres and skips the painting.
+        Default True.
+    **options
+        Passed to :func:`segment_from_predictions`.
+
+    Returns
+    -------
+    VollSegResult
+    """
+    from volltrack.segmentation.networks import stardist_instances
+
+    if models.unet is not None:
+        options.setdefault("mask_growth", models.unet_erosion)
+    if predictions.stardist is None:
+        return _unet_only(predictions.unet_probability, predictions.denoised, options)
+    star = stardist_instances(predictions.stardist, models.stardist, predictions.shape, nms_thresh=nms_thresh,
+                              paint=stardist_labels)
+    result = segment_from_predictions(star.labels, star.probability, predictions.unet_probability,
+                                      distance=star.distance, stardist_points=star.points, **options)
+    result.denoised = predictions.denoised
+    return result
+
+
 def vollseg(image, models, *, n_tiles=None, denoise_first=False, normalization=None, prob_thresh=None,
-            nms_thresh=None, **options):
+            nms_thresh=None, nms="fast", stardist_labels=True, predictions=None, **options):
     """Segment one ZYX volume with VollSeg.
 
     Parameters
@@ -164,6 +257,15 @@ def vollseg(image, models, *, n_tiles=None, denoise_first=False, normalization=N
         Intensity values mapped to 0 and 1 (default the volume's 1st and 99.8th percentiles).
     prob_thresh, nms_thresh : float, optional
         StarDist thresholds; default the model's.
+    nms : {"fast", "exact"}, optional
+        How StarDist's overlapping candidates are suppressed: "fast" (default) estimates each undecided pair's
+        overlap by quadrature (:mod:`~volltrack.segmentation.suppression`); "exact" is StarDist's own compiled
+        polyhedron intersection (many times slower, most of all at low ``prob_thresh``).
+    stardist_labels : bool, optional
+        Paint the kept StarDist polyhedra (see :func:`vollseg_from_predictions`). Default True.
+    predictions : NetworkPredictions, optional
+        The networks' outputs for this volume when already computed (:func:`predict_networks` with the same
+        network options); the networks are then not run again. Default None.
     **options
         Passed to :func:`segment_from_predictions` (``use_probability``, ``unet_threshold``, ``min_size`` ...).
         ``mask_growth`` defaults to the erosion recorded with the U-Net model (its ``volltrack.json``).
@@ -181,21 +283,13 @@ def vollseg(image, models, *, n_tiles=None, denoise_first=False, normalization=N
         _LOG.warning("the volume is blank (every voxel %s): no cell to segment, empty labels returned",
                      image.flat[0] if image.size else "-")
         return blank_result(image, models, segment_options={"denoise_first": denoise_first})
-    denoised = None
-    if denoise_first and models.n2v is not None:
-        denoised = denoise(image, models.n2v, n_tiles=n_tiles)
-    normalised = normalize_percentiles(denoised if denoised is not None else image, values=normalization)
-    unet_probability = predict_unet(normalised, models.unet, n_tiles=n_tiles) if models.unet is not None else None
-    if models.unet is not None:
-        options.setdefault("mask_growth", models.unet_erosion)
-    if models.stardist is None:
-        return _unet_only(unet_probability, denoised, options)
-    star = predict_stardist(normalised, models.stardist, n_tiles=n_tiles, prob_thresh=prob_thresh,
-                            nms_thresh=nms_thresh)
-    result = segment_from_predictions(star.labels, star.probability, unet_probability, distance=star.distance,
-                                      **options)
-    result.denoised = denoised
-    return result
+    if predictions is None:
+        predictions = predict_networks(image, models, n_tiles=n_tiles, denoise_first=denoise_first,
+                                       normalization=normalization, prob_thresh=prob_thresh, nms=nms)
+    elif tuple(predictions.shape) != tuple(image.shape):
+        raise ValueError(f"predictions are for shape {predictions.shape}, the volume has {image.shape}")
+    return vollseg_from_predictions(predictions, models, nms_thresh=nms_thresh, stardist_labels=stardist_labels,
+                                    **options)
 
 
 def _unet_only(unet_probability, denoised, options):

@@ -165,8 +165,8 @@ def seed_pool(stardist_labels, unet_labels, *, snap=True):
 
     Parameters
     ----------
-    stardist_labels : ndarray of int, shape (Z, Y, X)
-        StarDist instances.
+    stardist_labels : ndarray of int, shape (Z, Y, X), LabelVoxels, or ndarray of float, shape (n, 3)
+        StarDist instances (their centroids are the StarDist seeds), or the StarDist seed points themselves.
     unet_labels : ndarray of int, shape (Z, Y, X), or LabelVoxels
         Connected components of the U-Net foreground mask (e.g. ``ConnectedMask(mask).full`` for the
         published 26-connected ones).
@@ -186,7 +186,12 @@ def seed_pool(stardist_labels, unet_labels, *, snap=True):
     array([[ 2. ,  3.5,  3.5],
            [ 2. , 14.5, 14.5]])
     """
-    star_points = LabelVoxels(stardist_labels).centroids()
+    if isinstance(stardist_labels, LabelVoxels):
+        star_points = stardist_labels.centroids()
+    elif np.ndim(stardist_labels) == 2:
+        star_points = np.asarray(stardist_labels, float).reshape(-1, 3)
+    else:
+        star_points = LabelVoxels(stardist_labels).centroids()
     star_points = star_points[np.lexsort(star_points.T[::-1])] if len(star_points) else star_points
     components = unet_labels if isinstance(unet_labels, LabelVoxels) else LabelVoxels(unet_labels)
     missed = ~boxes_holding_points(components.boxes(), star_points)

@@ -50,8 +50,9 @@ def paint_markers(points, shape, *, radius=2):
 
 
 def stardist_outside_mask(stardist_labels, mask):
-    """Return the voxels of StarDist instances whose centroid voxel lies outside ``mask`` (bool volume)."""
-    voxels = LabelVoxels(stardist_labels)
+    """Return the voxels of StarDist instances (labels or their LabelVoxels) whose centroid voxel lies outside
+    ``mask`` (bool volume)."""
+    voxels = stardist_labels if isinstance(stardist_labels, LabelVoxels) else LabelVoxels(stardist_labels)
     outside_mask = np.zeros(mask.shape, bool)
     if len(voxels.present) == 0:
         return outside_mask

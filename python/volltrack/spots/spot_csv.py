@@ -18,6 +18,7 @@ import pandas as pd
 from volltrack.io.atomic import atomic_write, atomic_write_text
 from volltrack.io.calibration import validate_calibration
 from volltrack.spots.columns import INTEGER_COLUMNS, POSITION_COLUMNS, REQUIRED_COLUMNS
+from volltrack.spots.csv_contract import is_number, read_contract_csv
 
 __all__ = ["write_spots_csv", "read_spots_csv", "read_legacy_csv", "validate_spot_table", "describe_movie",
            "LEGACY_COLUMNS", "MOVIE_ATTRS"]
@@ -146,8 +147,14 @@ def validate_spot_table(table: pd.DataFrame, *, source: str = "spot table",
         raise _row_error(source, table, bad, "RADIUS", "is not a finite number > 0")
     dtypes = {column: np.float64 for column in table.columns if column not in INTEGER_COLUMNS}
     dtypes.update({column: np.int64 for column in INTEGER_COLUMNS if column in table.columns
-                   and not table[column].isna().any()})
+                   and _integer_valued(table[column])})
     return table.astype(dtypes)
+
+
+def _integer_valued(column: pd.Series) -> bool:
+    """True when every value is a whole number that int64 holds exactly (else the column stays float)."""
+    values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=np.float64)
+    return bool(np.isfinite(values).all() and (values == np.round(values)).all() and (np.abs(values) < 2**53).all())
 
 
 def _fill_defaults(table: pd.DataFrame, frame_interval: float) -> None:
@@ -161,6 +168,21 @@ def _fill_defaults(table: pd.DataFrame, frame_interval: float) -> None:
             table["RADIUS"] = 1.0
     if "QUALITY" not in table.columns:
         table["QUALITY"] = 1.0
+
+
+def _read_sidecar(path: Path) -> dict:
+    sidecar = _sidecar(path)
+    if not sidecar.exists():
+        return {}
+    try:
+        attrs = json.loads(sidecar.read_text())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{sidecar}: not readable JSON ({exc}); fix or delete it (it holds the spot table's "
+                         "calibration and frame interval)") from None
+    if not isinstance(attrs, dict):
+        raise ValueError(f"{sidecar}: expected a JSON object (calibration, frame_interval, ...), got "
+                         f"{type(attrs).__name__}")
+    return attrs
 
 
 def read_spots_csv(path, *, frame_interval: float | None = None) -> pd.DataFrame:
@@ -181,11 +203,8 @@ def read_spots_csv(path, *, frame_interval: float | None = None) -> pd.DataFrame
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"spot table not found: {path}")
-    attrs = json.loads(_sidecar(path).read_text()) if _sidecar(path).exists() else {}
-    try:
-        table = pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{path}: not a readable CSV spot table ({exc})") from None
+    attrs = _read_sidecar(path)
+    table = read_contract_csv(path)            # the CSV contract shared with the engine jar
     dt = frame_interval if frame_interval is not None else attrs.get("frame_interval", 1.0)
     if isinstance(dt, bool) or not isinstance(dt, numbers.Real) or not np.isfinite(dt) or dt <= 0:
         where = "frame_interval" if frame_interval is not None else f"frame_interval in {_sidecar(path)}"
@@ -225,7 +244,19 @@ def read_legacy_csv(path, *, calibration, frame_interval: float = 1.0) -> pd.Dat
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"legacy CSV not found: {path}")
-    raw = pd.read_csv(path, header=None, skiprows=1, skipinitialspace=True)
+    try:
+        raw = pd.read_csv(path, header=None, skipinitialspace=True, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"{path}: the file is empty; expected the legacy BTrackmate CSV "
+                         f"({','.join(LEGACY_COLUMNS)})") from None
+    except pd.errors.ParserError as exc:
+        raise ValueError(f"{path}: not a readable legacy CSV ({' '.join(str(exc).split())})") from None
+    if len(raw) and not is_number(str(raw.iat[0, 0]).strip()):
+        raw = raw.iloc[1:]                     # a header line (the file may have none: then no spot is lost)
+    short = raw.isna().any(axis=1).to_numpy()
+    if short.any():
+        raise ValueError(f"{path}: row {int(np.flatnonzero(short)[0]) + 1} of the data has fewer than "
+                         f"{raw.shape[1]} fields")
     if raw.shape[1] != len(LEGACY_COLUMNS):
         raise ValueError(f"{path}: legacy BTrackmate CSV needs {len(LEGACY_COLUMNS)} columns "
                          f"({','.join(LEGACY_COLUMNS)}), found {raw.shape[1]}")

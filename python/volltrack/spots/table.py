@@ -32,12 +32,35 @@ def _as_movie(array, name: str):
     return array
 
 
+def _integer_labels(labels):
+    """Labels as integers: integer dtypes as they are, floats holding whole numbers (as Fiji writes label images
+    in float32) converted; a bool mask or fractional, NaN or negative values refused."""
+    dtype = np.dtype(labels.dtype)
+    if dtype == bool:
+        raise ValueError("labels are a bool mask (True/False), not a label image: one integer per cell is needed "
+                         "(0 = background); label the mask's connected components first")
+    if np.issubdtype(dtype, np.integer):
+        return labels
+    if not np.issubdtype(dtype, np.floating):
+        raise ValueError(f"labels must hold integers (0 = background), got dtype {dtype}")
+    values = np.asarray(labels)
+    finite = np.isfinite(values)
+    if not finite.all():
+        raise ValueError(f"labels (dtype {dtype}) hold {int((~finite).sum())} NaN or infinite value(s); expected "
+                         "whole numbers (0 = background)")
+    if (values != np.round(values)).any() or (values < 0).any() or (values > np.iinfo(np.int32).max).any():
+        raise ValueError(f"labels (dtype {dtype}) hold values that are not whole numbers from 0 to 2^31-1; "
+                         "expected a label image (0 = background, one integer per cell), not intensities")
+    return values.astype(np.int32)
+
+
 def _validate_inputs(labels, raw, mask):
     """Check shapes and dtypes of the inputs once; return them as movies (with a T axis)."""
-    dtype = np.dtype(labels.dtype)
-    if not (np.issubdtype(dtype, np.integer) or dtype == bool):
-        raise ValueError(f"labels must hold integers (0 = background), got dtype {dtype}")
+    labels = _integer_labels(labels)
     movie = _as_movie(labels, "labels")
+    if movie.shape[0] == 0 or 0 in movie.shape:
+        raise ValueError(f"labels have shape {tuple(labels.shape)}: no voxel or no time point; expected TZYX or ZYX "
+                         "with at least one of each")
     if raw is not None:
         if tuple(raw.shape) != tuple(labels.shape):
             raise ValueError(f"raw has shape {tuple(raw.shape)} but labels have shape {tuple(labels.shape)}; "
@@ -88,18 +111,27 @@ def iter_frame_spots(labels, *, raw=None, mask=None, calibration=(1.0, 1.0, 1.0)
         raise ValueError(f"frame_interval must be a positive number of seconds, got {frame_interval!r}")
     movie, raw, mask = _validate_inputs(labels, raw, mask)
     for frame in range(movie.shape[0]):
-        frame_labels = np.asarray(movie[frame])
-        if np.issubdtype(frame_labels.dtype, np.signedinteger) and frame_labels.size and frame_labels.min() < 0:
-            raise ValueError(f"labels of frame {frame} contain negative values; labels must be >= 0")
-        frame_raw = None if raw is None else _finite_raw(np.asarray(raw[frame]), frame)
-        features = frame_spot_features(
-            frame_labels, calibration=calibration,
-            raw=frame_raw,
-            mask=None if mask is None else np.asarray(mask[frame], dtype=bool))
-        n_cells = features["LABEL"].shape[0]
-        table = pd.DataFrame({"FRAME": np.full(n_cells, frame, np.int64), **features,
-                              "POSITION_T": np.full(n_cells, frame * float(frame_interval))})
-        yield table[list(SPOT_COLUMNS)]
+        yield frame_spot_table(np.asarray(movie[frame]), frame, raw=None if raw is None else np.asarray(raw[frame]),
+                               mask=None if mask is None else np.asarray(mask[frame], dtype=bool),
+                               calibration=calibration, frame_interval=frame_interval)
+
+
+def frame_spot_table(frame_labels, frame: int, *, raw=None, mask=None, calibration=(1.0, 1.0, 1.0),
+                     frame_interval: float = 1.0) -> pd.DataFrame:
+    """The spot table of one frame (``ZYX`` labels, raw and mask of that frame); see :func:`compute_spots`.
+
+    Used frame by frame by :func:`iter_frame_spots` and by the cluster tasks, so both give the same rows.
+    """
+    frame_labels = np.asarray(frame_labels)
+    if np.issubdtype(frame_labels.dtype, np.signedinteger) and frame_labels.size and frame_labels.min() < 0:
+        raise ValueError(f"labels of frame {frame} contain negative values; labels must be >= 0")
+    frame_raw = None if raw is None else _finite_raw(np.asarray(raw), frame)
+    features = frame_spot_features(frame_labels, calibration=tuple(calibration), raw=frame_raw,
+                                   mask=None if mask is None else np.asarray(mask, dtype=bool))
+    n_cells = features["LABEL"].shape[0]
+    table = pd.DataFrame({"FRAME": np.full(n_cells, frame, np.int64), **features,
+                          "POSITION_T": np.full(n_cells, frame * float(frame_interval))})
+    return table[list(SPOT_COLUMNS)]
 
 
 def compute_spots(labels, *, raw=None, mask=None, calibration=(1.0, 1.0, 1.0), frame_interval: float = 1.0,

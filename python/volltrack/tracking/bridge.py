@@ -66,6 +66,9 @@ def _spot_arrays(spots: pd.DataFrame) -> dict[str, Any]:
     """Validate the spot table and return the arrays of ``ArrayBridge.track``."""
     if not isinstance(spots, pd.DataFrame):
         raise TypeError(f"spots: got {type(spots).__name__}; expected a pandas DataFrame (volltrack.spots)")
+    if isinstance(spots.columns, pd.MultiIndex):
+        raise ValueError(f"spots: the columns have {spots.columns.nlevels} levels (a MultiIndex); expected one level "
+                         "of TrackMate keys (FRAME, POSITION_X, ...): flatten the columns first")
     if spots.columns.duplicated().any():
         raise ValueError("spots: duplicate column names")
     if len(spots) == 0:
@@ -145,6 +148,9 @@ def _movie(spots: pd.DataFrame) -> dict[str, Any]:
         logger.warning("spots.attrs names the movie %s but not its shape (T, Z, Y, X): it is not named in the XML",
                        image)
         image = None
+    if image is not None and not Path(str(image)).is_file():
+        logger.warning("the spot table's movie %s does not exist (moved or deleted?): the XML names it, but TrackMate "
+                       "and napari will not find it", image)
     title = Path(str(attrs.get("spot_table") or "spots")).stem
     return {"image": None if image is None else str(image), "shape": None if image is None else [int(v) for v in shape],
             "calibration": calibration, "frame_interval": float("nan") if interval is None else float(interval),

@@ -1,7 +1,8 @@
 """Tracker settings: one typed model that mirrors the Java ``org.volltrack.btrackmate.TrackerKeys``.
 
 Every field is a TrackMate LAP-tracker key (``trackmate.md`` §3.1) or one of BTrackmate's own keys
-(``MIN_TRACKLET_LENGTH``, ``PRUNE_MODE``, ``TISSUE_FILTER``, ``TISSUE_MIN_FRACTION``). Fields have
+(``MIN_TRACKLET_LENGTH``, ``PRUNE_MODE``, ``TISSUE_FILTER``, ``TISSUE_MIN_FRACTION``, and the division-aware
+mode's ``TRACKING_MODE``, ``DIVISION_MAX_COST``, ``DIVISION_SIZE_WEIGHT``, ``DIVISION_VOLUME_WEIGHT``, ``DIVISION_DISTANCE_WEIGHT``). Fields have
 Python names (``linking_max_distance``) and the TrackMate key as alias (``LINKING_MAX_DISTANCE``); both
 are accepted on input, unknown keys are rejected, and :meth:`TrackerSettings.to_json` gives the flat JSON
 object of TrackMate keys that the Java engine takes. The defaults are those of
@@ -90,6 +91,20 @@ class TrackerSettings(BaseModel):
     tissue_min_fraction: float = _key(
         "TISSUE_MIN_FRACTION", 0.5, "Minimum TISSUE_FRACTION of a spot kept by the tissue filter.",
         ge=0, le=1)
+    tracking_mode: Literal["EXACT_LAP", "DIVISION_AWARE"] = _key(
+        "TRACKING_MODE", "EXACT_LAP", "EXACT_LAP: TrackMate's LAP tracker, bit for bit (default). "
+        "DIVISION_AWARE: the LAP's links, then every division chosen by its division cost (docs/divisions.md).")
+    division_max_cost: float = _key(
+        "DIVISION_MAX_COST", 0.5, "DIVISION_AWARE: largest division cost accepted.", ge=0)
+    division_size_weight: float = _key(
+        "DIVISION_SIZE_WEIGHT", 1.0, "DIVISION_AWARE: weight of ln(daughter volume ratio)^2 in the division cost.",
+        ge=0)
+    division_volume_weight: float = _key(
+        "DIVISION_VOLUME_WEIGHT", 0.5, "DIVISION_AWARE: weight of ln(daughter volumes / mother volume)^2 in the "
+        "division cost.", ge=0)
+    division_distance_weight: float = _key(
+        "DIVISION_DISTANCE_WEIGHT", 1.0, "DIVISION_AWARE: weight of ln(|a - m| / |b - m|)^2 (daughters equally far "
+        "from the mother) in the division cost.", ge=0)
 
     @field_validator("linking_feature_penalties", "gap_closing_feature_penalties",
                      "splitting_feature_penalties", "merging_feature_penalties")
@@ -101,22 +116,43 @@ class TrackerSettings(BaseModel):
                                  "finite weight >= 0")
         return value
 
-    @field_validator("alternative_linking_cost_factor", "cutoff_percentile", "tissue_min_fraction")
+    @field_validator("alternative_linking_cost_factor", "cutoff_percentile", "tissue_min_fraction",
+                     "division_max_cost", "division_size_weight", "division_volume_weight",
+                     "division_distance_weight")
     @classmethod
     def _finite(cls, value: float) -> float:
         if not math.isfinite(value):
             raise ValueError(f"{value!r} is not a finite number")
         return value
 
-    @field_validator("linking_max_distance", "gap_closing_max_distance", "splitting_max_distance",
-                     "merging_max_distance", "blocking_value")
+    @field_validator("blocking_value")
     @classmethod
     def _not_nan(cls, value: float) -> float:
         if math.isnan(value):
             raise ValueError("NaN is not a valid value")
         return value
 
-    @field_validator("prune_mode", mode="before")
+    @field_validator("linking_max_distance", "gap_closing_max_distance", "splitting_max_distance",
+                     "merging_max_distance")
+    @classmethod
+    def _finite_distance(cls, value: float) -> float:
+        if not math.isfinite(value):
+            raise ValueError(f"{value!r} is not a finite distance; give a number >= 0 in physical units (a large "
+                             "one for no limit)")
+        return value
+
+    @field_validator("allow_gap_closing", "allow_track_splitting", "allow_track_merging", "tissue_filter",
+                     mode="before")
+    @classmethod
+    def _plain_bool(cls, value: Any) -> Any:
+        """true/false only (as the engine jar): "yes", "on", 1 ... are not guessed to mean true."""
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+        raise ValueError(f"{value!r} is not true or false")
+
+    @field_validator("prune_mode", "tracking_mode", mode="before")
     @classmethod
     def _upper_case_mode(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
@@ -162,7 +198,7 @@ class TrackerSettings(BaseModel):
 
                 values = yaml.safe_load(text)
             else:
-                values = json.loads(text)
+                values = json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
         except Exception as exc:  # noqa: BLE001 -- any parse error is reported with the file name
             raise ValueError(f"settings file {path}: cannot parse it ({exc})") from None
         if not isinstance(values, dict):
@@ -194,6 +230,16 @@ class TrackerSettings(BaseModel):
                 raise ValueError("BLOCKING_VALUE: -infinity cannot be passed to the engine")
             del values["BLOCKING_VALUE"]
         return json.dumps(values, allow_nan=False)
+
+
+def _refuse_duplicate_keys(pairs):
+    """A JSON object naming a key twice is refused (which value is meant cannot be known)."""
+    seen = {}
+    for key, value in pairs:
+        if key in seen:
+            raise ValueError(f"key {key!r} is given twice")
+        seen[key] = value
+    return seen
 
 
 def _describe(error: ValidationError, known: list[str]) -> str:

@@ -59,6 +59,25 @@ public final class TrackerKeys {
     /** Double in [0, 1]: minimal TISSUE_FRACTION of a spot kept by the tissue filter. */
     public static final String TISSUE_MIN_FRACTION = "TISSUE_MIN_FRACTION";
 
+    /**
+     * String: how links are chosen, {@link #MODE_EXACT_LAP} (TrackMate's LAP tracker, bit for bit; the default)
+     * or {@link #MODE_DIVISION_AWARE} (the LAP, then every division re-judged by what a division looks like).
+     */
+    public static final String TRACKING_MODE = "TRACKING_MODE";
+    /** Double &ge; 0: DIVISION_AWARE only; largest division cost accepted (see {@code DivisionPass}). */
+    public static final String DIVISION_MAX_COST = "DIVISION_MAX_COST";
+    /** Double &ge; 0: DIVISION_AWARE only; weight of the daughters' size asymmetry in the division cost. */
+    public static final String DIVISION_SIZE_WEIGHT = "DIVISION_SIZE_WEIGHT";
+    /** Double &ge; 0: DIVISION_AWARE only; weight of log(daughter volumes / mother volume)² in the cost. */
+    public static final String DIVISION_VOLUME_WEIGHT = "DIVISION_VOLUME_WEIGHT";
+    /** Double &ge; 0: DIVISION_AWARE only; weight of ln(|a - m| / |b - m|)², daughters equally far from the mother. */
+    public static final String DIVISION_DISTANCE_WEIGHT = "DIVISION_DISTANCE_WEIGHT";
+
+    /** TRACKING_MODE value: TrackMate's sparse LAP tracker, bit-identical (default). */
+    public static final String MODE_EXACT_LAP = "EXACT_LAP";
+    /** TRACKING_MODE value: LAP links, divisions chosen by their division cost. */
+    public static final String MODE_DIVISION_AWARE = "DIVISION_AWARE";
+
     /** PRUNE_MODE value: remove short daughter branches after a split (BTrackmate's rule). */
     public static final String PRUNE_BRANCH = "BRANCH";
     /** PRUNE_MODE value: remove tracks spanning fewer than MIN_TRACKLET_LENGTH frames. */
@@ -79,6 +98,14 @@ public final class TrackerKeys {
     public static final double DEFAULT_CUTOFF_PERCENTILE = 0.9;
     /** Default TISSUE_MIN_FRACTION. */
     public static final double DEFAULT_TISSUE_MIN_FRACTION = 0.5;
+    /** Default DIVISION_MAX_COST. */
+    public static final double DEFAULT_DIVISION_MAX_COST = 0.5;
+    /** Default DIVISION_SIZE_WEIGHT. */
+    public static final double DEFAULT_DIVISION_SIZE_WEIGHT = 1.0;
+    /** Default DIVISION_VOLUME_WEIGHT. */
+    public static final double DEFAULT_DIVISION_VOLUME_WEIGHT = 0.5;
+    /** Default DIVISION_DISTANCE_WEIGHT. */
+    public static final double DEFAULT_DIVISION_DISTANCE_WEIGHT = 1.0;
 
     /**
      * TrackMate's LAP tracker defaults plus volltrack's keys, in a fresh mutable map (insertion order as
@@ -107,6 +134,11 @@ public final class TrackerKeys {
         s.put(PRUNE_MODE, PRUNE_BRANCH);
         s.put(TISSUE_FILTER, Boolean.FALSE);
         s.put(TISSUE_MIN_FRACTION, DEFAULT_TISSUE_MIN_FRACTION);
+        s.put(TRACKING_MODE, MODE_EXACT_LAP);
+        s.put(DIVISION_MAX_COST, DEFAULT_DIVISION_MAX_COST);
+        s.put(DIVISION_SIZE_WEIGHT, DEFAULT_DIVISION_SIZE_WEIGHT);
+        s.put(DIVISION_VOLUME_WEIGHT, DEFAULT_DIVISION_VOLUME_WEIGHT);
+        s.put(DIVISION_DISTANCE_WEIGHT, DEFAULT_DIVISION_DISTANCE_WEIGHT);
         return s;
     }
 

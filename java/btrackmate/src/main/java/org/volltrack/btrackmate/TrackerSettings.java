@@ -192,6 +192,16 @@ public final class TrackerSettings {
                     + "BOTH, got \"" + s.get(TrackerKeys.PRUNE_MODE) + "\"");
         }
         s.put(TrackerKeys.PRUNE_MODE, mode);
+        final String tracking = ((String) s.get(TrackerKeys.TRACKING_MODE)).toUpperCase(Locale.ROOT);
+        if (!tracking.equals(TrackerKeys.MODE_EXACT_LAP) && !tracking.equals(TrackerKeys.MODE_DIVISION_AWARE)) {
+            throw new IllegalArgumentException("settings key 'TRACKING_MODE': expected one of EXACT_LAP, "
+                    + "DIVISION_AWARE, got \"" + s.get(TrackerKeys.TRACKING_MODE) + "\"");
+        }
+        s.put(TrackerKeys.TRACKING_MODE, tracking);
+        for (final String key : new String[] {TrackerKeys.DIVISION_MAX_COST, TrackerKeys.DIVISION_SIZE_WEIGHT,
+            TrackerKeys.DIVISION_VOLUME_WEIGHT, TrackerKeys.DIVISION_DISTANCE_WEIGHT}) {
+            requireRange(s, key, 0, Double.MAX_VALUE, "a finite number >= 0");
+        }
     }
 
     private static void requireRange(final Map<String, Object> s, final String key, final double min,

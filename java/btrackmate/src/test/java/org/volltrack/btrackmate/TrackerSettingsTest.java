@@ -27,7 +27,12 @@ class TrackerSettingsTest {
         assertEquals("BRANCH", s.get(TrackerKeys.PRUNE_MODE));
         assertEquals(Boolean.FALSE, s.get(TrackerKeys.TISSUE_FILTER));
         assertEquals(0.5, s.get(TrackerKeys.TISSUE_MIN_FRACTION));
-        assertEquals(19, s.size());
+        assertEquals(TrackerKeys.MODE_EXACT_LAP, s.get(TrackerKeys.TRACKING_MODE));
+        assertEquals(0.5, s.get(TrackerKeys.DIVISION_MAX_COST));
+        assertEquals(1.0, s.get(TrackerKeys.DIVISION_SIZE_WEIGHT));
+        assertEquals(0.5, s.get(TrackerKeys.DIVISION_VOLUME_WEIGHT));
+        assertEquals(1.0, s.get(TrackerKeys.DIVISION_DISTANCE_WEIGHT));
+        assertEquals(24, s.size());
         assertEquals(TrackerKeys.defaultSettings(), TrackerSettings.normalize(null));
     }
 

@@ -99,6 +99,9 @@ final class FastSpotCsv {
                 continue;
             }
             final int n = splitCells();
+            if (n != nHeader) {
+                throw new GiveUp();          // the general reader refuses it with the line number
+            }
             java.util.Arrays.fill(present, false);
             for (int c = 0; c < Math.min(n, nHeader); c++) {
                 if (column[c] >= 0 && cellEnd[c] > cellStart[c]) {

@@ -21,6 +21,7 @@ final class SpotCsvColumns {
     final int z;
     final int radius;
     final int quality;
+    final int time;
     final int[] extra;
     final String[] extraName;
 
@@ -32,6 +33,7 @@ final class SpotCsvColumns {
         z = names.indexOf(FeatureKeys.POSITION_Z);
         radius = names.indexOf(FeatureKeys.RADIUS);
         quality = names.indexOf(FeatureKeys.QUALITY);
+        time = names.indexOf(FeatureKeys.POSITION_T);
         if (frame < 0 || x < 0 || y < 0) {
             throw new FastSpotCsv.GiveUp();
         }
@@ -47,13 +49,14 @@ final class SpotCsvColumns {
     }
 
     void add(final String where, final double[] v, final boolean[] present, final SpotTableBuilder builder) {
-        if (!present[frame] || !present[x] || !present[y]) {
-            throw new FastSpotCsv.GiveUp();
+        if (!present[frame] || !present[x] || !present[y] || z >= 0 && !present[z] || radius >= 0 && !present[radius]
+                || quality >= 0 && !present[quality] || id >= 0 && !present[id] || time >= 0 && !present[time]) {
+            throw new FastSpotCsv.GiveUp();  // an empty core cell: the general reader refuses it
         }
         Integer spotId = null;
         if (id >= 0 && present[id]) {
             final double value = v[id];
-            if (value != Math.rint(value) || Math.abs(value) > Integer.MAX_VALUE) {
+            if (value != Math.rint(value) || value < 0 || value > Integer.MAX_VALUE) {
                 throw new FastSpotCsv.GiveUp();
             }
             spotId = (int) value;

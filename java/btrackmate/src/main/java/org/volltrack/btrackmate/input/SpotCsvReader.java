@@ -86,9 +86,12 @@ public final class SpotCsvReader {
             reader.unread(first);
         }
         final CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
-                .setTrim(true).setIgnoreEmptyLines(true).setAllowMissingColumnNames(true).build();
+                .setTrim(true).setIgnoreEmptyLines(true).setAllowMissingColumnNames(true)
+                .setDuplicateHeaderMode(org.apache.commons.csv.DuplicateHeaderMode.ALLOW_ALL).build();
         try {
-            return CSVParser.parse(reader, format);
+            final CSVParser parser = CSVParser.parse(reader, format);
+            CsvContract.checkHeader(path, parser.getHeaderNames());
+            return parser;
         } catch (final IllegalArgumentException e) {
             reader.close();
             throw new SpotInputException(path + ": bad CSV header: " + e.getMessage(), e);
@@ -97,12 +100,17 @@ public final class SpotCsvReader {
 
     private static void addRow(final Path path, final CSVRecord row, final Map<String, Integer> header,
             final List<String> numericColumns, final SpotTableBuilder builder) {
-        final String where = path + " line " + (row.getParser().getCurrentLineNumber());
+        final String where = path + ": line " + (row.getParser().getCurrentLineNumber());
+        CsvContract.checkRowLength(path, row.getParser().getCurrentLineNumber(), row.size(),
+                row.getParser().getHeaderNames().size());
         final Map<String, Double> values = new LinkedHashMap<>();
         for (final String column : numericColumns) {
             final String cell = cell(row, header, column);
             if (cell != null && !cell.isEmpty()) {
                 values.put(column, parse(where, column, cell));
+            } else if (CsvContract.CORE.contains(column)) {
+                throw new SpotInputException(where + ": column " + column + " is empty; every row needs a number "
+                        + "there");
             }
         }
         final Integer id = values.containsKey(ID) ? requireInt(where, values.remove(ID)) : null;
@@ -130,32 +138,23 @@ public final class SpotCsvReader {
     }
 
     private static int requireInt(final String where, final double value) {
-        if (value != Math.rint(value) || Math.abs(value) > Integer.MAX_VALUE) {
-            throw new SpotInputException(where + ": ID must be an integer, got " + value);
+        if (value != Math.rint(value) || value < 0 || value > CsvContract.MAX_SPOT_ID) {
+            throw new SpotInputException(where + ": spot ID must be an integer from 0 to " + CsvContract.MAX_SPOT_ID
+                    + ", got " + value);
         }
         return (int) value;
     }
 
-    /** Java's number syntax plus pandas' spellings inf, -inf, nan (any case). */
+    /** A number under the CSV contract ({@link CsvContract#NUMBER}); NumberFormatException otherwise. */
     static double parseNumber(final String cell) {
-        switch (cell.toLowerCase(java.util.Locale.ROOT)) {
-            case "inf":
-            case "+inf":
-                return Double.POSITIVE_INFINITY;
-            case "-inf":
-                return Double.NEGATIVE_INFINITY;
-            case "nan":
-                return Double.NaN;
-            default:
-                return Double.parseDouble(cell);
-        }
+        return CsvContract.parse(cell);
     }
 
     private static double parse(final String where, final String column, final String cell) {
         try {
             return parseNumber(cell);
         } catch (final NumberFormatException e) {
-            throw new SpotInputException(where + ": column " + column + ": \"" + cell + "\" is not a number");
+            throw new SpotInputException(where + ": column " + column + ": '" + cell + "' is not a number");
         }
     }
 
@@ -190,6 +189,7 @@ public final class SpotCsvReader {
     private static List<String> numericFeatureColumns(final Path path) throws IOException {
         try (CSVParser parser = open(path)) {
             final List<String> names = new ArrayList<>();
+            final int width = parser.getHeaderNames().size();
             for (final String name : parser.getHeaderNames()) {
                 if (name != null && FeatureKeys.isValidKey(name)) {
                     names.add(name);
@@ -201,7 +201,7 @@ public final class SpotCsvReader {
             for (final String key : new String[] {FeatureKeys.FRAME, FeatureKeys.POSITION_X,
                 FeatureKeys.POSITION_Y}) {
                 if (!names.contains(key)) {
-                    throw new SpotInputException(path + ": required column " + key + " is missing; the header "
+                    throw new SpotInputException(path + ": missing column(s) " + key + "; the header "
                             + "must name TrackMate spot features (FRAME, POSITION_X, POSITION_Y, optional "
                             + "POSITION_Z, RADIUS, QUALITY, ID); found " + names);
                 }
@@ -209,6 +209,7 @@ public final class SpotCsvReader {
             final List<String> numeric = new ArrayList<>(names);
             boolean dataSeen = false;
             for (final CSVRecord row : parser) {
+                CsvContract.checkRowLength(path, parser.getCurrentLineNumber(), row.size(), width);
                 if (!dataSeen && row.getRecordNumber() <= MAX_EXTRA_HEADER_ROWS && isExtraHeaderRow(row)) {
                     continue;
                 }
@@ -220,7 +221,7 @@ public final class SpotCsvReader {
             }
             for (final String name : names) {
                 if (!numeric.contains(name)) {
-                    LOG.info(path + ": column " + name + " is not numeric; not used as a spot feature");
+                    LOG.warning(path + ": column " + name + " holds text; not used as a spot feature");
                 }
             }
             return numeric;
@@ -230,8 +231,6 @@ public final class SpotCsvReader {
     }
 
     private static boolean isRequired(final String column) {
-        return FeatureKeys.FRAME.equals(column) || FeatureKeys.POSITION_X.equals(column)
-                || FeatureKeys.POSITION_Y.equals(column) || FeatureKeys.POSITION_Z.equals(column)
-                || FeatureKeys.RADIUS.equals(column) || ID.equals(column);
+        return CsvContract.CORE.contains(column);
     }
 }

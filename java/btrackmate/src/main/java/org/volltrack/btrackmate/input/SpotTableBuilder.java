@@ -77,6 +77,10 @@ public final class SpotTableBuilder {
                             + "XML; use letters, digits and _ (not starting with a digit)");
                 }
             }
+            final Double time = features.get(FeatureKeys.POSITION_T);
+            if (time != null) {
+                requireFinite(where, FeatureKeys.POSITION_T, time);
+            }
             features.forEach(spot::putFeature);
         }
         spots.add(spot, f);

@@ -25,6 +25,10 @@ public final class LapSettings {
     static final Set<String> OTHER_KEYS = Set.of("KALMAN_SEARCH_RADIUS", "MIN_TRACKLET_LENGTH", "PRUNE_MODE",
             "TISSUE_FILTER", "TISSUE_MIN_FRACTION", "TRACKER_NAME");
 
+    /** Keys of the division-aware mode (read here, see {@link DivisionPass}). */
+    static final Set<String> DIVISION_KEYS = Set.of("TRACKING_MODE", "DIVISION_MAX_COST", "DIVISION_SIZE_WEIGHT",
+            "DIVISION_VOLUME_WEIGHT", "DIVISION_DISTANCE_WEIGHT");
+
     final double linkingMaxDistance;
     final Map<String, Double> linkingPenalties;
     final boolean allowGapClosing;
@@ -39,6 +43,12 @@ public final class LapSettings {
     final Map<String, Double> mergingPenalties;
     final double alternativeCostFactor;
     final double cutoffPercentile;
+    /** True for TRACKING_MODE = DIVISION_AWARE. */
+    final boolean divisionAware;
+    final double divisionMaxCost;
+    final double divisionSizeWeight;
+    final double divisionVolumeWeight;
+    final double divisionDistanceWeight;
 
     private LapSettings(Map<String, Object> s) {
         linkingMaxDistance = positive(s, "LINKING_MAX_DISTANCE");
@@ -56,6 +66,11 @@ public final class LapSettings {
         alternativeCostFactor = number(s, "ALTERNATIVE_LINKING_COST_FACTOR", 1.05);
         cutoffPercentile = number(s, "CUTOFF_PERCENTILE", 0.9);
         number(s, "BLOCKING_VALUE", Double.POSITIVE_INFINITY);
+        divisionAware = trackingMode(s);
+        divisionMaxCost = nonNegative(s, "DIVISION_MAX_COST", 0.5);
+        divisionSizeWeight = nonNegative(s, "DIVISION_SIZE_WEIGHT", 1.0);
+        divisionVolumeWeight = nonNegative(s, "DIVISION_VOLUME_WEIGHT", 0.5);
+        divisionDistanceWeight = nonNegative(s, "DIVISION_DISTANCE_WEIGHT", 1.0);
         if (!(alternativeCostFactor > 0) || Double.isInfinite(alternativeCostFactor)) {
             throw bad("ALTERNATIVE_LINKING_COST_FACTOR", alternativeCostFactor, "a finite number > 0");
         }
@@ -77,7 +92,7 @@ public final class LapSettings {
     public static LapSettings parse(Map<String, Object> settings) {
         Map<String, Object> s = settings == null ? Collections.emptyMap() : settings;
         for (String key : s.keySet()) {
-            if (!LAP_KEYS.contains(key) && !OTHER_KEYS.contains(key)) {
+            if (!LAP_KEYS.contains(key) && !OTHER_KEYS.contains(key) && !DIVISION_KEYS.contains(key)) {
                 throw new IllegalArgumentException("unknown tracker setting '" + key + "'; expected one of "
                         + new java.util.TreeSet<>(LAP_KEYS));
             }
@@ -106,6 +121,29 @@ public final class LapSettings {
             throw bad(key, v, "a number");
         }
         return ((Number) v).doubleValue();
+    }
+
+    private static double nonNegative(Map<String, Object> s, String key, double def) {
+        double value = number(s, key, def);
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw bad(key, s.get(key), "a finite number >= 0");
+        }
+        return value;
+    }
+
+    private static boolean trackingMode(Map<String, Object> s) {
+        Object v = s.get("TRACKING_MODE");
+        if (v == null) {
+            return false;
+        }
+        String mode = v instanceof String ? ((String) v).toUpperCase(java.util.Locale.ROOT) : "";
+        if (mode.equals("EXACT_LAP")) {
+            return false;
+        }
+        if (mode.equals("DIVISION_AWARE")) {
+            return true;
+        }
+        throw bad("TRACKING_MODE", v, "EXACT_LAP or DIVISION_AWARE");
     }
 
     private static double positive(Map<String, Object> s, String key) {

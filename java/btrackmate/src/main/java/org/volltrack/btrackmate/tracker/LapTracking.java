@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * TrackMate's sparse LAP tracking on primitive arrays: frame-to-frame linking followed by the segment step
  * (gap closing, merging, splitting). This is the model-free core used by {@link SparseLapTracker}, the array
- * bridge and the benchmark.
+ * bridge and the benchmark. With {@code TRACKING_MODE = DIVISION_AWARE} the LAP links are then passed through
+ * {@link DivisionPass}; the default {@code EXACT_LAP} returns TrackMate's links unchanged.
  */
 public final class LapTracking {
 
@@ -37,6 +38,9 @@ public final class LapTracking {
         LapEdges all = new LapEdges();
         all.addAll(step1);
         all.addAll(step2);
+        if (settings.divisionAware) {
+            return DivisionPass.apply(spots, settings, all);
+        }
         return all;
     }
 }

@@ -115,6 +115,14 @@ public final class SparseLapTracker {
         names.addAll(parsed.splittingPenalties.keySet());
         names.addAll(parsed.mergingPenalties.keySet());
         Map<String, double[]> columns = new HashMap<>();
+        if (parsed.divisionAware) {
+            for (String name : DivisionPass.SIZE_FEATURES) {
+                double[] col = optionalColumn(visible, name);
+                if (col != null) {
+                    columns.put(name, col);
+                }
+            }
+        }
         for (String name : names) {
             double[] col = new double[visible.size()];
             for (int i = 0; i < col.length; i++) {
@@ -128,6 +136,19 @@ public final class SparseLapTracker {
             columns.put(name, col);
         }
         return columns;
+    }
+
+    /** @return the feature column when every visible spot has it, else null */
+    private static double[] optionalColumn(List<Spot> visible, String name) {
+        double[] col = new double[visible.size()];
+        for (int i = 0; i < col.length; i++) {
+            Double value = visible.get(i).getFeature(name);
+            if (value == null || !Double.isFinite(value)) {
+                return null;
+            }
+            col[i] = value;
+        }
+        return col;
     }
 
     private static SimpleWeightedGraph<Spot, DefaultWeightedEdge> toGraph(LapSpots table, List<Spot> visible,

@@ -20,7 +20,9 @@ final class SettingsXmlWriter {
 
     /** The engine's own keys, written in {@link #ENGINE_SETTINGS}. */
     static final String[] ENGINE_KEYS = {TrackerKeys.MIN_TRACKLET_LENGTH, TrackerKeys.PRUNE_MODE,
-        TrackerKeys.TISSUE_FILTER, TrackerKeys.TISSUE_MIN_FRACTION};
+        TrackerKeys.TISSUE_FILTER, TrackerKeys.TISSUE_MIN_FRACTION, TrackerKeys.TRACKING_MODE,
+        TrackerKeys.DIVISION_MAX_COST, TrackerKeys.DIVISION_SIZE_WEIGHT, TrackerKeys.DIVISION_VOLUME_WEIGHT,
+        TrackerKeys.DIVISION_DISTANCE_WEIGHT};
 
     private SettingsXmlWriter() {
     }
@@ -50,7 +52,9 @@ final class SettingsXmlWriter {
         if (file.trackerSettings != null) {
             xml.empty(ENGINE_SETTINGS);
             for (final String key : ENGINE_KEYS) {
-                xml.attribute(key, settingText(file.trackerSettings.get(key)));
+                if (file.trackerSettings.containsKey(key)) {
+                    xml.attribute(key, settingText(file.trackerSettings.get(key)));
+                }
             }
         }
         xml.end();

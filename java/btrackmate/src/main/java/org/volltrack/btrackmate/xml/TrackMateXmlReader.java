@@ -93,6 +93,16 @@ public final class TrackMateXmlReader {
         return out;
     }
 
+    /**
+     * Deepest element nesting accepted, as the Python reader's parser (libxml2 without its huge-tree option);
+     * TrackMate files nest fewer than 10 levels. Checked per element in constant time, so any file is read or
+     * refused in time linear in its size.
+     */
+    static final int MAX_DEPTH = 256;
+
+    /** Open {@code <Settings>} elements on the stack (instead of searching the stack for one per element). */
+    private int settingsDepth;
+
     private void loop(final XMLStreamReader r) throws XMLStreamException, XmlFormatException {
         final Deque<String> stack = new ArrayDeque<>();
         while (r.hasNext()) {
@@ -106,11 +116,21 @@ public final class TrackMateXmlReader {
                 if (stack.isEmpty()) {
                     startRoot(r, name);
                 }
+                if (stack.size() >= MAX_DEPTH) {
+                    throw errors.at(r, "XML elements nested deeper than " + MAX_DEPTH + " levels; TrackMate files "
+                            + "nest fewer than 10 (refused for safety)");
+                }
                 if (!start(r, name, stack.peek(), stack)) {
                     stack.push(name);
+                    if ("Settings".equals(name)) {
+                        settingsDepth++;
+                    }
                 }
             } else if (event == XMLStreamConstants.END_ELEMENT) {
                 final String name = stack.pop();
+                if ("Settings".equals(name)) {
+                    settingsDepth--;
+                }
                 settings.end(name, r);
             }
         }
@@ -145,7 +165,7 @@ public final class TrackMateXmlReader {
                 declare(r, parent);
                 return false;
             default:
-                if (stack.contains("Settings") || "Settings".equals(name)) {
+                if (settingsDepth > 0 || "Settings".equals(name)) {
                     settings.start(name, parent, r);
                     return false;
                 }

@@ -130,7 +130,7 @@ class BadInputTest {
                 "FRAME,POSITION_X,POSITION_Y,POSITION_Z,RADIUS,QUALITY", "0,1,1,1,1,1", "1000000000,2,1,1,1,1")
                 .getBytes(StandardCharsets.UTF_8));
         assertEquals(1, run("track", "--spots", csv.toString(), "--out", dir.resolve("h.xml").toString()));
-        assertOneLineError("spots.csv line 3: FRAME 1000000000 is beyond the largest supported frame");
+        assertOneLineError("spots.csv: line 3: FRAME 1000000000 is beyond the largest supported frame");
         assertFalse(Files.exists(dir.resolve("h.xml")));
     }
 

@@ -97,7 +97,7 @@ class MainCommandsTest {
         final Path csv = write("spots.csv", "FRAME,POSITION_X,POSITION_Y", "0,1,1", "1,nan,1");
         final Path xml = dir.resolve("out.xml");
         assertEquals(1, run("track", "--spots", csv.toString(), "--out", xml.toString()));
-        assertTrue(err().contains("spots.csv line 3: POSITION_X must be a finite number"), err());
+        assertTrue(err().contains("spots.csv: line 3: POSITION_X must be a finite number"), err());
         final Path good = write("good.csv", "FRAME,POSITION_X,POSITION_Y", "0,1,1", "1,2,1");
         final Path badSettings = write("bad.json", "{\"MAX_FRAME_GAP\": \"abc\"}");
         assertEquals(1, run("track", "--spots", good.toString(), "--settings", badSettings.toString(), "--out",

@@ -3,6 +3,7 @@ package org.volltrack.btrackmate.input;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -84,9 +85,18 @@ class FastSpotCsvTest {
     }
 
     @Test
-    void withoutIdsShortRowsAndHugeIntegers() throws IOException {
-        assertSameAsGeneral(write("a.csv", "FRAME,POSITION_X,POSITION_Y,QUALITY,AREA\n0,1,2\n1,1.5,2,3,"
-                + "12345678901234567890\n3,+4,0x1p3,5,7"));
+    void withoutIdsAndHugeIntegers() throws IOException {
+        assertSameAsGeneral(write("a.csv", "FRAME,POSITION_X,POSITION_Y,QUALITY,AREA\n0,1,2,1,\n1,1.5,2,3,"
+                + "12345678901234567890\n3,+4,8,5,7"));
+    }
+
+    @Test
+    void shortRowsAndJavaOnlyNumberSpellingsAreRefusedByBothPaths() throws IOException {
+        for (final String text : new String[] {"FRAME,POSITION_X,POSITION_Y,QUALITY\n0,1,2\n",
+            "FRAME,POSITION_X,POSITION_Y\n0,1,0x1p3\n", "FRAME,POSITION_X,POSITION_Y\n0,1,2d\n"}) {
+            final Path path = write("b.csv", text);
+            assertThrows(SpotInputException.class, () -> SpotCsvReader.read(path, 1.0), text);
+        }
     }
 
     @Test

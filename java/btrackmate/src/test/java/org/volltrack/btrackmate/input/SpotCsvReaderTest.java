@@ -78,12 +78,12 @@ class SpotCsvReaderTest {
 
     @Test
     void badInputIsNamedWithFileLineAndColumn() throws IOException {
-        assertError(csv("FRAME,POSITION_X", "0,1"), "required column POSITION_Y is missing");
+        assertError(csv("FRAME,POSITION_X", "0,1"), "missing column(s) POSITION_Y");
         assertError(csv("FRAME,POSITION_X,POSITION_Y", "0,1,2", "1,NaN,2"), "line 3: POSITION_X must be a finite");
         assertError(csv("FRAME,POSITION_X,POSITION_Y", "0,inf,2"), "POSITION_X must be a finite");
         assertError(csv("FRAME,POSITION_X,POSITION_Y", "-1,1,2"), "FRAME must be an integer >= 0, got -1");
         assertError(csv("FRAME,POSITION_X,POSITION_Y", "0.5,1,2"), "FRAME must be an integer >= 0, got 0.5");
-        assertError(csv("FRAME,POSITION_X,POSITION_Y", "0,1,2", "x,1,2"), "line 3: column FRAME: \"x\" is not a number");
+        assertError(csv("FRAME,POSITION_X,POSITION_Y", "0,1,2", "x,1,2"), "line 3: column FRAME: 'x' is not a number");
         assertError(csv("ID,FRAME,POSITION_X,POSITION_Y", "1,0,1,2", "1,1,1,2"), "duplicate spot ID 1");
         assertError(csv("FRAME,POSITION_X,POSITION_Y"), "no spots");
         assertError(csv("FRAME,POSITION_X,POSITION_Y", "0,,2"), "column POSITION_X is empty");

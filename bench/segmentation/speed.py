@@ -1,0 +1,135 @@
+"""Benchmark: VollSeg per volume against the floor of its networks, the exact seed path and the paper-era pipeline.
+
+For each simulated volume (``volltrack.synthetic.simulate_tissue`` with seeds not used to train the bundled models)
+and each StarDist probability threshold, in one process on the same machine:
+
+* **networks** -- the forward passes alone: StarDist ``predict`` (probability + ray distances) and the U-Net's
+  ``predict``, on the normalised volume, same tiling (the floor);
+* **fast** -- ``vollseg(..., nms="fast")`` (the default), from the raw volume to the labels;
+* **exact** -- ``vollseg(..., nms="exact")`` (StarDist's compiled polyhedron suppression);
+* **paper** -- the paper-era pipeline: StarDist ``predict_instances``, the U-Net, the per-box Python seed loop and
+  a whole-volume watershed (``paper_reference.py``);
+
+with F1 at IoU 0.5 of each against the simulator's ground truth (``stardist.matching``), the fast path's ratio
+to the networks, and how many StarDist seeds the fast and exact paths keep (and share).
+
+Usage: nice -n 10 python bench/segmentation/speed.py [--seeds 401,402] [--thresholds model,0.5]
+       [--shape 22,256,256] [--cells 250] [--repeats 1] [--no-paper] [--no-exact]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from paper_reference import paper_seed_pool, paper_watershed  # noqa: E402
+
+
+def _timed(function, repeats):
+    """Return (result of the last run, smallest wall time over ``repeats`` runs)."""
+    best, result = float("inf"), None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = function()
+        best = min(best, time.perf_counter() - start)
+    return result, best
+
+
+def networks_only(volume, models):
+    """The forward passes alone (normalisation included, as both pipelines pay it)."""
+    from volltrack.segmentation.networks import normalize_percentiles, predict_stardist_maps, predict_unet
+
+    normalised = normalize_percentiles(volume)
+    predict_stardist_maps(normalised, models.stardist)
+    predict_unet(normalised, models.unet)
+
+
+def paper_pipeline(volume, models, prob_thresh):
+    """StarDist predict_instances + U-Net + per-box seed loop + watershed, as the paper-era code ran them."""
+    import warnings
+
+    from volltrack.segmentation.foreground import foreground_mask
+    from volltrack.segmentation.networks import normalize_percentiles, predict_unet, upsample_to_shape
+
+    normalised = normalize_percentiles(volume)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Setting sparse to False")
+        (labels, _), (probability, _) = models.stardist.predict_instances(
+            normalised, axes="ZYX", prob_thresh=prob_thresh, return_predict=True, show_tile_progress=False)
+    unet_mask = foreground_mask(predict_unet(normalised, models.unet))
+    seeds = paper_seed_pool(np.asarray(labels, np.int32), unet_mask)
+    return paper_watershed(upsample_to_shape(probability, volume.shape), seeds, unet_mask)
+
+
+def f1_at_half(truth, labels):
+    from stardist.matching import matching
+
+    return float(matching(truth, labels, thresh=0.5).f1)
+
+
+def shared_seeds(fast, exact):
+    """StarDist seeds (rounded centroids of the StarDist labels) found by both paths."""
+    def points(result):
+        return {tuple(p) for p in np.rint(result.seeds.points[~result.seeds.from_unet]).astype(int)}
+    return len(points(fast) & points(exact)), len(points(fast)), len(points(exact))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", default="401,402", help="simulator seeds, one volume each (default 401,402)")
+    parser.add_argument("--thresholds", default="model,0.5", help="probability thresholds ('model' = the model's)")
+    parser.add_argument("--shape", default="22,256,256")
+    parser.add_argument("--cells", type=int, default=250)
+    parser.add_argument("--repeats", type=int, default=1, help="runs per measurement (smallest time kept)")
+    parser.add_argument("--no-paper", action="store_true", help="skip the paper-era pipeline")
+    parser.add_argument("--no-exact", action="store_true", help="skip the exact seed path")
+    args = parser.parse_args(argv)
+
+    from volltrack.segmentation import load_models, vollseg
+    from volltrack.synthetic import simulate_tissue
+
+    shape = tuple(int(v) for v in args.shape.split(","))
+    models = load_models(None)
+    thresholds = [float(models.stardist.thresholds.prob) if t == "model" else float(t)
+                  for t in args.thresholds.split(",")]
+    warm = simulate_tissue(n_frames=1, shape=shape, n_cells=args.cells, seed=999).raw[0]
+    vollseg(warm, models)                      # compile the suppression, warm TensorFlow
+    networks_only(warm, models)
+    print("| seed | prob | networks s | fast s | fast/networks | exact s | exact/networks | paper s | "
+          "F1 fast | F1 exact | F1 paper | seeds fast/exact/shared |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for seed in (int(s) for s in args.seeds.split(",")):
+        movie = simulate_tissue(n_frames=1, shape=shape, n_cells=args.cells, seed=seed)
+        volume, truth = np.asarray(movie.raw[0], np.float32), np.asarray(movie.labels[0])
+        _, t_net = _timed(lambda: networks_only(volume, models), args.repeats)
+        for prob in thresholds:
+            fast, t_fast = _timed(lambda: vollseg(volume, models, prob_thresh=prob, nms="fast"), args.repeats)
+            row = {"fast": (t_fast, f1_at_half(truth, fast.labels))}
+            if not args.no_exact:
+                exact, t_exact = _timed(lambda: vollseg(volume, models, prob_thresh=prob, nms="exact"), 1)
+                row["exact"] = (t_exact, f1_at_half(truth, exact.labels))
+                seeds = "%d/%d/%d" % (shared_seeds(fast, exact)[1], shared_seeds(fast, exact)[2],
+                                      shared_seeds(fast, exact)[0])
+            else:
+                seeds = "-"
+            if not args.no_paper:
+                paper, t_paper = _timed(lambda: paper_pipeline(volume, models, prob), 1)
+                row["paper"] = (t_paper, f1_at_half(truth, paper))
+
+            def cell(key, index, fmt):
+                return fmt % row[key][index] if key in row else "-"
+
+            print(f"| {seed} | {prob:.3f} | {t_net:.2f} | {t_fast:.2f} | {t_fast / t_net:.2f}x | "
+                  f"{cell('exact', 0, '%.2f')} | "
+                  f"{(row['exact'][0] / t_net) if 'exact' in row else float('nan'):.1f}x | "
+                  f"{cell('paper', 0, '%.2f')} | {cell('fast', 1, '%.3f')} | {cell('exact', 1, '%.3f')} | "
+                  f"{cell('paper', 1, '%.3f')} | {seeds} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

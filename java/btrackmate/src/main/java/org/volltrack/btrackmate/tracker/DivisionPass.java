@@ -1,0 +1,243 @@
+package org.volltrack.btrackmate.tracker;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The division-aware mode ({@code TRACKING_MODE = DIVISION_AWARE}): a second pass over the LAP links that
+ * decides every division by what a division looks like, instead of by the splitting distance alone.
+ *
+ * <p>Steps:
+ * <ol>
+ * <li>Every LAP split is undone: a spot with two successors keeps only its cheaper link (the continuation).</li>
+ * <li>Candidate divisions are listed: a mother {@code m} in frame t whose only successor {@code c} is in frame
+ * t+1 with a daughter pair {@code (c, s)}, or a mother without successor with a pair {@code (s1, s2)}, where the
+ * {@code s} are "free" spots of frame t+1 (no predecessor; with a successor, or in the last frame) within
+ * SPLITTING_MAX_DISTANCE of the mother.</li>
+ * <li>Each candidate gets a division cost (all terms dimensionless):
+ * <pre>
+ *   cost = |(a + b)/2 - m|² / (|a - b|/2)²                 daughters on opposite sides of the mother
+ *        + DIVISION_DISTANCE_WEIGHT × ln(|a - m| / |b - m|)²  daughters equally far from the mother
+ *        + DIVISION_SIZE_WEIGHT   × ln(V_a / V_b)²          daughters of similar size
+ *        + DIVISION_VOLUME_WEIGHT × ln((V_a + V_b) / V_m)²  daughter volumes summing to the mother's
+ * </pre>
+ * The first term is 0 when the mother sits halfway between its daughters and about 1 when one "daughter" is
+ * the mother itself and the other a neighbour. Volumes come from the spot feature VOLUME, else RADIUS³; without
+ * either the size terms are 0.</li>
+ * <li>Candidates with cost &le; DIVISION_MAX_COST are accepted greedily, cheapest first, each mother dividing
+ * once and each free spot becoming the daughter of one mother at most. Accepted divisions add their links.</li>
+ * </ol>
+ * Frame-to-frame links, gap closing and merging are kept as the LAP chose them.
+ */
+final class DivisionPass {
+
+    /** Spot features the pass reads when every spot has them. */
+    static final String[] SIZE_FEATURES = {"VOLUME", "RADIUS"};
+
+    private DivisionPass() {
+    }
+
+    /**
+     * @param spots the spot table
+     * @param settings parsed settings (splitting distance and the division keys)
+     * @param lap the links of the exact LAP tracker
+     * @return the links after the pass: the LAP's links without rejected splits, then the accepted daughters' links
+     */
+    static LapEdges apply(LapSpots spots, LapSettings settings, LapEdges lap) {
+        int n = spots.size();
+        boolean[] removed = new boolean[lap.size()];
+        int[] firstOut = new int[n];
+        Arrays.fill(firstOut, -1);
+        int[] inCount = new int[n];
+        for (int k = 0; k < lap.size(); k++) {
+            int source = lap.source(k);
+            inCount[lap.target(k)]++;
+            if (firstOut[source] < 0) {
+                firstOut[source] = k;
+                continue;
+            }
+            int kept = firstOut[source];
+            int drop = lap.cost(k) < lap.cost(kept) ? kept : k;
+            removed[drop] = true;
+            firstOut[source] = drop == kept ? k : kept;
+            inCount[lap.target(drop)]--;
+        }
+        int[] successor = new int[n];
+        Arrays.fill(successor, -1);
+        boolean[] hasSuccessor = new boolean[n];
+        for (int k = 0; k < lap.size(); k++) {
+            if (!removed[k]) {
+                successor[lap.source(k)] = lap.target(k);
+                hasSuccessor[lap.source(k)] = true;
+            }
+        }
+        Sizes sizes = Sizes.of(spots);
+        List<Candidate> candidates = candidates(spots, settings, successor, hasSuccessor, inCount, sizes);
+        candidates.sort((p, q) -> Double.compare(p.cost, q.cost));
+        boolean[] mother = new boolean[n];
+        boolean[] claimed = new boolean[n];
+        LapEdges out = new LapEdges();
+        for (int k = 0; k < lap.size(); k++) {
+            if (!removed[k]) {
+                out.add(lap.source(k), lap.target(k), lap.cost(k));
+            }
+        }
+        Map<Long, Double> lapCost = new HashMap<>();
+        for (int k = 0; k < lap.size(); k++) {
+            lapCost.put(pair(lap.source(k), lap.target(k)), lap.cost(k));
+        }
+        for (Candidate cand : candidates) {
+            if (mother[cand.mother] || claimed[cand.a] || claimed[cand.b]) {
+                continue;
+            }
+            mother[cand.mother] = true;
+            for (int daughter : new int[] {cand.a, cand.b}) {
+                claimed[daughter] = true;
+                if (successor[cand.mother] != daughter) {
+                    Double cost = lapCost.get(pair(cand.mother, daughter));
+                    out.add(cand.mother, daughter, cost != null ? cost : squareDistance(spots, cand.mother, daughter));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<Candidate> candidates(LapSpots spots, LapSettings settings, int[] successor,
+            boolean[] hasSuccessor, int[] inCount, Sizes sizes) {
+        List<Candidate> out = new ArrayList<>();
+        double maxD2 = settings.splittingMaxDistance * settings.splittingMaxDistance;
+        int lastFrame = spots.size() == 0 ? 0 : spots.frames[spots.size() - 1];
+        for (int key = 0; key + 1 < spots.frameKeys.length; key++) {
+            int next = Arrays.binarySearch(spots.frameKeys, spots.frameKeys[key] + 1);
+            if (next < 0) {
+                continue;
+            }
+            List<Integer> free = new ArrayList<>();
+            for (int i = spots.frameStart[next]; i < spots.frameStart[next + 1]; i++) {
+                if (inCount[i] == 0 && (hasSuccessor[i] || spots.frames[i] == lastFrame)) {
+                    free.add(i);
+                }
+            }
+            if (free.isEmpty()) {
+                continue;
+            }
+            int[] freeArray = free.stream().mapToInt(Integer::intValue).toArray();
+            SpatialGrid grid = new SpatialGrid(spots, freeArray, freeArray.length, settings.splittingMaxDistance);
+            for (int m = spots.frameStart[key]; m < spots.frameStart[key + 1]; m++) {
+                int c = successor[m];
+                if (c >= 0 && spots.frames[c] != spots.frames[m] + 1) {
+                    continue;
+                }
+                List<Integer> near = new ArrayList<>();
+                final int mm = m;
+                grid.forNeighbours(spots.x[m], spots.y[m], spots.z[m], s -> {
+                    if (squareDistance(spots, mm, s) <= maxD2) {
+                        near.add(s);
+                    }
+                });
+                if (c >= 0) {
+                    for (int s : near) {
+                        add(out, spots, settings, sizes, m, c, s);
+                    }
+                } else {
+                    for (int i = 0; i < near.size(); i++) {
+                        for (int j = i + 1; j < near.size(); j++) {
+                            add(out, spots, settings, sizes, m, near.get(i), near.get(j));
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void add(List<Candidate> out, LapSpots spots, LapSettings settings, Sizes sizes, int m, int a,
+            int b) {
+        double cost = divisionCost(spots, settings, sizes, m, a, b);
+        if (cost <= settings.divisionMaxCost) {
+            out.add(new Candidate(m, a, b, cost));
+        }
+    }
+
+    /**
+     * @return the division cost of mother {@code m} into daughters {@code a} and {@code b} (+inf when the
+     *         daughters coincide)
+     */
+    static double divisionCost(LapSpots spots, LapSettings settings, Sizes sizes, int m, int a, int b) {
+        double half2 = squareDistance(spots, a, b) / 4;
+        if (!(half2 > 0)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double mx = (spots.x[a] + spots.x[b]) / 2 - spots.x[m];
+        double my = (spots.y[a] + spots.y[b]) / 2 - spots.y[m];
+        double mz = (spots.z[a] + spots.z[b]) / 2 - spots.z[m];
+        double cost = (mx * mx + my * my + mz * mz) / half2;
+        double balance = 0.5 * Math.log(squareDistance(spots, m, a) / squareDistance(spots, m, b));
+        cost += settings.divisionDistanceWeight * balance * balance;
+        if (sizes != null) {
+            double va = sizes.volume(a);
+            double vb = sizes.volume(b);
+            double vm = sizes.volume(m);
+            if (va > 0 && vb > 0 && vm > 0) {
+                double asym = Math.log(va / vb);
+                double sum = Math.log((va + vb) / vm);
+                cost += settings.divisionSizeWeight * asym * asym + settings.divisionVolumeWeight * sum * sum;
+            }
+        }
+        return cost;
+    }
+
+    private static double squareDistance(LapSpots spots, int a, int b) {
+        double dx = spots.x[a] - spots.x[b];
+        double dy = spots.y[a] - spots.y[b];
+        double dz = spots.z[a] - spots.z[b];
+        double d2 = dx * dx + dy * dy + dz * dz;
+        return d2 == 0 ? Double.MIN_NORMAL : d2;
+    }
+
+    private static long pair(int source, int target) {
+        return ((long) source << 32) | (target & 0xffffffffL);
+    }
+
+    /** Spot volumes from VOLUME, else RADIUS³ (a constant factor cancels in every ratio). */
+    static final class Sizes {
+        private final double[] volume;
+        private final boolean cubed;
+
+        private Sizes(double[] volume, boolean cubed) {
+            this.volume = volume;
+            this.cubed = cubed;
+        }
+
+        static Sizes of(LapSpots spots) {
+            double[] volume = spots.feature("VOLUME");
+            if (volume != null) {
+                return new Sizes(volume, false);
+            }
+            double[] radius = spots.feature("RADIUS");
+            return radius == null ? null : new Sizes(radius, true);
+        }
+
+        double volume(int i) {
+            double v = volume[i];
+            return cubed ? v * v * v : v;
+        }
+    }
+
+    private static final class Candidate {
+        final int mother;
+        final int a;
+        final int b;
+        final double cost;
+
+        Candidate(int mother, int a, int b, double cost) {
+            this.mother = mother;
+            this.a = a;
+            this.b = b;
+            this.cost = cost;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package org.volltrack.btrackmate.tracker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.jgrapht.graph.DefaultWeightedEdge;
+import org.jgrapht.graph.SimpleWeightedGraph;
+import org.junit.jupiter.api.Test;
+import org.volltrack.btrackmate.TrackerKeys;
+import org.volltrack.btrackmate.TrackerSettings;
+import org.volltrack.btrackmate.model.Spot;
+import org.volltrack.btrackmate.model.SpotCollection;
+
+/**
+ * TRACKING_MODE = DIVISION_AWARE on small scenes whose correct divisions are known: exact LAP gets a division
+ * wrong, the division-aware mode gets it right; EXACT_LAP stays the default.
+ */
+class DivisionAwareModeTest {
+
+    /** Mother volume 1000 (RADIUS 10), daughters of half its volume. */
+    private static final double DAUGHTER_RADIUS = 10 / Math.cbrt(2);
+
+    /**
+     * Cell M (IDs 1..) divides between frames 1 and 2 into daughters 10.. and 20.., symmetric about M. Cell P
+     * (IDs 30..) does not divide, but a new cell Q (IDs 40..) appears next to it in frame 2 (a cell entering the
+     * field): the exact LAP, splitting allowed, links P to Q as a division.
+     */
+    private static SpotCollection scene() {
+        SpotCollection spots = new SpotCollection();
+        spots.add(new Spot(1, 0, 0, 0, 10, 1), 0);
+        spots.add(new Spot(2, 0.5, 0, 0, 10, 1), 1);
+        for (int f = 2; f < 5; f++) {
+            spots.add(new Spot(10 + f, 0.5 - 7 - f, 0.3, 0, DAUGHTER_RADIUS, 1), f);
+            spots.add(new Spot(20 + f, 0.5 + 7 + f, -0.3, 0, DAUGHTER_RADIUS, 1), f);
+        }
+        for (int f = 0; f < 5; f++) {
+            spots.add(new Spot(30 + f, 60 + 0.3 * f, 0, 0, 10, 1), f);
+        }
+        for (int f = 2; f < 5; f++) {
+            spots.add(new Spot(40 + f, 60 + 11 + f, 2, 0, 10, 1), f);
+        }
+        return spots;
+    }
+
+    private static Map<String, Object> settings(String mode) {
+        Map<String, Object> s = TrackerKeys.defaultSettings();
+        s.put(TrackerKeys.ALLOW_TRACK_SPLITTING, true);
+        s.put(TrackerKeys.SPLITTING_MAX_DISTANCE, 15.0);
+        s.put(TrackerKeys.TRACKING_MODE, mode);
+        return s;
+    }
+
+    private static Map<Integer, TreeSet<Integer>> divisions(SpotCollection spots, Map<String, Object> settings) {
+        SparseLapTracker tracker = new SparseLapTracker(spots, settings);
+        assertTrue(tracker.checkInput(), tracker.getErrorMessage());
+        assertTrue(tracker.process(), tracker.getErrorMessage());
+        SimpleWeightedGraph<Spot, DefaultWeightedEdge> graph = tracker.getResult();
+        Map<Integer, TreeSet<Integer>> children = new TreeMap<>();
+        for (DefaultWeightedEdge e : graph.edgeSet()) {
+            Spot a = graph.getEdgeSource(e);
+            Spot b = graph.getEdgeTarget(e);
+            Spot source = a.frame() < b.frame() ? a : b;
+            Spot target = source == a ? b : a;
+            children.computeIfAbsent(source.getId(), k -> new TreeSet<>()).add(target.getId());
+        }
+        children.values().removeIf(set -> set.size() < 2);
+        return children;
+    }
+
+    @Test
+    void exactLapMakesAFalseDivisionThatTheDivisionAwareModeRejects() {
+        Map<Integer, TreeSet<Integer>> lap = divisions(scene(), settings(TrackerKeys.MODE_EXACT_LAP));
+        assertEquals(new TreeSet<>(java.util.List.of(32, 42)), lap.get(31), "exact LAP splits P towards Q: " + lap);
+        assertEquals(new TreeSet<>(java.util.List.of(12, 22)), lap.get(2), "and finds the true division: " + lap);
+        Map<Integer, TreeSet<Integer>> aware = divisions(scene(), settings(TrackerKeys.MODE_DIVISION_AWARE));
+        assertEquals(Map.of(2, new TreeSet<>(java.util.List.of(12, 22))), aware);
+    }
+
+    @Test
+    void divisionAwareFindsADivisionTheLapMissesWithoutSplitting() {
+        Map<String, Object> exact = settings(TrackerKeys.MODE_EXACT_LAP);
+        exact.put(TrackerKeys.ALLOW_TRACK_SPLITTING, false);
+        assertEquals(Map.of(), divisions(scene(), exact));
+        Map<String, Object> aware = settings(TrackerKeys.MODE_DIVISION_AWARE);
+        aware.put(TrackerKeys.ALLOW_TRACK_SPLITTING, false);
+        assertEquals(Map.of(2, new TreeSet<>(java.util.List.of(12, 22))), divisions(scene(), aware));
+    }
+
+    @Test
+    void lopsidedDaughtersAreRejectedByTheSizeTerm() {
+        SpotCollection spots = new SpotCollection();
+        spots.add(new Spot(1, 0, 0, 0, 10, 1), 0);
+        spots.add(new Spot(2, 0, 0, 0, 10, 1), 1);
+        spots.add(new Spot(3, -8, 0, 0, 10, 1), 2);
+        spots.add(new Spot(4, 8, 0, 0, 3, 1), 2);
+        spots.add(new Spot(5, -9, 0, 0, 10, 1), 3);
+        spots.add(new Spot(6, 9, 0, 0, 3, 1), 3);
+        Map<String, Object> s = settings(TrackerKeys.MODE_DIVISION_AWARE);
+        assertFalse(divisions(spots, s).isEmpty() == divisions(spots, settings(TrackerKeys.MODE_EXACT_LAP))
+                .isEmpty(), "the LAP splits by distance alone; the size asymmetry (ln 37)² rejects it");
+        s.put(TrackerKeys.DIVISION_SIZE_WEIGHT, 0.0);
+        s.put(TrackerKeys.DIVISION_VOLUME_WEIGHT, 0.0);
+        assertEquals(1, divisions(spots, s).size(), "without size terms the symmetric geometry is accepted");
+    }
+
+    @Test
+    void exactLapIsTheDefaultAndUnknownModesAreRefused() {
+        assertEquals(TrackerKeys.MODE_EXACT_LAP, TrackerKeys.defaultSettings().get(TrackerKeys.TRACKING_MODE));
+        Map<String, Object> bad = TrackerKeys.defaultSettings();
+        bad.put(TrackerKeys.TRACKING_MODE, "FANCY");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrackerSettings.normalize(bad));
+        assertTrue(e.getMessage().contains("TRACKING_MODE"), e.getMessage());
+        Map<String, Object> negative = TrackerKeys.defaultSettings();
+        negative.put(TrackerKeys.DIVISION_MAX_COST, -1.0);
+        assertThrows(IllegalArgumentException.class, () -> TrackerSettings.normalize(negative));
+    }
+}

@@ -1,0 +1,86 @@
+"""Segment the frames of one input as Dask tasks; each task writes its frame's outputs as soon as it is done."""
+
+from __future__ import annotations
+
+import logging
+
+__all__ = ["segment_frames", "summarise_reports"]
+
+logger = logging.getLogger(__name__)
+
+#: Reports of the tasks of the last call in this process (frame, seconds, peak memory, worker), for benchmarks.
+LAST_REPORTS: list[dict] = []
+
+
+def summarise_reports(reports) -> dict:
+    """Per-worker peak memory (MB) and frames, and the mean seconds per frame, of a list of task reports."""
+    workers: dict[str, dict] = {}
+    for report in reports:
+        entry = workers.setdefault(report["worker"], {"frames": 0, "peak_memory_mb": 0.0})
+        entry["frames"] += 1
+        entry["peak_memory_mb"] = max(entry["peak_memory_mb"], report["peak_memory_mb"])
+    seconds = [r["seconds"] for r in reports]
+    return {"workers": workers, "frames": len(reports),
+            "mean_seconds_per_frame": sum(seconds) / len(seconds) if seconds else 0.0}
+
+
+def segment_frames(client, path, out, frames, *, axes, models, options, output_format, progress=None) -> list[dict]:
+    """Submit one task per frame of ``frames`` to ``client`` and wait for all; advance ``progress`` per frame.
+
+    Parameters
+    ----------
+    client : distributed.Client
+        The cluster.
+    path, out : pathlib.Path
+        Input and output folder; both must be reachable by the workers (a shared file system).
+    frames : list of int
+        Frames still to segment.
+    axes : str or None
+        Axes of the input when its metadata lacks them.
+    models : Models
+        The models loaded in this process: the workers load the same folder (once per worker).
+    options : dict
+        Segmentation options.
+    output_format : {"tif", "zarr"}
+        Where a task writes its frame (frame folder or OME-Zarr stores).
+    progress : tqdm, optional
+        Advanced as frames finish.
+
+    Returns
+    -------
+    list of dict
+        One report per frame: seconds, peak memory of the worker (MB), worker, cells.
+
+    Raises
+    ------
+    ValueError
+        The first task error (bad frame), re-raised here; frames already written stay done.
+    """
+    from distributed import as_completed
+
+    from volltrack.cluster.tasks import segment_frame_task
+
+    if models.folder is None:
+        raise ValueError("the models were not loaded from a folder; the workers need a folder to load them from")
+    from pathlib import Path
+
+    path, out = Path(path).resolve(), Path(out).resolve()      # workers may run in another folder
+    kwargs = dict(axes=axes, models_folder=str(Path(models.folder).resolve()), n2v=models.n2v is not None, options=options,
+                  output_format=output_format)
+    futures = [client.submit(segment_frame_task, str(path), str(out), frame, pure=False, key=f"segment-{frame}-"
+                             f"{abs(hash((str(path), str(out)))) % 10**8}", **kwargs) for frame in frames]
+    reports = []
+    try:
+        for future in as_completed(futures, loop=client.loop):
+            reports.append(future.result())
+            if progress is not None:
+                progress.update(1)
+    finally:
+        for future in futures:
+            future.cancel()
+    reports.sort(key=lambda r: r["frame"])
+    LAST_REPORTS[:] = reports
+    summary = summarise_reports(reports)
+    for worker, entry in summary["workers"].items():
+        logger.info("worker %s: %d frames, peak memory %.0f MB", worker, entry["frames"], entry["peak_memory_mb"])
+    return reports

@@ -1,0 +1,296 @@
+"""Search tracker settings that reproduce annotated tracks best (optuna's TPE sampler, tracking in-process).
+
+Each trial builds :class:`~volltrack.tracking.settings.TrackerSettings`, tracks the truth's own spots with the
+engine in the embedded JVM (:func:`volltrack.tracking.track`, no files) and scores the links against the true
+links with :func:`volltrack.metrics.divisions.score_links`. The search space (see :func:`suggest_settings`):
+
+* LINKING / GAP_CLOSING / SPLITTING / MERGING max distances, log-uniform between half the median and three
+  times the 99th percentile of the true links' lengths (links to daughters for splitting); the first trial
+  uses 1.5 times the 99th percentile (linking, gap closing) and 1.5 times the 90th (splitting), without
+  penalties, in the first mode given;
+* ALLOW_GAP_CLOSING, MAX_FRAME_GAP (1..4), ALLOW_TRACK_SPLITTING, ALLOW_TRACK_MERGING;
+* ALTERNATIVE_LINKING_COST_FACTOR (1..2), CUTOFF_PERCENTILE (0.5..1);
+* feature penalties (weights 0, 0.25, ... 4) over up to six numeric spot features (finite, positive, not
+  constant), one weight per feature for linking and gap closing, one for splitting and merging;
+* TRACKING_MODE (EXACT_LAP or DIVISION_AWARE) and, for the latter, DIVISION_MAX_COST, DIVISION_SIZE_WEIGHT,
+  DIVISION_VOLUME_WEIGHT and DIVISION_DISTANCE_WEIGHT.
+
+Objectives (``metric``): ``division_f1`` (division F1 at ±1 frame, plus 0.001 x link F1 to break ties),
+``link_f1`` (plus 0.001 x division F1), ``tra`` (TRA with perfect detections) or ``combined`` = link F1 + w × division F1 (±1 frame) with w = 2 × true divisions / true links:
+a division is worth its two daughter links, so links are never traded for divisions.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from volltrack.metrics.divisions import score_links
+from volltrack.tracking.settings import TrackerSettings
+from volltrack.tuning.truth import Truth
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["METRICS", "MODES", "SearchSpace", "TuneResult", "objective_value", "score_settings",
+           "suggest_settings", "tune_settings"]
+
+METRICS = ("combined", "division_f1", "link_f1", "tra")
+MODES = ("EXACT_LAP", "DIVISION_AWARE")
+PENALTY_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
+#: Weight of the other score in ``division_f1`` and ``link_f1``: it only breaks ties.
+TIE_BREAK = 1e-3
+
+
+@dataclass
+class SearchSpace:
+    """Ranges of the searched settings, scaled to the truth's link lengths."""
+
+    linking: tuple[float, float]
+    gap: tuple[float, float]
+    splitting: tuple[float, float]
+    features: list[str]
+    modes: tuple[str, ...] = MODES
+    allow_merging: bool = True
+    start: dict = field(default_factory=dict)
+
+    @classmethod
+    def for_truth(cls, truth: Truth, *, modes: Sequence[str] = MODES, allow_merging: bool = True) -> "SearchSpace":
+        """Derive the ranges from the lengths of the true links (see the module docstring)."""
+        lengths = truth.link_lengths()
+        step = lengths["step"] if len(lengths["step"]) else np.array([1.0])
+        low = max(0.5 * float(np.median(step)), 1e-3)
+        high = max(3.0 * float(np.percentile(step, 99)), 2.0 * low)
+        gap_len = np.concatenate([step, lengths["gap"]])
+        gap_high = max(3.0 * float(np.percentile(gap_len, 99)), 2.0 * low)
+        split = lengths["split"] if len(lengths["split"]) else step
+        split_low = max(0.5 * float(np.median(split)), 1e-3)
+        split_high = max(3.0 * float(np.percentile(split, 99)), 2.0 * split_low)
+        bad = [m for m in modes if m not in MODES]
+        if bad or not modes:
+            raise ValueError(f"--modes: got {','.join(modes)}; expected a comma-separated subset of {','.join(MODES)}")
+        features = truth.features()
+
+        def inside(value: float, bounds: tuple[float, float]) -> float:
+            return min(max(value, bounds[0]), bounds[1])
+
+        link = inside(1.5 * float(np.percentile(step, 99)), (low, high))
+        start = {"LINKING_MAX_DISTANCE": link, "ALLOW_GAP_CLOSING": True,
+                 "GAP_CLOSING_MAX_DISTANCE": inside(link, (low, gap_high)), "MAX_FRAME_GAP": 2,
+                 "ALLOW_TRACK_SPLITTING": truth.n_divisions > 0,
+                 "SPLITTING_MAX_DISTANCE": inside(1.5 * float(np.percentile(split, 90)), (split_low, split_high)),
+                 "ALLOW_TRACK_MERGING": False, "ALTERNATIVE_LINKING_COST_FACTOR": 1.05, "CUTOFF_PERCENTILE": 0.9,
+                 "TRACKING_MODE": modes[0], "DIVISION_MAX_COST": 0.5, "DIVISION_SIZE_WEIGHT": 1.0,
+                 "DIVISION_VOLUME_WEIGHT": 0.5, "DIVISION_DISTANCE_WEIGHT": 1.0}
+        start.update({f"{kind}_penalty:{f}": 0.0 for f in features for kind in ("link", "split")})
+        return cls((low, high), (low, gap_high), (split_low, split_high), features, tuple(modes),
+                   allow_merging, start)
+
+
+def suggest_settings(trial, space: SearchSpace) -> dict[str, Any]:
+    """Ask an optuna trial for one point of ``space``; return the flat TrackMate settings dict."""
+    s: dict[str, Any] = {
+        "LINKING_MAX_DISTANCE": trial.suggest_float("LINKING_MAX_DISTANCE", *space.linking, log=True),
+        "ALLOW_GAP_CLOSING": trial.suggest_categorical("ALLOW_GAP_CLOSING", [True, False]),
+        "ALLOW_TRACK_SPLITTING": trial.suggest_categorical("ALLOW_TRACK_SPLITTING", [True, False]),
+        "ALTERNATIVE_LINKING_COST_FACTOR": trial.suggest_float("ALTERNATIVE_LINKING_COST_FACTOR", 1.0, 2.0),
+        "CUTOFF_PERCENTILE": trial.suggest_float("CUTOFF_PERCENTILE", 0.5, 1.0),
+    }
+    if s["ALLOW_GAP_CLOSING"]:
+        s["GAP_CLOSING_MAX_DISTANCE"] = trial.suggest_float("GAP_CLOSING_MAX_DISTANCE", *space.gap, log=True)
+        s["MAX_FRAME_GAP"] = trial.suggest_int("MAX_FRAME_GAP", 1, 4)
+    if s["ALLOW_TRACK_SPLITTING"]:
+        s["SPLITTING_MAX_DISTANCE"] = trial.suggest_float("SPLITTING_MAX_DISTANCE", *space.splitting, log=True)
+    s["ALLOW_TRACK_MERGING"] = (trial.suggest_categorical("ALLOW_TRACK_MERGING", [False, True])
+                                if space.allow_merging else False)
+    if s["ALLOW_TRACK_MERGING"]:
+        s["MERGING_MAX_DISTANCE"] = trial.suggest_float("MERGING_MAX_DISTANCE", *space.linking, log=True)
+    link_pen, split_pen = {}, {}
+    for feature in space.features:
+        weight = trial.suggest_categorical(f"link_penalty:{feature}", PENALTY_WEIGHTS)
+        if weight:
+            link_pen[feature] = weight
+        weight = trial.suggest_categorical(f"split_penalty:{feature}", PENALTY_WEIGHTS)
+        if weight:
+            split_pen[feature] = weight
+    s.update(LINKING_FEATURE_PENALTIES=link_pen, GAP_CLOSING_FEATURE_PENALTIES=dict(link_pen),
+             SPLITTING_FEATURE_PENALTIES=split_pen, MERGING_FEATURE_PENALTIES=dict(split_pen))
+    mode = trial.suggest_categorical("TRACKING_MODE", list(space.modes))
+    s["TRACKING_MODE"] = mode
+    if mode == "DIVISION_AWARE":
+        s["DIVISION_MAX_COST"] = trial.suggest_float("DIVISION_MAX_COST", 0.02, 3.0, log=True)
+        s["DIVISION_SIZE_WEIGHT"] = trial.suggest_float("DIVISION_SIZE_WEIGHT", 0.0, 3.0)
+        s["DIVISION_VOLUME_WEIGHT"] = trial.suggest_float("DIVISION_VOLUME_WEIGHT", 0.0, 3.0)
+        s["DIVISION_DISTANCE_WEIGHT"] = trial.suggest_float("DIVISION_DISTANCE_WEIGHT", 0.0, 3.0)
+        if "SPLITTING_MAX_DISTANCE" not in s:   # the pass looks for daughters within the splitting distance
+            s["SPLITTING_MAX_DISTANCE"] = trial.suggest_float("SPLITTING_MAX_DISTANCE", *space.splitting, log=True)
+    return s
+
+
+def predicted_edges(truth: Truth, settings: TrackerSettings) -> list[tuple[int, int]]:
+    """Track the truth's spots with ``settings`` in the embedded JVM; return links (earlier, later spot ID)."""
+    from volltrack.tracking import track
+
+    tracks = track(truth.spots, settings, progress=False)
+    frame_of = truth.frame_of
+    out = []
+    for s, t in zip(tracks.edges["SPOT_SOURCE_ID"].astype(int), tracks.edges["SPOT_TARGET_ID"].astype(int)):
+        out.append((s, t) if frame_of[s] <= frame_of[t] else (t, s))
+    return out
+
+
+def score_settings(truth: Truth, settings: TrackerSettings | dict) -> dict[str, Any]:
+    """Track the truth's spots with ``settings`` and score the links; adds ``seconds`` (tracking time)."""
+    settings = settings if isinstance(settings, TrackerSettings) else TrackerSettings.from_mapping(settings)
+    start = time.perf_counter()
+    edges = predicted_edges(truth, settings)
+    seconds = time.perf_counter() - start
+    scores = score_links(truth.edges.tolist(), edges, truth.frame_of, truth_nodes=len(truth.spots))
+    scores["seconds"] = seconds
+    return scores
+
+
+def objective_value(scores: dict[str, Any], metric: str) -> float:
+    """Return the objective ``metric`` of ``scores`` (undefined scores count as 0)."""
+    def get(key: str) -> float:
+        value = scores.get(key)
+        return 0.0 if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+    if metric == "division_f1":   # ties (frequent with few divisions) go to the better links
+        return get("division_f1_tol1") + TIE_BREAK * get("link_f1")
+    if metric == "link_f1":
+        return get("link_f1") + TIE_BREAK * get("division_f1_tol1")
+    if metric == "tra":
+        return get("tra")
+    if metric == "combined":
+        weight = 2.0 * get("divisions_true") / get("links_true") if get("links_true") else 0.0
+        return get("link_f1") + weight * get("division_f1_tol1")
+    raise ValueError(f"--metric {metric!r}: expected one of {', '.join(METRICS)}")
+
+
+@dataclass
+class TuneResult:
+    """Outcome of a search: best settings and scores, the baseline's, and one row per trial."""
+
+    metric: str
+    best_settings: dict[str, Any]
+    best_scores: dict[str, Any]
+    best_value: float
+    baseline_settings: dict[str, Any]
+    baseline_scores: dict[str, Any]
+    baseline_value: float
+    trials: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+    space: SearchSpace | None = None
+
+
+def baseline_settings(truth: Truth) -> dict[str, Any]:
+    """TrackMate's defaults, splitting allowed when the truth has divisions (the "exact LAP defaults")."""
+    settings = TrackerSettings().to_dict()
+    settings["ALLOW_TRACK_SPLITTING"] = truth.n_divisions > 0
+    return settings
+
+
+def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, timeout: float | None = None,
+                  modes: Sequence[str] = MODES, seed: int = 0, progress: bool = True,
+                  callback: Callable[[dict], None] | None = None) -> TuneResult:
+    """Search the settings that maximise ``metric`` on ``truth``.
+
+    Parameters
+    ----------
+    truth : Truth
+        Spots and true links (:func:`volltrack.tuning.load_truth`).
+    metric : {"combined", "division_f1", "link_f1", "tra"}
+        The objective (module docstring).
+    trials : int
+        Number of trials (at most); the baseline (TrackMate defaults) is scored first and is not counted.
+    timeout : float, optional
+        Stop starting new trials after this many seconds.
+    modes : sequence of str
+        Tracking modes to explore.
+    seed : int
+        Seed of the TPE sampler (same seed and inputs give the same trials).
+    progress : bool
+        Show a progress bar with the best objective so far.
+
+    Returns
+    -------
+    TuneResult
+    """
+    import optuna
+    from tqdm.auto import tqdm
+
+    if metric not in METRICS:
+        raise ValueError(f"--metric {metric!r}: expected one of {', '.join(METRICS)}")
+    if trials < 1:
+        raise ValueError(f"--trials {trials}: expected at least 1")
+    if len(truth.edges) == 0:
+        raise ValueError(f"{truth.source}: the truth has no links between its spots; nothing to fit")
+    space = SearchSpace.for_truth(truth, modes=modes)
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    logging.getLogger("volltrack.tracking.bridge").setLevel(logging.WARNING)   # one line per trial otherwise
+    start = time.perf_counter()
+    base = baseline_settings(truth)
+    base_scores = score_settings(truth, base)
+    base_value = objective_value(base_scores, metric)
+    rows: list[dict[str, Any]] = [{"trial": "baseline", "objective": base_value, **_flat_settings(base),
+                                   **base_scores}]
+    study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed))
+    study.enqueue_trial(space.start, skip_if_exists=True)   # a first trial scaled to the truth's link lengths
+    bar = tqdm(total=trials, desc=f"tuning ({metric})", unit="trial", disable=not progress)
+
+    def objective(trial) -> float:
+        settings = TrackerSettings.from_mapping(suggest_settings(trial, space)).to_dict()
+        scores = score_settings(truth, settings)
+        value = objective_value(scores, metric)
+        trial.set_user_attr("settings", _json_safe(settings))
+        trial.set_user_attr("scores", scores)
+        row = {"trial": trial.number, "objective": value, **_flat_settings(settings), **scores}
+        rows.append(row)
+        if callback is not None:
+            callback(row)
+        return value
+
+    def on_trial(study_, trial) -> None:
+        bar.update(1)
+        try:
+            bar.set_postfix(best=f"{study_.best_value:.4f}", baseline=f"{base_value:.4f}")
+        except ValueError:
+            pass
+
+    try:
+        study.optimize(objective, n_trials=trials, timeout=timeout, callbacks=[on_trial], catch=(ValueError,))
+    except KeyboardInterrupt:
+        logger.warning("tuning interrupted after %d trials; writing what was found", len(rows) - 1)
+    finally:
+        bar.close()
+    done = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
+    if done and study.best_value > base_value:
+        best = study.best_trial
+        best_settings, best_scores, best_value = best.user_attrs["settings"], best.user_attrs["scores"], best.value
+    else:
+        best_settings, best_scores, best_value = _json_safe(base), base_scores, base_value
+    return TuneResult(metric, best_settings, best_scores, best_value, _json_safe(base), base_scores, base_value,
+                      rows, time.perf_counter() - start, space)
+
+
+def _json_safe(settings: dict[str, Any]) -> dict[str, Any]:
+    """Settings as ``settings.json`` stores them (an infinite BLOCKING_VALUE, the engine default, left out)."""
+    import json
+
+    return json.loads(TrackerSettings.from_mapping(settings).to_json())
+
+
+def _flat_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """One column per setting; penalty maps as 'FEATURE=weight;...' text."""
+    out = {}
+    for key, value in settings.items():
+        if isinstance(value, dict):
+            out[key] = ";".join(f"{k}={v:g}" for k, v in sorted(value.items()))
+        elif key != "BLOCKING_VALUE":
+            out[key] = value
+    return out

@@ -63,7 +63,7 @@ def test_merge_gives_tracklet_with_both_parents(merge):
 def test_tracklet_ids_do_not_depend_on_row_order_or_edge_orientation(division, rng):
     spots, edges = division
     reference = build_track_set(spots, edges)
-    shuffled_edges = edges.sample(frac=1.0, random_state=1).to_numpy()
+    shuffled_edges = edges.sample(frac=1.0, random_state=1).to_numpy().copy()  # writable under pandas 3
     shuffled_edges[::2] = shuffled_edges[::2, ::-1]  # TrackMate's graph is undirected
     other = build_track_set(spots.sample(frac=1.0, random_state=2),
                             pd.DataFrame(shuffled_edges, columns=edges.columns))

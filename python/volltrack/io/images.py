@@ -19,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+import importlib
 import logging
 from pathlib import Path
 
@@ -100,12 +101,32 @@ def _open_tiff(path: Path, lazy: bool):
     return data, file_axes, meta
 
 
+def _npy_header_reader(version):
+    """Return ``read(handle) -> (shape, fortran_order, dtype)`` for a ``.npy`` format ``version``.
+
+    Versions 1.0 and 2.0 (what ``np.save`` writes) use numpy's public readers, the same in numpy 1 and 2; other
+    versions use numpy's private reader where this numpy has one (its location changed in numpy 2).
+    """
+    public = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+    if version in public:
+        return public[version]
+    for module_name in ("numpy.lib._format_impl", "numpy.lib.format"):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        private = getattr(module, "_read_array_header", None)
+        if private is not None:
+            return lambda handle: private(handle, version)
+    raise ValueError(f".npy format version {version[0]}.{version[1]} is not supported by this numpy")
+
+
 def _load_npy(path: Path, lazy: bool) -> np.ndarray:
     """Load a numeric ``.npy`` array (memory-mapped when ``lazy``); ValueError naming the file otherwise."""
     try:
         with open(path, "rb") as handle:
             version = np.lib.format.read_magic(handle)
-            shape, _, dtype = np.lib.format._read_array_header(handle, version)  # noqa: SLF001 -- no public API
+            shape, _, dtype = _npy_header_reader(version)(handle)
             header_end = handle.tell()
     except (ValueError, OSError, EOFError) as exc:
         raise ValueError(f"{path}: not a .npy array file ({exc})") from None

@@ -266,7 +266,7 @@ def test_analyze_refuses_a_bad_movie_track(tmp_path, capsys):
     spots, edges, _ = scene_tables()
     write_xml(tmp_path / "tracks.xml", spots, edges, space_units="micron", time_units="min")
     assert main(["analyze", str(tmp_path / "tracks.xml"), "--out", str(tmp_path / "o"), "--movie-track",
-                 "longest"]) == 2
+                 "longest"]) == 1   # bad input: a one-line error, exit 1 (the jar's rule)
     assert "--movie-track" in capsys.readouterr().err and not (tmp_path / "o").exists()
 
 

@@ -33,7 +33,7 @@ def test_cluster_spec_values_and_errors(tmp_path):
 def test_worker_memory_needs_a_local_cluster(tmp_path, capsys):
     labels = tmp_path / "l.npy"
     np.save(labels, np.zeros((2, 3, 8, 8), np.uint16))
-    assert main(["spots", str(labels), "--out", str(tmp_path / "s.csv"), "--worker-memory", "1GB"]) == 2
+    assert main(["spots", str(labels), "--out", str(tmp_path / "s.csv"), "--worker-memory", "1GB"]) == 1   # bad input
     assert "--worker-memory applies to --cluster local" in capsys.readouterr().err
 
 

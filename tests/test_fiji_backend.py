@@ -55,8 +55,11 @@ def test_settings_split_into_trackmate_and_volltrack_keys():
     assert not set(lap) & set(ours)
     assert set(ours) <= set(VOLLTRACK_KEYS)
     assert lap["LINKING_MAX_DISTANCE"] == 7.0 and "ALLOW_GAP_CLOSING" in lap
-    assert ours == {"MIN_TRACKLET_LENGTH": 3, "PRUNE_MODE": "BRANCH", "TISSUE_FILTER": True,
-                    "TISSUE_MIN_FRACTION": 0.5}
+    assert {k: ours[k] for k in ("MIN_TRACKLET_LENGTH", "PRUNE_MODE", "TISSUE_FILTER", "TISSUE_MIN_FRACTION",
+                                 "TRACKING_MODE")} == {"MIN_TRACKLET_LENGTH": 3, "PRUNE_MODE": "BRANCH",
+                                                       "TISSUE_FILTER": True, "TISSUE_MIN_FRACTION": 0.5,
+                                                       "TRACKING_MODE": "EXACT_LAP"}
+    assert all(isinstance(v, (bool, int, float, dict)) for v in lap.values()), "only TrackMate's LAP keys"
 
 
 def test_bad_spots_are_rejected_before_any_fiji_starts(monkeypatch, rng):
@@ -67,6 +70,8 @@ def test_bad_spots_are_rejected_before_any_fiji_starts(monkeypatch, rng):
         track_with_fiji(spots, None)
     with pytest.raises(ValueError, match="unknown tracker settings key"):
         track_with_fiji(_spots(rng), {"NOT_A_KEY": 1})
+    with pytest.raises(ValueError, match="backend='fiji' runs TrackMate's LAP tracker"):
+        track_with_fiji(_spots(rng), {"TRACKING_MODE": "DIVISION_AWARE"})
 
 
 _COMPARE = """
@@ -124,8 +129,23 @@ class _Collection(_Recorder):
     pass
 
 
+class _FeatureModel(_Recorder):
+    def getSpotFeatures(self):
+        return ["POSITION_X", "QUALITY"]
+
+
 class _Model(_Recorder):
-    pass
+    def getFeatureModel(self):
+        return _FeatureModel()
+
+
+class _JavaList(list):
+    def add(self, value):
+        self.append(value)
+
+
+class _Dimension:
+    NONE = "NONE"
 
 
 class _Settings(_Recorder):
@@ -186,7 +206,8 @@ _CLASSES = {"fiji.plugin.trackmate.Spot": _Spot, "fiji.plugin.trackmate.SpotColl
             "fiji.plugin.trackmate.gui.displaysettings.DisplaySettings": _DisplaySettings,
             "org.volltrack.btrackmate.fiji.PruneTrackletsAction": _Prune,
             "fiji.plugin.trackmate.SelectionModel": _Recorder, "java.io.File": str, "java.util.HashMap": _JavaMap,
-            "java.lang.Boolean": bool, "java.lang.Integer": int}
+            "java.lang.Boolean": bool, "java.lang.Integer": int, "java.util.ArrayList": _JavaList,
+            "fiji.plugin.trackmate.Dimension": _Dimension}
 
 
 @pytest.fixture()
@@ -242,6 +263,10 @@ def test_xml_records_detector_tissue_filter_gui_state_and_display_settings(stand
     assert tm_settings.getSpotFilters() == [("TISSUE_FRACTION", 0.25, True)], "the filter is in the settings"
     assert tm_settings.trackerSettings["LINKING_MAX_DISTANCE"] == 7.0
     assert ("_Prune", "setParameters", (3, "BRANCH")) in calls
+    declared = [c[2] for c in calls if c[:2] == ("_FeatureModel", "declareSpotFeatures")]
+    assert declared == [(["TISSUE_FRACTION"], {"TISSUE_FRACTION": "TISSUE_FRACTION"},
+                         {"TISSUE_FRACTION": "TISSUE_FRACTION"}, {"TISSUE_FRACTION": "NONE"},
+                         {"TISSUE_FRACTION": False})], "the table's extra features are declared in the model"
     assert tm_settings.dt == 1.0 and not {"dx", "imageFileName"} & set(vars(tm_settings)), "no movie: defaults"
     _Recorder.calls = []
     spots.attrs.update({"image": str(tmp_path / "movie.tif"), "shape": (2, 5, 40, 60),
@@ -257,6 +282,19 @@ def test_xml_records_detector_tissue_filter_gui_state_and_display_settings(stand
     assert [c[2][0] for c in _Recorder.calls if c[:2] == ("_Model", "filterSpots")] == [[]], \
         "no filter: every spot visible"
     assert not any(c[0] == "_Prune" for c in _Recorder.calls)
+
+
+def test_xml_is_written_when_trackmate_cannot_write_display_settings(stand_ins, rng, tmp_path, monkeypatch, caplog):
+    from volltrack.tracking.fiji_backend import _run_trackmate
+
+    def refuse(self, style):
+        raise RuntimeError("Failed making field 'java.awt.Font#fRequestedAttributes' accessible")
+
+    monkeypatch.setattr(_Writer, "appendDisplaySettings", refuse, raising=False)
+    _run_trackmate(_spots(rng, n_cells=2, n_frames=2), TrackerSettings.from_mapping({}), tmp_path / "t.xml",
+                   stand_ins)
+    assert ("_Writer", "writeToFile", ()) in _Recorder.calls
+    assert "could not write its display settings" in caplog.text and "java.awt.Font" in caplog.text
 
 
 def test_tables_are_the_engines_and_the_temporary_folder_is_removed(rng, tmp_path, monkeypatch):
@@ -326,7 +364,8 @@ config.endpoints.append("net.imglib2:imglib2-imglyb:1.1.0")   # what importing i
 def init(where, mode=None):
     print("INIT " + json.dumps({"where": where, "mode": mode, "endpoints": list(config.endpoints),
                                 "fetch": config.get_fetch_java(), "java_home": os.environ.get("JAVA_HOME"),
-                                "classpath": [p for p in config.get_classpath().split(os.pathsep) if p]}))
+                                "classpath": [p for p in config.get_classpath().split(os.pathsep) if p],
+                                "options": list(config.get_options())}))
     raise SystemExit(0)
 '''
 
@@ -374,6 +413,8 @@ def test_local_fiji_starts_offline_system_java_no_imglyb_endpoint(tmp_path):
     assert seen["fetch"] == "auto" and seen["java_home"] == str(find_java_home()), "the system Java"
     assert str(dist / "plugins/BTrackmate_-0.1.0.jar") in seen["classpath"]
     assert not any("target" in p or ".m2" in p for p in seen["classpath"])
+    assert "-Xmx4g" in seen["options"] and "--add-opens=java.desktop/java.awt=ALL-UNNAMED" in seen["options"], \
+        "the heap, and java.awt opened as Fiji's launcher does (TrackMate 7 writes display settings with gson)"
     installed = _fake_fiji_app(tmp_path / "installed", btrackmate=True)
     proc = _start_in_fresh_process(tmp_path, installed, {"VOLLTRACK_FIJI_DIST": str(dist)})
     seen = json.loads(next(x for x in proc.stdout.splitlines() if x.startswith("INIT "))[5:])
@@ -402,7 +443,8 @@ def test_engine_starts_offline_after_imagej_was_imported(rng):
     code = """
 import json, sys
 import jgo, imagej, imglyb, scyjava
-assert any("imglib2-imglyb" in str(e) for e in scyjava.config.endpoints)
+if not any("imglib2-imglyb" in str(e) for e in scyjava.config.endpoints):   # filtered by a sitecustomize
+    list.append(scyjava.config.endpoints, "net.imglib2:imglib2-imglyb:1.1.0")  # what importing imglyb does
 def no_network(*args, **kwargs):
     raise RuntimeError("jgo was asked to resolve Maven endpoints (network)")
 jgo.build = no_network

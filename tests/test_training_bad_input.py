@@ -150,7 +150,7 @@ def test_prepare_refuses_a_split_or_patch_that_training_cannot_use(tmp_path, rng
         code = main(argv)
     except SystemExit as stop:               # argparse refuses a malformed value itself
         code = stop.code
-    assert code == 1 and expected in capsys.readouterr().err
+    assert code == 2 and expected in capsys.readouterr().err   # a malformed option value is a usage error
     assert not (tmp_path / "p.npz").exists()
 
 

@@ -126,10 +126,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "_run", None) is None:
         parser.print_help()
         return 2
+    _check_output_first(args)
     code = run_command(args, error_line=error_line, user_errors=(UserError,))
     if code == 130 and argv is None:
         _exit_now(code)
     return code
+
+
+def _check_output_first(args) -> None:
+    """Make the command check that its ``--out`` can be written before any work (issue 14)."""
+    if args.command not in ("run", "segment", "spots", "track", "analyze"):
+        return
+    command_run = args._run
+
+    def checked_run(parsed):
+        from volltrack.io.writable import check_output_of
+
+        check_output_of(parsed.command, getattr(parsed, "out", None))
+        return command_run(parsed)
+
+    args._run = checked_run
 
 
 def _exit_now(code: int) -> None:

@@ -196,7 +196,8 @@ def _check_fiji(timeout: float = 300.0) -> tuple[bool, str]:
                        "message; VOLLTRACK_FIJI must name a Fiji.app with TrackMate (README, 'BTrackmate in Fiji')")
     info = json.loads(report)
     text = (f"ImageJ2 {info['imagej']} started headless in {info['seconds']} s (Java {info['java']}) from "
-            f"{info['fiji']}; {info['trackmate'] or 'no TrackMate'}; BTrackmate {info['btrackmate']}")
+            f"{info['fiji']}; {'TrackMate ' + info['trackmate'] if info['trackmate'] else 'no TrackMate'}; "
+            f"BTrackmate {info['btrackmate']}")
     if info["trackmate"] is None:
         return False, text + " -- fix: enable TrackMate in Fiji (Help > Update...)"
     if not info["btrackmate_ok"]:

@@ -102,6 +102,12 @@ def run(args: argparse.Namespace) -> int:
                 spots = _spots_on_cluster(client, args, labels, raw, mask, meta)
     except NonFiniteRawError as exc:
         raise ValueError(f"--raw {args.raw}: {exc}") from None
+    if mask is not None:
+        from volltrack.spots.tissue import inverted_mask_warning
+
+        warning = inverted_mask_warning(spots, mask, args.mask, has_time_axis=labels.ndim == 4)
+        if warning:
+            logger.warning(warning)
     describe_movie(spots, args.raw or args.labels, tuple(labels.shape))
     parameters = {"labels": str(args.labels), "raw": args.raw, "mask": args.mask, "axes": meta["axes"],
                   "calibration_source": meta["calibration_source"]}

@@ -100,6 +100,22 @@ def _add_network_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--tensorboard", action="store_true", help="write TensorBoard logs into <model>/logs")
 
 
+def _add_h5_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--raw-dataset", default="raw", help="HDF5 input: dataset of the raw volume")
+    parser.add_argument("--label-dataset", default="label", help="HDF5 input: dataset of the instance labels")
+
+
+def _add_fine_tuning_options(parser: argparse.ArgumentParser, kind: str) -> None:
+    group = parser.add_argument_group("fine-tuning and time budget")
+    group.add_argument("--from", dest="from_model", type=Path, default=None, metavar="MODEL_FOLDER",
+                       help=f"start from this {kind} model folder (or a models folder holding {kind}/, e.g. the "
+                            "bundled demo models) instead of random weights; its architecture is kept and --model "
+                            "is created as the fine-tuned copy")
+    group.add_argument("--minutes", type=_number_in(0, float("inf")), default=None,
+                       help="time budget of the whole command: stop training cleanly (weights saved) when it is "
+                            "spent; --epochs is then the maximum")
+
+
 def _parser(sub, name: str, help_text: str) -> argparse.ArgumentParser:
     return sub.add_parser(name, help=help_text, description=help_text,
                           formatter_class=argparse.ArgumentDefaultsHelpFormatter)
@@ -109,7 +125,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     """Add the ``prepare``, ``stardist``, ``unet``, ``n2v`` and ``thresholds`` sub-commands."""
     sub = parser.add_subparsers(dest="train_command", metavar="STEP", required=True)
     prepare = _parser(sub, "prepare", "cut augmented training patches from Raw/ + RealMask/ into an .npz")
-    prepare.add_argument("folder", type=Path, help="folder with Raw/ and RealMask/ (same file names)")
+    prepare.add_argument("folder", type=Path, help="folder with Raw/ and RealMask/ (same file names), or an .h5 file "
+                                                   "or a folder of .h5 files (PlantSeg/ilastik: raw + label datasets)")
     prepare.add_argument("--out", type=Path, required=True, help="the .npz to write")
     prepare.add_argument("--patch", type=_int_triple, default=(16, 128, 128), help="patch Z,Y,X")
     prepare.add_argument("--patches-per-image", type=_int_at_least(1), default=16, help="patches per image (and per denoised copy)")
@@ -123,6 +140,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     prepare.add_argument("--raw-dir", default="Raw", help="sub-folder of raw images")
     prepare.add_argument("--mask-dir", default="RealMask", help="sub-folder of instance label images")
     prepare.add_argument("--seed", type=int, default=0, help="random seed")
+    _add_h5_options(prepare)
 
     stardist = _parser(sub, "stardist", "train a StarDist3D model on a prepared .npz")
     stardist.add_argument("data", type=Path, help=".npz from `volltrack train prepare`")
@@ -134,13 +152,16 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     stardist.add_argument("--dist-loss", choices=("mse", "mae"), default="mse",
                           help="distance loss (the paper: mse; StarDist's default: mae)")
     stardist.add_argument("--backbone", choices=("unet", "resnet"), default="unet", help="StarDist backbone")
+    _add_fine_tuning_options(stardist, "stardist")
 
     unet = _parser(sub, "unet", "train the foreground U-Net (CSBDeep CARE, 1 channel) on a prepared .npz")
     unet.add_argument("data", type=Path, help=".npz from `volltrack train prepare`")
     _add_network_options(unet)
-    unet.add_argument("--erosion", type=int, default=0,
+    unet.add_argument("--erosion", type=int, default=None,
                       help="train on cell interiors: every cell minus a rim of this many voxels, so touching cells "
-                           "give separate U-Net components (0 = the plain mask labels > 0, as in the paper)")
+                           "give separate U-Net components (0 = the plain mask labels > 0, as in the paper) "
+                           "[default: as the --resume/--from model was trained, else 0]")
+    _add_fine_tuning_options(unet, "unet")
 
     n2v = _parser(sub, "n2v", "train an N2V denoiser on the raw images of a folder (no labels needed)")
     n2v.add_argument("folder", type=Path, help="folder with Raw/ (or --raw-dir)")
@@ -150,7 +171,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     _add_network_options(n2v)
 
     thresholds = _parser(sub, "thresholds", "optimise prob/NMS thresholds on validation data -> thresholds.json")
-    thresholds.add_argument("data", type=Path, help="validation .npz (X_val/Y_val) or a folder with Raw/ + RealMask/")
+    thresholds.add_argument("data", type=Path, help="validation .npz (X_val/Y_val), a folder with Raw/ + RealMask/, "
+                                                    "or .h5 file(s) with raw + label datasets")
     thresholds.add_argument("--models", type=Path, required=True,
                             help="models folder with stardist/ (and unet/, n2v/ for --target vollseg)")
     thresholds.add_argument("--target", choices=("vollseg", "stardist"), default="vollseg",
@@ -161,6 +183,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                             help="interval LOW,HIGH of the probability-threshold search (vollseg)")
     thresholds.add_argument("--evaluations", type=_int_at_least(1), default=8, help="segmentations per NMS threshold (vollseg)")
     thresholds.add_argument("--max-volumes", type=_int_at_least(1), default=None, help="use at most this many validation volumes")
+    _add_h5_options(thresholds)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from qtpy.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QPushButton, QVBoxLayout,
-                            QWidget)
+from qtpy.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton,
+                            QScrollArea, QVBoxLayout, QWidget)
 
 from volltrack.analysis import TRACK_KINDS, reanalyze
 from volltrack.analysis.export import write_tables
@@ -24,6 +24,14 @@ logger = logging.getLogger(__name__)
 ALL = "all"
 SELECTION_LAYER = "volltrack selection"
 NONE = "(none)"
+#: Features offered for colouring the tracks first (then every other feature of the layer).
+COLOR_FEATURES = ("TRACK_ID", "GENERATION", "DISTANCE_TO_BOUNDARY", "SPEED", "MEAN_INTENSITY", "TRACKLET_ID")
+#: The camera zooms so that the selected track spans about 1 / TRACK_ZOOM_MARGIN of the view.
+TRACK_ZOOM_MARGIN = 2.0
+#: Largest zoom factor relative to the view of the whole scene.
+MAX_RELATIVE_ZOOM = 12.0
+#: Size (pixels) of the plot canvas; the dock scrolls when it is smaller, so labels never overlap.
+PLOT_SIZE = (720, 760)
 
 
 class TrackAnalysisWidget(QWidget):
@@ -39,13 +47,18 @@ class TrackAnalysisWidget(QWidget):
         self.viewer = napari_viewer
         self.layer_box, self.kind_box, self.track_box = QComboBox(), QComboBox(), QComboBox()
         self.image_box, self.labels_box, self.mask_box = QComboBox(), QComboBox(), QComboBox()
+        self.search_edit, self.color_box = QLineEdit(), QComboBox()
+        self.search_edit.setPlaceholderText("type a track ID to filter the list")
+        self.search_edit.setClearButtonEnabled(True)
         self.kind_box.addItems(list(TRACK_KINDS))
-        self.figure = Figure(figsize=(5, 4))
+        self.figure = Figure(figsize=(PLOT_SIZE[0] / 100, PLOT_SIZE[1] / 100), dpi=100)
         self.canvas = FigureCanvasQTAgg(self.figure)
-        self.canvas.setMinimumHeight(480)
+        self.canvas.setMinimumSize(*PLOT_SIZE)
         self._build_layout()
         self.layer_box.currentTextChanged.connect(self._on_layer_changed)
         self.kind_box.currentTextChanged.connect(self._fill_track_box)
+        self.search_edit.textChanged.connect(self._fill_track_box)
+        self.color_box.currentTextChanged.connect(self.color_tracks)
         self.track_box.currentTextChanged.connect(self.update_view)
         for event in (napari_viewer.layers.events.inserted, napari_viewer.layers.events.removed):
             event.connect(self.refresh_layers)
@@ -53,13 +66,14 @@ class TrackAnalysisWidget(QWidget):
 
     def _build_layout(self) -> None:
         form = QFormLayout()
-        for label, box in (("tracks layer", self.layer_box), ("show", self.kind_box), ("track", self.track_box),
+        for label, box in (("tracks layer", self.layer_box), ("show", self.kind_box),
+                           ("search", self.search_edit), ("track", self.track_box), ("colour by", self.color_box),
                            ("raw image", self.image_box), ("labels", self.labels_box),
                            ("tissue mask", self.mask_box)):
             form.addRow(label, box)
         buttons = {"3D / hyperstack": self.toggle_display, "recompute with layers": self.start_recompute,
                    "export plots": lambda: self._ask_folder(self.export_plots),
-                   "export CSV": lambda: self._ask_folder(self.export_csv), "export MP4": self._ask_movie}
+                   "export CSV": lambda: self._ask_folder(self.export_csv), "export MP4": self._ask_movie, "record view": self._ask_recording}
         row = QHBoxLayout()
         for text, action in buttons.items():
             button = QPushButton(text)
@@ -68,7 +82,10 @@ class TrackAnalysisWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(row)
-        layout.addWidget(self.canvas, stretch=1)
+        scroll = QScrollArea()
+        scroll.setWidget(self.canvas)
+        scroll.setWidgetResizable(True)
+        layout.addWidget(scroll, stretch=1)
 
     # ---- state -------------------------------------------------------------------------------------------
     def _tracks_layers(self) -> dict:
@@ -88,6 +105,8 @@ class TrackAnalysisWidget(QWidget):
         text = self.track_box.currentText()
         if text and text != ALL:
             return [int(text)]
+        if self.search_edit.text().strip():
+            return []  # the search matches no track
         return self.analysis.track_set.select(self.kind_box.currentText() or ALL)
 
     def refresh_layers(self, event=None) -> None:
@@ -110,19 +129,78 @@ class TrackAnalysisWidget(QWidget):
         if current in self._tracks_layers():
             self.layer_box.setCurrentText(current)
         if self.layer_box.currentText() != current:
+            self._fill_color_box()
             self._fill_track_box(show_layer=False)
 
     def _on_layer_changed(self, *_) -> None:
+        self._fill_color_box()
         self._fill_track_box()
 
+    def _fill_color_box(self) -> None:
+        layer = self._tracks_layers().get(self.layer_box.currentText())
+        features = [] if layer is None else list(layer.features.columns)
+        ordered = [f for f in COLOR_FEATURES if f in features] + [f for f in features if f not in COLOR_FEATURES]
+        current = layer.color_by if layer is not None else ""
+        self.color_box.blockSignals(True)
+        self.color_box.clear()
+        self.color_box.addItems(ordered)
+        self.color_box.setCurrentText(current)
+        self.color_box.blockSignals(False)
+
     def _fill_track_box(self, *_, show_layer: bool = True) -> None:
+        """Fill the track list with the chosen kind's tracks whose ID contains the search text."""
         self.track_box.blockSignals(True)
         self.track_box.clear()
         if self.analysis is not None:
-            self.track_box.addItems([ALL] + [str(t) for t in self.analysis.track_set.select(
-                self.kind_box.currentText() or ALL)])
+            search = self.search_edit.text().strip()
+            ids = [str(t) for t in self.analysis.track_set.select(self.kind_box.currentText() or ALL)]
+            matching = [t for t in ids if search in t]
+            self.track_box.addItems(matching if search else [ALL] + matching)
         self.track_box.blockSignals(False)
         self.update_view(show_layer=show_layer)
+
+    def color_tracks(self, feature: str) -> None:
+        """Colour the tracks (all and the selection) by a per-point ``feature`` of the tracks layer."""
+        if not feature:
+            return
+        layers = [self._tracks_layers().get(self.layer_box.currentText())]
+        if SELECTION_LAYER in self.viewer.layers:
+            layers.append(self.viewer.layers[SELECTION_LAYER])
+        for layer in layers:
+            if layer is None:
+                continue
+            if feature not in layer.features.columns:
+                raise ValueError(f"layer {layer.name!r} has no feature {feature!r}; expected one of "
+                                 f"{', '.join(layer.features.columns)}")
+            layer.color_by = feature
+            layer.colormap = "turbo" if feature in ("TRACK_ID", "TRACKLET_ID") else "viridis"
+        if self.color_box.currentText() != feature:
+            self.color_box.setCurrentText(feature)
+
+    def focus_track(self, track_id: int) -> None:
+        """Centre the camera on a track, zoom so it fills about half the view, and go to its first frame."""
+        source = self._tracks_layers().get(self.layer_box.currentText())
+        spots = self.analysis.spots[self.analysis.spots["TRACK_ID"] == int(track_id)]
+        if source is None or spots.empty:
+            return
+        world = spots[["POSITION_Z", "POSITION_Y", "POSITION_X"]].to_numpy(dtype=float)
+        world = world + np.asarray(source.translate[-3:], dtype=float)
+        low, high = world.min(axis=0), world.max(axis=0)
+        radius = float(np.nanmean(spots["RADIUS"])) if "RADIUS" in spots else 1.0
+        self.viewer.reset_view()
+        displayed = list(self.viewer.dims.displayed)[-2:]  # the two on-screen axes (in 3D: y, x)
+        scene = self.viewer.layers.extent.world
+        scene_size = max(float(scene[1][d] - scene[0][d]) for d in displayed)
+        track_size = max(float(high[d - 1] - low[d - 1]) for d in displayed) + 2 * radius
+        factor = min(MAX_RELATIVE_ZOOM, max(1.0, scene_size / (TRACK_ZOOM_MARGIN * max(track_size, 1e-6))))
+        centre = (low + high) / 2
+        self.viewer.dims.set_current_step(0, int(spots["FRAME"].min()))
+        if self.viewer.dims.ndisplay == 2:
+            self.viewer.dims.set_point(1, float(centre[0]))
+            self.viewer.camera.center = tuple(float(c) for c in centre[1:])
+        else:
+            self.viewer.camera.center = tuple(float(c) for c in centre)
+        self.viewer.camera.zoom = self.viewer.camera.zoom * factor
 
     def select_track(self, track_id) -> None:
         """Select one track by ID, or ``"all"``; updates the shown tracks and the plots."""
@@ -146,8 +224,11 @@ class TrackAnalysisWidget(QWidget):
         if show_layer:
             self._show_selection(track_ids)
         if len(track_ids) == 1:
+            if show_layer:
+                self.focus_track(track_ids[0])
             draw_track(self.figure, analysis, track_ids[0])
         else:
+            self.figure.set_layout_engine("none")  # draw_track's constrained layout would ignore the margins
             draw_overview(self.figure, analysis, track_ids)
         self.canvas.draw_idle()
 
@@ -161,11 +242,18 @@ class TrackAnalysisWidget(QWidget):
         source.visible = everything
         if not everything:
             data, kwargs, _ = tracks_layer_tuple(self.analysis, name=SELECTION_LAYER, track_ids=track_ids)
-            self.viewer.add_tracks(data, **kwargs)
+            shown = self.viewer.add_tracks(data, **kwargs)
+            feature = self.color_box.currentText()
+            if feature in shown.features.columns:
+                shown.color_by = feature
+                shown.colormap = source.colormap
 
     def toggle_display(self) -> None:
         """Switch between the 3D view and the hyperstack (2D slices) view."""
         self.viewer.dims.ndisplay = 2 if self.viewer.dims.ndisplay == 3 else 3
+        track_ids = self.selected_track_ids()
+        if len(track_ids) == 1:
+            self.focus_track(track_ids[0])
 
     # ---- actions -----------------------------------------------------------------------------------------
     def _layer_data(self, box):
@@ -214,6 +302,29 @@ class TrackAnalysisWidget(QWidget):
         """Write an MP4 of the first selected track, over the chosen raw image layer when there is one."""
         return write_track_movie(self.analysis, self.selected_track_ids()[0], path,
                                  image=self._layer_data(self.image_box))
+
+    def record_view(self, path, **options) -> Path:
+        """Save the current view as a movie (MP4/GIF) following the selected track (napari-animation).
+
+        ``options`` go to :func:`volltrack.napari.record.record_track` (``steps_per_frame``, ``fps``).
+        """
+        from volltrack.napari.record import record_track
+
+        track_ids = self.selected_track_ids()
+        if len(track_ids) != 1:
+            raise ValueError("select one track to record the view along it")
+        source = self._tracks_layers()[self.layer_box.currentText()]
+        return record_track(self.viewer, self.analysis, track_ids[0], path,
+                            translate=tuple(source.translate[-3:]), **options)
+
+    def _ask_recording(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Record the view along the track", "track_view.mp4",
+                                              "Movie (*.mp4 *.gif)")
+        if path:
+            try:
+                self.record_view(path)
+            except ValueError as exc:
+                self.viewer.status = f"volltrack: cannot record: {exc}"
 
     def _ask_folder(self, action) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Export to folder")

@@ -99,8 +99,10 @@ def _spots(inputs: RunInputs, config: RunConfig, labels_path: Path, spots_path: 
            meta: dict[str, Any], client=None) -> dict[str, Any]:
     from volltrack.spots import compute_spots, write_spots_csv
     from volltrack.spots.spot_csv import describe_movie
+    from volltrack.spots.tissue import inverted_mask_warning
 
     labels, mask = _read(labels_path), read_mask(inputs.mask, meta["shape"])
+    mask_with_t = mask
     if mask is not None and labels.ndim == 3:  # one time point: the mask without its T axis
         mask = mask[0]
     if client is not None:
@@ -115,6 +117,9 @@ def _spots(inputs: RunInputs, config: RunConfig, labels_path: Path, spots_path: 
         table = compute_spots(labels, raw=_read(inputs.raw, config.image.axes), mask=mask,
                               calibration=meta["calibration"], frame_interval=meta["frame_interval"],
                               time_units=config.image.time_units, progress=True)
+    warning = inverted_mask_warning(table, mask_with_t, inputs.mask)
+    if warning:
+        logger.warning(warning)
     describe_movie(table, inputs.raw, meta["shape"])  # named in tracks.xml's ImageData
     write_spots_csv(table, spots_path, parameters={"labels": str(labels_path), "raw": str(inputs.raw),
                                                    "mask": str(inputs.mask) if inputs.mask else None})

@@ -199,8 +199,9 @@ def blank_result(volume, models, *, segment_options=None):
 def segment_volume(volume, models, options, *, name):
     """VollSeg of one ``ZYX`` volume (float32) with ``options``; a blank volume gets empty outputs.
 
-    ``name`` (file and frame) prefixes the errors and the blank-volume warning. Used by the single-process loop
-    and by the cluster tasks alike, so both give the same labels.
+    ``name`` (file and frame) prefixes the errors and the blank-volume warning. Used by the cluster tasks; the
+    single-process loop (:func:`_segmented_frames`) does the same per frame, with the networks of the next frame
+    running ahead in a thread.
     """
     from volltrack.segmentation import pipeline
 
@@ -337,7 +338,8 @@ def _segmented_frames(image, movie, path, frames, models, options):
 
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="volltrack-networks") as worker:
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="volltrack-networks",
+                            initializer=_quiet_keras) as worker:
         pending = worker.submit(predict, frames[0]) if frames else None
         for position, frame in enumerate(frames):
             volume, predictions, failed = pending.result()
@@ -358,6 +360,16 @@ def _segmented_frames(image, movie, path, frames, models, options):
                 if pending is not None:
                     pending.cancel()
                 raise
+
+
+def _quiet_keras():
+    """No Keras progress bar per prediction in this thread (Keras keeps that switch per thread)."""
+    try:
+        from tensorflow import keras
+
+        keras.utils.disable_interactive_logging()
+    except ImportError:  # pragma: no cover - TensorFlow is a dependency
+        pass
 
 
 def _segment_volume(volume, path, frame, movie, models, run, options):

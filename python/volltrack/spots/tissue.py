@@ -96,3 +96,78 @@ def tissue_features(labels: np.ndarray, mask: np.ndarray, counts: np.ndarray, ce
     inside = mask[points]
     return {"INSIDE_TISSUE": inside.astype(np.int64), "TISSUE_FRACTION": inside_voxels / counts,
             "DISTANCE_TO_BOUNDARY": _distance_at(mask, points, inside, sampling)}
+
+
+#: The inverted-mask rule (docs/safety.md): with at least this many spots ...
+INVERTED_MIN_SPOTS = 10
+#: ... fewer than this fraction of them inside the mask ...
+INVERTED_MAX_INSIDE = 0.10
+#: ... while the mask's foreground covers more than this fraction of the side border of the field of view.
+INVERTED_MIN_BORDER = 0.5
+
+
+def mask_border_fraction(mask, max_frames: int = 5, has_time_axis: bool = True) -> float:
+    """Fraction of the side-border voxels (first/last row and column of every Z slice) that are mask foreground.
+
+    At most ``max_frames`` time points, evenly spaced, are read (the mask may be a lazy array of a long movie).
+
+    Parameters
+    ----------
+    mask : array-like, shape (T, Z, Y, X) or (T, Y, X)
+        The tissue mask.
+    max_frames : int, optional
+        How many time points to read at most.
+    has_time_axis : bool, optional
+        False for a mask of one time point without its T axis ((Z, Y, X) or (Y, X)).
+
+    Returns
+    -------
+    float
+        In [0, 1].
+    """
+    if has_time_axis:
+        n_frames = int(mask.shape[0])
+        picked = np.unique(np.linspace(0, n_frames - 1, num=min(max_frames, n_frames)).round().astype(int))
+        frames = (mask[int(t)] for t in picked)
+    else:
+        frames = iter([mask])
+    inside = total = 0
+    for frame in frames:
+        frame = np.asarray(frame) != 0
+        rows = np.concatenate([frame[..., 0, :], frame[..., -1, :]], axis=-1)
+        cols = np.concatenate([frame[..., 1:-1, 0], frame[..., 1:-1, -1]], axis=-1)
+        inside += int(rows.sum()) + int(cols.sum())
+        total += rows.size + cols.size
+    return inside / total if total else 0.0
+
+
+def inverted_mask_warning(spots, mask, mask_path, has_time_axis: bool = True) -> str | None:
+    """Return a one-line warning when the tissue mask looks inverted, else None.
+
+    The rule: at least :data:`INVERTED_MIN_SPOTS` spots, fewer than :data:`INVERTED_MAX_INSIDE` of them with
+    ``INSIDE_TISSUE`` 1, and the mask's foreground on more than :data:`INVERTED_MIN_BORDER` of the side border of the
+    field of view (a tissue mask normally leaves background around the tissue; an inverted one is foreground
+    there). Only a warning: a tissue filling the field of view with the cells outside it is possible, if unusual.
+
+    Parameters
+    ----------
+    spots : pandas.DataFrame
+        The spot table, with ``INSIDE_TISSUE``.
+    mask : array-like, shape (T, Z, Y, X) or (T, Y, X)
+        The tissue mask.
+    mask_path : str or path-like
+        The mask file, named in the warning.
+    has_time_axis : bool, optional
+        False for a mask of one time point without its T axis.
+    """
+    if mask is None or "INSIDE_TISSUE" not in spots or len(spots) < INVERTED_MIN_SPOTS:
+        return None
+    inside = float(np.mean(np.asarray(spots["INSIDE_TISSUE"]) == 1))
+    if inside >= INVERTED_MAX_INSIDE:
+        return None
+    border = mask_border_fraction(mask, has_time_axis=has_time_axis)
+    if border <= INVERTED_MIN_BORDER:
+        return None
+    return (f"tissue mask {mask_path}: only {inside:.0%} of {len(spots)} spots are inside it while it covers "
+            f"{border:.0%} of the image border; is the mask inverted (tissue = 0)? Expected non-zero voxels "
+            "where the tissue is")

@@ -32,7 +32,7 @@ def photons_for_snr(snr, read_noise):
 
 
 def render(seed_image, brightness, *, calibration, blur_um, snr, read_noise, offset, cytoplasm, texture,
-           attenuation_um, rng):
+           attenuation_um, rng, appearance=None, factors=(None, None, None)):
     """Return a noisy float32 fluorescence volume of membrane-labelled cells.
 
     Parameters
@@ -58,20 +58,40 @@ def render(seed_image, brightness, *, calibration, blur_um, snr, read_noise, off
     attenuation_um : float
         Depth (µm) over which the signal falls by a factor e.
     rng : numpy.random.Generator
-        Source of randomness.
+        Source of randomness (noise).
+    appearance : volltrack.synthetic.appearance.Appearance, optional
+        Stain variability knobs; None (or all knobs off) renders the plain stain.
+    factors : tuple, optional
+        ``(cell, coverage, illumination)`` from :func:`volltrack.synthetic.appearance.signal_factors`.
     """
+    from volltrack.synthetic.appearance import stained_membrane
+
+    plain = appearance is None or appearance.is_plain
+    cell_factor, coverage, illumination = factors
     lut = np.concatenate([[0.0], brightness]).astype(np.float32)
+    if not plain and cell_factor is not None:
+        lut *= cell_factor[: len(lut)]
     cell_brightness = lut[seed_image]
     membrane = membrane_voxels(seed_image)
+    if not plain:
+        membrane = stained_membrane(seed_image, membrane, thickness_um=appearance.membrane_thickness_um,
+                                    calibration=calibration)
+        if coverage is not None:
+            membrane = membrane & coverage
     signal = cell_brightness * np.where(membrane, np.float32(1.0), np.float32(cytoplasm))
     signal *= np.clip(1.0 + 0.25 * texture, 0.2, None)
     depth = np.arange(seed_image.shape[0], dtype=np.float32) * calibration[0]
     signal *= np.exp(-depth / attenuation_um)[:, None, None]
+    if not plain and illumination is not None:
+        signal *= illumination
     sigma_px = [b / c for b, c in zip(blur_um, calibration)]
     blurred = ndi.gaussian_filter(signal, sigma_px, mode="nearest")
-    # Scale so that the average blurred membrane voxel receives the photons of the requested SNR.
+    # Scale so that the average blurred (stained) membrane voxel receives the photons of the requested SNR.
     reference = float(blurred[membrane].mean()) if membrane.any() else 1.0
-    photons = blurred * np.float32(photons_for_snr(snr, read_noise) / max(reference, 1e-6))
+    membrane_photons = photons_for_snr(snr, read_noise)
+    photons = blurred * np.float32(membrane_photons / max(reference, 1e-6))
+    if not plain and appearance.background > 0:
+        photons += np.float32(appearance.background * membrane_photons)
     counts = rng.poisson(photons).astype(np.float32)
     counts += rng.standard_normal(counts.shape, dtype=np.float32) * np.float32(read_noise)
     counts += np.float32(offset)

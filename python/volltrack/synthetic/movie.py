@@ -84,7 +84,8 @@ def _owner_in_tissue(population, inside, *, calibration, warp_px, pad):
 def simulate_tissue(*, n_frames=5, shape=(22, 128, 128), n_cells=60, calibration=(2.0, 0.5, 0.5), snr=5.0,
                     division_rate=0.02, seed=0, frame_interval=1.0, speed_um=0.5, flow_um=(0.3, 0.4, -0.2),
                     tissue_drift_um=(0.0, -0.3, 0.4), irregularity=0.08, blur_um=(1.0, 0.35, 0.35),
-                    read_noise=3.0, offset=100.0, cytoplasm=0.15, attenuation_um=150.0):
+                    read_noise=3.0, offset=100.0, cytoplasm=0.15, attenuation_um=150.0, anisotropy=None,
+                    cell_size_um=None, tissue_fraction=1.0, appearance=None):
     """Simulate a membrane-labelled tissue movie with ground-truth labels, tissue mask and lineage.
 
     Parameters
@@ -122,6 +123,17 @@ def simulate_tissue(*, n_frames=5, shape=(22, 128, 128), n_cells=60, calibration
         Cytoplasm signal relative to membranes. Default 0.15.
     attenuation_um : float, optional
         Depth over which the signal falls by e. Default 150.
+    anisotropy : float, optional
+        Z voxel size as a multiple of the Y voxel size (e.g. 1 to 5); overrides ``calibration[0]``. Default:
+        ``calibration`` as given.
+    cell_size_um : float, optional
+        Typical cell diameter (the seed spacing) in µm; overrides ``n_cells``. Default: from ``n_cells``.
+    tissue_fraction : float, optional
+        Scale of the tissue's semi-axes (packing of the field of view: 0.5 gives a small tissue with much empty
+        space, 1.2 a tissue filling the volume). Default 1.
+    appearance : volltrack.synthetic.appearance.Appearance or dict, optional
+        Stain variability (membrane thickness, brightness spread, partial labelling, uneven illumination, dim
+        regions, background); default off. Its randomness comes from a generator of its own.
 
     Returns
     -------
@@ -135,20 +147,37 @@ def simulate_tissue(*, n_frames=5, shape=(22, 128, 128), n_cells=60, calibration
     >>> list(movie.lineage.columns)
     ['label', 'begin', 'end', 'parent']
     """
+    from volltrack.synthetic.appearance import Appearance, signal_factors
+
     _validate(shape, calibration, n_frames, n_cells, snr, division_rate)
+    if anisotropy is not None:
+        if not 0 < anisotropy <= 20:
+            raise ValueError(f"anisotropy must be in (0, 20]; got {anisotropy!r}")
+        calibration = (float(anisotropy) * float(calibration[1]), calibration[1], calibration[2])
+    if cell_size_um is not None and not cell_size_um > 0:
+        raise ValueError(f"cell_size_um must be > 0; got {cell_size_um!r}")
+    if not 0 < tissue_fraction <= 1.5:
+        raise ValueError(f"tissue_fraction must be in (0, 1.5]; got {tissue_fraction!r}")
+    if isinstance(appearance, dict):
+        appearance = Appearance(**appearance)
+    appearance = appearance or Appearance()
     shape = tuple(int(n) for n in shape)
     calibration = tuple(float(c) for c in calibration)
-    parameters = {k: v for k, v in locals().items() if k not in ("parameters",)}
+    parameters = {k: v for k, v in locals().items() if k not in ("parameters", "Appearance", "signal_factors")}
+    parameters["appearance"] = appearance.as_dict()
     rng = np.random.default_rng(seed)
     cal = np.asarray(calibration)
     extent = np.asarray(shape) * cal
     surface, texture = smooth_field(shape, calibration=calibration,
                                                   length_um=max(extent.max() / 4, 1.0), rng=rng, n_components=2)
-    blob_args = dict(calibration=calibration, semi_axes_um=extent * np.array([0.42, 0.4, 0.4]), roughness=0.08,
+    semi_axes = extent * np.array([0.42, 0.4, 0.4])
+    if tissue_fraction != 1.0:
+        semi_axes = semi_axes * float(tissue_fraction)
+    blob_args = dict(calibration=calibration, semi_axes_um=semi_axes, roughness=0.08,
                      surface_noise=surface)
     centre0 = extent / 2
     tissue_volume = tissue_blob(shape, centre_um=centre0, **blob_args).sum() * cal.prod()
-    spacing = float(np.cbrt(max(tissue_volume, cal.prod()) / n_cells))
+    spacing = float(np.cbrt(max(tissue_volume, cal.prod()) / n_cells)) if cell_size_um is None else float(cell_size_um)
     warp = smooth_field(shape, calibration=calibration, length_um=spacing, rng=rng, n_components=3)
     amplitude_px = irregularity * spacing / cal
     pad = tuple(int(np.ceil(2.5 * a)) + 1 for a in amplitude_px)
@@ -174,9 +203,15 @@ def simulate_tissue(*, n_frames=5, shape=(22, 128, 128), n_cells=60, calibration
         lookup = np.zeros(len(population.ids) + 1, np.int64)
         lookup[1:][present] = book.assign(t, present_ids, population.new_daughters)
         labels[t] = lookup[owner]
+        factors = (None, None, None)
+        if not appearance.is_plain:
+            # the same fields every frame (a generator of their own, so the movie's stream is untouched)
+            factors = signal_factors(shape, appearance=appearance, calibration=calibration,
+                                     n_cells=len(population.brightness), spacing_um=spacing,
+                                     rng=np.random.default_rng([int(seed), 7919]))
         raw[t] = render(owner, population.brightness, calibration=calibration, blur_um=blur_um, snr=snr,
                         read_noise=read_noise, offset=offset, cytoplasm=cytoplasm, texture=texture,
-                        attenuation_um=attenuation_um, rng=rng)
+                        attenuation_um=attenuation_um, rng=rng, appearance=appearance, factors=factors)
     lineage = book.table()
     dtype = np.uint16 if len(lineage) == 0 or lineage["label"].max() < 65536 else np.uint32
     labels = labels.astype(dtype)

@@ -34,7 +34,8 @@ logger = logging.getLogger(__name__)
 ENV_VAR = "VOLLTRACK_FIJI"
 #: volltrack's own settings keys; every other key is a TrackMate LAP tracker key.
 VOLLTRACK_KEYS = ("MIN_TRACKLET_LENGTH", "PRUNE_MODE", "TISSUE_FILTER", "TISSUE_MIN_FRACTION",
-                  "KALMAN_SEARCH_RADIUS")
+                  "KALMAN_SEARCH_RADIUS", "TRACKING_MODE", "DIVISION_MAX_COST", "DIVISION_SIZE_WEIGHT",
+                  "DIVISION_VOLUME_WEIGHT", "DIVISION_DISTANCE_WEIGHT")
 _PENALTY_KEYS = ("LINKING_FEATURE_PENALTIES", "GAP_CLOSING_FEATURE_PENALTIES", "SPLITTING_FEATURE_PENALTIES",
                  "MERGING_FEATURE_PENALTIES")
 #: SparseLAPTrackerFactory by TrackMate version (package renamed in 7.10).
@@ -100,6 +101,7 @@ class FijiStartError(RuntimeError):
 #: What imglyb adds to scyjava's Maven endpoints when imported (``import imagej`` imports it).
 IMGLYB_ENDPOINT = "net.imglib2:imglib2-imglyb"
 IMGLYB_JAR = "jars/imglib2-imglyb-*.jar"
+AWT_OPENS = "--add-opens=java.desktop/java.awt=ALL-UNNAMED"
 TRACKMATE_JARS = ("plugins/TrackMate-*.jar", "plugins/TrackMate_-*.jar", "jars/TrackMate-*.jar")
 
 
@@ -181,6 +183,9 @@ def _start_fiji(endpoint: str, *, need_btrackmate: bool = True):
     for jar in distribution.jars if distribution is not None else []:
         scyjava.config.add_classpath(str(jar))
     scyjava.config.add_option(f"-Xmx{heap}")
+    # As Fiji's launcher does on Java 9+: TrackMate 7's display-settings writer serialises java.awt.Font by
+    # reflection (gson), which Java 17 refuses unless java.awt is opened.
+    scyjava.config.add_option(AWT_OPENS)
     logger.info("starting Fiji %s headless (PyImageJ, Java %s)", endpoint, java_home or "to be downloaded")
     try:
         ij = imagej.init(str(local) if local is not None else endpoint, mode="headless")
@@ -322,6 +327,9 @@ def _run_trackmate(spots: pd.DataFrame, settings: TrackerSettings, xml_path: Pat
     model = jimport("fiji.plugin.trackmate.Model")()
     model.setPhysicalUnits(space_units, time_units)
     model.setSpots(_spot_collection(spots, interval, jimport), False)
+    from volltrack.tracking.bridge import _spot_arrays
+
+    _declare_spot_features(model, _spot_arrays(spots)["feature_names"], jimport)
     tm_settings = jimport("fiji.plugin.trackmate.Settings")()
     _describe_movie(tm_settings, spots, interval)
     detector = jimport("fiji.plugin.trackmate.detection.ManualDetectorFactory")()
@@ -348,9 +356,36 @@ def _run_trackmate(spots: pd.DataFrame, settings: TrackerSettings, xml_path: Pat
     writer.appendModel(model)
     writer.appendSettings(tm_settings)
     writer.appendGUIState(GUI_STATE)
-    writer.appendDisplaySettings(jimport("fiji.plugin.trackmate.gui.displaysettings.DisplaySettings")
-                                 .defaultStyle())
+    try:
+        writer.appendDisplaySettings(jimport("fiji.plugin.trackmate.gui.displaysettings.DisplaySettings")
+                                     .defaultStyle())
+    except Exception as exc:  # noqa: BLE001 -- the element is only added once written; TrackMate then uses its default
+        logger.warning("TrackMate could not write its display settings (%s); the XML has none and TrackMate "
+                       "uses its defaults when loading it", " ".join(str(exc).split())[:200])
     writer.writeToFile()
+
+
+def _declare_spot_features(model, names: list[str], jimport=_jimport) -> None:
+    """Declare the spot table's extra features in TrackMate's feature model, as the engine declares them.
+
+    TmXmlWriter writes every feature a spot carries, but only declared ones are listed in the XML's
+    ``FeatureDeclarations`` and offered by TrackMate (filters, tables, colouring). Undeclared: dimensionless,
+    not integer, named by their key.
+    """
+    features = model.getFeatureModel()
+    known = {str(name) for name in features.getSpotFeatures()}
+    new = [name for name in names if name not in known and name != "VISIBILITY"]
+    if not new:
+        return
+    ArrayList, HashMap = jimport("java.util.ArrayList"), jimport("java.util.HashMap")
+    none, false = jimport("fiji.plugin.trackmate.Dimension").NONE, jimport("java.lang.Boolean")(False)
+    keys, labels, dimensions, integer = ArrayList(), HashMap(), HashMap(), HashMap()
+    for name in new:
+        keys.add(name)
+        labels.put(name, name)
+        dimensions.put(name, none)
+        integer.put(name, false)
+    features.declareSpotFeatures(keys, labels, labels, dimensions, integer)
 
 
 def _describe_movie(tm_settings, spots: pd.DataFrame, interval: float) -> None:
@@ -469,6 +504,10 @@ def track_with_fiji(spots: pd.DataFrame, settings=None, *, fiji: str | os.PathLi
         For a bad spot table or bad settings.
     """
     settings = as_settings(settings)
+    mode = settings.to_dict().get("TRACKING_MODE", "EXACT_LAP")
+    if mode != "EXACT_LAP":
+        raise ValueError(f"TRACKING_MODE={mode}: backend='fiji' runs TrackMate's LAP tracker (EXACT_LAP) only; "
+                         "use backend='engine' for this mode")
     endpoint = resolve_fiji(fiji)
     from volltrack.tracking.bridge import _calibration, _spot_arrays
 

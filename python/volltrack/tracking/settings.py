@@ -194,9 +194,7 @@ class TrackerSettings(BaseModel):
             raise ValueError(f"settings file {path}: not a JSON or YAML text file (not UTF-8 text)") from None
         try:
             if path.suffix.lower() in (".yaml", ".yml"):
-                import yaml
-
-                values = yaml.safe_load(text)
+                values = _load_yaml_strict_booleans(text)
             else:
                 values = json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
         except Exception as exc:  # noqa: BLE001 -- any parse error is reported with the file name
@@ -204,7 +202,16 @@ class TrackerSettings(BaseModel):
         if not isinstance(values, dict):
             raise ValueError(f"settings file {path}: expected one mapping of keys to values, got "
                              f"{type(values).__name__}")
-        return cls.from_mapping(values)
+        known = cls.keys()
+        for key in values:
+            if key not in known:
+                hint = (f"; TrackMate keys are upper case: {str(key).upper()}" if str(key).upper() in known
+                        else f"; known keys: {', '.join(known)}")
+                raise ValueError(f"settings file {path}: unknown key {key!r}{hint}")
+        try:
+            return cls.from_mapping(values)
+        except ValueError as exc:
+            raise ValueError(f"settings file {path}: {exc}") from None
 
     def updated(self, values: Mapping[str, Any]) -> "TrackerSettings":
         """Return a copy with ``values`` (TrackMate keys or Python names) replacing the current ones."""
@@ -230,6 +237,25 @@ class TrackerSettings(BaseModel):
                 raise ValueError("BLOCKING_VALUE: -infinity cannot be passed to the engine")
             del values["BLOCKING_VALUE"]
         return json.dumps(values, allow_nan=False)
+
+
+def _load_yaml_strict_booleans(text: str) -> Any:
+    """YAML's safe load, but only true/false are booleans: YAML 1.1's yes/no/on/off stay strings (and are then
+    refused as booleans), as in a JSON settings file and in the engine jar."""
+    import re
+
+    import yaml
+
+    class StrictBoolLoader(yaml.SafeLoader):
+        pass
+
+    bool_tag = "tag:yaml.org,2002:bool"
+    StrictBoolLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != bool_tag]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    StrictBoolLoader.add_implicit_resolver(bool_tag, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                           list("tTfF"))
+    return yaml.load(text, Loader=StrictBoolLoader)  # noqa: S506 -- a SafeLoader subclass
 
 
 def _refuse_duplicate_keys(pairs):

@@ -25,7 +25,7 @@ from tqdm.auto import tqdm
 from volltrack.training.augmentation import AugmentationSettings, augmented_copy, normalize_percentile
 from volltrack.training.dataset_checks import check_training_arrays, read_training_arrays
 from volltrack.training.model_folders import publish
-from volltrack.training.pairs import find_training_pairs, read_pair
+from volltrack.training.pairs import find_training_pairs, pair_voxel_size, read_pair
 
 logger = logging.getLogger(__name__)
 
@@ -128,13 +128,14 @@ def prepare_training_data(folder: str | Path, out_path: str | Path, *,
                           n_augmented_copies: int = 1, validation_fraction: float = 0.1,
                           augmentation: AugmentationSettings = AugmentationSettings(),
                           denoiser: Optional[Denoiser] = None, raw_dir: str = "Raw", mask_dir: str = "RealMask",
-                          seed: int = 0) -> Path:
+                          seed: int = 0, raw_dataset: str = "raw", label_dataset: str = "label") -> Path:
     """Build an augmented patch dataset from ``folder/Raw`` and ``folder/RealMask`` into one .npz.
 
     Parameters
     ----------
     folder : str or Path
-        Training folder with ``raw_dir`` and ``mask_dir`` of paired ZYX TIFFs.
+        Training folder with ``raw_dir`` and ``mask_dir`` of paired ZYX TIFFs; or an HDF5 file, or a folder of
+        them, holding ``raw_dataset`` and ``label_dataset`` (PlantSeg/ilastik layout).
     out_path : str or Path
         The .npz to write (atomically).
     patch_shape : tuple of int, default (16, 128, 128)
@@ -151,6 +152,10 @@ def prepare_training_data(folder: str | Path, out_path: str | Path, *,
         patches with the same labels (the paper's "denoised copies").
     raw_dir, mask_dir : str, default "Raw" and "RealMask"
     seed : int, default 0
+    raw_dataset, label_dataset : str, default "raw" and "label"
+        HDF5 dataset names. The voxel size (``element_size_um``) of HDF5 volumes is recorded as
+        ``voxel_size_um`` in the dataset parameters when all volumes agree; StarDist training takes its
+        anisotropy from it.
 
     Returns
     -------
@@ -168,7 +173,8 @@ def prepare_training_data(folder: str | Path, out_path: str | Path, *,
     out_path = Path(out_path)
     if not out_path.parent.is_dir():
         raise FileNotFoundError(f"output folder {out_path.parent} does not exist")
-    pairs = find_training_pairs(folder, raw_dir=raw_dir, mask_dir=mask_dir)
+    pairs = find_training_pairs(folder, raw_dir=raw_dir, mask_dir=mask_dir, raw_dataset=raw_dataset,
+                                label_dataset=label_dataset)
     n_sources = 2 if denoiser is not None else 1
     n_train, n_val = _patch_count(len(pairs), n_sources, n_patches_per_image, n_augmented_copies,
                                   validation_fraction)
@@ -179,6 +185,12 @@ def prepare_training_data(folder: str | Path, out_path: str | Path, *,
                       n_augmented_copies=n_augmented_copies, validation_fraction=validation_fraction,
                       augmentation=asdict(augmentation), denoised_copies=denoiser is not None, seed=seed,
                       normalization="percentile 1-99.8 per image", images=[p.name for p in pairs])
+    voxel_sizes = {pair_voxel_size(pair) for pair in pairs}
+    if len(voxel_sizes) == 1 and None not in voxel_sizes:
+        parameters["voxel_size_um"] = list(voxel_sizes.pop())
+    elif len(voxel_sizes) > 1:
+        logger.warning("the training volumes have different voxel sizes %s; not recording one (StarDist "
+                       "anisotropy will be estimated from the label extents)", sorted(map(str, voxel_sizes)))
     with tempfile.TemporaryDirectory(prefix=".prepare-", dir=out_path.parent) as scratch:
         writer = _PatchWriter(Path(scratch), n_train, n_val, patch_shape)
         group, labelled = 0, False

@@ -8,6 +8,8 @@ from typing import Optional
 
 import numpy as np
 
+from volltrack.training.fine_tuning import (copy_for_fine_tuning, removed_unless_an_epoch_finished,
+                                            time_budget_callback)
 from volltrack.training.model_folders import (check_new_model_dir, cleaned_up_on_failure,
                                              load_resume_weights, record_training,
                                              split_model_path)
@@ -70,7 +72,8 @@ def _check_data(data: TrainingData, params: TrainingParameters) -> None:
 
 
 def train_stardist(data: TrainingData, model_dir: str | Path, *, params: Optional[TrainingParameters] = None,
-                   resume: bool = False, data_name: str = ""):
+                   resume: bool = False, data_name: str = "", from_model: str | Path | None = None,
+                   deadline: Optional[float] = None):
     """Train (or continue training) a StarDist3D model.
 
     Parameters
@@ -86,6 +89,12 @@ def train_stardist(data: TrainingData, model_dir: str | Path, *, params: Optiona
         only epochs, steps, learning rate and batch size of ``params`` apply.
     data_name : str, default ""
         Recorded in training_runs.json.
+    from_model : str or Path, optional
+        Fine-tune: start from this StarDist model folder (or a folder holding ``stardist/``), see
+        :mod:`volltrack.training.fine_tuning`; like ``resume``, only epochs, steps, learning rate, batch size and
+        patch of ``params`` apply.
+    deadline : float, optional
+        ``time.monotonic()`` at which to stop training (the ``--minutes`` budget); weights are saved as usual.
 
     Returns
     -------
@@ -95,6 +104,8 @@ def train_stardist(data: TrainingData, model_dir: str | Path, *, params: Optiona
     from stardist.models import StarDist3D
 
     params = params or TrainingParameters()
+    if from_model is not None and resume:
+        raise ValueError("give either --from (start a new model from another) or --resume (continue this one)")
     _check_data(data, params)
     check_new_model_dir(model_dir, resume=resume)
     name, basedir = split_model_path(model_dir)
@@ -102,19 +113,45 @@ def train_stardist(data: TrainingData, model_dir: str | Path, *, params: Optiona
     import tensorflow as tf
 
     tf.random.set_seed(params.seed)
-    with cleaned_up_on_failure(model_dir, resume=resume):
-        if resume:
+    extra = {}
+    if from_model is not None:
+        with removed_unless_an_epoch_finished(model_dir):
+            source = copy_for_fine_tuning(from_model, model_dir, "stardist", patch_shape=params.patch_shape)
             model = StarDist3D(None, name=name, basedir=str(basedir))
-            load_resume_weights(model.keras_model, model_dir)
-            for key, value in (("train_learning_rate", params.learning_rate), ("train_batch_size", params.batch_size),
-                               ("train_tensorboard", params.tensorboard)):
-                setattr(model.config, key, value)
-        else:
-            model = StarDist3D(stardist_config(params, data), name=name, basedir=str(basedir))
-        model.prepare_for_training()
-        model.callbacks.append(epoch_progress_callback(params.epochs, description="StarDist3D"))
-        history = model.train(data.X, data.Y, validation_data=(data.X_val, data.Y_val), epochs=params.epochs,
-                              steps_per_epoch=params.steps_for(len(data.X)), seed=params.seed)
-    record_training(model_dir, kind="stardist", parameters=params.model_dump(mode="json"), data=data_name,
-                    history=history.history)
+            _apply_run_settings(model, params)
+            model.config.train_patch_size = tuple(params.patch_shape)
+            history, stopped = _fit(model, data, params, deadline)
+        extra = {"from": str(source)}
+    else:
+        with cleaned_up_on_failure(model_dir, resume=resume):
+            if resume:
+                model = StarDist3D(None, name=name, basedir=str(basedir))
+                load_resume_weights(model.keras_model, model_dir)
+                _apply_run_settings(model, params)
+            else:
+                model = StarDist3D(stardist_config(params, data), name=name, basedir=str(basedir))
+            history, stopped = _fit(model, data, params, deadline)
+    record_training(model_dir, kind="stardist", parameters={**params.model_dump(mode="json"), **extra,
+                                                            "stopped_by_time_budget": stopped},
+                    data=data_name, history=history.history)
     return model
+
+
+def _apply_run_settings(model, params: TrainingParameters) -> None:
+    """Settings of this run that apply to a model whose architecture comes from its folder."""
+    for key, value in (("train_learning_rate", params.learning_rate), ("train_batch_size", params.batch_size),
+                       ("train_tensorboard", params.tensorboard)):
+        setattr(model.config, key, value)
+
+
+def _fit(model, data: TrainingData, params: TrainingParameters, deadline: Optional[float]):
+    """Train with progress (and the time budget); return (Keras history, whether the budget stopped it)."""
+    model.prepare_for_training()
+    model.callbacks.append(epoch_progress_callback(params.epochs, description="StarDist3D", deadline=deadline))
+    budget = None
+    if deadline is not None:
+        budget = time_budget_callback(deadline, description="StarDist3D")
+        model.callbacks.append(budget)
+    history = model.train(data.X, data.Y, validation_data=(data.X_val, data.Y_val), epochs=params.epochs,
+                          steps_per_epoch=params.steps_for(len(data.X)), seed=params.seed)
+    return history, bool(budget is not None and budget.stopped_early)

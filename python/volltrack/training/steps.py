@@ -54,40 +54,73 @@ def run_prepare(args: argparse.Namespace) -> int:
     out = prepare_training_data(args.folder, args.out, patch_shape=args.patch,
                                 n_patches_per_image=args.patches_per_image, n_augmented_copies=args.copies,
                                 validation_fraction=args.validation, augmentation=augmentation, denoiser=denoiser,
-                                raw_dir=args.raw_dir, mask_dir=args.mask_dir, seed=args.seed)
+                                raw_dir=args.raw_dir, mask_dir=args.mask_dir, seed=args.seed,
+                                raw_dataset=args.raw_dataset, label_dataset=args.label_dataset)
     print(f"wrote {out}")
     return 0
 
 
+def _check_from(args: argparse.Namespace, kind: str) -> None:
+    """With --from, refuse --resume and a source that is no ``kind`` model before any data is read."""
+    if args.from_model is not None:
+        from volltrack.training.fine_tuning import source_model_dir
+
+        if args.resume:
+            raise ValueError("give either --from (start a new model from another) or --resume (continue --model)")
+        source_model_dir(args.from_model, kind)
+
+
 def run_stardist(args: argparse.Namespace) -> int:
     """``volltrack train stardist``."""
+    from volltrack.training.fine_tuning import deadline_after
     from volltrack.training.patches import load_training_data
     from volltrack.training.stardist_training import train_stardist
 
     params = _parameters(args, n_rays=args.rays, grid=args.grid, anisotropy=args.anisotropy, backbone=args.backbone,
                          dist_loss=args.dist_loss)
+    deadline = deadline_after(args.minutes)
     _check_resume(args, "stardist")
+    _check_from(args, "stardist")
     _check_patch_fits(args)
     data = load_training_data(args.data)
-    train_stardist(data, args.model, params=params, resume=args.resume, data_name=str(args.data))
+    if params.anisotropy is None and args.from_model is None:
+        params.anisotropy = _anisotropy_from_voxel_size(data)
+    train_stardist(data, args.model, params=params, resume=args.resume, data_name=str(args.data),
+                   from_model=args.from_model, deadline=deadline)
     print(f"StarDist3D model saved in {args.model}")
     return 0
 
 
 def run_unet(args: argparse.Namespace) -> int:
     """``volltrack train unet``."""
+    from volltrack.training.fine_tuning import deadline_after
     from volltrack.training.patches import load_training_data
     from volltrack.training.unet_training import train_unet
 
+    deadline = deadline_after(args.minutes)
     _check_resume(args, "unet")
+    _check_from(args, "unet")
     _check_patch_fits(args)
-    if args.erosion < 0:
+    if args.erosion is not None and args.erosion < 0:
         raise ValueError(f"--erosion must be >= 0 voxels, got {args.erosion}")
     data = load_training_data(args.data)
     train_unet(data, args.model, params=_parameters(args), resume=args.resume, data_name=str(args.data),
-               erosion=args.erosion)
+               erosion=args.erosion, from_model=args.from_model, deadline=deadline)
     print(f"U-Net model saved in {args.model}")
     return 0
+
+
+def _anisotropy_from_voxel_size(data):
+    """StarDist ray anisotropy from the voxel size recorded by ``train prepare`` (HDF5 ``element_size_um``),
+    or None (then estimated from the label extents)."""
+    voxel = data.parameters.get("voxel_size_um") if isinstance(data.parameters, dict) else None
+    if not voxel:
+        return None
+    from volltrack.training.h5_volumes import anisotropy_from_voxel_size
+
+    anisotropy = anisotropy_from_voxel_size(voxel)
+    logger.info("StarDist anisotropy %s from the voxel size %s µm", anisotropy, voxel)
+    return anisotropy
 
 
 def run_n2v(args: argparse.Namespace) -> int:
@@ -105,13 +138,15 @@ def run_n2v(args: argparse.Namespace) -> int:
     return 0
 
 
-def validation_volumes(path: Path, *, max_volumes: int | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Validation images and labels from a prepared .npz (X_val/Y_val) or a Raw/ + RealMask/ folder."""
+def validation_volumes(path: Path, *, max_volumes: int | None = None, raw_dataset: str = "raw",
+                       label_dataset: str = "label") -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Validation images and labels from a prepared .npz (X_val/Y_val), a Raw/ + RealMask/ folder or HDF5 files."""
+    from volltrack.training.h5_volumes import is_h5
     from volltrack.training.pairs import find_training_pairs, read_pair
     from volltrack.training.patches import load_training_data
 
-    if path.is_dir():
-        pairs = find_training_pairs(path)[:max_volumes]
+    if path.is_dir() or is_h5(path):
+        pairs = find_training_pairs(path, raw_dataset=raw_dataset, label_dataset=label_dataset)[:max_volumes]
         loaded = [read_pair(pair) for pair in pairs]
         return [raw for raw, _ in loaded], [labels for _, labels in loaded]
     data = load_training_data(path)
@@ -137,7 +172,8 @@ def run_thresholds(args: argparse.Namespace) -> int:
 
     # every model used must be complete: a StarDist folder without weights would load random weights
     check_models_folder(args.models, unet=args.target == "vollseg", n2v=False)   # VollSeg's default: no N2V
-    images, labels = validation_volumes(Path(args.data), max_volumes=args.max_volumes)
+    images, labels = validation_volumes(Path(args.data), max_volumes=args.max_volumes,
+                                        raw_dataset=args.raw_dataset, label_dataset=args.label_dataset)
     if args.target == "stardist":
         from stardist.models import StarDist3D
 

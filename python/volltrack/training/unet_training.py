@@ -16,6 +16,8 @@ from typing import Optional
 import numpy as np
 
 from volltrack.segmentation.unet_target import read_unet_erosion
+from volltrack.training.fine_tuning import (copy_for_fine_tuning, removed_unless_an_epoch_finished,
+                                            source_model_dir, time_budget_callback)
 from volltrack.training.model_folders import (check_new_model_dir, cleaned_up_on_failure,
                                              load_resume_weights, record_training,
                                              split_model_path)
@@ -57,7 +59,8 @@ def foreground_pairs(X: np.ndarray, Y: np.ndarray, *, patch_shape: tuple[int, in
 
 
 def train_unet(data: TrainingData, model_dir: str | Path, *, params: Optional[TrainingParameters] = None,
-               resume: bool = False, data_name: str = "", erosion: int = 0):
+               resume: bool = False, data_name: str = "", erosion: Optional[int] = None,
+               from_model: str | Path | None = None, deadline: Optional[float] = None):
     """Train (or continue training) the foreground-probability U-Net (CSBDeep CARE).
 
     Parameters
@@ -72,10 +75,16 @@ def train_unet(data: TrainingData, model_dir: str | Path, *, params: Optional[Tr
         Continue from the weights in ``model_dir`` (architecture from its config.json).
     data_name : str, default ""
         Recorded in training_runs.json.
-    erosion : int, default 0
+    erosion : int, optional
         Train on cell interiors: each cell minus a rim of this many voxels, so that touching cells give separate
         components (recorded in ``volltrack.json``; VollSeg grows the mask back). 0 = the plain mask
-        ``labels > 0``, as in the paper, which in densely packed tissue is a single blob.
+        ``labels > 0``, as in the paper, which in densely packed tissue is a single blob. Default: what the
+        resumed or ``from_model`` U-Net was trained with, else 0.
+    from_model : str or Path, optional
+        Fine-tune: start from this U-Net model folder (or a folder holding ``unet/``), see
+        :mod:`volltrack.training.fine_tuning`.
+    deadline : float, optional
+        ``time.monotonic()`` at which to stop training (the ``--minutes`` budget); weights are saved as usual.
 
     Returns
     -------
@@ -84,6 +93,8 @@ def train_unet(data: TrainingData, model_dir: str | Path, *, params: Optional[Tr
     from csbdeep.models import CARE
 
     params = params or TrainingParameters()
+    if from_model is not None and resume:
+        raise ValueError("give either --from (start a new model from another) or --resume (continue this one)")
     if any(p > d for p, d in zip(params.patch_shape, data.patch_shape)):
         raise ValueError(f"training patch {params.patch_shape} is larger than the dataset's patches {data.patch_shape}")
     check_new_model_dir(model_dir, resume=resume)
@@ -92,28 +103,55 @@ def train_unet(data: TrainingData, model_dir: str | Path, *, params: Optional[Tr
 
     np.random.seed(params.seed)
     tf.random.set_seed(params.seed)
-    if erosion < 0:
+    if erosion is not None and erosion < 0:
         raise ValueError(f"erosion must be >= 0 voxels, got {erosion}")
-    trained_with = read_unet_erosion(model_dir) if resume else erosion
-    if trained_with != erosion:
-        raise ValueError(f"{model_dir} was trained with erosion {trained_with} "
-                         f"(volltrack.json); resume with the same --erosion, got {erosion}")
+    trained_with = (read_unet_erosion(model_dir) if resume else
+                    read_unet_erosion(source_model_dir(from_model, "unet")) if from_model is not None else None)
+    erosion = (trained_with or 0) if erosion is None else erosion
+    if trained_with is not None and trained_with != erosion:
+        raise ValueError(f"{from_model if from_model is not None else model_dir} was trained with erosion "
+                         f"{trained_with} (volltrack.json); train on with the same --erosion, got {erosion}")
     X, Y = foreground_pairs(data.X, data.Y, patch_shape=params.patch_shape, erosion=erosion)
     validation = foreground_pairs(data.X_val, data.Y_val, patch_shape=params.patch_shape, erosion=erosion)
-    with cleaned_up_on_failure(model_dir, resume=resume):
-        if resume:
+    extra = {}
+    if from_model is not None:
+        with removed_unless_an_epoch_finished(model_dir):
+            source = copy_for_fine_tuning(from_model, model_dir, "unet", patch_shape=params.patch_shape)
             model = CARE(None, name=name, basedir=str(basedir))
-            load_resume_weights(model.keras_model, model_dir)
-            model.config.train_learning_rate = params.learning_rate
-            model.config.train_batch_size = params.batch_size
-            model.config.train_tensorboard = params.tensorboard
-        else:
-            model = CARE(unet_config(params, n_patches=len(X)), name=name, basedir=str(basedir))
-        model.prepare_for_training()
-        model.callbacks.append(epoch_progress_callback(params.epochs, description="U-Net"))
-        history = model.train(X, Y, validation_data=validation, epochs=params.epochs,
-                              steps_per_epoch=params.steps_for(len(X)))
+            _apply_run_settings(model, params)
+            history, stopped = _fit(model, X, Y, validation, params, deadline)
+        extra = {"from": str(source)}
+    else:
+        with cleaned_up_on_failure(model_dir, resume=resume):
+            if resume:
+                model = CARE(None, name=name, basedir=str(basedir))
+                load_resume_weights(model.keras_model, model_dir)
+                _apply_run_settings(model, params)
+            else:
+                model = CARE(unet_config(params, n_patches=len(X)), name=name, basedir=str(basedir))
+            history, stopped = _fit(model, X, Y, validation, params, deadline)
     write_unet_target(model_dir, erosion=erosion)
-    record_training(model_dir, kind="unet", parameters={**params.model_dump(mode="json"), "erosion": erosion},
+    record_training(model_dir, kind="unet", parameters={**params.model_dump(mode="json"), "erosion": erosion,
+                                                        **extra, "stopped_by_time_budget": stopped},
                     data=data_name, history=history.history)
     return model
+
+
+def _apply_run_settings(model, params: TrainingParameters) -> None:
+    """Settings of this run that apply to a model whose architecture comes from its folder."""
+    model.config.train_learning_rate = params.learning_rate
+    model.config.train_batch_size = params.batch_size
+    model.config.train_tensorboard = params.tensorboard
+
+
+def _fit(model, X, Y, validation, params: TrainingParameters, deadline: Optional[float]):
+    """Train with progress (and the time budget); return (Keras history, whether the budget stopped it)."""
+    model.prepare_for_training()
+    model.callbacks.append(epoch_progress_callback(params.epochs, description="U-Net", deadline=deadline))
+    budget = None
+    if deadline is not None:
+        budget = time_budget_callback(deadline, description="U-Net")
+        model.callbacks.append(budget)
+    history = model.train(X, Y, validation_data=validation, epochs=params.epochs,
+                          steps_per_epoch=params.steps_for(len(X)))
+    return history, bool(budget is not None and budget.stopped_early)

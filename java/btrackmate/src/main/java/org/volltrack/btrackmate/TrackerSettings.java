@@ -122,6 +122,13 @@ public final class TrackerSettings {
             return toInteger(key, value);
         }
         if (type == Boolean.class) {
+            // true/false only, as Python's settings: the strings "true"/"false" too, never "yes", "on" or 1.
+            if (value instanceof String) {
+                final String word = ((String) value).trim().toLowerCase(Locale.ROOT);
+                if (word.equals("true") || word.equals("false")) {
+                    return Boolean.valueOf(word);
+                }
+            }
             if (!(value instanceof Boolean)) {
                 throw wrongType(key, value, type);
             }
@@ -174,7 +181,8 @@ public final class TrackerSettings {
         for (final String key : new String[] {TrackerKeys.LINKING_MAX_DISTANCE,
             TrackerKeys.GAP_CLOSING_MAX_DISTANCE, TrackerKeys.SPLITTING_MAX_DISTANCE,
             TrackerKeys.MERGING_MAX_DISTANCE}) {
-            requireRange(s, key, 0, Double.POSITIVE_INFINITY, "a distance >= 0");
+            requireRange(s, key, 0, Double.MAX_VALUE, "a finite distance >= 0 in physical units (a large one for "
+                    + "no limit)");
         }
         requireRange(s, TrackerKeys.ALTERNATIVE_LINKING_COST_FACTOR, Double.MIN_NORMAL, Double.MAX_VALUE,
                 "a finite number > 0");

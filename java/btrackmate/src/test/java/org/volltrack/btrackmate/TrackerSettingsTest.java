@@ -67,7 +67,7 @@ class TrackerSettingsTest {
     @Test
     void wrongTypesAndRangesAreRefused() {
         assertRefused(TrackerKeys.MAX_FRAME_GAP, 2.5, "integer");
-        assertRefused(TrackerKeys.ALLOW_GAP_CLOSING, "true", "true or false");
+        assertRefused(TrackerKeys.ALLOW_GAP_CLOSING, "yes", "true or false"); // "true" is taken, as in Python
         assertRefused(TrackerKeys.PRUNE_MODE, "SOMETIMES", "BRANCH, TRACK, BOTH");
         assertRefused(TrackerKeys.TISSUE_MIN_FRACTION, 1.5, "[0, 1]");
         assertRefused(TrackerKeys.LINKING_MAX_DISTANCE, -1.0, ">= 0");

@@ -68,7 +68,7 @@ public final class LabelImageSpots {
                 labels.sizeT(), labels.sizeZ(), labels.sizeY(), labels.sizeX(), cal, "labels " + labelPath);
         final SpotTableBuilder builder = new SpotTableBuilder(cal.dt);
         for (int t = 0; t < labels.sizeT(); t++) {
-            addFrame(builder, labels, raw, mask, t, cal, labelPath.toString());
+            addFrame(builder, labels, raw, mask, t, cal, labelPath.toString(), String.valueOf(rawPath));
         }
         final SpotCollection spots;
         try {
@@ -81,7 +81,8 @@ public final class LabelImageSpots {
     }
 
     private static void addFrame(final SpotTableBuilder builder, final ImageVolume labels, final ImageVolume raw,
-            final TissueMask mask, final int t, final Calibration cal, final String source) {
+            final TissueMask mask, final int t, final Calibration cal, final String source,
+            final String rawSource) {
         final Map<Integer, double[]> cells = new TreeMap<>();
         final int nx = labels.sizeX();
         final int plane = nx * labels.sizeY();
@@ -97,6 +98,11 @@ public final class LabelImageSpots {
                     throw new SpotInputException(source + ": a label image holds whole numbers >= 0 (0 = background); "
                             + "found " + value + " at frame " + t + ", z " + z + ", y " + (i / nx) + ", x " + (i % nx)
                             + " (is this the raw image or a probability map?)");
+                }
+                if (intensities != null && !Float.isFinite(intensities[i])) {
+                    throw new SpotInputException(rawSource + ": the intensity image holds " + intensities[i]
+                            + " at frame " + t + ", z " + z + ", y " + (i / nx) + ", x " + (i % nx)
+                            + " inside label " + (int) value + "; expected finite intensities (no NaN or infinity)");
                 }
                 final double[] acc = cells.computeIfAbsent((int) value, k -> new double[6]);
                 final int y = i / nx;

@@ -167,4 +167,44 @@ class BadInputTest {
         }
         assertFalse(Files.exists(dir.resolve("b.xml")));
     }
+
+    @Test
+    void nanOrInfiniteIntensitiesInTheImageAreRefusedNamingTheImage() throws IOException {
+        final int[][][][] labels = new int[2][2][6][8];
+        labels[0][0][1][1] = 3;
+        labels[1][0][1][2] = 3;
+        final Path lab = TiffFixtures.write(dir.resolve("labels.tif"), labels, true, null);
+        final Path img = TiffFixtures.write(dir.resolve("image.tif"), labels, true, null);
+        assertEquals(0, run("track", "--labels", lab.toString(), "--image", img.toString(), "--out",
+                dir.resolve("g.xml").toString()), err());
+        for (final float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+            final ij.ImagePlus imp = ij.IJ.openImage(img.toString());
+            imp.getStack().getProcessor(1).setf(1, 1, bad);
+            new ij.io.FileSaver(imp).saveAsTiffStack(dir.resolve("bad_image.tif").toString());
+            assertEquals(1, run("track", "--labels", lab.toString(), "--image", dir.resolve("bad_image.tif").toString(),
+                    "--out", dir.resolve("b.xml").toString()));
+            assertOneLineError("bad_image.tif: the intensity image holds " + bad + " at frame 0, z 0, y 1, x 1 inside "
+                    + "label 3; expected finite intensities (no NaN or infinity)");
+        }
+        assertFalse(Files.exists(dir.resolve("b.xml")));
+    }
+
+    @Test
+    void settingsContractRefusalsExitWithOneAndNameTheFile() throws IOException {
+        final Path csv = Files.write(dir.resolve("spots.csv"), String.join("\n",
+                "FRAME,POSITION_X,POSITION_Y,POSITION_Z,RADIUS,QUALITY", "0,1,1,1,1,1", "1,2,1,1,1,1")
+                .getBytes(StandardCharsets.UTF_8));
+        final String[][] cases = {{"{\"ALLOW_GAP_CLOSING\": \"yes\"}", "ALLOW_GAP_CLOSING"},
+            {"{\"linking_max_distance\": 5}", "linking_max_distance"},
+            {"{\"LINKING_MAX_DISTANCE\": 5, \"LINKING_MAX_DISTANCE\": 6}", "LINKING_MAX_DISTANCE"},
+            {"{\"LINKING_MAX_DISTANCE\": Infinity}", "LINKING_MAX_DISTANCE"}};
+        for (final String[] c : cases) {
+            final Path settings = Files.write(dir.resolve("settings.json"), c[0].getBytes(StandardCharsets.UTF_8));
+            assertEquals(1, run("track", "--spots", csv.toString(), "--settings", settings.toString(), "--out",
+                    dir.resolve("s.xml").toString()), c[0]);
+            assertOneLineError("settings.json: ");
+            assertTrue(err().contains(c[1]), err());
+        }
+        assertFalse(Files.exists(dir.resolve("s.xml")));
+    }
 }

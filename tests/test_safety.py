@@ -202,3 +202,60 @@ def test_exit_codes_follow_the_jar(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(simulate, "run", interrupt)
     assert cli.main(["simulate", "--out", str(tmp_path / "s")]) == 130
     assert capsys.readouterr().err == "volltrack simulate: interrupted\n"
+
+
+# --- tracking: a full disk and Ctrl-C end in one line and leave nothing --------------------------------------------
+
+def _spot_csv(path, n_per_frame, n_frames):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    index = np.tile(np.arange(n_per_frame), n_frames)
+    pd.DataFrame({"FRAME": np.repeat(np.arange(n_frames), n_per_frame),
+                  "POSITION_X": (index % 100) * 4.0 + rng.normal(0, 0.3, index.size),
+                  "POSITION_Y": (index // 100) * 4.0 + rng.normal(0, 0.3, index.size),
+                  "POSITION_Z": 5.0, "RADIUS": 1.0, "QUALITY": 1.0}).to_csv(path, index=False)
+    return path
+
+
+def _volltrack_command():
+    return [sys.executable, "-c", "import sys; from volltrack.cli import main; sys.exit(main(sys.argv[1:]))"]
+
+
+def test_a_full_disk_while_writing_the_xml_names_the_xml_and_leaves_nothing(tmp_path):
+    import resource
+
+    spots = _spot_csv(tmp_path / "spots.csv", 400, 20)
+    (tmp_path / "out").mkdir()
+
+    def file_size_limit():        # the XML cannot grow beyond 200 kB: what a full disk does to a writer
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+
+    done = subprocess.run([*_volltrack_command(), "track", str(spots), "--out", str(tmp_path / "out" / "tracks.xml")],
+                          preexec_fn=file_size_limit, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": PYTHONPATH})
+    assert done.returncode == 1, done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert "tracks.xml: cannot write the TrackMate XML" in last and ".tmp" not in last, done.stderr
+    assert "Traceback" not in done.stderr
+    assert list((tmp_path / "out").iterdir()) == []          # no XML, no hidden temporary file
+
+
+def test_ctrl_c_during_tracking_exits_130_and_leaves_nothing(tmp_path):
+    spots = _spot_csv(tmp_path / "spots.csv", 3000, 30)
+    (tmp_path / "out").mkdir()
+    process = subprocess.Popen([*_volltrack_command(), "track", str(spots), "--out", str(tmp_path / "out" / "t.xml")],
+                               stderr=subprocess.PIPE, text=True, start_new_session=True,
+                               env={**os.environ, "PYTHONPATH": PYTHONPATH})
+    seen = ""
+    while "2/3" not in seen:                                  # the JVM runs and the tracker works
+        char = process.stderr.read(1)
+        assert char, f"volltrack track ended before tracking: {seen}"
+        seen += char
+    os.killpg(process.pid, signal.SIGINT)
+    rest = process.stderr.read()
+    assert process.wait(timeout=60) == 130, seen + rest
+    assert "Traceback" not in rest
+    assert list((tmp_path / "out").iterdir()) == []

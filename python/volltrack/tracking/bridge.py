@@ -17,8 +17,6 @@ Examples
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -160,10 +158,10 @@ def _movie(spots: pd.DataFrame) -> dict[str, Any]:
 def _write_xml_atomically(result, xml_path: Path, movie: dict[str, Any] | None = None) -> Path:
     import jpype
 
+    from volltrack.io.atomic import atomic_path
+
     xml_path = Path(xml_path)
     xml_path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=xml_path.parent, prefix=f".{xml_path.name}.", suffix=".tmp")
-    os.close(handle)
     movie = movie or {"image": None, "shape": None, "calibration": None, "frame_interval": float("nan"),
                       "title": xml_path.stem}
     shape = None if movie["shape"] is None else jpype.JArray(jpype.JLong)(movie["shape"])
@@ -172,12 +170,17 @@ def _write_xml_atomically(result, xml_path: Path, movie: dict[str, Any] | None =
         logger.warning("%s: the spot table names no movie, so the XML's ImageData names none (TrackMate opens an "
                        "empty image, napari shows the tracks alone); spot tables from 'volltrack spots' or "
                        "'volltrack run' name it", xml_path)
-    try:
-        result.writeXml(str(temp), movie["image"], shape, calibration, movie["frame_interval"], movie["title"])
-        os.replace(temp, xml_path)
-    finally:
-        if os.path.exists(temp):
-            os.remove(temp)
+    with atomic_path(xml_path, suffix=".tmp") as temp:
+        try:
+            result.writeXml(str(temp), movie["image"], shape, calibration, movie["frame_interval"],
+                            movie["title"])
+        except jpype.JException as exc:
+            if not isinstance(exc, (jpype.JClass("java.io.IOException"),
+                                    jpype.JClass("java.io.UncheckedIOException"))):
+                raise
+            # name the user's file, not the hidden temporary one (full disk, file size limit, ...)
+            reason = " ".join(str(exc.getMessage() or exc).replace(str(temp), "").split()).lstrip(": ")
+            raise OSError(f"{xml_path}: cannot write the TrackMate XML ({reason}); nothing was written") from None
     return xml_path
 
 

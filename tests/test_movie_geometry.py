@@ -334,7 +334,6 @@ def test_analyze_without_calibration_equals_the_spot_table(small_run, capsys):
 
 
 def test_spots_command_names_the_raw_movie_else_the_labels(tmp_path):
-
     _movie(tmp_path)
     data = tmp_path / "data"
     assert cli.main(["spots", str(data / "labels.tif"), "--raw", str(data / "raw.tif"), "--calibration", "2,0.5,0.25",

@@ -10,7 +10,6 @@ Numeric per-point features of the layer become spot features.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import numpy as np
 import pandas as pd

@@ -7,6 +7,8 @@ the column's dtype. Source: trackmate.md §5 (TrackMate 7.x/8.x core) plus vollt
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = ["SPOT_DECLARATIONS", "EDGE_DECLARATIONS", "TRACK_DECLARATIONS", "VALID_DIMENSIONS", "declaration_for"]
 
 #: The constants of TrackMate's Dimension enum (7.x/8.x).
@@ -89,7 +91,7 @@ MEAN_DIRECTIONAL_CHANGE_RATE | Mean directional change rate | Mn. γ rate | ANGL
 _TABLES = {"spot": SPOT_DECLARATIONS, "edge": EDGE_DECLARATIONS, "track": TRACK_DECLARATIONS}
 
 
-def declaration_for(kind: str, key: str, *, is_int: bool, known: dict | None = None) -> tuple[str, str, str, bool]:
+def declaration_for(kind: str, key: str, *, is_int: bool, known: dict[str, Any] | None = None) -> tuple[str, str, str, bool]:
     """(name, short name, dimension, is int) for feature ``key`` of ``kind`` ("spot", "edge", "track").
 
     ``known`` may hold declarations read from a file (``TrackMateData.feature_declarations[kind]``); they are

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,7 +13,7 @@ __all__ = ["prepare_spots"]
 logger = logging.getLogger(__name__)
 
 
-def _bad_rows(mask: np.ndarray) -> str:
+def _bad_rows(mask: np.ndarray[Any, Any]) -> str:
     rows = np.flatnonzero(mask)
     return ", ".join(map(str, rows[:5])) + (" ..." if rows.size > 5 else "")
 

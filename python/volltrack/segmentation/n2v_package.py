@@ -14,6 +14,7 @@ setup`` does it from ``requirements-n2v.txt``). Everything else in volltrack run
 from __future__ import annotations
 
 import types
+from typing import Any
 
 import numpy as np
 
@@ -28,15 +29,15 @@ class N2VNotInstalled(ImportError, ValueError):
 class _NumpyWithProduct(types.ModuleType):
     """numpy as n2v 0.3.3 expects it: every attribute of numpy, plus ``product`` = ``numpy.prod``."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__("numpy")
         self.product = np.prod
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(np, name)
 
 
-def n2v_models():
+def n2v_models() -> Any:
     """Return the ``n2v.models`` module (``N2V``, ``N2VConfig``), ready for numpy 2.
 
     Raises

@@ -28,15 +28,13 @@ import numpy as np
 import pandas as pd
 
 from volltrack.io.atomic import atomic_path
-from volltrack.tracking.settings import TrackerSettings, as_settings
+from volltrack.tracking.settings import ENGINE_KEYS, TrackerSettings, as_settings
 
 logger = logging.getLogger(__name__)
 
 ENV_VAR = "VOLLTRACK_FIJI"
 #: volltrack's own settings keys; every other key is a TrackMate LAP tracker key.
-VOLLTRACK_KEYS = ("MIN_TRACKLET_LENGTH", "PRUNE_MODE", "TISSUE_FILTER", "TISSUE_MIN_FRACTION",
-                  "KALMAN_SEARCH_RADIUS", "TRACKING_MODE", "DIVISION_MAX_COST", "DIVISION_SIZE_WEIGHT",
-                  "DIVISION_VOLUME_WEIGHT", "DIVISION_DISTANCE_WEIGHT")
+VOLLTRACK_KEYS = ENGINE_KEYS
 _PENALTY_KEYS = ("LINKING_FEATURE_PENALTIES", "GAP_CLOSING_FEATURE_PENALTIES", "SPLITTING_FEATURE_PENALTIES",
                  "MERGING_FEATURE_PENALTIES")
 #: SparseLAPTrackerFactory by TrackMate version (package renamed in 7.10).

@@ -1,5 +1,6 @@
 # volltrack: `make demo` runs the whole pipeline on synthetic data; `make test` runs every test.
 # Both run `setup` first, which is idempotent: a second run reuses the environment and the jar.
+# Python 3.11-3.13 (PYTHON=python3.12 make ...); requirements-lock.txt is resolved on 3.11.
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -29,9 +30,12 @@ system-deps:
 	  else echo "warning: Xvfb missing and not root; napari tests will be skipped"; fi; \
 	fi
 
-$(VENV)/.installed: pyproject.toml
+# The exact versions of requirements-lock.txt (reproducible CI), n2v without its outdated pins, then volltrack.
+$(VENV)/.installed: pyproject.toml requirements-lock.txt requirements-n2v.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip setuptools wheel
+	$(PIP) install -q -r requirements-lock.txt
+	$(PIP) install -q --no-deps -r requirements-n2v.txt
 	$(PIP) install -q -e ".[napari,fiji,dev]"
 	@touch $@
 
@@ -51,12 +55,16 @@ demo: setup
 test-java: setup
 	mvn -B test
 
+# The napari tests (an OpenGL context) run in their own pytest process: TensorFlow >= 2.16 and Mesa's OpenGL
+# (llvmpipe under Xvfb) crash when loaded into one process, whichever comes first.
+PYTEST_SPLIT := $(PY) -m pytest -m napari && $(PY) -m pytest -m "not napari"
+
 test-python: setup
-	$(PY) -m pytest
+	$(PYTEST_SPLIT)
 
 test: setup lint
 	mvn -B test
-	$(PY) -m pytest
+	$(PYTEST_SPLIT)
 
 # Ruff, mypy (strict except the modules listed in pyproject.toml) and the import layers (import-linter); configured
 # in pyproject.toml. Part of `make test`, and so of CI.

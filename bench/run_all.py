@@ -52,13 +52,16 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark("divisions", "divisions/run.py", ("--out", "{work}/divisions")),
     Benchmark("scale", "scale/run.py"),
     Benchmark("gpu", "gpu_check.py"),
+    Benchmark("n2v", "n2v/compare.py"),  # n2v against a Gaussian floor; CAREamics with --careamics-python by hand
+    Benchmark("wheels", "wheels/dry_run.py"),  # needs the package index (pip dry runs, nothing installed)
     Benchmark("finetune", "finetune/run.py", ("--data", "{finetune_data}", "--work", "{work}/finetune"),
               needs="finetune_data"),
 )
 
 # Helpers imported by the benchmarks above, not benchmarks themselves.
 HELPER_SCRIPTS = {"tracker/compare_xml.py", "tracker/laptrack_driver.py", "tracker/process_memory.py",
-                  "tracker/synthetic_spots.py", "segmentation/paper_reference.py", "run_all.py"}
+                  "tracker/synthetic_spots.py", "segmentation/paper_reference.py", "n2v/careamics_n2v.py",
+                  "run_all.py"}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -62,7 +62,7 @@ def test_doctor_reports_each_component():
                           capture_output=True, text=True, timeout=300)
     lines = proc.stdout.splitlines()
     names = [line.split()[1] for line in lines]
-    assert names == ["python", "java", "engine", "napari", "fiji"]
+    assert names == ["python", "java", "engine", "n2v", "napari", "fiji"]
     by_name = {line.split()[1]: line.split()[0] for line in lines}
     assert by_name["python"] == "OK" and by_name["java"] == "OK" and by_name["engine"] == "OK"
     fiji_line = lines[-1]

@@ -6,9 +6,13 @@ bundled demo models) and check, at the voxel level, that the tracks lie on the c
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import subprocess
+import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -45,7 +49,6 @@ def test_sidecar_names_the_movie_relative_to_the_csv_and_read_resolves_it(tmp_pa
     spots = describe_movie(compute_spots(labels, raw=raw, calibration=CALIBRATION, frame_interval=5.0),
                            tmp_path / "data" / "raw.tif", labels.shape)
     write_spots_csv(spots, tmp_path / "spots.csv")
-    import json
 
     sidecar = json.loads((tmp_path / "spots.csv.json").read_text())
     assert sidecar["image"] == "data/raw.tif" and sidecar["shape"] == [3, 4, 20, 30]
@@ -188,20 +191,36 @@ def test_analyze_refuses_float_labels_and_the_image_given_as_labels(tracked, cap
 # A small `volltrack run` (segmentation with the bundled demo models): the done-criteria of issue 13.
 
 
+# The run happens in a child Python process: the napari test below opens an OpenGL viewer in this process, and
+# TensorFlow (>= 2.16) and Mesa's software OpenGL crash when both are loaded into one process (docs/install.md).
+_SMALL_RUN = """
+import json, sys
+from pathlib import Path
+from volltrack.pipeline.config import RunConfig
+from volltrack.pipeline.demo import prepare_demo_inputs
+from volltrack.pipeline.run import run_pipeline
+
+config = RunConfig()
+config.segmentation.models = None
+config.image.calibration = (2.0, 0.5, 0.5)
+config.demo.frames, config.demo.shape, config.demo.cells = 3, (12, 48, 48), 12
+config.analysis.movie = False
+out = Path(sys.argv[1])
+inputs, _ = prepare_demo_inputs(out, config.demo)
+result = run_pipeline(inputs, out, config)
+print(json.dumps({"raw": str(inputs.raw), "mask": str(inputs.mask),
+                  "outputs": {name: str(path) for name, path in result.outputs.items()}}))
+"""
+
+
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory):
-    from volltrack.pipeline.config import RunConfig
-    from volltrack.pipeline.demo import prepare_demo_inputs
-    from volltrack.pipeline.run import run_pipeline
-
-    config = RunConfig()
-    config.segmentation.models = None
-    config.image.calibration = (2.0, 0.5, 0.5)
-    config.demo.frames, config.demo.shape, config.demo.cells = 3, (12, 48, 48), 12
-    config.analysis.movie = False
     out = tmp_path_factory.mktemp("run")
-    inputs, _ = prepare_demo_inputs(out, config.demo)
-    result = run_pipeline(inputs, out, config)
+    child = subprocess.run([sys.executable, "-c", _SMALL_RUN, str(out)], capture_output=True, text=True)
+    assert child.returncode == 0, child.stderr[-3000:]
+    done = json.loads(child.stdout.strip().splitlines()[-1])
+    inputs = SimpleNamespace(raw=Path(done["raw"]), mask=Path(done["mask"]))
+    result = SimpleNamespace(outputs={name: Path(path) for name, path in done["outputs"].items()})
     return out, inputs, result
 
 
@@ -315,8 +334,6 @@ def test_analyze_without_calibration_equals_the_spot_table(small_run, capsys):
 
 
 def test_spots_command_names_the_raw_movie_else_the_labels(tmp_path):
-    import json
-
     _movie(tmp_path)
     data = tmp_path / "data"
     assert cli.main(["spots", str(data / "labels.tif"), "--raw", str(data / "raw.tif"), "--calibration", "2,0.5,0.25",

@@ -17,7 +17,7 @@ HELP = "check the installation: Python packages, Java, the engine jar, TensorFlo
 
 #: Required distributions; "a|b" accepts either (TensorFlow comes as tensorflow or tensorflow-cpu).
 _PACKAGES = ("numpy", "scipy", "scikit-image", "pandas", "tifffile", "lxml", "tensorflow|tensorflow-cpu", "csbdeep",
-             "stardist", "n2v", "jpype1", "scyjava")
+             "stardist", "jpype1", "scyjava")
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -37,8 +37,8 @@ def _check_python() -> tuple[bool, str]:
         else:
             missing.append(choices.split("|")[0])
     text = f"Python {platform.python_version()}; " + ", ".join(versions)
-    if sys.version_info < (3, 10):
-        return False, text + " -- fix: use Python 3.10 or 3.11"
+    if sys.version_info < (3, 11):
+        return False, text + " -- fix: use Python 3.11, 3.12 or 3.13"
     if missing:
         return False, text + f" -- missing {', '.join(missing)}; fix: pip install -e '.[napari,fiji,dev]'"
     return True, text
@@ -147,6 +147,17 @@ def _check_gpu() -> tuple[bool, str]:
                       system=platform.system(), machine=platform.machine(), tf_version=tf.__version__)
 
 
+def _check_n2v() -> tuple[bool, str]:
+    from volltrack.segmentation.n2v_package import N2V_INSTALL
+
+    try:
+        version = importlib.metadata.version("n2v")
+    except importlib.metadata.PackageNotFoundError:
+        return False, ("n2v is not installed (optional: only Noise2Void denoising and 'volltrack train n2v' need it) "
+                       f"-- fix: {N2V_INSTALL}")
+    return True, f"n2v {version} (Noise2Void)"
+
+
 def _check_napari() -> tuple[bool, str]:
     try:
         version = importlib.metadata.version("napari")
@@ -202,6 +213,7 @@ def run(args: argparse.Namespace) -> int:
         ("python", _check_python, True),
         ("java", _check_java, True),
         ("engine", _check_engine, True),
+        ("n2v", _check_n2v, False),
         ("napari", _check_napari, False),
         ("fiji", _check_fiji, False),
     ]

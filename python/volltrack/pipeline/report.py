@@ -29,8 +29,8 @@ from volltrack.pipeline.stages import StageRecord
 
 logger = logging.getLogger(__name__)
 
-_VERSIONED = ("volltrack", "numpy", "scipy", "scikit-image", "tensorflow-cpu", "csbdeep", "stardist", "n2v",
-              "jpype1", "scyjava", "pandas", "tifffile", "matplotlib", "traccuracy", "jinja2")
+_VERSIONED = ("volltrack", "numpy", "scipy", "scikit-image", "tensorflow", "tensorflow-cpu", "tf-keras", "csbdeep",
+              "stardist", "n2v", "jpype1", "scyjava", "pandas", "tifffile", "matplotlib", "traccuracy", "jinja2")
 
 #: Template of the page, shipped in the package (``volltrack/pipeline/templates``).
 TEMPLATE = "report.html.j2"

@@ -43,7 +43,8 @@ STATUS_RUNNING, STATUS_COMPLETE, STATUS_FAILED, STATUS_INTERRUPTED = "running", 
 
 #: Input file suffixes picked up from a folder.
 IMAGE_SUFFIXES = (".tif", ".tiff", ".npy")
-_VERSIONED = ("numpy", "scipy", "scikit-image", "tifffile", "tensorflow-cpu", "csbdeep", "stardist", "n2v")
+_VERSIONED = ("numpy", "scipy", "scikit-image", "tifffile", "tensorflow", "tensorflow-cpu", "tf-keras", "csbdeep",
+              "stardist", "n2v")
 
 
 def _is_image(path):

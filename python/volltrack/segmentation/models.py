@@ -73,7 +73,9 @@ def _load(kind, folder):
     elif kind == UNET:
         from csbdeep.models import CARE as Model
     else:
-        from n2v.models import N2V as Model
+        from volltrack.segmentation.n2v_package import n2v_models
+
+        Model = n2v_models().N2V
     weights = _check_model_folder(kind, folder)
     try:
         model = Model(None, name=folder.name, basedir=str(folder.parent))

@@ -137,7 +137,8 @@ def record_training(model_dir: str | Path, *, kind: str, parameters: dict, data:
     runs = _earlier_runs(path)
     last = {k: float(v[-1]) for k, v in history.items() if v}
     runs.append(dict(kind=kind, parameters=parameters, data=data, final=last,
-                     versions={p: version(p) for p in ("volltrack", "stardist", "csbdeep", "n2v", "tensorflow-cpu")
+                     versions={p: version(p) for p in ("volltrack", "stardist", "csbdeep", "n2v", "tensorflow",
+                                                       "tensorflow-cpu", "tf-keras")
                                if _has_distribution(p)}))
     return write_json_atomic(path, runs)
 

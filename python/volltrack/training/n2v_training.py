@@ -60,7 +60,9 @@ def raw_patches(images: list[np.ndarray], *, patch_shape: tuple[int, int, int], 
 
 def n2v_config(X: np.ndarray, params: TrainingParameters):
     """Build the ``N2VConfig`` for ``params`` (normalisation statistics taken from ``X``)."""
-    from n2v.models import N2VConfig
+    from volltrack.segmentation.n2v_package import n2v_models
+
+    N2VConfig = n2v_models().N2VConfig
 
     params.check_patch_divisible()
     return N2VConfig(
@@ -91,7 +93,9 @@ def train_n2v(X: np.ndarray, X_val: np.ndarray, model_dir: str | Path, *,
     -------
     n2v.models.N2V
     """
-    from n2v.models import N2V
+    from volltrack.segmentation.n2v_package import n2v_models
+
+    N2V = n2v_models().N2V
 
     params = params or TrainingParameters()
     if X.ndim != 5 or any(p > d for p, d in zip(params.patch_shape, X.shape[1:4])):
@@ -120,7 +124,9 @@ def train_n2v(X: np.ndarray, X_val: np.ndarray, model_dir: str | Path, *,
 
 def n2v_denoiser(model_dir: str | Path) -> Callable[[np.ndarray], np.ndarray]:
     """Load an N2V model folder and return ``denoise(raw ZYX) -> denoised ZYX`` (float32)."""
-    from n2v.models import N2V
+    from volltrack.segmentation.n2v_package import n2v_models
+
+    N2V = n2v_models().N2V
 
     model_dir = Path(model_dir)
     if not (model_dir / "config.json").is_file():

@@ -7,35 +7,22 @@ names (``org.volltrack.btrackmate.xml``).
 
 from __future__ import annotations
 
-ROOT = "TrackMate"
-LOG = "Log"
-MODEL = "Model"
-FEATURE_DECLARATIONS = "FeatureDeclarations"
+# The model: log, feature declarations, spots by frame, tracks of edges, the visible tracks.
+ROOT, LOG, MODEL = "TrackMate", "Log", "Model"
+FEATURE_DECLARATIONS, FEATURE = "FeatureDeclarations", "Feature"
 SPOT_FEATURES, EDGE_FEATURES, TRACK_FEATURES = "SpotFeatures", "EdgeFeatures", "TrackFeatures"
-FEATURE = "Feature"
-ALL_SPOTS = "AllSpots"
-SPOTS_IN_FRAME = "SpotsInFrame"
-SPOT = "Spot"
-ALL_TRACKS = "AllTracks"
-TRACK = "Track"
-EDGE = "Edge"
-FILTERED_TRACKS = "FilteredTracks"
-TRACK_ID = "TrackID"
+ALL_SPOTS, SPOTS_IN_FRAME, SPOT = "AllSpots", "SpotsInFrame", "Spot"
+ALL_TRACKS, TRACK, EDGE = "AllTracks", "Track", "Edge"
+FILTERED_TRACKS, TRACK_ID = "FilteredTracks", "TrackID"
 
+# The settings: image, detector, filters, tracker (with its LAP sub-elements), analyzers, the engine's own keys.
 SETTINGS = "Settings"
-IMAGE_DATA = "ImageData"
-BASIC_SETTINGS = "BasicSettings"
-DETECTOR_SETTINGS = "DetectorSettings"
-INITIAL_SPOT_FILTER = "InitialSpotFilter"
-SPOT_FILTER_COLLECTION = "SpotFilterCollection"
-TRACK_FILTER_COLLECTION = "TrackFilterCollection"
-FILTER = "Filter"
-TRACKER_SETTINGS = "TrackerSettings"
-FEATURE_PENALTIES = "FeaturePenalties"
-ANALYZER_COLLECTION = "AnalyzerCollection"
+SETTINGS_CHILDREN = (IMAGE_DATA, BASIC_SETTINGS, DETECTOR_SETTINGS, INITIAL_SPOT_FILTER) = (
+    "ImageData", "BasicSettings", "DetectorSettings", "InitialSpotFilter")
+SPOT_FILTER_COLLECTION, TRACK_FILTER_COLLECTION, FILTER = "SpotFilterCollection", "TrackFilterCollection", "Filter"
+TRACKER_SETTINGS, FEATURE_PENALTIES = "TrackerSettings", "FeaturePenalties"
+LINKING, GAP_CLOSING, TRACK_SPLITTING, TRACK_MERGING = "Linking", "GapClosing", "TrackSplitting", "TrackMerging"
+ANALYZER_COLLECTION, ANALYZER = "AnalyzerCollection", "Analyzer"
 SPOT_ANALYZERS, EDGE_ANALYZERS, TRACK_ANALYZERS = "SpotAnalyzers", "EdgeAnalyzers", "TrackAnalyzers"
-ANALYZER = "Analyzer"
 #: The engine's own settings keys (ignored by TrackMate).
 ENGINE_SETTINGS = "BTrackmateSettings"
-#: The LAP tracker's sub-elements of ``TrackerSettings``.
-LINKING, GAP_CLOSING, TRACK_SPLITTING, TRACK_MERGING = "Linking", "GapClosing", "TrackSplitting", "TrackMerging"

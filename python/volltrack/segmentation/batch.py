@@ -286,7 +286,8 @@ def _create_zarr_outputs(out, name, models, options, image, meta, movie):
     out.mkdir(parents=True, exist_ok=True)
     zarr_outputs.create_outputs(out, name, kinds, shape, image.dtype, calibration=meta["calibration"],
                                 frame_interval=meta.get("frame_interval"),
-                                version="0.4" if meta.get("ngff_version") == "0.4" else "0.5")
+                                version="0.4" if meta.get("ngff_version") == "0.4" else "0.5",
+                                chunk_yx=tuple(options["block_shape"][1:]) if "block_shape" in options else None)
 
 
 def write_outputs(out, name, frame, raw, result, output_format):

@@ -75,3 +75,39 @@ def test_block_tasks_give_the_single_process_block_result(tmp_path):
     assert not (tmp_path / "zarr" / ".frames").exists()                    # block files and stamps removed
     assert main(["segment", str(raw), "--out", str(tmp_path / "tif"), "--cluster", "local:2", *blocks]) == 0
     np.testing.assert_array_equal(read_image(tmp_path / "tif" / "VollSeg" / "movie.tif")[0], single)
+
+
+def _pid_and_peak_memory():
+    import os
+
+    from volltrack.cluster.tasks import peak_memory_mb
+
+    return os.getpid(), peak_memory_mb()
+
+
+@pytest.mark.slow
+def test_block_tasks_keep_worker_memory_bounded_as_the_frame_grows(tmp_path):
+    """A frame 8x larger (2 -> 16 blocks) does not raise the peak memory of any worker: each task holds one block,
+    one output region or one slab; a whole-frame segmentation needs at least 8 frame-sized float32 arrays."""
+    from volltrack.cluster import open_cluster
+    from volltrack.io.ngff import create_movie, write_frame
+    from volltrack.segmentation.batch import segment_file
+    from volltrack.segmentation.models import load_models
+    from volltrack.synthetic import simulate_tissue
+
+    models = load_models()
+    options = dict(block_shape=(8, 128, 128), halo=(0, 0, 0), unet_threshold=0.5)
+    peaks = []
+    with open_cluster("local:2", memory_limit="2GB", quiet=True) as client:
+        for shape in ((8, 128, 256), (8, 512, 512)):
+            raw = simulate_tissue(n_frames=1, shape=shape, n_cells=shape[1] * shape[2] // 400, seed=7).raw
+            path = tmp_path / f"m{shape[2]}.ome.zarr"
+            create_movie(path, (1, *shape), np.float32, chunk_yx=(128, 128))
+            write_frame(path, 0, raw[0].astype(np.float32))
+            segment_file(path, tmp_path / "out", models, output_format="zarr", client=client, segment_options=options)
+            peaks.append(max(mb for _, mb in client.run(_pid_and_peak_memory).values()))
+            labels = read_image(tmp_path / "out" / f"m{shape[2]}.ome.zarr" / "labels" / "VollSeg")[0]
+            assert len(np.unique(labels)) > shape[1] * shape[2] // 2000      # cells found in every size
+    large_frame_mb = 8 * 512 * 512 * 4 / 1e6
+    assert peaks[1] - peaks[0] < 2 * large_frame_mb, peaks
+    assert peaks[1] < 2000 * 0.8, peaks                                     # below Dask's pause threshold

@@ -34,7 +34,7 @@ LABEL_RESULTS = {"VollSeg": "labels", "StarDist": "stardist_labels", "UNet": "un
 #: VollSeg results copied core by core.
 MAP_RESULTS = {"Probability": "probability", "Denoised": "denoised"}
 #: Voxels read at once when a frame is scanned plane by plane.
-_SLAB_VOXELS = 8_000_000
+_SLAB_VOXELS = 4_000_000
 
 
 def block_folder(out, name, frame) -> Path:
@@ -93,8 +93,10 @@ def frame_statistics_task(path: str, frame: int, *, axes) -> dict:
         del part
     constant = not np.prod(shape) or low == high
     normalization = None
-    if not constant:
-        normalization = block_normalization(np.concatenate(samples, axis=0))
+    if not constant:           # one copy of the sample at most (none when the frame was one slab)
+        sample = samples[0] if len(samples) == 1 else np.concatenate(samples, axis=0)
+        samples.clear()
+        normalization = block_normalization(sample, overwrite=bool(sample.flags.writeable))
     return {"frame": frame, "constant": bool(constant), "value": float(low) if np.isfinite(low) else 0.0,
             "normalization": normalization, "shape": shape}
 

@@ -358,10 +358,11 @@ def sample_step(shape) -> int:
     return max(1, int(np.cbrt(float(np.prod(shape, dtype=np.float64)) / 2e6)))
 
 
-def block_normalization(sample) -> tuple[float, float]:
+def block_normalization(sample, *, overwrite=False) -> tuple[float, float]:
     """The intensities mapped to 0 and 1 in every block: :data:`BLOCK_PERCENTILES` of ``sample`` (the volume taken
-    every :func:`sample_step` voxels along each axis, so that a block task sees the values of the whole volume)."""
-    return tuple(float(v) for v in np.percentile(sample, BLOCK_PERCENTILES))
+    every :func:`sample_step` voxels along each axis, so that a block task sees the values of the whole volume).
+    ``overwrite=True`` lets the percentiles reorder ``sample`` in place instead of copying it (same values)."""
+    return tuple(float(v) for v in np.percentile(sample, BLOCK_PERCENTILES, overwrite_input=overwrite))
 
 
 def segment_one_block(crop, models, normalization, *, n_tiles=None, unet_threshold=0.5, **options) -> dict:

@@ -166,9 +166,13 @@ def _open_source(path: Path, lazy: bool):
         return _open_tiff(path, lazy)
     if suffix == ".npy":
         return _open_array(path, lazy)
+    from volltrack.io.vendor import is_vendor_file, open_vendor
+
+    if is_vendor_file(path):
+        return open_vendor(path, lazy)
     raise ValueError(f"unsupported image format {suffix!r} for {path}; expected .tif, .tiff, .npy, a .zarr or "
-                     ".ome.zarr store (or an array inside one, x.ome.zarr/0), an HDF5 dataset (file.h5/raw) or a "
-                     "CTC image folder (t000.tif ...)")
+                     ".ome.zarr store (or an array inside one, x.ome.zarr/0), an HDF5 dataset (file.h5/raw), a "
+                     "CTC image folder (t000.tif ...) or, with the bioio plugins, .czi, .lif or .nd2")
 
 
 def read_image(path, axes: str | None = None, *, calibration=None, frame_interval: float | None = None,

@@ -13,7 +13,7 @@ PACKAGE_JAR := python/volltrack/jars/btrackmate-$(ENGINE_VERSION)-all.jar
 JAVA_SOURCES := $(shell find java -name '*.java' -o -name 'pom.xml' -o -path '*/resources/*' -type f 2>/dev/null) pom.xml
 DEMO_OUT ?= demo-output
 
-.PHONY: setup system-deps demo test test-java test-python bench fiji-dist wheel clean
+.PHONY: setup system-deps demo test test-java test-python lint bench fiji-dist wheel clean
 
 setup: system-deps $(VENV)/.installed $(PACKAGE_JAR)
 
@@ -54,12 +54,20 @@ test-java: setup
 test-python: setup
 	$(PY) -m pytest
 
-test: setup
+test: setup lint
 	mvn -B test
 	$(PY) -m pytest
 
+# Ruff, mypy (strict except the modules listed in pyproject.toml) and the import layers (import-linter); configured
+# in pyproject.toml. Part of `make test`, and so of CI.
+lint: setup
+	$(VENV)/bin/ruff check python tests bench fiji-scripts
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+# `make bench BENCH_ARGS="--only tracker"` runs one benchmark; `--list` lists them (bench/README.md has the figures).
 bench: setup
-	$(PY) bench/run_all.py
+	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 # dist/volltrack-<version>.tar.gz and dist/volltrack-<version>-py3-none-any.whl with the engine jar inside
 # (setup.py builds the jar with Maven when it is missing or older than the Java sources).

@@ -8,7 +8,6 @@ Each case runs ``volltrack.cli.main`` in-process on small files. Exit codes as t
 from __future__ import annotations
 
 import json
-import os
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path

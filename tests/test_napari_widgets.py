@@ -13,12 +13,18 @@ pytestmark = pytest.mark.napari
 SHOTS = Path(os.environ.get("VOLLTRACK_NAPARI_SHOTS", "")) if os.environ.get("VOLLTRACK_NAPARI_SHOTS") else None
 
 
-def _shot(widget_or_viewer, name, tmp_path):
+def _shot(widget_or_viewer, name, tmp_path, size=(1280, 800)):
     """Save a PNG of a widget (QWidget.grab) or of the viewer window; return its path."""
     folder = SHOTS or tmp_path
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    if hasattr(widget_or_viewer, "screenshot"):
+    if hasattr(widget_or_viewer, "screenshot"):  # the window as a user sees it: shown, at a common size
+        from qtpy.QtWidgets import QApplication
+
+        window = widget_or_viewer.window._qt_window
+        window.resize(*size)
+        widget_or_viewer.window.show()
+        QApplication.processEvents()
         widget_or_viewer.screenshot(str(path), canvas_only=False)
     else:
         getattr(widget_or_viewer, "native", widget_or_viewer).grab().save(str(path))
@@ -70,8 +76,8 @@ def test_track_widget_tracks_a_label_movie_in_a_worker(make_napari_viewer, tissu
     widget.linking_max_distance.value = 8.0
     assert widget.linking_max_distance.tooltip.startswith("LINKING_MAX_DISTANCE")
     widget()
-    qtbot.waitUntil(lambda: "tracks cells" in viewer.layers, timeout=120_000)
-    assert widget.last_error is None
+    qtbot.waitUntil(lambda: "tracks cells" in viewer.layers or widget.last_error is not None, timeout=120_000)
+    assert widget.last_error is None, widget.last_error
     layer = viewer.layers["tracks cells"]
     n_cells = sum(len(np.unique(frame)) - 1 for frame in tissue.labels)
     analysis = layer.metadata["volltrack_analysis"]
@@ -105,6 +111,8 @@ def test_track_widget_reports_bad_input_in_one_line(make_napari_viewer, tissue):
 
 @pytest.mark.slow
 def test_segment_widget_segments_a_movie_with_the_demo_models(make_napari_viewer, qtbot, tmp_path):
+    import sys
+
     from volltrack.napari.segment_widget import make_segment_widget, vollseg_accepts_nms
     from volltrack.synthetic import simulate_tissue
 
@@ -133,8 +141,152 @@ def test_segment_widget_segments_a_movie_with_the_demo_models(make_napari_viewer
         chance = (movie.labels[frame] > 0).mean()  # ~0.25 of the volume is cells
         assert (movie.labels[frame][found] > 0).mean() > max(0.5, 2 * chance)
     assert 0 <= viewer.layers["probability raw"].data.min() and viewer.layers["probability raw"].data.max() <= 1
+    assert "tensorflow" not in sys.modules  # VollSeg ran in a child process
     _shot(widget, "segment_widget.png", tmp_path)
     _shot(viewer, "segment_viewer.png", tmp_path)
+
+
+SLOW_JOB = """
+import time
+
+def slow_steps(n, delay, values):
+    for index in range(n):
+        time.sleep(delay)
+        yield f"step {index + 1}/{n}"
+    return {"sum": float(values.sum()), "tensorflow": __import__("sys").modules.get("tensorflow") is not None}
+
+def failing_steps():
+    yield "about to fail"
+    raise ValueError("image.tif: expected a 3D volume")
+"""
+
+
+@pytest.fixture
+def job_module(tmp_path, monkeypatch):
+    """A module of test jobs importable by the child (its folder is on the inherited PYTHONPATH)."""
+    folder = tmp_path / "jobs"
+    folder.mkdir()
+    (folder / "volltrack_test_jobs.py").write_text(SLOW_JOB)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")])))
+    return "volltrack_test_jobs"
+
+
+def _run_to_end(job):
+    messages, steps = [], job.run()
+    while True:
+        try:
+            messages.append(next(steps))
+        except StopIteration as stop:
+            return messages, stop.value
+
+
+def test_child_job_streams_progress_and_returns_the_result(job_module):
+    from volltrack.napari.child_jobs import ChildJob, JobFailed
+
+    job = ChildJob(f"{job_module}:slow_steps", arrays={"values": np.arange(10.0)},
+                   options={"n": 3, "delay": 0.01})
+    messages, result = _run_to_end(job)
+    assert messages == ["step 1/3", "step 2/3", "step 3/3"]
+    assert result == {"sum": 45.0, "tensorflow": False}
+    assert job.process.returncode == 0 and not job.folder.exists()
+    failing = ChildJob(f"{job_module}:failing_steps")
+    with pytest.raises(JobFailed, match="^image.tif: expected a 3D volume$"):
+        _run_to_end(failing)
+    assert not failing.folder.exists()
+
+
+def test_cancel_kills_the_child_at_once_and_leaves_nothing(job_module, qtbot):
+    """A worker drives a 60 s child job; Cancel kills it within a second, the event loop never stalls."""
+    from qtpy.QtCore import QTimer
+
+    from volltrack.napari.child_jobs import ChildJob, start_worker
+
+    job = ChildJob(f"{job_module}:slow_steps", arrays={"values": np.ones(4)}, options={"n": 600, "delay": 0.1})
+    worker = start_worker(job, total=600, description="test job")
+    results, messages, finished = [], [], []
+    worker.returned.connect(results.append)
+    worker.yielded.connect(messages.append)
+    worker.finished.connect(lambda: finished.append(True))
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(20)
+    worker.start()
+    qtbot.waitUntil(lambda: len(messages) >= 3, timeout=60_000)
+    assert len(ticks) >= 5  # the Qt event loop ran all along
+    pid, folder = job.process.pid, job.folder
+    job.cancel()
+    assert job.process.poll() is not None  # the child is gone when cancel returns
+    qtbot.waitUntil(lambda: bool(finished), timeout=10_000)
+    timer.stop()
+    assert results == [None] and len(messages) < 600
+    assert not folder.exists()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_segment_widget_cancel_stops_the_child_and_adds_no_layer(make_napari_viewer, qtbot):
+    import sys
+
+    from volltrack.napari.segment_widget import make_segment_widget
+
+    viewer = make_napari_viewer()
+    viewer.add_image(np.random.default_rng(0).random((2, 8, 48, 48), dtype=np.float32), name="raw")
+    widget = make_segment_widget(viewer)
+    viewer.window.add_dock_widget(widget, area="right", name="Segment cells")
+    widget.reset_choices()
+    widget.image.value = viewer.layers["raw"]
+    assert not widget.cancel_button.enabled
+    worker = widget()
+    assert worker is not None and widget.cancel_button.enabled and not widget.call_button.enabled
+    qtbot.waitUntil(lambda: worker.job.running, timeout=30_000)
+    assert widget() is None  # one job at a time
+    folder = worker.job.folder
+    widget.cancel_button.clicked()  # the user presses Cancel
+    assert worker.job.process.poll() is not None
+    qtbot.waitUntil(lambda: widget.call_button.enabled, timeout=10_000)
+    qtbot.wait(200)
+    assert [layer.name for layer in viewer.layers] == ["raw"]
+    assert not folder.exists() and not widget.cancel_button.enabled and widget.last_error is None
+    assert "tensorflow" not in sys.modules
+
+
+def _inside(button, dock) -> bool:
+    """The whole button, with room for its text, lies inside the dock widget as shown."""
+    from qtpy.QtCore import QPoint
+
+    corner = button.mapTo(dock, QPoint(0, 0))
+    text = button.fontMetrics().horizontalAdvance(button.text())
+    return (corner.x() >= 0 and corner.x() + button.width() <= dock.width() and text < button.width()
+            and button.visibleRegion().boundingRect().width() == button.width())
+
+
+def test_segment_and_track_buttons_fit_in_their_docks(make_napari_viewer, qtbot, tmp_path):
+    from volltrack.napari.segment_widget import make_segment_widget
+    from volltrack.napari.track_widget import make_track_dock
+
+    viewer = make_napari_viewer(show=True)
+    viewer.window._qt_window.resize(1280, 800)
+    viewer.add_image(np.zeros((2, 8, 48, 48), np.float32), name="raw")
+    segment = make_segment_widget(viewer)
+    segment.models_folder.value = Path("/a/long/folder/name/of/models/that/does/not/fit/in/the/dock/at/all")
+    segment_dock = viewer.window.add_dock_widget(segment, area="right", name="Segment cells")
+    track = make_track_dock(viewer)
+    track_dock = viewer.window.add_dock_widget(track, area="right", name="Track cells")
+    qtbot.wait(300)
+    for form, dock in ((segment, segment_dock), (track.form, track_dock)):
+        for button in (form.call_button.native, form.cancel_button.native):
+            if form is track.form:
+                track.ensureWidgetVisible(button)
+                qtbot.wait(50)
+            assert _inside(button, dock), (button.text(), button.geometry(), dock.geometry())
+    assert track.form.native.parentWidget() is track.viewport()  # the long form scrolls inside its dock
+    label = segment.native.layout().itemAt(1).widget()  # the "models folder" row: label, then the path field
+    assert segment.models_folder.native.width() > 120 and label.width() >= label.sizeHint().width()
+    track.reset_choices()
+    assert [c.name for c in track.form.raw_image.choices if c is not None] == ["raw"]
+    _shot(segment, "segment_widget_docked.png", tmp_path)
+    _shot(viewer, "segment_track_docks.png", tmp_path)
 
 
 def test_segment_widget_refuses_a_missing_models_folder(make_napari_viewer, tmp_path):
@@ -298,3 +450,154 @@ def test_record_view_follows_the_selected_track(make_napari_viewer, sample, tmp_
         iio.imwrite(SHOTS / f"record_last{suffix}.png", frames[-1][..., :3])
     with pytest.raises(ValueError, match="expected a movie file"):
         widget.record_view(tmp_path / "view.avi")
+
+
+def _click(viewer, position, *, view_direction=None, drag_to=None):
+    """Press and release the left button at a world ``position`` through napari's mouse callbacks (what the
+    canvas calls); with ``drag_to`` the mouse moves in between (a camera drag, not a click)."""
+    from types import SimpleNamespace
+
+    from napari.utils._proxies import ReadOnlyWrapper
+    from napari.utils.interactions import mouse_move_callbacks, mouse_press_callbacks, mouse_release_callbacks
+
+    def event(kind, where, **extra):
+        return ReadOnlyWrapper(SimpleNamespace(type=kind, button=1, modifiers=(), position=tuple(where),
+                                               view_direction=view_direction, is_dragging=kind == "mouse_move",
+                                               dims_displayed=list(viewer.dims.displayed), handled=False,
+                                               **extra), exceptions=("handled",))
+
+    mouse_press_callbacks(viewer, event("mouse_press", position))
+    if drag_to is not None:
+        mouse_move_callbacks(viewer, event("mouse_move", drag_to))
+    mouse_release_callbacks(viewer, event("mouse_release", drag_to if drag_to is not None else position))
+
+
+def _cell_alone_on_its_column(movie, analysis, frame):
+    """A spot of ``frame`` whose (y, x) column through the labels holds only its own label (for 3D clicks)."""
+    spots = analysis.spots[analysis.spots["FRAME"] == frame]
+    for _, spot in spots.iterrows():
+        y, x = (int(round(spot[f"POSITION_{a}"] / c)) for a, c in zip("YX", movie.calibration[1:]))
+        column = movie.labels[frame, :, y, x]
+        if set(np.unique(column[column > 0])) == {int(spot["LABEL"])}:
+            return spot
+    raise AssertionError("no cell alone on its column")
+
+
+def test_clicking_a_cell_selects_its_track_in_2d_and_3d(make_napari_viewer, sample, tmp_path):
+    movie, analysis = sample
+    viewer = make_napari_viewer()
+    widget = _analysis_widget(viewer, sample)
+    frame = 3
+    spot = _cell_alone_on_its_column(movie, analysis, frame)
+    track = int(spot["TRACK_ID"])
+    widget.search_edit.setText("no such track")  # the picked track must come back into the list
+    viewer.dims.set_current_step(0, frame)
+    position = (frame, spot["POSITION_Z"], spot["POSITION_Y"], spot["POSITION_X"])
+    viewer.dims.set_point(1, position[1])
+    before = viewer.camera.center
+    _click(viewer, position, drag_to=(frame, position[1], position[2] + 5, position[3] + 5))
+    assert widget.selected_track_ids() == [] and viewer.camera.center == before  # a drag picks nothing
+    _click(viewer, position)
+    assert widget.track_box.currentText() == str(track) and widget.selected_track_ids() == [track]
+    assert widget.selected_tracklet == int(spot["TRACKLET_ID"])
+    assert viewer.dims.current_step[0] == frame  # the time stays on the clicked frame
+    cells = analysis.spots[analysis.spots["TRACK_ID"] == track][["POSITION_Y", "POSITION_X"]].to_numpy()
+    np.testing.assert_allclose(viewer.camera.center[-2:], (cells.min(axis=0) + cells.max(axis=0)) / 2, atol=1e-6)
+    assert f"track {track}:" in widget.figure._suptitle.get_text()
+    assert int(spot["LABEL"]) in widget._labels_under(position, None, viewer.dims.displayed)
+    # a click on the background (a tissue corner without cells) leaves the selection alone
+    assert widget.select_at((frame, 0.0, 0.0, 0.0)) is None and widget.selected_track_ids() == [track]
+    # 3D: the ray along Z through the cell's (y, x) column hits only this cell
+    widget.select_track("all")
+    viewer.dims.ndisplay = 3
+    _click(viewer, (frame, -10.0, position[2], position[3]), view_direction=(0.0, 1.0, 0.0, 0.0))
+    assert widget.selected_track_ids() == [track]
+    # clicking the track's line away from any label (labels hidden): the nearest spot of the frame
+    viewer.layers["cells"].visible = False
+    other = analysis.spots[(analysis.spots["FRAME"] == frame) & (analysis.spots["TRACK_ID"] != track)].iloc[0]
+    _click(viewer, (frame, -10.0, other["POSITION_Y"] + 0.3, other["POSITION_X"]),
+           view_direction=(0.0, 1.0, 0.0, 0.0))
+    assert widget.selected_track_ids() == [int(other["TRACK_ID"])]
+
+
+def test_lineage_plot_and_time_slider_follow_each_other(make_napari_viewer, sample, tmp_path):
+    from matplotlib.backend_bases import MouseEvent
+
+    from volltrack.analysis.lineage_plot import lineage_layout
+    from volltrack.napari.widget import SELECTION_LAYER
+
+    movie, analysis = sample
+    viewer = make_napari_viewer()
+    widget = _analysis_widget(viewer, sample)
+    dividing = analysis.tracks[analysis.tracks["N_DIVISIONS"] > 0]
+    track = int(dividing["N_DIVISIONS"].idxmax())
+    widget.select_track(track)
+    interval = analysis.parameters["frame_interval"]
+    start = int(analysis.tracks.at[track, "START_FRAME"])
+    assert widget.lineage_marker_time() == pytest.approx(start * interval)
+    viewer.dims.set_current_step(0, start + 3)  # slider -> marker
+    assert widget.lineage_marker_time() == pytest.approx((start + 3) * interval)
+    # click on the branch of a daughter (plot -> slider, selection and camera)
+    tracklets = analysis.tracklets[analysis.tracklets["TRACK_ID"] == track]
+    daughter = int(tracklets[tracklets["GENERATION"] == tracklets["GENERATION"].max()].index[0])
+    rows = lineage_layout(tracklets)
+    cells = analysis.spots[analysis.spots["TRACKLET_ID"] == daughter]
+    target = cells.iloc[-1]
+    widget.canvas.draw()
+    x, y = widget._lineage_axes.transData.transform((target["TIME"], rows[daughter]))
+    MouseEvent("button_press_event", widget.canvas, x, y, button=1)._process()
+    assert viewer.dims.current_step[0] == int(target["FRAME"])
+    assert widget.selected_tracklet == daughter and widget.selected_track_ids() == [track]
+    assert widget.lineage_marker_time() == pytest.approx(target["TIME"])
+    np.testing.assert_allclose(viewer.camera.center[-2:], target[["POSITION_Y", "POSITION_X"]].to_numpy(dtype=float),
+                               atol=1e-6)
+    assert viewer.dims.point[1] == pytest.approx(target["POSITION_Z"], abs=movie.calibration[0])
+    widget.select_track("all")  # no single track: no lineage, no marker
+    assert widget.lineage_marker_time() is None
+    widget.select_track(track, frame=int(target["FRAME"]))
+    widget.select_lineage_point(target["TIME"], rows[daughter])
+    thick = [line for line in widget._lineage_axes.lines if line.get_linewidth() > 3]
+    assert [line.get_gid() for line in thick] == [f"tracklet-{daughter}"]
+    _shot(widget, "lineage_widget.png", tmp_path)
+    _shot(viewer, "lineage_viewer.png", tmp_path)
+    widget.toggle_display()  # 3D, tilted: the napari hub screenshot (docs/images/napari-hub.png)
+    assert viewer.dims.current_step[0] == int(target["FRAME"])  # the time stays on the chosen frame
+    assert widget.lineage_marker_time() == pytest.approx(target["TIME"])
+    viewer.layers["mask"].visible = False
+    viewer.layers["cells"].opacity = 0.4
+    widget.color_tracks("GENERATION")
+    viewer.layers[SELECTION_LAYER].tail_width = 6
+    viewer.camera.angles = (0.0, 30.0, 55.0)
+    viewer.camera.zoom *= 0.45
+    _shot(viewer, "hub_viewer_3d.png", tmp_path, size=(1600, 1000))
+
+
+def test_labels_layer_saves_as_ome_zarr_with_voxel_size(make_napari_viewer, sample, tmp_path):
+    import zarr
+
+    from volltrack.io.ngff import read_ome_zarr
+
+    movie, _ = sample
+    viewer = make_napari_viewer()
+    layer = viewer.add_labels(movie.labels, name="cells", scale=(2.5, *movie.calibration))
+    written = layer.save(str(tmp_path / "cells.ome.zarr"), plugin="volltrack")
+    assert written == [str(tmp_path / "cells.ome.zarr")]
+    data, axes, metadata = read_ome_zarr(tmp_path / "cells.ome.zarr")
+    assert axes == "TZYX"
+    np.testing.assert_array_equal(np.asarray(data), movie.labels)
+    assert tuple(metadata["calibration"]) == pytest.approx(movie.calibration)
+    assert metadata["frame_interval"] == pytest.approx(2.5)
+    attrs = zarr.open_group(str(tmp_path / "cells.ome.zarr"), mode="r").attrs.asdict()
+    assert "image-label" in attrs["ome"] and attrs["ome"]["version"] == "0.5"
+    assert [p.name for p in tmp_path.iterdir()] == ["cells.ome.zarr"]  # no temporary folder left
+    # a volume is one time point; saving again replaces the file
+    volume = viewer.add_labels(movie.labels[0], name="one", scale=movie.calibration)
+    volume.save(str(tmp_path / "cells.ome.zarr"), plugin="volltrack")
+    data, _, metadata = read_ome_zarr(tmp_path / "cells.ome.zarr")
+    np.testing.assert_array_equal(np.asarray(data)[0], movie.labels[0])
+    assert data.shape[0] == 1 and tuple(metadata["calibration"]) == pytest.approx(movie.calibration)
+    from volltrack.napari.writer import write_labels_ome_zarr
+
+    with pytest.raises(ValueError, match="'flat' has shape"):
+        write_labels_ome_zarr(str(tmp_path / "flat.ome.zarr"), np.zeros((4, 4), np.uint8), {"name": "flat"})
+    assert not (tmp_path / "flat.ome.zarr").exists()

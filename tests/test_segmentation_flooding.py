@@ -110,8 +110,8 @@ def test_contested_components_with_tied_markers_are_flooded_with_everything(monk
     markers[1, 5, 4], markers[1, 5, 25] = 1, 2
     flooded_sizes = []
     kernel_flood = flooding._flood_voxels
-    monkeypatch.setattr(flooding, "_flood_voxels", lambda k, l, s, f, *a: flooded_sizes.append(f.size)
-                        or kernel_flood(k, l, s, f, *a))
+    monkeypatch.setattr(flooding, "_flood_voxels", lambda k, lab, s, f, *a: flooded_sizes.append(f.size)
+                        or kernel_flood(k, lab, s, f, *a))
     labels = masked_watershed(probability, markers, mask)
     np.testing.assert_array_equal(labels, watershed(-probability, markers, mask=mask))
     assert flooded_sizes == [int(mask.sum())]

@@ -47,7 +47,7 @@ def xml_image_shape(xml: Path) -> tuple[int, int, int, int] | None:
 
 def _check_labels(path: Path, labels) -> None:
     dtype = np.dtype(labels.dtype)
-    if dtype == bool:
+    if dtype.kind == "b":
         raise ValueError(f"--labels {path}: a bool mask, not a label image (one integer per cell, 0 = background)")
     first = np.asarray(labels[0])
     if np.issubdtype(dtype, np.floating):

@@ -18,9 +18,10 @@ import importlib.util
 import logging
 import re
 import sys
-from typing import Sequence
+from typing import Callable, Sequence
 
 from volltrack import __version__
+from volltrack.errors import UserError  # noqa: F401  (re-exported: its former home)
 
 #: Subcommands in the order of the data flow: (name, module under ``volltrack.commands``).
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -36,10 +37,6 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("analyze", "analyze"),
     ("doctor", "doctor"),
 )
-
-
-class UserError(Exception):
-    """An error caused by the user's input; printed as one line, without a traceback."""
 
 
 def _available_commands() -> list[tuple[str, str]]:
@@ -133,13 +130,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
-def _check_output_first(args) -> None:
+def _check_output_first(args: argparse.Namespace) -> None:
     """Make the command check that its ``--out`` can be written before any work (issue 14)."""
     if args.command not in ("run", "segment", "spots", "track", "analyze"):
         return
-    command_run = args._run
+    command_run: Callable[[argparse.Namespace], int] = args._run
 
-    def checked_run(parsed):
+    def checked_run(parsed: argparse.Namespace) -> int:
         from volltrack.io.writable import check_output_of
 
         check_output_of(parsed.command, getattr(parsed, "out", None))
@@ -161,14 +158,9 @@ def _exit_now(code: int) -> None:
     os._exit(code)
 
 
-def _is_out_of_memory(exc: BaseException) -> bool:
-    """Return True for Python's MemoryError and Java's OutOfMemoryError (as raised through JPype)."""
-    return isinstance(exc, MemoryError) or type(exc).__name__.endswith("OutOfMemoryError")
-
-
 if __name__ == "__main__":  # pragma: no cover
     # Run through the imported module ``volltrack.cli``: under ``python -m volltrack.cli`` this file is also
-    # ``__main__``, whose UserError would be a different class from the one the commands raise.
+    # ``__main__``, a second copy of the module's globals.
     from volltrack.cli import main as _main
 
     sys.exit(_main())

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
 import sys
 from typing import Callable
@@ -26,13 +27,13 @@ def _is_out_of_memory(exc: BaseException) -> bool:
     return isinstance(exc, MemoryError) or type(exc).__name__.endswith("OutOfMemoryError")
 
 
-def _user_error_types(extra: tuple[type, ...]) -> tuple[type, ...]:
+def _user_error_types(extra: tuple[type[BaseException], ...]) -> tuple[type[BaseException], ...]:
     from volltrack.io.output_lock import FolderLockedError
 
     return (*extra, FolderLockedError, FileNotFoundError, ValueError, OSError)
 
 
-def run_command(args, *, error_line: Callable[[BaseException], str], user_errors: tuple[type, ...] = ()) -> int:
+def run_command(args: argparse.Namespace, *, error_line: Callable[[BaseException], str], user_errors: tuple[type[BaseException], ...] = ()) -> int:
     """Run ``args._run(args)`` and turn its outcome into an exit code and at most one line on stderr.
 
     Parameters

@@ -74,7 +74,7 @@ def draw_overview_frame(figure, analysis, frame: int, *, image=None, labels=None
     colours = dict(zip(tracks, colour_list(len(tracks))))
     present = spots[spots["FRAME"] == frame]
     past = spots[(spots["FRAME"] <= frame) & spots["TRACK_ID"].isin(present["TRACK_ID"].unique())]
-    for tracklet, rows in past.groupby("TRACKLET_ID"):
+    for _, rows in past.groupby("TRACKLET_ID"):
         axes.plot(rows["POSITION_X"], rows["POSITION_Y"], linewidth=1.0,
                   color=colours[int(rows["TRACK_ID"].iloc[0])], alpha=0.9)
     near = np.abs(present["POSITION_Z"].to_numpy(dtype=float) / dz - z) <= 1.0

@@ -78,7 +78,7 @@ def spots_frame_task(labels_path: str, frame: int, *, raw_path, mask_path, axes,
             frame_raw = np.asarray(raw[frame] if raw.ndim == 4 else raw)
         frame_mask = None
         if mask_path is not None:
-            from volltrack.pipeline.inputs import read_mask
+            from volltrack.io.masks import read_tissue_mask as read_mask
 
             mask = read_mask(mask_path, movie_shape)
             frame_mask = np.asarray(mask[frame], dtype=bool)     # ZYX, or YX applied to every Z

@@ -92,7 +92,7 @@ def _selected_tracks(option: str, analysis_kinds):
     try:
         return [int(v) for v in option.split(",")], "all"
     except ValueError:
-        raise ValueError(f"--tracks must be filtered, all, dividing, non-dividing or TRACK_IDs, got {option!r}")
+        raise ValueError(f"--tracks must be filtered, all, dividing, non-dividing or TRACK_IDs, got {option!r}") from None
 
 
 def run(args: argparse.Namespace) -> int:

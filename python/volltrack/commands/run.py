@@ -35,7 +35,6 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``volltrack run``."""
     from volltrack.pipeline.config import RunConfig
-    from volltrack.pipeline.run import RunInputs, run_pipeline
 
     config = RunConfig.from_yaml(args.config) if args.config else RunConfig()
     if args.write_config:

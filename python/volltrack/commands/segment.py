@@ -166,7 +166,7 @@ def run(args: argparse.Namespace) -> int:
     Every input is opened and checked whole (axes, NaN/inf voxels) and the models are loaded before the
     output folder is created, so bad input leaves nothing behind.
     """
-    from volltrack.cli import UserError
+    from volltrack.errors import UserError
     from volltrack.io.output_lock import output_lock
     from volltrack.segmentation.batch import list_inputs
     from volltrack.segmentation.validation import validate_axes

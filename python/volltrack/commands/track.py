@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         from volltrack.tracking.jvm import checked_heap_size
 
         os.environ["VOLLTRACK_JVM_HEAP"] = checked_heap_size(args.heap, source="--heap")
-    from volltrack.cli import UserError
+    from volltrack.errors import UserError
     from volltrack.tracking import track
 
     try:

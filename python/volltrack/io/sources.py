@@ -229,3 +229,14 @@ def is_ome_zarr_path(path) -> bool:
 def default_output_format(path) -> str:
     """``"zarr"`` for an OME-Zarr input (outputs as OME-Zarr next to it), ``"tif"`` for anything else."""
     return "zarr" if is_ome_zarr_path(path) else "tif"
+
+
+def output_name(path):
+    """The stem used for outputs: ``a.ome.tif`` -> ``a``, ``b.zarr`` -> ``b``, ``c.ome.zarr/0`` -> ``c``,
+    ``d.h5/raw`` -> ``d``."""
+    container = split_container(path)
+    name = (container[0] if container is not None else Path(path)).name
+    for suffix in (".ome.tiff", ".ome.tif", ".tiff", ".tif", ".npy", ".ome.zarr", ".zarr", ".hdf5", ".h5", ".hdf"):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return Path(path).stem

@@ -14,14 +14,14 @@ label; a division, a gap-closing link or a merge starts a new tracklet whose par
 from __future__ import annotations
 
 import logging
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from volltrack.io.atomic import atomic_path, atomic_write_text
 
 logger = logging.getLogger(__name__)
 
@@ -187,21 +187,12 @@ def tracks_to_ctc(labels: np.ndarray, *, spots: pd.DataFrame, edges: pd.DataFram
 def _atomic_tiff(path: Path, image: np.ndarray) -> None:
     import tifffile
 
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
+    with atomic_path(path) as temp:
         tifffile.imwrite(temp, image, compression=None)
-        os.replace(temp, path)
-    finally:
-        if os.path.exists(temp):
-            os.remove(temp)
 
 
 def _atomic_text(path: Path, text: str) -> None:
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="ascii") as stream:
-        stream.write(text)
-    os.replace(temp, path)
+    atomic_write_text(path, text, encoding="ascii")
 
 
 def write_ctc(data: CTCData, folder: str | Path, *, kind: str = "res") -> Path:

@@ -36,6 +36,10 @@ __all__ = ["CTCData", "check_ctc", "evaluate_ctc", "export_ctc", "read_ctc", "re
 def seg_score(gt: np.ndarray, result: np.ndarray) -> tuple[float, int]:
     """Return (sum of Jaccard indices, number of ground-truth objects) of one frame, CTC SEG rules.
 
+    Kept rather than py-ctcmetrics' SEG: py-ctcmetrics 1.3.3 gives the same values on ordinary results (checked
+    to 1e-10 on simulated movies with eroded, merged, shifted, dropped and relabelled cells) but drops the first
+    result object when the result has no background voxel (it takes the smallest label for background).
+
     Parameters
     ----------
     gt, result : ndarray of the same shape

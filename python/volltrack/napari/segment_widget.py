@@ -1,7 +1,8 @@
 """The ``Segment cells`` dock widget: an image layer -> VollSeg (StarDist + U-Net seed pool + watershed) -> labels.
 
-The models load and the volumes are segmented in a napari generator worker (one progress step per volume of a
-movie, cancellable between volumes). The labels -- and, on request, the StarDist labels, the U-Net mask labels
+The models load and the volumes are segmented in a child Python process (:mod:`volltrack.napari.child_jobs`:
+napari's process never imports TensorFlow), driven by a napari generator worker that shows one progress step
+per volume of a movie; *Cancel* kills the child at once and nothing is added. The labels -- and, on request, the StarDist labels, the U-Net mask labels
 and the StarDist probability -- are added with the image's scale and translation, so they lie on the image.
 """
 
@@ -16,6 +17,8 @@ import numpy as np
 
 logger = logging.getLogger(__name__)
 
+#: Smallest width (pixels) of the Segment form in its dock.
+SEGMENT_FORM_WIDTH = 380
 #: The suppression choices offered when :func:`volltrack.segmentation.vollseg` takes ``nms=``.
 NMS_MODES = ("fast", "exact")
 
@@ -101,10 +104,13 @@ def layer_tuples(arrays: dict, image_layer) -> list[tuple]:
 def make_segment_widget(napari_viewer=None):
     """Build the ``Segment cells`` widget (npe2 widget command; a magicgui FunctionGui).
 
-    Pressing *Segment* starts a worker (kept as ``widget.worker``); the layers are added when it returns.
+    Pressing *Segment* starts a worker (kept as ``widget.worker``, its child job as ``widget.worker.job``); the
+    layers are added when it returns. *Cancel* (``widget.cancel_button``) kills the child; nothing is added.
     """
     from magicgui import magicgui
     from napari.layers import Image
+
+    from volltrack.napari.child_jobs import add_cancel_button
 
     from volltrack.segmentation import DEMO_MODELS
 
@@ -124,7 +130,7 @@ def make_segment_widget(napari_viewer=None):
         segment.__signature__ = signature.replace(parameters=[
             p.replace(default=default) if p.name == "suppression" else p for p in signature.parameters.values()])
     widget = magicgui(
-        segment, call_button="Segment", scrollable=True,
+        segment, call_button="Segment",
         models_folder={"mode": "d", "tooltip": "Folder with stardist/, unet/ and n2v/ models (default: the "
                                                 "bundled demo models)"},
         prob_thresh={"min": 0.0, "max": 1.0, "step": 0.05, "tooltip": "StarDist probability threshold (0 = "
@@ -138,19 +144,26 @@ def make_segment_widget(napari_viewer=None):
         stardist_labels={"tooltip": "Also add the StarDist instances"},
         unet_labels={"tooltip": "Also add the U-Net mask components"},
         probability={"tooltip": "Also add the StarDist probability map"})
-    widget.worker = None
-    widget.last_error = None
+    widget.viewer = napari_viewer
+    widget.native.setMinimumWidth(SEGMENT_FORM_WIDTH)  # room for the labels and a readable models folder
+    add_cancel_button(widget, "segmentation")
     return widget
 
 
 def _start(widget, viewer, values: dict):
-    """Start the segmentation worker for the form's ``values``; return it (None on bad input)."""
-    from napari.qt.threading import create_worker
+    """Start the segmentation (a child process driven by a worker) for the form's ``values``; return the worker.
 
+    Returns None on bad input (reported on the status bar and in ``widget.last_error``) or while a segmentation
+    is already running.
+    """
+    from volltrack.napari.child_jobs import ChildJob, set_running, start_worker, widget_job_running
     from volltrack.napari.track_widget import _status, _viewer_of
 
     viewer = viewer or _viewer_of(widget)
     image_layer = values["image"]
+    if widget_job_running(widget):
+        _status(viewer, "volltrack: a segmentation is already running; cancel it first")
+        return None
     try:
         if image_layer is None:
             raise ValueError("choose an image layer")
@@ -165,20 +178,27 @@ def _start(widget, viewer, values: dict):
     tiles = (values["tiles_z"], values["tiles_y"], values["tiles_x"])
     extras = tuple(name for name in ("stardist_labels", "unet_labels", "probability") if values[name])
     mode = values["suppression"]
-    steps = segmentation_steps(image_layer.data, models_folder=folder,
-                               n_tiles=None if tiles == (1, 1, 1) else tiles,
-                               prob_thresh=values["prob_thresh"] or None, nms_thresh=values["nms_thresh"] or None,
-                               nms=mode if mode in NMS_MODES else None, denoise_first=values["denoise_first"],
-                               extra_outputs=extras)
-    worker = create_worker(lambda: (yield from steps),
-                           _progress={"total": len(volumes) + 1, "desc": "volltrack: VollSeg"})
+    options = {"models_folder": str(folder), "n_tiles": None if tiles == (1, 1, 1) else tiles,
+               "prob_thresh": values["prob_thresh"] or None, "nms_thresh": values["nms_thresh"] or None,
+               "nms": mode if mode in NMS_MODES else None, "denoise_first": values["denoise_first"],
+               "extra_outputs": extras}
+    job = ChildJob(f"{__name__}:segmentation_steps", arrays={"image": image_layer.data}, options=options)
+    worker = start_worker(job, total=len(volumes) + 1, description="volltrack: VollSeg")
     widget.last_error = None
     worker.yielded.connect(lambda message: _status(viewer, f"volltrack: {message}"))
-    worker.returned.connect(lambda arrays: _add_layers(viewer, arrays, image_layer))
+    worker.returned.connect(lambda arrays: _finished(widget, viewer, arrays, image_layer))
     worker.errored.connect(lambda exc: _failed(widget, viewer, exc))
+    worker.finished.connect(lambda: set_running(widget, False))
     widget.worker = worker
+    set_running(widget, True)
     worker.start()
     return worker
+
+
+def _finished(widget, viewer, arrays, image_layer):
+    if arrays is None or widget.worker is None or widget.worker.job.cancelled:
+        return  # cancelled: nothing is added
+    _add_layers(viewer, arrays, image_layer)
 
 
 def _add_layers(viewer, arrays, image_layer):

@@ -2,8 +2,10 @@
 
 The form is generated from :class:`volltrack.tracking.settings.TrackerSettings`: one magicgui control per
 TrackMate / BTrackmate key, with the key's default, bounds and help text (tooltip). The work -- spots frame by
-frame, the LAP tracker in the embedded JVM, the track analysis -- runs in a napari generator worker that reports
-progress after every step and can be cancelled between steps; the viewer never blocks.
+frame, the LAP tracker in an embedded JVM, the track analysis -- runs in a child Python process
+(:mod:`volltrack.napari.child_jobs`), driven by a napari generator worker that reports progress after every step;
+*Cancel* kills the child (and its JVM) at once. napari's process never starts a JVM, so the viewer never blocks
+and a tracking can be stopped in the middle of the LAP tracker.
 """
 
 from __future__ import annotations
@@ -140,9 +142,12 @@ def _run_signature() -> inspect.Signature:
 def make_track_widget(napari_viewer=None):
     """Build the ``Track cells`` widget (npe2 widget command; a magicgui FunctionGui).
 
-    Pressing *Track* starts a worker (kept as ``widget.worker``); the Tracks layer is added when it returns.
+    Pressing *Track* starts a worker (kept as ``widget.worker``, its child job as ``widget.worker.job``); the
+    Tracks layer is added when it returns. *Cancel* (``widget.cancel_button``) kills the child; nothing is added.
     """
     from magicgui import magicgui
+
+    from volltrack.napari.child_jobs import add_cancel_button
 
     def run(**values):
         return _start(widget, napari_viewer or _viewer_of(widget), values)
@@ -154,9 +159,47 @@ def make_track_widget(napari_viewer=None):
                                          "boundary, TISSUE_FILTER)"}
     options["raw_image"] = {"tooltip": "Raw movie: intensities over each cell's label voxels"}
     options["labels_layer"] = {"label": "labels"}
-    widget = magicgui(run, call_button="Track", scrollable=True, **options)
-    widget.worker = None
+    widget = magicgui(run, call_button="Track", **options)
+    widget.viewer = napari_viewer
+    add_cancel_button(widget, "tracking")
     return widget
+
+
+def make_track_dock(napari_viewer=None):
+    """The ``Track cells`` widget in a vertical scroll area (npe2 widget command): the form is taller than most
+    docks.
+
+    magicgui's own ``scrollable=True`` is not used: napari docks a FunctionGui's inner widget, out of its scroll
+    area, which left the form at a stale width with the buttons' text cut off. The returned QScrollArea has
+    ``form`` (the FunctionGui of :func:`make_track_widget`) and forwards ``reset_choices`` to it.
+    """
+    from qtpy.QtCore import QSize, Qt
+    from qtpy.QtWidgets import QScrollArea
+
+    form = make_track_widget(napari_viewer)
+
+    class TrackDock(QScrollArea):
+        """Never narrower than the form (as styled now) plus the scroll bar; as tall as the dock allows."""
+
+        def _width(self) -> int:
+            return (form.native.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+                    + 2 * self.frameWidth())
+
+        def minimumSizeHint(self):
+            return QSize(self._width(), 120)
+
+        def sizeHint(self):
+            return QSize(self._width(), form.native.sizeHint().height())
+
+        def reset_choices(self, *args):
+            form.reset_choices(*args)
+
+    dock = TrackDock()
+    dock.setWidgetResizable(True)
+    dock.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    dock.setWidget(form.native)
+    dock.form = form
+    return dock
 
 
 def _viewer_of(widget):
@@ -166,13 +209,18 @@ def _viewer_of(widget):
 
 
 def _start(widget, viewer, values: dict):
-    """Start the tracking worker for the form's ``values``; return it (None when the labels are missing)."""
-    from napari.qt.threading import create_worker
+    """Start the tracking (a child process driven by a worker) for the form's ``values``; return the worker.
 
-    from volltrack.tracking.jvm import start_jvm
+    Returns None when the labels are missing, an input is wrong (one line on the status bar and in
+    ``widget.last_error``) or a tracking is already running.
+    """
+    from volltrack.napari.child_jobs import ChildJob, set_running, start_worker, widget_job_running
 
     labels_layer = values.pop("labels_layer")
     raw_layer, mask_layer = values.pop("raw_image"), values.pop("tissue_mask")
+    if widget_job_running(widget):
+        _status(viewer, "volltrack: a tracking is already running; cancel it first")
+        return None
     if labels_layer is None:
         _status(viewer, "volltrack: choose a labels layer to track")
         return None
@@ -183,28 +231,32 @@ def _start(widget, viewer, values: dict):
             if layer is not None and tuple(layer.data.shape) != tuple(labels_layer.data.shape):
                 raise ValueError(f"layer {layer.name!r} has shape {tuple(layer.data.shape)}; expected the shape "
                                  f"{tuple(labels_layer.data.shape)} of {labels_layer.name!r}")
-        start_jvm()  # in the main thread: the first start takes a few seconds and must not race the worker
     except Exception as exc:  # noqa: BLE001 -- shown to the user as one line
         _status(viewer, f"volltrack: cannot track: {exc}")
         widget.last_error = str(exc)
         return None
-    steps = tracking_steps(labels_layer.data, raw=None if raw_layer is None else raw_layer.data,
-                           mask=None if mask_layer is None else mask_layer.data, calibration=calibration,
-                           frame_interval=frame_interval if math.isfinite(frame_interval) else 1.0,
-                           settings=settings, name=f"{TRACKS_NAME} {labels_layer.name}")
-    worker = create_worker(lambda: (yield from steps),
-                           _progress={"total": int(labels_layer.data.shape[0]) + 2, "desc": "volltrack: tracking"})
+    job = ChildJob(f"{__name__}:tracking_steps",
+                   arrays={"labels": labels_layer.data, "raw": None if raw_layer is None else raw_layer.data,
+                           "mask": None if mask_layer is None else mask_layer.data},
+                   options={"calibration": calibration, "settings": settings,
+                            "frame_interval": frame_interval if math.isfinite(frame_interval) else 1.0,
+                            "name": f"{TRACKS_NAME} {labels_layer.name}"})
+    worker = start_worker(job, total=int(labels_layer.data.shape[0]) + 2, description="volltrack: tracking")
     widget.last_error = None
     worker.yielded.connect(lambda message: _status(viewer, f"volltrack: {message}"))
     settings_used = settings.to_dict()
 
     def add(layer_tuple):
+        if layer_tuple is None or job.cancelled:
+            return  # cancelled: nothing is added
         layer_tuple[1]["metadata"]["volltrack_tracker_settings"] = settings_used
         _add_tracks(viewer, layer_tuple)
 
     worker.returned.connect(add)
     worker.errored.connect(lambda exc: _failed(widget, viewer, exc))
+    worker.finished.connect(lambda: set_running(widget, False))
     widget.worker = worker
+    set_running(widget, True)
     worker.start()
     return worker
 

@@ -1,6 +1,9 @@
 """The ``Track analysis`` dock widget: choose tracks, see their plots beside the viewer, export results.
 
-Every computation is a call into :mod:`volltrack.analysis`; this module only wires Qt controls to it.
+A track is chosen from the searchable list or by clicking one of its cells (labels layer) or its line in the
+viewer (:mod:`volltrack.napari.picking`). The lineage plot is linked to the time slider both ways: a red line marks
+the viewer's frame, and clicking a branch sets the time to that branch's nearest frame and centres the camera on
+its cell. Every computation is a call into :mod:`volltrack.analysis`; this module only wires Qt controls to it.
 """
 
 from __future__ import annotations
@@ -54,6 +57,9 @@ class TrackAnalysisWidget(QWidget):
         self.figure = Figure(figsize=(PLOT_SIZE[0] / 100, PLOT_SIZE[1] / 100), dpi=100)
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setMinimumSize(*PLOT_SIZE)
+        self.selected_tracklet: int | None = None
+        self._lineage_axes, self._lineage_rows, self._time_marker = None, {}, None
+        self._keep_frame: int | None = None
         self._build_layout()
         self.layer_box.currentTextChanged.connect(self._on_layer_changed)
         self.kind_box.currentTextChanged.connect(self._fill_track_box)
@@ -62,6 +68,9 @@ class TrackAnalysisWidget(QWidget):
         self.track_box.currentTextChanged.connect(self.update_view)
         for event in (napari_viewer.layers.events.inserted, napari_viewer.layers.events.removed):
             event.connect(self.refresh_layers)
+        napari_viewer.mouse_drag_callbacks.append(self._on_viewer_click)
+        napari_viewer.dims.events.current_step.connect(self._on_time_changed)
+        self.canvas.mpl_connect("button_press_event", self._on_plot_click)
         self.refresh_layers()
 
     def _build_layout(self) -> None:
@@ -177,8 +186,9 @@ class TrackAnalysisWidget(QWidget):
         if self.color_box.currentText() != feature:
             self.color_box.setCurrentText(feature)
 
-    def focus_track(self, track_id: int) -> None:
-        """Centre the camera on a track, zoom so it fills about half the view, and go to its first frame."""
+    def focus_track(self, track_id: int, frame: int | None = None) -> None:
+        """Centre the camera on a track, zoom so it fills about half the view, and go to ``frame`` (default its
+        first frame)."""
         source = self._tracks_layers().get(self.layer_box.currentText())
         spots = self.analysis.spots[self.analysis.spots["TRACK_ID"] == int(track_id)]
         if source is None or spots.empty:
@@ -194,7 +204,7 @@ class TrackAnalysisWidget(QWidget):
         track_size = max(float(high[d - 1] - low[d - 1]) for d in displayed) + 2 * radius
         factor = min(MAX_RELATIVE_ZOOM, max(1.0, scene_size / (TRACK_ZOOM_MARGIN * max(track_size, 1e-6))))
         centre = (low + high) / 2
-        self.viewer.dims.set_current_step(0, int(spots["FRAME"].min()))
+        self.viewer.dims.set_current_step(0, int(spots["FRAME"].min()) if frame is None else int(frame))
         if self.viewer.dims.ndisplay == 2:
             self.viewer.dims.set_point(1, float(centre[0]))
             self.viewer.camera.center = tuple(float(c) for c in centre[1:])
@@ -202,8 +212,11 @@ class TrackAnalysisWidget(QWidget):
             self.viewer.camera.center = tuple(float(c) for c in centre)
         self.viewer.camera.zoom = self.viewer.camera.zoom * factor
 
-    def select_track(self, track_id) -> None:
-        """Select one track by ID, or ``"all"``; updates the shown tracks and the plots."""
+    def select_track(self, track_id, frame: int | None = None) -> None:
+        """Select one track by ID, or ``"all"``; updates the shown tracks and the plots.
+
+        ``frame`` keeps the time slider there (default: the track's first frame).
+        """
         items = [self.track_box.itemText(i) for i in range(self.track_box.count())]
         if str(track_id) not in items:
             raise ValueError(f"track {track_id!r} is not among the {self.kind_box.currentText()} tracks of "
@@ -211,12 +224,165 @@ class TrackAnalysisWidget(QWidget):
         self.track_box.blockSignals(True)
         self.track_box.setCurrentText(str(track_id))
         self.track_box.blockSignals(False)
-        self.update_view()
+        self._keep_frame = frame
+        try:
+            self.update_view()
+        finally:
+            self._keep_frame = None
+
+    # ---- picking in the viewer -----------------------------------------------------------------------------
+    def _on_viewer_click(self, viewer, event):
+        """Mouse callback: a click (press and release without moving; not a camera drag) picks a track."""
+        if getattr(event, "button", 1) != 1 or tuple(getattr(event, "modifiers", ()) or ()):
+            return
+        press = (tuple(event.position), getattr(event, "view_direction", None),
+                 tuple(getattr(event, "dims_displayed", ()) or ()))
+        yield
+        moved = False
+        while event.type == "mouse_move":
+            moved = True
+            yield
+        if not moved:
+            self.select_at(*press)
+
+    def _labels_under(self, position, view_direction, dims_displayed) -> list[int]:
+        """The label values under the click in the chosen labels layer and every visible labels layer."""
+        from napari.layers import Labels
+
+        chosen = self.labels_box.currentText()
+        layers = [self.viewer.layers[chosen]] if chosen not in ("", NONE) and chosen in self.viewer.layers else []
+        layers += [layer for layer in reversed(self.viewer.layers)
+                   if isinstance(layer, Labels) and layer.visible and layer not in layers]
+        values = []
+        for layer in layers:
+            try:
+                value = layer.get_value(position, view_direction=view_direction,
+                                        dims_displayed=list(dims_displayed) or None, world=True)
+            except (IndexError, ValueError, TypeError):
+                continue
+            if isinstance(value, tuple):  # multiscale: (level, value)
+                value = value[-1]
+            if value is not None and np.isscalar(value) and int(value) > 0:
+                values.append(int(value))
+        return values
+
+    def select_at(self, position, view_direction=None, dims_displayed=()) -> int | None:
+        """Select the track whose cell or line is at the world ``position`` (a viewer click); return its ID.
+
+        The time slider stays on the clicked frame; the camera centres on the track and the plots follow.
+        Returns None (nothing changes) when no track is there.
+        """
+        from volltrack.napari.picking import pick_spot
+
+        analysis, source = self.analysis, self._tracks_layers().get(self.layer_box.currentText())
+        if analysis is None or source is None:
+            return None
+        position = np.asarray(position, dtype=float)
+        frame = int(round(float(source.world_to_data(position)[0])))
+        point = position[-3:] - np.asarray(source.translate[-3:], dtype=float)
+        direction = None
+        if self.viewer.dims.ndisplay == 3 and view_direction is not None:
+            direction = np.asarray(view_direction, dtype=float)[-3:]
+        labels = self._labels_under(position, view_direction, dims_displayed)
+        index = pick_spot(analysis.spots, frame, point, direction=direction, labels=labels)
+        if index is None:
+            return None
+        track_id = int(analysis.spots.at[index, "TRACK_ID"])
+        listed = [self.track_box.itemText(i) for i in range(self.track_box.count())]
+        if str(track_id) not in listed:  # show every track so that the picked one is in the list
+            self.search_edit.blockSignals(True)
+            self.search_edit.clear()
+            self.search_edit.blockSignals(False)
+            self.kind_box.setCurrentText(ALL)
+            self._fill_track_box(show_layer=False)
+        self.select_track(track_id, frame=frame)
+        self.selected_tracklet = int(analysis.spots.at[index, "TRACKLET_ID"])
+        self._highlight_tracklet()
+        self.viewer.status = f"volltrack: track {track_id} (tracklet {self.selected_tracklet}) at frame {frame}"
+        return track_id
+
+    # ---- lineage <-> time slider ---------------------------------------------------------------------------
+    def _attach_lineage(self, track_id: int) -> None:
+        """Find the lineage axes of the drawn figure and put the time marker on the viewer's frame."""
+        from volltrack.analysis.lineage_plot import lineage_layout
+
+        self._lineage_axes = next((axes for axes in self.figure.axes
+                                   if any(str(line.get_gid()).startswith("tracklet-") for line in axes.lines)), None)
+        self._time_marker = None
+        if self._lineage_axes is None:
+            return
+        tracklets = self.analysis.tracklets[self.analysis.tracklets["TRACK_ID"] == int(track_id)]
+        self._lineage_rows = lineage_layout(tracklets)
+        limits = self._lineage_axes.get_xlim()
+        self._time_marker = self._lineage_axes.axvline(self._current_time(), color="crimson", linewidth=1.5,
+                                                       zorder=4, gid="time-marker")
+        self._lineage_axes.set_xlim(limits)
+
+    def _current_time(self) -> float:
+        from volltrack.napari.picking import frame_time
+
+        return frame_time(self.analysis, int(self.viewer.dims.current_step[0]))
+
+    def _highlight_tracklet(self) -> None:
+        """Draw the selected tracklet's branch thicker in the lineage plot."""
+        if self._lineage_axes is None:
+            return
+        for line in self._lineage_axes.lines:
+            gid = str(line.get_gid())
+            if gid.startswith("tracklet-"):
+                line.set_linewidth(6.0 if gid == f"tracklet-{self.selected_tracklet}" else 3.0)
+        self.canvas.draw_idle()
+
+    def lineage_marker_time(self) -> float | None:
+        """The time the lineage plot's marker stands on (None when no lineage is shown)."""
+        return None if self._time_marker is None else float(self._time_marker.get_xdata()[0])
+
+    def _on_time_changed(self, event=None) -> None:
+        if self._time_marker is None or self.analysis is None:
+            return
+        time = self._current_time()
+        self._time_marker.set_xdata([time, time])
+        self.canvas.draw_idle()
+
+    def _on_plot_click(self, event) -> None:
+        if self._lineage_axes is None or event.inaxes is not self._lineage_axes or event.xdata is None:
+            return
+        self.select_lineage_point(event.xdata, event.ydata)
+
+    def select_lineage_point(self, time: float, row: float):
+        """Act on a click in the lineage plot at (``time``, ``row``): set the time slider to the nearest frame of
+        the branch there, select that tracklet and centre the camera on its cell; return ``(tracklet, frame)``."""
+        from volltrack.napari.picking import lineage_pick
+
+        track_ids = self.selected_track_ids()
+        if len(track_ids) != 1:
+            return None
+        hit = lineage_pick(self.analysis, track_ids[0], time, row, self._lineage_rows)
+        if hit is None:
+            return None
+        tracklet, frame = hit
+        self.selected_tracklet = tracklet
+        self._highlight_tracklet()
+        self.viewer.dims.set_current_step(0, frame)
+        spots = self.analysis.spots
+        cell = spots[(spots["TRACKLET_ID"] == tracklet) & (spots["FRAME"] == frame)]
+        source = self._tracks_layers().get(self.layer_box.currentText())
+        if len(cell) and source is not None:
+            centre = cell[["POSITION_Z", "POSITION_Y", "POSITION_X"]].to_numpy(dtype=float).mean(axis=0)
+            centre = centre + np.asarray(source.translate[-3:], dtype=float)
+            if self.viewer.dims.ndisplay == 2:
+                self.viewer.dims.set_point(1, float(centre[0]))
+                self.viewer.camera.center = tuple(float(c) for c in centre[1:])
+            else:
+                self.viewer.camera.center = tuple(float(c) for c in centre)
+        self.viewer.status = f"volltrack: track {track_ids[0]}, tracklet {tracklet}, frame {frame}"
+        return tracklet, frame
 
     # ---- view --------------------------------------------------------------------------------------------
     def update_view(self, *_, show_layer: bool = True) -> None:
         """Redraw the plots of the selected tracks and, with ``show_layer``, show only them in the viewer."""
         analysis, track_ids = self.analysis, self.selected_track_ids()
+        self._lineage_axes, self._time_marker = None, None
         if analysis is None or not track_ids:
             self.figure.clear()
             self.canvas.draw_idle()
@@ -225,10 +391,11 @@ class TrackAnalysisWidget(QWidget):
             self._show_selection(track_ids)
         if len(track_ids) == 1:
             if show_layer:
-                self.focus_track(track_ids[0])
+                self.focus_track(track_ids[0], frame=self._keep_frame)
             draw_track(self.figure, analysis, track_ids[0])
+            self._attach_lineage(track_ids[0])
         else:
-            self.figure.set_layout_engine("none")  # draw_track's constrained layout would ignore the margins
+            self.figure.set_layout_engine(None)  # drop draw_track's constrained layout: the overview sets margins
             draw_overview(self.figure, analysis, track_ids)
         self.canvas.draw_idle()
 
@@ -249,11 +416,11 @@ class TrackAnalysisWidget(QWidget):
                 shown.colormap = source.colormap
 
     def toggle_display(self) -> None:
-        """Switch between the 3D view and the hyperstack (2D slices) view."""
+        """Switch between the 3D view and the hyperstack (2D slices) view (the time slider stays)."""
         self.viewer.dims.ndisplay = 2 if self.viewer.dims.ndisplay == 3 else 3
         track_ids = self.selected_track_ids()
-        if len(track_ids) == 1:
-            self.focus_track(track_ids[0])
+        if len(track_ids) == 1:  # the camera follows the track; the time stays where it is
+            self.focus_track(track_ids[0], frame=int(self.viewer.dims.current_step[0]))
 
     # ---- actions -----------------------------------------------------------------------------------------
     def _layer_data(self, box):

@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+from volltrack.io.masks import read_tissue_mask as read_mask  # noqa: F401  (its former home)
 
 logger = logging.getLogger(__name__)
 
@@ -51,51 +51,6 @@ def read_raw_meta(path: Path, *, axes: str | None) -> tuple[tuple[int, ...], dic
     if min(shape) == 0:
         raise ValueError(f"{path}: the movie is empty (shape {shape})")
     return shape, meta
-
-
-def read_mask(path: Path | None, movie_shape: tuple[int, ...]):
-    """Read the tissue mask lazily as TZYX or TYX matching a movie of shape ``movie_shape`` (T, Z, Y, X).
-
-    A mask with one Z slice (TYX, or TZYX with Z = 1) applies to every Z; a ZYX or YX mask is accepted for a
-    movie of one time point.
-
-    Parameters
-    ----------
-    path : Path or None
-        The mask file; None gives None.
-    movie_shape : tuple of int
-        (T, Z, Y, X) of the raw movie.
-
-    Returns
-    -------
-    array-like or None
-        The mask, shape (T, Z, Y, X) or (T, Y, X).
-
-    Raises
-    ------
-    ValueError
-        When the mask's shape matches none of these.
-    """
-    if path is None:
-        return None
-    from volltrack.io import read_image
-
-    mask = read_image(path, lazy=True)[0]
-    if not any(np.any(np.asarray(mask[t])) for t in range(mask.shape[0])):
-        raise ValueError(f"tissue mask {path} is all zero: no voxel is tissue, so every cell would be outside it; "
-                         "expected non-zero voxels where the tissue is")
-    n_frames, n_z, height, width = movie_shape
-    shape = tuple(int(n) for n in mask.shape)
-    if shape == (n_frames, n_z, height, width) or shape == (n_frames, height, width):
-        return mask
-    if shape == (n_frames, 1, height, width):
-        return mask[:, 0]
-    if n_frames == 1 and shape in ((n_z, height, width), (1, height, width)):
-        return mask[np.newaxis] if shape[0] == n_z else mask
-    if shape == (n_z, height, width):    # ZYX: one tissue for every time point
-        return np.broadcast_to(np.asarray(mask)[np.newaxis], (n_frames, n_z, height, width))
-    raise ValueError(f"tissue mask {path} has shape {shape}; expected TZYX {movie_shape}, TYX "
-                     f"{(n_frames, height, width)} or ZYX {(n_z, height, width)} to match the raw movie")
 
 
 def check_ground_truth(folder: Path | None, n_frames: int) -> None:

@@ -253,7 +253,7 @@ def _run_stages(inputs: RunInputs, out: Path, config: RunConfig, force: bool, sh
     meta = {**_image_meta(raw_meta, config), "shape": shape}
     runner = StageRunner(out, force=force)
     seg_dir = out / "segmentation"
-    from volltrack.segmentation.batch import output_name
+    from volltrack.io.sources import output_name
 
     labels_path = seg_dir / "VollSeg" / f"{output_name(Path(inputs.raw))}.tif"
     if output_format == "zarr":

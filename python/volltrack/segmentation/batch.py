@@ -32,6 +32,8 @@ import numpy as np
 
 from volltrack.segmentation.frame_store import (OUTPUTS, assemble_outputs, check_frame_options, frame_done,  # noqa: F401
                                                 is_finished, write_frame_outputs)
+from volltrack.io.sources import output_name
+from volltrack.segmentation.pipeline import blank_result
 from volltrack.segmentation.validation import is_constant, validate_volume
 
 _LOG = logging.getLogger(__name__)
@@ -90,19 +92,6 @@ def _refuse_shared_output_names(files):
         if other != path:
             raise ValueError(f"{other} and {path} would both be written as {output_name(path)}.tif; rename or move "
                              "one of them")
-
-
-def output_name(path):
-    """The stem used for outputs: ``a.ome.tif`` -> ``a``, ``b.zarr`` -> ``b``, ``c.ome.zarr/0`` -> ``c``,
-    ``d.h5/raw`` -> ``d``."""
-    from volltrack.io.sources import split_container
-
-    container = split_container(path)
-    name = (container[0] if container is not None else Path(path)).name
-    for suffix in (".ome.tiff", ".ome.tif", ".tiff", ".tif", ".npy", ".ome.zarr", ".zarr", ".hdf5", ".h5", ".hdf"):
-        if name.lower().endswith(suffix):
-            return name[: -len(suffix)]
-    return Path(path).stem
 
 
 def open_input(path, axes=None):
@@ -169,42 +158,6 @@ _CHECK_VOXELS = 64_000_000
 
 def _volume_name(path, frame, movie):
     return f"{path}, frame {frame}" if movie else str(path)
-
-
-def blank_result(volume, models, *, segment_options=None):
-    """The VollSeg result of a blank (constant) volume: no cell, with the outputs a segmented volume has.
-
-    Parameters
-    ----------
-    volume : ndarray of shape (Z, Y, X)
-        The blank volume.
-    models : Models
-        The networks (they decide which outputs exist: StarDist, Probability and Markers need StarDist,
-        Denoised needs N2V).
-    segment_options : dict, optional
-        The options of the run (``block_shape`` means no Markers; Denoised only when ``denoise_first``, whose
-        default is :func:`~volltrack.segmentation.pipeline.vollseg`'s).
-
-    Returns
-    -------
-    VollSegResult
-        All-zero labels and maps; ``denoised`` is the volume itself.
-    """
-    import inspect
-
-    from volltrack.segmentation.pipeline import VollSegResult, vollseg
-
-    options = segment_options or {}
-    labels, zeros = np.zeros(volume.shape, np.int32), np.zeros(volume.shape, np.float32)
-    star = models.stardist is not None
-    painted = star and options.get("stardist_labels", True)
-    default_denoise = inspect.signature(vollseg).parameters["denoise_first"].default   # as vollseg would do
-    denoised = models.n2v is not None and options.get("denoise_first", default_denoise)
-    return VollSegResult(labels=labels, stardist_labels=labels.copy() if painted else None, unet_labels=labels.copy(),
-                         probability=zeros if star else None, distance=zeros if star else None,
-                         unet_probability=zeros if models.unet is not None else None,
-                         markers=labels.copy() if star and "block_shape" not in options else None,
-                         denoised=np.asarray(volume, np.float32) if denoised else None)
 
 
 def segment_volume(volume, models, options, *, name):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from dataclasses import dataclass
 
@@ -50,6 +51,38 @@ class VollSegResult:
     markers: np.ndarray | None = None
     denoised: np.ndarray | None = None
     seeds: SeedPool | None = None
+
+
+def blank_result(volume, models, *, segment_options=None):
+    """The VollSeg result of a blank (constant) volume: no cell, with the outputs a segmented volume has.
+
+    Parameters
+    ----------
+    volume : ndarray of shape (Z, Y, X)
+        The blank volume.
+    models : Models
+        The networks (they decide which outputs exist: StarDist, Probability and Markers need StarDist,
+        Denoised needs N2V).
+    segment_options : dict, optional
+        The options of the run (``block_shape`` means no Markers; Denoised only when ``denoise_first``, whose
+        default is :func:`~volltrack.segmentation.pipeline.vollseg`'s).
+
+    Returns
+    -------
+    VollSegResult
+        All-zero labels and maps; ``denoised`` is the volume itself.
+    """
+    options = segment_options or {}
+    labels, zeros = np.zeros(volume.shape, np.int32), np.zeros(volume.shape, np.float32)
+    star = models.stardist is not None
+    painted = star and options.get("stardist_labels", True)
+    default_denoise = inspect.signature(vollseg).parameters["denoise_first"].default   # as vollseg would do
+    denoised = models.n2v is not None and options.get("denoise_first", default_denoise)
+    return VollSegResult(labels=labels, stardist_labels=labels.copy() if painted else None, unet_labels=labels.copy(),
+                         probability=zeros if star else None, distance=zeros if star else None,
+                         unet_probability=zeros if models.unet is not None else None,
+                         markers=labels.copy() if star and "block_shape" not in options else None,
+                         denoised=np.asarray(volume, np.float32) if denoised else None)
 
 
 def segment_from_predictions(stardist_labels, probability, unet_probability, *, distance=None,
@@ -278,8 +311,6 @@ def vollseg(image, models, *, n_tiles=None, denoise_first=False, normalization=N
     if models.stardist is None and models.unet is None:
         raise ValueError("VollSeg needs a StarDist or a U-Net model; the models folder has neither")
     if is_constant(image):
-        from volltrack.segmentation.batch import blank_result
-
         _LOG.warning("the volume is blank (every voxel %s): no cell to segment, empty labels returned",
                      image.flat[0] if image.size else "-")
         return blank_result(image, models, segment_options={"denoise_first": denoise_first})

@@ -17,6 +17,7 @@ import pandas as pd
 
 from volltrack.io.atomic import atomic_write, atomic_write_text
 from volltrack.io.calibration import validate_calibration
+from volltrack.schema import fill_spot_defaults
 from volltrack.spots.columns import INTEGER_COLUMNS, POSITION_COLUMNS, REQUIRED_COLUMNS
 from volltrack.spots.csv_contract import is_number, read_contract_csv
 
@@ -158,16 +159,8 @@ def _integer_valued(column: pd.Series) -> bool:
 
 
 def _fill_defaults(table: pd.DataFrame, frame_interval: float) -> None:
-    if "POSITION_T" not in table.columns:
-        table["POSITION_T"] = table["FRAME"].to_numpy(dtype=np.float64) * frame_interval
-    if "RADIUS" not in table.columns:
-        if "VOLUME" in table.columns:
-            table["RADIUS"] = np.cbrt(3.0 * table["VOLUME"].to_numpy(dtype=np.float64) / (4.0 * np.pi))
-        else:
-            logger.warning("no RADIUS or VOLUME column: using RADIUS = 1")
-            table["RADIUS"] = 1.0
-    if "QUALITY" not in table.columns:
-        table["QUALITY"] = 1.0
+    fill_spot_defaults(table, frame_interval, logger=logger,
+                       no_radius_message="no RADIUS or VOLUME column: using RADIUS = 1")
 
 
 def _read_sidecar(path: Path) -> dict:

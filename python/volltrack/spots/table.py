@@ -36,7 +36,7 @@ def _integer_labels(labels):
     """Labels as integers: integer dtypes as they are, floats holding whole numbers (as Fiji writes label images
     in float32) converted; a bool mask or fractional, NaN or negative values refused."""
     dtype = np.dtype(labels.dtype)
-    if dtype == bool:
+    if dtype.kind == "b":
         raise ValueError("labels are a bool mask (True/False), not a label image: one integer per cell is needed "
                          "(0 = background); label the mask's connected components first")
     if np.issubdtype(dtype, np.integer):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from volltrack.io.atomic import atomic_path, atomic_write_text
 from volltrack.synthetic.lineage import write_man_track
 
 #: File names written by :func:`write_ctc`.
@@ -38,17 +37,9 @@ def write_tiff_atomic(path, array, *, axes, calibration=None):
     if calibration is not None:
         metadata.update(spacing=float(calibration[0]), unit="micron")
         kwargs["resolution"] = (1.0 / float(calibration[2]), 1.0 / float(calibration[1]))
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        data = array.astype(np.uint8) if array.dtype == bool else array
+    data = array.astype(np.uint8) if array.dtype == bool else array
+    with atomic_path(path) as temporary:
         tifffile.imwrite(temporary, data, imagej=data.dtype != np.uint32, metadata=metadata, **kwargs)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
 
 
 def write_ctc(movie, folder):
@@ -75,10 +66,5 @@ def write_ctc(movie, folder):
     record = {"calibration": list(movie.calibration), "frame_interval": movie.frame_interval,
               "space_units": "micron", "time_units": "sec",
               "parameters": {k: (list(v) if isinstance(v, tuple) else v) for k, v in movie.parameters.items()}}
-    text = json.dumps(record, indent=2, default=str)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".simulation.", suffix=".tmp")
-    with os.fdopen(handle, "w") as stream:
-        stream.write(text)
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, folder / PARAMETERS_NAME)
+    atomic_write_text(folder / PARAMETERS_NAME, json.dumps(record, indent=2, default=str))
     return folder

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-
 import numpy as np
 import pandas as pd
+
+from volltrack.io.atomic import atomic_write_text
 
 LINEAGE_COLUMNS = ("label", "begin", "end", "parent")
 
@@ -75,17 +74,7 @@ def write_man_track(lineage, path):
         raise ValueError(f"lineage table lacks columns {missing}; expected {list(LINEAGE_COLUMNS)}")
     text = "".join(f"{int(a)} {int(b)} {int(c)} {int(d)}\n"
                    for a, b, c, d in lineage[list(LINEAGE_COLUMNS)].itertuples(index=False))
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".man_track.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
+    atomic_write_text(path, text)
 
 
 def read_man_track(path):

@@ -9,7 +9,7 @@ Public API (loaded lazily, so importing this package starts no JVM and imports n
 
 from __future__ import annotations
 
-import importlib
+from volltrack.lazy import lazy_exports
 
 _EXPORTS = {
     "track": "volltrack.tracking.bridge",
@@ -17,15 +17,4 @@ _EXPORTS = {
     "Tracks": "volltrack.tracking.tracks",
 }
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    """Import the public names on first use (PEP 562)."""
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'volltrack.tracking' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)

@@ -24,81 +24,13 @@ import numpy as np
 import pandas as pd
 
 from volltrack.tracking.settings import TrackerSettings, as_settings
+from volltrack.tracking.spot_arrays import spot_arrays, spot_calibration, spot_movie
 from volltrack.tracking.tracks import Tracks, tracks_from_result
 
 logger = logging.getLogger(__name__)
 
 BRIDGE_CLASS = "org.volltrack.btrackmate.bridge.ArrayBridge"
 BACKENDS = ("engine", "fiji")
-#: Columns handed to Java as dedicated arrays (everything else numeric goes as an extra feature).
-_CORE = ("ID", "FRAME", "POSITION_X", "POSITION_Y", "POSITION_Z", "RADIUS", "QUALITY")
-#: Columns the engine computes itself, never passed as features.
-_DERIVED = ("POSITION_T", "VISIBILITY", "TRACK_ID", "name")
-
-
-def _column(spots: pd.DataFrame, name: str, default: float | None) -> np.ndarray:
-    """Return column ``name`` as float64, ``default`` everywhere when absent; reject NaN/inf."""
-    if name not in spots.columns:
-        if default is None:
-            raise ValueError(f"spots: missing column {name!r}; the spot table needs FRAME, POSITION_X, "
-                             "POSITION_Y (and optionally POSITION_Z, RADIUS, QUALITY, ID)")
-        return np.full(len(spots), default, dtype=np.float64)
-    try:
-        values = pd.to_numeric(spots[name], errors="raise").to_numpy(dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"spots: column {name!r} must be numeric, got dtype {spots[name].dtype}") from None
-    bad = np.flatnonzero(~np.isfinite(values))
-    if len(bad):
-        raise ValueError(f"spots: column {name!r} has {len(bad)} NaN/infinite value(s), first at rows "
-                         f"{bad[:5].tolist()}; drop or fix those spots before tracking")
-    return values
-
-
-def _whole_numbers(values: np.ndarray, name: str, *, minimum: int) -> np.ndarray:
-    if (values != np.round(values)).any() or (values < minimum).any() or (values > 2 ** 31 - 1).any():
-        raise ValueError(f"spots: column {name!r} must hold integers >= {minimum}")
-    return values.astype(np.int32)
-
-
-def _spot_arrays(spots: pd.DataFrame) -> dict[str, Any]:
-    """Validate the spot table and return the arrays of ``ArrayBridge.track``."""
-    if not isinstance(spots, pd.DataFrame):
-        raise TypeError(f"spots: got {type(spots).__name__}; expected a pandas DataFrame (volltrack.spots)")
-    if isinstance(spots.columns, pd.MultiIndex):
-        raise ValueError(f"spots: the columns have {spots.columns.nlevels} levels (a MultiIndex); expected one level "
-                         "of TrackMate keys (FRAME, POSITION_X, ...): flatten the columns first")
-    if spots.columns.duplicated().any():
-        raise ValueError("spots: duplicate column names")
-    if len(spots) == 0:
-        raise ValueError("spots: the spot table is empty; there is nothing to track")
-    arrays = {"frames": _whole_numbers(_column(spots, "FRAME", None), "FRAME", minimum=0),
-              "x": _column(spots, "POSITION_X", None), "y": _column(spots, "POSITION_Y", None),
-              "z": _column(spots, "POSITION_Z", 0.0), "radius": _column(spots, "RADIUS", 1.0),
-              "quality": _column(spots, "QUALITY", 1.0), "ids": None}
-    if "ID" in spots.columns:
-        arrays["ids"] = _whole_numbers(_column(spots, "ID", None), "ID", minimum=0)
-        if len(np.unique(arrays["ids"])) != len(spots):
-            raise ValueError("spots: column 'ID' has duplicate spot IDs")
-    names, values = [], []
-    for name in spots.columns:
-        if name in _CORE or name in _DERIVED:
-            continue
-        series = spots[name]
-        if series.dtype == bool or pd.api.types.is_numeric_dtype(series):
-            names.append(str(name))
-            values.append(np.ascontiguousarray(series.to_numpy(dtype=np.float64)))
-        else:
-            logger.debug("spots: column %r is not numeric and is not passed to the tracker", name)
-    arrays["feature_names"], arrays["feature_values"] = names, values
-    return arrays
-
-
-def _calibration(spots: pd.DataFrame) -> tuple[str, str, float]:
-    attrs = getattr(spots, "attrs", {}) or {}
-    interval = float(attrs.get("frame_interval", 1.0) if attrs.get("frame_interval") is not None else 1.0)
-    if not np.isfinite(interval) or interval <= 0:
-        raise ValueError(f"spots.attrs['frame_interval']: got {interval}; expected a number > 0")
-    return str(attrs.get("space_units", "micron")), str(attrs.get("time_units", "sec")), interval
 
 
 def _to_java(arrays: dict[str, Any]) -> dict[str, Any]:
@@ -125,34 +57,6 @@ def _java_error(exc: Exception) -> ValueError | None:
     if isinstance(exc, jpype.JClass("java.lang.IllegalArgumentException")):
         return ValueError(f"the tracking engine rejected the input: {exc.getMessage()}")
     return None
-
-
-def _movie(spots: pd.DataFrame) -> dict[str, Any]:
-    """The movie the spots come from, from ``spots.attrs`` (see :func:`volltrack.spots.spot_csv.describe_movie`).
-
-    Returns the arguments of ``TrackingResult.writeXml``: ``image`` (path or None), ``shape`` (T, Z, Y, X),
-    ``calibration`` (dz, dy, dx) or None, ``frame_interval`` (NaN = from the spots) and ``title`` (the name an
-    unknown movie gets, as TrackMate names an image that was never saved).
-    """
-    attrs = getattr(spots, "attrs", {}) or {}
-    calibration = attrs.get("calibration")
-    if calibration is not None:
-        calibration = [float(v) for v in calibration]
-        if len(calibration) != 3 or not all(np.isfinite(v) and v > 0 for v in calibration):
-            raise ValueError(f"spots.attrs['calibration']: got {attrs.get('calibration')!r}; expected (dz, dy, dx) > 0")
-    interval = attrs.get("frame_interval")
-    image, shape = attrs.get("image"), attrs.get("shape")
-    if image is not None and (shape is None or len(shape) != 4):
-        logger.warning("spots.attrs names the movie %s but not its shape (T, Z, Y, X): it is not named in the XML",
-                       image)
-        image = None
-    if image is not None and not Path(str(image)).is_file():
-        logger.warning("the spot table's movie %s does not exist (moved or deleted?): the XML names it, but TrackMate "
-                       "and napari will not find it", image)
-    title = Path(str(attrs.get("spot_table") or "spots")).stem
-    return {"image": None if image is None else str(image), "shape": None if image is None else [int(v) for v in shape],
-            "calibration": calibration, "frame_interval": float("nan") if interval is None else float(interval),
-            "title": title}
 
 
 def _write_xml_atomically(result, xml_path: Path, movie: dict[str, Any] | None = None) -> Path:
@@ -214,8 +118,8 @@ def track_with_engine(spots: pd.DataFrame, settings: TrackerSettings, *, xml_pat
 
     from volltrack.tracking.jvm import jimport
 
-    arrays = _spot_arrays(spots)
-    space_units, time_units, interval = _calibration(spots)
+    arrays = spot_arrays(spots)
+    space_units, time_units, interval = spot_calibration(spots)
     with tqdm(total=3, desc="tracking", unit="step", disable=not progress) as bar:
         bridge = _bridge_class(jimport)
         java = _to_java(arrays)
@@ -233,7 +137,7 @@ def track_with_engine(spots: pd.DataFrame, settings: TrackerSettings, *, xml_pat
         tracks = tracks_from_result(result, settings=settings.to_dict(), space_units=space_units,
                                     time_units=time_units)
         if xml_path is not None:
-            tracks.xml_path = _write_xml_atomically(result, Path(xml_path), _movie(spots))
+            tracks.xml_path = _write_xml_atomically(result, Path(xml_path), spot_movie(spots))
         bar.update(1)
     logger.info("tracked %d spots: %d edges, %d tracks", len(tracks.spots), len(tracks.edges), len(tracks.tracks))
     return tracks

@@ -27,15 +27,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from volltrack.tracking.settings import TrackerSettings, as_settings
+from volltrack.io.atomic import atomic_path
+from volltrack.tracking.settings import ENGINE_KEYS, TrackerSettings, as_settings
 
 logger = logging.getLogger(__name__)
 
 ENV_VAR = "VOLLTRACK_FIJI"
 #: volltrack's own settings keys; every other key is a TrackMate LAP tracker key.
-VOLLTRACK_KEYS = ("MIN_TRACKLET_LENGTH", "PRUNE_MODE", "TISSUE_FILTER", "TISSUE_MIN_FRACTION",
-                  "KALMAN_SEARCH_RADIUS", "TRACKING_MODE", "DIVISION_MAX_COST", "DIVISION_SIZE_WEIGHT",
-                  "DIVISION_VOLUME_WEIGHT", "DIVISION_DISTANCE_WEIGHT")
+VOLLTRACK_KEYS = ENGINE_KEYS
 _PENALTY_KEYS = ("LINKING_FEATURE_PENALTIES", "GAP_CLOSING_FEATURE_PENALTIES", "SPLITTING_FEATURE_PENALTIES",
                  "MERGING_FEATURE_PENALTIES")
 #: SparseLAPTrackerFactory by TrackMate version (package renamed in 7.10).
@@ -270,9 +269,9 @@ def _spot_collection(spots: pd.DataFrame, interval: float, jimport=_jimport):
     """
     from jpype import JInt
 
-    from volltrack.tracking.bridge import _spot_arrays
+    from volltrack.tracking.spot_arrays import spot_arrays
 
-    arrays = _spot_arrays(spots)
+    arrays = spot_arrays(spots)
     ids = spot_ids(spots, arrays)
     Spot = jimport("fiji.plugin.trackmate.Spot")
     collection = jimport("fiji.plugin.trackmate.SpotCollection")()
@@ -320,16 +319,16 @@ def _run_trackmate(spots: pd.DataFrame, settings: TrackerSettings, xml_path: Pat
     the tissue filter is recorded as a spot filter on ``TISSUE_FRACTION`` and applied to the model, and the
     GUI state and TrackMate's default display settings are appended.
     """
-    from volltrack.tracking.bridge import _calibration
+    from volltrack.tracking.spot_arrays import spot_calibration
 
     lap, ours = split_settings(settings)
-    space_units, time_units, interval = _calibration(spots)
+    space_units, time_units, interval = spot_calibration(spots)
     model = jimport("fiji.plugin.trackmate.Model")()
     model.setPhysicalUnits(space_units, time_units)
     model.setSpots(_spot_collection(spots, interval, jimport), False)
-    from volltrack.tracking.bridge import _spot_arrays
+    from volltrack.tracking.spot_arrays import spot_arrays
 
-    _declare_spot_features(model, _spot_arrays(spots)["feature_names"], jimport)
+    _declare_spot_features(model, spot_arrays(spots)["feature_names"], jimport)
     tm_settings = jimport("fiji.plugin.trackmate.Settings")()
     _describe_movie(tm_settings, spots, interval)
     detector = jimport("fiji.plugin.trackmate.detection.ManualDetectorFactory")()
@@ -395,9 +394,9 @@ def _describe_movie(tm_settings, spots: pd.DataFrame, interval: float) -> None:
     tracks: file and folder, width/height/slices/frames from the shape (T, Z, Y, X), the voxel size
     (dz, dy, dx) and the frame interval. Without a movie only the calibration and interval are set.
     """
-    from volltrack.tracking.bridge import _movie
+    from volltrack.tracking.spot_arrays import spot_movie
 
-    movie = _movie(spots)
+    movie = spot_movie(spots)
     tm_settings.dt = float(interval)
     if movie["calibration"] is not None:
         tm_settings.dz, tm_settings.dy, tm_settings.dx = (float(v) for v in movie["calibration"])
@@ -509,31 +508,24 @@ def track_with_fiji(spots: pd.DataFrame, settings=None, *, fiji: str | os.PathLi
         raise ValueError(f"TRACKING_MODE={mode}: backend='fiji' runs TrackMate's LAP tracker (EXACT_LAP) only; "
                          "use backend='engine' for this mode")
     endpoint = resolve_fiji(fiji)
-    from volltrack.tracking.bridge import _calibration, _spot_arrays
+    from volltrack.tracking.spot_arrays import spot_arrays, spot_calibration
 
-    arrays = _spot_arrays(spots)
-    _calibration(spots)
+    arrays = spot_arrays(spots)
+    spot_calibration(spots)
     _start_fiji(endpoint)
     target = Path(xml_path) if xml_path is not None else None
     scratch = None if target is not None else Path(tempfile.mkdtemp(prefix="volltrack-fiji-"))
     folder = target.parent if target is not None else scratch
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=folder, prefix=".trackmate.", suffix=".xml")
-        os.close(handle)
-        try:
+        with atomic_path(target if target is not None else folder / "trackmate.xml", suffix=".xml") as temp:
             if progress:
                 logger.info("tracking %d spots with TrackMate in Fiji", len(spots))
-            _run_trackmate(spots, settings, Path(temp))
+            _run_trackmate(spots, settings, temp)
             tracks = like_engine(tracks_from_xml(temp, settings=settings.to_dict()), arrays["feature_names"],
                                  spot_ids(spots, arrays))
-            if target is not None:
-                os.replace(temp, target)
-            tracks.xml_path = target
-            return tracks
-        finally:
-            if os.path.exists(temp):
-                os.remove(temp)
+        tracks.xml_path = target
+        return tracks
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)

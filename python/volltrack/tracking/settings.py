@@ -292,3 +292,12 @@ def as_settings(settings: "TrackerSettings | Mapping[str, Any] | str | Path | No
         return TrackerSettings.from_mapping(settings)
     raise TypeError(f"settings: got {type(settings).__name__}; expected TrackerSettings, a mapping of "
                     "TrackMate keys, a JSON/YAML file path or None")
+
+
+#: The engine's own keys, in the order of Java's ``TrackerKeys.engineKeys()`` (a test compares them): written in
+#: the XML's ``BTrackmateSettings`` element and never given to TrackMate's tracker.
+ENGINE_KEYS: tuple[str, ...] = ("MIN_TRACKLET_LENGTH", "PRUNE_MODE", "TISSUE_FILTER", "TISSUE_MIN_FRACTION",
+                                "TRACKING_MODE", "DIVISION_MAX_COST", "DIVISION_SIZE_WEIGHT",
+                                "DIVISION_VOLUME_WEIGHT", "DIVISION_DISTANCE_WEIGHT")
+#: TrackMate's LAP tracker keys: every other key of :class:`TrackerSettings`.
+LAP_KEYS: tuple[str, ...] = tuple(key for key in TrackerSettings.keys() if key not in ENGINE_KEYS)

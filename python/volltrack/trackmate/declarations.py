@@ -3,9 +3,14 @@
 Every value of ``dimension`` is a constant of TrackMate's ``fiji.plugin.trackmate.Dimension`` enum (a wrong name
 kills TrackMate's loader). Features not listed here are declared with dimension ``NONE`` and their int flag from
 the column's dtype. Source: trackmate.md §5 (TrackMate 7.x/8.x core) plus volltrack's own spot features.
+
+The Java engine declares the same features in ``org.volltrack.btrackmate.model.FeatureKeys``;
+``tests/test_keys_catalogue.py`` fails when the two differ.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["SPOT_DECLARATIONS", "EDGE_DECLARATIONS", "TRACK_DECLARATIONS", "VALID_DIMENSIONS", "declaration_for"]
 
@@ -34,12 +39,18 @@ RADIUS | Radius | R | LENGTH | float
 VISIBILITY | Visibility | Visibility | NONE | int
 MANUAL_SPOT_COLOR | Manual spot color | Spot color | NONE | int
 MEAN_INTENSITY_CH1 | Mean intensity ch1 | Mean ch1 | INTENSITY | float
+MEDIAN_INTENSITY_CH1 | Median intensity ch1 | Median ch1 | INTENSITY | float
+MIN_INTENSITY_CH1 | Min intensity ch1 | Min ch1 | INTENSITY | float
+MAX_INTENSITY_CH1 | Max intensity ch1 | Max ch1 | INTENSITY | float
 TOTAL_INTENSITY_CH1 | Sum intensity ch1 | Sum ch1 | INTENSITY | float
+STD_INTENSITY_CH1 | Std intensity ch1 | Std ch1 | INTENSITY | float
+CONTRAST_CH1 | Contrast ch1 | Ctrst ch1 | NONE | float
+SNR_CH1 | Signal/Noise ratio ch1 | SNR ch1 | NONE | float
 LABEL | Label | Label | NONE | int
 VOLUME | Volume | Volume | NONE | float
 INSIDE_TISSUE | Inside tissue | In tissue | NONE | int
-TISSUE_FRACTION | Fraction inside tissue | Tissue frac. | NONE | float
-DISTANCE_TO_BOUNDARY | Distance to tissue boundary | Dist. boundary | LENGTH | float
+TISSUE_FRACTION | Tissue fraction | Tissue frac. | NONE | float
+DISTANCE_TO_BOUNDARY | Distance to boundary | Dist. bnd. | LENGTH | float
 """)
 
 EDGE_DECLARATIONS = _table("""
@@ -89,7 +100,7 @@ MEAN_DIRECTIONAL_CHANGE_RATE | Mean directional change rate | Mn. γ rate | ANGL
 _TABLES = {"spot": SPOT_DECLARATIONS, "edge": EDGE_DECLARATIONS, "track": TRACK_DECLARATIONS}
 
 
-def declaration_for(kind: str, key: str, *, is_int: bool, known: dict | None = None) -> tuple[str, str, str, bool]:
+def declaration_for(kind: str, key: str, *, is_int: bool, known: dict[str, Any] | None = None) -> tuple[str, str, str, bool]:
     """(name, short name, dimension, is int) for feature ``key`` of ``kind`` ("spot", "edge", "track").
 
     ``known`` may hold declarations read from a file (``TrackMateData.feature_declarations[kind]``); they are

@@ -93,7 +93,7 @@ def find_label_movie(xml_path, movie: Path | str | None) -> Path | None:
     """Return the label movie a ``volltrack run`` wrote for ``movie`` beside ``xml_path``, or None."""
     if movie is None:
         return None
-    from volltrack.segmentation.batch import output_name
+    from volltrack.io.sources import output_name
 
     xml_folder = Path(xml_path).resolve().parent
     for folder in LABEL_MOVIE_FOLDERS:

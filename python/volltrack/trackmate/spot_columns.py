@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from volltrack.schema import fill_spot_defaults
 
 __all__ = ["prepare_spots"]
 
 logger = logging.getLogger(__name__)
 
 
-def _bad_rows(mask: np.ndarray) -> str:
+def _bad_rows(mask: np.ndarray[Any, Any]) -> str:
     rows = np.flatnonzero(mask)
     return ", ".join(map(str, rows[:5])) + (" ..." if rows.size > 5 else "")
 
@@ -66,16 +69,8 @@ def _fill_defaults(spots: pd.DataFrame, frame_interval: float) -> None:
         spots.loc[missing, "name"] = "ID" + spots.loc[missing, "ID"].astype(str)
     if "POSITION_Z" not in spots.columns:
         spots["POSITION_Z"] = 0.0
-    if "POSITION_T" not in spots.columns:
-        spots["POSITION_T"] = spots["FRAME"].to_numpy(dtype=np.float64) * frame_interval
-    if "RADIUS" not in spots.columns:
-        if "VOLUME" in spots.columns:
-            spots["RADIUS"] = np.cbrt(3.0 * spots["VOLUME"].to_numpy(dtype=np.float64) / (4.0 * np.pi))
-        else:
-            logger.warning("spots have no RADIUS or VOLUME: writing RADIUS = 1")
-            spots["RADIUS"] = 1.0
-    if "QUALITY" not in spots.columns:
-        spots["QUALITY"] = 1.0
+    fill_spot_defaults(spots, frame_interval, logger=logger,
+                       no_radius_message="spots have no RADIUS or VOLUME: writing RADIUS = 1")
     if "VISIBILITY" not in spots.columns:
         spots["VISIBILITY"] = 1
     spots["VISIBILITY"] = pd.to_numeric(spots["VISIBILITY"]).astype(np.int64)

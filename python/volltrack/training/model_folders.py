@@ -6,10 +6,11 @@ import json
 import logging
 import os
 import shutil
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+
+from volltrack.io.atomic import atomic_write
 
 logger = logging.getLogger(__name__)
 
@@ -120,25 +121,11 @@ def load_resume_weights(keras_model, model_dir: str | Path) -> str:
     raise FileNotFoundError(f"no weights_*.h5 in {model_dir}")
 
 
-def publish(tmp: str | Path, path: str | Path) -> None:
-    """Give a finished temporary file the usual permissions (mkstemp makes it private) and move it into place."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
-    os.replace(tmp, path)
-
-
 def write_json_atomic(path: str | Path, payload: dict | list) -> Path:
-    """Write ``payload`` as JSON to ``path`` via a temporary file and os.replace."""
+    """Write ``payload`` as JSON to ``path`` atomically (:func:`volltrack.io.atomic.atomic_write`)."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as handle:
-            json.dump(payload, handle, indent=2)
-        publish(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path) as handle:
+        json.dump(payload, handle, indent=2)
     return path
 
 

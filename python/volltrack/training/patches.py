@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -22,9 +21,9 @@ from typing import Callable, Optional
 import numpy as np
 from tqdm.auto import tqdm
 
+from volltrack.io.atomic import atomic_write
 from volltrack.training.augmentation import AugmentationSettings, augmented_copy, normalize_percentile
 from volltrack.training.dataset_checks import check_training_arrays, read_training_arrays
-from volltrack.training.model_folders import publish
 from volltrack.training.pairs import find_training_pairs, pair_voxel_size, read_pair
 
 logger = logging.getLogger(__name__)
@@ -112,15 +111,9 @@ class _PatchWriter:
     def save(self, out_path: Path, parameters: dict) -> None:
         for array in self.arrays.values():
             array.flush()
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=out_path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                np.savez(handle, **self.arrays, names=np.array(self.names[""]), names_val=np.array(self.names["_val"]),
-                         axes=np.array("SZYX"), parameters=np.array(json.dumps(parameters)))
-            publish(tmp, out_path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_write(out_path, "wb") as handle:
+            np.savez(handle, **self.arrays, names=np.array(self.names[""]), names_val=np.array(self.names["_val"]),
+                     axes=np.array("SZYX"), parameters=np.array(json.dumps(parameters)))
 
 
 def prepare_training_data(folder: str | Path, out_path: str | Path, *,

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-import importlib
+from volltrack.lazy import lazy_exports
 
 _EXPORTS = {
     "Truth": "volltrack.tuning.truth",
@@ -21,11 +21,4 @@ _EXPORTS = {
     "write_outputs": "volltrack.tuning.outputs",
 }
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    """Import the public names on first use (PEP 562)."""
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'volltrack.tuning' has no attribute {name!r}")
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)

@@ -2,6 +2,7 @@ package org.volltrack.btrackmate;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -140,6 +141,22 @@ public final class TrackerKeys {
         s.put(DIVISION_VOLUME_WEIGHT, DEFAULT_DIVISION_VOLUME_WEIGHT);
         s.put(DIVISION_DISTANCE_WEIGHT, DEFAULT_DIVISION_DISTANCE_WEIGHT);
         return s;
+    }
+
+    /** The engine's own keys, in the order the XML's {@code BTrackmateSettings} element lists them. */
+    private static final List<String> ENGINE_KEYS = List.of(MIN_TRACKLET_LENGTH, PRUNE_MODE, TISSUE_FILTER,
+            TISSUE_MIN_FRACTION, TRACKING_MODE, DIVISION_MAX_COST, DIVISION_SIZE_WEIGHT, DIVISION_VOLUME_WEIGHT,
+            DIVISION_DISTANCE_WEIGHT);
+
+    /**
+     * The keys of {@link #defaultSettings()} that are the engine's own, not TrackMate's: written in the XML's
+     * {@code BTrackmateSettings} element and left out of TrackMate's tracker settings. Python's
+     * {@code volltrack.tracking.settings.ENGINE_KEYS} lists the same (a test compares them).
+     *
+     * @return the keys, in their XML order (unmodifiable)
+     */
+    public static List<String> engineKeys() {
+        return ENGINE_KEYS;
     }
 
     /** The Java type expected for each key of {@link #defaultSettings()}. */

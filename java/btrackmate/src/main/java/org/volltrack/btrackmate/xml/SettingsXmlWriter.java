@@ -19,10 +19,7 @@ final class SettingsXmlWriter {
     static final String ENGINE_SETTINGS = "BTrackmateSettings";
 
     /** The engine's own keys, written in {@link #ENGINE_SETTINGS}. */
-    static final String[] ENGINE_KEYS = {TrackerKeys.MIN_TRACKLET_LENGTH, TrackerKeys.PRUNE_MODE,
-        TrackerKeys.TISSUE_FILTER, TrackerKeys.TISSUE_MIN_FRACTION, TrackerKeys.TRACKING_MODE,
-        TrackerKeys.DIVISION_MAX_COST, TrackerKeys.DIVISION_SIZE_WEIGHT, TrackerKeys.DIVISION_VOLUME_WEIGHT,
-        TrackerKeys.DIVISION_DISTANCE_WEIGHT};
+    static final List<String> ENGINE_KEYS = TrackerKeys.engineKeys();
 
     private SettingsXmlWriter() {
     }

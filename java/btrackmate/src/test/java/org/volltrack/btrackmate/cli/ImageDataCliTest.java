@@ -4,16 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.volltrack.btrackmate.image.TiffFixtures;
 import org.volltrack.btrackmate.xml.DisplaySettingsJson;
 import org.volltrack.btrackmate.xml.ImageData;
@@ -24,22 +21,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
 /** The movie's identity and geometry reach {@code ImageData}; the file carries GUI state and display settings. */
-class ImageDataCliTest {
-
-    @TempDir
-    Path dir;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int run(final String... args) {
-        out.reset();
-        err.reset();
-        return Main.run(args, new PrintStream(out, true), new PrintStream(err, true));
-    }
-
-    private String err() {
-        return new String(err.toByteArray(), StandardCharsets.UTF_8);
-    }
+class ImageDataCliTest extends CliTestBase {
 
     private Path spots() throws IOException {
         final Path csv = dir.resolve("cells.csv");

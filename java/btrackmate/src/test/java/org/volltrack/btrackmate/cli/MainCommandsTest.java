@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +15,6 @@ import java.util.Set;
 
 import org.jgrapht.graph.DefaultWeightedEdge;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.volltrack.btrackmate.image.TiffFixtures;
 import org.volltrack.btrackmate.model.Model;
 import org.volltrack.btrackmate.model.Spot;
@@ -25,22 +22,7 @@ import org.volltrack.btrackmate.xml.TrackMateFile;
 import org.volltrack.btrackmate.xml.TrackMateXmlReader;
 import org.volltrack.btrackmate.xml.TrackMateXmlWriter;
 
-class MainCommandsTest {
-
-    @TempDir
-    Path dir;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int run(final String... args) {
-        out.reset();
-        err.reset();
-        return Main.run(args, new PrintStream(out, true), new PrintStream(err, true));
-    }
-
-    private String err() {
-        return new String(err.toByteArray(), StandardCharsets.UTF_8);
-    }
+class MainCommandsTest extends CliTestBase {
 
     private Path write(final String name, final String... lines) throws IOException {
         final Path path = dir.resolve(name);

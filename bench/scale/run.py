@@ -6,7 +6,7 @@ then times only the per-frame tasks (read frame, VollSeg, write the OME-Zarr out
 2-vs-1-worker speed-up, the worker peak memory (``ru_maxrss``) and an estimate for a 1000-frame 100x2048x2048
 movie on a 32-GPU SLURM cluster scaled from the measured seconds per voxel.
 
-Usage: ``python bench/scale/run.py [--frames 8] [--shape 16,96,96] [--models FOLDER]``
+Usage: ``python bench/scale/run.py [--frames 8] [--shape 16,96,96] [--models FOLDER] [--block-shape 16,48,48]``
 """
 
 from __future__ import annotations
@@ -32,15 +32,15 @@ def _movie(path: Path, frames: int, shape) -> None:
     tifffile.imwrite(path, movie, imagej=True, metadata={"axes": "TZYX"})
 
 
-def _single_process(raw: Path, out: Path, models) -> float:
+def _single_process(raw: Path, out: Path, models, options) -> float:
     from volltrack.segmentation.batch import segment_file
 
     start = time.perf_counter()
-    segment_file(raw, out, models, output_format="zarr")
+    segment_file(raw, out, models, output_format="zarr", segment_options=options)
     return time.perf_counter() - start
 
 
-def _cluster(raw: Path, out: Path, models, workers: int, memory: str) -> tuple[float, dict]:
+def _cluster(raw: Path, out: Path, models, workers: int, memory: str, options) -> tuple[float, dict]:
     from volltrack.cluster import open_cluster
     from volltrack.cluster.segment import LAST_REPORTS, summarise_reports
     from volltrack.cluster.tasks import worker_models
@@ -49,7 +49,7 @@ def _cluster(raw: Path, out: Path, models, workers: int, memory: str) -> tuple[f
     with open_cluster(f"local:{workers}", memory_limit=memory, quiet=True) as client:
         client.run(worker_models, str(models.folder), False)          # models loaded once per worker, not timed
         start = time.perf_counter()
-        segment_file(raw, out, models, output_format="zarr", client=client)
+        segment_file(raw, out, models, output_format="zarr", client=client, segment_options=options)
         seconds = time.perf_counter() - start
     return seconds, summarise_reports(LAST_REPORTS)
 
@@ -60,8 +60,15 @@ def main() -> None:
     parser.add_argument("--shape", default="16,96,96", help="Z,Y,X of one frame")
     parser.add_argument("--models", help="models folder (default: the bundled demo models)")
     parser.add_argument("--memory", default="3GB", help="memory limit per worker")
+    parser.add_argument("--block-shape", help="Z,Y,X: segment every frame in blocks (one Dask task per block on "
+                        "the cluster, vollseg_in_blocks in the single process)")
+    parser.add_argument("--halo", default="0,16,16", help="Z,Y,X halo of the blocks (default 0,16,16)")
     args = parser.parse_args()
     shape = tuple(int(v) for v in args.shape.split(","))
+    options = {}
+    if args.block_shape:
+        options = dict(block_shape=tuple(int(v) for v in args.block_shape.split(",")),
+                       halo=tuple(int(v) for v in args.halo.split(",")), unet_threshold=0.5)
 
     from volltrack.segmentation.models import load_models
 
@@ -70,9 +77,9 @@ def main() -> None:
         raw = work / "movie.tif"
         _movie(raw, args.frames, shape)
         models = load_models(args.models, n2v=False)
-        floor = _single_process(raw, work / "single", models)
-        one, one_summary = _cluster(raw, work / "w1", models, 1, args.memory)
-        two, two_summary = _cluster(raw, work / "w2", models, 2, args.memory)
+        floor = _single_process(raw, work / "single", models, options)
+        one, one_summary = _cluster(raw, work / "w1", models, 1, args.memory, options)
+        two, two_summary = _cluster(raw, work / "w2", models, 2, args.memory, options)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     frames = args.frames
@@ -80,6 +87,7 @@ def main() -> None:
     per_frame = two_summary["mean_seconds_per_frame"]
     result = {
         "frames": frames, "frame_shape": shape, "load_average_1min": os.getloadavg()[0],
+        "blocks": options.get("block_shape"), "halo": options.get("halo"),
         "single_process_s": floor, "one_worker_s": one, "two_workers_s": two,
         "frames_per_s": {"single": frames / floor, "1 worker": frames / one, "2 workers": frames / two},
         "speedup_2_vs_1": one / two, "one_worker_vs_single": floor / one,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+import numpy as np
+
 __all__ = ["segment_frames", "summarise_reports"]
 
 logger = logging.getLogger(__name__)
@@ -67,8 +69,12 @@ def segment_frames(client, path, out, frames, *, axes, models, options, output_f
     path, out = Path(path).resolve(), Path(out).resolve()      # workers may run in another folder
     kwargs = dict(axes=axes, models_folder=str(Path(models.folder).resolve()), n2v=models.n2v is not None, options=options,
                   output_format=output_format)
-    futures = [client.submit(segment_frame_task, str(path), str(out), frame, pure=False, key=f"segment-{frame}-"
-                             f"{abs(hash((str(path), str(out)))) % 10**8}", **kwargs) for frame in frames]
+    tag = f"{abs(hash((str(path), str(out)))) % 10**8}"
+    if "block_shape" in options:
+        futures = _submit_block_tasks(client, path, out, frames, tag, models, **kwargs)
+    else:
+        futures = [client.submit(segment_frame_task, str(path), str(out), frame, pure=False,
+                                 key=f"segment-{frame}-{tag}", **kwargs) for frame in frames]
     reports = []
     try:
         for future in as_completed(futures, loop=client.loop):
@@ -79,8 +85,57 @@ def segment_frames(client, path, out, frames, *, axes, models, options, output_f
         for future in futures:
             future.cancel()
     reports.sort(key=lambda r: r["frame"])
+    for report in reports:
+        LAST_BLOCK_REPORTS.extend(report.pop("block_reports", []))
     LAST_REPORTS[:] = reports
     summary = summarise_reports(reports)
     for worker, entry in summary["workers"].items():
         logger.info("worker %s: %d frames, peak memory %.0f MB", worker, entry["frames"], entry["peak_memory_mb"])
     return reports
+
+
+#: Reports of the block tasks of the last call (frame, block, seconds, peak memory, worker), for benchmarks/tests.
+LAST_BLOCK_REPORTS: list[dict] = []
+
+
+def _submit_block_tasks(client, path, out, frames, tag, models, *, axes, models_folder, n2v, options, output_format):
+    """Per frame: a statistics task, one task per block not yet saved, and a stitching task; return the
+    stitching futures (one per frame).
+
+    Blocks saved by an earlier, interrupted run (their ``.npz`` exists) are not submitted again.
+    """
+    from volltrack.cluster import blocks as block_tasks
+    from volltrack.segmentation import zarr_outputs
+    from volltrack.segmentation.batch import blank_result, open_input, output_name
+    from volltrack.segmentation.tiling import block_slices
+
+    image, _, movie = open_input(path, axes)
+    shape = tuple(int(n) for n in image.shape[-3:])
+    blocks = block_slices(shape, options["block_shape"], options["halo"])
+    name = output_name(path)
+
+    kinds = zarr_outputs.produced_kinds(blank_result(np.zeros((1, 1, 1), np.float32), models,
+                                                     segment_options=options))
+    LAST_BLOCK_REPORTS.clear()
+    stitched = []
+    for frame in frames:
+        statistics = client.submit(block_tasks.frame_statistics_task, str(path), frame, axes=axes, pure=False,
+                                   key=f"statistics-{frame}-{tag}")
+        segmented = [client.submit(block_tasks.segment_block_task, str(path), str(out), name, frame, index,
+                                   outer, core, statistics, axes=axes, models_folder=models_folder, n2v=n2v,
+                                   options=options, pure=False, key=f"block-{frame}-{index}-{tag}")
+                     for index, (outer, core) in enumerate(blocks)
+                     if not block_tasks.block_file(out, name, frame, index).is_file()]
+        stitched.append(client.submit(_stitch_and_collect, str(path), str(out), name, frame, blocks, statistics,
+                                      segmented, axes=axes, kinds=kinds, output_format=output_format, pure=False,
+                                      key=f"stitch-{frame}-{tag}"))
+    return stitched
+
+
+def _stitch_and_collect(path, out, name, frame, blocks, statistics, block_reports, **kwargs):
+    from volltrack.cluster.blocks import stitch_frame_task
+
+    report = stitch_frame_task(path, out, name, frame, blocks, statistics, block_reports, **kwargs)
+    report["block_reports"] = [dict(r) for r in block_reports]
+    return report
+

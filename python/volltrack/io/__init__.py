@@ -11,8 +11,8 @@
 from volltrack.io.atomic import atomic_path, atomic_write, atomic_write_bytes, atomic_write_text
 from volltrack.io.axes import to_canonical_axes, validate_axes
 from volltrack.io.calibration import validate_calibration
-from volltrack.io.images import read_image, write_image
+from volltrack.io.images import read_image, write_image, write_image_frames
 from volltrack.io.tiff_check import check_tiff_complete
 
-__all__ = ["read_image", "write_image", "atomic_path", "atomic_write", "atomic_write_text", "atomic_write_bytes",
+__all__ = ["read_image", "write_image", "write_image_frames", "atomic_path", "atomic_write", "atomic_write_text", "atomic_write_bytes",
            "to_canonical_axes", "validate_axes", "validate_calibration", "check_tiff_complete"]

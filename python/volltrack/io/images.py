@@ -30,7 +30,7 @@ from volltrack.io.axes import to_canonical_axes, validate_axes
 from volltrack.io.calibration import DEFAULT_METADATA, calibration_from_tiff, validate_calibration
 from volltrack.io.tiff_check import tiff_completeness_problem
 
-__all__ = ["read_image", "write_image"]
+__all__ = ["read_image", "write_image", "write_image_frames"]
 
 logger = logging.getLogger(__name__)
 
@@ -166,9 +166,13 @@ def _open_source(path: Path, lazy: bool):
         return _open_tiff(path, lazy)
     if suffix == ".npy":
         return _open_array(path, lazy)
+    from volltrack.io.vendor import is_vendor_file, open_vendor
+
+    if is_vendor_file(path):
+        return open_vendor(path, lazy)
     raise ValueError(f"unsupported image format {suffix!r} for {path}; expected .tif, .tiff, .npy, a .zarr or "
-                     ".ome.zarr store (or an array inside one, x.ome.zarr/0), an HDF5 dataset (file.h5/raw) or a "
-                     "CTC image folder (t000.tif ...)")
+                     ".ome.zarr store (or an array inside one, x.ome.zarr/0), an HDF5 dataset (file.h5/raw), a "
+                     "CTC image folder (t000.tif ...) or, with the bioio plugins, .czi, .lif or .nd2")
 
 
 def read_image(path, axes: str | None = None, *, calibration=None, frame_interval: float | None = None,
@@ -284,3 +288,67 @@ def write_image(path, array, *, axes: str, calibration=None, frame_interval: flo
     with atomic_path(path) as temporary:
         tifffile.imwrite(temporary, array, compression=compression, **kwargs)
     logger.debug("wrote %s (%s, axes %s, calibration %s)", path, array.dtype, axes, calibration)
+
+
+#: Above this size a TIFF that is not an ImageJ hyperstack is written as BigTIFF (classic TIFF offsets are 32-bit).
+_BIGTIFF_BYTES = 2**32 - 2**25
+
+
+def write_image_frames(path, frames, *, shape, dtype, calibration=None, frame_interval: float | None = None) -> None:
+    """Write a ``TZYX`` movie given one ``ZYX`` frame at a time, atomically, without holding the whole movie.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        Destination ``.tif``/``.tiff``/``.ome.tif``; its folder must exist.
+    frames : iterable of ndarray
+        The ``T`` volumes of shape ``shape[1:]``, in order; each is converted to ``dtype`` and written at once.
+    shape : tuple of 4 int
+        ``(T, Z, Y, X)``.
+    dtype : numpy dtype
+        Voxel type (as :func:`write_image`: uint8/uint16/float32 as ImageJ hyperstack, others as OME-TIFF).
+    calibration, frame_interval
+        As in :func:`write_image`.
+
+    Notes
+    -----
+    tifffile writes the pages as the frames arrive, so the memory used is one frame. An OME-TIFF larger than
+    4 GB is written as BigTIFF; an ImageJ hyperstack stays an ImageJ file (tifffile writes its data contiguously,
+    which Fiji reads beyond 4 GB).
+    """
+    import tifffile
+
+    path = Path(path)
+    if path.suffix.lower() not in _TIFF_SUFFIXES:
+        raise ValueError(f"unsupported output format {path.suffix!r} for {path}; expected .tif or .tiff")
+    shape = tuple(int(n) for n in shape)
+    if len(shape) != 4:
+        raise ValueError(f"a movie for {path} must have shape (T, Z, Y, X); got {shape}")
+    dtype = np.dtype(np.uint8 if np.dtype(dtype) == bool else dtype)
+    calibration = validate_calibration(calibration if calibration is not None else (1.0, 1.0, 1.0))
+    kwargs = _tiff_kwargs(np.empty((0,), dtype), "TZYX", calibration, frame_interval, path)
+    if not kwargs.get("imagej") and int(np.prod(shape)) * dtype.itemsize > _BIGTIFF_BYTES:
+        kwargs["bigtiff"] = True
+    written, problem = [0], []
+
+    def pages():
+        for volume in frames:
+            volume = np.asarray(volume)
+            if tuple(volume.shape) != shape[1:]:
+                problem.append(f"frame {written[0]} for {path} has shape {tuple(volume.shape)}; expected {shape[1:]}")
+                raise ValueError(problem[-1])
+            written[0] += 1
+            yield volume.astype(dtype, copy=False)
+
+    with atomic_path(path) as temporary:
+        try:
+            tifffile.imwrite(temporary, pages(), shape=shape, dtype=dtype, **kwargs)
+        except ValueError:
+            if problem:
+                raise ValueError(problem[0]) from None
+            if written[0] < shape[0]:         # tifffile's own message counts bytes, not frames
+                raise ValueError(f"{path}: {written[0]} frames given, expected {shape[0]}") from None
+            raise
+        if written[0] != shape[0]:
+            raise ValueError(f"{path}: {written[0]} frames given, expected {shape[0]}")
+    logger.debug("wrote %s frame by frame (%s, shape %s)", path, dtype, shape)

@@ -151,9 +151,12 @@ def read_ome_zarr(path, level: str | None = None):
     return node.data[index], letters, meta
 
 
-def frame_chunks(shape: tuple[int, ...]) -> tuple[int, ...]:
-    """Chunks of a ``TZYX`` movie: one time point, the whole Z, Y and X in pieces of at most 1024."""
-    return (1, shape[1], min(shape[2], _MAX_CHUNK_YX), min(shape[3], _MAX_CHUNK_YX))
+def frame_chunks(shape: tuple[int, ...], chunk_yx: tuple[int, int] | None = None) -> tuple[int, ...]:
+    """Chunks of a ``TZYX`` movie: one time point, the whole Z, Y and X in pieces of at most 1024 (or of at most
+    ``chunk_yx``, e.g. the blocks a frame is segmented in, so that a block's region touches few chunks)."""
+    most_y, most_x = (_MAX_CHUNK_YX, _MAX_CHUNK_YX) if chunk_yx is None else (
+        min(_MAX_CHUNK_YX, max(1, int(chunk_yx[0]))), min(_MAX_CHUNK_YX, max(1, int(chunk_yx[1]))))
+    return (1, shape[1], min(shape[2], most_y), min(shape[3], most_x))
 
 
 def _axes_metadata(time_units: str | None):
@@ -164,8 +167,8 @@ def _axes_metadata(time_units: str | None):
     return [time, {"name": "z", **space}, {"name": "y", **space}, {"name": "x", **space}]
 
 
-def _create_level(group, shape, dtype, version: str):
-    kwargs = dict(name="0", shape=tuple(int(n) for n in shape), chunks=frame_chunks(shape), dtype=dtype,
+def _create_level(group, shape, dtype, version: str, chunk_yx=None):
+    kwargs = dict(name="0", shape=tuple(int(n) for n in shape), chunks=frame_chunks(shape, chunk_yx), dtype=dtype,
                   fill_value=0, overwrite=True)
     if version == "0.5":
         kwargs["dimension_names"] = ["t", "z", "y", "x"]
@@ -183,7 +186,7 @@ def _write_image_metadata(group, *, calibration, frame_interval, time_units, ver
 
 
 def create_movie(path, shape, dtype, *, calibration=(1.0, 1.0, 1.0), frame_interval=1.0, time_units="sec",
-                 version: str = "0.5", name: str | None = None):
+                 version: str = "0.5", name: str | None = None, chunk_yx=None):
     """Create an empty OME-Zarr movie ``path`` (axes ``tzyx``, one level ``0``, chunked per time point).
 
     Parameters
@@ -204,6 +207,8 @@ def create_movie(path, shape, dtype, *, calibration=(1.0, 1.0, 1.0), frame_inter
         OME-NGFF version (0.4: zarr v2, 0.5: zarr v3). Default "0.5".
     name : str, optional
         Name in the multiscales metadata. Default: the folder name.
+    chunk_yx : tuple of 2 int, optional
+        Largest chunk in Y and X (default 1024; see :func:`frame_chunks`).
 
     Returns
     -------
@@ -214,14 +219,14 @@ def create_movie(path, shape, dtype, *, calibration=(1.0, 1.0, 1.0), frame_inter
 
     fmt = _format(version)
     group = zarr.open_group(str(path), mode="w", zarr_format=fmt.zarr_format)
-    array = _create_level(group, shape, dtype, version)
+    array = _create_level(group, shape, dtype, version, chunk_yx)
     _write_image_metadata(group, calibration=calibration, frame_interval=frame_interval, time_units=time_units,
                           version=version, name=name or Path(path).name)
     return array
 
 
 def create_label_movie(image_path, label_name: str, shape, dtype=np.uint32, *, calibration=(1.0, 1.0, 1.0),
-                       frame_interval=1.0, time_units="sec", version: str = "0.5"):
+                       frame_interval=1.0, time_units="sec", version: str = "0.5", chunk_yx=None):
     """Add an empty label image ``labels/<label_name>`` to the OME-Zarr image ``image_path``.
 
     Returns
@@ -238,7 +243,7 @@ def create_label_movie(image_path, label_name: str, shape, dtype=np.uint32, *, c
     if label_name in labels:
         del labels[label_name]
     group = labels.create_group(label_name)
-    array = _create_level(group, shape, dtype, version)
+    array = _create_level(group, shape, dtype, version, chunk_yx)
     _write_image_metadata(group, calibration=calibration, frame_interval=frame_interval, time_units=time_units,
                           version=version, name=label_name)
     listed = [n for n in get_metadata(labels).get("labels", []) if n != label_name]

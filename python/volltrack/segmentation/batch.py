@@ -140,9 +140,21 @@ def check_input(path, axes=None):
     n_volumes = image.shape[0] if movie else 1
     if n_volumes == 0:
         raise ValueError(f"{path}: a movie with no time point (shape {tuple(image.shape)}); expected TZYX, T >= 1")
+    planes = max(1, _CHECK_VOXELS // max(1, int(np.prod(image.shape[-2:]))))
     for frame in range(n_volumes):
-        validate_volume(np.asarray(image[frame] if movie else image[...]), name=_volume_name(path, frame, movie))
+        volume = image[frame] if movie else image
+        if volume.shape[0] <= planes:
+            validate_volume(np.asarray(volume[...]), name=_volume_name(path, frame, movie))
+            continue
+        for start in range(0, volume.shape[0], planes):     # a large frame: a slab of Z planes at a time
+            stop = min(start + planes, volume.shape[0])
+            validate_volume(np.asarray(volume[start:stop]),
+                            name=f"{_volume_name(path, frame, movie)} (Z planes {start}-{stop - 1})")
     return n_volumes
+
+
+#: Voxels :func:`check_input` reads at once: a larger frame is checked a slab of Z planes at a time.
+_CHECK_VOXELS = 64_000_000
 
 
 def _volume_name(path, frame, movie):
@@ -240,7 +252,8 @@ def _create_zarr_outputs(out, name, models, options, image, meta, movie):
     out.mkdir(parents=True, exist_ok=True)
     zarr_outputs.create_outputs(out, name, kinds, shape, image.dtype, calibration=meta["calibration"],
                                 frame_interval=meta.get("frame_interval"),
-                                version="0.4" if meta.get("ngff_version") == "0.4" else "0.5")
+                                version="0.4" if meta.get("ngff_version") == "0.4" else "0.5",
+                                chunk_yx=tuple(options["block_shape"][1:]) if "block_shape" in options else None)
 
 
 def write_outputs(out, name, frame, raw, result, output_format):

@@ -104,13 +104,36 @@ def assemble_outputs(frames_folder, out, name, n_frames, calibration, frame_inte
                              f"frames, expected {n_frames}; delete {frames_folder} and segment again")
     for kind in [k for k in kinds if k != "VollSeg"] + ["VollSeg"]:   # VollSeg last: it marks "finished"
         parts = sorted((frames_folder / kind).glob("t*.npy"))
-        stack = np.stack([np.load(p) for p in parts]) if movie else np.load(parts[0])
         (out / kind).mkdir(parents=True, exist_ok=True)
-        write_image(out / kind / f"{name}.tif", _as_saved(stack, kind), axes="TZYX" if movie else "ZYX",
-                    calibration=calibration, frame_interval=frame_interval if movie else None)
+        if not movie:
+            write_image(out / kind / f"{name}.tif", _as_saved(np.load(parts[0]), kind), axes="ZYX",
+                        calibration=calibration)
+            continue
+        _write_movie_frames(out / kind / f"{name}.tif", parts, kind, calibration, frame_interval)
     shutil.rmtree(frames_folder)
     if not any(frames_folder.parent.iterdir()):
         frames_folder.parent.rmdir()
+
+
+def _saved_dtype(parts, kind):
+    """The dtype :func:`_as_saved` gives the whole movie, found one memory-mapped frame at a time."""
+    if kind in ("Probability", "Denoised"):
+        return np.dtype(np.float32)
+    largest = max((int(np.load(p, mmap_mode="r").max(initial=0)) for p in parts), default=0)
+    return np.dtype(np.uint16 if largest < 65536 else np.uint32)
+
+
+def _write_movie_frames(path, parts, kind, calibration, frame_interval):
+    """Write the frames ``parts`` (one ``.npy`` per time point) as one TZYX TIFF, a frame at a time: the movie is
+    never held in memory whole (:func:`volltrack.io.write_image_frames`)."""
+    from volltrack.io import write_image_frames
+
+    first = np.load(parts[0], mmap_mode="r")
+    shape = (len(parts), *first.shape)
+    del first
+    dtype = _saved_dtype(parts, kind)
+    write_image_frames(path, (np.load(p) for p in parts), shape=shape, dtype=dtype, calibration=calibration,
+                       frame_interval=frame_interval)
 
 
 def is_finished(out, name):

@@ -363,17 +363,12 @@ def vollseg_in_blocks(image, models, *, block_shape, halo, n_tiles=None, unet_th
         copied core by core; ``markers`` and ``seeds`` are None.
     """
     image = validate_volume(image)
-    step = max(1, int(np.cbrt(image.size / 2e6)))
-    sample = image[::step, ::step, ::step]
-    values = tuple(float(v) for v in np.percentile(sample, (1.0, 99.8)))
+    step = sample_step(image.shape)
+    values = block_normalization(image[::step, ::step, ::step])
 
     def segment_block(crops):
-        result = vollseg(crops["image"], models, n_tiles=n_tiles, normalization=values,
-                         unet_threshold=unet_threshold, **options)
-        return {"labels": result.labels, "stardist_labels": result.stardist_labels,
-                "unet_labels": result.unet_labels,
-                "probability": result.probability, "distance": result.distance,
-                "unet_probability": result.unet_probability, "denoised": result.denoised}
+        return segment_one_block(crops["image"], models, values, n_tiles=n_tiles, unet_threshold=unet_threshold,
+                                 **options)
 
     from volltrack.segmentation.tiling import segment_in_blocks
 
@@ -383,3 +378,35 @@ def vollseg_in_blocks(image, models, *, block_shape, halo, n_tiles=None, unet_th
                          unet_labels=out.get("unet_labels"),
                          probability=out.get("probability"), distance=out.get("distance"),
                          unet_probability=out.get("unet_probability"), denoised=out.get("denoised"))
+
+
+#: Percentiles of the whole volume mapped to 0 and 1 when a volume is segmented in blocks.
+BLOCK_PERCENTILES = (1.0, 99.8)
+
+
+def sample_step(shape) -> int:
+    """Stride per axis of the voxel sample whose percentiles normalise a volume segmented in blocks (~2 M voxels)."""
+    return max(1, int(np.cbrt(float(np.prod(shape, dtype=np.float64)) / 2e6)))
+
+
+def block_normalization(sample, *, overwrite=False) -> tuple[float, float]:
+    """The intensities mapped to 0 and 1 in every block: :data:`BLOCK_PERCENTILES` of ``sample`` (the volume taken
+    every :func:`sample_step` voxels along each axis, so that a block task sees the values of the whole volume).
+    ``overwrite=True`` lets the percentiles reorder ``sample`` in place instead of copying it (same values)."""
+    return tuple(float(v) for v in np.percentile(sample, BLOCK_PERCENTILES, overwrite_input=overwrite))
+
+
+def segment_one_block(crop, models, normalization, *, n_tiles=None, unet_threshold=0.5, **options) -> dict:
+    """VollSeg of one block (its core plus halo) with the whole volume's ``normalization``.
+
+    Returns
+    -------
+    dict
+        ``labels``, ``stardist_labels``, ``unet_labels`` (stitched label-safely by the caller) and the maps
+        ``probability``, ``distance``, ``unet_probability``, ``denoised`` (copied core by core); None where absent.
+    """
+    result = vollseg(crop, models, n_tiles=n_tiles, normalization=normalization, unet_threshold=unet_threshold,
+                     **options)
+    return {"labels": result.labels, "stardist_labels": result.stardist_labels, "unet_labels": result.unet_labels,
+            "probability": result.probability, "distance": result.distance,
+            "unet_probability": result.unet_probability, "denoised": result.denoised}

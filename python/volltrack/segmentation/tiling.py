@@ -79,20 +79,29 @@ def stitch_block(output, block_labels, outer, core, next_label):
     next_label : int
         First free label in ``output``.
     """
+    return stitch_block_region(output[outer], output.shape, block_labels, outer, core, next_label)
+
+
+def stitch_block_region(region, shape, block_labels, outer, core, next_label):
+    """:func:`stitch_block` on the block's region of the output only (``output[outer]``, modified in place).
+
+    This is what lets a volume too large for one process be stitched block by block from a chunked store: read
+    the region, stitch, write it back. ``shape`` is the whole volume's shape (a block face on the volume's border
+    is not a cut). Returns the next free label.
+    """
     centroids, present = label_centroids(block_labels)
     if len(present) == 0:
         return next_label
     anchor = np.rint(centroids).astype(np.int64) + np.array([o.start for o in outer])
     owned = np.all([(anchor[:, a] >= core[a].start) & (anchor[:, a] < core[a].stop) for a in range(3)], axis=0)
-    truncated = owned & _touches_cut(block_labels, present, outer, output.shape)
+    truncated = owned & _touches_cut(block_labels, present, outer, shape)
     if truncated.any():
         _LOG.warning("%d objects reach the edge of a block's halo %s; enlarge the halo", int(truncated.sum()),
                      tuple((o.start, o.stop) for o in outer))
-    lookup = np.zeros(int(block_labels.max()) + 1, output.dtype)
-    lookup[present[owned]] = np.arange(next_label, next_label + int(owned.sum()), dtype=output.dtype)
+    lookup = np.zeros(int(block_labels.max()) + 1, region.dtype)
+    lookup[present[owned]] = np.arange(next_label, next_label + int(owned.sum()), dtype=region.dtype)
     new = lookup[block_labels]
     write = new > 0
-    region = output[outer]
     clashes = int(np.count_nonzero(region[write]))
     if clashes:
         _LOG.debug("%d voxels claimed by two blocks; the later block wins", clashes)

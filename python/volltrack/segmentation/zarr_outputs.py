@@ -51,11 +51,12 @@ def produced_kinds(result) -> list[str]:
     return [kind for kind, attribute in OUTPUTS.items() if getattr(result, attribute) is not None]
 
 
-def create_outputs(out, name, kinds, shape, raw_dtype, *, calibration, frame_interval, version="0.5"):
-    """Create the empty raw movie and the arrays of every output kind (``shape`` is ``(T, Z, Y, X)``)."""
+def create_outputs(out, name, kinds, shape, raw_dtype, *, calibration, frame_interval, version="0.5", chunk_yx=None):
+    """Create the empty raw movie and the arrays of every output kind (``shape`` is ``(T, Z, Y, X)``); chunks of
+    at most ``chunk_yx`` in Y and X when given (the block size of a block-wise segmentation)."""
     from volltrack.io.ngff import create_label_movie, create_movie
 
-    metadata = dict(calibration=calibration, frame_interval=frame_interval or 1.0, version=version)
+    metadata = dict(calibration=calibration, frame_interval=frame_interval or 1.0, version=version, chunk_yx=chunk_yx)
     create_movie(store_path(out, name), shape, raw_dtype, name=name, **metadata)
     for kind in kinds:
         if kind in LABEL_KINDS:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -23,12 +24,12 @@ VENDOR_READERS = {".czi": ("bioio_czi", "bioio-czi"), ".lif": ("bioio_lif", "bio
                   ".nd2": ("bioio_nd2", "bioio-nd2")}
 
 
-def is_vendor_file(path) -> bool:
+def is_vendor_file(path: str | Path) -> bool:
     """True when ``path`` has a suffix read through a bioio plugin (:data:`VENDOR_READERS`)."""
     return Path(path).suffix.lower() in VENDOR_READERS
 
 
-def _reader(path: Path):
+def _reader(path: Path) -> Any:
     module, package = VENDOR_READERS[path.suffix.lower()]
     missing = [name for name, spec in (("bioio", "bioio"), (package, module)) if importlib.util.find_spec(spec) is None]
     if missing:
@@ -38,7 +39,7 @@ def _reader(path: Path):
     return importlib.import_module(module).Reader
 
 
-def open_vendor(path, lazy: bool):
+def open_vendor(path: str | Path, lazy: bool) -> tuple[Any, str, dict[str, Any]]:
     """Open a vendor file; return ``(data, "TCZYX", metadata)`` for :func:`volltrack.io.read_image`.
 
     Raises
@@ -63,7 +64,8 @@ def open_vendor(path, lazy: bool):
                          "volltrack reads one movie per file: export each scene on its own (e.g. to OME-Zarr)")
     meta = dict(DEFAULT_METADATA)
     values = [getattr(sizes, axis, None) for axis in ("Z", "Y", "X")]
-    if all(v is not None and v > 0 for v in values):
-        meta.update(calibration=validate_calibration([float(v) for v in values], name=f"pixel sizes of {path}"),
+    known = [float(v) for v in values if v is not None]
+    if len(known) == 3 and all(v > 0 for v in known):
+        meta.update(calibration=validate_calibration(known, name=f"pixel sizes of {path}"),
                     space_units="micron", calibration_source="bioio")
     return (data if lazy else np.asarray(data)), "TCZYX", meta

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from volltrack.io.atomic import atomic_write_text
+from volltrack.io.timing import Timings, collecting, current as current_timings, timed
 from volltrack.pipeline.config import RunConfig
 from volltrack.pipeline.inputs import (check_ground_truth, check_models, check_tracking_settings, read_mask,
                                       read_raw_meta)
@@ -56,6 +57,7 @@ class RunResult:
     records: list[StageRecord]
     outputs: dict[str, Path]
     metrics: dict[str, Any] = field(default_factory=dict)
+    timings: Timings = field(default_factory=Timings)
 
 
 def _image_meta(raw_meta: dict[str, Any], config: RunConfig) -> dict[str, Any]:
@@ -72,7 +74,8 @@ def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str
     from volltrack.segmentation.batch import segment_file, write_record
 
     seg = config.segmentation
-    models = load_models(seg.models, n2v=seg.denoise)
+    with timed("segment/load models"):
+        models = load_models(seg.models, n2v=seg.denoise)
     if seg.denoise and models.n2v is None:
         raise ValueError(f"segmentation.denoise is true but the models folder {seg.models or 'bundled demo models'} "
                          "has no n2v/ model")
@@ -158,14 +161,17 @@ def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: 
         mask = np.broadcast_to(np.asarray(mask)[:, np.newaxis], meta["shape"])
     if image is not None and image.ndim == 3:
         image, labels = image[np.newaxis], labels if labels.ndim == 4 else labels[np.newaxis]
-    analysis = analyze_xml(xml_path, image=image, labels=labels, mask=mask, calibration=meta["calibration"],
-                           frame_interval=meta["frame_interval"], smoothing_window=config.analysis.smoothing_window,
-                           progress=True)
+    with timed("analyze/tracks"):
+        analysis = analyze_xml(xml_path, image=image, labels=labels, mask=mask, calibration=meta["calibration"],
+                               frame_interval=meta["frame_interval"],
+                               smoothing_window=config.analysis.smoothing_window, progress=True)
     selected = analysis.track_set.select("all")
-    write_tables(analysis, out, track_ids=selected, extra_parameters={"xml": str(xml_path)})
+    with timed("analyze/tables"):
+        write_tables(analysis, out, track_ids=selected, extra_parameters={"xml": str(xml_path)})
     dividing = analysis.track_set.select("dividing")
-    write_run_figures(analysis, out, image=image, labels=labels, movie=config.analysis.movie,
-                      projection=config.analysis.movie_projection, progress=True)
+    with timed("analyze/figures"):
+        write_run_figures(analysis, out, image=image, labels=labels, movie=config.analysis.movie,
+                          projection=config.analysis.movie_projection, progress=True)
     return {"tracks analysed": len(selected), "dividing": len(dividing), "tracklets": len(analysis.tracklets)}
 
 
@@ -214,7 +220,21 @@ def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, 
         Memory limit per local Dask worker (``"2GB"``).
     output_format : {"tif", "zarr"}, optional
         Segmentation outputs as TIFF or OME-Zarr; default zarr for an OME-Zarr raw movie, else tif.
+
+    The wall and CPU seconds of the stages and their parts (model loading, networks, post-processing, JVM start,
+    figures, movie, report ...) are in the result's ``timings``, added to the caller's collection when there is
+    one (:func:`volltrack.io.timing.collecting`).
     """
+    caller = current_timings()
+    with collecting(caller if caller is not None else Timings()) as timings:
+        result = _run_pipeline(inputs, out, config, force=force, cluster=cluster, worker_memory=worker_memory,
+                               output_format=output_format)
+    result.timings = timings
+    return result
+
+
+def _run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None, *, force: bool, cluster: str | None,
+                  worker_memory: str | None, output_format: str | None) -> RunResult:
     config = config or RunConfig()
     out = Path(out)
     from volltrack.io.sources import split_container
@@ -230,14 +250,15 @@ def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, 
         path = getattr(inputs, name)
         if path is not None and not Path(path).exists():
             raise FileNotFoundError(f"--{name.replace('_', '-')} not found: {path}")
-    shape, raw_meta = read_raw_meta(Path(inputs.raw), axes=config.image.axes)
-    from volltrack.segmentation.batch import check_input
+    with timed("check inputs"):
+        shape, raw_meta = read_raw_meta(Path(inputs.raw), axes=config.image.axes)
+        from volltrack.segmentation.batch import check_input
 
-    check_input(Path(inputs.raw), config.image.axes)   # every frame (NaN, inf) before any work
-    read_mask(inputs.mask, shape)
-    check_ground_truth(inputs.ground_truth, shape[0])
-    check_models(config.segmentation.models)
-    check_tracking_settings(config.tracking)
+        check_input(Path(inputs.raw), config.image.axes)   # every frame (NaN, inf) before any work
+        read_mask(inputs.mask, shape)
+        check_ground_truth(inputs.ground_truth, shape[0])
+        check_models(config.segmentation.models)
+        check_tracking_settings(config.tracking)
     from volltrack.io.output_lock import output_lock
 
     with output_lock(out, "volltrack run"):   # one writer per folder
@@ -284,9 +305,10 @@ def _run_stages(inputs: RunInputs, out: Path, config: RunConfig, force: bool, sh
         metrics = json.loads((out / "metrics.json").read_text())
     outputs = {"labels": labels_path, "spots": spots_path, "tracks": xml_path, "analysis": analysis_dir}
     plots = sorted((analysis_dir / "plots").glob("*.png"))
-    report = write_report(out / "report.html", title=f"volltrack run: {Path(inputs.raw).name}",
-                          records=runner.records, params={"inputs": {k: str(v) for k, v in vars(inputs).items()},
-                                                          **params}, metrics=metrics, plots=plots, outputs=outputs,
-                          analysis_dir=analysis_dir)
+    with timed("report"):
+        report = write_report(out / "report.html", title=f"volltrack run: {Path(inputs.raw).name}",
+                              records=runner.records,
+                              params={"inputs": {k: str(v) for k, v in vars(inputs).items()}, **params},
+                              metrics=metrics, plots=plots, outputs=outputs, analysis_dir=analysis_dir)
     outputs["report"] = report
     return RunResult(runner.records, outputs, metrics)

@@ -33,6 +33,7 @@ import numpy as np
 from volltrack.segmentation.frame_store import (OUTPUTS, assemble_outputs, check_frame_options, frame_done,  # noqa: F401
                                                 is_finished, write_frame_outputs)
 from volltrack.io.sources import output_name
+from volltrack.io.timing import timed
 from volltrack.segmentation.pipeline import blank_result
 from volltrack.segmentation.validation import is_constant, validate_volume
 
@@ -228,7 +229,8 @@ def segment_file(path, out, models, *, axes=None, progress=None, segment_options
     if client is None:
         for frame, result in _segmented_frames(image, movie, path, todo, models, options):
             raw = np.asarray(image[frame] if movie else image[...]) if output_format == "zarr" else None
-            write_outputs(out, name, frame, raw, result, output_format)
+            with timed("segment/write frames", cpu="thread"):
+                write_outputs(out, name, frame, raw, result, output_format)
             progress is not None and progress.update(1)
     else:
         from volltrack.cluster.segment import segment_frames
@@ -240,7 +242,9 @@ def segment_file(path, out, models, *, axes=None, progress=None, segment_options
 
         zarr_outputs.finish(frames_folder)
     else:
-        assemble_outputs(frames_folder, out, name, n_frames, meta["calibration"], meta.get("frame_interval"), movie)
+        with timed("segment/assemble outputs"):
+            assemble_outputs(frames_folder, out, name, n_frames, meta["calibration"], meta.get("frame_interval"),
+                             movie)
 
 
 def _create_zarr_outputs(out, name, models, options, image, meta, movie):
@@ -298,7 +302,9 @@ def _segmented_frames(image, movie, path, frames, models, options):
         if is_constant(volume):
             return volume, None, False
         try:
-            return volume, pipeline.predict_networks(validate_volume(volume), models, **network_options), False
+            with timed("segment/networks", cpu="none"):
+                predictions = pipeline.predict_networks(validate_volume(volume), models, **network_options)
+            return volume, predictions, False
         except Exception:  # noqa: BLE001 - re-raised by the main thread's own attempt
             return volume, None, True
 
@@ -318,7 +324,8 @@ def _segmented_frames(image, movie, path, frames, models, options):
                     result = blank_result(volume, models, segment_options=options)
                 else:
                     try:
-                        result = pipeline.vollseg(volume, models, predictions=predictions, **options)
+                        with timed("segment/post-processing", cpu="thread"):
+                            result = pipeline.vollseg(volume, models, predictions=predictions, **options)
                     except ValueError as error:
                         raise ValueError(f"{_volume_name(path, frame, movie)}: {error}") from error
                 yield frame, result

@@ -23,6 +23,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from volltrack.io.timing import timed
 from volltrack.tracking.settings import TrackerSettings, as_settings
 from volltrack.tracking.spot_arrays import spot_arrays, spot_calibration, spot_movie
 from volltrack.tracking.tracks import Tracks, tracks_from_result
@@ -121,7 +122,8 @@ def track_with_engine(spots: pd.DataFrame, settings: TrackerSettings, *, xml_pat
     arrays = spot_arrays(spots)
     space_units, time_units, interval = spot_calibration(spots)
     with tqdm(total=3, desc="tracking", unit="step", disable=not progress) as bar:
-        bridge = _bridge_class(jimport)
+        with timed("track/JVM start and engine"):
+            bridge = _bridge_class(jimport)
         java = _to_java(arrays)
         bar.update(1)
         try:
@@ -137,7 +139,8 @@ def track_with_engine(spots: pd.DataFrame, settings: TrackerSettings, *, xml_pat
         tracks = tracks_from_result(result, settings=settings.to_dict(), space_units=space_units,
                                     time_units=time_units)
         if xml_path is not None:
-            tracks.xml_path = _write_xml_atomically(result, Path(xml_path), spot_movie(spots))
+            with timed("track/write XML"):
+                tracks.xml_path = _write_xml_atomically(result, Path(xml_path), spot_movie(spots))
         bar.update(1)
     logger.info("tracked %d spots: %d edges, %d tracks", len(tracks.spots), len(tracks.edges), len(tracks.tracks))
     return tracks

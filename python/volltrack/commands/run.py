@@ -102,7 +102,7 @@ def _print_timings(timings, *, wall: float) -> None:
               "other parts)")
         for line in lines:
             print(f"  {line}")
-    cpu = time.process_time()   # since the process started: Python, imports and every thread
+    cpu = time.process_time() + timings.child_cpu   # since the process started: imports, every thread and child
     print(f"done in {_since_start(wall):.0f} s ({cpu:.0f} s CPU on {os.cpu_count() or 1} cores; the command's own "
           f"start-up included)")
 

@@ -29,9 +29,13 @@ class Timings:
     """Named parts in the order first seen (``"segment/networks"`` nests under ``"segment"`` by its name only)."""
 
     parts: dict[str, Part] = field(default_factory=dict)
+    #: CPU seconds of the parts run in child processes (not in this process's ``time.process_time``).
+    child_cpu: float = 0.0
 
-    def add(self, name: str, wall: float, cpu: float) -> None:
-        """Add one occurrence of ``name`` taking ``wall`` and ``cpu`` seconds."""
+    def add(self, name: str, wall: float, cpu: float, *, child: bool = False) -> None:
+        """Add one occurrence of ``name`` taking ``wall`` and ``cpu`` seconds (``child``: in a child process)."""
+        if child:
+            self.child_cpu += cpu
         part = self.parts.setdefault(name, Part())
         part.wall += wall
         part.cpu += cpu

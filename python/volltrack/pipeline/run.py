@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -192,6 +193,47 @@ def _evaluate(inputs: RunInputs, labels_path: Path, xml_path: Path, out: Path) -
             if scores.get(k) is not None}
 
 
+def _evaluate_timed(inputs: RunInputs, labels_path: Path, xml_path: Path, out: Path) -> tuple[dict[str, Any],
+                                                                                                float, float]:
+    """:func:`_evaluate` and its wall and CPU seconds (run in a child process)."""
+    start, cpu = time.perf_counter(), time.process_time()
+    summary = _evaluate(inputs, labels_path, xml_path, out)
+    return summary, time.perf_counter() - start, time.process_time() - cpu
+
+
+class _Evaluation:
+    """The evaluate stage in a second process, started before the analysis so that the two (each a single-threaded
+    Python job reading the same labels and tracks) run side by side on two cores; the stage itself then waits for
+    it. Without :meth:`start`, :meth:`result` evaluates here. A failure on either side stops the other."""
+
+    def __init__(self) -> None:
+        self._pool: Any = None
+        self._pending: Any = None
+
+    def __enter__(self) -> "_Evaluation":
+        return self
+
+    def start(self, *args: Any) -> None:
+        import multiprocessing
+
+        self._pool = multiprocessing.get_context("spawn").Pool(1)   # not fork: the JVM and TensorFlow run here
+        self._pending = self._pool.apply_async(_evaluate_timed, args)
+
+    def result(self, *args: Any) -> dict[str, Any]:
+        if self._pending is None:
+            return _evaluate(*args)
+        summary, wall, cpu = self._pending.get()
+        timings = current_timings()
+        if timings is not None:
+            timings.add("evaluate/in a second process", wall, cpu, child=True)
+        return summary
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+
+
 def _segmentation_scores(gt, pred) -> dict[str, float]:
     from stardist.matching import matching_dataset
 
@@ -296,13 +338,18 @@ def _run_stages(inputs: RunInputs, out: Path, config: RunConfig, force: bool, sh
                    params=params["image"], inputs=[labels_path, inputs.raw, *optional], outputs=[spots_path])
     runner.run("track", lambda: _track(config, spots_path, xml_path), params=params["tracking"],
                inputs=[spots_path], outputs=[xml_path])
-    runner.run("analyze", lambda: _analyze(inputs, config, xml_path, labels_path, analysis_dir, meta),
-               params=params["analysis"], inputs=[xml_path, labels_path, *optional], outputs=[analysis_dir])
     metrics: dict[str, Any] = {}
-    if inputs.ground_truth is not None:
-        runner.run("evaluate", lambda: _evaluate(inputs, labels_path, xml_path, out), params={},
-                   inputs=[labels_path, xml_path, inputs.ground_truth], outputs=[out / "metrics.json"])
-        metrics = json.loads((out / "metrics.json").read_text())
+    evaluate_inputs = [labels_path, xml_path, inputs.ground_truth]
+    with _Evaluation() as evaluation:
+        if inputs.ground_truth is not None and runner.needs_run("evaluate", params={}, inputs=evaluate_inputs,
+                                                                outputs=[out / "metrics.json"]):
+            evaluation.start(inputs, labels_path, xml_path, out)   # in a second process, beside the analysis
+        runner.run("analyze", lambda: _analyze(inputs, config, xml_path, labels_path, analysis_dir, meta),
+                   params=params["analysis"], inputs=[xml_path, labels_path, *optional], outputs=[analysis_dir])
+        if inputs.ground_truth is not None:
+            runner.run("evaluate", lambda: evaluation.result(inputs, labels_path, xml_path, out), params={},
+                       inputs=evaluate_inputs, outputs=[out / "metrics.json"])
+            metrics = json.loads((out / "metrics.json").read_text())
     outputs = {"labels": labels_path, "spots": spots_path, "tracks": xml_path, "analysis": analysis_dir}
     plots = sorted((analysis_dir / "plots").glob("*.png"))
     with timed("report"):

@@ -140,6 +140,13 @@ class StageRunner:
             return None
         return stamp
 
+    def needs_run(self, name: str, *, params: Mapping[str, Any], inputs: Sequence[Path],
+                  outputs: Sequence[Path]) -> bool:
+        """Whether :meth:`run` with these arguments would run the stage (its stamp is missing or out of date)."""
+        fingerprint = stage_fingerprint(params, inputs, self.hashes)
+        self.hashes.save()
+        return self.is_current(name, fingerprint, outputs) is None
+
     def run(self, name: str, func: Callable[[], dict[str, Any] | None], *, params: Mapping[str, Any],
             inputs: Sequence[Path], outputs: Sequence[Path]) -> StageRecord:
         """Run ``func`` unless the stage ``name`` is up to date; return what happened.

@@ -281,8 +281,8 @@ def _read_volume(image, movie, frame):
 def _segmented_frames(image, movie, path, frames, models, options):
     """Yield (frame, VollSegResult) for ``frames`` in order.
 
-    Without blocks the networks of the next frame run in a worker thread while the current frame is
-    post-processed (TensorFlow and the compiled suppression release the GIL), so a movie's frames reach the
+    Without blocks the networks of the next frames (up to :data:`_AHEAD`) run in a worker thread while the current
+    frame is post-processed (TensorFlow and the compiled suppression release the GIL), so a movie's frames reach the
     networks back to back. Blocks (``block_shape``) are segmented one after the other.
     """
     from volltrack.segmentation import pipeline
@@ -308,14 +308,16 @@ def _segmented_frames(image, movie, path, frames, models, options):
         except Exception:  # noqa: BLE001 - re-raised by the main thread's own attempt
             return volume, None, True
 
+    from collections import deque
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="volltrack-networks",
                             initializer=_quiet_keras) as worker:
-        pending = worker.submit(predict, frames[0]) if frames else None
+        pending = deque(worker.submit(predict, frame) for frame in frames[:_AHEAD])
         for position, frame in enumerate(frames):
-            volume, predictions, failed = pending.result()
-            pending = worker.submit(predict, frames[position + 1]) if position + 1 < len(frames) else None
+            volume, predictions, failed = pending.popleft().result()
+            if position + _AHEAD < len(frames):
+                pending.append(worker.submit(predict, frames[position + _AHEAD]))
             try:
                 if predictions is None and not failed:
                     _LOG.warning("%s is blank (every voxel %g): no cells, empty labels",
@@ -330,9 +332,15 @@ def _segmented_frames(image, movie, path, frames, models, options):
                         raise ValueError(f"{_volume_name(path, frame, movie)}: {error}") from error
                 yield frame, result
             except BaseException:
-                if pending is not None:
-                    pending.cancel()
+                for waiting in pending:
+                    waiting.cancel()
                 raise
+
+
+#: Frames whose networks may run ahead of the post-processing (queued in the networks' thread): two, so that a
+#: slow post-processing (the first frame's, which compiles the suppression on a fresh install) does not leave
+#: the networks idle; each waiting frame holds its volume and maps (tens of MB for the demo's volumes).
+_AHEAD = 2
 
 
 def _quiet_keras():

@@ -116,7 +116,7 @@ def track_with_engine(spots: pd.DataFrame, settings: TrackerSettings, *, xml_pat
     """Track ``spots`` with the engine in the embedded JVM (see :func:`track`)."""
     from tqdm.auto import tqdm
 
-    from volltrack.tracking.jvm import jimport
+    from volltrack.tracking.jvm import java_interruptible, jimport
 
     arrays = spot_arrays(spots)
     space_units, time_units, interval = spot_calibration(spots)
@@ -124,23 +124,31 @@ def track_with_engine(spots: pd.DataFrame, settings: TrackerSettings, *, xml_pat
         bridge = _bridge_class(jimport)
         java = _to_java(arrays)
         bar.update(1)
-        try:
-            result = bridge.track(java["frames"], java["x"], java["y"], java["z"], java["radius"],
-                                  java["quality"], java["ids"], java["feature_names"], java["feature_values"],
-                                  settings.to_json(), space_units, time_units, float(interval))
-        except Exception as exc:  # noqa: BLE001 -- Java exceptions are translated below
-            error = _java_error(exc)
-            if error is None:
-                raise
-            raise error from None
+        with java_interruptible():
+            result = _track_arrays(bridge, java, settings, space_units, time_units, interval)
         bar.update(1)
         tracks = tracks_from_result(result, settings=settings.to_dict(), space_units=space_units,
                                     time_units=time_units)
         if xml_path is not None:
-            tracks.xml_path = _write_xml_atomically(result, Path(xml_path), spot_movie(spots))
+            with java_interruptible("the XML writer"):
+                tracks.xml_path = _write_xml_atomically(result, Path(xml_path), spot_movie(spots))
         bar.update(1)
     logger.info("tracked %d spots: %d edges, %d tracks", len(tracks.spots), len(tracks.edges), len(tracks.tracks))
     return tracks
+
+
+def _track_arrays(bridge, java: dict[str, Any], settings: TrackerSettings, space_units: str, time_units: str,
+                  interval: float):
+    """One call of ``ArrayBridge.track``; its bad-input exceptions become ValueError."""
+    try:
+        return bridge.track(java["frames"], java["x"], java["y"], java["z"], java["radius"], java["quality"],
+                            java["ids"], java["feature_names"], java["feature_values"], settings.to_json(),
+                            space_units, time_units, float(interval))
+    except Exception as exc:  # noqa: BLE001 -- Java exceptions are translated below
+        error = _java_error(exc)
+        if error is None:
+            raise
+        raise error from None
 
 
 def track(spots: pd.DataFrame, settings: TrackerSettings | Mapping[str, Any] | str | Path | None = None, *,

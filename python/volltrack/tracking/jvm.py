@@ -6,11 +6,13 @@ download one. Call :func:`start_jvm` before touching any Java class; it is a no-
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Iterator
 
 from volltrack.tracking.engine_jar import find_engine_jar
 
@@ -144,6 +146,9 @@ def start_jvm(*, max_heap: str | None = None, extra_classpath: list[str] | None 
         os.environ.get("VOLLTRACK_JVM_HEAP", DEFAULT_MAX_HEAP), source="VOLLTRACK_JVM_HEAP")
     os.environ.setdefault("JAVA_HOME", str(java_home))
     scyjava.config.set_java_constraints(fetch="never")
+    # Ctrl-C must reach Python (see java_interruptible), not stop the JVM and with it the whole process before
+    # Python can remove its temporary files and say "interrupted": JPype then interrupts the calling Java thread.
+    scyjava.config.add_kwargs(interrupt=False)
     # imglyb (imported by PyImageJ) adds its Maven endpoint when imported; the engine does not need it, and
     # resolving it would make scyjava download from the SciJava repository before starting the JVM.
     imglyb = [str(e) for e in scyjava.config.endpoints if IMGLYB_ENDPOINT in str(e)]
@@ -216,6 +221,36 @@ def _stop_reference_queue(jpype) -> None:
         jpype.JClass("org.jpype.ref.JPypeReferenceQueue").getInstance().stop()
     except Exception as error:  # noqa: BLE001 - exiting anyway; log and carry on
         logger.debug("could not stop JPype's reference queue: %s", error)
+
+
+#: Java exceptions that mean "Ctrl-C stopped this call" (the engine's ``Interrupts.check`` throws the first).
+JAVA_INTERRUPTS = ("java.util.concurrent.CancellationException", "java.lang.InterruptedException",
+                   "java.nio.channels.ClosedByInterruptException")
+
+
+@contextlib.contextmanager
+def java_interruptible(what: str = "the tracking engine") -> Iterator[None]:
+    """Run engine calls so that Ctrl-C stops them within a moment and ends in :class:`KeyboardInterrupt`.
+
+    The JVM is started with JPype's ``interrupt=False``: on SIGINT, JPype's Java signal handler interrupts the
+    Java thread that called into Java (this one) and flags Python. The engine looks at that flag between steps
+    (``org.volltrack.btrackmate.util.Interrupts``) and throws ``CancellationException``, turned here into
+    ``KeyboardInterrupt``. The flag is cleared before and after the block, so an earlier interrupt does not cancel
+    the next call of a long-lived process (napari, a notebook).
+    """
+    import jpype
+
+    thread = jpype.JClass("java.lang.Thread")
+    thread.interrupted()
+    try:
+        yield
+    except Exception as exc:
+        if isinstance(exc, jpype.JException) and any(isinstance(exc, jpype.JClass(name)) for name in JAVA_INTERRUPTS):
+            raise KeyboardInterrupt(f"interrupted in {what}") from None
+        raise
+    finally:
+        if jpype.isJVMStarted():
+            thread.interrupted()
 
 
 def jimport(name: str):

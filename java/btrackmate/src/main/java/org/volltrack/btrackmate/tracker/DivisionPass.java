@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.volltrack.btrackmate.util.Interrupts;
+
 /**
  * The division-aware mode ({@code TRACKING_MODE = DIVISION_AWARE}): a second pass over the LAP links that
  * decides every division by what a division looks like, instead of by the splitting distance alone.
@@ -111,6 +113,7 @@ final class DivisionPass {
         double maxD2 = settings.splittingMaxDistance * settings.splittingMaxDistance;
         int lastFrame = spots.size() == 0 ? 0 : spots.frames[spots.size() - 1];
         for (int key = 0; key + 1 < spots.frameKeys.length; key++) {
+            Interrupts.check();
             int next = Arrays.binarySearch(spots.frameKeys, spots.frameKeys[key] + 1);
             if (next < 0) {
                 continue;

@@ -480,8 +480,15 @@ import scyjava
 import scyjava.config as config
 config.endpoints.append("net.imglib2:imglib2-imglyb:1.1.0")   # what importing imglyb does
 
+def _guess_java_version():
+    if config.get_fetch_java() == "never":     # what PyImageJ 1.8.0 does
+        raise UnboundLocalError("cannot access local variable 'major_version' where it is not associated")
+    return 11
+
 def init(where, mode=None):
+    java_version = _guess_java_version()
     print("INIT " + json.dumps({"where": where, "mode": mode, "endpoints": list(config.endpoints),
+                                "java_version": java_version,
                                 "fetch": config.get_fetch_java(), "java_home": os.environ.get("JAVA_HOME"),
                                 "classpath": [p for p in config.get_classpath().split(os.pathsep) if p],
                                 "options": list(config.get_options())}))
@@ -516,7 +523,7 @@ def _start_in_fresh_process(tmp_path, fiji, env_extra):
 
 
 def test_local_fiji_starts_offline_system_java_no_imglyb_endpoint(tmp_path):
-    from volltrack.tracking.jvm import find_java_home
+    from volltrack.tracking.jvm import find_java_home, java_version
 
     dist = tmp_path / "dist" / "fiji"
     for name in ("plugins/BTrackmate_-0.1.0.jar", "jars/btrackmate-fiji-0.1.0.jar"):
@@ -529,7 +536,9 @@ def test_local_fiji_starts_offline_system_java_no_imglyb_endpoint(tmp_path):
     seen = json.loads(line[5:])
     assert seen["where"] == str(app) and seen["mode"] == "headless"
     assert seen["endpoints"] == [], "imglyb's endpoint is left out: nothing to resolve from the network"
-    assert seen["fetch"] == "auto" and seen["java_home"] == str(find_java_home()), "the system Java"
+    assert seen["fetch"] == "never" and seen["java_home"] == str(find_java_home()), "the system Java, no download"
+    assert seen["java_version"] == java_version(find_java_home() / "bin" / "java"), \
+        "PyImageJ is told the system Java's version (its own guess fails with fetch='never')"
     assert str(dist / "plugins/BTrackmate_-0.1.0.jar") in seen["classpath"]
     assert not any("target" in p or ".m2" in p for p in seen["classpath"])
     assert "-Xmx4g" in seen["options"] and "--add-opens=java.desktop/java.awt=ALL-UNNAMED" in seen["options"], \
@@ -550,6 +559,31 @@ def test_local_fiji_without_a_needed_jar_is_named(tmp_path, missing, message):
     proc = _start_in_fresh_process(tmp_path, app, {})
     assert proc.returncode != 0 and "INIT" not in proc.stdout
     assert message in proc.stderr
+
+
+def test_no_fetching_message_when_nothing_is_fetched(caplog):
+    """scyjava logs "Fetching zulu-jre:11..." before every JVM start; with fetch="never" (system Java) it is
+    dropped, with "auto" (a download may follow) it stays."""
+    import logging
+
+    import scyjava
+
+    from volltrack.tracking.jvm import quiet_fetch_message
+
+    before = scyjava.config.get_fetch_java()
+    quiet_fetch_message()
+    quiet_fetch_message()
+    fetch_log = logging.getLogger("scyjava._jdk_fetch")
+    try:
+        with caplog.at_level(logging.INFO, logger="scyjava._jdk_fetch"):
+            scyjava.config.set_java_constraints(fetch="never")
+            fetch_log.info("Fetching zulu-jre:11...")
+            scyjava.config.set_java_constraints(fetch="auto")
+            fetch_log.info("Fetching zulu-jre:11...")
+    finally:
+        scyjava.config.set_java_constraints(fetch=before)
+    assert [r.getMessage() for r in caplog.records if r.name == "scyjava._jdk_fetch"] == ["Fetching zulu-jre:11..."]
+    assert len(fetch_log.filters) == 1
 
 
 def test_engine_starts_offline_after_imagej_was_imported(rng):

@@ -11,8 +11,9 @@ Which Fiji: the ``fiji`` argument, else the ``VOLLTRACK_FIJI`` environment varia
 folder (works offline: system Java, imglyb's jar from the Fiji.app), or a Maven endpoint PyImageJ understands
 (e.g. ``"sc.fiji:fiji:2.16.0"``, needs the network and the SciJava repository). BTrackmate's jars (engine +
 wizard modules) come from the Fiji.app when installed there (update site), else from the ``make fiji-dist``
-output (``VOLLTRACK_FIJI_DIST``, default the checkout's ``dist/fiji``). Spots keep the engine's IDs; the tables
-returned are the engine backend's (:func:`like_engine`).
+output (``VOLLTRACK_FIJI_DIST``, default the checkout's ``dist/fiji``). Spots keep the engine's IDs, tracks get
+the engine's IDs and names (:func:`_graph_in_engine_order`); the tables returned are the engine backend's
+(:func:`like_engine`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -133,8 +136,9 @@ def _without_imglyb_endpoint() -> list[str]:
 def _start_fiji(endpoint: str, *, need_btrackmate: bool = True):
     """Start the Fiji headless through PyImageJ, offline for a local Fiji.app.
 
-    Java: the system Java when there is one (``JAVA_HOME`` set to it and scyjava's ``fetch="auto"``, which
-    uses it; PyImageJ 1.8.0 fails with ``fetch="never"``); without one, scyjava downloads a Java (online).
+    Java: the system Java when there is one (``JAVA_HOME`` set to it, scyjava's ``fetch="never"``: nothing is
+    downloaded; PyImageJ is told its version, see :func:`_java_version_for_pyimagej`); without one, scyjava
+    downloads a Java (online).
     A local Fiji.app must ship TrackMate and the imglyb jar; imglyb's Maven endpoint is then left out.
     BTrackmate comes from the Fiji.app when installed there, else from the ``make fiji-dist`` output; with
     ``need_btrackmate=False`` (``volltrack doctor``) a missing BTrackmate is not an error.
@@ -174,7 +178,7 @@ def _start_fiji(endpoint: str, *, need_btrackmate: bool = True):
         raise FijiStartError("backend='fiji' needs PyImageJ: pip install -e '.[fiji]'") from None
     from volltrack.tracking.jvm import prefer_system_java
 
-    java_home = prefer_system_java()
+    java_home, java_major = prefer_system_java()
     if local is not None:
         dropped = _without_imglyb_endpoint()
         if dropped:
@@ -187,12 +191,32 @@ def _start_fiji(endpoint: str, *, need_btrackmate: bool = True):
     scyjava.config.add_option(AWT_OPENS)
     logger.info("starting Fiji %s headless (PyImageJ, Java %s)", endpoint, java_home or "to be downloaded")
     try:
-        ij = imagej.init(str(local) if local is not None else endpoint, mode="headless")
+        with _java_version_for_pyimagej(imagej, java_major):
+            ij = imagej.init(str(local) if local is not None else endpoint, mode="headless")
     except Exception as exc:  # noqa: BLE001 -- PyImageJ/scyjava/jgo failures become one explained error
         where = "" if local is not None else " (a Maven endpoint needs the network and the SciJava repository)"
         raise FijiStartError(f"PyImageJ could not start the Fiji {endpoint}{where}: {type(exc).__name__}: "
                              f"{exc}") from None
     return ij, distribution
+
+
+@contextmanager
+def _java_version_for_pyimagej(imagej_module, major: int | None) -> Iterator[None]:
+    """Give PyImageJ the system Java's version while it starts the JVM.
+
+    PyImageJ 1.8.0 guesses the version (to open ``java.lang`` on Java 9+) from scyjava's fetch policy and fails
+    with ``fetch="never"`` (``UnboundLocalError: ... 'major_version'``); the version of the Java scyjava will
+    use is known here. Nothing is changed when PyImageJ has no such function or no local Java was found.
+    """
+    guess = getattr(imagej_module, "_guess_java_version", None)
+    if major is None or guess is None:
+        yield
+        return
+    imagej_module._guess_java_version = lambda: major
+    try:
+        yield
+    finally:
+        imagej_module._guess_java_version = guess
 
 
 def describe_fiji(fiji: str | os.PathLike | None = None) -> dict[str, Any]:

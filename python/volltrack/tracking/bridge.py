@@ -63,6 +63,7 @@ def _write_xml_atomically(result, xml_path: Path, movie: dict[str, Any] | None =
     import jpype
 
     from volltrack.io.atomic import atomic_path
+    from volltrack.tracking.jvm import java_interruptible
 
     xml_path = Path(xml_path)
     xml_path.parent.mkdir(parents=True, exist_ok=True)
@@ -76,8 +77,9 @@ def _write_xml_atomically(result, xml_path: Path, movie: dict[str, Any] | None =
                        "'volltrack run' name it", xml_path)
     with atomic_path(xml_path, suffix=".tmp") as temp:
         try:
-            result.writeXml(str(temp), movie["image"], shape, calibration, movie["frame_interval"],
-                            movie["title"])
+            with java_interruptible("the XML writer"):   # inside atomic_path: its cleanup runs after Ctrl-C
+                result.writeXml(str(temp), movie["image"], shape, calibration, movie["frame_interval"],
+                                movie["title"])
         except jpype.JException as exc:
             if not isinstance(exc, (jpype.JClass("java.io.IOException"),
                                     jpype.JClass("java.io.UncheckedIOException"))):
@@ -130,8 +132,7 @@ def track_with_engine(spots: pd.DataFrame, settings: TrackerSettings, *, xml_pat
         tracks = tracks_from_result(result, settings=settings.to_dict(), space_units=space_units,
                                     time_units=time_units)
         if xml_path is not None:
-            with java_interruptible("the XML writer"):
-                tracks.xml_path = _write_xml_atomically(result, Path(xml_path), spot_movie(spots))
+            tracks.xml_path = _write_xml_atomically(result, Path(xml_path), spot_movie(spots))
         bar.update(1)
     logger.info("tracked %d spots: %d edges, %d tracks", len(tracks.spots), len(tracks.edges), len(tracks.tracks))
     return tracks

@@ -394,8 +394,13 @@ def _run_trackmate(spots: pd.DataFrame, settings: TrackerSettings, xml_path: Pat
 
 
 def _new_model(collection, feature_names: list[str], space_units: str, time_units: str, jimport=_jimport):
-    """A TrackMate Model holding ``collection``, with its units and the table's extra spot features declared."""
+    """A TrackMate Model holding ``collection``, with its units and the table's extra spot features declared.
+
+    Its logger is TrackMate's void one: TrackMate's default logger prints every tracking step to the process's
+    standard output (failures still come back through ``getErrorMessage``).
+    """
     model = jimport("fiji.plugin.trackmate.Model")()
+    model.setLogger(jimport("fiji.plugin.trackmate.Logger").VOID_LOGGER)
     model.setPhysicalUnits(space_units, time_units)
     model.setSpots(collection, False)
     _declare_spot_features(model, feature_names, jimport)

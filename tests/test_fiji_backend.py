@@ -510,7 +510,7 @@ def init(where, mode=None):
 _START = """
 import sys
 from volltrack.tracking.fiji_backend import _start_fiji
-_start_fiji(sys.argv[1])
+_start_fiji(sys.argv[1], need_btrackmate=sys.argv[2:] != ["no-pruning"])
 """
 
 
@@ -525,13 +525,13 @@ def _fake_fiji_app(tmp_path, *, trackmate=True, imglyb=True, btrackmate=False):
     return app
 
 
-def _start_in_fresh_process(tmp_path, fiji, env_extra):
+def _start_in_fresh_process(tmp_path, fiji, env_extra, *args):
     fake = tmp_path / "fake_site"
     (fake / "imagej").mkdir(parents=True, exist_ok=True)
     (fake / "imagej" / "__init__.py").write_text(_FAKE_IMAGEJ)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(fake), *sys.path]), **env_extra)
-    return subprocess.run([sys.executable, "-c", _START, str(fiji)], capture_output=True, text=True, timeout=120,
-                          env=env)
+    return subprocess.run([sys.executable, "-c", _START, str(fiji), *args], capture_output=True, text=True,
+                          timeout=120, env=env)
 
 
 def test_local_fiji_starts_offline_system_java_no_imglyb_endpoint(tmp_path):
@@ -559,6 +559,20 @@ def test_local_fiji_starts_offline_system_java_no_imglyb_endpoint(tmp_path):
     proc = _start_in_fresh_process(tmp_path, installed, {"VOLLTRACK_FIJI_DIST": str(dist)})
     seen = json.loads(next(x for x in proc.stdout.splitlines() if x.startswith("INIT "))[5:])
     assert seen["classpath"] == [], "installed in Fiji.app: nothing added (SciJava would see modules twice)"
+
+
+def test_btrackmate_needed_only_for_pruning(tmp_path):
+    """Without BTrackmate (neither in the Fiji.app nor a make fiji-dist output) TrackMate still tracks; pruning,
+    which needs BTrackmate's action, is refused with the way to install it."""
+    app = _fake_fiji_app(tmp_path)
+    nowhere = {"VOLLTRACK_FIJI_DIST": str(tmp_path / "no-dist")}
+    proc = _start_in_fresh_process(tmp_path, app, nowhere, "no-pruning")
+    line = next((x for x in proc.stdout.splitlines() if x.startswith("INIT ")), None)
+    assert line is not None, proc.stderr[-2000:]
+    assert json.loads(line[5:])["classpath"] == []
+    proc = _start_in_fresh_process(tmp_path, app, nowhere)
+    assert proc.returncode != 0 and "INIT" not in proc.stdout
+    assert "expected the dist/fiji folder written by 'make fiji-dist'" in proc.stderr
 
 
 @pytest.mark.parametrize("missing, message", [

@@ -62,13 +62,14 @@ def java_version(java: Path) -> int:
     raise JavaNotFound(f"could not read the version of {java}")
 
 
-def prefer_system_java() -> Path | None:
-    """Make scyjava use the system Java when there is one; return its home (None: scyjava will download one).
+def prefer_system_java() -> tuple[Path | None, int | None]:
+    """Make scyjava use the system Java when there is one and never download one; return its home and version.
 
     For PyImageJ (the Fiji backend): ``JAVA_HOME`` is pointed at the local Java found by
-    :func:`find_java_home` and scyjava's fetch policy set to ``"auto"``, which uses that Java and downloads
-    one only when none is installed. (``"never"``, used by :func:`start_jvm`, makes PyImageJ 1.8.0 fail while
-    it guesses the Java version; scyjava's default ``"always"`` downloads a Java even when one is installed.)
+    :func:`find_java_home` and scyjava's fetch policy set to ``"never"`` (nothing is downloaded, and scyjava's
+    "Fetching zulu-jre:11..." line is not logged). PyImageJ 1.8.0 cannot guess the Java version under
+    ``"never"``; the Fiji backend gives it the version returned here. Without a usable local Java the policy is
+    ``"auto"``: scyjava downloads one (needs the network) and (None, None) is returned.
     """
     import scyjava
 
@@ -76,11 +77,33 @@ def prefer_system_java() -> Path | None:
         home = find_java_home()
     except JavaNotFound as exc:
         logger.info("no usable local Java (%s); scyjava will download one (needs the network)", exc)
-        home = None
-    if home is not None:
-        os.environ["JAVA_HOME"] = str(home)
-    scyjava.config.set_java_constraints(fetch="auto")
-    return home
+        scyjava.config.set_java_constraints(fetch="auto")
+        return None, None
+    os.environ["JAVA_HOME"] = str(home)
+    scyjava.config.set_java_constraints(fetch="never")
+    quiet_fetch_message()
+    return home, java_version(home / "bin" / "java")
+
+
+class _NothingFetched(logging.Filter):
+    """Drops scyjava's "Fetching <vendor>:<version>..." record when its fetch policy downloads nothing.
+
+    scyjava logs that line before every JVM start, whatever the policy; with ``fetch="never"`` it then uses
+    the system Java, so the line only misleads (it reads as a download attempt).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        import scyjava
+
+        return not (str(record.msg).startswith("Fetching ")
+                    and scyjava.config.get_fetch_java() in ("never", "system"))
+
+
+def quiet_fetch_message() -> None:
+    """Install :class:`_NothingFetched` on scyjava's Java-fetch logger (once)."""
+    fetch_logger = logging.getLogger("scyjava._jdk_fetch")
+    if not any(isinstance(f, _NothingFetched) for f in fetch_logger.filters):
+        fetch_logger.addFilter(_NothingFetched())
 
 
 class JvmStartError(RuntimeError):
@@ -144,6 +167,7 @@ def start_jvm(*, max_heap: str | None = None, extra_classpath: list[str] | None 
         os.environ.get("VOLLTRACK_JVM_HEAP", DEFAULT_MAX_HEAP), source="VOLLTRACK_JVM_HEAP")
     os.environ.setdefault("JAVA_HOME", str(java_home))
     scyjava.config.set_java_constraints(fetch="never")
+    quiet_fetch_message()
     # imglyb (imported by PyImageJ) adds its Maven endpoint when imported; the engine does not need it, and
     # resolving it would make scyjava download from the SciJava repository before starting the JVM.
     imglyb = [str(e) for e in scyjava.config.endpoints if IMGLYB_ENDPOINT in str(e)]

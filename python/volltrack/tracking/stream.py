@@ -121,6 +121,7 @@ class SpotStream:
         from tqdm.auto import tqdm
 
         from volltrack.tracking.bridge import _java_error, _write_xml_atomically
+        from volltrack.tracking.jvm import java_interruptible
 
         checked = as_settings(settings)
         if self.spots == 0:
@@ -129,8 +130,10 @@ class SpotStream:
         described.attrs.update(dict(attrs or {}))
         space_units, time_units, interval = spot_calibration(described)
         with self._lock, tqdm(total=2, desc="tracking", unit="step", disable=not progress) as bar:
+            engine = self._engine()
             try:
-                result = self._engine().track(checked.to_json(), space_units, time_units, float(interval))
+                with java_interruptible():           # Ctrl-C stops the engine, as in volltrack.tracking.track
+                    result = engine.track(checked.to_json(), space_units, time_units, float(interval))
             except Exception as exc:  # noqa: BLE001 -- Java exceptions are translated
                 error = _java_error(exc)
                 if error is None:

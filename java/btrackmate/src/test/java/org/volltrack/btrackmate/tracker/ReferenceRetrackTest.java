@@ -92,26 +92,17 @@ class ReferenceRetrackTest {
         if (shuffle) {
             java.util.Collections.shuffle(visible, random);
         }
-        int n = visible.size();
-        int[] ids = new int[n];
-        int[] frames = new int[n];
-        double[] x = new double[n];
-        double[] y = new double[n];
-        double[] z = new double[n];
-        for (int i = 0; i < n; i++) {
+        SpotColumns columns = new SpotColumns(visible.size());
+        for (int i = 0; i < columns.size(); i++) {
             ReferenceFile.RefSpot s = visible.get(i);
-            ids[i] = newId.get(s.id);
-            frames[i] = (int) s.get("FRAME");
             double[] p = {s.get("POSITION_X"), s.get("POSITION_Y"), s.get("POSITION_Z")};
             if (rot != null) {
                 p = apply(rot, p);
             }
-            x[i] = p[0];
-            y[i] = p[1];
-            z[i] = p[2];
+            columns.set(i, newId.get(s.id), (int) s.get("FRAME"), p[0], p[1], p[2]);
         }
         int[] keys = file.frameKeys.stream().mapToInt(Integer::intValue).toArray();
-        LapSpots spots = LapSpots.of(ids, frames, x, y, z, keys, new HashMap<>());
+        LapSpots spots = LapSpots.of(columns, keys, new HashMap<>());
         LapEdges edges = LapTracking.track(spots, file.settings);
         Map<Long, Double> out = new TreeMap<>();
         for (int k = 0; k < edges.size(); k++) {

@@ -41,7 +41,7 @@ def human_size(n_bytes: float) -> str:
     return f"{size:.1f} TB"  # pragma: no cover
 
 
-def check_free_space(folder: str | os.PathLike, needed: int, what: str, option: str = "--out") -> None:
+def check_free_space(folder: str | os.PathLike[str], needed: int, what: str, option: str = "--out") -> None:
     """Raise :class:`ValueError` (one line naming the folder, needed and available) when the disk is too full.
 
     Parameters
@@ -63,7 +63,7 @@ def check_free_space(folder: str | os.PathLike, needed: int, what: str, option: 
                          "folder on another disk")
 
 
-def frames_still_to_segment(out: str | os.PathLike, name: str, n_frames: int) -> int:
+def frames_still_to_segment(out: str | os.PathLike[str], name: str, n_frames: int) -> int:
     """Frames of a movie not yet marked done in ``OUT/.frames/<name>/done`` (all of them in a fresh folder)."""
     done = Path(out) / ".frames" / name / "done"
     finished = sum(1 for _ in done.glob("t*")) if done.is_dir() else 0

@@ -90,7 +90,7 @@ def _write_xml_atomically(result, xml_path: Path, movie: dict[str, Any] | None =
     return xml_path
 
 
-def _bridge_class(jimport):
+def _bridge_class(jimport: Any) -> Any:
     """Return the ArrayBridge class, or explain why the running JVM does not have it.
 
     Failures to start the JVM (no Java, bad heap, missing jar, endpoints that need the network) are raised

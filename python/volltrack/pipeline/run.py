@@ -154,8 +154,6 @@ def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: 
         return {"tracks analysed": 0, "dividing": 0, "tracklets": 0}
     image, labels = _read(inputs.raw, config.image.axes), _read(labels_path)
     mask = read_mask(inputs.mask, meta["shape"])
-    if mask is not None and mask.ndim == 3:  # TYX: the same mask on every Z
-        mask = np.broadcast_to(np.asarray(mask)[:, np.newaxis], meta["shape"])
     if image is not None and image.ndim == 3:
         image, labels = image[np.newaxis], labels if labels.ndim == 4 else labels[np.newaxis]
     analysis = analyze_xml(xml_path, image=image, labels=labels, mask=mask, calibration=meta["calibration"],

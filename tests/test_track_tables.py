@@ -37,3 +37,20 @@ def test_spot_track_ids_without_edges_and_with_unknown_ends():
     assert spot_track_ids(spots, edges.iloc[:0]).tolist() == [-1, -1, -1]
     empty = TrackMateData(spots.iloc[:0], edges.iloc[:0], pd.DataFrame(), [])
     assert empty.spot_track_ids.empty and repr(empty) == "TrackMateData(0 spots, 0 edges, 0 tracks, units None/None)"
+
+
+def test_a_run_parses_its_tracks_xml_once(tmp_path, monkeypatch):
+    import shutil
+
+    import volltrack.trackmate as trackmate
+    from volltrack.pipeline.run import parsed_tracks
+
+    calls = []
+    real = trackmate.read_xml
+    monkeypatch.setattr(trackmate, "read_xml", lambda path: calls.append(path) or real(path))
+    xml = tmp_path / "tracks.xml"
+    shutil.copyfile(DATA / "FakeTracks.xml", xml)
+    first = parsed_tracks(xml)
+    assert parsed_tracks(xml) is first and len(calls) == 1            # the analysis and evaluation stages
+    shutil.copyfile(DATA / "Celegans-5pc-17timepoints.xml", xml)      # tracking ran again: the file changed
+    assert parsed_tracks(xml) is not first and len(calls) == 2

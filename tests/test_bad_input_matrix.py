@@ -299,6 +299,9 @@ _raw_for_spots("nan", np.where(_lab > 0, np.nan, 1.0).astype(np.float32), ("NaN"
 _raw_for_spots("one-frame", np.ones((4, 16, 16), np.uint16), ("shape",))
 case("labels-mask-other-shape", lambda i, o: ["spots", i["labels"], "--mask", _write_tif(o.parent / "m.tif", np.ones(
     (2, 4, 8, 8), np.uint8)), "--out", o / "spots.csv", "--no-progress"], 1, absent=("spots.csv",))
+case("labels-mask-all-zero", lambda i, o: ["spots", i["labels"], "--mask", _write_tif(o.parent / "m.tif", np.zeros(
+    (2, 4, 16, 16), np.uint8)), "--out", o / "spots.csv", "--no-progress"], 1, says=("m.tif is all zero",),
+     absent=("spots.csv",))
 case("labels-out-is-a-folder", lambda i, o: ["spots", i["labels"], "--out", i["root"], "--no-progress"], 1)
 
 

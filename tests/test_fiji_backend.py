@@ -119,6 +119,12 @@ def test_trackmate_in_fiji_gives_the_engines_tables(rng, tmp_path):
     assert fiji.filtered_track_ids == engine.filtered_track_ids
     text = (tmp_path / "fiji.xml").read_text()
     assert "BTRACKMATE_" not in text.split("<Settings>")[1], "TrackMate without BTrackmate reads it cleanly"
+    assert "Starting tracking process" not in proc.stdout, "TrackMate's log is not printed"
+    oracle = os.environ.get("VOLLTRACK_TM_ORACLE")   # a tm-oracle.jar of ../shared/tools/trackmate-real (local)
+    if oracle:
+        load = subprocess.run(["java", "-jar", oracle, "load", str(tmp_path / "fiji.xml"), "--no-image"],
+                              capture_output=True, text=True, timeout=300)
+        assert load.returncode == 0 and "READ: OK" in load.stdout, load.stdout[-3000:]
     assert 'DETECTOR_NAME="MANUAL_DETECTOR"' in text and '<GUIState state="ConfigureViews" />' in text
 
 
@@ -300,6 +306,10 @@ class _Prune(_Recorder):
     pass
 
 
+class _Logger:
+    VOID_LOGGER = "void-logger"
+
+
 class _DisplaySettings:
     @staticmethod
     def defaultStyle():
@@ -317,7 +327,7 @@ _CLASSES = {"fiji.plugin.trackmate.Spot": _Spot, "fiji.plugin.trackmate.SpotColl
             "fiji.plugin.trackmate.SelectionModel": _Recorder, "java.io.File": str, "java.util.HashMap": _JavaMap,
             "java.lang.Boolean": bool, "java.lang.Integer": int, "java.util.ArrayList": _JavaList,
             "fiji.plugin.trackmate.Dimension": _Dimension, "org.jgrapht.graph.SimpleWeightedGraph": _Graph,
-            "org.jgrapht.graph.DefaultWeightedEdge": object}
+            "org.jgrapht.graph.DefaultWeightedEdge": object, "fiji.plugin.trackmate.Logger": _Logger}
 
 
 @pytest.fixture()
@@ -377,6 +387,8 @@ def test_xml_records_detector_tissue_filter_gui_state_and_display_settings(stand
         "BTrackmate's analyzers are not listed: TrackMate without BTrackmate reads the XML without error"
     models = [c for c in calls if c[:2] == ("_Model", "new")]
     assert len(models) == 2, "the tracks go to a fresh model (its track names start again at Track_0)"
+    assert [c[2] for c in calls if c[:2] == ("_Model", "setLogger")] == [("void-logger",)] * 2, \
+        "TrackMate's default logger would print every step to standard output"
     assert [(type(c[2][0]), c[2][1]) for c in calls if c[:2] == ("_Model", "setTracks")] == [(_Graph, False)], \
         "numbered by TrackMate in the engine's vertex order"
     assert tm_settings.getSpotFilters() == [("TISSUE_FRACTION", 0.25, True)], "the filter is in the settings"
@@ -498,7 +510,7 @@ def init(where, mode=None):
 _START = """
 import sys
 from volltrack.tracking.fiji_backend import _start_fiji
-_start_fiji(sys.argv[1])
+_start_fiji(sys.argv[1], need_btrackmate=sys.argv[2:] != ["no-pruning"])
 """
 
 
@@ -513,13 +525,13 @@ def _fake_fiji_app(tmp_path, *, trackmate=True, imglyb=True, btrackmate=False):
     return app
 
 
-def _start_in_fresh_process(tmp_path, fiji, env_extra):
+def _start_in_fresh_process(tmp_path, fiji, env_extra, *args):
     fake = tmp_path / "fake_site"
     (fake / "imagej").mkdir(parents=True, exist_ok=True)
     (fake / "imagej" / "__init__.py").write_text(_FAKE_IMAGEJ)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(fake), *sys.path]), **env_extra)
-    return subprocess.run([sys.executable, "-c", _START, str(fiji)], capture_output=True, text=True, timeout=120,
-                          env=env)
+    return subprocess.run([sys.executable, "-c", _START, str(fiji), *args], capture_output=True, text=True,
+                          timeout=120, env=env)
 
 
 def test_local_fiji_starts_offline_system_java_no_imglyb_endpoint(tmp_path):
@@ -547,6 +559,20 @@ def test_local_fiji_starts_offline_system_java_no_imglyb_endpoint(tmp_path):
     proc = _start_in_fresh_process(tmp_path, installed, {"VOLLTRACK_FIJI_DIST": str(dist)})
     seen = json.loads(next(x for x in proc.stdout.splitlines() if x.startswith("INIT "))[5:])
     assert seen["classpath"] == [], "installed in Fiji.app: nothing added (SciJava would see modules twice)"
+
+
+def test_btrackmate_needed_only_for_pruning(tmp_path):
+    """Without BTrackmate (neither in the Fiji.app nor a make fiji-dist output) TrackMate still tracks; pruning,
+    which needs BTrackmate's action, is refused with the way to install it."""
+    app = _fake_fiji_app(tmp_path)
+    nowhere = {"VOLLTRACK_FIJI_DIST": str(tmp_path / "no-dist")}
+    proc = _start_in_fresh_process(tmp_path, app, nowhere, "no-pruning")
+    line = next((x for x in proc.stdout.splitlines() if x.startswith("INIT ")), None)
+    assert line is not None, proc.stderr[-2000:]
+    assert json.loads(line[5:])["classpath"] == []
+    proc = _start_in_fresh_process(tmp_path, app, nowhere)
+    assert proc.returncode != 0 and "INIT" not in proc.stdout
+    assert "expected the dist/fiji folder written by 'make fiji-dist'" in proc.stderr
 
 
 @pytest.mark.parametrize("missing, message", [

@@ -16,7 +16,27 @@ import numpy as np
 
 from volltrack.io.images import read_image
 
-__all__ = ["SliceRepeated", "read_tissue_mask"]
+__all__ = ["SliceRepeated", "read_tissue_mask", "require_tissue"]
+
+
+def require_tissue(mask: Any, path: Path | str) -> None:
+    """Refuse a mask without any tissue voxel (every cell would be outside it); the jar refuses it the same way.
+
+    Parameters
+    ----------
+    mask : array-like
+        The mask, possibly lazy; read one index of its first axis at a time, up to the first tissue voxel.
+    path : Path or str
+        Named in the message.
+
+    Raises
+    ------
+    ValueError
+        When every voxel is 0.
+    """
+    if not any(np.any(np.asarray(mask[t])) for t in range(mask.shape[0])):
+        raise ValueError(f"tissue mask {path} is all zero: no voxel is tissue, so every cell would be outside it; "
+                         "expected non-zero voxels where the tissue is")
 
 
 def read_tissue_mask(path: Path | str | None, movie_shape: tuple[int, ...]) -> Any:
@@ -45,9 +65,7 @@ def read_tissue_mask(path: Path | str | None, movie_shape: tuple[int, ...]) -> A
     if path is None:
         return None
     mask = read_image(path, lazy=True)[0]
-    if not any(np.any(np.asarray(mask[t])) for t in range(mask.shape[0])):
-        raise ValueError(f"tissue mask {path} is all zero: no voxel is tissue, so every cell would be outside it; "
-                         "expected non-zero voxels where the tissue is")
+    require_tissue(mask, path)
     n_frames, n_z, height, width = movie_shape
     shape = tuple(int(n) for n in mask.shape)
     if shape == (n_frames, n_z, height, width):

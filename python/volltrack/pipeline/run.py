@@ -26,6 +26,7 @@ from volltrack.pipeline.inputs import (check_ground_truth, check_models, check_t
                                       read_raw_meta)
 from volltrack.pipeline.report import write_report
 from volltrack.pipeline.stages import StageRecord, StageRunner
+from volltrack.spots.spot_csv import read_spots_attrs
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ def _read(path: Path | None, axes: str | None = None):
 
 
 def _spots(inputs: RunInputs, config: RunConfig, labels_path: Path, spots_path: Path,
-           meta: dict[str, Any], client=None) -> dict[str, Any]:
+           meta: dict[str, Any], client=None, stream=None) -> dict[str, Any]:
     from volltrack.spots import compute_spots, write_spots_csv
     from volltrack.spots.spot_csv import describe_movie
     from volltrack.spots.tissue import inverted_mask_warning
@@ -112,7 +113,7 @@ def _spots(inputs: RunInputs, config: RunConfig, labels_path: Path, spots_path: 
                                          mask_path=inputs.mask, axes=config.image.axes,
                                          calibration=meta["calibration"], frame_interval=meta["frame_interval"],
                                          movie_shape=meta["shape"], time_units=config.image.time_units,
-                                         progress=True)
+                                         progress=True, on_frame=None if stream is None else stream.add)
     else:
         table = compute_spots(labels, raw=_read(inputs.raw, config.image.axes), mask=mask,
                               calibration=meta["calibration"], frame_interval=meta["frame_interval"],
@@ -123,15 +124,22 @@ def _spots(inputs: RunInputs, config: RunConfig, labels_path: Path, spots_path: 
     describe_movie(table, inputs.raw, meta["shape"])  # named in tracks.xml's ImageData
     write_spots_csv(table, spots_path, parameters={"labels": str(labels_path), "raw": str(inputs.raw),
                                                    "mask": str(inputs.mask) if inputs.mask else None})
+    if stream is not None:             # the tracker took every frame in: what the track stage needs of the table
+        stream.attrs = dict(read_spots_attrs(spots_path))
     inside = int(table["INSIDE_TISSUE"].sum()) if "INSIDE_TISSUE" in table else len(table)
     return {"spots": len(table), "inside tissue": inside, "frames": int(table["FRAME"].nunique())}
 
 
-def _track(config: RunConfig, spots_path: Path, xml_path: Path) -> dict[str, Any]:
+def _track(config: RunConfig, spots_path: Path, xml_path: Path, stream=None) -> dict[str, Any]:
+    """Track the spot table; with a ``stream`` the engine already holds (it took each frame's spots in as the
+    cluster computed them, :mod:`volltrack.tracking.stream`), tracked without reading ``spots.csv`` back."""
     from volltrack.spots import read_spots_csv
     from volltrack.tracking import track
 
-    tracks = track(read_spots_csv(spots_path), dict(config.tracking), xml_path=xml_path)
+    if stream is not None and getattr(stream, "attrs", None) is not None:
+        tracks = stream.track(dict(config.tracking), attrs=stream.attrs, xml_path=xml_path)
+    else:
+        tracks = track(read_spots_csv(spots_path), dict(config.tracking), xml_path=xml_path)
     visible = tracks.tracks
     splits = int(visible["NUMBER_SPLITS"].sum()) if "NUMBER_SPLITS" in visible else 0
     return {"tracks": len(visible), "edges": len(tracks.edges), "divisions": splits}
@@ -277,15 +285,21 @@ def _run_stages(inputs: RunInputs, out: Path, config: RunConfig, force: bool, sh
     optional = [p for p in (inputs.mask,) if p is not None]
     from volltrack.cluster.options import cluster_from_args
 
+    stream = None
+    if cluster is not None:
+        # the tracker (one engine process, here) takes each frame's spots in as its task finishes
+        from volltrack.tracking.stream import SpotStream
+
+        stream = SpotStream()
     with cluster_from_args(argparse.Namespace(cluster=cluster, worker_memory=worker_memory)) as client:
         runner.run("segment", lambda: _segment(inputs, config, seg_dir, meta, fresh=force, client=client,
                                                output_format=output_format),
                    params={"image": params["image"], "segmentation": params["segmentation"],
                            **({"format": output_format} if output_format != "tif" else {})},
                    inputs=[inputs.raw], outputs=[labels_path])
-        runner.run("spots", lambda: _spots(inputs, config, labels_path, spots_path, meta, client),
+        runner.run("spots", lambda: _spots(inputs, config, labels_path, spots_path, meta, client, stream),
                    params=params["image"], inputs=[labels_path, inputs.raw, *optional], outputs=[spots_path])
-    runner.run("track", lambda: _track(config, spots_path, xml_path), params=params["tracking"],
+    runner.run("track", lambda: _track(config, spots_path, xml_path, stream), params=params["tracking"],
                inputs=[spots_path], outputs=[xml_path])
     runner.run("analyze", lambda: _analyze(inputs, config, xml_path, labels_path, analysis_dir, meta),
                params=params["analysis"], inputs=[xml_path, labels_path, *optional], outputs=[analysis_dir])

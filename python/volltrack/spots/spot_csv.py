@@ -203,13 +203,22 @@ def read_spots_csv(path, *, frame_interval: float | None = None) -> pd.DataFrame
         where = "frame_interval" if frame_interval is not None else f"frame_interval in {_sidecar(path)}"
         raise ValueError(f"{where}: got {dt!r}; expected a number of seconds > 0")
     table = validate_spot_table(table, source=str(path), frame_interval=dt)
+    table.attrs.update(read_spots_attrs(path))
+    return table
+
+
+def read_spots_attrs(path) -> dict:
+    """The ``attrs`` :func:`read_spots_csv` gives the table of ``path``, from its sidecar alone (the CSV is not read):
+    units, frame interval, calibration, the movie (``image`` as an absolute path, ``shape``) and ``spot_table``."""
+    path = Path(path)
+    attrs = _read_sidecar(path)
     if "calibration" in attrs:
         attrs["calibration"] = tuple(attrs["calibration"])
     if attrs.get("image"):
         attrs["image"] = str((path.resolve().parent / attrs["image"]).resolve())
-    table.attrs.update({key: attrs[key] for key in MOVIE_ATTRS if key in attrs})
-    table.attrs["spot_table"] = str(path)
-    return table
+    chosen = {key: attrs[key] for key in MOVIE_ATTRS if key in attrs}
+    chosen["spot_table"] = str(path)
+    return chosen
 
 
 def read_legacy_csv(path, *, calibration, frame_interval: float = 1.0) -> pd.DataFrame:

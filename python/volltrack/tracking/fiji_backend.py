@@ -104,6 +104,8 @@ class FijiStartError(RuntimeError):
 IMGLYB_ENDPOINT = "net.imglib2:imglib2-imglyb"
 IMGLYB_JAR = "jars/imglib2-imglyb-*.jar"
 AWT_OPENS = "--add-opens=java.desktop/java.awt=ALL-UNNAMED"
+#: BTrackmate's TrackMate action the backend uses to prune (the only BTrackmate class it needs).
+PRUNE_ACTION = "org.volltrack.btrackmate.fiji.PruneTrackletsAction"
 TRACKMATE_JARS = ("plugins/TrackMate-*.jar", "plugins/TrackMate_-*.jar", "jars/TrackMate-*.jar")
 
 
@@ -141,7 +143,8 @@ def _start_fiji(endpoint: str, *, need_btrackmate: bool = True):
     downloads a Java (online).
     A local Fiji.app must ship TrackMate and the imglyb jar; imglyb's Maven endpoint is then left out.
     BTrackmate comes from the Fiji.app when installed there, else from the ``make fiji-dist`` output; with
-    ``need_btrackmate=False`` (``volltrack doctor``) a missing BTrackmate is not an error.
+    ``need_btrackmate=False`` (no pruning asked for, or ``volltrack doctor``) a missing BTrackmate is not an
+    error: TrackMate runs without it.
 
     Returns
     -------
@@ -154,11 +157,17 @@ def _start_fiji(endpoint: str, *, need_btrackmate: bool = True):
     if scyjava.jvm_started():
         try:
             scyjava.jimport("fiji.plugin.trackmate.TrackMate")
-            scyjava.jimport("org.volltrack.btrackmate.fiji.PruneTrackletsAction")
-            return None, None
         except Exception:  # noqa: BLE001 -- a JVM without Fiji: explained below
             raise FijiStartError("the Java VM already runs without Fiji (e.g. started by the engine backend) and "
-                               "cannot load it now; use backend='fiji' in a fresh Python process") from None
+                                 "cannot load it now; use backend='fiji' in a fresh Python process") from None
+        if need_btrackmate:
+            try:
+                scyjava.jimport(PRUNE_ACTION)
+            except Exception:  # noqa: BLE001 -- started earlier without BTrackmate: explained below
+                raise FijiStartError("the Fiji running in this process has no BTrackmate, which pruning "
+                                     "(MIN_TRACKLET_LENGTH > 0) needs; use backend='fiji' in a fresh Python "
+                                     "process with BTrackmate installed (or 'make fiji-dist')") from None
+        return None, None
     local = Path(endpoint) if Path(endpoint).is_dir() else None
     if local is not None:
         _check_local_fiji(local)
@@ -168,9 +177,10 @@ def _start_fiji(endpoint: str, *, need_btrackmate: bool = True):
     heap = checked_heap_size(os.environ.get("VOLLTRACK_JVM_HEAP", DEFAULT_MAX_HEAP), source="VOLLTRACK_JVM_HEAP")
     try:
         distribution = find_distribution(local)
-    except DistributionError:
+    except DistributionError as exc:
         if need_btrackmate:
             raise
+        logger.info("%s; TrackMate runs without BTrackmate (only pruning needs it)", exc)
         distribution = None
     try:
         import imagej
@@ -258,7 +268,7 @@ def describe_fiji(fiji: str | os.PathLike | None = None) -> dict[str, Any]:
     return {"fiji": endpoint, "imagej": str(ij.getVersion()) if ij is not None else "?",
             "java": str(scyjava.jimport("java.lang.System").getProperty("java.version")),
             "trackmate": trackmate, "btrackmate": where,
-            "btrackmate_ok": loads("org.volltrack.btrackmate.fiji.PruneTrackletsAction"),
+            "btrackmate_ok": loads(PRUNE_ACTION),
             "commons_csv": loads("org.apache.commons.csv.CSVFormat"),
             "seconds": round(time.monotonic() - started, 1)}
 
@@ -370,7 +380,7 @@ def _run_trackmate(spots: pd.DataFrame, settings: TrackerSettings, xml_path: Pat
     if not trackmate.execTracking():
         raise RuntimeError(f"TrackMate tracking failed: {trackmate.getErrorMessage()}")
     if int(ours.get("MIN_TRACKLET_LENGTH", 0)) > 0:
-        action = jimport("org.volltrack.btrackmate.fiji.PruneTrackletsAction")()
+        action = jimport(PRUNE_ACTION)()
         action.setParameters(int(ours["MIN_TRACKLET_LENGTH"]), str(ours["PRUNE_MODE"]))
         action.execute(trackmate, jimport("fiji.plugin.trackmate.SelectionModel")(model), None, None)
     graph = _graph_in_engine_order(model.getTrackModel(), jimport)
@@ -394,8 +404,13 @@ def _run_trackmate(spots: pd.DataFrame, settings: TrackerSettings, xml_path: Pat
 
 
 def _new_model(collection, feature_names: list[str], space_units: str, time_units: str, jimport=_jimport):
-    """A TrackMate Model holding ``collection``, with its units and the table's extra spot features declared."""
+    """A TrackMate Model holding ``collection``, with its units and the table's extra spot features declared.
+
+    Its logger is TrackMate's void one: TrackMate's default logger prints every tracking step to the process's
+    standard output (failures still come back through ``getErrorMessage``).
+    """
     model = jimport("fiji.plugin.trackmate.Model")()
+    model.setLogger(jimport("fiji.plugin.trackmate.Logger").VOID_LOGGER)
     model.setPhysicalUnits(space_units, time_units)
     model.setSpots(collection, False)
     _declare_spot_features(model, feature_names, jimport)
@@ -603,7 +618,7 @@ def track_with_fiji(spots: pd.DataFrame, settings=None, *, fiji: str | os.PathLi
 
     arrays = spot_arrays(spots)
     spot_calibration(spots)
-    _start_fiji(endpoint)
+    _start_fiji(endpoint, need_btrackmate=int(settings.to_dict().get("MIN_TRACKLET_LENGTH", 0)) > 0)
     target = Path(xml_path) if xml_path is not None else None
     scratch = None if target is not None else Path(tempfile.mkdtemp(prefix="volltrack-fiji-"))
     folder = target.parent if target is not None else scratch

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.volltrack.btrackmate.util.Interrupts;
+
 /**
  * The division-aware mode ({@code TRACKING_MODE = DIVISION_AWARE}): a second pass over the LAP links that
  * decides every division by what a division looks like, instead of by the splitting distance alone.
@@ -115,6 +117,7 @@ final class DivisionPass {
         List<Candidate> out = new ArrayList<>();
         double maxD2 = settings.splittingMaxDistance * settings.splittingMaxDistance;
         for (int key = 0; key + 1 < spots.frameKeys.length; key++) {
+            Interrupts.check();
             int next = Arrays.binarySearch(spots.frameKeys, spots.frameKeys[key] + 1);
             if (next < 0) {
                 continue;

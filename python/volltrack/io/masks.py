@@ -16,7 +16,7 @@ import numpy as np
 
 from volltrack.io.images import read_image
 
-__all__ = ["SliceRepeated", "read_tissue_mask", "require_tissue"]
+__all__ = ["SliceRepeated", "movie_mask", "read_tissue_mask", "require_tissue"]
 
 
 def require_tissue(mask: Any, path: Path | str) -> None:
@@ -66,6 +66,17 @@ def read_tissue_mask(path: Path | str | None, movie_shape: tuple[int, ...]) -> A
         return None
     mask = read_image(path, lazy=True)[0]
     require_tissue(mask, path)
+    return movie_mask(mask, movie_shape, path)
+
+
+def movie_mask(mask: Any, movie_shape: tuple[int, ...], path: Path | str | None = None) -> Any:
+    """A tissue mask array (any form :func:`read_tissue_mask` accepts) as TZYX of shape ``movie_shape``.
+
+    Raises
+    ------
+    ValueError
+        When the mask's shape matches none of the forms; the message names ``path``.
+    """
     n_frames, n_z, height, width = movie_shape
     shape = tuple(int(n) for n in mask.shape)
     if shape == (n_frames, n_z, height, width):

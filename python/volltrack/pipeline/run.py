@@ -152,9 +152,8 @@ def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: 
     from volltrack.analysis.xml_input import analyze_xml
     import numpy as np
 
-    from volltrack.trackmate import read_xml
-
-    if read_xml(xml_path).edges.empty:  # one time point, or no cell linked: nothing to analyse, not an error
+    data = parsed_tracks(xml_path)
+    if data.edges.empty:  # one time point, or no cell linked: nothing to analyse, not an error
         logger.warning("%s holds no track (no link between spots): the analysis is skipped", xml_path)
         out.mkdir(parents=True, exist_ok=True)
         atomic_write_text(out / "NO_TRACKS.txt", f"{xml_path} holds no track (no link between spots); "
@@ -162,13 +161,11 @@ def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: 
         return {"tracks analysed": 0, "dividing": 0, "tracklets": 0}
     image, labels = _read(inputs.raw, config.image.axes), _read(labels_path)
     mask = read_mask(inputs.mask, meta["shape"])
-    if mask is not None and mask.ndim == 3:  # TYX: the same mask on every Z
-        mask = np.broadcast_to(np.asarray(mask)[:, np.newaxis], meta["shape"])
     if image is not None and image.ndim == 3:
         image, labels = image[np.newaxis], labels if labels.ndim == 4 else labels[np.newaxis]
-    analysis = analyze_xml(xml_path, image=image, labels=labels, mask=mask, calibration=meta["calibration"],
-                           frame_interval=meta["frame_interval"], smoothing_window=config.analysis.smoothing_window,
-                           progress=True)
+    analysis = analyze_xml(xml_path, data=data, image=image, labels=labels, mask=mask,
+                           calibration=meta["calibration"], frame_interval=meta["frame_interval"],
+                           smoothing_window=config.analysis.smoothing_window, progress=True)
     selected = analysis.track_set.select("all")
     write_tables(analysis, out, track_ids=selected, extra_parameters={"xml": str(xml_path)})
     dividing = analysis.track_set.select("dividing")
@@ -177,13 +174,28 @@ def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: 
     return {"tracks analysed": len(selected), "dividing": len(dividing), "tracklets": len(analysis.tracklets)}
 
 
+_PARSED: dict[str, Any] = {}
+
+
+def parsed_tracks(xml_path: Path) -> Any:
+    """The run's tracks XML as :class:`~volltrack.trackmate.TrackMateData`, parsed once for the stages after
+    tracking (parsed again only when the file changed: another path, size or modification time)."""
+    from volltrack.trackmate import read_xml
+
+    stat = Path(xml_path).stat()
+    key = (str(Path(xml_path).resolve()), stat.st_size, stat.st_mtime_ns)
+    if _PARSED.get("key") != key:
+        _PARSED.clear()
+        _PARSED.update(key=key, data=read_xml(xml_path))
+    return _PARSED["data"]
+
+
 def _evaluate(inputs: RunInputs, labels_path: Path, xml_path: Path, out: Path) -> dict[str, Any]:
     import numpy as np
 
     from volltrack.metrics.tracking import evaluate_ctc, export_ctc, read_ctc
-    from volltrack.trackmate import read_xml
 
-    tracks = read_xml(xml_path)
+    tracks = parsed_tracks(xml_path)
     labels = np.asarray(_read(labels_path))
     export_ctc(labels, out / "ctc_result", spots=tracks.spots, edges=tracks.edges, visible_only=True)
     scores = evaluate_ctc(inputs.ground_truth, out / "ctc_result")

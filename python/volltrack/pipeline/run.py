@@ -25,7 +25,7 @@ from volltrack.pipeline.config import RunConfig
 from volltrack.pipeline.inputs import (check_ground_truth, check_models, check_tracking_settings, read_mask,
                                       read_raw_meta)
 from volltrack.pipeline.report import write_report
-from volltrack.pipeline.stages import StageRecord, StageRunner
+from volltrack.pipeline.stages import STAMP_DIR, StageRecord, StageRunner
 from volltrack.spots.spot_csv import read_spots_attrs
 
 logger = logging.getLogger(__name__)
@@ -258,11 +258,29 @@ def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, 
     check_ground_truth(inputs.ground_truth, shape[0])
     check_models(config.segmentation.models)
     check_tracking_settings(config.tracking)
+    _check_disk_space(inputs, out, shape, force)
     from volltrack.io.output_lock import output_lock
 
     with output_lock(out, "volltrack run"):   # one writer per folder
         return _run_stages(inputs, out, config, force, shape, raw_meta, cluster=cluster, worker_memory=worker_memory,
                            output_format=output_format)
+
+
+def _check_disk_space(inputs: RunInputs, out: Path, shape, force: bool) -> None:
+    """Refuse at once when the segmentation still to do cannot fit on the disk of ``out`` (tif outputs; the other
+    stages write far less)."""
+    import numpy as np
+
+    from volltrack.io.disk_space import check_free_space, frames_still_to_segment, segmentation_bytes
+    from volltrack.io.sources import output_name
+
+    if not force and (out / STAMP_DIR / "segment.json").is_file():
+        return                                       # segmented already (a changed parameter may redo it)
+    n_frames = int(shape[0])
+    seg_out = out / "segmentation"
+    left = n_frames if force else frames_still_to_segment(seg_out, output_name(Path(inputs.raw)), n_frames)
+    check_free_space(out, segmentation_bytes(left * int(np.prod(shape[1:]))),
+                     f"the segmentation of {left} frame(s) of {tuple(int(n) for n in shape[1:])} voxels")
 
 
 def _run_stages(inputs: RunInputs, out: Path, config: RunConfig, force: bool, shape, raw_meta, *, cluster=None,

@@ -73,13 +73,13 @@ from volltrack.pipeline import run
 spots_csv = sys.argv[1]
 
 
-def segment(inputs, config, seg_dir, meta, **kwargs):      # no network: a label file stands for the labels
+def segment(inputs, config, seg_dir, meta, *args, **kwargs):      # no network: a label file stands for the labels
     (seg_dir / "VollSeg").mkdir(parents=True, exist_ok=True)
     shutil.copy(inputs.raw, seg_dir / "VollSeg" / Path(inputs.raw).name)
     return {}
 
 
-def spots(inputs, config, labels_path, spots_path, meta, client=None):
+def spots(inputs, config, labels_path, spots_path, meta, *args, **kwargs):
     shutil.copy(spots_csv, spots_path)
     return {}
 

@@ -72,14 +72,9 @@ def suggest_laptrack(trial, space) -> dict:
 
 
 def score_laptrack(truth, params: dict) -> dict:
-    from volltrack.metrics.divisions import score_links
+    from volltrack.tuning.search import scored_links
 
-    start = time.perf_counter()
-    edges = laptrack_edges(truth, params)
-    seconds = time.perf_counter() - start
-    scores = score_links(truth.edges.tolist(), edges, truth.frame_of, truth_nodes=len(truth.spots))
-    scores["seconds"] = seconds
-    return scores
+    return scored_links(truth, lambda: laptrack_edges(truth, params))
 
 
 def tune_laptrack(truth, *, metric: str, trials: int, seed: int, timeout: float | None) -> tuple[dict, dict, float]:

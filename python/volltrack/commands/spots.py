@@ -47,16 +47,12 @@ def _read_raw(path: str, axes: str | None):
 
 
 def _read_mask(path: str, labels_shape: tuple[int, ...]):
-    """Read the tissue mask lazily; a mask with one Z slice (TYX or YX) is applied to every Z."""
-    from volltrack.io import read_image
-    from volltrack.io.masks import require_tissue
+    """Read the tissue mask lazily in the labels' shape (TZYX, or ZYX for labels of one time point)."""
+    from volltrack.io.masks import read_tissue_mask
 
-    mask = read_image(path, lazy=True)[0]
-    require_tissue(mask, path)
-    z_axis = len(labels_shape) - 3
-    if mask.ndim == len(labels_shape) and mask.shape[z_axis] == 1 and labels_shape[z_axis] > 1:
-        mask = mask[:, 0] if z_axis == 1 else mask[0]
-    return mask
+    one_time_point = len(labels_shape) == 3
+    mask = read_tissue_mask(path, (1, *labels_shape) if one_time_point else tuple(labels_shape))
+    return mask[0] if one_time_point else mask
 
 
 def _spots_on_cluster(client, args, labels, raw, mask, meta):

@@ -25,7 +25,7 @@ from volltrack.pipeline.config import RunConfig
 from volltrack.pipeline.inputs import (check_ground_truth, check_models, check_tracking_settings, read_mask,
                                       read_raw_meta)
 from volltrack.pipeline.report import write_report
-from volltrack.pipeline.stages import StageRecord, StageRunner
+from volltrack.pipeline.stages import STAMP_DIR, StageRecord, StageRunner
 from volltrack.spots.spot_csv import read_spots_attrs
 
 logger = logging.getLogger(__name__)
@@ -152,9 +152,8 @@ def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: 
     from volltrack.analysis.xml_input import analyze_xml
     import numpy as np
 
-    from volltrack.trackmate import read_xml
-
-    if read_xml(xml_path).edges.empty:  # one time point, or no cell linked: nothing to analyse, not an error
+    data = parsed_tracks(xml_path)
+    if data.edges.empty:  # one time point, or no cell linked: nothing to analyse, not an error
         logger.warning("%s holds no track (no link between spots): the analysis is skipped", xml_path)
         out.mkdir(parents=True, exist_ok=True)
         atomic_write_text(out / "NO_TRACKS.txt", f"{xml_path} holds no track (no link between spots); "
@@ -162,13 +161,11 @@ def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: 
         return {"tracks analysed": 0, "dividing": 0, "tracklets": 0}
     image, labels = _read(inputs.raw, config.image.axes), _read(labels_path)
     mask = read_mask(inputs.mask, meta["shape"])
-    if mask is not None and mask.ndim == 3:  # TYX: the same mask on every Z
-        mask = np.broadcast_to(np.asarray(mask)[:, np.newaxis], meta["shape"])
     if image is not None and image.ndim == 3:
         image, labels = image[np.newaxis], labels if labels.ndim == 4 else labels[np.newaxis]
-    analysis = analyze_xml(xml_path, image=image, labels=labels, mask=mask, calibration=meta["calibration"],
-                           frame_interval=meta["frame_interval"], smoothing_window=config.analysis.smoothing_window,
-                           progress=True)
+    analysis = analyze_xml(xml_path, data=data, image=image, labels=labels, mask=mask,
+                           calibration=meta["calibration"], frame_interval=meta["frame_interval"],
+                           smoothing_window=config.analysis.smoothing_window, progress=True)
     selected = analysis.track_set.select("all")
     write_tables(analysis, out, track_ids=selected, extra_parameters={"xml": str(xml_path)})
     dividing = analysis.track_set.select("dividing")
@@ -177,13 +174,28 @@ def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: 
     return {"tracks analysed": len(selected), "dividing": len(dividing), "tracklets": len(analysis.tracklets)}
 
 
+_PARSED: dict[str, Any] = {}
+
+
+def parsed_tracks(xml_path: Path) -> Any:
+    """The run's tracks XML as :class:`~volltrack.trackmate.TrackMateData`, parsed once for the stages after
+    tracking (parsed again only when the file changed: another path, size or modification time)."""
+    from volltrack.trackmate import read_xml
+
+    stat = Path(xml_path).stat()
+    key = (str(Path(xml_path).resolve()), stat.st_size, stat.st_mtime_ns)
+    if _PARSED.get("key") != key:
+        _PARSED.clear()
+        _PARSED.update(key=key, data=read_xml(xml_path))
+    return _PARSED["data"]
+
+
 def _evaluate(inputs: RunInputs, labels_path: Path, xml_path: Path, out: Path) -> dict[str, Any]:
     import numpy as np
 
     from volltrack.metrics.tracking import evaluate_ctc, export_ctc, read_ctc
-    from volltrack.trackmate import read_xml
 
-    tracks = read_xml(xml_path)
+    tracks = parsed_tracks(xml_path)
     labels = np.asarray(_read(labels_path))
     export_ctc(labels, out / "ctc_result", spots=tracks.spots, edges=tracks.edges, visible_only=True)
     scores = evaluate_ctc(inputs.ground_truth, out / "ctc_result")
@@ -246,11 +258,29 @@ def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, 
     check_ground_truth(inputs.ground_truth, shape[0])
     check_models(config.segmentation.models)
     check_tracking_settings(config.tracking)
+    _check_disk_space(inputs, out, shape, force)
     from volltrack.io.output_lock import output_lock
 
     with output_lock(out, "volltrack run"):   # one writer per folder
         return _run_stages(inputs, out, config, force, shape, raw_meta, cluster=cluster, worker_memory=worker_memory,
                            output_format=output_format)
+
+
+def _check_disk_space(inputs: RunInputs, out: Path, shape, force: bool) -> None:
+    """Refuse at once when the segmentation still to do cannot fit on the disk of ``out`` (tif outputs; the other
+    stages write far less)."""
+    import numpy as np
+
+    from volltrack.io.disk_space import check_free_space, frames_still_to_segment, segmentation_bytes
+    from volltrack.io.sources import output_name
+
+    if not force and (out / STAMP_DIR / "segment.json").is_file():
+        return                                       # segmented already (a changed parameter may redo it)
+    n_frames = int(shape[0])
+    seg_out = out / "segmentation"
+    left = n_frames if force else frames_still_to_segment(seg_out, output_name(Path(inputs.raw)), n_frames)
+    check_free_space(out, segmentation_bytes(left * int(np.prod(shape[1:]))),
+                     f"the segmentation of {left} frame(s) of {tuple(int(n) for n in shape[1:])} voxels")
 
 
 def _run_stages(inputs: RunInputs, out: Path, config: RunConfig, force: bool, shape, raw_meta, *, cluster=None,

@@ -33,6 +33,7 @@ import numpy as np
 from volltrack.segmentation.frame_store import (OUTPUTS, assemble_outputs, check_frame_options, frame_done,  # noqa: F401
                                                 is_finished, write_frame_outputs)
 from volltrack.io.sources import output_name
+from volltrack.segmentation.parameters import vollseg_options
 from volltrack.segmentation.pipeline import blank_result
 from volltrack.segmentation.validation import is_constant, validate_volume
 
@@ -209,7 +210,7 @@ def segment_file(path, out, models, *, axes=None, progress=None, segment_options
     client : distributed.Client, optional
         Segment the frames as Dask tasks on this cluster (:mod:`volltrack.cluster`). Default: in this process.
     """
-    options = dict(segment_options or {})
+    options = vollseg_options(segment_options)
     if output_format not in ("tif", "zarr"):
         raise ValueError(f"output format {output_format!r}: expected 'tif' or 'zarr'")
     image, meta, movie = open_input(path, axes)

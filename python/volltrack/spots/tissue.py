@@ -85,6 +85,8 @@ def tissue_features(labels: np.ndarray, mask: np.ndarray, counts: np.ndarray, ce
     dict of str to ndarray
     """
     mask = np.asarray(mask, dtype=bool)
+    if mask.ndim == 3 and mask.shape[0] > 1 and mask.strides[0] == 0:
+        mask = mask[0]  # one YX mask repeated over Z (io.masks.SliceRepeated): measured in 2D, as a YX mask
     n_cells = counts.shape[0]
     if mask.ndim == 2:
         weights = np.broadcast_to(mask, labels.shape).ravel()

@@ -564,20 +564,19 @@ def like_engine(tracks, feature_names: list[str], input_ids=None):
 
 
 def tracks_from_xml(xml_path: str | os.PathLike, *, settings: dict[str, Any] | None = None):
-    """Read a TrackMate XML into the :class:`~volltrack.tracking.Tracks` tables the engine backend returns."""
-    from volltrack.tracking.tracks import Tracks
+    """Read a TrackMate XML as the engine backend returns its tables: units default to micron/sec.
+
+    ``settings``, when given, replaces the file's tracker settings (the settings the run was asked for).
+    """
     from volltrack.trackmate import read_xml
 
     data = read_xml(xml_path)
-    spot_track = pd.Series(-1, index=data.spots["ID"].astype(int).to_numpy(), dtype=int)
-    for column in ("SPOT_SOURCE_ID", "SPOT_TARGET_ID"):
-        if len(data.edges):
-            spot_track.loc[data.edges[column].astype(int).to_numpy()] = data.edges["TRACK_ID"].astype(int).to_numpy()
-    return Tracks(spots=data.spots, edges=data.edges, tracks=data.tracks,
-                  filtered_track_ids=list(data.filtered_track_ids), spot_track_ids=spot_track,
-                  settings=settings if settings is not None else dict(data.settings.get("tracker", {})),
-                  space_units=data.space_units or "micron", time_units=data.time_units or "sec",
-                  xml_path=Path(xml_path))
+    if settings is not None:
+        data.settings = {**data.settings, "tracker": dict(settings)}
+    data.space_units = data.space_units or "micron"
+    data.time_units = data.time_units or "sec"
+    data.xml_path = Path(xml_path)
+    return data
 
 
 def track_with_fiji(spots: pd.DataFrame, settings=None, *, fiji: str | os.PathLike | None = None,

@@ -149,8 +149,13 @@ def predicted_edges(truth: Truth, settings: TrackerSettings) -> list[tuple[int, 
 def score_settings(truth: Truth, settings: TrackerSettings | dict) -> dict[str, Any]:
     """Track the truth's spots with ``settings`` and score the links; adds ``seconds`` (tracking time)."""
     settings = settings if isinstance(settings, TrackerSettings) else TrackerSettings.from_mapping(settings)
+    return scored_links(truth, lambda: predicted_edges(truth, settings))
+
+
+def scored_links(truth: Truth, link: Callable[[], list[tuple[int, int]]]) -> dict[str, Any]:
+    """Score the (source, target) spot IDs ``link()`` returns against the truth; adds ``seconds`` (its time)."""
     start = time.perf_counter()
-    edges = predicted_edges(truth, settings)
+    edges = link()
     seconds = time.perf_counter() - start
     scores = score_links(truth.edges.tolist(), edges, truth.frame_of, truth_nodes=len(truth.spots))
     scores["seconds"] = seconds

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.volltrack.btrackmate.testdata.ReferenceFile;
 
 /**
@@ -21,14 +21,8 @@ import org.volltrack.btrackmate.testdata.ReferenceFile;
  */
 class ReferenceRetrackTest {
 
-    static final String[] FILES = {"trackmate_tracks_without_gap_closing.xml",
-        "trackmate_tracks_with_gap_closing.xml", "trackmate_tracks_with_splitting.xml",
-        "trackmate_tracks_with_merging.xml", "trackmate_tracks_with_splitting_merging.xml"};
-
     @ParameterizedTest
-    @ValueSource(strings = {"trackmate_tracks_without_gap_closing.xml", "trackmate_tracks_with_gap_closing.xml",
-        "trackmate_tracks_with_splitting.xml", "trackmate_tracks_with_merging.xml",
-        "trackmate_tracks_with_splitting_merging.xml"})
+    @MethodSource("org.volltrack.btrackmate.testdata.ReferenceFile#laptrackFiles")
     void retrackGivesExactlyTheFileEdgesAndCosts(String resource) throws Exception {
         ReferenceFile file = ReferenceFile.load(resource);
         Map<Long, Double> expected = expectedEdges(file);
@@ -41,9 +35,7 @@ class ReferenceRetrackTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"trackmate_tracks_without_gap_closing.xml", "trackmate_tracks_with_gap_closing.xml",
-        "trackmate_tracks_with_splitting.xml", "trackmate_tracks_with_merging.xml",
-        "trackmate_tracks_with_splitting_merging.xml"})
+    @MethodSource("org.volltrack.btrackmate.testdata.ReferenceFile#laptrackFiles")
     void rotatedRenumberedShuffledSpotsGiveTheSameEdges(String resource) throws Exception {
         ReferenceFile file = ReferenceFile.load(resource);
         Map<Long, Double> expected = expectedEdges(file);

@@ -59,6 +59,15 @@ def _java_error(exc: Exception) -> ValueError | None:
     return None
 
 
+def result_tracks(result, settings: TrackerSettings, spots: pd.DataFrame, *, space_units: str, time_units: str,
+                  xml_path: str | Path | None) -> Tracks:
+    """The tables of an engine ``TrackingResult`` of ``spots``; its XML written atomically when ``xml_path``."""
+    tracks = tracks_from_result(result, settings=settings.to_dict(), space_units=space_units, time_units=time_units)
+    if xml_path is not None:
+        tracks.xml_path = _write_xml_atomically(result, Path(xml_path), spot_movie(spots))
+    return tracks
+
+
 def _write_xml_atomically(result, xml_path: Path, movie: dict[str, Any] | None = None) -> Path:
     import jpype
 
@@ -129,10 +138,8 @@ def track_with_engine(spots: pd.DataFrame, settings: TrackerSettings, *, xml_pat
         with java_interruptible():
             result = _track_arrays(bridge, java, settings, space_units, time_units, interval)
         bar.update(1)
-        tracks = tracks_from_result(result, settings=settings.to_dict(), space_units=space_units,
-                                    time_units=time_units)
-        if xml_path is not None:
-            tracks.xml_path = _write_xml_atomically(result, Path(xml_path), spot_movie(spots))
+        tracks = result_tracks(result, settings, spots, space_units=space_units, time_units=time_units,
+                               xml_path=xml_path)
         bar.update(1)
     logger.info("tracked %d spots: %d edges, %d tracks", len(tracks.spots), len(tracks.edges), len(tracks.tracks))
     return tracks

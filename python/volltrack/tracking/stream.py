@@ -25,8 +25,8 @@ from typing import Any
 import pandas as pd
 
 from volltrack.tracking.settings import TrackerSettings, as_settings
-from volltrack.tracking.spot_arrays import spot_arrays, spot_calibration, spot_movie
-from volltrack.tracking.tracks import Tracks, tracks_from_result
+from volltrack.tracking.spot_arrays import spot_arrays, spot_calibration
+from volltrack.tracking.tracks import Tracks
 
 __all__ = ["SpotStream", "STREAM_CLASS"]
 
@@ -120,7 +120,7 @@ class SpotStream:
         """
         from tqdm.auto import tqdm
 
-        from volltrack.tracking.bridge import _java_error, _write_xml_atomically
+        from volltrack.tracking.bridge import _java_error, result_tracks
         from volltrack.tracking.jvm import java_interruptible
 
         checked = as_settings(settings)
@@ -140,10 +140,8 @@ class SpotStream:
                     raise
                 raise error from None
             bar.update(1)
-            tracks = tracks_from_result(result, settings=checked.to_dict(), space_units=space_units,
-                                        time_units=time_units)
-            if xml_path is not None:
-                tracks.xml_path = _write_xml_atomically(result, Path(xml_path), spot_movie(described))
+            tracks = result_tracks(result, checked, described, space_units=space_units, time_units=time_units,
+                                   xml_path=xml_path)
             bar.update(1)
         logger.info("tracked %d spots streamed in %d pieces: %d edges, %d tracks", self.spots, self.pieces,
                     len(tracks.edges), len(tracks.tracks))

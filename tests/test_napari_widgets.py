@@ -673,6 +673,10 @@ def test_labels_layer_saves_as_ome_zarr_with_voxel_size(make_napari_viewer, samp
     assert type(back).__name__ == "Labels" and back.ndim == 3 and back.data.shape == movie.labels[0].shape
     assert tuple(back.scale) == pytest.approx(volume.scale)
     np.testing.assert_array_equal(np.asarray(back.data), movie.labels[0])
+    for other in [layer for layer in viewer.layers if layer is not back]:
+        viewer.layers.remove(other)
+    assert viewer.dims.ndim == 3                                   # one slider (Z), no time slider
+    _shot(viewer, "labels_3d_read_back.png", tmp_path)
     volume.save(str(tmp_path / "one.tif"), plugin="volltrack")                   # and as TIFF
     tif, meta = read_image(tmp_path / "one.tif")
     assert tif.shape == movie.labels[0].shape and meta["axes"] == "ZYX"

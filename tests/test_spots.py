@@ -274,3 +274,11 @@ def test_spots_command_gives_the_same_table_for_every_stored_form_of_a_mask(tmp_
         tables[name] = out.read_bytes()
     assert tables["tyx"] == tables["tzyx1"] and 0 < pd.read_csv(tmp_path / "tyx.csv")["INSIDE_TISSUE"].sum()
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "tyx.csv"), pd.read_csv(tmp_path / "tzyx.csv"))
+
+
+def test_a_legacy_csv_without_header_keeps_its_first_spot(tmp_path):
+    """Issue 14: the first line is the header only when it does not start with a number (the jar reads it alike)."""
+    path = tmp_path / "no_header.csv"
+    path.write_text("0,10,20,3,5,12.5,100,100,4,5,2\n1,11,21,3,5,12.5,100,100,4,5,2\n")
+    spots = read_legacy_csv(path, calibration=(1.0, 1.0, 1.0))
+    assert spots["FRAME"].tolist() == [0, 1] and spots["POSITION_X"].tolist() == [10.0, 11.0]

@@ -70,7 +70,7 @@ def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str
     from tqdm.auto import tqdm
 
     from volltrack.segmentation import load_models
-    from volltrack.segmentation.batch import segment_file, write_record
+    from volltrack.segmentation.batch import segment_paths
 
     seg = config.segmentation
     models = load_models(seg.models, n2v=seg.denoise)
@@ -82,9 +82,8 @@ def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str
                "nms": seg.nms}
     n_volumes = meta["shape"][0]  # shape is TZYX, T = 1 for a single volume
     with tqdm(total=n_volumes, desc="segment", unit="volume") as bar:
-        segment_file(inputs.raw, seg_dir, models, axes=config.image.axes, progress=bar, segment_options=options,
-                     fresh=fresh, output_format=output_format, client=client)
-    write_record(seg_dir, inputs=[inputs.raw], models=models, parameters=options)
+        segment_paths([inputs.raw], seg_dir, models, segment_options=options, axes=config.image.axes, progress=bar,
+                      fresh=fresh, output_format=output_format, client=client)
     return {"volumes": n_volumes}
 
 

@@ -62,3 +62,29 @@ def test_the_inverted_mask_warning_from_counts_is_the_table_s():
     assert expected is not None and "5% of 20 spots" in expected
     assert inverted_mask_warning_from_counts(20, 1, mask, "mask.tif") == expected
     assert inverted_mask_warning_from_counts(20, 19, mask, "mask.tif") is None
+
+
+@pytest.mark.slow
+def test_spots_command_on_a_cluster_writes_the_one_process_file(tmp_path, caplog):
+    """``volltrack spots --cluster local:2`` (frames appended as their tasks finish) writes the same CSV and sidecar
+    as one process, and warns about an inverted tissue mask the same way."""
+    import tifffile
+
+    from volltrack.cli import main
+
+    labels = _movie(6)
+    tifffile.imwrite(tmp_path / "labels.tif", labels, imagej=True, metadata={"axes": "TZYX"})
+    inverted = np.ones(labels.shape, np.uint8)
+    inverted[labels > 0] = 0                                            # tissue = 0 where the cells are
+    tifffile.imwrite(tmp_path / "mask.tif", inverted, imagej=True, metadata={"axes": "TZYX"})
+    common = ["--mask", str(tmp_path / "mask.tif"), "--no-progress"]
+    assert main(["spots", str(tmp_path / "labels.tif"), "--out", str(tmp_path / "one.csv"), *common]) == 0
+    one_warnings = [r.getMessage() for r in caplog.records if "inverted" in r.getMessage()]
+    caplog.clear()
+    assert main(["spots", str(tmp_path / "labels.tif"), "--out", str(tmp_path / "two.csv"), *common,
+                 "--cluster", "local:2"]) == 0
+    two_warnings = [r.getMessage() for r in caplog.records if "inverted" in r.getMessage()]
+    assert len(one_warnings) == 1 and two_warnings == one_warnings
+    assert (tmp_path / "two.csv").read_text() == (tmp_path / "one.csv").read_text()
+    assert json.loads((tmp_path / "two.csv.json").read_text()) == json.loads((tmp_path / "one.csv.json").read_text())
+    assert len(read_spots_csv(tmp_path / "two.csv")) == 15

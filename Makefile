@@ -30,13 +30,21 @@ system-deps:
 	  else echo "warning: Xvfb missing and not root; napari tests will be skipped"; fi; \
 	fi
 
-# The exact versions of requirements-lock.txt (reproducible CI), n2v without its outdated pins, then volltrack.
-$(VENV)/.installed: pyproject.toml requirements-lock.txt requirements-n2v.txt
+# The exact versions of requirements-lock.txt (reproducible CI), then the few packages whose metadata pins what we
+# replace (requirements-no-deps.txt: tf-keras, which asks for the `tensorflow` distribution while the lock holds the
+# same release's CPU-only `tensorflow-cpu`; n2v, which asks for csbdeep < 0.8), then volltrack itself without
+# dependencies (the lock already holds the extras napari, fiji and dev). Wheels are unpacked under .venv-tmp/ (not a
+# possibly small /tmp), and on CI without pip's cache (its copy of every wheel would double the disk used).
+PIP_TMP := $(CURDIR)/.venv-tmp
+PIP_INSTALL = TMPDIR=$(PIP_TMP) $(PIP) install -q $(if $(CI),--no-cache-dir,)
+$(VENV)/.installed: pyproject.toml requirements-lock.txt requirements-no-deps.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install -q --upgrade pip setuptools wheel
-	$(PIP) install -q -r requirements-lock.txt
-	$(PIP) install -q --no-deps -r requirements-n2v.txt
-	$(PIP) install -q -e ".[napari,fiji,dev]"
+	@mkdir -p $(PIP_TMP)
+	$(PIP_INSTALL) --upgrade pip setuptools wheel
+	$(PIP_INSTALL) -r requirements-lock.txt
+	$(PIP_INSTALL) --no-deps -r requirements-no-deps.txt
+	$(PIP_INSTALL) --no-deps -e .
+	@rm -rf $(PIP_TMP)
 	@touch $@
 
 $(ENGINE_JAR): $(JAVA_SOURCES)
@@ -89,4 +97,4 @@ fiji-dist:
 	java -jar java/fiji-dist/target/fiji-dist-$(ENGINE_VERSION).jar --root . --out dist/fiji --site dist/fiji-update-site
 
 clean:
-	rm -rf $(VENV) java/*/target python/volltrack/jars $(DEMO_OUT)
+	rm -rf $(VENV) $(PIP_TMP) java/*/target python/volltrack/jars $(DEMO_OUT)

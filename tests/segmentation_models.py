@@ -1,4 +1,5 @@
-"""Tiny untrained StarDist3D, CARE U-Net and N2V models, built once per test session (a few seconds).
+"""Tiny untrained StarDist3D, CARE U-Net and N2V models, built once per test session (a few seconds), and tiny
+training volumes.
 
 Their predictions are meaningless, but they exercise model loading and the whole VollSeg pipeline; the logic
 of the seed pool, watershed and tiling is tested on synthetic maps instead.
@@ -14,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+from scipy import ndimage as ndi
 
 
 @functools.lru_cache(maxsize=1)
@@ -40,3 +42,17 @@ def tiny_models_folder() -> Path:
               name="n2v", basedir=str(folder))
     n2v.keras_model.save_weights(str(folder / "n2v" / "weights_best.h5"))
     return folder
+
+
+def blob_cells(rng: np.random.Generator, shape=(16, 48, 48), n_cells: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    """Anisotropic Voronoi cells (flattened 4x in Z) cut to blobs; raw = bright cells on a noisy background.
+
+    Returns raw (float64) and labels (int32), both of ``shape``.
+    """
+    markers = np.zeros(shape, np.int32)
+    for label in range(1, n_cells + 1):
+        markers[tuple(rng.integers(0, s) for s in shape)] = label
+    distance, index = ndi.distance_transform_edt(markers == 0, sampling=(4, 1, 1), return_indices=True)
+    labels = markers[tuple(index)]
+    labels[distance > 7] = 0
+    return 100 * (labels > 0) + rng.normal(20, 10, shape), labels

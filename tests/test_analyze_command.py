@@ -181,3 +181,29 @@ def test_analyze_unknown_track_id_names_the_xml(tracks_xml, tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"no track with TRACK_ID 99999 in {tracks_xml}; known: 0..1 (2 tracks)" in err, err
     assert not (tmp_path / "o").exists()
+
+
+def test_analyze_reads_a_one_slice_mask_as_the_same_mask_on_every_z(tmp_path):
+    """The mask goes through io.masks.movie_mask: a T1YX mask gives what its TZYX repetition gives."""
+    from volltrack.analysis.lineage_tracks import tracks_from_lineage
+    from volltrack.io import write_image
+    from volltrack.spots import compute_spots
+    from volltrack.synthetic import simulate_tissue
+    from volltrack.trackmate import write_xml
+
+    movie = simulate_tissue(n_frames=3, shape=(6, 40, 40), n_cells=8, seed=4)
+    table = compute_spots(movie.labels, calibration=movie.calibration, frame_interval=movie.frame_interval)
+    spots, edges = tracks_from_lineage(table, movie.lineage)
+    write_xml(tmp_path / "gt.xml", spots, edges, space_units="micron", time_units="sec")
+    write_image(tmp_path / "labels.tif", movie.labels, axes="TZYX", calibration=movie.calibration)
+    plane = np.asarray(movie.tissue_mask)[:, 3:4]                              # (T, 1, Y, X)
+    write_image(tmp_path / "plane.tif", plane, axes="TZYX", calibration=movie.calibration)
+    write_image(tmp_path / "full.tif", np.repeat(plane, 6, axis=1), axes="TZYX", calibration=movie.calibration)
+    results = []
+    for name in ("plane", "full"):
+        out = tmp_path / name
+        assert main(["analyze", str(tmp_path / "gt.xml"), "--labels", str(tmp_path / "labels.tif"), "--mask",
+                     str(tmp_path / f"{name}.tif"), "--max-plots", "0", "--movie-track", "none", "--out", str(out)]) == 0
+        results.append(pd.read_csv(out / "spots.csv").set_index("ID").sort_index())
+    pd.testing.assert_series_equal(results[0]["DISTANCE_TO_BOUNDARY"], results[1]["DISTANCE_TO_BOUNDARY"])
+    assert results[0]["INSIDE_TISSUE"].between(0, 1).all() and results[0]["INSIDE_TISSUE"].any()

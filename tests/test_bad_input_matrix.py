@@ -299,6 +299,9 @@ _raw_for_spots("nan", np.where(_lab > 0, np.nan, 1.0).astype(np.float32), ("NaN"
 _raw_for_spots("one-frame", np.ones((4, 16, 16), np.uint16), ("shape",))
 case("labels-mask-other-shape", lambda i, o: ["spots", i["labels"], "--mask", _write_tif(o.parent / "m.tif", np.ones(
     (2, 4, 8, 8), np.uint8)), "--out", o / "spots.csv", "--no-progress"], 1, absent=("spots.csv",))
+case("labels-mask-all-zero", lambda i, o: ["spots", i["labels"], "--mask", _write_tif(o.parent / "m.tif", np.zeros(
+    (2, 4, 16, 16), np.uint8)), "--out", o / "spots.csv", "--no-progress"], 1, says=("m.tif is all zero",),
+     absent=("spots.csv",))
 case("labels-out-is-a-folder", lambda i, o: ["spots", i["labels"], "--out", i["root"], "--no-progress"], 1)
 
 
@@ -606,3 +609,30 @@ def test_a_rerun_after_an_interrupt_recomputes_the_interrupted_frame(inputs, tmp
     assert json.loads((out / "segment.json").read_text())["status"] == "complete"
     assert not (out / ".volltrack.lock").exists()
     capsys.readouterr()
+
+
+def test_other_settings_refused_without_force_and_recomputed_with_force(inputs, tmp_path, monkeypatch, capsys):
+    """Issue 14 item 2: frames of an interrupted run made with prob_thresh 0.5 are not reused by a run with 0.6
+    (refused, naming the setting); --force recomputes every frame as the README says."""
+    movie = _movie4(inputs)
+    out = tmp_path / "out"
+    _segment_interrupted_at(2)(monkeypatch, inputs, out)
+    assert main(["segment", str(movie), "--out", str(out), "--prob-thresh", "0.5"]) == 130
+    from volltrack.segmentation import batch, pipeline
+
+    computed = []
+
+    def counting(volume, m, *, denoise_first=False, **options):
+        computed.append(options.get("prob_thresh"))
+        return batch.blank_result(volume, m, segment_options=options)
+
+    monkeypatch.setattr(pipeline, "vollseg", counting)
+    capsys.readouterr()
+    assert main(["segment", str(movie), "--out", str(out), "--prob-thresh", "0.6"]) == 1
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.startswith("volltrack ")]
+    assert len(lines) == 1 and "options.prob_thresh 0.5 -> 0.6" in lines[0] and "--force" in lines[0], err
+    assert computed == [] and (out / ".frames" / "movie4" / "done" / "t00001").exists()
+    assert main(["segment", str(movie), "--out", str(out), "--prob-thresh", "0.6", "--force"]) == 0
+    assert computed == [0.6] * 4 and (out / "VollSeg" / "movie4.tif").is_file()
+    assert json.loads((out / "segment.json").read_text())["status"] == "complete"

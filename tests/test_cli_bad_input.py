@@ -203,7 +203,8 @@ def test_a_tyx_mask_applies_to_every_z(tmp_path):
 
     path = _raw_movie(tmp_path / "mask.tif", shape=(3, 16, 16), axes="TYX")
     mask = read_mask(path, (3, 4, 16, 16))
-    assert mask.shape == (3, 16, 16)
+    assert mask.shape == (3, 4, 16, 16)   # one shape, TZYX, whatever the form stored
+    assert mask[1].shape == (4, 16, 16) and mask[1].strides[0] == 0 and mask[1].all()
     one_frame = _raw_movie(tmp_path / "zyx.tif", shape=(4, 16, 16), axes="ZYX")
     assert read_mask(one_frame, (1, 4, 16, 16)).shape == (1, 4, 16, 16)
     assert read_mask(one_frame, (3, 4, 16, 16)).shape == (3, 4, 16, 16)   # ZYX: the same tissue at every time

@@ -75,31 +75,57 @@ def test_bad_spots_are_rejected_before_any_fiji_starts(monkeypatch, rng):
 
 
 _COMPARE = """
-import json, sys
-import numpy as np, pandas as pd
+import pickle, sys
+import pandas as pd
 from volltrack.tracking import track
-spots = pd.DataFrame(json.loads(sys.argv[1]))
-settings = {"LINKING_MAX_DISTANCE": 5.0, "ALLOW_GAP_CLOSING": False}
-tracks = track(spots, settings, backend=sys.argv[2], progress=False)
-where = {int(r.ID): [int(r.FRAME), round(float(r.POSITION_X), 6), round(float(r.POSITION_Y), 6)]
-         for r in tracks.spots.itertuples()}
-print(json.dumps(sorted([where[int(s)], where[int(t)]] for s, t in tracks.edge_set())))
+spots = pd.read_pickle(sys.argv[1])
+settings = {"LINKING_MAX_DISTANCE": 5.0, "ALLOW_GAP_CLOSING": True, "ALLOW_TRACK_SPLITTING": True,
+            "SPLITTING_MAX_DISTANCE": 6.0}
+tracks = track(spots, settings, backend=sys.argv[2], progress=False, xml_path=sys.argv[3] + ".xml")
+tracks.xml_path = None
+with open(sys.argv[3], "wb") as out:
+    pickle.dump(tracks, out)
 """
 
 
 @pytest.mark.fiji
-def test_trackmate_in_fiji_links_as_the_engine(rng):
+def test_trackmate_in_fiji_gives_the_engines_tables(rng, tmp_path):
+    """Real TrackMate in a fresh process gives the engine's tables: same spots (IDs), edges (costs bit-identical)
+    and track IDs and names; TrackMate's track features are summed in hash order (last-bit differences)."""
+    import pickle
+
     if not os.environ.get(ENV_VAR):
         pytest.skip(f"no Fiji configured: set {ENV_VAR} to a Fiji.app folder (with TrackMate) to run this test")
-    spots = _spots(rng)
+    start = rng.uniform(0, 150, size=(30, 2))
+    rows = [{"FRAME": t, "POSITION_X": x + 0.8 * t + rng.normal(0, 0.7), "POSITION_Y": y + rng.normal(0, 0.7),
+             "RADIUS": 1.0, "QUALITY": 1.0} for t in range(8) for x, y in start if rng.uniform() > 0.1]
+    spots = pd.DataFrame(rows).sample(frac=1.0, random_state=2)
+    spots["ID"] = rng.permutation(np.arange(len(spots))) + 500
+    spots.to_pickle(tmp_path / "spots.pkl")
     results = {}
     for backend in ("engine", "fiji"):
-        proc = subprocess.run([sys.executable, "-c", _COMPARE, spots.to_json(orient="records"), backend],
+        out = tmp_path / backend
+        proc = subprocess.run([sys.executable, "-c", _COMPARE, str(tmp_path / "spots.pkl"), backend, str(out)],
                               capture_output=True, text=True, timeout=600, env=os.environ.copy())
         assert proc.returncode == 0, proc.stderr[-2000:]
-        results[backend] = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert len(results["engine"]) == 15
-    assert results["fiji"] == results["engine"], "TrackMate and the engine must make the same links"
+        with open(out, "rb") as f:
+            results[backend] = pickle.load(f)
+    engine, fiji = results["engine"], results["fiji"]
+    assert len(engine.edges) > 100 and engine.tracks["NUMBER_GAPS"].sum() > 0
+    pd.testing.assert_frame_equal(fiji.spots, engine.spots, check_exact=True)
+    pd.testing.assert_frame_equal(fiji.edges, engine.edges, check_exact=True)
+    pd.testing.assert_frame_equal(fiji.tracks, engine.tracks, check_exact=False, rtol=1e-12)
+    pd.testing.assert_series_equal(fiji.spot_track_ids, engine.spot_track_ids)
+    assert fiji.filtered_track_ids == engine.filtered_track_ids
+    text = (tmp_path / "fiji.xml").read_text()
+    assert "BTRACKMATE_" not in text.split("<Settings>")[1], "TrackMate without BTrackmate reads it cleanly"
+    assert "Starting tracking process" not in proc.stdout, "TrackMate's log is not printed"
+    oracle = os.environ.get("VOLLTRACK_TM_ORACLE")   # a tm-oracle.jar of ../shared/tools/trackmate-real (local)
+    if oracle:
+        load = subprocess.run(["java", "-jar", oracle, "load", str(tmp_path / "fiji.xml"), "--no-image"],
+                              capture_output=True, text=True, timeout=300)
+        assert load.returncode == 0 and "READ: OK" in load.stdout, load.stdout[-3000:]
+    assert 'DETECTOR_NAME="MANUAL_DETECTOR"' in text and '<GUIState state="ConfigureViews" />' in text
 
 
 # --------------------------------------------------------------------------- TrackMate calls, with stand-ins
@@ -117,7 +143,7 @@ class _Recorder:
     def __getattr__(self, name):
         def method(*args):
             _Recorder.calls.append((type(self).__name__, name, args))
-            return {"RADIUS": 5.0} if name == "getDefaultSettings" else True
+            return _JavaMap(RADIUS=5.0) if name == "getDefaultSettings" else True
         return method
 
 
@@ -138,6 +164,59 @@ class _Model(_Recorder):
     def getFeatureModel(self):
         return _FeatureModel()
 
+    def getTrackModel(self):
+        return _TrackModel()
+
+
+class _TrackModel:
+    """TrackMate's TrackModel as the graph copy reads it: edges as (source, target, weight)."""
+
+    def __init__(self, links=()):
+        self.links = list(links)
+
+    def edgeSet(self):
+        return list(range(len(self.links)))
+
+    def getEdgeSource(self, e):
+        return self.links[e][0]
+
+    def getEdgeTarget(self, e):
+        return self.links[e][1]
+
+    def getEdgeWeight(self, e):
+        return self.links[e][2]
+
+
+class _TmSpot:
+    def __init__(self, spot_id, frame):
+        self.spot_id, self.frame = spot_id, frame
+
+    def ID(self):
+        return self.spot_id
+
+    def getFeature(self, name):
+        assert name == "FRAME"
+        return float(self.frame)
+
+
+class _Graph:
+    """jgrapht's SimpleWeightedGraph: vertices and edges in insertion order."""
+
+    def __init__(self, edge_class):
+        self.vertices, self.edges, self.weights = [], [], {}
+
+    def addVertex(self, v):
+        assert v not in self.vertices
+        self.vertices.append(v)
+
+    def addEdge(self, a, b):
+        assert a in self.vertices and b in self.vertices
+        self.edges.append((a, b))
+        return len(self.edges) - 1
+
+    def setEdgeWeight(self, e, w):
+        self.weights[e] = w
+
 
 class _JavaList(list):
     def add(self, value):
@@ -148,10 +227,46 @@ class _Dimension:
     NONE = "NONE"
 
 
+class _Analyzer:
+    def __init__(self, key):
+        self.key = key
+
+    def getKey(self):
+        return self.key
+
+    def __repr__(self):
+        return self.key
+
+
 class _Settings(_Recorder):
     def __init__(self):
         super().__init__()
         self.filters = []
+        self.analyzers = {"spot": [], "edge": [], "track": []}
+
+    def addAllAnalyzers(self):
+        """What a Fiji with BTrackmate lists: TrackMate's analyzers and BTrackmate's."""
+        self.analyzers = {"spot": [_Analyzer("Spot fit ellipse"), _Analyzer("BTRACKMATE_TISSUE_ANALYZER")],
+                          "edge": [_Analyzer("Edge speed")],
+                          "track": [_Analyzer("Track index"), _Analyzer("BTRACKMATE_TRACKLET_ANALYZER")]}
+
+    def getSpotAnalyzerFactories(self):
+        return list(self.analyzers["spot"])
+
+    def getEdgeAnalyzers(self):
+        return list(self.analyzers["edge"])
+
+    def getTrackAnalyzers(self):
+        return list(self.analyzers["track"])
+
+    def removeSpotAnalyzerFactory(self, a):
+        self.analyzers["spot"].remove(a)
+
+    def removeEdgeAnalyzer(self, a):
+        self.analyzers["edge"].remove(a)
+
+    def removeTrackAnalyzer(self, a):
+        self.analyzers["track"].remove(a)
 
     def addSpotFilter(self, feature_filter):
         self.filters.append(feature_filter)
@@ -191,6 +306,10 @@ class _Prune(_Recorder):
     pass
 
 
+class _Logger:
+    VOID_LOGGER = "void-logger"
+
+
 class _DisplaySettings:
     @staticmethod
     def defaultStyle():
@@ -207,7 +326,8 @@ _CLASSES = {"fiji.plugin.trackmate.Spot": _Spot, "fiji.plugin.trackmate.SpotColl
             "org.volltrack.btrackmate.fiji.PruneTrackletsAction": _Prune,
             "fiji.plugin.trackmate.SelectionModel": _Recorder, "java.io.File": str, "java.util.HashMap": _JavaMap,
             "java.lang.Boolean": bool, "java.lang.Integer": int, "java.util.ArrayList": _JavaList,
-            "fiji.plugin.trackmate.Dimension": _Dimension}
+            "fiji.plugin.trackmate.Dimension": _Dimension, "org.jgrapht.graph.SimpleWeightedGraph": _Graph,
+            "org.jgrapht.graph.DefaultWeightedEdge": object, "fiji.plugin.trackmate.Logger": _Logger}
 
 
 @pytest.fixture()
@@ -249,6 +369,7 @@ def test_xml_records_detector_tissue_filter_gui_state_and_display_settings(stand
                                              "TISSUE_MIN_FRACTION": 0.25, "MIN_TRACKLET_LENGTH": 3})
     spots = _spots(rng, n_cells=2, n_frames=2)
     spots["TISSUE_FRACTION"] = 1.0
+    spots["RADIUS"] = [3.0, 1.0, 2.0, 4.0]
     _run_trackmate(spots, settings, tmp_path / "t.xml", stand_ins)
     calls = _Recorder.calls
     model_filter = [c[2][0] for c in calls if c[:2] == ("_Model", "filterSpots")]
@@ -259,14 +380,24 @@ def test_xml_records_detector_tissue_filter_gui_state_and_display_settings(stand
     assert dict(writer)["appendGUIState"] == (GUI_STATE,) and dict(writer)["appendDisplaySettings"] == \
         ("default-style",)
     tm_settings = dict(writer)["appendSettings"][0]
-    assert isinstance(tm_settings.detectorFactory, _Detector) and tm_settings.detectorSettings == {"RADIUS": 5.0}
+    assert isinstance(tm_settings.detectorFactory, _Detector)
+    assert tm_settings.detectorSettings == {"RADIUS": 3.0}, "the engine's detector RADIUS: upper median radius"
+    assert {k: [a.key for a in v] for k, v in tm_settings.analyzers.items()} == {
+        "spot": ["Spot fit ellipse"], "edge": ["Edge speed"], "track": ["Track index"]}, \
+        "BTrackmate's analyzers are not listed: TrackMate without BTrackmate reads the XML without error"
+    models = [c for c in calls if c[:2] == ("_Model", "new")]
+    assert len(models) == 2, "the tracks go to a fresh model (its track names start again at Track_0)"
+    assert [c[2] for c in calls if c[:2] == ("_Model", "setLogger")] == [("void-logger",)] * 2, \
+        "TrackMate's default logger would print every step to standard output"
+    assert [(type(c[2][0]), c[2][1]) for c in calls if c[:2] == ("_Model", "setTracks")] == [(_Graph, False)], \
+        "numbered by TrackMate in the engine's vertex order"
     assert tm_settings.getSpotFilters() == [("TISSUE_FRACTION", 0.25, True)], "the filter is in the settings"
     assert tm_settings.trackerSettings["LINKING_MAX_DISTANCE"] == 7.0
     assert ("_Prune", "setParameters", (3, "BRANCH")) in calls
     declared = [c[2] for c in calls if c[:2] == ("_FeatureModel", "declareSpotFeatures")]
     assert declared == [(["TISSUE_FRACTION"], {"TISSUE_FRACTION": "TISSUE_FRACTION"},
                          {"TISSUE_FRACTION": "TISSUE_FRACTION"}, {"TISSUE_FRACTION": "NONE"},
-                         {"TISSUE_FRACTION": False})], "the table's extra features are declared in the model"
+                         {"TISSUE_FRACTION": False})] * 2, "the table's extra features are declared in both models"
     assert tm_settings.dt == 1.0 and not {"dx", "imageFileName"} & set(vars(tm_settings)), "no movie: defaults"
     _Recorder.calls = []
     spots.attrs.update({"image": str(tmp_path / "movie.tif"), "shape": (2, 5, 40, 60),
@@ -361,8 +492,15 @@ import scyjava
 import scyjava.config as config
 config.endpoints.append("net.imglib2:imglib2-imglyb:1.1.0")   # what importing imglyb does
 
+def _guess_java_version():
+    if config.get_fetch_java() == "never":     # what PyImageJ 1.8.0 does
+        raise UnboundLocalError("cannot access local variable 'major_version' where it is not associated")
+    return 11
+
 def init(where, mode=None):
+    java_version = _guess_java_version()
     print("INIT " + json.dumps({"where": where, "mode": mode, "endpoints": list(config.endpoints),
+                                "java_version": java_version,
                                 "fetch": config.get_fetch_java(), "java_home": os.environ.get("JAVA_HOME"),
                                 "classpath": [p for p in config.get_classpath().split(os.pathsep) if p],
                                 "options": list(config.get_options())}))
@@ -372,7 +510,7 @@ def init(where, mode=None):
 _START = """
 import sys
 from volltrack.tracking.fiji_backend import _start_fiji
-_start_fiji(sys.argv[1])
+_start_fiji(sys.argv[1], need_btrackmate=sys.argv[2:] != ["no-pruning"])
 """
 
 
@@ -387,17 +525,17 @@ def _fake_fiji_app(tmp_path, *, trackmate=True, imglyb=True, btrackmate=False):
     return app
 
 
-def _start_in_fresh_process(tmp_path, fiji, env_extra):
+def _start_in_fresh_process(tmp_path, fiji, env_extra, *args):
     fake = tmp_path / "fake_site"
     (fake / "imagej").mkdir(parents=True, exist_ok=True)
     (fake / "imagej" / "__init__.py").write_text(_FAKE_IMAGEJ)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(fake), *sys.path]), **env_extra)
-    return subprocess.run([sys.executable, "-c", _START, str(fiji)], capture_output=True, text=True, timeout=120,
-                          env=env)
+    return subprocess.run([sys.executable, "-c", _START, str(fiji), *args], capture_output=True, text=True,
+                          timeout=120, env=env)
 
 
 def test_local_fiji_starts_offline_system_java_no_imglyb_endpoint(tmp_path):
-    from volltrack.tracking.jvm import find_java_home
+    from volltrack.tracking.jvm import find_java_home, java_version
 
     dist = tmp_path / "dist" / "fiji"
     for name in ("plugins/BTrackmate_-0.1.0.jar", "jars/btrackmate-fiji-0.1.0.jar"):
@@ -410,7 +548,9 @@ def test_local_fiji_starts_offline_system_java_no_imglyb_endpoint(tmp_path):
     seen = json.loads(line[5:])
     assert seen["where"] == str(app) and seen["mode"] == "headless"
     assert seen["endpoints"] == [], "imglyb's endpoint is left out: nothing to resolve from the network"
-    assert seen["fetch"] == "auto" and seen["java_home"] == str(find_java_home()), "the system Java"
+    assert seen["fetch"] == "never" and seen["java_home"] == str(find_java_home()), "the system Java, no download"
+    assert seen["java_version"] == java_version(find_java_home() / "bin" / "java"), \
+        "PyImageJ is told the system Java's version (its own guess fails with fetch='never')"
     assert str(dist / "plugins/BTrackmate_-0.1.0.jar") in seen["classpath"]
     assert not any("target" in p or ".m2" in p for p in seen["classpath"])
     assert "-Xmx4g" in seen["options"] and "--add-opens=java.desktop/java.awt=ALL-UNNAMED" in seen["options"], \
@@ -419,6 +559,20 @@ def test_local_fiji_starts_offline_system_java_no_imglyb_endpoint(tmp_path):
     proc = _start_in_fresh_process(tmp_path, installed, {"VOLLTRACK_FIJI_DIST": str(dist)})
     seen = json.loads(next(x for x in proc.stdout.splitlines() if x.startswith("INIT "))[5:])
     assert seen["classpath"] == [], "installed in Fiji.app: nothing added (SciJava would see modules twice)"
+
+
+def test_btrackmate_needed_only_for_pruning(tmp_path):
+    """Without BTrackmate (neither in the Fiji.app nor a make fiji-dist output) TrackMate still tracks; pruning,
+    which needs BTrackmate's action, is refused with the way to install it."""
+    app = _fake_fiji_app(tmp_path)
+    nowhere = {"VOLLTRACK_FIJI_DIST": str(tmp_path / "no-dist")}
+    proc = _start_in_fresh_process(tmp_path, app, nowhere, "no-pruning")
+    line = next((x for x in proc.stdout.splitlines() if x.startswith("INIT ")), None)
+    assert line is not None, proc.stderr[-2000:]
+    assert json.loads(line[5:])["classpath"] == []
+    proc = _start_in_fresh_process(tmp_path, app, nowhere)
+    assert proc.returncode != 0 and "INIT" not in proc.stdout
+    assert "expected the dist/fiji folder written by 'make fiji-dist'" in proc.stderr
 
 
 @pytest.mark.parametrize("missing, message", [
@@ -431,6 +585,31 @@ def test_local_fiji_without_a_needed_jar_is_named(tmp_path, missing, message):
     proc = _start_in_fresh_process(tmp_path, app, {})
     assert proc.returncode != 0 and "INIT" not in proc.stdout
     assert message in proc.stderr
+
+
+def test_no_fetching_message_when_nothing_is_fetched(caplog):
+    """scyjava logs "Fetching zulu-jre:11..." before every JVM start; with fetch="never" (system Java) it is
+    dropped, with "auto" (a download may follow) it stays."""
+    import logging
+
+    import scyjava
+
+    from volltrack.tracking.jvm import quiet_fetch_message
+
+    before = scyjava.config.get_fetch_java()
+    quiet_fetch_message()
+    quiet_fetch_message()
+    fetch_log = logging.getLogger("scyjava._jdk_fetch")
+    try:
+        with caplog.at_level(logging.INFO, logger="scyjava._jdk_fetch"):
+            scyjava.config.set_java_constraints(fetch="never")
+            fetch_log.info("Fetching zulu-jre:11...")
+            scyjava.config.set_java_constraints(fetch="auto")
+            fetch_log.info("Fetching zulu-jre:11...")
+    finally:
+        scyjava.config.set_java_constraints(fetch=before)
+    assert [r.getMessage() for r in caplog.records if r.name == "scyjava._jdk_fetch"] == ["Fetching zulu-jre:11..."]
+    assert len(fetch_log.filters) == 1
 
 
 def test_engine_starts_offline_after_imagej_was_imported(rng):
@@ -487,3 +666,53 @@ def test_doctor_starts_imagej_in_a_child_and_names_what_is_missing(tmp_path, mon
     ok, text = _check_fiji()
     assert not ok
     assert "ImageJ2 did not start from VOLLTRACK_FIJI=" in text and "has no TrackMate" in text and "fix:" in text
+
+
+def test_tracks_numbered_as_the_engine_numbers_them(rng):
+    """The graph handed to TrackMate after tracking has its vertices in (FRAME, ID) order, linked spots only;
+    TrackMate's numbering (a new ID at each new component met in vertex order) then gives the engine's TRACK_IDs,
+    with splits, merges, gaps and pruning. TrackMate's graph is stood in for with the engine's edges in random
+    order (TrackMate's own order depends on threads and hashing)."""
+    from volltrack.tracking import track
+    from volltrack.tracking.fiji_backend import _graph_in_engine_order
+
+    start = rng.uniform(0, 120, size=(40, 2))
+    rows = [{"FRAME": t, "POSITION_X": x + 0.8 * t + rng.normal(0, 1), "POSITION_Y": y + rng.normal(0, 1),
+             "RADIUS": 1.0, "QUALITY": 1.0} for t in range(10) for x, y in start if rng.uniform() > 0.15]
+    spots = pd.DataFrame(rows).sample(frac=1.0, random_state=5)
+    spots["ID"] = rng.permutation(np.arange(len(spots))) * 3 + 7
+    for settings in ({"LINKING_MAX_DISTANCE": 5.0, "ALLOW_TRACK_SPLITTING": True, "ALLOW_TRACK_MERGING": True,
+                      "SPLITTING_MAX_DISTANCE": 6.0, "MERGING_MAX_DISTANCE": 6.0},
+                     {"LINKING_MAX_DISTANCE": 5.0, "ALLOW_TRACK_SPLITTING": True, "SPLITTING_MAX_DISTANCE": 8.0,
+                      "MIN_TRACKLET_LENGTH": 3, "PRUNE_MODE": "BOTH"}):
+        engine = track(spots, settings, progress=False)
+        assert engine.tracks["NUMBER_SPLITS"].sum() > 0
+        frame = dict(zip(engine.spots["ID"].astype(int), engine.spots["FRAME"].astype(int)))
+        tm_spots = {i: _TmSpot(i, f) for i, f in frame.items()}
+        unlinked = _TmSpot(10_000, 0)            # e.g. a pruned spot, its links removed
+        links = [(tm_spots[int(s)], tm_spots[int(t)], float(c)) for s, t, c in
+                 engine.edges[["SPOT_SOURCE_ID", "SPOT_TARGET_ID", "LINK_COST"]].itertuples(index=False)]
+        links = [links[i] for i in rng.permutation(len(links))]
+        graph = _graph_in_engine_order(_TrackModel(links), _CLASSES.__getitem__)
+        assert unlinked not in graph.vertices
+        assert sorted((a.ID(), b.ID(), graph.weights[k]) for k, (a, b) in enumerate(graph.edges)) == \
+            sorted((a.ID(), b.ID(), w) for a, b, w in links)
+        # TrackMate's TrackModel.init: breadth-first over the vertex order, a new ID per component met.
+        neighbours = {v.ID(): set() for v in graph.vertices}
+        for a, b in graph.edges:
+            neighbours[a.ID()].add(b.ID())
+            neighbours[b.ID()].add(a.ID())
+        track_of, next_id = {}, 0
+        for v in graph.vertices:
+            if v.ID() in track_of:
+                continue
+            todo = [v.ID()]
+            while todo:
+                u = todo.pop()
+                if u not in track_of:
+                    track_of[u] = next_id
+                    todo.extend(neighbours[u] - set(track_of))
+            next_id += 1
+        expected = engine.spot_track_ids[engine.spot_track_ids >= 0]
+        assert track_of == {int(i): int(t) for i, t in expected.items()}, settings
+        assert next_id == len(engine.tracks)

@@ -11,9 +11,8 @@ import h5py
 import numpy as np
 import pytest
 import tifffile
-from scipy import ndimage as ndi
 
-from segmentation_models import tiny_models_folder
+from segmentation_models import blob_cells, tiny_models_folder
 from volltrack.cli import main
 from volltrack.training.patches import load_training_data
 
@@ -22,15 +21,9 @@ VOXEL = (2.0, 0.5, 0.5)
 RUN = ["--epochs", "1", "--steps", "2", "--batch", "2", "--patch", "8,32,32"]
 
 
-def _volume(rng: np.random.Generator, n_cells: int = 10) -> tuple[np.ndarray, np.ndarray]:
+def _volume(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Cells flattened 4x in Z, bright on a noisy background."""
-    markers = np.zeros(SHAPE, np.int32)
-    for label in range(1, n_cells + 1):
-        markers[tuple(rng.integers(0, s) for s in SHAPE)] = label
-    distance, index = ndi.distance_transform_edt(markers == 0, sampling=(4, 1, 1), return_indices=True)
-    labels = markers[tuple(index)]
-    labels[distance > 7] = 0
-    raw = 100 * (labels > 0) + rng.normal(20, 10, SHAPE)
+    raw, labels = blob_cells(rng, SHAPE)
     return raw.astype(np.uint16), labels.astype(np.int64)
 
 

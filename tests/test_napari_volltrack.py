@@ -42,7 +42,7 @@ def test_manifest_is_valid_and_its_commands_import():
     for command in manifest.contributions.commands:
         module, name = command.python_name.split(":")
         assert callable(getattr(importlib.import_module(module), name))
-    assert manifest.contributions.readers[0].filename_patterns == ["*.xml"]
+    assert manifest.contributions.readers[0].filename_patterns == ["*.xml", "*.zarr"]
 
 
 def test_tracks_layer_carries_division_graph_and_features(make_napari_viewer, sample):

@@ -378,6 +378,72 @@ def test_tracks_are_coloured_by_the_chosen_feature(make_napari_viewer, sample, t
     _shot(widget, "explore_widget.png", tmp_path)
 
 
+def test_the_selected_track_shows_its_tracklets_in_the_colours_of_its_plots(make_napari_viewer, sample, tmp_path):
+    """One selected track coloured by TRACK_ID (the default) or TRACKLET_ID: every point of a tracklet has the colour
+    of that tracklet's branch in the lineage tree and its curves in the plots; other features colour as chosen."""
+    from matplotlib.colors import to_rgba
+
+    from volltrack.analysis.plot_style import tracklet_colours
+    from volltrack.napari.widget import SELECTION_LAYER
+
+    movie, analysis = sample
+    viewer = make_napari_viewer()
+    widget = _analysis_widget(viewer, sample)
+    track = int(analysis.tracks["N_DIVISIONS"].idxmax())
+    assert analysis.tracks.at[track, "N_DIVISIONS"] >= 1
+    assert widget.color_box.currentText() == "TRACK_ID"
+    widget.select_track(track)
+    layer = viewer.layers[SELECTION_LAYER]
+    expected = tracklet_colours(analysis, track)
+    assert len(expected) >= 3                                        # a mother and two daughters at least
+
+    def point_colours():
+        tracklet = layer.data[:, 0].astype(int)                      # napari's (sorted) order of track_colors
+        return {t: np.unique(np.round(layer.track_colors[tracklet == t], 6), axis=0) for t in np.unique(tracklet)}
+
+    shown = point_colours()
+    assert set(shown) == set(expected)
+    for tracklet, colours in shown.items():
+        assert len(colours) == 1, tracklet                           # one colour per tracklet
+        np.testing.assert_allclose(colours[0], to_rgba(expected[tracklet]), atol=1e-6)
+    branches = {line.get_gid(): line.get_color() for line in widget._lineage_axes.lines
+                if str(line.get_gid()).startswith("tracklet-")}
+    for tracklet, colour in expected.items():                        # the lineage tree beside it
+        assert to_rgba(branches[f"tracklet-{tracklet}"]) == pytest.approx(to_rgba(colour))
+    # a daughter's line starts at the division (its parent's last point), in its own colour, as its branch does
+    data, graph = layer.data, layer.graph
+    child, parent = next((c, p[0]) for c, p in graph.items())
+    first = data[data[:, 0] == child][0]
+    last = data[data[:, 0] == parent][-1]
+    np.testing.assert_allclose(first[1:], last[1:])
+    # saved as TrackMate XML, the selection holds the track's spots once each (the copies are display only)
+    from volltrack.trackmate import read_xml
+
+    layer.save(str(tmp_path / "selection.xml"), plugin="volltrack")
+    saved = read_xml(tmp_path / "selection.xml")
+    assert len(saved.spots) == int((analysis.spots["TRACK_ID"] == track).sum()) < len(layer.data)
+    assert "BRANCH_JOIN" not in saved.spots.columns and "TRACKLET_PLOT_COLOUR" not in saved.spots.columns
+    widget.color_box.setCurrentText("GENERATION")                    # another feature: coloured by it
+    assert layer.color_by == "GENERATION"
+    generation = {t: g for t, g in zip(layer.data[:, 0].astype(int), layer.features["GENERATION"])}
+    by_generation = point_colours()
+    mother = min(shown, key=lambda t: generation[t])
+    daughters = [t for t in shown if generation[t] == generation[mother] + 1]
+    assert len(daughters) >= 2
+    np.testing.assert_allclose(by_generation[daughters[0]], by_generation[daughters[1]])
+    widget.color_box.setCurrentText("TRACKLET_ID")                   # back to the plot colours
+    for tracklet, colours in point_colours().items():
+        np.testing.assert_allclose(colours[0], to_rgba(expected[tracklet]), atol=1e-6)
+    widget.select_track("all")                                       # all tracks: the whole layer, turbo by ID
+    assert SELECTION_LAYER not in viewer.layers and viewer.layers["tracks"].color_by == "TRACKLET_ID"
+    widget.select_track(track, frame=int(analysis.tracks.at[track, "END_FRAME"]))   # the whole tree drawn
+    viewer.layers["mask"].visible = False
+    viewer.layers["cells"].opacity = 0.25
+    viewer.layers[SELECTION_LAYER].tail_width = 6
+    _shot(viewer, "tracklet_colours_viewer.png", tmp_path)
+    _shot(widget, "tracklet_colours_widget.png", tmp_path)
+
+
 def test_tracks_layer_saves_as_trackmate_xml_with_divisions_and_calibration(make_napari_viewer, sample, tmp_path):
     from volltrack.napari.reader import read_trackmate_xml
     from volltrack.trackmate import read_xml
@@ -575,6 +641,7 @@ def test_lineage_plot_and_time_slider_follow_each_other(make_napari_viewer, samp
 def test_labels_layer_saves_as_ome_zarr_with_voxel_size(make_napari_viewer, sample, tmp_path):
     import zarr
 
+    from volltrack.io import read_image
     from volltrack.io.ngff import read_ome_zarr
 
     movie, _ = sample
@@ -590,14 +657,50 @@ def test_labels_layer_saves_as_ome_zarr_with_voxel_size(make_napari_viewer, samp
     attrs = zarr.open_group(str(tmp_path / "cells.ome.zarr"), mode="r").attrs.asdict()
     assert "image-label" in attrs["ome"] and attrs["ome"]["version"] == "0.5"
     assert [p.name for p in tmp_path.iterdir()] == ["cells.ome.zarr"]  # no temporary folder left
-    # a volume is one time point; saving again replaces the file
+    # read back in napari: a 4D Labels layer with the same scale
+    back = viewer.open(str(tmp_path / "cells.ome.zarr"), plugin="volltrack")
+    assert [type(layer).__name__ for layer in back] == ["Labels"]
+    assert back[0].data.shape == movie.labels.shape and tuple(back[0].scale) == pytest.approx(layer.scale)
+    # a volume stays a volume (axes zyx, no time axis); saving again replaces the file
     volume = viewer.add_labels(movie.labels[0], name="one", scale=movie.calibration)
     volume.save(str(tmp_path / "cells.ome.zarr"), plugin="volltrack")
-    data, _, metadata = read_ome_zarr(tmp_path / "cells.ome.zarr")
-    np.testing.assert_array_equal(np.asarray(data)[0], movie.labels[0])
-    assert data.shape[0] == 1 and tuple(metadata["calibration"]) == pytest.approx(movie.calibration)
+    data, axes, metadata = read_ome_zarr(tmp_path / "cells.ome.zarr")
+    assert axes == "ZYX" and data.shape == movie.labels[0].shape
+    np.testing.assert_array_equal(np.asarray(data), movie.labels[0])
+    assert tuple(metadata["calibration"]) == pytest.approx(movie.calibration)
+    assert read_image(tmp_path / "cells.ome.zarr")[0].shape == movie.labels[0].shape
+    back = viewer.open(str(tmp_path / "cells.ome.zarr"), plugin="volltrack")[0]
+    assert type(back).__name__ == "Labels" and back.ndim == 3 and back.data.shape == movie.labels[0].shape
+    assert tuple(back.scale) == pytest.approx(volume.scale)
+    np.testing.assert_array_equal(np.asarray(back.data), movie.labels[0])
+    for other in [layer for layer in viewer.layers if layer is not back]:
+        viewer.layers.remove(other)
+    assert viewer.dims.ndim == 3                                   # one slider (Z), no time slider
+    _shot(viewer, "labels_3d_read_back.png", tmp_path)
+    volume.save(str(tmp_path / "one.tif"), plugin="volltrack")                   # and as TIFF
+    tif, meta = read_image(tmp_path / "one.tif")
+    assert tif.shape == movie.labels[0].shape and meta["axes"] == "ZYX"
     from volltrack.napari.writer import write_labels_ome_zarr
 
     with pytest.raises(ValueError, match="'flat' has shape"):
         write_labels_ome_zarr(str(tmp_path / "flat.ome.zarr"), np.zeros((4, 4), np.uint8), {"name": "flat"})
     assert not (tmp_path / "flat.ome.zarr").exists()
+
+
+def test_ome_zarr_segmentation_outputs_open_as_image_and_labels(tmp_path):
+    """``volltrack segment --format zarr`` output opens in napari as the raw movie and its label images, aligned;
+    folders that are not OME-Zarr are left to other readers."""
+    from volltrack.io.ngff import create_label_movie, create_movie, write_frame
+    from volltrack.napari.reader import get_reader
+
+    path = tmp_path / "movie.ome.zarr"
+    create_movie(path, (2, 3, 8, 8), np.float32, calibration=(2.0, 0.5, 0.25), frame_interval=5.0)
+    write_frame(path, 1, np.ones((3, 8, 8), np.float32))
+    create_label_movie(path, "VollSeg", (2, 3, 8, 8), calibration=(2.0, 0.5, 0.25), frame_interval=5.0)
+    layers = get_reader(str(path))(str(path))
+    assert [(kwargs["name"], kind) for _, kwargs, kind in layers] == [("movie", "image"), ("movie VollSeg", "labels")]
+    for data, kwargs, _ in layers:
+        assert data.shape == (2, 3, 8, 8) and kwargs["scale"] == pytest.approx((5.0, 2.0, 0.5, 0.25))
+    assert float(np.asarray(layers[0][0][1]).max()) == 1.0
+    (tmp_path / "plain.zarr").mkdir()
+    assert get_reader(str(tmp_path / "plain.zarr")) is None and get_reader(str(tmp_path)) is None

@@ -204,7 +204,7 @@ def test_exit_codes_follow_the_jar(tmp_path, capsys, monkeypatch):
     assert capsys.readouterr().err == "volltrack simulate: interrupted\n"
 
 
-# --- tracking: a full disk and Ctrl-C end in one line and leave nothing --------------------------------------------
+# --- tracking: a full disk ends in one line and leaves nothing (Ctrl-C: tests/test_ctrl_c.py) --------------------------------------------
 
 def _spot_csv(path, n_per_frame, n_frames):
     import numpy as np
@@ -241,21 +241,3 @@ def test_a_full_disk_while_writing_the_xml_names_the_xml_and_leaves_nothing(tmp_
     assert "tracks.xml: cannot write the TrackMate XML" in last and ".tmp" not in last, done.stderr
     assert "Traceback" not in done.stderr
     assert list((tmp_path / "out").iterdir()) == []          # no XML, no hidden temporary file
-
-
-def test_ctrl_c_during_tracking_exits_130_and_leaves_nothing(tmp_path):
-    spots = _spot_csv(tmp_path / "spots.csv", 3000, 30)
-    (tmp_path / "out").mkdir()
-    process = subprocess.Popen([*_volltrack_command(), "track", str(spots), "--out", str(tmp_path / "out" / "t.xml")],
-                               stderr=subprocess.PIPE, text=True, start_new_session=True,
-                               env={**os.environ, "PYTHONPATH": PYTHONPATH})
-    seen = ""
-    while "2/3" not in seen:                                  # the JVM runs and the tracker works
-        char = process.stderr.read(1)
-        assert char, f"volltrack track ended before tracking: {seen}"
-        seen += char
-    os.killpg(process.pid, signal.SIGINT)
-    rest = process.stderr.read()
-    assert process.wait(timeout=60) == 130, seen + rest
-    assert "Traceback" not in rest
-    assert list((tmp_path / "out").iterdir()) == []

@@ -271,3 +271,34 @@ def test_distance_at_the_spots_equals_the_distance_transforms_of_the_frame(rng, 
             expected = signed_distance_to_boundary(frame, sampling=scale)[where]
             found = _distance_at(frame, where, frame[where], scale)
             np.testing.assert_allclose(found, expected, rtol=0, atol=1e-12)
+
+
+def test_spots_command_gives_the_same_table_for_every_stored_form_of_a_mask(tmp_path):
+    """io.read_tissue_mask is the one reader: TYX, TZYX with one Z and the full TZYX mask give the same spots."""
+    import tifffile
+
+    from volltrack.cli import main
+
+    labels = _two_cell_movie()
+    tissue = np.zeros(labels.shape[:1] + labels.shape[2:], np.uint8)
+    tissue[:, 1:7, 2:6] = 1
+    tifffile.imwrite(tmp_path / "labels.tif", labels, imagej=True, metadata={"axes": "TZYX"})
+    forms = {"tyx": (tissue, "TYX"), "tzyx1": (tissue[:, None], "TZYX"),
+             "tzyx": (np.repeat(tissue[:, None], labels.shape[1], axis=1), "TZYX")}
+    tables = {}
+    for name, (array, axes) in forms.items():
+        tifffile.imwrite(tmp_path / f"{name}.tif", array, imagej=True, metadata={"axes": axes})
+        out = tmp_path / f"{name}.csv"
+        assert main(["spots", str(tmp_path / "labels.tif"), "--mask", str(tmp_path / f"{name}.tif"),
+                     "--out", str(out), "--no-progress"]) == 0
+        tables[name] = out.read_bytes()
+    assert tables["tyx"] == tables["tzyx1"] and 0 < pd.read_csv(tmp_path / "tyx.csv")["INSIDE_TISSUE"].sum()
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "tyx.csv"), pd.read_csv(tmp_path / "tzyx.csv"))
+
+
+def test_a_legacy_csv_without_header_keeps_its_first_spot(tmp_path):
+    """Issue 14: the first line is the header only when it does not start with a number (the jar reads it alike)."""
+    path = tmp_path / "no_header.csv"
+    path.write_text("0,10,20,3,5,12.5,100,100,4,5,2\n1,11,21,3,5,12.5,100,100,4,5,2\n")
+    spots = read_legacy_csv(path, calibration=(1.0, 1.0, 1.0))
+    assert spots["FRAME"].tolist() == [0, 1] and spots["POSITION_X"].tolist() == [10.0, 11.0]

@@ -235,3 +235,15 @@ def test_track_command_without_fiji_says_how_to_configure_one(rng, tmp_path, cap
                  "--out", str(tmp_path / "t.xml")])
     assert code == 1 and "VOLLTRACK_FIJI" in capsys.readouterr().err
     assert not (tmp_path / "t.xml").exists()
+
+
+def test_multiindex_columns_are_refused_in_one_line_not_a_traceback():
+    """Issue 14 item 5: a DataFrame with MultiIndex columns (pandas' pivot/groupby output) is refused clearly."""
+    import pandas as pd
+    import pytest
+
+    from volltrack.tracking import track
+
+    spots = pd.DataFrame({("a", "FRAME"): [0, 1], ("a", "POSITION_X"): [0.0, 1.0], ("a", "POSITION_Y"): [0.0, 0.0]})
+    with pytest.raises(ValueError, match="MultiIndex.*flatten the columns"):
+        track(spots, progress=False)

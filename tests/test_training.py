@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import tifffile
-from scipy import ndimage as ndi
+from segmentation_models import blob_cells
 
 from volltrack.cli import main
 from volltrack.training.augmentation import AugmentationSettings, geometric_transform
@@ -19,15 +19,9 @@ SHAPE = (16, 48, 48)
 TINY = ["--depth", "2", "--filters", "4", "--epochs", "1", "--steps", "2", "--batch", "2"]
 
 
-def _tiny_volume(rng: np.random.Generator, shape=SHAPE, n_cells=10) -> tuple[np.ndarray, np.ndarray]:
+def _tiny_volume(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Anisotropic Voronoi cells cut to blobs; raw = bright cells on a noisy background."""
-    markers = np.zeros(shape, np.int32)
-    for label in range(1, n_cells + 1):
-        markers[tuple(rng.integers(0, s) for s in shape)] = label
-    distance, index = ndi.distance_transform_edt(markers == 0, sampling=(4, 1, 1), return_indices=True)
-    labels = markers[tuple(index)]
-    labels[distance > 7] = 0
-    raw = 100 * (labels > 0) + rng.normal(20, 10, shape)
+    raw, labels = blob_cells(rng, SHAPE)
     return raw.astype(np.float32), labels.astype(np.uint16)
 
 

@@ -14,6 +14,7 @@ Usage::
 
     python bench/divisions/run.py --out RESULTS [--cases sim,mamut,celegans] [--trials 100] [--metric division_f1]
         [--sim-train SIM1_FOLDER --sim-test SIM0_FOLDER]   # folders written by volltrack simulate / the demo
+        [--skip exact_lap,laptrack]                        # methods not to tune in this run
 
 Prints one table per case with ratios against exact LAP with TrackMate's defaults (the floor measured in the
 same run) and writes ``RESULTS/results.json``.
@@ -71,14 +72,9 @@ def suggest_laptrack(trial, space) -> dict:
 
 
 def score_laptrack(truth, params: dict) -> dict:
-    from volltrack.metrics.divisions import score_links
+    from volltrack.tuning.search import scored_links
 
-    start = time.perf_counter()
-    edges = laptrack_edges(truth, params)
-    seconds = time.perf_counter() - start
-    scores = score_links(truth.edges.tolist(), edges, truth.frame_of, truth_nodes=len(truth.spots))
-    scores["seconds"] = seconds
-    return scores
+    return scored_links(truth, lambda: laptrack_edges(truth, params))
 
 
 def tune_laptrack(truth, *, metric: str, trials: int, seed: int, timeout: float | None) -> tuple[dict, dict, float]:
@@ -120,7 +116,7 @@ def ctc_scores(gt_folder: Path, truth, edges, scratch: Path) -> dict:
 
 
 def run_case(name: str, train, test, *, trials: int, metric: str, seed: int, timeout, out: Path,
-             gt_test: Path | None, extra: dict | None) -> list[dict]:
+             gt_test: Path | None, extra: dict | None, skip: frozenset = frozenset()) -> list[dict]:
     from volltrack.tracking.settings import TrackerSettings
     from volltrack.tuning.search import baseline_settings, predicted_edges, score_settings, tune_settings
 
@@ -130,17 +126,20 @@ def run_case(name: str, train, test, *, trials: int, metric: str, seed: int, tim
         methods.append((label, settings, "engine"))
     timings = {}
     for label, modes in (("exact LAP, tuned", ("EXACT_LAP",)), ("division-aware, tuned", ("DIVISION_AWARE",))):
+        if modes[0].lower() in skip:
+            continue
         start = time.perf_counter()
         result = tune_settings(train, metric=metric, trials=trials, timeout=timeout, modes=modes, seed=seed,
                                progress=False)
         timings[label] = time.perf_counter() - start
         methods.append((label, result.best_settings, "engine"))
         (out / f"{name}_{modes[0].lower()}_settings.json").write_text(json.dumps(result.best_settings, indent=2))
-    start = time.perf_counter()
-    lap_params, _, _ = tune_laptrack(train, metric=metric, trials=trials, seed=seed, timeout=timeout)
-    timings["laptrack, tuned"] = time.perf_counter() - start
-    methods.append(("laptrack, tuned", lap_params, "laptrack"))
-    (out / f"{name}_laptrack_params.json").write_text(json.dumps(lap_params, indent=2, default=str))
+    if "laptrack" not in skip:
+        start = time.perf_counter()
+        lap_params, _, _ = tune_laptrack(train, metric=metric, trials=trials, seed=seed, timeout=timeout)
+        timings["laptrack, tuned"] = time.perf_counter() - start
+        methods.append(("laptrack, tuned", lap_params, "laptrack"))
+        (out / f"{name}_laptrack_params.json").write_text(json.dumps(lap_params, indent=2, default=str))
     for label, settings, kind in methods:
         if kind == "engine":
             scores = score_settings(test, settings)
@@ -195,6 +194,7 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=float, default=None, help="per tuning run, seconds")
     parser.add_argument("--metric", default="division_f1")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--skip", default="", help="methods not to tune: exact_lap,division_aware,laptrack")
     parser.add_argument("--sim-train", type=Path, help="simulated movie folder (with GT/) to tune on")
     parser.add_argument("--sim-test", type=Path, help="simulated movie folder (with GT/) to score on")
     args = parser.parse_args(argv)
@@ -230,7 +230,8 @@ def main(argv=None) -> int:
         print(f"  train: {len(train.spots)} spots, {train.n_divisions} divisions; test: {len(test.spots)} spots, "
               f"{test.n_divisions} divisions", flush=True)
         rows = run_case(case, train, test, trials=args.trials, metric=args.metric, seed=args.seed,
-                        timeout=args.timeout, out=out, gt_test=gt_test, extra=extra)
+                        timeout=args.timeout, out=out, gt_test=gt_test, extra=extra,
+                        skip=frozenset(filter(None, args.skip.split(","))))
         all_rows[case] = rows
         print(table(rows), flush=True)
         (out / "results.json").write_text(json.dumps(all_rows, indent=2, default=str))

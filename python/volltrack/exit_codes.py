@@ -55,6 +55,7 @@ def run_command(args: argparse.Namespace, *, error_line: Callable[[BaseException
         return int(args._run(args) or 0)
     except KeyboardInterrupt:
         _LOG.debug("%s interrupted", args.command, exc_info=True)
+        _close_progress_bars()
         print(f"{prefix}: interrupted", file=sys.stderr)
         return INTERRUPTED
     except _user_error_types(user_errors) as exc:
@@ -78,6 +79,22 @@ def run_command(args: argparse.Namespace, *, error_line: Callable[[BaseException
         print(f"{prefix}: internal error: {type(exc).__name__}: {text} (run with -v for the traceback; please "
               "report it)", file=sys.stderr)
         return INTERNAL
+
+
+def _close_progress_bars() -> None:
+    """Close the progress bars an interrupt left open, so that the message starts a line of its own."""
+    tqdm_module = sys.modules.get("tqdm.std")
+    if tqdm_module is None:
+        return
+    for bar in list(getattr(tqdm_module.tqdm, "_instances", ())):
+        try:
+            # interrupted between its first display and the end of its constructor, a bar does not end its line
+            unfinished = getattr(bar, "sp", None) is not None and not hasattr(bar, "last_print_t")
+            bar.close()
+            if unfinished and bar.leave is not False:
+                bar.fp.write("\n")
+        except Exception:  # noqa: BLE001,S112 -- a broken bar must not hide the message
+            continue
 
 
 def _is_java_io_error(exc: BaseException) -> bool:

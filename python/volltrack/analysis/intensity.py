@@ -19,6 +19,16 @@ def _frame_groups(frames: np.ndarray):
         yield int(frame), rows
 
 
+def _frames_with_progress(frames: np.ndarray, description: str, progress: bool):
+    """:func:`_frame_groups` behind a progress bar over frames (shown when ``progress``)."""
+    return tqdm(list(_frame_groups(frames)), desc=description, disable=not progress)
+
+
+def _unmeasured(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """mean, total and voxel count of ``n`` spots, NaN until measured."""
+    return np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
+
+
 def spot_labels(labels, frames, positions_zyx, *, calibration, label_column=None) -> np.ndarray:
     """Return the label of each spot: ``label_column`` where it is > 0, else the label under the spot's voxel.
 
@@ -64,8 +74,8 @@ def label_intensity(image, labels, frames, spot_label_ids, *, progress: bool = F
     -------
     mean, total, voxels : ndarray of float, shape (N,)
     """
-    mean, total, voxels = (np.full(len(frames), np.nan) for _ in range(3))
-    for frame, rows in tqdm(list(_frame_groups(frames)), desc="intensity (labels)", disable=not progress):
+    mean, total, voxels = _unmeasured(len(frames))
+    for frame, rows in _frames_with_progress(frames, "intensity (labels)", progress):
         ids = spot_label_ids[rows]
         rows, ids = rows[ids > 0], ids[ids > 0]
         if not len(rows):
@@ -118,10 +128,11 @@ def sphere_intensity(image, frames, positions_zyx, radii, *, calibration, progre
     Returns
     -------
     mean, total, voxels : ndarray of float, shape (N,)
+        Over the voxels of each sphere; NaN for a spot whose sphere lies outside the image.
     """
-    mean, total, voxels = (np.full(len(frames), np.nan) for _ in range(3))
+    mean, total, voxels = _unmeasured(len(frames))
     radii = np.nan_to_num(np.asarray(radii, dtype=float), nan=0.0)
-    for frame, rows in tqdm(list(_frame_groups(frames)), desc="intensity (spheres)", disable=not progress):
+    for frame, rows in _frames_with_progress(frames, "intensity (spheres)", progress):
         image_frame = np.asarray(image[frame])
         for row in rows:
             values = _sphere_values(image_frame, positions_zyx[row], radii[row], calibration)

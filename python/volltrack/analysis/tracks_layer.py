@@ -56,3 +56,61 @@ def napari_tracks(analysis, track_ids=None) -> tuple[np.ndarray, dict, dict]:
     kwargs = {"features": features.reset_index(drop=True), "scale": (1.0, *calibration.tolist()),
               "metadata": {"volltrack_analysis": analysis}}
     return data, graph, kwargs
+
+
+#: Per-point feature marking the points :func:`join_branches` added (1.0); they are display only.
+JOIN_FEATURE = "BRANCH_JOIN"
+
+
+def join_branches(data: np.ndarray, graph: dict, features: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Start each child tracklet at its parent's last point, as its branch starts at the division in a lineage tree.
+
+    napari draws the link from a parent to a child (the layer's graph) in white, whatever the colouring; with the
+    parent's last point (position and frame) copied at the start of each child, the stretch from the division to
+    the child's first cell is drawn in the child's colour, and the white link has zero length. The copies get the
+    child's features (its first point's), with ``FRAME``/``TIME`` of the parent's point, and ``BRANCH_JOIN`` = 1
+    (0 elsewhere), so that a writer can leave them out.
+
+    Parameters
+    ----------
+    data : ndarray, shape (N, 5)
+        ``[tracklet, frame, z, y, x]`` rows (:func:`napari_tracks`).
+    graph : dict
+        ``{child: [parents]}``; after a merge, the child starts at its first parent's last point.
+    features : DataFrame
+        N rows.
+
+    Returns
+    -------
+    data, features
+        With one added row per child that has a parent among the rows, sorted by tracklet then frame.
+    """
+    data = np.asarray(data, dtype=float)
+    features = features.reset_index(drop=True).copy()
+    features[JOIN_FEATURE] = 0.0
+    tracklet, frame = data[:, 0].astype(np.int64), data[:, 1]
+    added_rows, added_features = [], []
+    for child, parents in graph.items():
+        child_rows = np.flatnonzero(tracklet == int(child))
+        parent_rows = np.flatnonzero(tracklet == int(parents[0])) if parents else np.array([], int)
+        if not len(child_rows) or not len(parent_rows):
+            continue
+        last = parent_rows[np.argmax(frame[parent_rows])]
+        first = child_rows[np.argmin(frame[child_rows])]
+        if frame[last] >= frame[first]:
+            continue
+        row = data[last].copy()
+        row[0] = float(child)
+        added_rows.append(row)
+        copied = features.iloc[first].copy()
+        for column in ("FRAME", "TIME"):
+            if column in features.columns:
+                copied[column] = features.at[last, column]
+        copied[JOIN_FEATURE] = 1.0
+        added_features.append(copied)
+    if not added_rows:
+        return data, features
+    data = np.vstack([data, np.asarray(added_rows)])
+    features = pd.concat([features, pd.DataFrame(added_features)], ignore_index=True)
+    order = np.lexsort((data[:, 1], data[:, 0]))
+    return data[order], features.iloc[order].reset_index(drop=True)

@@ -20,11 +20,12 @@ planes of the frame -- plus, for the normalisation, a sample of at most ~16 M vo
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
 import numpy as np
+
+from volltrack.io.atomic import atomic_path
 
 __all__ = ["block_folder", "block_file", "frame_statistics_task", "segment_block_task", "stitch_frame_task",
            "LABEL_RESULTS", "MAP_RESULTS"]
@@ -103,9 +104,8 @@ def frame_statistics_task(path: str, frame: int, *, axes) -> dict:
 
 def _save_block(target: Path, arrays: dict) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.stem}.{os.getpid()}.tmp.npz")
-    np.savez(temporary, **arrays)
-    os.replace(temporary, target)
+    with atomic_path(target, suffix=".npz") as temporary:
+        np.savez(temporary, **arrays)
 
 
 def segment_block_task(path: str, out: str, name: str, frame: int, index: int, outer, core, statistics: dict, *,

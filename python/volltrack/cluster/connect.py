@@ -21,6 +21,9 @@ logger = logging.getLogger(__name__)
 #: ``kind`` in a jobqueue configuration -> dask_jobqueue class name.
 JOBQUEUE_KINDS = {"slurm": "SLURMCluster", "pbs": "PBSCluster", "lsf": "LSFCluster", "sge": "SGECluster",
                   "htcondor": "HTCondorCluster", "oar": "OARCluster", "moab": "MoabCluster"}
+#: Dask memory settings of local workers: no spilling, no pausing; restart above 95 % of the limit.
+LOCAL_WORKER_MEMORY = {"distributed.worker.memory.target": False, "distributed.worker.memory.spill": False,
+                       "distributed.worker.memory.pause": False, "distributed.worker.memory.terminate": 0.95}
 _EXPECTED = "expected local, local:N, a scheduler address tcp://HOST:PORT, or jobqueue:CONFIG.yaml"
 
 
@@ -87,8 +90,8 @@ def open_cluster(spec: str, *, memory_limit: str | None = None, quiet: bool = Fa
     spec : str
         A ``--cluster`` value (see :func:`parse_cluster_spec`).
     memory_limit : str, optional
-        Memory limit per worker of a local cluster (e.g. ``"2GB"``): Dask pauses a worker at 80 % of it and
-        restarts one that exceeds 95 %. Default: the machine's memory divided among the workers.
+        Memory limit per worker of a local cluster (e.g. ``"2GB"``): a worker above 95 % of it is restarted
+        (Dask's nanny) and its task retried elsewhere. Default: the machine's memory divided among the workers.
     quiet : bool, optional
         Do not print the dashboard link. Default False.
 
@@ -96,6 +99,11 @@ def open_cluster(spec: str, *, memory_limit: str | None = None, quiet: bool = Fa
     -----
     The client is not made the default Dask scheduler: dask arrays opened in this process (lazy inputs) are
     still computed here, and only the submitted per-frame tasks run on the workers.
+
+    Local workers neither spill nor pause (:data:`LOCAL_WORKER_MEMORY`): volltrack's tasks write their results
+    to disk and return small reports, so a worker holds no Dask data to spill, and most of its memory is the
+    models it keeps (TensorFlow alone is several hundred MB). Pausing at 80 % of the limit would stall a worker
+    whose models fill that much for good; the limit is enforced by the restart at 95 %.
     """
     from distributed import Client, LocalCluster
 
@@ -103,9 +111,12 @@ def open_cluster(spec: str, *, memory_limit: str | None = None, quiet: bool = Fa
     cluster = None
     if kind == "local":
         workers = argument or os.cpu_count() or 1
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               memory_limit=memory_limit or "auto", dashboard_address=":0",
-                               silence_logs=logging.ERROR)
+        import dask
+
+        with dask.config.set(LOCAL_WORKER_MEMORY):      # the nannies pass this configuration to their workers
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   memory_limit=memory_limit or "auto", dashboard_address=":0",
+                                   silence_logs=logging.ERROR)
         client = Client(cluster, set_as_default=False)
     elif kind == "jobqueue":
         cluster = _jobqueue_cluster(argument)

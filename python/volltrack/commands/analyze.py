@@ -19,7 +19,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                                                    "must have the shape of the movie the XML's ImageData describes")
     parser.add_argument("--labels", type=Path, help="label movie (TZYX, integer labels): intensity and volume over "
                                                     "label voxels; same shape as the XML's movie")
-    parser.add_argument("--mask", type=Path, help="tissue mask (TZYX or ZYX): distance to the tissue boundary; "
+    parser.add_argument("--mask", type=Path, help="tissue mask (TZYX, TYX or ZYX): distance to the tissue boundary; "
                                                   "same shape as the XML's movie")
     parser.add_argument("--calibration", help="voxel size dz,dy,dx (default, and normally right: the XML's "
                                               "ImageData)")
@@ -70,7 +70,7 @@ def _read_movie(path: Path | None, name: str, movie=None, xml: Path | None = Non
     from volltrack.io import read_image
     from volltrack.trackmate.image_data import check_movie_shape
 
-    data, meta = read_image(path, lazy=True, require_z=True)
+    data, meta = _read_volumes(read_image, path, mask=name == "mask")
     if movie is not None and movie.folder:  # a saved movie: its shape is known exactly
         check_movie_shape(data, movie, what=name, source=path, xml_path=xml)
     if name != "mask" and data.ndim != 4:
@@ -81,6 +81,30 @@ def _read_movie(path: Path | None, name: str, movie=None, xml: Path | None = Non
                              "TZYX movie with the XML's frames, e.g. (T, Z, Y, X) like its ImageData")
     logger.info("%s: %s, shape %s", name, path, data.shape)
     return data
+
+
+def _read_volumes(read_image, path, *, mask: bool):
+    """ZYX or TZYX from ``path``; for a mask also TYX (one plane for every Z), refused otherwise."""
+    try:
+        return read_image(path, lazy=True, require_z=True)
+    except ValueError:
+        if not mask:
+            raise
+        data, meta = read_image(path, lazy=True)
+        if meta["source_axes"].upper() != "TYX":
+            raise
+        return data, meta
+
+
+def _as_movie_mask(mask, path, image, labels, movie):
+    """The mask as TZYX (io.masks.movie_mask) when the movie's shape is known from --image, --labels or the XML."""
+    if mask is None:
+        return None
+    from volltrack.io.masks import movie_mask
+
+    shapes = [tuple(int(n) for n in a.shape) for a in (image, labels) if a is not None and a.ndim == 4]
+    shape = shapes[0] if shapes else (tuple(movie.shape) if movie.folder else None)
+    return mask if shape is None else movie_mask(mask, shape, path)
 
 
 def _selected_tracks(option: str, analysis_kinds):
@@ -120,6 +144,7 @@ def run(args: argparse.Namespace) -> int:
                        "checked against it", args.xml)
     image, labels, mask = (_read_movie(p, n, movie, args.xml) for p, n in
                            ((args.image, "image"), (args.labels, "labels"), (args.mask, "mask")))
+    mask = _as_movie_mask(mask, args.mask, image, labels, movie)
     from volltrack.analysis_inputs import check_analysis_inputs
 
     check_analysis_inputs(args.xml, image=(args.image, image), labels=(args.labels, labels),

@@ -60,9 +60,11 @@ def _run_locked(args: argparse.Namespace, config, timings) -> int:
 
     start = time.perf_counter()
     if args.demo:
-        from volltrack.pipeline.demo import prepare_demo_inputs
+        from volltrack.pipeline.demo import DEMO_TRACKING, prepare_demo_inputs
         from volltrack.pipeline.inputs import check_models, check_tracking_settings
 
+        if not args.config:   # the demo's own tracker settings (division-aware, fitted on another simulated movie)
+            config.tracking = dict(DEMO_TRACKING)
         check_models(config.segmentation.models)  # before simulating, so a failed check leaves nothing behind
         check_tracking_settings(config.tracking)
 

@@ -140,24 +140,13 @@ def _segment_all(todo, out, models, *, inputs, axes, total, options, force=False
     """Segment ``todo`` into ``out``; ``segment.json`` says "running" until every output is written."""
     from tqdm import tqdm
 
+    from volltrack.cluster.options import cluster_from_args
     from volltrack.segmentation import batch
 
-    record = dict(inputs=inputs, models=models, parameters=options)
-    batch.write_record(out, status=batch.STATUS_RUNNING, **record)
-    from volltrack.cluster.options import cluster_from_args
-
-    try:
-        with cluster_from_args(args) as client, tqdm(total=total, desc="VollSeg", unit="volume") as bar:
-            for path in todo:
-                batch.segment_file(path, out, models, axes=axes, progress=bar, segment_options=options,
-                                   fresh=force, output_format=_output_format(args, path), client=client)
-    except KeyboardInterrupt:
-        batch.write_record(out, status=batch.STATUS_INTERRUPTED, **record)
-        raise
-    except Exception as error:
-        batch.write_record(out, status=batch.STATUS_FAILED, error=f"{type(error).__name__}: {error}", **record)
-        raise
-    batch.write_record(out, status=batch.STATUS_COMPLETE, **record)
+    with tqdm(total=total, desc="VollSeg", unit="volume") as bar:
+        batch.segment_paths(todo, out, models, segment_options=options, inputs=inputs, axes=axes, progress=bar,
+                            fresh=force, output_format=lambda path: _output_format(args, path),
+                            cluster=cluster_from_args(args))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -185,6 +174,23 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(str(error)) from error
 
 
+def _check_disk_space(out, todo, axes, force):
+    """Refuse at once when the outputs of the frames still to segment cannot fit on the disk of ``out``."""
+    import numpy as np
+
+    from volltrack.io.disk_space import check_free_space, frames_still_to_segment, segmentation_bytes
+    from volltrack.segmentation.batch import open_input, output_name
+
+    voxels, frames = 0, 0
+    for path in todo:
+        image, _, movie = open_input(path, axes)
+        n_frames = int(image.shape[0]) if movie else 1
+        left = n_frames if force else frames_still_to_segment(out, output_name(path), n_frames)
+        voxels += left * int(np.prod(image.shape[-3:]))
+        frames += left
+    check_free_space(out, segmentation_bytes(voxels), f"the segmentation of {frames} volume(s)")
+
+
 def _run_locked(args, inputs, out, axes, options):
     """The part of :func:`run` that reads and writes ``out``, under its lock."""
     from volltrack.segmentation.batch import check_input, is_finished, output_name
@@ -205,6 +211,7 @@ def _run_locked(args, inputs, out, axes, options):
         raise ValueError(f"models folder {args.models or 'bundled demo models'} holds no stardist/ or unet/ model "
                          "(an N2V model alone only denoises); VollSeg needs at least one of them")
     total = sum(check_input(path, axes) for path in todo)
+    _check_disk_space(out, todo, axes, force)
     models = load_models(args.models, n2v=bool(options.get("denoise_first")))
     out.mkdir(parents=True, exist_ok=True)
     _segment_all(todo, out, models, inputs=inputs, axes=axes, total=total, options=options, force=force,

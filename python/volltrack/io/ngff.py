@@ -159,30 +159,34 @@ def frame_chunks(shape: tuple[int, ...], chunk_yx: tuple[int, int] | None = None
     return (1, shape[1], min(shape[2], most_y), min(shape[3], most_x))
 
 
-def _axes_metadata(time_units: str | None):
+def _axes_metadata(time_units: str | None, with_time: bool = True):
     space = {"type": "space", "unit": "micrometer"}
     time = {"name": "t", "type": "time"}
     if time_units in ("sec", "s", "second"):
         time["unit"] = "second"
-    return [time, {"name": "z", **space}, {"name": "y", **space}, {"name": "x", **space}]
+    return [time] * with_time + [{"name": "z", **space}, {"name": "y", **space}, {"name": "x", **space}]
 
 
 def _create_level(group, shape, dtype, version: str, chunk_yx=None):
-    kwargs = dict(name="0", shape=tuple(int(n) for n in shape), chunks=frame_chunks(shape, chunk_yx), dtype=dtype,
-                  fill_value=0, overwrite=True)
+    """Level ``0``: a ``tzyx`` movie chunked per time point, or a ``zyx`` volume (``shape`` of 3) chunked alike."""
+    with_time = len(shape) == 4
+    chunks = frame_chunks(tuple(shape) if with_time else (1, *shape), chunk_yx)
+    kwargs = dict(name="0", shape=tuple(int(n) for n in shape), chunks=chunks if with_time else chunks[1:],
+                  dtype=dtype, fill_value=0, overwrite=True)
     if version == "0.5":
-        kwargs["dimension_names"] = ["t", "z", "y", "x"]
+        kwargs["dimension_names"] = ["t", "z", "y", "x"][4 - len(shape):]
     else:
         kwargs["chunk_key_encoding"] = {"name": "v2", "separator": "/"}
     return group.create_array(**kwargs)
 
 
-def _write_image_metadata(group, *, calibration, frame_interval, time_units, version, name):
+def _write_image_metadata(group, *, calibration, frame_interval, time_units, version, name, with_time=True):
     from ome_zarr.writer import write_multiscales_metadata
 
-    scale = [float(frame_interval or 1.0), *(float(v) for v in calibration)]
+    scale = [float(frame_interval or 1.0)] * with_time + [float(v) for v in calibration]
     datasets = [{"path": "0", "coordinateTransformations": [{"type": "scale", "scale": scale}]}]
-    write_multiscales_metadata(group, datasets, fmt=_format(version), axes=_axes_metadata(time_units), name=name)
+    write_multiscales_metadata(group, datasets, fmt=_format(version), axes=_axes_metadata(time_units, with_time),
+                               name=name)
 
 
 def create_movie(path, shape, dtype, *, calibration=(1.0, 1.0, 1.0), frame_interval=1.0, time_units="sec",
@@ -194,7 +198,8 @@ def create_movie(path, shape, dtype, *, calibration=(1.0, 1.0, 1.0), frame_inter
     path : str or PathLike
         The image group to create (e.g. ``out/movie.ome.zarr``); an existing one is replaced.
     shape : tuple of 4 int
-        ``(T, Z, Y, X)``.
+        ``(T, Z, Y, X)``; a shape of 3, ``(Z, Y, X)``, makes a single volume with axes ``zyx`` (no time axis,
+        so that it reads back as a volume; ``frame_interval`` and ``time_units`` are then unused).
     dtype : numpy dtype
         Voxel type.
     calibration : sequence of 3 float, optional
@@ -217,11 +222,13 @@ def create_movie(path, shape, dtype, *, calibration=(1.0, 1.0, 1.0), frame_inter
     """
     import zarr
 
+    if len(shape) not in (3, 4):
+        raise ValueError(f"{path}: shape {tuple(shape)}; expected (T, Z, Y, X) or (Z, Y, X)")
     fmt = _format(version)
     group = zarr.open_group(str(path), mode="w", zarr_format=fmt.zarr_format)
     array = _create_level(group, shape, dtype, version, chunk_yx)
     _write_image_metadata(group, calibration=calibration, frame_interval=frame_interval, time_units=time_units,
-                          version=version, name=name or Path(path).name)
+                          version=version, name=name or Path(path).name, with_time=len(shape) == 4)
     return array
 
 

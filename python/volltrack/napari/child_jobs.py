@@ -33,7 +33,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import IO, Any, Generator
+from typing import IO, Any, Callable, Generator
 
 import numpy as np
 
@@ -238,6 +238,26 @@ def start_worker(job: ChildJob, *, total: int, description: str) -> Any:
 
     worker = create_worker(steps, _progress={"total": total, "desc": description})
     worker.job = job
+    return worker
+
+
+def start_widget_job(widget: Any, job: ChildJob, *, total: int, description: str,
+                     on_message: Callable[[str], None], on_result: Callable[[Any], None],
+                     on_error: Callable[[BaseException], None]) -> Any:
+    """Run ``job`` in a worker owned by ``widget`` (see :func:`add_cancel_button`) and return the worker.
+
+    Each progress message goes to ``on_message``, the result (None if cancelled) to ``on_result``, a failure to
+    ``on_error``; the call button is disabled and *Cancel* enabled until the worker finishes.
+    """
+    worker = start_worker(job, total=total, description=description)
+    widget.last_error = None
+    worker.yielded.connect(on_message)
+    worker.returned.connect(on_result)
+    worker.errored.connect(on_error)
+    worker.finished.connect(lambda: set_running(widget, False))
+    widget.worker = worker
+    set_running(widget, True)
+    worker.start()
     return worker
 
 

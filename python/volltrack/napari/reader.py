@@ -1,4 +1,5 @@
-"""napari reader: a TrackMate XML file -> a Tracks layer with its division graph and features."""
+"""napari readers: a TrackMate XML file -> a Tracks layer with its division graph and features (and the movie and
+labels it names); an OME-Zarr image or label image -> Image and Labels layers with their scale."""
 
 from __future__ import annotations
 
@@ -16,13 +17,64 @@ def _is_trackmate_xml(path) -> bool:
         return b"<TrackMate" in handle.read(4096)
 
 
+def _is_ome_zarr(path) -> bool:
+    path = Path(path)
+    if not path.is_dir() or not path.name.lower().endswith(".zarr"):
+        return False
+    from volltrack.io.ngff import is_ome_zarr_group
+
+    return is_ome_zarr_group(path)
+
+
 def get_reader(path):
-    """Return :func:`read_trackmate_xml` when ``path`` is one TrackMate XML file, else None (npe2 contract)."""
+    """Return :func:`read_trackmate_xml` for one TrackMate XML file, :func:`read_ome_zarr_layers` for one OME-Zarr
+    image or label image, else None (npe2 contract)."""
     if isinstance(path, (list, tuple)):
         if len(path) != 1:
             return None
         path = path[0]
-    return read_trackmate_xml if _is_trackmate_xml(path) else None
+    if _is_trackmate_xml(path):
+        return read_trackmate_xml
+    return read_ome_zarr_layers if _is_ome_zarr(path) else None
+
+
+def _ome_zarr_layer(path: Path, *, name: str, labels: bool) -> tuple:
+    """One layer tuple of an OME-Zarr image or label image, lazy, with its physical scale and as many dimensions
+    as stored (a ``zyx`` volume stays 3D, a ``tzyx`` movie is 4D)."""
+    from volltrack.io import read_image
+
+    data, meta = read_image(path, lazy=True)
+    calibration = tuple(float(v) for v in meta.get("calibration") or (1.0, 1.0, 1.0))
+    spatial = min(3, data.ndim)
+    time = (float(meta.get("frame_interval") or 1.0),) * (data.ndim - spatial)
+    scale = time + calibration[3 - spatial:]
+    kwargs = {"name": name, "scale": scale, "metadata": {"path": str(path)}}
+    return data, kwargs, "labels" if labels else "image"
+
+
+def read_ome_zarr_layers(path) -> list[tuple]:
+    """Read an OME-Zarr image with its label images (``labels/<name>``), or one label image, as napari layers.
+
+    What volltrack writes reads back as it was saved: the labels writer's output (:mod:`volltrack.napari.writer`)
+    becomes a Labels layer of the same dimensions (a volume stays a volume) and voxel size; the segmentation
+    outputs (``volltrack segment --format zarr``) open as the raw movie and its VollSeg, StarDist ... labels,
+    aligned. Data stay on disk (dask arrays) until napari shows a plane.
+    """
+    import zarr
+
+    if isinstance(path, (list, tuple)):
+        path = path[0]
+    path = Path(path)
+    attrs = zarr.open_group(str(path), mode="r").attrs.asdict()
+    attrs = attrs.get("ome", attrs)
+    name = path.name.removesuffix(".zarr").removesuffix(".ome")
+    layers = [_ome_zarr_layer(path, name=name, labels="image-label" in attrs)]
+    labels_group = path / "labels"
+    if labels_group.is_dir():
+        listed = zarr.open_group(str(labels_group), mode="r").attrs.asdict()
+        for label in listed.get("ome", listed).get("labels", []):
+            layers.append(_ome_zarr_layer(labels_group / label, name=f"{name} {label}", labels=True))
+    return layers
 
 
 def tracks_layer_tuple(analysis, *, name: str, track_ids=None) -> tuple:

@@ -156,7 +156,7 @@ def _start(widget, viewer, values: dict):
     Returns None on bad input (reported on the status bar and in ``widget.last_error``) or while a segmentation
     is already running.
     """
-    from volltrack.napari.child_jobs import ChildJob, set_running, start_worker, widget_job_running
+    from volltrack.napari.child_jobs import ChildJob, start_widget_job, widget_job_running
     from volltrack.napari.track_widget import _status, _viewer_of
 
     viewer = viewer or _viewer_of(widget)
@@ -183,16 +183,10 @@ def _start(widget, viewer, values: dict):
                "nms": mode if mode in NMS_MODES else None, "denoise_first": values["denoise_first"],
                "extra_outputs": extras}
     job = ChildJob(f"{__name__}:segmentation_steps", arrays={"image": image_layer.data}, options=options)
-    worker = start_worker(job, total=len(volumes) + 1, description="volltrack: VollSeg")
-    widget.last_error = None
-    worker.yielded.connect(lambda message: _status(viewer, f"volltrack: {message}"))
-    worker.returned.connect(lambda arrays: _finished(widget, viewer, arrays, image_layer))
-    worker.errored.connect(lambda exc: _failed(widget, viewer, exc))
-    worker.finished.connect(lambda: set_running(widget, False))
-    widget.worker = worker
-    set_running(widget, True)
-    worker.start()
-    return worker
+    return start_widget_job(widget, job, total=len(volumes) + 1, description="volltrack: VollSeg",
+                            on_message=lambda message: _status(viewer, f"volltrack: {message}"),
+                            on_result=lambda arrays: _finished(widget, viewer, arrays, image_layer),
+                            on_error=lambda exc: _failed(widget, viewer, exc))
 
 
 def _finished(widget, viewer, arrays, image_layer):

@@ -214,7 +214,7 @@ def _start(widget, viewer, values: dict):
     Returns None when the labels are missing, an input is wrong (one line on the status bar and in
     ``widget.last_error``) or a tracking is already running.
     """
-    from volltrack.napari.child_jobs import ChildJob, set_running, start_worker, widget_job_running
+    from volltrack.napari.child_jobs import ChildJob, start_widget_job, widget_job_running
 
     labels_layer = values.pop("labels_layer")
     raw_layer, mask_layer = values.pop("raw_image"), values.pop("tissue_mask")
@@ -241,9 +241,6 @@ def _start(widget, viewer, values: dict):
                    options={"calibration": calibration, "settings": settings,
                             "frame_interval": frame_interval if math.isfinite(frame_interval) else 1.0,
                             "name": f"{TRACKS_NAME} {labels_layer.name}"})
-    worker = start_worker(job, total=int(labels_layer.data.shape[0]) + 2, description="volltrack: tracking")
-    widget.last_error = None
-    worker.yielded.connect(lambda message: _status(viewer, f"volltrack: {message}"))
     settings_used = settings.to_dict()
 
     def add(layer_tuple):
@@ -252,13 +249,10 @@ def _start(widget, viewer, values: dict):
         layer_tuple[1]["metadata"]["volltrack_tracker_settings"] = settings_used
         _add_tracks(viewer, layer_tuple)
 
-    worker.returned.connect(add)
-    worker.errored.connect(lambda exc: _failed(widget, viewer, exc))
-    worker.finished.connect(lambda: set_running(widget, False))
-    widget.worker = worker
-    set_running(widget, True)
-    worker.start()
-    return worker
+    return start_widget_job(widget, job, total=int(labels_layer.data.shape[0]) + 2,
+                            description="volltrack: tracking",
+                            on_message=lambda message: _status(viewer, f"volltrack: {message}"),
+                            on_result=add, on_error=lambda exc: _failed(widget, viewer, exc))
 
 
 def _add_tracks(viewer, layer_tuple):

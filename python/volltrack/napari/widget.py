@@ -29,12 +29,40 @@ SELECTION_LAYER = "volltrack selection"
 NONE = "(none)"
 #: Features offered for colouring the tracks first (then every other feature of the layer).
 COLOR_FEATURES = ("TRACK_ID", "GENERATION", "DISTANCE_TO_BOUNDARY", "SPEED", "MEAN_INTENSITY", "TRACKLET_ID")
+#: Colourings that tell tracks or tracklets apart: one selected track shows them as its tracklets in the colours
+#: of its plots and lineage tree (:func:`~volltrack.analysis.plot_style.tracklet_colours`).
+IDENTITY_FEATURES = ("TRACK_ID", "TRACKLET_ID")
+#: Per-point feature of a one-track selection layer holding its tracklet's plot colour (see :func:`plot_colouring`).
+PLOT_COLOUR_FEATURE = "TRACKLET_PLOT_COLOUR"
 #: The camera zooms so that the selected track spans about 1 / TRACK_ZOOM_MARGIN of the view.
 TRACK_ZOOM_MARGIN = 2.0
 #: Largest zoom factor relative to the view of the whole scene.
 MAX_RELATIVE_ZOOM = 12.0
 #: Size (pixels) of the plot canvas; the dock scrolls when it is smaller, so labels never overlap.
 PLOT_SIZE = (720, 760)
+
+
+def plot_colouring(analysis, track_id: int, tracklets) -> tuple[np.ndarray, object]:
+    """The plots' tracklet colours of one track as napari can show them: ``(values, colormap)``.
+
+    ``values`` has one number in [0, 1] per point (the point's tracklet in ``tracklets``), and ``colormap`` maps
+    each of them, unscaled (a Tracks layer's ``colormaps_dict``), to exactly the colour its tracklet has in the
+    plots and the lineage tree.
+    """
+    from napari.utils.colormaps import Colormap
+
+    from volltrack.analysis.plot_style import tracklet_colours
+
+    colours = tracklet_colours(analysis, int(track_id))
+    order = {tracklet: index for index, tracklet in enumerate(colours)}
+    n = max(1, len(colours))
+    values = np.array([(order[int(t)] + 0.5) / n for t in np.asarray(tracklets)], dtype=float)
+    from matplotlib.colors import to_rgba
+
+    rgba = [to_rgba(c) for c in colours.values()] or [(1.0, 1.0, 1.0, 1.0)]
+    colormap = Colormap(colors=np.asarray(rgba), controls=np.linspace(0.0, 1.0, n + 1), interpolation="zero",
+                        name=f"volltrack tracklets of track {track_id}")
+    return values, colormap
 
 
 class TrackAnalysisWidget(QWidget):
@@ -169,7 +197,11 @@ class TrackAnalysisWidget(QWidget):
         self.update_view(show_layer=show_layer)
 
     def color_tracks(self, feature: str) -> None:
-        """Colour the tracks (all and the selection) by a per-point ``feature`` of the tracks layer."""
+        """Colour the tracks (all and the selection) by a per-point ``feature`` of the tracks layer.
+
+        One selected track coloured by ``TRACK_ID`` or ``TRACKLET_ID`` shows each of its tracklets in its colour of
+        the plots and the lineage tree.
+        """
         if not feature:
             return
         layers = [self._tracks_layers().get(self.layer_box.currentText())]
@@ -181,8 +213,9 @@ class TrackAnalysisWidget(QWidget):
             if feature not in layer.features.columns:
                 raise ValueError(f"layer {layer.name!r} has no feature {feature!r}; expected one of "
                                  f"{', '.join(layer.features.columns)}")
-            layer.color_by = feature
-            layer.colormap = "turbo" if feature in ("TRACK_ID", "TRACKLET_ID") else "viridis"
+            layer.colormap = "turbo" if feature in IDENTITY_FEATURES else "viridis"
+            plot_colours = feature in IDENTITY_FEATURES and PLOT_COLOUR_FEATURE in layer.features.columns
+            layer.color_by = PLOT_COLOUR_FEATURE if plot_colours else feature
         if self.color_box.currentText() != feature:
             self.color_box.setCurrentText(feature)
 
@@ -409,11 +442,21 @@ class TrackAnalysisWidget(QWidget):
         source.visible = everything
         if not everything:
             data, kwargs, _ = tracks_layer_tuple(self.analysis, name=SELECTION_LAYER, track_ids=track_ids)
-            shown = self.viewer.add_tracks(data, **kwargs)
+            colormaps = {}
+            if len(track_ids) == 1:    # its tracklets in the colours of the plots beside the viewer
+                from volltrack.analysis.tracks_layer import join_branches
+
+                data, kwargs["features"] = join_branches(data, kwargs["graph"], kwargs["features"])
+                values, colormaps[PLOT_COLOUR_FEATURE] = plot_colouring(self.analysis, track_ids[0], data[:, 0])
+                kwargs["features"][PLOT_COLOUR_FEATURE] = values
+            # not napari's additive blending: the lines keep the plots' colours over bright cells (no depth test, so
+            # that the image planes do not hide them)
+            shown = self.viewer.add_tracks(data, colormaps_dict=colormaps, blending="translucent_no_depth", **kwargs)
             feature = self.color_box.currentText()
             if feature in shown.features.columns:
-                shown.color_by = feature
                 shown.colormap = source.colormap
+                plot_colours = feature in IDENTITY_FEATURES and PLOT_COLOUR_FEATURE in shown.features.columns
+                shown.color_by = PLOT_COLOUR_FEATURE if plot_colours else feature
 
     def toggle_display(self) -> None:
         """Switch between the 3D view and the hyperstack (2D slices) view (the time slider stays)."""

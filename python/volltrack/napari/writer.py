@@ -15,11 +15,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from volltrack.analysis.tracks_layer import JOIN_FEATURE
+
 logger = logging.getLogger(__name__)
 
 #: Layer features that are structure, not spot features (written from the structure instead).
 _STRUCTURE = ("TRACK_ID", "TRACKLET_ID", "FRAME", "TIME", "ID", "POSITION_X", "POSITION_Y", "POSITION_Z",
-              "POSITION_T")
+              "POSITION_T", "TRACKLET_PLOT_COLOUR")   # the last: display only (napari.widget.PLOT_COLOUR_FEATURE)
 
 
 def _components(tracklets: np.ndarray, graph: dict) -> dict[int, int]:
@@ -62,6 +64,10 @@ def tracks_to_tables(data, *, graph=None, features=None, scale=(1.0, 1.0, 1.0, 1
     data = np.asarray(data, dtype=float)
     if data.ndim != 2 or data.shape[1] not in (4, 5) or not len(data):
         raise ValueError(f"tracks data has shape {data.shape}; expected rows [track, frame, (z,) y, x]")
+    if features is not None and JOIN_FEATURE in pd.DataFrame(features).columns:   # display-only copies
+        table = pd.DataFrame(features).reset_index(drop=True)
+        kept = table[JOIN_FEATURE].to_numpy(dtype=float) != 1.0
+        data, features = data[kept], table[kept].drop(columns=[JOIN_FEATURE]).reset_index(drop=True)
     scale = np.asarray(scale, dtype=float)
     translate = np.zeros(len(scale)) if translate is None else np.asarray(translate, dtype=float)
     if data.shape[1] == 4:  # 2D + t: z = 0 with unit voxel depth
@@ -190,8 +196,9 @@ def _label_dtype(data: np.ndarray):
 def write_labels_ome_zarr(path: str, data, attributes: dict) -> list[str]:
     """Write a Labels layer as an OME-Zarr label image (NGFF 0.5, zarr v3; npe2 writer); return ``[path]``.
 
-    The group holds one multiscale level ``0`` with axes ``tzyx`` (a (Z, Y, X) layer is written as one time
-    point), chunked per time point, with the layer's scale as the voxel size (µm) and frame interval (s), and
+    The group holds one multiscale level ``0`` with axes ``tzyx``, chunked per time point (a (Z, Y, X) layer:
+    axes ``zyx``, so that it reads back as a volume), with the layer's scale as the voxel size (µm) and frame
+    interval (s), and
     ``image-label`` metadata so that OME-Zarr readers take it for labels. volltrack reads it back
     (:func:`volltrack.io.ngff.read_ome_zarr`, ``volltrack track``). The group is written under a temporary name
     beside ``path`` and renamed at the end: an interrupted save leaves no half-written ``path``.
@@ -212,16 +219,17 @@ def write_labels_ome_zarr(path: str, data, attributes: dict) -> list[str]:
     if not np.issubdtype(data.dtype, np.integer):
         raise ValueError(f"labels layer {name!r} holds {data.dtype} values; expected integer labels")
     scale = [float(s) for s in attributes.get("scale", (1.0,) * data.ndim)]
-    movie = data if data.ndim == 4 else data[None]
     frame_interval = scale[0] if data.ndim == 4 else 1.0
     target = Path(path)
     partial = target.with_name(f".{target.name}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     try:
-        array = create_movie(partial, movie.shape, _label_dtype(movie), calibration=scale[-3:],
+        array = create_movie(partial, data.shape, _label_dtype(data), calibration=scale[-3:],
                              frame_interval=frame_interval, time_units="sec", version="0.5", name=str(name))
-        for frame in range(movie.shape[0]):
-            array[frame] = movie[frame].astype(array.dtype, copy=False)
+        if data.ndim == 3:
+            array[...] = data.astype(array.dtype, copy=False)
+        for frame in range(data.shape[0] if data.ndim == 4 else 0):
+            array[frame] = data[frame].astype(array.dtype, copy=False)
         import zarr
 
         group = zarr.open_group(str(partial), mode="a")
@@ -232,5 +240,5 @@ def write_labels_ome_zarr(path: str, data, attributes: dict) -> list[str]:
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    logger.info("wrote %s: labels %s, scale %s", target, movie.shape, scale)
+    logger.info("wrote %s: labels %s, scale %s", target, data.shape, scale)
     return [str(target)]

@@ -27,7 +27,8 @@ from volltrack.pipeline.config import RunConfig
 from volltrack.pipeline.inputs import (check_ground_truth, check_models, check_tracking_settings, read_mask,
                                       read_raw_meta)
 from volltrack.pipeline.report import write_report
-from volltrack.pipeline.stages import StageRecord, StageRunner
+from volltrack.pipeline.stages import STAMP_DIR, StageRecord, StageRunner
+from volltrack.spots.spot_csv import read_spots_attrs
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str
     from tqdm.auto import tqdm
 
     from volltrack.segmentation import load_models
-    from volltrack.segmentation.batch import segment_file, write_record
+    from volltrack.segmentation.batch import segment_paths
 
     seg = config.segmentation
     with timed("segment/load models"):
@@ -85,9 +86,8 @@ def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str
                "nms": seg.nms}
     n_volumes = meta["shape"][0]  # shape is TZYX, T = 1 for a single volume
     with tqdm(total=n_volumes, desc="segment", unit="volume") as bar:
-        segment_file(inputs.raw, seg_dir, models, axes=config.image.axes, progress=bar, segment_options=options,
-                     fresh=fresh, output_format=output_format, client=client)
-    write_record(seg_dir, inputs=[inputs.raw], models=models, parameters=options)
+        segment_paths([inputs.raw], seg_dir, models, segment_options=options, axes=config.image.axes, progress=bar,
+                      fresh=fresh, output_format=output_format, client=client)
     return {"volumes": n_volumes}
 
 
@@ -100,7 +100,7 @@ def _read(path: Path | None, axes: str | None = None):
 
 
 def _spots(inputs: RunInputs, config: RunConfig, labels_path: Path, spots_path: Path,
-           meta: dict[str, Any], client=None) -> dict[str, Any]:
+           meta: dict[str, Any], client=None, stream=None) -> dict[str, Any]:
     from volltrack.spots import compute_spots, write_spots_csv
     from volltrack.spots.spot_csv import describe_movie
     from volltrack.spots.tissue import inverted_mask_warning
@@ -109,33 +109,63 @@ def _spots(inputs: RunInputs, config: RunConfig, labels_path: Path, spots_path: 
     mask_with_t = mask
     if mask is not None and labels.ndim == 3:  # one time point: the mask without its T axis
         mask = mask[0]
+    parameters = {"labels": str(labels_path), "raw": str(inputs.raw),
+                  "mask": str(inputs.mask) if inputs.mask else None}
     if client is not None:
-        from volltrack.cluster.spots import compute_spots_on_cluster
-
-        table = compute_spots_on_cluster(client, labels_path, n_frames=meta["shape"][0], raw_path=inputs.raw,
-                                         mask_path=inputs.mask, axes=config.image.axes,
-                                         calibration=meta["calibration"], frame_interval=meta["frame_interval"],
-                                         movie_shape=meta["shape"], time_units=config.image.time_units,
-                                         progress=True)
-    else:
-        table = compute_spots(labels, raw=_read(inputs.raw, config.image.axes), mask=mask,
-                              calibration=meta["calibration"], frame_interval=meta["frame_interval"],
-                              time_units=config.image.time_units, progress=True)
+        return _spots_on_cluster(inputs, config, labels_path, spots_path, meta, client, stream, mask_with_t,
+                                 parameters)
+    table = compute_spots(labels, raw=_read(inputs.raw, config.image.axes), mask=mask,
+                          calibration=meta["calibration"], frame_interval=meta["frame_interval"],
+                          time_units=config.image.time_units, progress=True)
     warning = inverted_mask_warning(table, mask_with_t, inputs.mask)
     if warning:
         logger.warning(warning)
     describe_movie(table, inputs.raw, meta["shape"])  # named in tracks.xml's ImageData
-    write_spots_csv(table, spots_path, parameters={"labels": str(labels_path), "raw": str(inputs.raw),
-                                                   "mask": str(inputs.mask) if inputs.mask else None})
+    write_spots_csv(table, spots_path, parameters=parameters)
     inside = int(table["INSIDE_TISSUE"].sum()) if "INSIDE_TISSUE" in table else len(table)
     return {"spots": len(table), "inside tissue": inside, "frames": int(table["FRAME"].nunique())}
 
 
-def _track(config: RunConfig, spots_path: Path, xml_path: Path) -> dict[str, Any]:
+def _spots_on_cluster(inputs: RunInputs, config: RunConfig, labels_path: Path, spots_path: Path,
+                      meta: dict[str, Any], client, stream, mask, parameters) -> dict[str, Any]:
+    """The spot table as one Dask task per frame; each frame's table, as its task finishes, goes to the tracker
+    (``stream``) and to ``spots.csv`` (written in frame order, :class:`~volltrack.spots.spot_csv.SpotCsvWriter`):
+    the frames are never put together in this process."""
+    from volltrack.cluster.spots import compute_spots_on_cluster
+    from volltrack.spots.spot_csv import SpotCsvWriter, describe_movie
+    from volltrack.spots.tissue import inverted_mask_warning_from_counts
+
+    def take(frame, table):
+        if stream is not None:
+            stream.add(frame, table)
+        writer.add(frame, table)
+
+    with SpotCsvWriter(spots_path, meta["shape"][0]) as writer:
+        described = compute_spots_on_cluster(client, labels_path, n_frames=meta["shape"][0], raw_path=inputs.raw,
+                                             mask_path=inputs.mask, axes=config.image.axes,
+                                             calibration=meta["calibration"], frame_interval=meta["frame_interval"],
+                                             movie_shape=meta["shape"], time_units=config.image.time_units,
+                                             progress=True, on_frame=take, keep_tables=False)
+        describe_movie(described, inputs.raw, meta["shape"])  # named in tracks.xml's ImageData
+        writer.attrs, writer.parameters = dict(described.attrs), parameters
+    warning = inverted_mask_warning_from_counts(writer.n_spots, writer.n_inside, mask, inputs.mask)
+    if warning:
+        logger.warning(warning)
+    if stream is not None:             # the tracker took every frame in: what the track stage needs of the table
+        stream.attrs = dict(read_spots_attrs(spots_path))
+    return {"spots": writer.n_spots, "inside tissue": writer.n_inside, "frames": writer.frames_with_spots}
+
+
+def _track(config: RunConfig, spots_path: Path, xml_path: Path, stream=None) -> dict[str, Any]:
+    """Track the spot table; with a ``stream`` the engine already holds (it took each frame's spots in as the
+    cluster computed them, :mod:`volltrack.tracking.stream`), tracked without reading ``spots.csv`` back."""
     from volltrack.spots import read_spots_csv
     from volltrack.tracking import track
 
-    tracks = track(read_spots_csv(spots_path), dict(config.tracking), xml_path=xml_path)
+    if stream is not None and getattr(stream, "attrs", None) is not None:
+        tracks = stream.track(dict(config.tracking), attrs=stream.attrs, xml_path=xml_path)
+    else:
+        tracks = track(read_spots_csv(spots_path), dict(config.tracking), xml_path=xml_path)
     visible = tracks.tracks
     splits = int(visible["NUMBER_SPLITS"].sum()) if "NUMBER_SPLITS" in visible else 0
     return {"tracks": len(visible), "edges": len(tracks.edges), "divisions": splits}
@@ -148,9 +178,8 @@ def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: 
     from volltrack.analysis.xml_input import analyze_xml
     import numpy as np
 
-    from volltrack.trackmate import read_xml
-
-    if read_xml(xml_path).edges.empty:  # one time point, or no cell linked: nothing to analyse, not an error
+    data = parsed_tracks(xml_path)
+    if data.edges.empty:  # one time point, or no cell linked: nothing to analyse, not an error
         logger.warning("%s holds no track (no link between spots): the analysis is skipped", xml_path)
         out.mkdir(parents=True, exist_ok=True)
         atomic_write_text(out / "NO_TRACKS.txt", f"{xml_path} holds no track (no link between spots); "
@@ -158,13 +187,11 @@ def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: 
         return {"tracks analysed": 0, "dividing": 0, "tracklets": 0}
     image, labels = _read(inputs.raw, config.image.axes), _read(labels_path)
     mask = read_mask(inputs.mask, meta["shape"])
-    if mask is not None and mask.ndim == 3:  # TYX: the same mask on every Z
-        mask = np.broadcast_to(np.asarray(mask)[:, np.newaxis], meta["shape"])
     if image is not None and image.ndim == 3:
         image, labels = image[np.newaxis], labels if labels.ndim == 4 else labels[np.newaxis]
     with timed("analyze/tracks"):
-        analysis = analyze_xml(xml_path, image=image, labels=labels, mask=mask, calibration=meta["calibration"],
-                               frame_interval=meta["frame_interval"],
+        analysis = analyze_xml(xml_path, data=data, image=image, labels=labels, mask=mask,
+                               calibration=meta["calibration"], frame_interval=meta["frame_interval"],
                                smoothing_window=config.analysis.smoothing_window, progress=True)
     selected = analysis.track_set.select("all")
     with timed("analyze/tables"):
@@ -176,13 +203,28 @@ def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: 
     return {"tracks analysed": len(selected), "dividing": len(dividing), "tracklets": len(analysis.tracklets)}
 
 
+_PARSED: dict[str, Any] = {}
+
+
+def parsed_tracks(xml_path: Path) -> Any:
+    """The run's tracks XML as :class:`~volltrack.trackmate.TrackMateData`, parsed once for the stages after
+    tracking (parsed again only when the file changed: another path, size or modification time)."""
+    from volltrack.trackmate import read_xml
+
+    stat = Path(xml_path).stat()
+    key = (str(Path(xml_path).resolve()), stat.st_size, stat.st_mtime_ns)
+    if _PARSED.get("key") != key:
+        _PARSED.clear()
+        _PARSED.update(key=key, data=read_xml(xml_path))
+    return _PARSED["data"]
+
+
 def _evaluate(inputs: RunInputs, labels_path: Path, xml_path: Path, out: Path) -> dict[str, Any]:
     import numpy as np
 
     from volltrack.metrics.tracking import evaluate_ctc, export_ctc, read_ctc
-    from volltrack.trackmate import read_xml
 
-    tracks = read_xml(xml_path)
+    tracks = parsed_tracks(xml_path)
     labels = np.asarray(_read(labels_path))
     export_ctc(labels, out / "ctc_result", spots=tracks.spots, edges=tracks.edges, visible_only=True)
     scores = evaluate_ctc(inputs.ground_truth, out / "ctc_result")
@@ -301,11 +343,29 @@ def _run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None, *, for
         check_ground_truth(inputs.ground_truth, shape[0])
         check_models(config.segmentation.models)
         check_tracking_settings(config.tracking)
+        _check_disk_space(inputs, out, shape, force)
     from volltrack.io.output_lock import output_lock
 
     with output_lock(out, "volltrack run"):   # one writer per folder
         return _run_stages(inputs, out, config, force, shape, raw_meta, cluster=cluster, worker_memory=worker_memory,
                            output_format=output_format)
+
+
+def _check_disk_space(inputs: RunInputs, out: Path, shape, force: bool) -> None:
+    """Refuse at once when the segmentation still to do cannot fit on the disk of ``out`` (tif outputs; the other
+    stages write far less)."""
+    import numpy as np
+
+    from volltrack.io.disk_space import check_free_space, frames_still_to_segment, segmentation_bytes
+    from volltrack.io.sources import output_name
+
+    if not force and (out / STAMP_DIR / "segment.json").is_file():
+        return                                       # segmented already (a changed parameter may redo it)
+    n_frames = int(shape[0])
+    seg_out = out / "segmentation"
+    left = n_frames if force else frames_still_to_segment(seg_out, output_name(Path(inputs.raw)), n_frames)
+    check_free_space(out, segmentation_bytes(left * int(np.prod(shape[1:]))),
+                     f"the segmentation of {left} frame(s) of {tuple(int(n) for n in shape[1:])} voxels")
 
 
 def _run_stages(inputs: RunInputs, out: Path, config: RunConfig, force: bool, shape, raw_meta, *, cluster=None,
@@ -328,15 +388,21 @@ def _run_stages(inputs: RunInputs, out: Path, config: RunConfig, force: bool, sh
     optional = [p for p in (inputs.mask,) if p is not None]
     from volltrack.cluster.options import cluster_from_args
 
+    stream = None
+    if cluster is not None:
+        # the tracker (one engine process, here) takes each frame's spots in as its task finishes
+        from volltrack.tracking.stream import SpotStream
+
+        stream = SpotStream()
     with cluster_from_args(argparse.Namespace(cluster=cluster, worker_memory=worker_memory)) as client:
         runner.run("segment", lambda: _segment(inputs, config, seg_dir, meta, fresh=force, client=client,
                                                output_format=output_format),
                    params={"image": params["image"], "segmentation": params["segmentation"],
                            **({"format": output_format} if output_format != "tif" else {})},
                    inputs=[inputs.raw], outputs=[labels_path])
-        runner.run("spots", lambda: _spots(inputs, config, labels_path, spots_path, meta, client),
+        runner.run("spots", lambda: _spots(inputs, config, labels_path, spots_path, meta, client, stream),
                    params=params["image"], inputs=[labels_path, inputs.raw, *optional], outputs=[spots_path])
-    runner.run("track", lambda: _track(config, spots_path, xml_path), params=params["tracking"],
+    runner.run("track", lambda: _track(config, spots_path, xml_path, stream), params=params["tracking"],
                inputs=[spots_path], outputs=[xml_path])
     metrics: dict[str, Any] = {}
     evaluate_inputs = [labels_path, xml_path, inputs.ground_truth]

@@ -60,13 +60,31 @@ def check_frame_options(frames_folder, settings, *, replace=False):
         except (json.JSONDecodeError, UnicodeDecodeError):
             found = None
         if found != wanted:
-            changed = sorted(k for k in wanted if not isinstance(found, dict) or found.get(k) != wanted[k])
+            changed = _changed_settings(found, wanted)
             raise ValueError(f"{frames_folder} holds frames of an interrupted run made with other settings "
                              f"({', '.join(changed) or 'unreadable settings.json'} differ); re-run with the same "
                              "options and models to resume, or add --force to discard them and start again")
         return
     Path(frames_folder).mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, json.dumps(wanted, indent=2))
+
+
+def _changed_settings(found, wanted):
+    """Names of the settings that differ, one level deep with the old and new value (``options.prob_thresh 0.5 ->
+    0.6``), for the refusal message."""
+    if not isinstance(found, dict):
+        return []
+    changed = []
+    for key in sorted(wanted):
+        old, new = found.get(key), wanted[key]
+        if old == new:
+            continue
+        if isinstance(old, dict) and isinstance(new, dict):
+            changed += [f"{key}.{k} {old.get(k)!r} -> {new.get(k)!r}" for k in sorted(set(old) | set(new))
+                        if old.get(k) != new.get(k)]
+        else:
+            changed.append(key)
+    return changed
 
 
 def frame_done(frames_folder, frame):

@@ -133,11 +133,9 @@ def load_models(folder=None, *, stardist=True, unet=True, n2v=True):
 
     Parameters
     ----------
-    folder : str or os.PathLike, optional
-        A folder with ``stardist/``, ``unet/`` and/or ``n2v/`` model subfolders. Default: the bundled demo
-        models (``volltrack/models/demo``).
-    stardist, unet, n2v : bool, optional
-        Load that model if present. Default True.
+    folder, stardist, unet, n2v
+        As for :func:`check_models_folder`: the models folder (default the bundled demo models) and which of
+        its models to load if present (default all).
 
     Returns
     -------

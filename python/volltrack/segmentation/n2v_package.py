@@ -8,7 +8,7 @@ view of numpy that still has ``product`` (an alias of ``numpy.prod``); numpy its
 
 n2v's metadata still asks for csbdeep < 0.8 (stardist 0.9 needs csbdeep >= 0.8.2), so it is not a dependency
 pip can resolve: it is installed without its dependencies, ``pip install --no-deps 'n2v==0.3.3'`` (``make
-setup`` does it from ``requirements-n2v.txt``). Everything else in volltrack runs without it.
+setup`` does it from ``requirements-no-deps.txt``). Everything else in volltrack runs without it.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ Public API (loaded lazily, so importing this package starts no JVM and imports n
 
 * :func:`track` -- track a spot table (:mod:`volltrack.tracking.bridge`);
 * :class:`TrackerSettings` -- the tracker settings, mirrored from the Java ``TrackerKeys``;
-* :class:`Tracks` -- spots, edges and tracks DataFrames of a tracking run.
+* :class:`Tracks` -- spots, edges and tracks DataFrames of a tracking run (the same type as
+  :class:`volltrack.trackmate.TrackMateData`).
 """
 
 from __future__ import annotations

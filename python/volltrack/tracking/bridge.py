@@ -60,10 +60,20 @@ def _java_error(exc: Exception) -> ValueError | None:
     return None
 
 
+def result_tracks(result, settings: TrackerSettings, spots: pd.DataFrame, *, space_units: str, time_units: str,
+                  xml_path: str | Path | None) -> Tracks:
+    """The tables of an engine ``TrackingResult`` of ``spots``; its XML written atomically when ``xml_path``."""
+    tracks = tracks_from_result(result, settings=settings.to_dict(), space_units=space_units, time_units=time_units)
+    if xml_path is not None:
+        tracks.xml_path = _write_xml_atomically(result, Path(xml_path), spot_movie(spots))
+    return tracks
+
+
 def _write_xml_atomically(result, xml_path: Path, movie: dict[str, Any] | None = None) -> Path:
     import jpype
 
     from volltrack.io.atomic import atomic_path
+    from volltrack.tracking.jvm import java_interruptible
 
     xml_path = Path(xml_path)
     xml_path.parent.mkdir(parents=True, exist_ok=True)
@@ -77,8 +87,9 @@ def _write_xml_atomically(result, xml_path: Path, movie: dict[str, Any] | None =
                        "'volltrack run' name it", xml_path)
     with atomic_path(xml_path, suffix=".tmp") as temp:
         try:
-            result.writeXml(str(temp), movie["image"], shape, calibration, movie["frame_interval"],
-                            movie["title"])
+            with java_interruptible("the XML writer"):   # inside atomic_path: its cleanup runs after Ctrl-C
+                result.writeXml(str(temp), movie["image"], shape, calibration, movie["frame_interval"],
+                                movie["title"])
         except jpype.JException as exc:
             if not isinstance(exc, (jpype.JClass("java.io.IOException"),
                                     jpype.JClass("java.io.UncheckedIOException"))):
@@ -89,7 +100,7 @@ def _write_xml_atomically(result, xml_path: Path, movie: dict[str, Any] | None =
     return xml_path
 
 
-def _bridge_class(jimport):
+def _bridge_class(jimport: Any) -> Any:
     """Return the ArrayBridge class, or explain why the running JVM does not have it.
 
     Failures to start the JVM (no Java, bad heap, missing jar, endpoints that need the network) are raised
@@ -117,7 +128,7 @@ def track_with_engine(spots: pd.DataFrame, settings: TrackerSettings, *, xml_pat
     """Track ``spots`` with the engine in the embedded JVM (see :func:`track`)."""
     from tqdm.auto import tqdm
 
-    from volltrack.tracking.jvm import jimport
+    from volltrack.tracking.jvm import java_interruptible, jimport
 
     arrays = spot_arrays(spots)
     space_units, time_units, interval = spot_calibration(spots)
@@ -126,24 +137,29 @@ def track_with_engine(spots: pd.DataFrame, settings: TrackerSettings, *, xml_pat
             bridge = _bridge_class(jimport)
         java = _to_java(arrays)
         bar.update(1)
-        try:
-            result = bridge.track(java["frames"], java["x"], java["y"], java["z"], java["radius"],
-                                  java["quality"], java["ids"], java["feature_names"], java["feature_values"],
-                                  settings.to_json(), space_units, time_units, float(interval))
-        except Exception as exc:  # noqa: BLE001 -- Java exceptions are translated below
-            error = _java_error(exc)
-            if error is None:
-                raise
-            raise error from None
+        with java_interruptible():
+            result = _track_arrays(bridge, java, settings, space_units, time_units, interval)
         bar.update(1)
-        tracks = tracks_from_result(result, settings=settings.to_dict(), space_units=space_units,
-                                    time_units=time_units)
-        if xml_path is not None:
-            with timed("track/write XML"):
-                tracks.xml_path = _write_xml_atomically(result, Path(xml_path), spot_movie(spots))
+        with timed("track/results and XML"):
+            tracks = result_tracks(result, settings, spots, space_units=space_units, time_units=time_units,
+                                   xml_path=xml_path)
         bar.update(1)
     logger.info("tracked %d spots: %d edges, %d tracks", len(tracks.spots), len(tracks.edges), len(tracks.tracks))
     return tracks
+
+
+def _track_arrays(bridge, java: dict[str, Any], settings: TrackerSettings, space_units: str, time_units: str,
+                  interval: float):
+    """One call of ``ArrayBridge.track``; its bad-input exceptions become ValueError."""
+    try:
+        return bridge.track(java["frames"], java["x"], java["y"], java["z"], java["radius"], java["quality"],
+                            java["ids"], java["feature_names"], java["feature_values"], settings.to_json(),
+                            space_units, time_units, float(interval))
+    except Exception as exc:  # noqa: BLE001 -- Java exceptions are translated below
+        error = _java_error(exc)
+        if error is None:
+            raise
+        raise error from None
 
 
 def track(spots: pd.DataFrame, settings: TrackerSettings | Mapping[str, Any] | str | Path | None = None, *,

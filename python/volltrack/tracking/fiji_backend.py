@@ -11,8 +11,9 @@ Which Fiji: the ``fiji`` argument, else the ``VOLLTRACK_FIJI`` environment varia
 folder (works offline: system Java, imglyb's jar from the Fiji.app), or a Maven endpoint PyImageJ understands
 (e.g. ``"sc.fiji:fiji:2.16.0"``, needs the network and the SciJava repository). BTrackmate's jars (engine +
 wizard modules) come from the Fiji.app when installed there (update site), else from the ``make fiji-dist``
-output (``VOLLTRACK_FIJI_DIST``, default the checkout's ``dist/fiji``). Spots keep the engine's IDs; the tables
-returned are the engine backend's (:func:`like_engine`).
+output (``VOLLTRACK_FIJI_DIST``, default the checkout's ``dist/fiji``). Spots keep the engine's IDs, tracks get
+the engine's IDs and names (:func:`_graph_in_engine_order`); the tables returned are the engine backend's
+(:func:`like_engine`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +104,8 @@ class FijiStartError(RuntimeError):
 IMGLYB_ENDPOINT = "net.imglib2:imglib2-imglyb"
 IMGLYB_JAR = "jars/imglib2-imglyb-*.jar"
 AWT_OPENS = "--add-opens=java.desktop/java.awt=ALL-UNNAMED"
+#: BTrackmate's TrackMate action the backend uses to prune (the only BTrackmate class it needs).
+PRUNE_ACTION = "org.volltrack.btrackmate.fiji.PruneTrackletsAction"
 TRACKMATE_JARS = ("plugins/TrackMate-*.jar", "plugins/TrackMate_-*.jar", "jars/TrackMate-*.jar")
 
 
@@ -133,11 +138,13 @@ def _without_imglyb_endpoint() -> list[str]:
 def _start_fiji(endpoint: str, *, need_btrackmate: bool = True):
     """Start the Fiji headless through PyImageJ, offline for a local Fiji.app.
 
-    Java: the system Java when there is one (``JAVA_HOME`` set to it and scyjava's ``fetch="auto"``, which
-    uses it; PyImageJ 1.8.0 fails with ``fetch="never"``); without one, scyjava downloads a Java (online).
+    Java: the system Java when there is one (``JAVA_HOME`` set to it, scyjava's ``fetch="never"``: nothing is
+    downloaded; PyImageJ is told its version, see :func:`_java_version_for_pyimagej`); without one, scyjava
+    downloads a Java (online).
     A local Fiji.app must ship TrackMate and the imglyb jar; imglyb's Maven endpoint is then left out.
     BTrackmate comes from the Fiji.app when installed there, else from the ``make fiji-dist`` output; with
-    ``need_btrackmate=False`` (``volltrack doctor``) a missing BTrackmate is not an error.
+    ``need_btrackmate=False`` (no pruning asked for, or ``volltrack doctor``) a missing BTrackmate is not an
+    error: TrackMate runs without it.
 
     Returns
     -------
@@ -150,11 +157,17 @@ def _start_fiji(endpoint: str, *, need_btrackmate: bool = True):
     if scyjava.jvm_started():
         try:
             scyjava.jimport("fiji.plugin.trackmate.TrackMate")
-            scyjava.jimport("org.volltrack.btrackmate.fiji.PruneTrackletsAction")
-            return None, None
         except Exception:  # noqa: BLE001 -- a JVM without Fiji: explained below
             raise FijiStartError("the Java VM already runs without Fiji (e.g. started by the engine backend) and "
-                               "cannot load it now; use backend='fiji' in a fresh Python process") from None
+                                 "cannot load it now; use backend='fiji' in a fresh Python process") from None
+        if need_btrackmate:
+            try:
+                scyjava.jimport(PRUNE_ACTION)
+            except Exception:  # noqa: BLE001 -- started earlier without BTrackmate: explained below
+                raise FijiStartError("the Fiji running in this process has no BTrackmate, which pruning "
+                                     "(MIN_TRACKLET_LENGTH > 0) needs; use backend='fiji' in a fresh Python "
+                                     "process with BTrackmate installed (or 'make fiji-dist')") from None
+        return None, None
     local = Path(endpoint) if Path(endpoint).is_dir() else None
     if local is not None:
         _check_local_fiji(local)
@@ -164,9 +177,10 @@ def _start_fiji(endpoint: str, *, need_btrackmate: bool = True):
     heap = checked_heap_size(os.environ.get("VOLLTRACK_JVM_HEAP", DEFAULT_MAX_HEAP), source="VOLLTRACK_JVM_HEAP")
     try:
         distribution = find_distribution(local)
-    except DistributionError:
+    except DistributionError as exc:
         if need_btrackmate:
             raise
+        logger.info("%s; TrackMate runs without BTrackmate (only pruning needs it)", exc)
         distribution = None
     try:
         import imagej
@@ -174,7 +188,7 @@ def _start_fiji(endpoint: str, *, need_btrackmate: bool = True):
         raise FijiStartError("backend='fiji' needs PyImageJ: pip install -e '.[fiji]'") from None
     from volltrack.tracking.jvm import prefer_system_java
 
-    java_home = prefer_system_java()
+    java_home, java_major = prefer_system_java()
     if local is not None:
         dropped = _without_imglyb_endpoint()
         if dropped:
@@ -187,12 +201,32 @@ def _start_fiji(endpoint: str, *, need_btrackmate: bool = True):
     scyjava.config.add_option(AWT_OPENS)
     logger.info("starting Fiji %s headless (PyImageJ, Java %s)", endpoint, java_home or "to be downloaded")
     try:
-        ij = imagej.init(str(local) if local is not None else endpoint, mode="headless")
+        with _java_version_for_pyimagej(imagej, java_major):
+            ij = imagej.init(str(local) if local is not None else endpoint, mode="headless")
     except Exception as exc:  # noqa: BLE001 -- PyImageJ/scyjava/jgo failures become one explained error
         where = "" if local is not None else " (a Maven endpoint needs the network and the SciJava repository)"
         raise FijiStartError(f"PyImageJ could not start the Fiji {endpoint}{where}: {type(exc).__name__}: "
                              f"{exc}") from None
     return ij, distribution
+
+
+@contextmanager
+def _java_version_for_pyimagej(imagej_module, major: int | None) -> Iterator[None]:
+    """Give PyImageJ the system Java's version while it starts the JVM.
+
+    PyImageJ 1.8.0 guesses the version (to open ``java.lang`` on Java 9+) from scyjava's fetch policy and fails
+    with ``fetch="never"`` (``UnboundLocalError: ... 'major_version'``); the version of the Java scyjava will
+    use is known here. Nothing is changed when PyImageJ has no such function or no local Java was found.
+    """
+    guess = getattr(imagej_module, "_guess_java_version", None)
+    if major is None or guess is None:
+        yield
+        return
+    imagej_module._guess_java_version = lambda: major
+    try:
+        yield
+    finally:
+        imagej_module._guess_java_version = guess
 
 
 def describe_fiji(fiji: str | os.PathLike | None = None) -> dict[str, Any]:
@@ -234,7 +268,7 @@ def describe_fiji(fiji: str | os.PathLike | None = None) -> dict[str, Any]:
     return {"fiji": endpoint, "imagej": str(ij.getVersion()) if ij is not None else "?",
             "java": str(scyjava.jimport("java.lang.System").getProperty("java.version")),
             "trackmate": trackmate, "btrackmate": where,
-            "btrackmate_ok": loads("org.volltrack.btrackmate.fiji.PruneTrackletsAction"),
+            "btrackmate_ok": loads(PRUNE_ACTION),
             "commons_csv": loads("org.apache.commons.csv.CSVFormat"),
             "seconds": round(time.monotonic() - started, 1)}
 
@@ -315,39 +349,44 @@ GUI_STATE = "ConfigureViews"
 def _run_trackmate(spots: pd.DataFrame, settings: TrackerSettings, xml_path: Path, jimport=_jimport) -> None:
     """Track with TrackMate and write its XML with TmXmlWriter, complete enough for TrackMate to load cleanly.
 
-    The settings name the manual detector (spots come from a table; TrackMate's loader needs a detector),
-    the tissue filter is recorded as a spot filter on ``TISSUE_FRACTION`` and applied to the model, and the
-    GUI state and TrackMate's default display settings are appended.
+    The settings name the manual detector (spots come from a table; TrackMate's loader needs a detector) with
+    the engine's RADIUS, the tissue filter is recorded as a spot filter on ``TISSUE_FRACTION`` and applied to
+    the model, only TrackMate's own analyzers are listed (a TrackMate without BTrackmate reads the file without
+    error), and the GUI state and TrackMate's default display settings are appended. The tracks are then given
+    to a fresh model in the engine's vertex order, so that TrackMate numbers them as the engine does
+    (:func:`_graph_in_engine_order`).
     """
-    from volltrack.tracking.spot_arrays import spot_calibration
+    from volltrack.tracking.spot_arrays import spot_arrays, spot_calibration
 
     lap, ours = split_settings(settings)
     space_units, time_units, interval = spot_calibration(spots)
-    model = jimport("fiji.plugin.trackmate.Model")()
-    model.setPhysicalUnits(space_units, time_units)
-    model.setSpots(_spot_collection(spots, interval, jimport), False)
-    from volltrack.tracking.spot_arrays import spot_arrays
-
-    _declare_spot_features(model, spot_arrays(spots)["feature_names"], jimport)
+    arrays = spot_arrays(spots)
+    collection = _spot_collection(spots, interval, jimport)
+    model = _new_model(collection, arrays["feature_names"], space_units, time_units, jimport)
     tm_settings = jimport("fiji.plugin.trackmate.Settings")()
     _describe_movie(tm_settings, spots, interval)
     detector = jimport("fiji.plugin.trackmate.detection.ManualDetectorFactory")()
     tm_settings.detectorFactory = detector
     tm_settings.detectorSettings = detector.getDefaultSettings()
+    tm_settings.detectorSettings.put("RADIUS", _median_radius(arrays["radius"]))
     if ours.get("TISSUE_FILTER"):
         FeatureFilter = jimport("fiji.plugin.trackmate.features.FeatureFilter")
         tm_settings.addSpotFilter(FeatureFilter("TISSUE_FRACTION", float(ours["TISSUE_MIN_FRACTION"]), True))
     model.filterSpots(tm_settings.getSpotFilters(), False)
     tm_settings.trackerFactory = _lap_factory(jimport)
     tm_settings.trackerSettings = _tracker_settings(tm_settings.trackerFactory, lap, jimport)
-    tm_settings.addAllAnalyzers()
+    _trackmate_analyzers_only(tm_settings)
     trackmate = jimport("fiji.plugin.trackmate.TrackMate")(model, tm_settings)
     if not trackmate.execTracking():
         raise RuntimeError(f"TrackMate tracking failed: {trackmate.getErrorMessage()}")
     if int(ours.get("MIN_TRACKLET_LENGTH", 0)) > 0:
-        action = jimport("org.volltrack.btrackmate.fiji.PruneTrackletsAction")()
+        action = jimport(PRUNE_ACTION)()
         action.setParameters(int(ours["MIN_TRACKLET_LENGTH"]), str(ours["PRUNE_MODE"]))
         action.execute(trackmate, jimport("fiji.plugin.trackmate.SelectionModel")(model), None, None)
+    graph = _graph_in_engine_order(model.getTrackModel(), jimport)
+    model = _new_model(collection, arrays["feature_names"], space_units, time_units, jimport)
+    model.setTracks(graph, False)
+    trackmate = jimport("fiji.plugin.trackmate.TrackMate")(model, tm_settings)
     trackmate.computeEdgeFeatures(False)
     trackmate.computeTrackFeatures(False)
     writer = jimport("fiji.plugin.trackmate.io.TmXmlWriter")(jimport("java.io.File")(str(xml_path)))
@@ -362,6 +401,74 @@ def _run_trackmate(spots: pd.DataFrame, settings: TrackerSettings, xml_path: Pat
         logger.warning("TrackMate could not write its display settings (%s); the XML has none and TrackMate "
                        "uses its defaults when loading it", " ".join(str(exc).split())[:200])
     writer.writeToFile()
+
+
+def _new_model(collection, feature_names: list[str], space_units: str, time_units: str, jimport=_jimport):
+    """A TrackMate Model holding ``collection``, with its units and the table's extra spot features declared.
+
+    Its logger is TrackMate's void one: TrackMate's default logger prints every tracking step to the process's
+    standard output (failures still come back through ``getErrorMessage``).
+    """
+    model = jimport("fiji.plugin.trackmate.Model")()
+    model.setLogger(jimport("fiji.plugin.trackmate.Logger").VOID_LOGGER)
+    model.setPhysicalUnits(space_units, time_units)
+    model.setSpots(collection, False)
+    _declare_spot_features(model, feature_names, jimport)
+    return model
+
+
+def _median_radius(radius: np.ndarray) -> float:
+    """The detector RADIUS the engine writes: the upper median of the finite spot radii (1.0 without any)."""
+    finite = np.sort(np.asarray(radius, dtype=float)[np.isfinite(radius)])
+    return float(finite[len(finite) // 2]) if len(finite) else 1.0
+
+
+#: Key prefix of BTrackmate's own analyzers (a TrackMate without BTrackmate reports them as unknown keys).
+BTRACKMATE_ANALYZER_PREFIX = "BTRACKMATE_"
+
+
+def _trackmate_analyzers_only(tm_settings) -> None:
+    """List every analyzer of the running TrackMate in the settings, except BTrackmate's own.
+
+    BTrackmate's analyzers (tissue fraction, tracklets) would make TrackMate's loader report "Unknown ... analyzer
+    key" in a Fiji without BTrackmate; the engine's XML does not list them either.
+    """
+    tm_settings.addAllAnalyzers()
+    for factory in tm_settings.getSpotAnalyzerFactories():
+        if str(factory.getKey()).startswith(BTRACKMATE_ANALYZER_PREFIX):
+            tm_settings.removeSpotAnalyzerFactory(factory)
+    for analyzer in tm_settings.getEdgeAnalyzers():
+        if str(analyzer.getKey()).startswith(BTRACKMATE_ANALYZER_PREFIX):
+            tm_settings.removeEdgeAnalyzer(analyzer)
+    for analyzer in tm_settings.getTrackAnalyzers():
+        if str(analyzer.getKey()).startswith(BTRACKMATE_ANALYZER_PREFIX):
+            tm_settings.removeTrackAnalyzer(analyzer)
+
+
+def _graph_in_engine_order(track_model, jimport=_jimport):
+    """Copy TrackMate's track graph with its vertices in the engine's order: by (FRAME, ID), linked spots only.
+
+    TrackMate numbers tracks (IDs and ``Track_<n>`` names) as it meets them in its graph's vertex order, which
+    after tracking depends on thread timing and hashing. The engine inserts vertices edge by edge, frame-to-frame
+    links first in (source FRAME, source ID) order, so its track *k* is the one with the *k*-th smallest first
+    spot by (FRAME, ID); pruning only trims branch tails or removes whole tracks, which keeps that order. A graph
+    whose vertices come in (FRAME, ID) order makes TrackMate's own numbering give the engine's track IDs and
+    names. Spots left without a link (e.g. pruned) are not vertices, as in the engine's graph.
+    """
+    Graph = jimport("org.jgrapht.graph.SimpleWeightedGraph")
+    Edge = jimport("org.jgrapht.graph.DefaultWeightedEdge")
+    links = [(track_model.getEdgeSource(e), track_model.getEdgeTarget(e), float(track_model.getEdgeWeight(e)))
+             for e in track_model.edgeSet()]
+    linked = {}
+    for source, target, _ in links:
+        for spot in (source, target):
+            linked.setdefault(int(spot.ID()), spot)
+    graph = Graph(getattr(Edge, "class_", Edge))
+    for spot in sorted(linked.values(), key=lambda s: (int(round(float(s.getFeature("FRAME")))), int(s.ID()))):
+        graph.addVertex(spot)
+    for source, target, weight in links:
+        graph.setEdgeWeight(graph.addEdge(source, target), weight)
+    return graph
 
 
 def _declare_spot_features(model, names: list[str], jimport=_jimport) -> None:
@@ -457,20 +564,19 @@ def like_engine(tracks, feature_names: list[str], input_ids=None):
 
 
 def tracks_from_xml(xml_path: str | os.PathLike, *, settings: dict[str, Any] | None = None):
-    """Read a TrackMate XML into the :class:`~volltrack.tracking.Tracks` tables the engine backend returns."""
-    from volltrack.tracking.tracks import Tracks
+    """Read a TrackMate XML as the engine backend returns its tables: units default to micron/sec.
+
+    ``settings``, when given, replaces the file's tracker settings (the settings the run was asked for).
+    """
     from volltrack.trackmate import read_xml
 
     data = read_xml(xml_path)
-    spot_track = pd.Series(-1, index=data.spots["ID"].astype(int).to_numpy(), dtype=int)
-    for column in ("SPOT_SOURCE_ID", "SPOT_TARGET_ID"):
-        if len(data.edges):
-            spot_track.loc[data.edges[column].astype(int).to_numpy()] = data.edges["TRACK_ID"].astype(int).to_numpy()
-    return Tracks(spots=data.spots, edges=data.edges, tracks=data.tracks,
-                  filtered_track_ids=list(data.filtered_track_ids), spot_track_ids=spot_track,
-                  settings=settings if settings is not None else dict(data.settings.get("tracker", {})),
-                  space_units=data.space_units or "micron", time_units=data.time_units or "sec",
-                  xml_path=Path(xml_path))
+    if settings is not None:
+        data.settings = {**data.settings, "tracker": dict(settings)}
+    data.space_units = data.space_units or "micron"
+    data.time_units = data.time_units or "sec"
+    data.xml_path = Path(xml_path)
+    return data
 
 
 def track_with_fiji(spots: pd.DataFrame, settings=None, *, fiji: str | os.PathLike | None = None,
@@ -512,7 +618,7 @@ def track_with_fiji(spots: pd.DataFrame, settings=None, *, fiji: str | os.PathLi
 
     arrays = spot_arrays(spots)
     spot_calibration(spots)
-    _start_fiji(endpoint)
+    _start_fiji(endpoint, need_btrackmate=int(settings.to_dict().get("MIN_TRACKLET_LENGTH", 0)) > 0)
     target = Path(xml_path) if xml_path is not None else None
     scratch = None if target is not None else Path(tempfile.mkdtemp(prefix="volltrack-fiji-"))
     folder = target.parent if target is not None else scratch

@@ -6,11 +6,14 @@ download one. Call :func:`start_jvm` before touching any Java class; it is a no-
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
+from typing import Iterator
 
 from volltrack.tracking.engine_jar import find_engine_jar
 
@@ -62,13 +65,14 @@ def java_version(java: Path) -> int:
     raise JavaNotFound(f"could not read the version of {java}")
 
 
-def prefer_system_java() -> Path | None:
-    """Make scyjava use the system Java when there is one; return its home (None: scyjava will download one).
+def prefer_system_java() -> tuple[Path | None, int | None]:
+    """Make scyjava use the system Java when there is one and never download one; return its home and version.
 
     For PyImageJ (the Fiji backend): ``JAVA_HOME`` is pointed at the local Java found by
-    :func:`find_java_home` and scyjava's fetch policy set to ``"auto"``, which uses that Java and downloads
-    one only when none is installed. (``"never"``, used by :func:`start_jvm`, makes PyImageJ 1.8.0 fail while
-    it guesses the Java version; scyjava's default ``"always"`` downloads a Java even when one is installed.)
+    :func:`find_java_home` and scyjava's fetch policy set to ``"never"`` (nothing is downloaded, and scyjava's
+    "Fetching zulu-jre:11..." line is not logged). PyImageJ 1.8.0 cannot guess the Java version under
+    ``"never"``; the Fiji backend gives it the version returned here. Without a usable local Java the policy is
+    ``"auto"``: scyjava downloads one (needs the network) and (None, None) is returned.
     """
     import scyjava
 
@@ -76,11 +80,33 @@ def prefer_system_java() -> Path | None:
         home = find_java_home()
     except JavaNotFound as exc:
         logger.info("no usable local Java (%s); scyjava will download one (needs the network)", exc)
-        home = None
-    if home is not None:
-        os.environ["JAVA_HOME"] = str(home)
-    scyjava.config.set_java_constraints(fetch="auto")
-    return home
+        scyjava.config.set_java_constraints(fetch="auto")
+        return None, None
+    os.environ["JAVA_HOME"] = str(home)
+    scyjava.config.set_java_constraints(fetch="never")
+    quiet_fetch_message()
+    return home, java_version(home / "bin" / "java")
+
+
+class _NothingFetched(logging.Filter):
+    """Drops scyjava's "Fetching <vendor>:<version>..." record when its fetch policy downloads nothing.
+
+    scyjava logs that line before every JVM start, whatever the policy; with ``fetch="never"`` it then uses
+    the system Java, so the line only misleads (it reads as a download attempt).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        import scyjava
+
+        return not (str(record.msg).startswith("Fetching ")
+                    and scyjava.config.get_fetch_java() in ("never", "system"))
+
+
+def quiet_fetch_message() -> None:
+    """Install :class:`_NothingFetched` on scyjava's Java-fetch logger (once)."""
+    fetch_logger = logging.getLogger("scyjava._jdk_fetch")
+    if not any(isinstance(f, _NothingFetched) for f in fetch_logger.filters):
+        fetch_logger.addFilter(_NothingFetched())
 
 
 class JvmStartError(RuntimeError):
@@ -144,6 +170,10 @@ def start_jvm(*, max_heap: str | None = None, extra_classpath: list[str] | None 
         os.environ.get("VOLLTRACK_JVM_HEAP", DEFAULT_MAX_HEAP), source="VOLLTRACK_JVM_HEAP")
     os.environ.setdefault("JAVA_HOME", str(java_home))
     scyjava.config.set_java_constraints(fetch="never")
+    quiet_fetch_message()
+    # Ctrl-C must reach Python (see java_interruptible), not stop the JVM and with it the whole process before
+    # Python can remove its temporary files and say "interrupted": JPype then interrupts the calling Java thread.
+    scyjava.config.add_kwargs(interrupt=False)
     # imglyb (imported by PyImageJ) adds its Maven endpoint when imported; the engine does not need it, and
     # resolving it would make scyjava download from the SciJava repository before starting the JVM.
     imglyb = [str(e) for e in scyjava.config.endpoints if IMGLYB_ENDPOINT in str(e)]
@@ -192,6 +222,7 @@ def _release_java_threads() -> None:
 
     if not jpype.isJVMStarted():
         return
+    clear_java_interrupt()      # a Ctrl-C during the last engine call must not cut this shutdown short
     thread_class = jpype.JClass("java.lang.Thread")
     current = thread_class.currentThread()
     alive = [thread for thread in thread_class.getAllStackTraces().keySet()
@@ -216,6 +247,62 @@ def _stop_reference_queue(jpype) -> None:
         jpype.JClass("org.jpype.ref.JPypeReferenceQueue").getInstance().stop()
     except Exception as error:  # noqa: BLE001 - exiting anyway; log and carry on
         logger.debug("could not stop JPype's reference queue: %s", error)
+
+
+#: Java exceptions that mean "Ctrl-C stopped this call" (the engine's ``Interrupts.check`` throws the first).
+JAVA_INTERRUPTS = ("java.util.concurrent.CancellationException", "java.lang.InterruptedException",
+                   "java.nio.channels.ClosedByInterruptException")
+
+
+#: How long to wait, after the engine stopped for an interrupt, for the KeyboardInterrupt JPype raises in Python.
+SIGNAL_WAIT_SECONDS = 1.0
+
+
+@contextlib.contextmanager
+def java_interruptible(what: str = "the tracking engine") -> Iterator[None]:
+    """Run one engine call so that Ctrl-C stops it within a moment and ends in a single :class:`KeyboardInterrupt`.
+
+    The JVM is started with JPype's ``interrupt=False``: on SIGINT, JPype's Java signal handler interrupts the
+    Java thread that called into Java (this one), then flags Python (which raises ``KeyboardInterrupt`` at its
+    next step). The engine looks at the Java flag between steps (``org.volltrack.btrackmate.util.Interrupts``)
+    and throws ``CancellationException``. Here, that exception waits for Python's own ``KeyboardInterrupt`` to
+    arrive, so that exactly one interrupt unwinds the caller: a second one, raised by the pending signal while a
+    ``finally`` block removes a temporary file, would cut that cleanup short. The Java flag is cleared before and
+    after the call, so an earlier interrupt does not cancel the next call of a long-lived process (napari, a
+    notebook). Put the block tightly around the Java call, inside the caller's cleanup blocks.
+    """
+    import jpype
+
+    clear_java_interrupt()
+    try:
+        yield
+    except Exception as exc:
+        if isinstance(exc, jpype.JException) and any(isinstance(exc, jpype.JClass(name)) for name in JAVA_INTERRUPTS):
+            deadline = time.monotonic() + SIGNAL_WAIT_SECONDS
+            while time.monotonic() < deadline:      # the pending SIGINT raises KeyboardInterrupt here
+                time.sleep(0.01)
+            raise KeyboardInterrupt(f"interrupted in {what}") from None    # interrupted from Java, not by a signal
+        raise
+    finally:
+        clear_java_interrupt()
+
+
+def clear_java_interrupt() -> None:
+    """Clear the interrupt flag that Ctrl-C set on this thread's Java side, if the JVM runs.
+
+    While the flag is set, JPype reports it once as ``java.lang.InterruptedException`` from the next call that
+    returns a Java object (which clears it); such a report is taken as done here.
+    """
+    import jpype
+
+    for _ in range(3):
+        if not jpype.isJVMStarted():
+            return
+        try:
+            jpype.JClass("java.lang.Thread").interrupted()
+            return
+        except Exception as exc:  # noqa: BLE001 -- JPype's one report of the pending interrupt
+            logger.debug("cleared a pending Java interrupt: %s", exc)
 
 
 def jimport(name: str):

@@ -2,7 +2,8 @@
 
 Every field is a TrackMate LAP-tracker key (``trackmate.md`` §3.1) or one of BTrackmate's own keys
 (``MIN_TRACKLET_LENGTH``, ``PRUNE_MODE``, ``TISSUE_FILTER``, ``TISSUE_MIN_FRACTION``, and the division-aware
-mode's ``TRACKING_MODE``, ``DIVISION_MAX_COST``, ``DIVISION_SIZE_WEIGHT``, ``DIVISION_VOLUME_WEIGHT``, ``DIVISION_DISTANCE_WEIGHT``). Fields have
+mode's ``TRACKING_MODE``, ``DIVISION_MAX_COST``, ``DIVISION_SIZE_WEIGHT``, ``DIVISION_VOLUME_WEIGHT``, ``DIVISION_DISTANCE_WEIGHT``,
+``DIVISION_SEPARATION_WEIGHT``, ``DIVISION_BORDER_WEIGHT``). Fields have
 Python names (``linking_max_distance``) and the TrackMate key as alias (``LINKING_MAX_DISTANCE``); both
 are accepted on input, unknown keys are rejected, and :meth:`TrackerSettings.to_json` gives the flat JSON
 object of TrackMate keys that the Java engine takes. The defaults are those of
@@ -105,6 +106,12 @@ class TrackerSettings(BaseModel):
     division_distance_weight: float = _key(
         "DIVISION_DISTANCE_WEIGHT", 1.0, "DIVISION_AWARE: weight of ln(|a - m| / |b - m|)^2 (daughters equally far "
         "from the mother) in the division cost.", ge=0)
+    division_separation_weight: float = _key(
+        "DIVISION_SEPARATION_WEIGHT", 0.0, "DIVISION_AWARE: weight of (half the daughters' distance / mother "
+        "radius)^2 (daughters still close together) in the division cost.", ge=0)
+    division_border_weight: float = _key(
+        "DIVISION_BORDER_WEIGHT", 0.0, "DIVISION_AWARE: weight of the border term (a daughter without LAP "
+        "predecessor at the edge of the cells, where cells enter the field) in the division cost.", ge=0)
 
     @field_validator("linking_feature_penalties", "gap_closing_feature_penalties",
                      "splitting_feature_penalties", "merging_feature_penalties")
@@ -298,6 +305,7 @@ def as_settings(settings: "TrackerSettings | Mapping[str, Any] | str | Path | No
 #: the XML's ``BTrackmateSettings`` element and never given to TrackMate's tracker.
 ENGINE_KEYS: tuple[str, ...] = ("MIN_TRACKLET_LENGTH", "PRUNE_MODE", "TISSUE_FILTER", "TISSUE_MIN_FRACTION",
                                 "TRACKING_MODE", "DIVISION_MAX_COST", "DIVISION_SIZE_WEIGHT",
-                                "DIVISION_VOLUME_WEIGHT", "DIVISION_DISTANCE_WEIGHT")
+                                "DIVISION_VOLUME_WEIGHT", "DIVISION_DISTANCE_WEIGHT", "DIVISION_SEPARATION_WEIGHT",
+                                "DIVISION_BORDER_WEIGHT")
 #: TrackMate's LAP tracker keys: every other key of :class:`TrackerSettings`.
 LAP_KEYS: tuple[str, ...] = tuple(key for key in TrackerSettings.keys() if key not in ENGINE_KEYS)

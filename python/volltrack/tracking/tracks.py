@@ -1,60 +1,22 @@
 """The result of tracking: spots, edges and tracks as DataFrames with TrackMate column names.
 
-The columns follow :func:`volltrack.trackmate.read_xml`: ``spots`` has one row per spot (``ID``,
-``name``, every spot feature incl. ``FRAME``, ``POSITION_X/Y/Z/T``, ``RADIUS``, ``QUALITY``,
-``VISIBILITY``), ``edges`` one row per link (``TRACK_ID``, ``SPOT_SOURCE_ID``, ``SPOT_TARGET_ID``,
-``LINK_COST`` and the edge features; oriented from the earlier to the later frame), ``tracks`` one row
-per track (``name``, ``TRACK_ID`` and the track features). ``spot_track_ids`` maps spot IDs to
-track IDs (-1 when a spot is in no track).
+:class:`Tracks` is :class:`volltrack.trackmate.TrackMateData`, the one track-tables type (see
+:mod:`volltrack.trackmate.tables`): a tracking run fills ``spots``, ``edges`` (oriented from the earlier to the
+later frame), ``tracks``, ``filtered_track_ids``, ``spot_track_ids`` (-1 when a spot is in no track),
+``settings["tracker"]`` (the tracker settings used), the units and ``xml_path`` (the XML written, if any).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from volltrack.trackmate.tables import TrackMateData
 
-@dataclass
-class Tracks:
-    """Spots, edges and tracks of one tracking run.
-
-    Attributes
-    ----------
-    spots, edges, tracks : DataFrame
-        See the module docstring.
-    filtered_track_ids : list of int
-        IDs of the visible tracks (TrackMate's ``FilteredTracks``).
-    spot_track_ids : Series
-        Track ID of every spot, indexed by spot ID (-1 = in no track).
-    settings : dict
-        The tracker settings used (TrackMate keys).
-    space_units, time_units : str
-        Physical units of positions and times.
-    xml_path : Path or None
-        The TrackMate XML file written, if any.
-    """
-
-    spots: pd.DataFrame
-    edges: pd.DataFrame
-    tracks: pd.DataFrame
-    filtered_track_ids: list[int]
-    spot_track_ids: pd.Series
-    settings: dict[str, Any] = field(default_factory=dict)
-    space_units: str = "micron"
-    time_units: str = "sec"
-    xml_path: Path | None = None
-
-    def edge_set(self) -> set[tuple[int, int]]:
-        """Return the links as a set of (source spot ID, target spot ID) pairs."""
-        return set(zip(self.edges["SPOT_SOURCE_ID"].astype(int), self.edges["SPOT_TARGET_ID"].astype(int)))
-
-    def __repr__(self) -> str:
-        return (f"Tracks({len(self.spots)} spots, {len(self.edges)} edges, {len(self.tracks)} tracks, "
-                f"units {self.space_units}/{self.time_units})")
+#: The result of a tracking run: the same type as a TrackMate XML file read by ``read_xml``.
+Tracks = TrackMateData
 
 
 def _strings(java_array) -> list[str]:
@@ -114,4 +76,4 @@ def tracks_from_result(result, *, settings: dict[str, Any], space_units: str, ti
     return Tracks(spots=_frame(spot_columns), edges=_frame(edge_columns), tracks=_frame(track_columns),
                   filtered_track_ids=track_ids[visible].tolist(),
                   spot_track_ids=pd.Series(spot_track, index=pd.Index(spot_ids, name="ID"), name="TRACK_ID"),
-                  settings=settings, space_units=space_units, time_units=time_units)
+                  settings={"tracker": settings}, space_units=space_units, time_units=time_units)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gc
 import logging
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +23,7 @@ from lxml import etree
 from volltrack.trackmate import xml_keys as tmx
 from volltrack.trackmate.attribute_table import AttributeTable, NonNumericAttribute, cast_integer_columns
 from volltrack.trackmate.settings_xml import parse_settings
+from volltrack.trackmate.tables import TrackMateData
 
 __all__ = ["read_xml", "TrackMateData", "TrackMateXMLError"]
 
@@ -38,45 +38,6 @@ _TRACK_INTS = ("TRACK_ID", "TRACK_INDEX")
 
 class TrackMateXMLError(ValueError):
     """A TrackMate XML file that cannot be read: hostile, malformed, or not a TrackMate file."""
-
-
-@dataclass
-class TrackMateData:
-    """Content of a TrackMate XML file.
-
-    Attributes
-    ----------
-    spots : pandas.DataFrame
-        One row per ``Spot`` element; every attribute a column (``ID``, ``name``, ``FRAME``, positions, ...);
-        a ``ROI`` column (text of the 2D contour) only when some spot has one.
-    edges : pandas.DataFrame
-        One row per ``Edge``: ``TRACK_ID`` (of the enclosing ``Track``), ``SPOT_SOURCE_ID``, ``SPOT_TARGET_ID``,
-        ``LINK_COST`` and any other attribute.
-    tracks : pandas.DataFrame
-        One row per ``Track``: ``name``, ``TRACK_ID`` and its features.
-    filtered_track_ids : list of int
-        IDs listed in ``FilteredTracks`` (the visible tracks).
-    settings : dict
-        ``image_data``, ``basic``, ``detector``, ``initial_spot_filter``, ``spot_filters``, ``tracker_name``,
-        ``tracker`` (flat TrackerKeys dict), ``track_filters``, ``analyzers`` -- those present in the file.
-    log, version, space_units, time_units : str
-    frames : list of int
-        ``frame`` of every ``SpotsInFrame``, empty frames included.
-    feature_declarations : dict
-        ``{"spot"|"edge"|"track": {feature: {"name", "shortname", "dimension", "isint"}}}``.
-    """
-
-    spots: pd.DataFrame
-    edges: pd.DataFrame
-    tracks: pd.DataFrame
-    filtered_track_ids: list[int]
-    settings: dict = field(default_factory=dict)
-    log: str = ""
-    version: str | None = None
-    space_units: str | None = None
-    time_units: str | None = None
-    frames: list[int] = field(default_factory=list)
-    feature_declarations: dict = field(default_factory=dict)
 
 
 class _TrackMateTarget:

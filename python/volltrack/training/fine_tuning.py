@@ -19,11 +19,12 @@ import json
 import logging
 import shutil
 import time
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Any, Callable, ContextManager, Optional
 
-from volltrack.training.model_folders import check_new_model_dir, model_kind, write_json_atomic
+from volltrack.training.model_folders import (check_new_model_dir, cleaned_up_on_failure, load_resume_weights,
+                                              model_kind, new_entries_removed_on_failure, write_json_atomic)
+from volltrack.training.progress import epoch_progress_callback
 
 logger = logging.getLogger(__name__)
 
@@ -125,28 +126,86 @@ def copy_for_fine_tuning(source: str | Path, model_dir: str | Path, kind: str, *
     return source
 
 
-@contextmanager
-def removed_unless_an_epoch_finished(model_dir: str | Path) -> Iterator[None]:
+def removed_unless_an_epoch_finished(model_dir: str | Path) -> ContextManager[None]:
     """Remove what a failed fine-tuning run created in ``model_dir`` if no epoch finished.
 
     Before the first epoch ends the folder holds only the copy of the source model; a failure then leaves
     nothing behind. Once an epoch saved ``weights_now.h5`` (or the run saved ``weights_last.h5``) the folder is
     kept, so that ``--resume`` can continue.
     """
-    model_dir = Path(model_dir)
-    existed = model_dir.is_dir()
-    before = {entry.name for entry in model_dir.iterdir()} if existed else set()
-    try:
-        yield
-    except BaseException:
-        if model_dir.is_dir() and not any((model_dir / n).is_file() for n in ("weights_now.h5", "weights_last.h5")):
-            for entry in model_dir.iterdir():
-                if entry.name not in before:
-                    shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
-            if not existed and not any(model_dir.iterdir()):
-                model_dir.rmdir()
-            logger.warning("fine-tuning failed before an epoch finished; removed what it wrote to %s", model_dir)
-        raise
+    return new_entries_removed_on_failure(model_dir, keep_if=_an_epoch_finished,
+                                          what="fine-tuning failed before an epoch finished")
+
+
+def _an_epoch_finished(model_dir: Path) -> bool:
+    return any((model_dir / name).is_file() for name in ("weights_now.h5", "weights_last.h5"))
+
+
+def fitted_model(model_dir: str | Path, *, kind: str, from_model: Optional[str | Path], resume: bool,
+                 patch_shape, opened: Callable[[], Any], new: Callable[[], Any], train: Callable[[Any], Any],
+                 description: str, epochs: int, deadline: Optional[float]) -> tuple[Any, Any, bool, dict]:
+    """Build a StarDist or CSBDeep model as a training run asks (fine-tuned, resumed or new), then fit it.
+
+    Parameters
+    ----------
+    model_dir : str or Path
+        The model folder the run writes.
+    kind : str
+        "stardist" or "unet": the kind of model ``from_model`` must hold.
+    from_model : str or Path, optional
+        Fine-tune from this model (copied into ``model_dir`` first); nothing is left behind if no epoch finishes.
+    resume : bool
+        Continue from the weights in ``model_dir`` (never with ``from_model``).
+    patch_shape : tuple of int
+        The run's training patch (checked against the source model when fine-tuning).
+    opened, new : callable
+        ``opened()`` returns the model of ``model_dir``'s config.json with this run's settings applied;
+        ``new()`` returns a new model.
+    train : callable
+        ``train(model)`` calls the model's ``train`` and returns the Keras history; a progress bar over ``epochs``
+        (named ``description``) and the time budget (``deadline``, a ``time.monotonic()``, or None) watch it.
+    description : str
+    epochs : int
+    deadline : float, optional
+
+    Returns
+    -------
+    model, history, stopped, extra
+        ``extra`` holds what to record besides the parameters: ``{"from": source folder}`` when fine-tuning;
+    ``stopped`` tells whether the time budget ended the run.
+    """
+
+    def fit(model):
+        model.prepare_for_training()
+        model.callbacks.append(epoch_progress_callback(epochs, description=description, deadline=deadline))
+        budget = None
+        if deadline is not None:
+            budget = time_budget_callback(deadline, description=description)
+            model.callbacks.append(budget)
+        history = train(model)
+        return history, bool(budget is not None and budget.stopped_early)
+
+    if from_model is not None:
+        with removed_unless_an_epoch_finished(model_dir):
+            source = copy_for_fine_tuning(from_model, model_dir, kind, patch_shape=patch_shape)
+            model = opened()
+            history, stopped = fit(model)
+        return model, history, stopped, {"from": str(source)}
+    with cleaned_up_on_failure(model_dir, resume=resume):
+        if resume:
+            model = opened()
+            load_resume_weights(model.keras_model, model_dir)
+        else:
+            model = new()
+        history, stopped = fit(model)
+    return model, history, stopped, {}
+
+
+def apply_run_settings(config: Any, params: Any) -> None:
+    """Set the settings of this run (learning rate, batch size, TensorBoard) on a model's config."""
+    config.train_learning_rate = params.learning_rate
+    config.train_batch_size = params.batch_size
+    config.train_tensorboard = params.tensorboard
 
 
 def deadline_after(minutes: Optional[float], *, start: Optional[float] = None) -> Optional[float]:

@@ -8,7 +8,7 @@ import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from volltrack.io.atomic import atomic_write
 
@@ -47,13 +47,12 @@ def check_new_model_dir(model_dir: str | Path, *, resume: bool) -> None:
 
 
 @contextmanager
-def cleaned_up_on_failure(model_dir: str | Path, *, resume: bool) -> Iterator[None]:
-    """Remove what a failed new training run wrote to ``model_dir`` while it holds no weights yet.
+def new_entries_removed_on_failure(model_dir: str | Path, *, keep_if: Callable[[Path], bool],
+                                   what: str) -> Iterator[None]:
+    """On failure, remove what the run created in ``model_dir`` unless ``keep_if(model_dir)``.
 
-    StarDist and CSBDeep write config.json (and TensorBoard logs) before the first epoch ends; a run that fails
-    or is interrupted before any weights_*.h5 is saved would otherwise leave a folder that looks like a model but
-    cannot be loaded or resumed. Entries that were there before the run are kept, and so is everything once a
-    weights file exists (``--resume`` can continue from it). Resumed runs are never cleaned up.
+    Entries that were there before the run are kept; so is the folder when it existed or still holds something.
+    ``what`` starts the warning logged when something is removed.
     """
     model_dir = Path(model_dir)
     existed = model_dir.is_dir()
@@ -61,7 +60,7 @@ def cleaned_up_on_failure(model_dir: str | Path, *, resume: bool) -> Iterator[No
     try:
         yield
     except BaseException:
-        if not resume and model_dir.is_dir() and not has_weights(model_dir):
+        if model_dir.is_dir() and not keep_if(model_dir):
             for entry in model_dir.iterdir():
                 if entry.name in before:
                     continue
@@ -71,8 +70,25 @@ def cleaned_up_on_failure(model_dir: str | Path, *, resume: bool) -> Iterator[No
                     entry.unlink()
             if not existed and not any(model_dir.iterdir()):
                 model_dir.rmdir()
-            logger.warning("training failed before any weights were saved; removed what it wrote to %s", model_dir)
+            logger.warning("%s; removed what it wrote to %s", what, model_dir)
         raise
+
+
+@contextmanager
+def cleaned_up_on_failure(model_dir: str | Path, *, resume: bool) -> Iterator[None]:
+    """Remove what a failed new training run wrote to ``model_dir`` while it holds no weights yet.
+
+    StarDist and CSBDeep write config.json (and TensorBoard logs) before the first epoch ends; a run that fails
+    or is interrupted before any weights_*.h5 is saved would otherwise leave a folder that looks like a model but
+    cannot be loaded or resumed. Entries that were there before the run are kept, and so is everything once a
+    weights file exists (``--resume`` can continue from it). Resumed runs are never cleaned up.
+    """
+    if resume:
+        yield
+        return
+    with new_entries_removed_on_failure(model_dir, keep_if=has_weights,
+                                        what="training failed before any weights were saved"):
+        yield
 
 
 #: A key found only in the config.json of each kind of model folder.

@@ -8,14 +8,10 @@ from typing import Optional
 
 import numpy as np
 
-from volltrack.training.fine_tuning import (copy_for_fine_tuning, removed_unless_an_epoch_finished,
-                                            time_budget_callback)
-from volltrack.training.model_folders import (check_new_model_dir, cleaned_up_on_failure,
-                                             load_resume_weights, record_training,
-                                             split_model_path)
+from volltrack.training.fine_tuning import apply_run_settings, fitted_model
+from volltrack.training.model_folders import check_new_model_dir, record_training, split_model_path
 from volltrack.training.parameters import TrainingParameters
 from volltrack.training.patches import TrainingData
-from volltrack.training.progress import epoch_progress_callback
 
 logger = logging.getLogger(__name__)
 
@@ -113,45 +109,23 @@ def train_stardist(data: TrainingData, model_dir: str | Path, *, params: Optiona
     import tensorflow as tf
 
     tf.random.set_seed(params.seed)
-    extra = {}
-    if from_model is not None:
-        with removed_unless_an_epoch_finished(model_dir):
-            source = copy_for_fine_tuning(from_model, model_dir, "stardist", patch_shape=params.patch_shape)
-            model = StarDist3D(None, name=name, basedir=str(basedir))
-            _apply_run_settings(model, params)
+
+    def opened():
+        model = StarDist3D(None, name=name, basedir=str(basedir))
+        apply_run_settings(model.config, params)
+        if from_model is not None:
             model.config.train_patch_size = tuple(params.patch_shape)
-            history, stopped = _fit(model, data, params, deadline)
-        extra = {"from": str(source)}
-    else:
-        with cleaned_up_on_failure(model_dir, resume=resume):
-            if resume:
-                model = StarDist3D(None, name=name, basedir=str(basedir))
-                load_resume_weights(model.keras_model, model_dir)
-                _apply_run_settings(model, params)
-            else:
-                model = StarDist3D(stardist_config(params, data), name=name, basedir=str(basedir))
-            history, stopped = _fit(model, data, params, deadline)
+        return model
+
+    model, history, stopped, extra = fitted_model(
+        model_dir, kind="stardist", from_model=from_model, resume=resume, patch_shape=params.patch_shape,
+        opened=opened, new=lambda: StarDist3D(stardist_config(params, data), name=name, basedir=str(basedir)),
+        train=lambda model: model.train(data.X, data.Y, validation_data=(data.X_val, data.Y_val),
+                                        epochs=params.epochs, steps_per_epoch=params.steps_for(len(data.X)),
+                                        seed=params.seed),
+        description="StarDist3D", epochs=params.epochs, deadline=deadline)
     record_training(model_dir, kind="stardist", parameters={**params.model_dump(mode="json"), **extra,
                                                             "stopped_by_time_budget": stopped},
                     data=data_name, history=history.history)
     return model
 
-
-def _apply_run_settings(model, params: TrainingParameters) -> None:
-    """Settings of this run that apply to a model whose architecture comes from its folder."""
-    for key, value in (("train_learning_rate", params.learning_rate), ("train_batch_size", params.batch_size),
-                       ("train_tensorboard", params.tensorboard)):
-        setattr(model.config, key, value)
-
-
-def _fit(model, data: TrainingData, params: TrainingParameters, deadline: Optional[float]):
-    """Train with progress (and the time budget); return (Keras history, whether the budget stopped it)."""
-    model.prepare_for_training()
-    model.callbacks.append(epoch_progress_callback(params.epochs, description="StarDist3D", deadline=deadline))
-    budget = None
-    if deadline is not None:
-        budget = time_budget_callback(deadline, description="StarDist3D")
-        model.callbacks.append(budget)
-    history = model.train(data.X, data.Y, validation_data=(data.X_val, data.Y_val), epochs=params.epochs,
-                          steps_per_epoch=params.steps_for(len(data.X)), seed=params.seed)
-    return history, bool(budget is not None and budget.stopped_early)

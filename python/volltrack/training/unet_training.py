@@ -16,14 +16,10 @@ from typing import Optional
 import numpy as np
 
 from volltrack.segmentation.unet_target import read_unet_erosion
-from volltrack.training.fine_tuning import (copy_for_fine_tuning, removed_unless_an_epoch_finished,
-                                            source_model_dir, time_budget_callback)
-from volltrack.training.model_folders import (check_new_model_dir, cleaned_up_on_failure,
-                                             load_resume_weights, record_training,
-                                             split_model_path)
+from volltrack.training.fine_tuning import apply_run_settings, fitted_model, source_model_dir
+from volltrack.training.model_folders import check_new_model_dir, record_training, split_model_path
 from volltrack.training.parameters import TrainingParameters
 from volltrack.training.patches import TrainingData
-from volltrack.training.progress import epoch_progress_callback
 from volltrack.training.unet_targets import write_unet_target
 
 logger = logging.getLogger(__name__)
@@ -113,45 +109,21 @@ def train_unet(data: TrainingData, model_dir: str | Path, *, params: Optional[Tr
                          f"{trained_with} (volltrack.json); train on with the same --erosion, got {erosion}")
     X, Y = foreground_pairs(data.X, data.Y, patch_shape=params.patch_shape, erosion=erosion)
     validation = foreground_pairs(data.X_val, data.Y_val, patch_shape=params.patch_shape, erosion=erosion)
-    extra = {}
-    if from_model is not None:
-        with removed_unless_an_epoch_finished(model_dir):
-            source = copy_for_fine_tuning(from_model, model_dir, "unet", patch_shape=params.patch_shape)
-            model = CARE(None, name=name, basedir=str(basedir))
-            _apply_run_settings(model, params)
-            history, stopped = _fit(model, X, Y, validation, params, deadline)
-        extra = {"from": str(source)}
-    else:
-        with cleaned_up_on_failure(model_dir, resume=resume):
-            if resume:
-                model = CARE(None, name=name, basedir=str(basedir))
-                load_resume_weights(model.keras_model, model_dir)
-                _apply_run_settings(model, params)
-            else:
-                model = CARE(unet_config(params, n_patches=len(X)), name=name, basedir=str(basedir))
-            history, stopped = _fit(model, X, Y, validation, params, deadline)
+
+    def opened():
+        model = CARE(None, name=name, basedir=str(basedir))
+        apply_run_settings(model.config, params)
+        return model
+
+    model, history, stopped, extra = fitted_model(
+        model_dir, kind="unet", from_model=from_model, resume=resume, patch_shape=params.patch_shape,
+        opened=opened, new=lambda: CARE(unet_config(params, n_patches=len(X)), name=name, basedir=str(basedir)),
+        train=lambda model: model.train(X, Y, validation_data=validation, epochs=params.epochs,
+                                        steps_per_epoch=params.steps_for(len(X))),
+        description="U-Net", epochs=params.epochs, deadline=deadline)
     write_unet_target(model_dir, erosion=erosion)
     record_training(model_dir, kind="unet", parameters={**params.model_dump(mode="json"), "erosion": erosion,
                                                         **extra, "stopped_by_time_budget": stopped},
                     data=data_name, history=history.history)
     return model
 
-
-def _apply_run_settings(model, params: TrainingParameters) -> None:
-    """Settings of this run that apply to a model whose architecture comes from its folder."""
-    model.config.train_learning_rate = params.learning_rate
-    model.config.train_batch_size = params.batch_size
-    model.config.train_tensorboard = params.tensorboard
-
-
-def _fit(model, X, Y, validation, params: TrainingParameters, deadline: Optional[float]):
-    """Train with progress (and the time budget); return (Keras history, whether the budget stopped it)."""
-    model.prepare_for_training()
-    model.callbacks.append(epoch_progress_callback(params.epochs, description="U-Net", deadline=deadline))
-    budget = None
-    if deadline is not None:
-        budget = time_budget_callback(deadline, description="U-Net")
-        model.callbacks.append(budget)
-    history = model.train(X, Y, validation_data=validation, epochs=params.epochs,
-                          steps_per_epoch=params.steps_for(len(X)))
-    return history, bool(budget is not None and budget.stopped_early)

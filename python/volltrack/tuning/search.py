@@ -13,7 +13,8 @@ links with :func:`volltrack.metrics.divisions.score_links`. The search space (se
 * feature penalties (weights 0, 0.25, ... 4) over up to six numeric spot features (finite, positive, not
   constant), one weight per feature for linking and gap closing, one for splitting and merging;
 * TRACKING_MODE (EXACT_LAP or DIVISION_AWARE) and, for the latter, DIVISION_MAX_COST, DIVISION_SIZE_WEIGHT,
-  DIVISION_VOLUME_WEIGHT and DIVISION_DISTANCE_WEIGHT.
+  DIVISION_VOLUME_WEIGHT, DIVISION_DISTANCE_WEIGHT, DIVISION_SEPARATION_WEIGHT and DIVISION_BORDER_WEIGHT
+  (the last two from the penalty weights, 0 included).
 
 Objectives (``metric``): ``division_f1`` (division F1 at ±1 frame, plus 0.001 x link F1 to break ties),
 ``link_f1`` (plus 0.001 x division F1), ``tra`` (TRA with perfect detections) or ``combined`` = link F1 + w × division F1 (±1 frame) with w = 2 × true divisions / true links:
@@ -85,7 +86,8 @@ class SearchSpace:
                  "SPLITTING_MAX_DISTANCE": inside(1.5 * float(np.percentile(split, 90)), (split_low, split_high)),
                  "ALLOW_TRACK_MERGING": False, "ALTERNATIVE_LINKING_COST_FACTOR": 1.05, "CUTOFF_PERCENTILE": 0.9,
                  "TRACKING_MODE": modes[0], "DIVISION_MAX_COST": 0.5, "DIVISION_SIZE_WEIGHT": 1.0,
-                 "DIVISION_VOLUME_WEIGHT": 0.5, "DIVISION_DISTANCE_WEIGHT": 1.0}
+                 "DIVISION_VOLUME_WEIGHT": 0.5, "DIVISION_DISTANCE_WEIGHT": 1.0,
+                 "DIVISION_SEPARATION_WEIGHT": 0.0, "DIVISION_BORDER_WEIGHT": 0.0}
         start.update({f"{kind}_penalty:{f}": 0.0 for f in features for kind in ("link", "split")})
         return cls((low, high), (low, gap_high), (split_low, split_high), features, tuple(modes),
                    allow_merging, start)
@@ -122,10 +124,13 @@ def suggest_settings(trial, space: SearchSpace) -> dict[str, Any]:
     mode = trial.suggest_categorical("TRACKING_MODE", list(space.modes))
     s["TRACKING_MODE"] = mode
     if mode == "DIVISION_AWARE":
-        s["DIVISION_MAX_COST"] = trial.suggest_float("DIVISION_MAX_COST", 0.02, 3.0, log=True)
+        s["DIVISION_MAX_COST"] = trial.suggest_float("DIVISION_MAX_COST", 0.02, 10.0, log=True)
         s["DIVISION_SIZE_WEIGHT"] = trial.suggest_float("DIVISION_SIZE_WEIGHT", 0.0, 3.0)
         s["DIVISION_VOLUME_WEIGHT"] = trial.suggest_float("DIVISION_VOLUME_WEIGHT", 0.0, 3.0)
         s["DIVISION_DISTANCE_WEIGHT"] = trial.suggest_float("DIVISION_DISTANCE_WEIGHT", 0.0, 3.0)
+        # categorical, 0 included: the border term misfires where every cell is at an edge (a few-cell embryo)
+        s["DIVISION_SEPARATION_WEIGHT"] = trial.suggest_categorical("DIVISION_SEPARATION_WEIGHT", PENALTY_WEIGHTS)
+        s["DIVISION_BORDER_WEIGHT"] = trial.suggest_categorical("DIVISION_BORDER_WEIGHT", PENALTY_WEIGHTS)
         if "SPLITTING_MAX_DISTANCE" not in s:   # the pass looks for daughters within the splitting distance
             s["SPLITTING_MAX_DISTANCE"] = trial.suggest_float("SPLITTING_MAX_DISTANCE", *space.splitting, log=True)
     return s
@@ -146,8 +151,13 @@ def predicted_edges(truth: Truth, settings: TrackerSettings) -> list[tuple[int, 
 def score_settings(truth: Truth, settings: TrackerSettings | dict) -> dict[str, Any]:
     """Track the truth's spots with ``settings`` and score the links; adds ``seconds`` (tracking time)."""
     settings = settings if isinstance(settings, TrackerSettings) else TrackerSettings.from_mapping(settings)
+    return scored_links(truth, lambda: predicted_edges(truth, settings))
+
+
+def scored_links(truth: Truth, link: Callable[[], list[tuple[int, int]]]) -> dict[str, Any]:
+    """Score the (source, target) spot IDs ``link()`` returns against the truth; adds ``seconds`` (its time)."""
     start = time.perf_counter()
-    edges = predicted_edges(truth, settings)
+    edges = link()
     seconds = time.perf_counter() - start
     scores = score_links(truth.edges.tolist(), edges, truth.frame_of, truth_nodes=len(truth.spots))
     scores["seconds"] = seconds

@@ -13,6 +13,18 @@ PY=${PYTHON:-python}
 VT="$PY -m volltrack.cli train"
 mkdir -p "$WORK/models"
 
+# The demo's StarDist (smaller than the paper's network: 64 rays, 16 filters, grid 1,2,2, mae distance loss):
+# train_stardist PATCHES EPOCHS LR SEED [--resume]
+train_stardist() {
+  $VT stardist "$WORK/$1" --model "$WORK/models/stardist" "${@:5}" --rays 64 --grid 1,2,2 --dist-loss mae \
+      --depth 3 --filters 16 --batch 4 --epochs "$2" --steps 10 --lr "$3" --patch 16,64,64 --seed "$4"
+}
+# The demo's U-Net: train_unet EPOCHS SEED [--resume]
+train_unet() {
+  $VT unet "$WORK/patches.npz" --model "$WORK/models/unet" "${@:3}" --depth 2 --filters 8 --batch 4 \
+      --epochs "$1" --steps 10 --lr 1e-3 --patch 16,64,64 --seed "$2"
+}
+
 step_data() {  # 4 simulator movies x 3 frames (22x256x256 at 2.0,0.5,0.5 um), seeds 101-104
   $PY -m volltrack.models.demo.make_training_data "$WORK/data" --seeds 101,102,103,104 --frames 3
 }
@@ -25,36 +37,28 @@ step_prepare() {  # raw + N2V-denoised patches, one augmented copy each (flip/ro
       --copies 1 --validation 0.03 --denoise-model "$WORK/models/n2v" --seed 1
 }
 step_stardist() {  # smaller than the paper's network: 64 rays, 16 filters, grid 1,2,2; mae distance loss
-  $VT stardist "$WORK/patches.npz" --model "$WORK/models/stardist" --rays 64 --grid 1,2,2 --dist-loss mae \
-      --depth 3 --filters 16 --batch 4 --epochs 60 --steps 10 --lr 6e-4 --patch 16,64,64 --seed 1
+  train_stardist patches.npz 60 6e-4 1
 }
 step_stardist_resume() {  # 40 more epochs from the weights of step_stardist (--resume, weights_last.h5)
-  $VT stardist "$WORK/patches.npz" --model "$WORK/models/stardist" --resume --rays 64 --grid 1,2,2 --dist-loss mae \
-      --depth 3 --filters 16 --batch 4 --epochs 40 --steps 10 --lr 6e-4 --patch 16,64,64 --seed 2
+  train_stardist patches.npz 40 6e-4 2 --resume
 }
 step_stardist_resume2() {  # 30 more epochs
-  $VT stardist "$WORK/patches.npz" --model "$WORK/models/stardist" --resume --rays 64 --grid 1,2,2 --dist-loss mae \
-      --depth 3 --filters 16 --batch 4 --epochs 30 --steps 10 --lr 6e-4 --patch 16,64,64 --seed 3
+  train_stardist patches.npz 30 6e-4 3 --resume
 }
 step_unet_resume() {  # 20 more epochs
-  $VT unet "$WORK/patches.npz" --model "$WORK/models/unet" --resume --depth 2 --filters 8 --batch 4 \
-      --epochs 20 --steps 10 --lr 1e-3 --patch 16,64,64 --seed 3
+  train_unet 20 3 --resume
 }
 step_stardist_resume3() {  # 50 more epochs
-  $VT stardist "$WORK/patches.npz" --model "$WORK/models/stardist" --resume --rays 64 --grid 1,2,2 --dist-loss mae \
-      --depth 3 --filters 16 --batch 4 --epochs 50 --steps 10 --lr 6e-4 --patch 16,64,64 --seed 4
+  train_stardist patches.npz 50 6e-4 4 --resume
 }
 step_unet_resume2() {  # 20 more epochs
-  $VT unet "$WORK/patches.npz" --model "$WORK/models/unet" --resume --depth 2 --filters 8 --batch 4 \
-      --epochs 20 --steps 10 --lr 1e-3 --patch 16,64,64 --seed 4
+  train_unet 20 4 --resume
 }
 step_stardist_resume4() {  # 50 more epochs (thresholds of step_thresholds kept)
-  $VT stardist "$WORK/patches.npz" --model "$WORK/models/stardist" --resume --rays 64 --grid 1,2,2 --dist-loss mae \
-      --depth 3 --filters 16 --batch 4 --epochs 50 --steps 10 --lr 6e-4 --patch 16,64,64 --seed 5
+  train_stardist patches.npz 50 6e-4 5 --resume
 }
 step_unet() {
-  $VT unet "$WORK/patches.npz" --model "$WORK/models/unet" --depth 2 --filters 8 --batch 4 \
-      --epochs 40 --steps 10 --lr 1e-3 --patch 16,64,64 --seed 1
+  train_unet 40 1
 }
 step_thresholds() {  # VollSeg thresholds on a held-out simulator volume (seed 105, frame 0)
   $PY -m volltrack.models.demo.make_training_data "$WORK/validation" --seeds 105 --frames 1
@@ -67,12 +71,10 @@ step_prepare_raw() {  # raw-only patches (no N2V copies: VollSeg does not denois
       --copies 1 --validation 0.03 --seed 11
 }
 step_stardist_raw() {  # 60 more epochs on the raw-only patches, lower learning rate
-  $VT stardist "$WORK/patches_raw.npz" --model "$WORK/models/stardist" --resume --rays 64 --grid 1,2,2 \
-      --dist-loss mae --depth 3 --filters 16 --batch 4 --epochs 60 --steps 10 --lr 3e-4 --patch 16,64,64 --seed 6
+  train_stardist patches_raw.npz 60 3e-4 6 --resume
 }
 step_stardist_raw2() {  # 60 more
-  $VT stardist "$WORK/patches_raw.npz" --model "$WORK/models/stardist" --resume --rays 64 --grid 1,2,2 \
-      --dist-loss mae --depth 3 --filters 16 --batch 4 --epochs 60 --steps 10 --lr 3e-4 --patch 16,64,64 --seed 7
+  train_stardist patches_raw.npz 60 3e-4 7 --resume
 }
 step_thresholds_raw() {  # VollSeg thresholds again (no denoising), on the held-out seed-105 volume
   [[ -d "$WORK/validation" ]] || $PY -m volltrack.models.demo.make_training_data "$WORK/validation" --seeds 105 --frames 1

@@ -73,6 +73,10 @@ public final class TrackerKeys {
     public static final String DIVISION_VOLUME_WEIGHT = "DIVISION_VOLUME_WEIGHT";
     /** Double &ge; 0: DIVISION_AWARE only; weight of ln(|a - m| / |b - m|)², daughters equally far from the mother. */
     public static final String DIVISION_DISTANCE_WEIGHT = "DIVISION_DISTANCE_WEIGHT";
+    /** Double &ge; 0: DIVISION_AWARE only; weight of (half the daughters' distance / mother radius)². */
+    public static final String DIVISION_SEPARATION_WEIGHT = "DIVISION_SEPARATION_WEIGHT";
+    /** Double &ge; 0: DIVISION_AWARE only; weight of the border term of a daughter without LAP predecessor. */
+    public static final String DIVISION_BORDER_WEIGHT = "DIVISION_BORDER_WEIGHT";
 
     /** TRACKING_MODE value: TrackMate's sparse LAP tracker, bit-identical (default). */
     public static final String MODE_EXACT_LAP = "EXACT_LAP";
@@ -107,6 +111,10 @@ public final class TrackerKeys {
     public static final double DEFAULT_DIVISION_VOLUME_WEIGHT = 0.5;
     /** Default DIVISION_DISTANCE_WEIGHT. */
     public static final double DEFAULT_DIVISION_DISTANCE_WEIGHT = 1.0;
+    /** Default DIVISION_SEPARATION_WEIGHT. */
+    public static final double DEFAULT_DIVISION_SEPARATION_WEIGHT = 0.0;
+    /** Default DIVISION_BORDER_WEIGHT. */
+    public static final double DEFAULT_DIVISION_BORDER_WEIGHT = 0.0;
 
     /**
      * TrackMate's LAP tracker defaults plus volltrack's keys, in a fresh mutable map (insertion order as
@@ -140,13 +148,15 @@ public final class TrackerKeys {
         s.put(DIVISION_SIZE_WEIGHT, DEFAULT_DIVISION_SIZE_WEIGHT);
         s.put(DIVISION_VOLUME_WEIGHT, DEFAULT_DIVISION_VOLUME_WEIGHT);
         s.put(DIVISION_DISTANCE_WEIGHT, DEFAULT_DIVISION_DISTANCE_WEIGHT);
+        s.put(DIVISION_SEPARATION_WEIGHT, DEFAULT_DIVISION_SEPARATION_WEIGHT);
+        s.put(DIVISION_BORDER_WEIGHT, DEFAULT_DIVISION_BORDER_WEIGHT);
         return s;
     }
 
     /** The engine's own keys, in the order the XML's {@code BTrackmateSettings} element lists them. */
     private static final List<String> ENGINE_KEYS = List.of(MIN_TRACKLET_LENGTH, PRUNE_MODE, TISSUE_FILTER,
             TISSUE_MIN_FRACTION, TRACKING_MODE, DIVISION_MAX_COST, DIVISION_SIZE_WEIGHT, DIVISION_VOLUME_WEIGHT,
-            DIVISION_DISTANCE_WEIGHT);
+            DIVISION_DISTANCE_WEIGHT, DIVISION_SEPARATION_WEIGHT, DIVISION_BORDER_WEIGHT);
 
     /**
      * The keys of {@link #defaultSettings()} that are the engine's own, not TrackMate's: written in the XML's

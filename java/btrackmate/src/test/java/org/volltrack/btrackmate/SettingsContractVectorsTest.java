@@ -2,25 +2,21 @@ package org.volltrack.btrackmate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.volltrack.btrackmate.testdata.ContractVectors;
 
 /**
  * The tracker settings contract's shared vectors ({@code tests/data/settings_contract/}, also read by
@@ -29,31 +25,12 @@ import org.junit.jupiter.api.TestFactory;
  */
 class SettingsContractVectorsTest {
 
-    private static Path vectors() {
-        Path dir = Paths.get("").toAbsolutePath();
-        while (dir != null && !Files.isDirectory(dir.resolve("tests/data/settings_contract"))) {
-            dir = dir.getParent();
-        }
-        assertNotNull(dir, "tests/data/settings_contract not found above " + Paths.get("").toAbsolutePath());
-        return dir.resolve("tests/data/settings_contract");
-    }
-
     @TestFactory
     Stream<DynamicTest> everyVector() throws IOException {
-        final List<Path> files;
-        try (Stream<Path> listed = Files.list(vectors())) {
-            files = listed.filter(p -> p.toString().endsWith(".json")).sorted().collect(Collectors.toList());
-        }
-        assertTrue(files.size() >= 15, "expected at least 15 vectors, found " + files.size());
-        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> check(f)));
+        return ContractVectors.each("settings_contract", ".json", 15, SettingsContractVectorsTest::check);
     }
 
-    private static void check(final Path file) throws IOException {
-        final Properties expect = new Properties();
-        final String stem = file.getFileName().toString().replaceAll("\\.json$", "");
-        try (Reader reader = Files.newBufferedReader(file.resolveSibling(stem + ".expect"), StandardCharsets.UTF_8)) {
-            expect.load(reader);
-        }
+    private static void check(final Path file, final String stem, final Properties expect) throws IOException {
         final String json = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
         if ("refused".equals(expect.getProperty("outcome"))) {
             final IllegalArgumentException error = assertThrows(IllegalArgumentException.class,

@@ -32,7 +32,9 @@ class TrackerSettingsTest {
         assertEquals(1.0, s.get(TrackerKeys.DIVISION_SIZE_WEIGHT));
         assertEquals(0.5, s.get(TrackerKeys.DIVISION_VOLUME_WEIGHT));
         assertEquals(1.0, s.get(TrackerKeys.DIVISION_DISTANCE_WEIGHT));
-        assertEquals(24, s.size());
+        assertEquals(0.0, s.get(TrackerKeys.DIVISION_SEPARATION_WEIGHT));
+        assertEquals(0.0, s.get(TrackerKeys.DIVISION_BORDER_WEIGHT));
+        assertEquals(26, s.size());
         assertEquals(TrackerKeys.defaultSettings(), TrackerSettings.normalize(null));
     }
 

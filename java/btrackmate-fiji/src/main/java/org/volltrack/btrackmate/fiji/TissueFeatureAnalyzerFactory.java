@@ -1,14 +1,10 @@
 package org.volltrack.btrackmate.fiji;
 
 import java.util.List;
-import java.util.Map;
-
-import javax.swing.ImageIcon;
 
 import org.scijava.plugin.Plugin;
 import org.volltrack.btrackmate.model.FeatureKeys;
 
-import fiji.plugin.trackmate.Dimension;
 import fiji.plugin.trackmate.Spot;
 import fiji.plugin.trackmate.features.spot.SpotAnalyzer;
 import fiji.plugin.trackmate.features.spot.SpotAnalyzerFactory;
@@ -25,7 +21,8 @@ import net.imglib2.type.numeric.RealType;
  * @param <T> pixel type
  */
 @Plugin(type = SpotAnalyzerFactory.class)
-public class TissueFeatureAnalyzerFactory<T extends RealType<T> & NativeType<T>> implements SpotAnalyzerFactory<T> {
+public class TissueFeatureAnalyzerFactory<T extends RealType<T> & NativeType<T>> implements SpotAnalyzerFactory<T>,
+        DeclaredFeatureAnalyzer {
 
     /** Analyzer key. */
     public static final String KEY = "BTRACKMATE_TISSUE_ANALYZER";
@@ -73,37 +70,7 @@ public class TissueFeatureAnalyzerFactory<T extends RealType<T> & NativeType<T>>
     }
 
     @Override
-    public ImageIcon getIcon() {
-        return null;
-    }
-
-    @Override
-    public List<String> getFeatures() {
-        return FEATURES.keys();
-    }
-
-    @Override
-    public Map<String, String> getFeatureShortNames() {
-        return FEATURES.shortNames();
-    }
-
-    @Override
-    public Map<String, String> getFeatureNames() {
-        return FEATURES.names();
-    }
-
-    @Override
-    public Map<String, Dimension> getFeatureDimensions() {
-        return FEATURES.dimensions();
-    }
-
-    @Override
-    public Map<String, Boolean> getIsIntFeature() {
-        return FEATURES.isInt();
-    }
-
-    @Override
-    public boolean isManualFeature() {
-        return false;
+    public FeatureDeclarations declarations() {
+        return FEATURES;
     }
 }

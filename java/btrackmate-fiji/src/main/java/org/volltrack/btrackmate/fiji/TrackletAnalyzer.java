@@ -3,9 +3,6 @@ package org.volltrack.btrackmate.fiji;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-
-import javax.swing.ImageIcon;
 
 import org.scijava.plugin.Plugin;
 import org.volltrack.btrackmate.model.Dimension;
@@ -20,7 +17,7 @@ import fiji.plugin.trackmate.features.track.TrackAnalyzer;
  * {@link PruneTrackletsActionFactory}.
  */
 @Plugin(type = TrackAnalyzer.class)
-public class TrackletAnalyzer implements TrackAnalyzer {
+public class TrackletAnalyzer implements TrackAnalyzer, DeclaredFeatureAnalyzer {
 
     /** Analyzer key. */
     public static final String KEY = "BTRACKMATE_TRACKLET_ANALYZER";
@@ -90,37 +87,7 @@ public class TrackletAnalyzer implements TrackAnalyzer {
     }
 
     @Override
-    public ImageIcon getIcon() {
-        return null;
-    }
-
-    @Override
-    public List<String> getFeatures() {
-        return FEATURES.keys();
-    }
-
-    @Override
-    public Map<String, String> getFeatureShortNames() {
-        return FEATURES.shortNames();
-    }
-
-    @Override
-    public Map<String, String> getFeatureNames() {
-        return FEATURES.names();
-    }
-
-    @Override
-    public Map<String, fiji.plugin.trackmate.Dimension> getFeatureDimensions() {
-        return FEATURES.dimensions();
-    }
-
-    @Override
-    public Map<String, Boolean> getIsIntFeature() {
-        return FEATURES.isInt();
-    }
-
-    @Override
-    public boolean isManualFeature() {
-        return false;
+    public FeatureDeclarations declarations() {
+        return FEATURES;
     }
 }

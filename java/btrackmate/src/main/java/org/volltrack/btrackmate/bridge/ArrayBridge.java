@@ -8,6 +8,7 @@ import org.volltrack.btrackmate.input.SpotTableBuilder;
 import org.volltrack.btrackmate.model.FeatureKeys;
 import org.volltrack.btrackmate.model.SpotCollection;
 import org.volltrack.btrackmate.pipeline.TrackingPipeline;
+import org.volltrack.btrackmate.util.Interrupts;
 
 /**
  * Entry point for Python (JPype): tracks spots given as parallel primitive arrays with the standard pipeline
@@ -97,6 +98,9 @@ public final class ArrayBridge {
         }
         final SpotTableBuilder builder = new SpotTableBuilder(frameInterval);
         for (int i = 0; i < n; i++) {
+            if ((i & 0xffff) == 0) {
+                Interrupts.check();
+            }
             final Map<String, Double> features = new LinkedHashMap<>();
             for (int f = 0; f < names.length; f++) {
                 if (!Double.isNaN(featureValues[f][i]) && !FeatureKeys.VISIBILITY.equals(names[f])) {

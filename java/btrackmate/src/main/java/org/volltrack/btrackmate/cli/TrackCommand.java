@@ -11,6 +11,7 @@ import java.util.Map;
 import org.volltrack.btrackmate.image.CentroidTissueFeatures;
 import org.volltrack.btrackmate.image.ImageVolume;
 import org.volltrack.btrackmate.image.LabelImageSpots;
+import org.volltrack.btrackmate.image.TissueMask;
 import org.volltrack.btrackmate.input.Calibration;
 import org.volltrack.btrackmate.input.LegacyCsvReader;
 import org.volltrack.btrackmate.input.SpotCsvReader;
@@ -83,6 +84,11 @@ final class TrackCommand {
             if (image != null) {
                 imageData = describe(image, known, Paths.get(a.get("--image")), outPath);
             }
+        }
+        final String maskWarning = a.has("--mask")
+                ? TissueMask.invertedWarning(spots, ImageVolume.open(Paths.get(a.get("--mask")))) : null;
+        if (maskWarning != null) {
+            err.println("btrackmate track: warning: " + maskWarning);
         }
         final TrackingPipeline.Result result = TrackingPipeline.standard().run(spots, settings, units[0],
                 units[1]);

@@ -1,7 +1,13 @@
 package org.volltrack.btrackmate.image;
 
+import java.util.Locale;
+import java.util.TreeSet;
+
 import org.volltrack.btrackmate.input.Calibration;
 import org.volltrack.btrackmate.input.SpotInputException;
+import org.volltrack.btrackmate.model.FeatureKeys;
+import org.volltrack.btrackmate.model.Spot;
+import org.volltrack.btrackmate.model.SpotCollection;
 
 /**
  * A binary tissue mask over time (non-zero = tissue), either 3D+t with the image's shape or 2D+t, which then
@@ -9,6 +15,15 @@ import org.volltrack.btrackmate.input.SpotInputException;
  * (the nearest voxel of the other class; in-plane for a 2D+t mask).
  */
 public final class TissueMask {
+
+    /** The inverted-mask rule (as Python's {@code volltrack.spots.tissue}): with at least this many spots ... */
+    public static final int INVERTED_MIN_SPOTS = 10;
+    /** ... fewer than this fraction of them inside the mask ... */
+    public static final double INVERTED_MAX_INSIDE = 0.10;
+    /** ... while the mask's foreground covers more than this fraction of the side border of the field of view. */
+    public static final double INVERTED_MIN_BORDER = 0.5;
+    /** Time points read at most (evenly spaced) for the border fraction. */
+    public static final int BORDER_MAX_FRAMES = 5;
 
     private final ImageVolume volume;
     private final boolean flat;
@@ -51,7 +66,98 @@ public final class TissueMask {
                     + " but " + imageName + " has (T, Z, Y, X) = (" + sizeT + ", " + sizeZ + ", " + sizeY + ", "
                     + sizeX + "); expected the same shape, or a 2D+t mask (T, 1, Y, X)");
         }
+        requireTissue(mask);
         return new TissueMask(m, flat, calibration);
+    }
+
+    /**
+     * Refuses a mask without any tissue voxel: every cell would be outside it (Python refuses it the same way).
+     *
+     * @param mask the mask image
+     * @throws SpotInputException when every voxel of every time point is 0
+     */
+    public static void requireTissue(final ImageVolume mask) {
+        for (int t = 0; t < mask.sizeT(); t++) {
+            for (int z = 0; z < mask.sizeZ(); z++) {
+                for (final float v : mask.plane(t, z)) {
+                    if (v != 0) {
+                        return;
+                    }
+                }
+            }
+        }
+        throw new SpotInputException("tissue mask " + mask.source() + " is all zero: no voxel is tissue, so every "
+                + "cell would be outside it; expected non-zero voxels where the tissue is");
+    }
+
+    /**
+     * Fraction of the side-border voxels (first and last row and column of every Z slice) that are mask
+     * foreground, over at most {@link #BORDER_MAX_FRAMES} evenly spaced time points (Python's
+     * {@code mask_border_fraction}).
+     *
+     * @param mask the mask image
+     * @return in [0, 1]
+     */
+    public static double borderFraction(final ImageVolume mask) {
+        final int nT = mask.sizeT();
+        final int nY = mask.sizeY();
+        final int nX = mask.sizeX();
+        final int picks = Math.min(BORDER_MAX_FRAMES, nT);
+        final TreeSet<Integer> frames = new TreeSet<>();
+        for (int k = 0; k < picks; k++) {
+            frames.add(picks == 1 ? 0 : (int) Math.rint(k * (nT - 1) / (double) (picks - 1)));
+        }
+        long inside = 0;
+        long total = 0;
+        for (final int t : frames) {
+            for (int z = 0; z < mask.sizeZ(); z++) {
+                final float[] p = mask.plane(t, z);
+                for (int x = 0; x < nX; x++) {
+                    inside += (p[x] != 0 ? 1 : 0) + (p[(nY - 1) * nX + x] != 0 ? 1 : 0);
+                }
+                for (int y = 1; y < nY - 1; y++) {
+                    inside += (p[y * nX] != 0 ? 1 : 0) + (p[y * nX + nX - 1] != 0 ? 1 : 0);
+                }
+                total += 2L * nX + 2L * Math.max(0, nY - 2);
+            }
+        }
+        return total == 0 ? 0.0 : inside / (double) total;
+    }
+
+    /**
+     * A one-line warning when the tissue mask looks inverted, else null. The rule (docs/safety.md, the same as
+     * Python's): at least {@link #INVERTED_MIN_SPOTS} spots, fewer than {@link #INVERTED_MAX_INSIDE} of them with
+     * INSIDE_TISSUE 1, and the mask's foreground on more than {@link #INVERTED_MIN_BORDER} of the side border of
+     * the field of view. Only a warning: a tissue filling the field of view with the cells outside it is possible.
+     *
+     * @param spots the spots, with INSIDE_TISSUE
+     * @param mask  the mask image
+     * @return the warning, or null
+     */
+    public static String invertedWarning(final SpotCollection spots, final ImageVolume mask) {
+        final int n = spots.getNSpots(false);
+        if (n < INVERTED_MIN_SPOTS) {
+            return null;
+        }
+        int inside = 0;
+        for (final Spot spot : spots.all(false)) {
+            final Double value = spot.getFeature(FeatureKeys.INSIDE_TISSUE);
+            if (value == null) {
+                return null;
+            }
+            inside += value == 1.0 ? 1 : 0;
+        }
+        final double insideFraction = inside / (double) n;
+        if (insideFraction >= INVERTED_MAX_INSIDE) {
+            return null;
+        }
+        final double border = borderFraction(mask);
+        if (border <= INVERTED_MIN_BORDER) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "tissue mask %s: only %.0f%% of %d spots are inside it while it covers "
+                + "%.0f%% of the image border; is the mask inverted (tissue = 0)? Expected non-zero voxels where "
+                + "the tissue is", mask.source(), Math.rint(100 * insideFraction), n, Math.rint(100 * border));
     }
 
     /**

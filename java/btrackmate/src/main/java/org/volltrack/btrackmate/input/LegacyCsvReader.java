@@ -14,7 +14,8 @@ import org.volltrack.btrackmate.model.SpotCollection;
 
 /**
  * Reads the legacy 11-column BTrackmate CSV ({@code T,X,Y,Z,Label,Perimeter,Volume,Intensity,ExtentX,ExtentY,
- * ExtentZ}, pixel units, first line skipped; peers.md §2.4) with a calibration given by the caller, as
+ * ExtentZ}, pixel units; a first line that does not start with a number is the header, skipped as Python does;
+ * peers.md §2.4) with a calibration given by the caller, as
  * BTrackmate did: position = pixel coordinate × calibration, VOLUME = Π extent × calibration (bounding box),
  * RADIUS = radius of the sphere of that volume, QUALITY = Π extent (bounding-box voxel count). LABEL is kept
  * as a feature.
@@ -41,7 +42,11 @@ public final class LegacyCsvReader {
         }
         final SpotTableBuilder builder = new SpotTableBuilder(calibration.dt);
         try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            checkHeader(path, reader.readLine());
+            final String first = reader.readLine();
+            checkHeader(path, first);
+            if (isNumber(first.split(",", -1)[0])) {     // no header line (as Python reads it): the first row is data
+                addRow(path + " line 1", first, calibration, builder);
+            }
             String line;
             int lineNumber = 1;
             while ((line = reader.readLine()) != null) {
@@ -69,6 +74,15 @@ public final class LegacyCsvReader {
                 throw new SpotInputException(path + ": the header names TrackMate features (" + name + ", ...), so"
                         + " this is a TrackMate-keyed spot table, not a legacy BTrackmate CSV; drop --legacy");
             }
+        }
+    }
+
+    private static boolean isNumber(final String cell) {
+        try {
+            Double.parseDouble(cell.trim());
+            return true;
+        } catch (final NumberFormatException e) {
+            return false;
         }
     }
 

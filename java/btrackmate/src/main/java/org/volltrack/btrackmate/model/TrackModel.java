@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.jgrapht.graph.DefaultWeightedEdge;
 import org.jgrapht.graph.SimpleWeightedGraph;
@@ -137,13 +138,7 @@ public final class TrackModel {
      */
     public Integer trackIDOf(final Spot spot) {
         if (trackOfSpot == null) {
-            final Map<Spot, Integer> map = new HashMap<>();
-            tracks.forEach((id, track) -> {
-                for (final Spot s : track.spots) {
-                    map.put(s, id);
-                }
-            });
-            trackOfSpot = map;
+            trackOfSpot = trackIdIndex(track -> track.spots);
         }
         return trackOfSpot.get(spot);
     }
@@ -154,15 +149,20 @@ public final class TrackModel {
      */
     public Integer trackIDOf(final DefaultWeightedEdge edge) {
         if (trackOfEdge == null) {
-            final Map<DefaultWeightedEdge, Integer> map = new HashMap<>();
-            tracks.forEach((id, track) -> {
-                for (final DefaultWeightedEdge e : track.edges) {
-                    map.put(e, id);
-                }
-            });
-            trackOfEdge = map;
+            trackOfEdge = trackIdIndex(track -> track.edges);
         }
         return trackOfEdge.get(edge);
+    }
+
+    /** @return member (spot or edge) &rarr; ID of the track that holds it */
+    private <K> Map<K, Integer> trackIdIndex(final Function<Track, K[]> members) {
+        final Map<K, Integer> map = new HashMap<>();
+        tracks.forEach((id, track) -> {
+            for (final K member : members.apply(track)) {
+                map.put(member, id);
+            }
+        });
+        return map;
     }
 
     /**

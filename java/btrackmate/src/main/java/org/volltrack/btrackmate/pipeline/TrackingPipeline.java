@@ -11,6 +11,7 @@ import org.volltrack.btrackmate.model.Model;
 import org.volltrack.btrackmate.model.Spot;
 import org.volltrack.btrackmate.model.SpotCollection;
 import org.volltrack.btrackmate.tracker.SparseLapTracker;
+import org.volltrack.btrackmate.util.Interrupts;
 
 /**
  * The engine's main job on spots: validate → tissue filter → tracker → tracklet pruning → track IDs as TrackMate
@@ -92,7 +93,9 @@ public final class TrackingPipeline {
         final int hidden = TissueFilter.apply(spots, normalized);
         log.append("Tissue filter: ").append(hidden).append(" spots hidden").append(since(start)).append('\n');
         start = System.nanoTime();
+        Interrupts.check();
         final SimpleWeightedGraph<Spot, DefaultWeightedEdge> graph = tracker.track(spots, normalized);
+        Interrupts.check();
         log.append("Tracking: ").append(graph.edgeSet().size()).append(" links").append(since(start)).append('\n');
         start = System.nanoTime();
         final int pruned = TrackletPruner.prune(graph, normalized);
@@ -103,6 +106,7 @@ public final class TrackingPipeline {
         model.setSpots(spots);
         model.setTracks(graph);
         features.compute(model);
+        Interrupts.check();
         log.append("Tracks: ").append(model.getTrackModel().nTracks()).append(", features computed")
                 .append(since(start)).append('\n');
         log.append("Settings: ").append(TrackerSettings.toJson(normalized).replace('\n', ' ')).append('\n');

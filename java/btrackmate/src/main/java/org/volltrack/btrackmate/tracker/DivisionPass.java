@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.volltrack.btrackmate.util.Interrupts;
+
 /**
  * The division-aware mode ({@code TRACKING_MODE = DIVISION_AWARE}): a second pass over the LAP links that
  * decides every division by what a division looks like, instead of by the splitting distance alone.
@@ -15,18 +17,22 @@ import java.util.Map;
  * <li>Every LAP split is undone: a spot with two successors keeps only its cheaper link (the continuation).</li>
  * <li>Candidate divisions are listed: a mother {@code m} in frame t whose only successor {@code c} is in frame
  * t+1 with a daughter pair {@code (c, s)}, or a mother without successor with a pair {@code (s1, s2)}, where the
- * {@code s} are "free" spots of frame t+1 (no predecessor; with a successor, or in the last frame) within
- * SPLITTING_MAX_DISTANCE of the mother.</li>
+ * {@code s} are "free" spots of frame t+1 (no LAP predecessor) within SPLITTING_MAX_DISTANCE of the mother.</li>
  * <li>Each candidate gets a division cost (all terms dimensionless):
  * <pre>
  *   cost = |(a + b)/2 - m|² / (|a - b|/2)²                 daughters on opposite sides of the mother
  *        + DIVISION_DISTANCE_WEIGHT × ln(|a - m| / |b - m|)²  daughters equally far from the mother
  *        + DIVISION_SIZE_WEIGHT   × ln(V_a / V_b)²          daughters of similar size
  *        + DIVISION_VOLUME_WEIGHT × ln((V_a + V_b) / V_m)²  daughter volumes summing to the mother's
+ *        + DIVISION_SEPARATION_WEIGHT × (|a - b| / 2)² / R_m²  daughters still close together
+ *        + DIVISION_BORDER_WEIGHT × max border(s)             a "daughter" appearing at the edge of the cells
  * </pre>
  * The first term is 0 when the mother sits halfway between its daughters and about 1 when one "daughter" is
- * the mother itself and the other a neighbour. Volumes come from the spot feature VOLUME, else RADIUS³; without
- * either the size terms are 0.</li>
+ * the mother itself and the other a neighbour. Volumes come from the spot feature VOLUME, else RADIUS³; the
+ * mother's radius R_m from RADIUS, else from VOLUME (a ball); without either the size and separation terms are 0.
+ * {@code border(s)}, for each daughter without a LAP predecessor, is the length of the mean unit vector from
+ * it to its (up to {@value #BORDER_NEIGHBOURS}) nearest spots of its frame within SPLITTING_MAX_DISTANCE: about
+ * 0 inside a tissue, towards 1 at its edge, where cells enter the field and are mistaken for daughters.</li>
  * <li>Candidates with cost &le; DIVISION_MAX_COST are accepted greedily, cheapest first, each mother dividing
  * once and each free spot becoming the daughter of one mother at most. Accepted divisions add their links.</li>
  * </ol>
@@ -36,6 +42,9 @@ final class DivisionPass {
 
     /** Spot features the pass reads when every spot has them. */
     static final String[] SIZE_FEATURES = {"VOLUME", "RADIUS"};
+
+    /** Neighbours used for the border term. */
+    static final int BORDER_NEIGHBOURS = 8;
 
     private DivisionPass() {
     }
@@ -67,15 +76,13 @@ final class DivisionPass {
         }
         int[] successor = new int[n];
         Arrays.fill(successor, -1);
-        boolean[] hasSuccessor = new boolean[n];
         for (int k = 0; k < lap.size(); k++) {
             if (!removed[k]) {
                 successor[lap.source(k)] = lap.target(k);
-                hasSuccessor[lap.source(k)] = true;
             }
         }
         Sizes sizes = Sizes.of(spots);
-        List<Candidate> candidates = candidates(spots, settings, successor, hasSuccessor, inCount, sizes);
+        List<Candidate> candidates = candidates(spots, settings, successor, inCount, sizes);
         candidates.sort((p, q) -> Double.compare(p.cost, q.cost));
         boolean[] mother = new boolean[n];
         boolean[] claimed = new boolean[n];
@@ -106,18 +113,18 @@ final class DivisionPass {
     }
 
     private static List<Candidate> candidates(LapSpots spots, LapSettings settings, int[] successor,
-            boolean[] hasSuccessor, int[] inCount, Sizes sizes) {
+            int[] inCount, Sizes sizes) {
         List<Candidate> out = new ArrayList<>();
         double maxD2 = settings.splittingMaxDistance * settings.splittingMaxDistance;
-        int lastFrame = spots.size() == 0 ? 0 : spots.frames[spots.size() - 1];
         for (int key = 0; key + 1 < spots.frameKeys.length; key++) {
+            Interrupts.check();
             int next = Arrays.binarySearch(spots.frameKeys, spots.frameKeys[key] + 1);
             if (next < 0) {
                 continue;
             }
             List<Integer> free = new ArrayList<>();
             for (int i = spots.frameStart[next]; i < spots.frameStart[next + 1]; i++) {
-                if (inCount[i] == 0 && (hasSuccessor[i] || spots.frames[i] == lastFrame)) {
+                if (inCount[i] == 0) {
                     free.add(i);
                 }
             }
@@ -126,6 +133,17 @@ final class DivisionPass {
             }
             int[] freeArray = free.stream().mapToInt(Integer::intValue).toArray();
             SpatialGrid grid = new SpatialGrid(spots, freeArray, freeArray.length, settings.splittingMaxDistance);
+            Map<Integer, Double> border = new HashMap<>();
+            if (settings.divisionBorderWeight > 0) {
+                int[] all = new int[spots.frameStart[next + 1] - spots.frameStart[next]];
+                for (int i = 0; i < all.length; i++) {
+                    all[i] = spots.frameStart[next] + i;
+                }
+                SpatialGrid everyone = new SpatialGrid(spots, all, all.length, settings.splittingMaxDistance);
+                for (int s : freeArray) {
+                    border.put(s, borderness(spots, everyone, s, settings.splittingMaxDistance));
+                }
+            }
             for (int m = spots.frameStart[key]; m < spots.frameStart[key + 1]; m++) {
                 int c = successor[m];
                 if (c >= 0 && spots.frames[c] != spots.frames[m] + 1) {
@@ -140,12 +158,14 @@ final class DivisionPass {
                 });
                 if (c >= 0) {
                     for (int s : near) {
-                        add(out, spots, settings, sizes, m, c, s);
+                        add(out, spots, settings, sizes, m, c, s, border.getOrDefault(s, 0.0));
                     }
                 } else {
                     for (int i = 0; i < near.size(); i++) {
                         for (int j = i + 1; j < near.size(); j++) {
-                            add(out, spots, settings, sizes, m, near.get(i), near.get(j));
+                            double edge = Math.max(border.getOrDefault(near.get(i), 0.0),
+                                    border.getOrDefault(near.get(j), 0.0));
+                            add(out, spots, settings, sizes, m, near.get(i), near.get(j), edge);
                         }
                     }
                 }
@@ -155,16 +175,52 @@ final class DivisionPass {
     }
 
     private static void add(List<Candidate> out, LapSpots spots, LapSettings settings, Sizes sizes, int m, int a,
-            int b) {
-        double cost = divisionCost(spots, settings, sizes, m, a, b);
+            int b, double border) {
+        double cost = divisionCost(spots, settings, sizes, m, a, b) + settings.divisionBorderWeight * border;
         if (cost <= settings.divisionMaxCost) {
             out.add(new Candidate(m, a, b, cost));
         }
     }
 
     /**
-     * @return the division cost of mother {@code m} into daughters {@code a} and {@code b} (+inf when the
-     *         daughters coincide)
+     * @return the length of the mean unit vector from spot {@code s} to its nearest spots of the same frame
+     *         (at most {@link #BORDER_NEIGHBOURS}, within {@code radius}); 1 without neighbours
+     */
+    static double borderness(LapSpots spots, SpatialGrid grid, int s, double radius) {
+        List<double[]> near = new ArrayList<>();
+        double r2 = radius * radius;
+        grid.forNeighbours(spots.x[s], spots.y[s], spots.z[s], o -> {
+            if (o != s) {
+                double dx = spots.x[o] - spots.x[s];
+                double dy = spots.y[o] - spots.y[s];
+                double dz = spots.z[o] - spots.z[s];
+                double d2 = dx * dx + dy * dy + dz * dz;
+                if (d2 > 0 && d2 <= r2) {
+                    near.add(new double[] {d2, dx, dy, dz});
+                }
+            }
+        });
+        if (near.isEmpty()) {
+            return 1.0;
+        }
+        near.sort((p, q) -> Double.compare(p[0], q[0]));
+        int k = Math.min(BORDER_NEIGHBOURS, near.size());
+        double sx = 0;
+        double sy = 0;
+        double sz = 0;
+        for (int i = 0; i < k; i++) {
+            double[] v = near.get(i);
+            double len = Math.sqrt(v[0]);
+            sx += v[1] / len;
+            sy += v[2] / len;
+            sz += v[3] / len;
+        }
+        return Math.sqrt(sx * sx + sy * sy + sz * sz) / k;
+    }
+
+    /**
+     * @return the division cost of mother {@code m} into daughters {@code a} and {@code b} without the border
+     *         term (+inf when the daughters coincide)
      */
     static double divisionCost(LapSpots spots, LapSettings settings, Sizes sizes, int m, int a, int b) {
         double half2 = squareDistance(spots, a, b) / 4;
@@ -186,6 +242,10 @@ final class DivisionPass {
                 double sum = Math.log((va + vb) / vm);
                 cost += settings.divisionSizeWeight * asym * asym + settings.divisionVolumeWeight * sum * sum;
             }
+            double rm = sizes.radius(m);
+            if (rm > 0) {
+                cost += settings.divisionSeparationWeight * half2 / (rm * rm);
+            }
         }
         return cost;
     }
@@ -202,23 +262,30 @@ final class DivisionPass {
         return ((long) source << 32) | (target & 0xffffffffL);
     }
 
-    /** Spot volumes from VOLUME, else RADIUS³ (a constant factor cancels in every ratio). */
+    /** Spot volumes from VOLUME, else RADIUS³ (a constant factor cancels in every ratio); radii from RADIUS. */
     static final class Sizes {
         private final double[] volume;
         private final boolean cubed;
+        private final double[] radius;
 
-        private Sizes(double[] volume, boolean cubed) {
+        private Sizes(double[] volume, boolean cubed, double[] radius) {
             this.volume = volume;
             this.cubed = cubed;
+            this.radius = radius;
         }
 
         static Sizes of(LapSpots spots) {
             double[] volume = spots.feature("VOLUME");
-            if (volume != null) {
-                return new Sizes(volume, false);
-            }
             double[] radius = spots.feature("RADIUS");
-            return radius == null ? null : new Sizes(radius, true);
+            if (volume != null) {
+                return new Sizes(volume, false, radius);
+            }
+            return radius == null ? null : new Sizes(radius, true, radius);
+        }
+
+        /** @return the radius of spot {@code i}: RADIUS, else that of a ball of volume VOLUME */
+        double radius(int i) {
+            return radius != null ? radius[i] : Math.cbrt(3 * volume[i] / (4 * Math.PI));
         }
 
         double volume(int i) {

@@ -2,6 +2,8 @@ package org.volltrack.btrackmate.tracker;
 
 import java.util.stream.IntStream;
 
+import org.volltrack.btrackmate.util.Interrupts;
+
 /**
  * Step 1 of TrackMate's LAP tracker ({@code SparseLAPFrameToFrameTracker}): links the spots of each pair of
  * consecutive frame keys. Candidates have {@code cost < LINKING_MAX_DISTANCE²} (strict); the alternative cost
@@ -22,8 +24,12 @@ final class FrameToFrameLinker {
                 "LINKING_FEATURE_PENALTIES");
         int nPairs = Math.max(0, spots.frameKeys.length - 1);
         LapEdges[] perPair = new LapEdges[nPairs];
+        Thread caller = Thread.currentThread();
         IntStream.range(0, nPairs).parallel()
-                .forEach(k -> perPair[k] = linkPair(spots, k, settings, costFunction));
+                .forEach(k -> {
+                    Interrupts.check(caller);
+                    perPair[k] = linkPair(spots, k, settings, costFunction);
+                });
         LapEdges all = new LapEdges();
         for (LapEdges edges : perPair) {
             all.addAll(edges);

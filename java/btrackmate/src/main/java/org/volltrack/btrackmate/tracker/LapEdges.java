@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * Growable list of links found by the LAP tracker: source and target spot indices (in {@link LapSpots}
- * order) and the link cost, in the order they were found.
+ * order) and the link cost, in the order they were found. {@link SparseCostMatrix.Builder} keeps its
+ * (row, column, cost) entries in one too.
  */
 public final class LapEdges {
 

@@ -27,7 +27,8 @@ public final class LapSettings {
 
     /** Keys of the division-aware mode (read here, see {@link DivisionPass}). */
     static final Set<String> DIVISION_KEYS = Set.of("TRACKING_MODE", "DIVISION_MAX_COST", "DIVISION_SIZE_WEIGHT",
-            "DIVISION_VOLUME_WEIGHT", "DIVISION_DISTANCE_WEIGHT");
+            "DIVISION_VOLUME_WEIGHT", "DIVISION_DISTANCE_WEIGHT", "DIVISION_SEPARATION_WEIGHT",
+            "DIVISION_BORDER_WEIGHT");
 
     final double linkingMaxDistance;
     final Map<String, Double> linkingPenalties;
@@ -49,6 +50,8 @@ public final class LapSettings {
     final double divisionSizeWeight;
     final double divisionVolumeWeight;
     final double divisionDistanceWeight;
+    final double divisionSeparationWeight;
+    final double divisionBorderWeight;
 
     private LapSettings(Map<String, Object> s) {
         linkingMaxDistance = positive(s, "LINKING_MAX_DISTANCE");
@@ -71,6 +74,8 @@ public final class LapSettings {
         divisionSizeWeight = nonNegative(s, "DIVISION_SIZE_WEIGHT", 1.0);
         divisionVolumeWeight = nonNegative(s, "DIVISION_VOLUME_WEIGHT", 0.5);
         divisionDistanceWeight = nonNegative(s, "DIVISION_DISTANCE_WEIGHT", 1.0);
+        divisionSeparationWeight = nonNegative(s, "DIVISION_SEPARATION_WEIGHT", 0.0);
+        divisionBorderWeight = nonNegative(s, "DIVISION_BORDER_WEIGHT", 0.0);
         if (!(alternativeCostFactor > 0) || Double.isInfinite(alternativeCostFactor)) {
             throw bad("ALTERNATIVE_LINKING_COST_FACTOR", alternativeCostFactor, "a finite number > 0");
         }

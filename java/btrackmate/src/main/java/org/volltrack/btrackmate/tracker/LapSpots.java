@@ -83,20 +83,12 @@ public final class LapSpots {
             keys[i] = ((long) frames[i] << 32) | (ids[i] - (long) Integer.MIN_VALUE);
         }
         int[] order = IndexSort.byKey(keys, n);
-        int[] sIds = new int[n];
-        int[] sFrames = new int[n];
-        double[] sx = new double[n];
-        double[] sy = new double[n];
-        double[] sz = new double[n];
+        SpotColumns s = new SpotColumns(n);
         for (int i = 0; i < n; i++) {
             int o = order[i];
-            sIds[i] = ids[o];
-            sFrames[i] = frames[o];
-            sx[i] = x[o];
-            sy[i] = y[o];
-            sz[i] = z[o];
+            s.set(i, ids[o], frames[o], x[o], y[o], z[o]);
         }
-        checkUniqueIds(sIds);
+        checkUniqueIds(s.ids);
         Map<String, double[]> sorted = new HashMap<>();
         if (features != null) {
             for (Map.Entry<String, double[]> e : features.entrySet()) {
@@ -111,8 +103,21 @@ public final class LapSpots {
                 sorted.put(e.getKey(), col);
             }
         }
-        int[] fk = frameKeys == null ? distinct(sFrames) : sortedDistinct(frameKeys);
-        return new LapSpots(sIds, sFrames, sx, sy, sz, fk, sorted, order);
+        int[] fk = frameKeys == null ? distinct(s.frames) : sortedDistinct(frameKeys);
+        return new LapSpots(s.ids, s.frames, s.x, s.y, s.z, fk, sorted, order);
+    }
+
+    /**
+     * Builds the sorted table from spot columns in the caller's order.
+     *
+     * @param spots ID, frame and position of each spot
+     * @param frameKeys all frame keys, or null to use the distinct frames of the spots
+     * @param features spot feature columns (parallel to the spots) needed by penalties; may be empty
+     * @return the sorted table
+     * @throws IllegalArgumentException on duplicate IDs, negative frames or non-finite positions
+     */
+    public static LapSpots of(SpotColumns spots, int[] frameKeys, Map<String, double[]> features) {
+        return of(spots.ids, spots.frames, spots.x, spots.y, spots.z, frameKeys, features);
     }
 
     private static void checkUniqueIds(int[] sortedByFrameThenId) {

@@ -2,6 +2,8 @@ package org.volltrack.btrackmate.tracker;
 
 import java.util.Arrays;
 
+import org.volltrack.btrackmate.util.Interrupts;
+
 /**
  * Step 2 of TrackMate's LAP tracker ({@code SegmentTracker} with {@code JaqamanSegmentCostMatrixCreator}).
  *
@@ -96,6 +98,7 @@ final class SegmentLinker {
             gridByKey[key] = count == 0 ? null : new SpatialGrid(spots, buffer, count, maxDistance);
         }
         for (int key = 0; key < spots.frameKeys.length; key++) {
+            Interrupts.check();
             for (int src = spots.frameStart[key]; src < spots.frameStart[key + 1]; src++) {
                 if (role[src] != sourceRole) {
                     continue;

@@ -87,10 +87,8 @@ public final class SparseCostMatrix {
     public static final class Builder {
         private final int nRows;
         private final int nCols;
-        private int[] rows = new int[16];
-        private int[] colsIn = new int[16];
-        private double[] costsIn = new double[16];
-        private int size;
+        /** The entries as added: (row, column, cost) triplets. */
+        private final LapEdges entries = new LapEdges();
 
         /**
          * @param nRows number of rows (&ge; 0)
@@ -119,24 +117,16 @@ public final class SparseCostMatrix {
             if (!Double.isFinite(cost)) {
                 throw new IllegalArgumentException("cost of (" + row + ", " + col + ") must be finite, got " + cost);
             }
-            if (size == rows.length) {
-                int n = Math.max(16, size * 2);
-                rows = Arrays.copyOf(rows, n);
-                colsIn = Arrays.copyOf(colsIn, n);
-                costsIn = Arrays.copyOf(costsIn, n);
-            }
-            rows[size] = row;
-            colsIn[size] = col;
-            costsIn[size] = cost;
-            size++;
+            entries.add(row, col, cost);
             return this;
         }
 
         /** @return the CSR matrix; throws IllegalArgumentException on a duplicate entry */
         public SparseCostMatrix build() {
+            int size = entries.size();
             int[] start = new int[nRows + 1];
             for (int k = 0; k < size; k++) {
-                start[rows[k] + 1]++;
+                start[entries.source(k) + 1]++;
             }
             for (int r = 0; r < nRows; r++) {
                 start[r + 1] += start[r];
@@ -145,9 +135,9 @@ public final class SparseCostMatrix {
             int[] outCols = new int[size];
             double[] outCosts = new double[size];
             for (int k = 0; k < size; k++) {
-                int pos = fill[rows[k]]++;
-                outCols[pos] = colsIn[k];
-                outCosts[pos] = costsIn[k];
+                int pos = fill[entries.source(k)]++;
+                outCols[pos] = entries.target(k);
+                outCosts[pos] = entries.cost(k);
             }
             for (int r = 0; r < nRows; r++) {
                 sortRow(outCols, outCosts, start[r], start[r + 1], r);

@@ -2,6 +2,8 @@ package org.volltrack.btrackmate.tracker;
 
 import java.util.Arrays;
 
+import org.volltrack.btrackmate.util.Interrupts;
+
 /**
  * Jonker–Volgenant linear assignment solver for square sparse cost matrices.
  *
@@ -31,6 +33,9 @@ public final class SparseLapSolver {
         State state = new State(matrix);
         state.columnReduction();
         for (int row = 0; row < n; row++) {
+            if ((row & 255) == 0) {
+                Interrupts.check();
+            }
             if (state.rowToCol[row] < 0) {
                 state.augment(row);
             }

@@ -90,22 +90,14 @@ public final class SparseLapTracker {
                 frameOf.add(frame);
             }
         }
-        int n = visible.size();
-        int[] ids = new int[n];
-        int[] frames = new int[n];
-        double[] x = new double[n];
-        double[] y = new double[n];
-        double[] z = new double[n];
-        for (int i = 0; i < n; i++) {
+        SpotColumns columns = new SpotColumns(visible.size());
+        for (int i = 0; i < columns.size(); i++) {
             Spot s = visible.get(i);
-            ids[i] = s.getId();
-            frames[i] = frameOf.get(i);
-            x[i] = s.getDoublePosition(0);
-            y[i] = s.getDoublePosition(1);
-            z[i] = s.getDoublePosition(2);
+            columns.set(i, s.getId(), frameOf.get(i), s.getDoublePosition(0), s.getDoublePosition(1),
+                    s.getDoublePosition(2));
         }
         int[] keys = spots.keySet().stream().mapToInt(Integer::intValue).toArray();
-        return LapSpots.of(ids, frames, x, y, z, keys, penaltyColumns(visible));
+        return LapSpots.of(columns, keys, penaltyColumns(visible));
     }
 
     private Map<String, double[]> penaltyColumns(List<Spot> visible) {

@@ -64,23 +64,15 @@ public final class TrackerBenchmarkMain {
     private static void runArrays(Path in, Path out, Map<String, Object> settings) throws IOException {
         long t0 = System.nanoTime();
         java.util.List<String> lines = Files.readAllLines(in, StandardCharsets.UTF_8);
-        int n = lines.size() - 1;
-        int[] ids = new int[n];
-        int[] frames = new int[n];
-        double[] x = new double[n];
-        double[] y = new double[n];
-        double[] z = new double[n];
-        for (int i = 0; i < n; i++) {
+        SpotColumns columns = new SpotColumns(lines.size() - 1);
+        for (int i = 0; i < columns.size(); i++) {
             String[] f = lines.get(i + 1).split(",");
-            ids[i] = Integer.parseInt(f[0]);
-            frames[i] = Integer.parseInt(f[1]);
-            x[i] = Double.parseDouble(f[2]);
-            y[i] = Double.parseDouble(f[3]);
-            z[i] = Double.parseDouble(f[4]);
+            columns.set(i, Integer.parseInt(f[0]), Integer.parseInt(f[1]), Double.parseDouble(f[2]),
+                    Double.parseDouble(f[3]), Double.parseDouble(f[4]));
         }
         lines = null;
         long t1 = System.nanoTime();
-        LapSpots spots = LapSpots.of(ids, frames, x, y, z, null, new HashMap<>());
+        LapSpots spots = LapSpots.of(columns, null, new HashMap<>());
         LapEdges edges = LapTracking.track(spots, settings);
         long t2 = System.nanoTime();
         Path tmp = out.resolveSibling(out.getFileName() + ".tmp");

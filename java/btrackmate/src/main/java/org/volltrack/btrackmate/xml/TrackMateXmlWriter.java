@@ -20,6 +20,7 @@ import org.volltrack.btrackmate.model.FeatureLayout;
 import org.volltrack.btrackmate.model.Model;
 import org.volltrack.btrackmate.model.Spot;
 import org.volltrack.btrackmate.model.TrackModel;
+import org.volltrack.btrackmate.util.Interrupts;
 
 /**
  * Writes a {@link TrackMateFile} as TrackMate 7.14 XML (trackmate.md §1, §6), streaming with StAX, atomically
@@ -55,6 +56,7 @@ public final class TrackMateXmlWriter {
         // createFile (not createTempFile) so that the result gets the usual umask permissions, not 0600
         final Path tmp = Files.createFile(parent.resolve("." + absolute.getFileName() + "."
                 + Long.toHexString(System.nanoTime()) + ".tmp"));
+        tmp.toFile().deleteOnExit();        // Ctrl-C of the command line stops the JVM without the finally below
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 write(file, new IndentedXmlWriter(out));
@@ -127,6 +129,7 @@ public final class TrackMateXmlWriter {
         xml.attribute("nspots", Integer.toString(model.getSpots().getNSpots(false)));
         final AttributePlans<Spot> plans = new AttributePlans<>(declared, TrackMateXmlWriter::spotPlan);
         for (final Integer frame : model.getSpots().keySet()) {
+            Interrupts.check();
             xml.start("SpotsInFrame");
             xml.attribute("frame", Integer.toString(frame));
             for (final Spot spot : model.getSpots().iterable(frame, false)) {

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.volltrack.btrackmate.testdata.ReferenceFile;
 
@@ -41,9 +42,7 @@ class ReferenceFeatureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"trackmate_tracks_without_gap_closing.xml", "trackmate_tracks_with_gap_closing.xml",
-        "trackmate_tracks_with_splitting.xml", "trackmate_tracks_with_merging.xml",
-        "trackmate_tracks_with_splitting_merging.xml"})
+    @MethodSource("org.volltrack.btrackmate.testdata.ReferenceFile#laptrackFiles")
     void featuresEqualTheValuesTrackMateStored(String resource) throws Exception {
         String[] ours = new String[EDGE_KEYS.length];
         String[] stored = new String[EDGE_KEYS.length];

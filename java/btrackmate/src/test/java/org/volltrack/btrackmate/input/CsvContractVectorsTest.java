@@ -6,20 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.volltrack.btrackmate.testdata.ContractVectors;
 import org.volltrack.btrackmate.model.Spot;
 import org.volltrack.btrackmate.model.SpotCollection;
 
@@ -30,31 +26,12 @@ import org.volltrack.btrackmate.model.SpotCollection;
  */
 class CsvContractVectorsTest {
 
-    private static Path vectors() {
-        Path dir = Paths.get("").toAbsolutePath();
-        while (dir != null && !Files.isDirectory(dir.resolve("tests/data/csv_contract"))) {
-            dir = dir.getParent();
-        }
-        assertNotNull(dir, "tests/data/csv_contract not found above " + Paths.get("").toAbsolutePath());
-        return dir.resolve("tests/data/csv_contract");
-    }
-
     @TestFactory
     Stream<DynamicTest> everyVector() throws IOException {
-        final List<Path> files;
-        try (Stream<Path> listed = Files.list(vectors())) {
-            files = listed.filter(p -> p.toString().endsWith(".csv")).sorted().collect(Collectors.toList());
-        }
-        assertTrue(files.size() >= 30, "expected at least 30 vectors, found " + files.size());
-        return files.stream().map(csv -> DynamicTest.dynamicTest(csv.getFileName().toString(), () -> check(csv)));
+        return ContractVectors.each("csv_contract", ".csv", 30, CsvContractVectorsTest::check);
     }
 
-    private static void check(final Path csv) throws IOException {
-        final Properties expect = new Properties();
-        final String stem = csv.getFileName().toString().replaceAll("\\.csv$", "");
-        try (Reader reader = Files.newBufferedReader(csv.resolveSibling(stem + ".expect"), StandardCharsets.UTF_8)) {
-            expect.load(reader);
-        }
+    private static void check(final Path csv, final String stem, final Properties expect) throws IOException {
         if ("refused".equals(expect.getProperty("outcome"))) {
             final SpotInputException error = assertThrows(SpotInputException.class,
                     () -> SpotCsvReader.read(csv, 1.0));

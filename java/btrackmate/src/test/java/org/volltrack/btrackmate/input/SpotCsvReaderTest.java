@@ -117,6 +117,18 @@ class SpotCsvReaderTest {
     }
 
     @Test
+    void aLegacyCsvWithoutHeaderKeepsItsFirstSpotAsPythonDoes() throws IOException {
+        final Path path = csv("0,10,20,3,7,1.0,8,8,2,2,2", "1,11,21,3,7,1.0,8,8,2,2,2");
+        final SpotCollection spots = LegacyCsvReader.read(path, Calibration.unit());
+        assertEquals(2, spots.getNSpots(false));
+        assertEquals(10.0, spots.getSpot(0).getDoublePosition(0));
+        final Path shortFirst = csv("0,1,2", "1,11,21,3,7,1.0,8,8,2,2,2");
+        final SpotInputException e = assertThrows(SpotInputException.class,
+                () -> LegacyCsvReader.read(shortFirst, Calibration.unit()));
+        assertTrue(e.getMessage().contains("line 1: expected 11 columns"), e.getMessage());
+    }
+
+    @Test
     void calibrationTextIsValidated() {
         assertEquals(0.5, Calibration.parse("2,0.5,0.25,1").dy);
         assertEquals(1.0, Calibration.parse("2,0.5,0.25").dt);

@@ -17,6 +17,15 @@ import javax.xml.stream.XMLStreamReader;
  */
 public final class ReferenceFile {
 
+    /**
+     * @return the TrackMate LAP tracker outputs of the laptrack project, one per tracker mode (resource names)
+     */
+    public static java.util.stream.Stream<String> laptrackFiles() {
+        return java.util.stream.Stream.of("trackmate_tracks_without_gap_closing.xml",
+                "trackmate_tracks_with_gap_closing.xml", "trackmate_tracks_with_splitting.xml",
+                "trackmate_tracks_with_merging.xml", "trackmate_tracks_with_splitting_merging.xml");
+    }
+
     /** One spot: every attribute, numeric ones parsed. */
     public static final class RefSpot {
         public final int id;

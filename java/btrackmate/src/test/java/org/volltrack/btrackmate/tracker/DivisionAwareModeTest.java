@@ -120,4 +120,61 @@ class DivisionAwareModeTest {
         negative.put(TrackerKeys.DIVISION_MAX_COST, -1.0);
         assertThrows(IllegalArgumentException.class, () -> TrackerSettings.normalize(negative));
     }
+
+    /**
+     * A 5 x 5 sheet of static cells 10 apart (IDs 100 + 25 f + k) with a true division in its middle (M, IDs 1, 2;
+     * daughters 13/23 .. at ±3) and, at its right edge, cell P (the sheet's cell (4, 2)) that moves 4 inwards
+     * while a new cell Q (IDs 50..) enters 5 beyond P's old place: geometrically a good division of P.
+     */
+    private static SpotCollection sheet() {
+        SpotCollection spots = new SpotCollection();
+        for (int f = 0; f < 4; f++) {
+            for (int i = 0; i < 5; i++) {
+                for (int j = 0; j < 5; j++) {
+                    if (i == 2 && j == 2) {
+                        continue;
+                    }
+                    double x = 10 * i + (i == 4 && j == 2 && f >= 2 ? -4 : 0);
+                    spots.add(new Spot(100 + 25 * f + 5 * i + j, x, 10 * j, 0, 10, 1), f);
+                }
+            }
+            if (f < 2) {
+                spots.add(new Spot(1 + f, 20, 20, 0, 10, 1), f);
+            } else {
+                spots.add(new Spot(11 + f, 17, 20, 0, DAUGHTER_RADIUS, 1), f);
+                spots.add(new Spot(21 + f, 23, 20, 0, DAUGHTER_RADIUS, 1), f);
+                spots.add(new Spot(50 + f, 45, 20, 0, 10, 1), f);
+            }
+        }
+        return spots;
+    }
+
+    @Test
+    void theBorderTermRejectsACellEnteringAtTheEdgeAndKeepsTheInteriorDivision() {
+        Map<String, Object> s = settings(TrackerKeys.MODE_DIVISION_AWARE);
+        s.put(TrackerKeys.ALLOW_TRACK_SPLITTING, false);
+        s.put(TrackerKeys.LINKING_MAX_DISTANCE, 6.0);
+        s.put(TrackerKeys.ALLOW_GAP_CLOSING, false);
+        int p = 100 + 25 + 5 * 4 + 2;
+        Map<Integer, TreeSet<Integer>> without = divisions(sheet(), s);
+        assertEquals(new TreeSet<>(java.util.List.of(p + 25, 52)), without.get(p), "no border term: " + without);
+        assertEquals(new TreeSet<>(java.util.List.of(13, 23)), without.get(2), without.toString());
+        s.put(TrackerKeys.DIVISION_BORDER_WEIGHT, 1.0);
+        assertEquals(Map.of(2, new TreeSet<>(java.util.List.of(13, 23))), divisions(sheet(), s));
+    }
+
+    @Test
+    void theSeparationTermRejectsDaughtersFarApartForTheMothersSize() {
+        SpotCollection spots = new SpotCollection();
+        spots.add(new Spot(1, 0, 0, 0, 10, 1), 0);
+        spots.add(new Spot(2, 0, 0, 0, 10, 1), 1);
+        spots.add(new Spot(3, -9, 0, 0, DAUGHTER_RADIUS, 1), 2);
+        spots.add(new Spot(4, 9, 0, 0, DAUGHTER_RADIUS, 1), 2);
+        Map<String, Object> s = settings(TrackerKeys.MODE_DIVISION_AWARE);
+        assertEquals(1, divisions(spots, s).size(), "daughters 9 from a mother of radius 10: cost 0 without the term");
+        s.put(TrackerKeys.DIVISION_SEPARATION_WEIGHT, 1.0);
+        assertTrue(divisions(spots, s).isEmpty(), "(9 / 10)² = 0.81 > DIVISION_MAX_COST 0.5");
+        s.put(TrackerKeys.DIVISION_MAX_COST, 0.9);
+        assertEquals(1, divisions(spots, s).size());
+    }
 }

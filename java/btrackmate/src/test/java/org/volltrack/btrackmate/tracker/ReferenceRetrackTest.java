@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.volltrack.btrackmate.testdata.ReferenceFile;
 
 /**
@@ -21,14 +21,8 @@ import org.volltrack.btrackmate.testdata.ReferenceFile;
  */
 class ReferenceRetrackTest {
 
-    static final String[] FILES = {"trackmate_tracks_without_gap_closing.xml",
-        "trackmate_tracks_with_gap_closing.xml", "trackmate_tracks_with_splitting.xml",
-        "trackmate_tracks_with_merging.xml", "trackmate_tracks_with_splitting_merging.xml"};
-
     @ParameterizedTest
-    @ValueSource(strings = {"trackmate_tracks_without_gap_closing.xml", "trackmate_tracks_with_gap_closing.xml",
-        "trackmate_tracks_with_splitting.xml", "trackmate_tracks_with_merging.xml",
-        "trackmate_tracks_with_splitting_merging.xml"})
+    @MethodSource("org.volltrack.btrackmate.testdata.ReferenceFile#laptrackFiles")
     void retrackGivesExactlyTheFileEdgesAndCosts(String resource) throws Exception {
         ReferenceFile file = ReferenceFile.load(resource);
         Map<Long, Double> expected = expectedEdges(file);
@@ -41,9 +35,7 @@ class ReferenceRetrackTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"trackmate_tracks_without_gap_closing.xml", "trackmate_tracks_with_gap_closing.xml",
-        "trackmate_tracks_with_splitting.xml", "trackmate_tracks_with_merging.xml",
-        "trackmate_tracks_with_splitting_merging.xml"})
+    @MethodSource("org.volltrack.btrackmate.testdata.ReferenceFile#laptrackFiles")
     void rotatedRenumberedShuffledSpotsGiveTheSameEdges(String resource) throws Exception {
         ReferenceFile file = ReferenceFile.load(resource);
         Map<Long, Double> expected = expectedEdges(file);
@@ -92,26 +84,17 @@ class ReferenceRetrackTest {
         if (shuffle) {
             java.util.Collections.shuffle(visible, random);
         }
-        int n = visible.size();
-        int[] ids = new int[n];
-        int[] frames = new int[n];
-        double[] x = new double[n];
-        double[] y = new double[n];
-        double[] z = new double[n];
-        for (int i = 0; i < n; i++) {
+        SpotColumns columns = new SpotColumns(visible.size());
+        for (int i = 0; i < columns.size(); i++) {
             ReferenceFile.RefSpot s = visible.get(i);
-            ids[i] = newId.get(s.id);
-            frames[i] = (int) s.get("FRAME");
             double[] p = {s.get("POSITION_X"), s.get("POSITION_Y"), s.get("POSITION_Z")};
             if (rot != null) {
                 p = apply(rot, p);
             }
-            x[i] = p[0];
-            y[i] = p[1];
-            z[i] = p[2];
+            columns.set(i, newId.get(s.id), (int) s.get("FRAME"), p[0], p[1], p[2]);
         }
         int[] keys = file.frameKeys.stream().mapToInt(Integer::intValue).toArray();
-        LapSpots spots = LapSpots.of(ids, frames, x, y, z, keys, new HashMap<>());
+        LapSpots spots = LapSpots.of(columns, keys, new HashMap<>());
         LapEdges edges = LapTracking.track(spots, file.settings);
         Map<Long, Double> out = new TreeMap<>();
         for (int k = 0; k < edges.size(); k++) {

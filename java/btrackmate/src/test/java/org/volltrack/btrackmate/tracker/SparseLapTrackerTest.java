@@ -12,7 +12,7 @@ import org.jgrapht.graph.DefaultWeightedEdge;
 import org.jgrapht.graph.SimpleWeightedGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.volltrack.btrackmate.TrackerKeys;
 import org.volltrack.btrackmate.model.Spot;
 import org.volltrack.btrackmate.model.SpotCollection;
@@ -23,9 +23,7 @@ import org.volltrack.btrackmate.xml.TrackMateXmlReader;
 class SparseLapTrackerTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"trackmate_tracks_without_gap_closing.xml", "trackmate_tracks_with_gap_closing.xml",
-        "trackmate_tracks_with_splitting.xml", "trackmate_tracks_with_merging.xml",
-        "trackmate_tracks_with_splitting_merging.xml"})
+    @MethodSource("org.volltrack.btrackmate.testdata.ReferenceFile#laptrackFiles")
     void modelRetrackEqualsFileGraph(String resource) throws Exception {
         TrackMateFile file;
         try (InputStream in = getClass().getResourceAsStream("/trackmate/" + resource)) {

@@ -18,18 +18,12 @@ class SpatialGridTest {
             int n = 1 + random.nextInt(300);
             double extent = trial % 2 == 0 ? 20 : 5000;
             double radius = 0.5 + 5 * random.nextDouble();
-            int[] ids = new int[n];
-            int[] frames = new int[n];
-            double[] x = new double[n];
-            double[] y = new double[n];
-            double[] z = new double[n];
+            SpotColumns columns = new SpotColumns(n);
             for (int i = 0; i < n; i++) {
-                ids[i] = i;
-                x[i] = extent * random.nextDouble() - 7;
-                y[i] = extent * random.nextDouble();
-                z[i] = trial % 3 == 0 ? 0 : extent * random.nextDouble();
+                columns.set(i, i, 0, extent * random.nextDouble() - 7, extent * random.nextDouble(),
+                        trial % 3 == 0 ? 0 : extent * random.nextDouble());
             }
-            LapSpots spots = LapSpots.of(ids, frames, x, y, z, null, new HashMap<>());
+            LapSpots spots = LapSpots.of(columns, null, new HashMap<>());
             int[] all = new int[n];
             for (int i = 0; i < n; i++) {
                 all[i] = i;

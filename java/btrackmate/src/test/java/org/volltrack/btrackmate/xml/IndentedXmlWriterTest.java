@@ -3,7 +3,14 @@ package org.volltrack.btrackmate.xml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.ByteArrayOutputStream;
 import java.io.StringWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 import javax.xml.stream.XMLStreamException;
@@ -17,120 +24,87 @@ class IndentedXmlWriterTest {
         "cr\r\nlf", "lone\rcr", "\u0000nul\u0001", "ünïcödé €", "emoji \uD83D\uDE00 pair", "lone \uD800 high",
         "lone \uDC00 low", "\uFFFE\uFFFF bad", "]]> end", "&amp; already", "1.0E-5", "NaN"};
 
-    /** Applies the same random operations to both writers. */
-    private static void script(final long seed, final Ops ops) throws XMLStreamException {
+    /** The same random operations for both writers: each a method name and its String arguments. */
+    private static List<String[]> script(final long seed) {
         final Random random = new Random(seed);
-        ops.startDocument();
-        ops.start("Root");
-        ops.attribute("version", "1");
+        final List<String[]> ops = new ArrayList<>();
+        ops.add(new String[] {"startDocument"});
+        ops.add(new String[] {"start", "Root"});
+        ops.add(new String[] {"attribute", "version", "1"});
         int depth = 1;
         for (int i = 0; i < 400; i++) {
             final int op = random.nextInt(6);
             final String text = NASTY[random.nextInt(NASTY.length)];
             if (op == 0 && depth < 6) {
-                ops.start("E" + random.nextInt(3));
-                ops.attribute("a", text);
+                ops.add(new String[] {"start", "E" + random.nextInt(3)});
+                ops.add(new String[] {"attribute", "a", text});
                 depth++;
             } else if (op == 1 || op == 5) {
-                ops.empty("Leaf");
-                ops.attribute("VALUE", text);
-                ops.attribute("n", Double.toString(random.nextGaussian()));
+                ops.add(new String[] {"empty", "Leaf"});
+                ops.add(new String[] {"attribute", "VALUE", text});
+                ops.add(new String[] {"attribute", "n", Double.toString(random.nextGaussian())});
             } else if (op == 2 && depth > 1) {
-                ops.end();
+                ops.add(new String[] {"end"});
                 depth--;
             } else if (op == 3) {
-                ops.start("Text");
-                ops.text(text);
-                ops.endAfterText();
+                ops.add(new String[] {"start", "Text"});
+                ops.add(new String[] {"text", text});
+                ops.add(new String[] {"endAfterText"});
             } else if (op == 4) {
-                ops.start("EmptyParent");
-                ops.end();
+                ops.add(new String[] {"start", "EmptyParent"});
+                ops.add(new String[] {"end"});
             }
         }
         while (depth-- > 0) {
-            ops.end();
+            ops.add(new String[] {"end"});
         }
-        ops.endDocument();
+        ops.add(new String[] {"endDocument"});
+        return ops;
     }
 
-    /** The writer operations both implementations share. */
-    private interface Ops {
-        void startDocument() throws XMLStreamException;
-
-        void start(String name) throws XMLStreamException;
-
-        void empty(String name) throws XMLStreamException;
-
-        void attribute(String name, String value) throws XMLStreamException;
-
-        void text(String text) throws XMLStreamException;
-
-        void end() throws XMLStreamException;
-
-        void endAfterText() throws XMLStreamException;
-
-        void endDocument() throws XMLStreamException;
+    /** Calls each operation (a method of the same name, String arguments) on {@code writer}. */
+    private static void replay(final List<String[]> ops, final Object writer) throws Exception {
+        for (final String[] op : ops) {
+            final Class<?>[] types = new Class<?>[op.length - 1];
+            Arrays.fill(types, String.class);
+            final Method method = writer.getClass().getDeclaredMethod(op[0], types);
+            method.setAccessible(true);
+            try {
+                method.invoke(writer, (Object[]) Arrays.copyOfRange(op, 1, op.length));
+            } catch (final InvocationTargetException e) {
+                throw (Exception) e.getCause();
+            }
+        }
     }
 
-    private static String direct(final long seed, final boolean bytes) throws XMLStreamException {
+    private static String direct(final List<String[]> ops, final boolean bytes) throws Exception {
         final StringWriter out = new StringWriter();
-        final java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
-        final IndentedXmlWriter w = bytes ? new IndentedXmlWriter(stream) : new IndentedXmlWriter(out);
-        script(seed, new Ops() {
-            public void startDocument() throws XMLStreamException { w.startDocument(); }
-            public void start(final String n) throws XMLStreamException { w.start(n); }
-            public void empty(final String n) throws XMLStreamException { w.empty(n); }
-            public void attribute(final String n, final String v) throws XMLStreamException { w.attribute(n, v); }
-            public void text(final String t) throws XMLStreamException { w.text(t); }
-            public void end() throws XMLStreamException { w.end(); }
-            public void endAfterText() throws XMLStreamException { w.endAfterText(); }
-            public void endDocument() throws XMLStreamException { w.endDocument(); }
-        });
-        return bytes ? new String(stream.toByteArray(), java.nio.charset.StandardCharsets.UTF_8) : out.toString();
+        final ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        replay(ops, bytes ? new IndentedXmlWriter(stream) : new IndentedXmlWriter(out));
+        return bytes ? new String(stream.toByteArray(), StandardCharsets.UTF_8) : out.toString();
     }
 
-    private static String stax(final long seed) throws XMLStreamException {
+    private static String stax(final List<String[]> ops) throws Exception {
         final StringWriter out = new StringWriter();
-        final StaxIndentedXmlWriter w = new StaxIndentedXmlWriter(out);
-        script(seed, new Ops() {
-            public void startDocument() throws XMLStreamException { w.startDocument(); }
-            public void start(final String n) throws XMLStreamException { w.start(n); }
-            public void empty(final String n) throws XMLStreamException { w.empty(n); }
-            public void attribute(final String n, final String v) throws XMLStreamException { w.attribute(n, v); }
-            public void text(final String t) throws XMLStreamException { w.text(t); }
-            public void end() throws XMLStreamException { w.end(); }
-            public void endAfterText() throws XMLStreamException { w.endAfterText(); }
-            public void endDocument() throws XMLStreamException { w.endDocument(); }
-        });
+        replay(ops, new StaxIndentedXmlWriter(out));
         return out.toString();
     }
 
     @Test
-    void sameOutputAsTheStaxWriter() throws XMLStreamException {
+    void sameOutputAsTheStaxWriter() throws Exception {
         for (long seed = 0; seed < 20; seed++) {
-            assertEquals(stax(seed), direct(seed, false), "seed " + seed);
-            assertEquals(stax(seed), direct(seed, true), "seed " + seed + ", UTF-8 bytes");
+            final List<String[]> ops = script(seed);
+            assertEquals(stax(ops), direct(ops, false), "seed " + seed);
+            assertEquals(stax(ops), direct(ops, true), "seed " + seed + ", UTF-8 bytes");
         }
     }
 
     @Test
-    void largeOutputCrossesTheBufferIdentically() throws XMLStreamException {
+    void largeOutputCrossesTheBufferIdentically() throws Exception {
         final String longText = "x&<".repeat(40_000);
-        final StringWriter a = new StringWriter();
-        final StringWriter b = new StringWriter();
-        final IndentedXmlWriter direct = new IndentedXmlWriter(a);
-        final StaxIndentedXmlWriter stax = new StaxIndentedXmlWriter(b);
-        direct.startDocument();
-        stax.startDocument();
-        direct.start("Log");
-        stax.start("Log");
-        direct.text(longText);
-        stax.text(longText);
-        direct.endAfterText();
-        stax.endAfterText();
-        direct.endDocument();
-        stax.endDocument();
-        assertEquals(b.toString(), a.toString());
+        final List<String[]> ops = List.of(new String[] {"startDocument"}, new String[] {"start", "Log"},
+                new String[] {"text", longText}, new String[] {"endAfterText"}, new String[] {"endDocument"});
+        assertEquals(stax(ops), direct(ops, false));
     }
 
     @Test

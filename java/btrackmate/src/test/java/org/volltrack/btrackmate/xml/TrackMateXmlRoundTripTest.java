@@ -26,10 +26,6 @@ import org.volltrack.btrackmate.model.Spot;
 
 class TrackMateXmlRoundTripTest {
 
-    static final String[] LAPTRACK_FILES = {"trackmate_tracks_without_gap_closing.xml",
-        "trackmate_tracks_with_gap_closing.xml", "trackmate_tracks_with_splitting.xml",
-        "trackmate_tracks_with_merging.xml", "trackmate_tracks_with_splitting_merging.xml"};
-
     static TrackMateFile readResource(final String name) throws IOException {
         try (InputStream in = TrackMateXmlRoundTripTest.class.getResourceAsStream("/trackmate/" + name)) {
             assertNotNull(in, "missing test resource " + name);

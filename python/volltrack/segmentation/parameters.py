@@ -1,0 +1,61 @@
+"""The parameters of VollSeg, typed: what :func:`~volltrack.segmentation.vollseg` (or ``vollseg_in_blocks``)
+accepts as keywords, checked once where a segmentation starts; an unknown key is refused, not ignored.
+
+``volltrack segment``, ``volltrack run`` and the napari widget all hand their options to
+:func:`~volltrack.segmentation.batch.segment_file` or ``vollseg``; :meth:`VollSegParameters.options` gives back
+exactly the keys that were set, so the settings recorded with the outputs keep their form.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+__all__ = ["VollSegParameters", "vollseg_options"]
+
+
+class VollSegParameters(BaseModel):
+    """Keyword parameters of VollSeg, one field each, with VollSeg's defaults; unknown keys are refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    n_tiles: Optional[tuple[int, int, int]] = Field(None, description="network tiles (Z, Y, X); None = no tiling")
+    denoise_first: bool = Field(False, description="run the N2V model first")
+    normalization: Optional[tuple[float, float]] = Field(
+        None, description="intensities mapped to 0 and 1; None = the volume's 1st and 99.8th percentiles")
+    prob_thresh: Optional[float] = Field(None, description="StarDist probability threshold; None = the model's")
+    nms_thresh: Optional[float] = Field(None, description="StarDist NMS threshold; None = the model's")
+    nms: Literal["fast", "exact"] = Field("fast", description="suppression of overlapping StarDist candidates")
+    stardist_labels: bool = Field(True, description="paint the kept StarDist polyhedra")
+    use_probability: bool = Field(True, description="watershed on the StarDist probability (else the distance)")
+    unet_threshold: Optional[float] = Field(None, description="U-Net foreground threshold; None = the model's")
+    min_size_mask: int = Field(10, description="smallest U-Net component kept, in voxels")
+    min_size: int = Field(10, description="smallest cell kept, in voxels")
+    max_size: Optional[int] = Field(None, description="largest cell kept, in voxels; None = no limit")
+    marker_radius: int = Field(2, description="radius of the painted seed markers, in voxels")
+    unite_stardist: bool = Field(True, description="add StarDist cells the U-Net mask misses")
+    fill_holes: bool = Field(True, description="fill holes in the labels")
+    snap_seeds: bool = Field(True, description="move seeds to the probability maximum nearby")
+    mask_growth: Optional[int] = Field(None, description="voxels the U-Net mask is grown by; None = the model's")
+    block_shape: Optional[tuple[int, int, int]] = Field(None, description="segment in blocks of this core size")
+    halo: Optional[tuple[int, int, int]] = Field(None, description="context around each block (Z, Y, X)")
+
+    def options(self) -> dict[str, Any]:
+        """The keyword arguments that were set, as ``vollseg(image, models, **options)`` takes them."""
+        return self.model_dump(exclude_unset=True)
+
+
+def vollseg_options(options: dict[str, Any] | None, *, source: str = "VollSeg parameters") -> dict[str, Any]:
+    """Check ``options`` against :class:`VollSegParameters`; return them (coerced, same keys) or raise ValueError.
+
+    The message is one line naming ``source``, the key and what was expected.
+    """
+    try:
+        return VollSegParameters.model_validate(dict(options or {})).options()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "?"
+        known = ", ".join(VollSegParameters.model_fields)
+        hint = f" (known: {known})" if first["type"] == "extra_forbidden" else ""
+        raise ValueError(f"{source}: {where}: {first['msg']}{hint}") from None

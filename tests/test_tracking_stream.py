@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -124,8 +126,9 @@ def test_spot_tasks_feed_the_tracker_as_they_finish(jvm, tmp_path):  # noqa: F81
 
 @pytest.mark.slow
 def test_a_cluster_run_tracks_the_spots_the_tasks_streamed(jvm, tmp_path):  # noqa: F811
-    """The spots and track stages of ``volltrack run --cluster``: the track stage uses the spots the engine took in
-    while the tasks ran (not spots.csv, which is still written), and its tracks.xml equals the one-process run's."""
+    """The spots and track stages of ``volltrack run --cluster``: each frame's spots go to the engine and to
+    spots.csv (in frame order) as its task finishes -- the same spots.csv as one process writes --, the track stage
+    uses what the engine took in (not spots.csv), and its tracks.xml equals the one-process run's."""
     from volltrack.cluster import open_cluster
     from volltrack.pipeline.config import RunConfig
     from volltrack.pipeline.run import RunInputs, _spots, _track
@@ -145,6 +148,9 @@ def test_a_cluster_run_tracks_the_spots_the_tasks_streamed(jvm, tmp_path):  # no
     with open_cluster("local:2", quiet=True) as client:
         _spots(inputs, config, labels, two / "spots.csv", meta, client, stream)
     assert stream.pieces == n_frames and stream.attrs["spot_table"] == str(two / "spots.csv")
+    # spots.csv written frame by frame as the tasks finished: the file of the one-process table
+    assert (two / "spots.csv").read_text() == (one / "spots.csv").read_text()
+    assert json.loads((two / "spots.csv.json").read_text()) == json.loads((one / "spots.csv.json").read_text())
     (two / "spots.csv").write_text("not read by the track stage\n")     # the stream holds the spots
     summary = _track(config, two / "spots.csv", two / "tracks.xml", stream)
     assert summary["tracks"] == 5

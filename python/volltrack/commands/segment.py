@@ -140,24 +140,13 @@ def _segment_all(todo, out, models, *, inputs, axes, total, options, force=False
     """Segment ``todo`` into ``out``; ``segment.json`` says "running" until every output is written."""
     from tqdm import tqdm
 
+    from volltrack.cluster.options import cluster_from_args
     from volltrack.segmentation import batch
 
-    record = dict(inputs=inputs, models=models, parameters=options)
-    batch.write_record(out, status=batch.STATUS_RUNNING, **record)
-    from volltrack.cluster.options import cluster_from_args
-
-    try:
-        with cluster_from_args(args) as client, tqdm(total=total, desc="VollSeg", unit="volume") as bar:
-            for path in todo:
-                batch.segment_file(path, out, models, axes=axes, progress=bar, segment_options=options,
-                                   fresh=force, output_format=_output_format(args, path), client=client)
-    except KeyboardInterrupt:
-        batch.write_record(out, status=batch.STATUS_INTERRUPTED, **record)
-        raise
-    except Exception as error:
-        batch.write_record(out, status=batch.STATUS_FAILED, error=f"{type(error).__name__}: {error}", **record)
-        raise
-    batch.write_record(out, status=batch.STATUS_COMPLETE, **record)
+    with tqdm(total=total, desc="VollSeg", unit="volume") as bar:
+        batch.segment_paths(todo, out, models, segment_options=options, inputs=inputs, axes=axes, progress=bar,
+                            fresh=force, output_format=lambda path: _output_format(args, path),
+                            cluster=cluster_from_args(args))
 
 
 def run(args: argparse.Namespace) -> int:

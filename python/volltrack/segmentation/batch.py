@@ -23,6 +23,7 @@ labels and a logged warning instead of the spurious cells an untrained or badly 
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import json
 import logging
@@ -368,6 +369,51 @@ def versions():
         except importlib.metadata.PackageNotFoundError:
             found[package] = None
     return found
+
+
+def segment_paths(paths, out, models, *, segment_options=None, inputs=None, axes=None, progress=None, fresh=False,
+                  output_format=None, client=None, cluster=None):
+    """Segment every file of ``paths`` into ``out`` (:func:`segment_file`), recording the run in ``segment.json``.
+
+    The record says "running" until every output is written, then "complete"; "failed" (with the error) or
+    "interrupted" when the run stops. ``volltrack segment`` and ``volltrack run`` both segment through here.
+
+    Parameters
+    ----------
+    paths : list of pathlib.Path
+        The files to segment now.
+    out : pathlib.Path
+        Output folder (created when missing).
+    models : Models
+        The networks.
+    segment_options : dict, optional
+        :class:`~volltrack.segmentation.parameters.VollSegParameters` keys, checked before anything is written.
+    inputs : list of pathlib.Path, optional
+        Every input of the run, recorded (default ``paths``; finished inputs that are skipped belong here too).
+    axes, progress, fresh, client
+        As for :func:`segment_file`.
+    output_format : str or callable, optional
+        "tif" or "zarr", or a function of the path giving it; default "tif".
+    cluster : context manager, optional
+        Entered once the record says "running"; gives the Dask client to use (or None), instead of ``client``.
+    """
+    vollseg_options(segment_options)
+    record = dict(inputs=list(paths if inputs is None else inputs), models=models, parameters=segment_options or {})
+    Path(out).mkdir(parents=True, exist_ok=True)
+    write_record(out, status=STATUS_RUNNING, **record)
+    try:
+        with cluster if cluster is not None else contextlib.nullcontext(client) as running_client:
+            for path in paths:
+                segment_file(path, out, models, axes=axes, progress=progress, segment_options=segment_options,
+                             fresh=fresh, client=running_client,
+                             output_format=output_format(path) if callable(output_format) else output_format or "tif")
+    except KeyboardInterrupt:
+        write_record(out, status=STATUS_INTERRUPTED, **record)
+        raise
+    except Exception as error:
+        write_record(out, status=STATUS_FAILED, error=f"{type(error).__name__}: {error}", **record)
+        raise
+    write_record(out, status=STATUS_COMPLETE, **record)
 
 
 def write_record(out, *, inputs, models, parameters, status=STATUS_COMPLETE, error=None):

@@ -21,7 +21,7 @@ from volltrack.schema import fill_spot_defaults
 from volltrack.spots.columns import INTEGER_COLUMNS, POSITION_COLUMNS, REQUIRED_COLUMNS
 from volltrack.spots.csv_contract import is_number, read_contract_csv
 
-__all__ = ["write_spots_csv", "read_spots_csv", "read_legacy_csv", "validate_spot_table", "describe_movie",
+__all__ = ["write_spots_csv", "SpotCsvWriter", "read_spots_csv", "read_legacy_csv", "validate_spot_table", "describe_movie",
            "LEGACY_COLUMNS", "MOVIE_ATTRS"]
 
 logger = logging.getLogger(__name__)
@@ -89,14 +89,84 @@ def write_spots_csv(table: pd.DataFrame, path, *, parameters: dict | None = None
         Extra provenance to record in the sidecar (input files, command). Default None.
     """
     path = Path(path)
-    attrs = {key: (list(value) if isinstance(value, tuple) else value) for key, value in table.attrs.items()}
-    from volltrack import __version__
-
-    attrs = _portable_image(attrs, path)
-    record = {**attrs, "volltrack_version": __version__, "n_spots": int(len(table)), **(parameters or {})}
     with atomic_write(path, newline="") as handle:
         table.to_csv(handle, index=False)
+    _write_sidecar(path, table.attrs, len(table), parameters)
+
+
+def _write_sidecar(path: Path, attrs: dict, n_spots: int, parameters: dict | None) -> None:
+    from volltrack import __version__
+
+    attrs = {key: (list(value) if isinstance(value, tuple) else value) for key, value in attrs.items()}
+    attrs = _portable_image(attrs, path)
+    record = {**attrs, "volltrack_version": __version__, "n_spots": int(n_spots), **(parameters or {})}
     atomic_write_text(_sidecar(path), json.dumps(record, indent=2, default=str) + "\n")
+
+
+class SpotCsvWriter:
+    """A spot table written to CSV one frame at a time, in frame order, whatever order the frames are given in.
+
+    The file is the one :func:`write_spots_csv` writes for the frames put together, without ever holding them
+    together: a frame is written as soon as every earlier frame was (later ones wait, e.g. while a cluster finishes
+    the earlier frames). Use as a context manager; give every frame ``0 .. n_frames - 1`` once (an empty table for
+    a frame without cells), set :attr:`attrs` (and :attr:`parameters`) before the block ends: the CSV then
+    appears at once (atomically) with its sidecar. On an error nothing is written.
+
+    Attributes
+    ----------
+    n_spots, n_inside, frames_with_spots : int
+        Counts of what was written (``n_inside``: rows with ``INSIDE_TISSUE`` 1).
+    """
+
+    def __init__(self, path, n_frames: int) -> None:
+        import contextlib
+
+        self.path, self.n_frames = Path(path), int(n_frames)
+        self.attrs: dict = {}
+        self.parameters: dict | None = None
+        self.n_spots = self.n_inside = self.frames_with_spots = 0
+        self._waiting: dict[int, pd.DataFrame] = {}
+        self._next = 0
+        self._columns: list[str] | None = None
+        self._stack = contextlib.ExitStack()
+        self._handle = None
+
+    def __enter__(self) -> "SpotCsvWriter":
+        self._handle = self._stack.enter_context(atomic_write(self.path, newline=""))
+        return self
+
+    def add(self, frame: int, table: pd.DataFrame) -> None:
+        """Give the spot table of ``frame``; it is written now if every earlier frame was, else kept until then."""
+        frame = int(frame)
+        if frame < self._next or frame in self._waiting or not 0 <= frame < self.n_frames:
+            raise ValueError(f"{self.path}: frame {frame} given twice or outside 0..{self.n_frames - 1}")
+        self._waiting[frame] = table
+        while self._next in self._waiting:
+            self._write(self._waiting.pop(self._next))
+            self._next += 1
+
+    def _write(self, table: pd.DataFrame) -> None:
+        if self._columns is None:
+            self._columns = [str(c) for c in table.columns]
+        elif [str(c) for c in table.columns] != self._columns:
+            raise ValueError(f"{self.path}: frame {self._next} has the columns {list(table.columns)}; the earlier "
+                             f"frames have {self._columns}")
+        table.to_csv(self._handle, index=False, header=self._next == 0)
+        self.n_spots += len(table)
+        self.frames_with_spots += int(len(table) > 0)
+        if "INSIDE_TISSUE" in table:
+            self.n_inside += int((np.asarray(table["INSIDE_TISSUE"]) == 1).sum())
+
+    def __exit__(self, kind, value, traceback) -> bool:
+        if kind is None and self._next != self.n_frames:
+            missing = [f for f in range(self.n_frames) if f >= self._next and f not in self._waiting][:5]
+            value = ValueError(f"{self.path}: frames {missing} were never given; nothing written")
+            self._stack.__exit__(ValueError, value, None)
+            raise value
+        suppressed = self._stack.__exit__(kind, value, traceback)
+        if kind is None:
+            _write_sidecar(self.path, self.attrs, self.n_spots, self.parameters)
+        return bool(suppressed)
 
 
 def _row_error(source: str, table: pd.DataFrame, bad: np.ndarray, column: str, what: str) -> ValueError:

@@ -162,14 +162,24 @@ def inverted_mask_warning(spots, mask, mask_path, has_time_axis: bool = True) ->
     has_time_axis : bool, optional
         False for a mask of one time point without its T axis.
     """
-    if mask is None or "INSIDE_TISSUE" not in spots or len(spots) < INVERTED_MIN_SPOTS:
+    if mask is None or "INSIDE_TISSUE" not in spots:
         return None
-    inside = float(np.mean(np.asarray(spots["INSIDE_TISSUE"]) == 1))
+    n_inside = int((np.asarray(spots["INSIDE_TISSUE"]) == 1).sum())
+    return inverted_mask_warning_from_counts(len(spots), n_inside, mask, mask_path, has_time_axis)
+
+
+def inverted_mask_warning_from_counts(n_spots: int, n_inside: int, mask, mask_path,
+                                      has_time_axis: bool = True) -> str | None:
+    """:func:`inverted_mask_warning` from the number of spots and of spots inside the tissue (a spot table written
+    frame by frame is never held whole)."""
+    if mask is None or n_spots < INVERTED_MIN_SPOTS:
+        return None
+    inside = n_inside / n_spots
     if inside >= INVERTED_MAX_INSIDE:
         return None
     border = mask_border_fraction(mask, has_time_axis=has_time_axis)
     if border <= INVERTED_MIN_BORDER:
         return None
-    return (f"tissue mask {mask_path}: only {inside:.0%} of {len(spots)} spots are inside it while it covers "
+    return (f"tissue mask {mask_path}: only {inside:.0%} of {n_spots} spots are inside it while it covers "
             f"{border:.0%} of the image border; is the mask inverted (tissue = 0)? Expected non-zero voxels "
             "where the tissue is")

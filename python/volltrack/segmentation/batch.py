@@ -306,8 +306,9 @@ def _segmented_frames(image, movie, path, frames, models, options):
 
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="volltrack-networks",
-                            initializer=_quiet_keras) as worker:
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="volltrack-networks", initializer=_quiet_keras)
+    finished = False
+    try:
         pending = worker.submit(predict, frames[0]) if frames else None
         for position, frame in enumerate(frames):
             volume, predictions, failed = pending.result()
@@ -328,6 +329,11 @@ def _segmented_frames(image, movie, path, frames, models, options):
                 if pending is not None:
                     pending.cancel()
                 raise
+        finished = True
+    finally:
+        # Ctrl-C or an error: do not wait for the next frame's networks (TensorFlow's call cannot be cut short and
+        # may take long, the first one compiles); their result is discarded and the thread ends on its own.
+        worker.shutdown(wait=finished, cancel_futures=not finished)
 
 
 def _quiet_keras():

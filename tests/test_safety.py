@@ -241,3 +241,40 @@ def test_a_full_disk_while_writing_the_xml_names_the_xml_and_leaves_nothing(tmp_
     assert "tracks.xml: cannot write the TrackMate XML" in last and ".tmp" not in last, done.stderr
     assert "Traceback" not in done.stderr
     assert list((tmp_path / "out").iterdir()) == []          # no XML, no hidden temporary file
+
+
+# --- Ctrl-C while the next frame's networks run in the worker thread ------------------------------------------------
+
+def test_ctrl_c_does_not_wait_for_the_next_frames_networks(monkeypatch):
+    """The networks of frame 1 run in a worker thread (TensorFlow cannot be cut short; the first call compiles for
+    a long time). Ctrl-C while frame 0 is post-processed must not wait for them: the command says "interrupted"
+    at once and the worker's result is discarded."""
+    import threading
+
+    import numpy as np
+
+    from volltrack.segmentation import batch, pipeline
+
+    release, started = threading.Event(), threading.Event()
+
+    def networks(volume, models, **options):
+        if volume.flat[0] == 1:                 # frame 1: blocks until the test releases it
+            started.set()
+            release.wait(60)
+        return {"fake": True}
+
+    monkeypatch.setattr(pipeline, "predict_networks", networks)
+    monkeypatch.setattr(pipeline, "vollseg", lambda volume, models, **kw: "result")
+    movie = np.zeros((2, 2, 4, 4), np.float32)
+    movie[1] = 1
+    movie[:, 0, 0, 1] += 0.5                     # not blank
+    frames = batch._segmented_frames(movie, True, "movie.tif", [0, 1], models=None, options={})
+    assert next(frames) == (0, "result")
+    assert started.wait(30)
+    with pytest.raises(KeyboardInterrupt):
+        frames.throw(KeyboardInterrupt)
+    assert not release.is_set()                  # returned while frame 1's networks still run
+    worker = [t for t in threading.enumerate() if t.name.startswith("volltrack-networks")]
+    assert worker and worker[0].is_alive()
+    release.set()
+    worker[0].join(30)

@@ -313,8 +313,9 @@ def _segmented_frames(image, movie, path, frames, models, options):
     from collections import deque
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="volltrack-networks",
-                            initializer=_quiet_keras) as worker:
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="volltrack-networks", initializer=_quiet_keras)
+    finished = False
+    try:
         pending = deque(worker.submit(predict, frame) for frame in frames[:_AHEAD])
         for position, frame in enumerate(frames):
             volume, predictions, failed = pending.popleft().result()
@@ -337,6 +338,11 @@ def _segmented_frames(image, movie, path, frames, models, options):
                 for waiting in pending:
                     waiting.cancel()
                 raise
+        finished = True
+    finally:
+        # Ctrl-C or an error: do not wait for the next frame's networks (TensorFlow's call cannot be cut short and
+        # may take long, the first one compiles); their result is discarded and the thread ends on its own.
+        worker.shutdown(wait=finished, cancel_futures=not finished)
 
 
 #: Frames whose networks may run ahead of the post-processing (queued in the networks' thread): two, so that a

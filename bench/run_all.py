@@ -51,6 +51,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark("analysis", "analysis/run.py"),
     Benchmark("divisions", "divisions/run.py", ("--out", "{work}/divisions")),
     Benchmark("scale", "scale/run.py"),
+    Benchmark("scale-held-out", "scale/held_out.py"),   # --cluster local:2 against one process, unseen movie
     Benchmark("gpu", "gpu_check.py"),
     Benchmark("n2v", "n2v/compare.py"),  # n2v against a Gaussian floor; CAREamics with --careamics-python by hand
     Benchmark("wheels", "wheels/dry_run.py"),  # needs the package index (pip dry runs, nothing installed)
@@ -61,6 +62,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
 # Helpers imported by the benchmarks above, not benchmarks themselves.
 HELPER_SCRIPTS = {"tracker/compare_xml.py", "tracker/laptrack_driver.py", "tracker/process_memory.py",
                   "tracker/synthetic_spots.py", "segmentation/paper_reference.py", "n2v/careamics_n2v.py",
+                  "divisions/vollseg.py",  # scores tracker settings on a finished demo run's folder (by hand)
                   "run_all.py"}
 
 

@@ -13,7 +13,8 @@ links with :func:`volltrack.metrics.divisions.score_links`. The search space (se
 * feature penalties (weights 0, 0.25, ... 4) over up to six numeric spot features (finite, positive, not
   constant), one weight per feature for linking and gap closing, one for splitting and merging;
 * TRACKING_MODE (EXACT_LAP or DIVISION_AWARE) and, for the latter, DIVISION_MAX_COST, DIVISION_SIZE_WEIGHT,
-  DIVISION_VOLUME_WEIGHT, DIVISION_DISTANCE_WEIGHT, DIVISION_SEPARATION_WEIGHT and DIVISION_BORDER_WEIGHT.
+  DIVISION_VOLUME_WEIGHT, DIVISION_DISTANCE_WEIGHT, DIVISION_SEPARATION_WEIGHT and DIVISION_BORDER_WEIGHT
+  (the last two from the penalty weights, 0 included).
 
 Objectives (``metric``): ``division_f1`` (division F1 at ±1 frame, plus 0.001 x link F1 to break ties),
 ``link_f1`` (plus 0.001 x division F1), ``tra`` (TRA with perfect detections) or ``combined`` = link F1 + w × division F1 (±1 frame) with w = 2 × true divisions / true links:
@@ -127,8 +128,9 @@ def suggest_settings(trial, space: SearchSpace) -> dict[str, Any]:
         s["DIVISION_SIZE_WEIGHT"] = trial.suggest_float("DIVISION_SIZE_WEIGHT", 0.0, 3.0)
         s["DIVISION_VOLUME_WEIGHT"] = trial.suggest_float("DIVISION_VOLUME_WEIGHT", 0.0, 3.0)
         s["DIVISION_DISTANCE_WEIGHT"] = trial.suggest_float("DIVISION_DISTANCE_WEIGHT", 0.0, 3.0)
-        s["DIVISION_SEPARATION_WEIGHT"] = trial.suggest_float("DIVISION_SEPARATION_WEIGHT", 0.0, 6.0)
-        s["DIVISION_BORDER_WEIGHT"] = trial.suggest_float("DIVISION_BORDER_WEIGHT", 0.0, 6.0)
+        # categorical, 0 included: the border term misfires where every cell is at an edge (a few-cell embryo)
+        s["DIVISION_SEPARATION_WEIGHT"] = trial.suggest_categorical("DIVISION_SEPARATION_WEIGHT", PENALTY_WEIGHTS)
+        s["DIVISION_BORDER_WEIGHT"] = trial.suggest_categorical("DIVISION_BORDER_WEIGHT", PENALTY_WEIGHTS)
         if "SPLITTING_MAX_DISTANCE" not in s:   # the pass looks for daughters within the splitting distance
             s["SPLITTING_MAX_DISTANCE"] = trial.suggest_float("SPLITTING_MAX_DISTANCE", *space.splitting, log=True)
     return s

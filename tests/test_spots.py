@@ -253,6 +253,26 @@ def test_distance_matches_the_full_signed_field_for_cells_inside_and_outside(rng
     assert ((spots["DISTANCE_TO_BOUNDARY"] > 0) == (spots["INSIDE_TISSUE"] == 1)).all()
 
 
+@pytest.mark.parametrize("sampling", [(2.0, 0.5, 0.25), (1.3, 0.7, 0.3)])
+def test_distance_at_the_spots_equals_the_distance_transforms_of_the_frame(rng, sampling):
+    # the spot table reads DISTANCE_TO_BOUNDARY from KD-trees over the boundary shells, not from whole-frame
+    # transforms: same values, 3D and 2D (YX) masks, points inside and outside, ragged masks with holes
+    from scipy import ndimage
+
+    from volltrack.spots.tissue import _distance_at
+
+    for trial in range(6):
+        shape = tuple(int(n) for n in rng.integers(4, 24, 3))
+        mask = ndimage.binary_opening(rng.random(shape) < 0.6) if trial % 2 else rng.random(shape) < 0.5
+        points = tuple(rng.integers(0, n, 40) for n in shape)
+        for frame, where, scale in ((mask, points, sampling), (mask[0], points[1:], sampling[1:])):
+            if frame.all() or not frame.any():
+                continue
+            expected = signed_distance_to_boundary(frame, sampling=scale)[where]
+            found = _distance_at(frame, where, frame[where], scale)
+            np.testing.assert_allclose(found, expected, rtol=0, atol=1e-12)
+
+
 def test_spots_command_gives_the_same_table_for_every_stored_form_of_a_mask(tmp_path):
     """io.read_tissue_mask is the one reader: TYX, TZYX with one Z and the full TZYX mask give the same spots."""
     import tifffile

@@ -11,7 +11,9 @@ and each StarDist probability threshold, in one process on the same machine:
   a whole-volume watershed (``paper_reference.py``);
 
 with F1 at IoU 0.5 of each against the simulator's ground truth (``stardist.matching``), the fast path's ratio
-to the networks, and how many StarDist seeds the fast and exact paths keep (and share).
+to the networks, how many StarDist seeds the fast and exact paths keep (and share), the CPU seconds of each run
+(whole process, every thread) and its peak resident memory (the process's peak, reset before each run through
+/proc/self/clear_refs on Linux; the models and the volume, loaded before, are part of it).
 
 Usage: nice -n 10 python bench/segmentation/speed.py [--seeds 401,402] [--thresholds model,0.5]
        [--shape 22,256,256] [--cells 250] [--repeats 1] [--no-paper] [--no-exact]
@@ -20,6 +22,7 @@ Usage: nice -n 10 python bench/segmentation/speed.py [--seeds 401,402] [--thresh
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -31,13 +34,40 @@ from paper_reference import paper_seed_pool, paper_watershed  # noqa: E402
 
 
 def _timed(function, repeats):
-    """Return (result of the last run, smallest wall time over ``repeats`` runs)."""
+    """Return (result of the last run, smallest wall time over ``repeats`` runs); the run's CPU seconds (whole
+    process, every thread) and peak memory go to ``_LAST``."""
     best, result = float("inf"), None
     for _ in range(repeats):
-        start = time.perf_counter()
+        _reset_peak_memory()
+        start, cpu = time.perf_counter(), time.process_time()
         result = function()
         best = min(best, time.perf_counter() - start)
+        _LAST.update(cpu=time.process_time() - cpu, peak=_peak_memory())
     return result, best
+
+
+#: CPU seconds and peak resident memory (MB) of the last :func:`_timed` run.
+_LAST: dict = {}
+
+
+def _reset_peak_memory():
+    """Reset the process's peak resident set size (Linux: writing 5 to /proc/self/clear_refs), so that
+    :func:`_peak_memory` reports the peak of what runs next."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def _peak_memory():
+    """Peak resident set size in MB since the last reset (VmHWM), or NaN where /proc is missing."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
 
 
 def networks_only(volume, models):
@@ -100,35 +130,53 @@ def main(argv=None):
     warm = simulate_tissue(n_frames=1, shape=shape, n_cells=args.cells, seed=999).raw[0]
     vollseg(warm, models)                      # compile the suppression, warm TensorFlow
     networks_only(warm, models)
-    print("| seed | prob | networks s | fast s | fast/networks | exact s | exact/networks | paper s | "
-          "F1 fast | F1 exact | F1 paper | seeds fast/exact/shared |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print(f"load average at start: {_load_average()}; TF_ENABLE_ONEDNN_OPTS={os.environ.get('TF_ENABLE_ONEDNN_OPTS')}")
+    print("| seed | prob | networks s (CPU s) | fast s (CPU s) | fast/networks | exact s (CPU s) | exact/networks | "
+          "paper s (CPU s) | F1 fast | F1 exact | F1 paper | seeds fast/exact/shared | peak MB fast/exact/paper | "
+          "load |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|")
     for seed in (int(s) for s in args.seeds.split(",")):
         movie = simulate_tissue(n_frames=1, shape=shape, n_cells=args.cells, seed=seed)
         volume, truth = np.asarray(movie.raw[0], np.float32), np.asarray(movie.labels[0])
+        del movie
         _, t_net = _timed(lambda: networks_only(volume, models), args.repeats)
+        cpu_net = _LAST["cpu"]
         for prob in thresholds:
             fast, t_fast = _timed(lambda: vollseg(volume, models, prob_thresh=prob, nms="fast"), args.repeats)
-            row = {"fast": (t_fast, f1_at_half(truth, fast.labels))}
+            row = {"fast": (t_fast, f1_at_half(truth, fast.labels), _LAST["cpu"], _LAST["peak"])}
             if not args.no_exact:
                 exact, t_exact = _timed(lambda: vollseg(volume, models, prob_thresh=prob, nms="exact"), 1)
-                row["exact"] = (t_exact, f1_at_half(truth, exact.labels))
+                row["exact"] = (t_exact, f1_at_half(truth, exact.labels), _LAST["cpu"], _LAST["peak"])
                 seeds = "%d/%d/%d" % (shared_seeds(fast, exact)[1], shared_seeds(fast, exact)[2],
                                       shared_seeds(fast, exact)[0])
+                del exact
             else:
                 seeds = "-"
+            del fast
             if not args.no_paper:
                 paper, t_paper = _timed(lambda: paper_pipeline(volume, models, prob), 1)
-                row["paper"] = (t_paper, f1_at_half(truth, paper))
+                row["paper"] = (t_paper, f1_at_half(truth, paper), _LAST["cpu"], _LAST["peak"])
+                del paper
 
             def cell(key, index, fmt):
                 return fmt % row[key][index] if key in row else "-"
 
-            print(f"| {seed} | {prob:.3f} | {t_net:.2f} | {t_fast:.2f} | {t_fast / t_net:.2f}x | "
-                  f"{cell('exact', 0, '%.2f')} | "
+            def timing(key):
+                return f"{row[key][0]:.2f} ({row[key][2]:.1f})" if key in row else "-"
+
+            peaks = "/".join(cell(key, 3, "%.0f") for key in ("fast", "exact", "paper"))
+            print(f"| {seed} | {prob:.3f} | {t_net:.2f} ({cpu_net:.1f}) | {timing('fast')} | {t_fast / t_net:.2f}x | "
+                  f"{timing('exact')} | "
                   f"{(row['exact'][0] / t_net) if 'exact' in row else float('nan'):.1f}x | "
-                  f"{cell('paper', 0, '%.2f')} | {cell('fast', 1, '%.3f')} | {cell('exact', 1, '%.3f')} | "
-                  f"{cell('paper', 1, '%.3f')} | {seeds} |", flush=True)
+                  f"{timing('paper')} | {cell('fast', 1, '%.3f')} | {cell('exact', 1, '%.3f')} | "
+                  f"{cell('paper', 1, '%.3f')} | {seeds} | {peaks} | {_load_average()} |", flush=True)
+
+
+def _load_average():
+    try:
+        return "%.1f" % os.getloadavg()[0]
+    except OSError:
+        return "?"
 
 
 if __name__ == "__main__":

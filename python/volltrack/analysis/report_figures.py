@@ -19,6 +19,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from volltrack.analysis.export import write_json
+from volltrack.io.timing import timed
 from volltrack.analysis.plot_style import informative_tracks, movie_track, track_duration
 
 logger = logging.getLogger(__name__)
@@ -99,8 +100,9 @@ def write_run_figures(analysis, folder, *, image=None, labels=None, track_plots:
                                    "tracklets": int(row["N_TRACKLETS"]), "divisions": int(row["N_DIVISIONS"])})
     if movie and ordered:
         chosen = movie_track(analysis) if movie_track_id is None else int(movie_track_id)
-        path = write_track_movie(analysis, chosen, folder / f"track_{chosen}.mp4", image=image, labels=labels,
-                                 projection=projection, progress=progress)
+        with timed("analyze/figures/movie"):
+            path = write_track_movie(analysis, chosen, folder / f"track_{chosen}.mp4", image=image, labels=labels,
+                                     projection=projection, progress=progress)
         manifest["movie"] = {"file": str(path.relative_to(folder)), "track": chosen, "projection": projection}
     write_json(manifest, folder / MANIFEST)
     logger.info("wrote %d overview pictures, %d lineage trees, %d track plots%s", len(manifest["overview"]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import time
 from pathlib import Path
 
@@ -47,12 +48,14 @@ def run(args: argparse.Namespace) -> int:
 
     if args.out.exists() and not args.out.is_dir():
         raise ValueError(f"--out {args.out}: exists and is a file; expected a folder (or a path that does not exist)")
-    with output_lock(args.out, "volltrack run"):
-        return _run_locked(args, config)
+    from volltrack.io.timing import collecting
+
+    with output_lock(args.out, "volltrack run"), collecting() as timings:
+        return _run_locked(args, config, timings)
 
 
-def _run_locked(args: argparse.Namespace, config) -> int:
-    """``volltrack run`` with the lock of ``--out`` held."""
+def _run_locked(args: argparse.Namespace, config, timings) -> int:
+    """``volltrack run`` with the lock of ``--out`` held; ``timings`` collects the parts' wall and CPU seconds."""
     from volltrack.pipeline.run import RunInputs, run_pipeline
 
     start = time.perf_counter()
@@ -88,5 +91,29 @@ def _run_locked(args: argparse.Namespace, config) -> int:
         line = division_line(result.metrics)
         if line:
             print(f"{'':<10}{line}")
-    print(f"done in {time.perf_counter() - start:.0f} s")
+    _print_timings(timings, wall=time.perf_counter() - start)
     return 0
+
+
+def _print_timings(timings, *, wall: float) -> None:
+    """The run's parts with their wall and CPU seconds, then the total as the last line."""
+    timings.rest("segment/networks", "segment")   # the networks run in a thread beside the post-processing
+    lines = timings.lines()
+    if lines:
+        print("time per part (stages skipped as up to date are not listed; networks CPU = segment CPU minus its "
+              "other parts)")
+        for line in lines:
+            print(f"  {line}")
+    cpu = time.process_time() + timings.child_cpu   # since the process started: imports, every thread and child
+    print(f"done in {_since_start(wall):.0f} s ({cpu:.0f} s CPU on {os.cpu_count() or 1} cores; the command's own "
+          f"start-up included)")
+
+
+def _since_start(fallback: float) -> float:
+    """Wall seconds since this process started (``fallback`` where psutil cannot tell)."""
+    try:
+        import psutil
+
+        return max(fallback, time.time() - psutil.Process().create_time())
+    except Exception:  # noqa: BLE001 - psutil missing or the process table unreadable: the measured part
+        return fallback

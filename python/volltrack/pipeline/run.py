@@ -16,11 +16,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from volltrack.io.atomic import atomic_write_text
+from volltrack.io.timing import Timings, collecting, current as current_timings, timed
 from volltrack.pipeline.config import RunConfig
 from volltrack.pipeline.inputs import (check_ground_truth, check_models, check_tracking_settings, read_mask,
                                       read_raw_meta)
@@ -57,6 +59,7 @@ class RunResult:
     records: list[StageRecord]
     outputs: dict[str, Path]
     metrics: dict[str, Any] = field(default_factory=dict)
+    timings: Timings = field(default_factory=Timings)
 
 
 def _image_meta(raw_meta: dict[str, Any], config: RunConfig) -> dict[str, Any]:
@@ -73,7 +76,8 @@ def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str
     from volltrack.segmentation.batch import segment_paths
 
     seg = config.segmentation
-    models = load_models(seg.models, n2v=seg.denoise)
+    with timed("segment/load models"):
+        models = load_models(seg.models, n2v=seg.denoise)
     if seg.denoise and models.n2v is None:
         raise ValueError(f"segmentation.denoise is true but the models folder {seg.models or 'bundled demo models'} "
                          "has no n2v/ model")
@@ -185,14 +189,17 @@ def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: 
     mask = read_mask(inputs.mask, meta["shape"])
     if image is not None and image.ndim == 3:
         image, labels = image[np.newaxis], labels if labels.ndim == 4 else labels[np.newaxis]
-    analysis = analyze_xml(xml_path, data=data, image=image, labels=labels, mask=mask,
-                           calibration=meta["calibration"], frame_interval=meta["frame_interval"],
-                           smoothing_window=config.analysis.smoothing_window, progress=True)
+    with timed("analyze/tracks"):
+        analysis = analyze_xml(xml_path, data=data, image=image, labels=labels, mask=mask,
+                               calibration=meta["calibration"], frame_interval=meta["frame_interval"],
+                               smoothing_window=config.analysis.smoothing_window, progress=True)
     selected = analysis.track_set.select("all")
-    write_tables(analysis, out, track_ids=selected, extra_parameters={"xml": str(xml_path)})
+    with timed("analyze/tables"):
+        write_tables(analysis, out, track_ids=selected, extra_parameters={"xml": str(xml_path)})
     dividing = analysis.track_set.select("dividing")
-    write_run_figures(analysis, out, image=image, labels=labels, movie=config.analysis.movie,
-                      projection=config.analysis.movie_projection, progress=True)
+    with timed("analyze/figures"):
+        write_run_figures(analysis, out, image=image, labels=labels, movie=config.analysis.movie,
+                          projection=config.analysis.movie_projection, progress=True)
     return {"tracks analysed": len(selected), "dividing": len(dividing), "tracklets": len(analysis.tracklets)}
 
 
@@ -228,6 +235,47 @@ def _evaluate(inputs: RunInputs, labels_path: Path, xml_path: Path, out: Path) -
             if scores.get(k) is not None}
 
 
+def _evaluate_timed(inputs: RunInputs, labels_path: Path, xml_path: Path, out: Path) -> tuple[dict[str, Any],
+                                                                                                float, float]:
+    """:func:`_evaluate` and its wall and CPU seconds (run in a child process)."""
+    start, cpu = time.perf_counter(), time.process_time()
+    summary = _evaluate(inputs, labels_path, xml_path, out)
+    return summary, time.perf_counter() - start, time.process_time() - cpu
+
+
+class _Evaluation:
+    """The evaluate stage in a second process, started before the analysis so that the two (each a single-threaded
+    Python job reading the same labels and tracks) run side by side on two cores; the stage itself then waits for
+    it. Without :meth:`start`, :meth:`result` evaluates here. A failure on either side stops the other."""
+
+    def __init__(self) -> None:
+        self._pool: Any = None
+        self._pending: Any = None
+
+    def __enter__(self) -> "_Evaluation":
+        return self
+
+    def start(self, *args: Any) -> None:
+        import multiprocessing
+
+        self._pool = multiprocessing.get_context("spawn").Pool(1)   # not fork: the JVM and TensorFlow run here
+        self._pending = self._pool.apply_async(_evaluate_timed, args)
+
+    def result(self, *args: Any) -> dict[str, Any]:
+        if self._pending is None:
+            return _evaluate(*args)
+        summary, wall, cpu = self._pending.get()
+        timings = current_timings()
+        if timings is not None:
+            timings.add("evaluate/in a second process", wall, cpu, child=True)
+        return summary
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+
+
 def _segmentation_scores(gt, pred) -> dict[str, float]:
     from stardist.matching import matching_dataset
 
@@ -256,7 +304,21 @@ def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, 
         Memory limit per local Dask worker (``"2GB"``).
     output_format : {"tif", "zarr"}, optional
         Segmentation outputs as TIFF or OME-Zarr; default zarr for an OME-Zarr raw movie, else tif.
+
+    The wall and CPU seconds of the stages and their parts (model loading, networks, post-processing, JVM start,
+    figures, movie, report ...) are in the result's ``timings``, added to the caller's collection when there is
+    one (:func:`volltrack.io.timing.collecting`).
     """
+    caller = current_timings()
+    with collecting(caller if caller is not None else Timings()) as timings:
+        result = _run_pipeline(inputs, out, config, force=force, cluster=cluster, worker_memory=worker_memory,
+                               output_format=output_format)
+    result.timings = timings
+    return result
+
+
+def _run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None, *, force: bool, cluster: str | None,
+                  worker_memory: str | None, output_format: str | None) -> RunResult:
     config = config or RunConfig()
     out = Path(out)
     from volltrack.io.sources import split_container
@@ -272,15 +334,16 @@ def run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None = None, 
         path = getattr(inputs, name)
         if path is not None and not Path(path).exists():
             raise FileNotFoundError(f"--{name.replace('_', '-')} not found: {path}")
-    shape, raw_meta = read_raw_meta(Path(inputs.raw), axes=config.image.axes)
-    from volltrack.segmentation.batch import check_input
+    with timed("check inputs"):
+        shape, raw_meta = read_raw_meta(Path(inputs.raw), axes=config.image.axes)
+        from volltrack.segmentation.batch import check_input
 
-    check_input(Path(inputs.raw), config.image.axes)   # every frame (NaN, inf) before any work
-    read_mask(inputs.mask, shape)
-    check_ground_truth(inputs.ground_truth, shape[0])
-    check_models(config.segmentation.models)
-    check_tracking_settings(config.tracking)
-    _check_disk_space(inputs, out, shape, force)
+        check_input(Path(inputs.raw), config.image.axes)   # every frame (NaN, inf) before any work
+        read_mask(inputs.mask, shape)
+        check_ground_truth(inputs.ground_truth, shape[0])
+        check_models(config.segmentation.models)
+        check_tracking_settings(config.tracking)
+        _check_disk_space(inputs, out, shape, force)
     from volltrack.io.output_lock import output_lock
 
     with output_lock(out, "volltrack run"):   # one writer per folder
@@ -341,18 +404,24 @@ def _run_stages(inputs: RunInputs, out: Path, config: RunConfig, force: bool, sh
                    params=params["image"], inputs=[labels_path, inputs.raw, *optional], outputs=[spots_path])
     runner.run("track", lambda: _track(config, spots_path, xml_path, stream), params=params["tracking"],
                inputs=[spots_path], outputs=[xml_path])
-    runner.run("analyze", lambda: _analyze(inputs, config, xml_path, labels_path, analysis_dir, meta),
-               params=params["analysis"], inputs=[xml_path, labels_path, *optional], outputs=[analysis_dir])
     metrics: dict[str, Any] = {}
-    if inputs.ground_truth is not None:
-        runner.run("evaluate", lambda: _evaluate(inputs, labels_path, xml_path, out), params={},
-                   inputs=[labels_path, xml_path, inputs.ground_truth], outputs=[out / "metrics.json"])
-        metrics = json.loads((out / "metrics.json").read_text())
+    evaluate_inputs = [labels_path, xml_path, inputs.ground_truth]
+    with _Evaluation() as evaluation:
+        if inputs.ground_truth is not None and runner.needs_run("evaluate", params={}, inputs=evaluate_inputs,
+                                                                outputs=[out / "metrics.json"]):
+            evaluation.start(inputs, labels_path, xml_path, out)   # in a second process, beside the analysis
+        runner.run("analyze", lambda: _analyze(inputs, config, xml_path, labels_path, analysis_dir, meta),
+                   params=params["analysis"], inputs=[xml_path, labels_path, *optional], outputs=[analysis_dir])
+        if inputs.ground_truth is not None:
+            runner.run("evaluate", lambda: evaluation.result(inputs, labels_path, xml_path, out), params={},
+                       inputs=evaluate_inputs, outputs=[out / "metrics.json"])
+            metrics = json.loads((out / "metrics.json").read_text())
     outputs = {"labels": labels_path, "spots": spots_path, "tracks": xml_path, "analysis": analysis_dir}
     plots = sorted((analysis_dir / "plots").glob("*.png"))
-    report = write_report(out / "report.html", title=f"volltrack run: {Path(inputs.raw).name}",
-                          records=runner.records, params={"inputs": {k: str(v) for k, v in vars(inputs).items()},
-                                                          **params}, metrics=metrics, plots=plots, outputs=outputs,
-                          analysis_dir=analysis_dir)
+    with timed("report"):
+        report = write_report(out / "report.html", title=f"volltrack run: {Path(inputs.raw).name}",
+                              records=runner.records,
+                              params={"inputs": {k: str(v) for k, v in vars(inputs).items()}, **params},
+                              metrics=metrics, plots=plots, outputs=outputs, analysis_dir=analysis_dir)
     outputs["report"] = report
     return RunResult(runner.records, outputs, metrics)

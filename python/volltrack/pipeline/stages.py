@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from volltrack.io.atomic import atomic_write_text
+from volltrack.io.timing import timed
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +103,7 @@ class StageRecord:
     skipped: bool
     seconds: float
     summary: dict[str, Any] = field(default_factory=dict)
+    cpu_seconds: float = 0.0
 
 
 class StageRunner:
@@ -138,6 +140,13 @@ class StageRunner:
             return None
         return stamp
 
+    def needs_run(self, name: str, *, params: Mapping[str, Any], inputs: Sequence[Path],
+                  outputs: Sequence[Path]) -> bool:
+        """Whether :meth:`run` with these arguments would run the stage (its stamp is missing or out of date)."""
+        fingerprint = stage_fingerprint(params, inputs, self.hashes)
+        self.hashes.save()
+        return self.is_current(name, fingerprint, outputs) is None
+
     def run(self, name: str, func: Callable[[], dict[str, Any] | None], *, params: Mapping[str, Any],
             inputs: Sequence[Path], outputs: Sequence[Path]) -> StageRecord:
         """Run ``func`` unless the stage ``name`` is up to date; return what happened.
@@ -149,15 +158,18 @@ class StageRunner:
         stamp = self.is_current(name, fingerprint, outputs)
         if stamp is not None:
             logger.info("stage %s: up to date, skipped", name)
-            record = StageRecord(name, True, float(stamp.get("seconds", 0.0)), stamp.get("summary", {}))
+            record = StageRecord(name, True, float(stamp.get("seconds", 0.0)), stamp.get("summary", {}),
+                                 float(stamp.get("cpu_seconds", 0.0)))
         else:
             logger.info("stage %s: running", name)
-            start = time.perf_counter()
-            summary = func() or {}
-            seconds = time.perf_counter() - start
-            stamp = {"name": name, "fingerprint": fingerprint, "seconds": seconds, "summary": summary,
-                     "outputs": [str(p) for p in outputs], "finished": time.strftime("%Y-%m-%dT%H:%M:%S")}
+            start, cpu = time.perf_counter(), time.process_time()
+            with timed(name):
+                summary = func() or {}
+            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+            stamp = {"name": name, "fingerprint": fingerprint, "seconds": seconds, "cpu_seconds": cpu,
+                     "summary": summary, "outputs": [str(p) for p in outputs],
+                     "finished": time.strftime("%Y-%m-%dT%H:%M:%S")}
             atomic_write_text(self._stamp_path(name), json.dumps(stamp, indent=2, default=str))
-            record = StageRecord(name, False, seconds, summary)
+            record = StageRecord(name, False, seconds, summary, cpu)
         self.records.append(record)
         return record

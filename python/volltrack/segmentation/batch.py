@@ -34,6 +34,7 @@ import numpy as np
 from volltrack.segmentation.frame_store import (OUTPUTS, assemble_outputs, check_frame_options, frame_done,  # noqa: F401
                                                 is_finished, write_frame_outputs)
 from volltrack.io.sources import output_name
+from volltrack.io.timing import timed
 from volltrack.segmentation.parameters import vollseg_options
 from volltrack.segmentation.pipeline import blank_result
 from volltrack.segmentation.validation import is_constant, validate_volume
@@ -230,7 +231,8 @@ def segment_file(path, out, models, *, axes=None, progress=None, segment_options
     if client is None:
         for frame, result in _segmented_frames(image, movie, path, todo, models, options):
             raw = np.asarray(image[frame] if movie else image[...]) if output_format == "zarr" else None
-            write_outputs(out, name, frame, raw, result, output_format)
+            with timed("segment/write frames", cpu="thread"):
+                write_outputs(out, name, frame, raw, result, output_format)
             progress is not None and progress.update(1)
     else:
         from volltrack.cluster.segment import segment_frames
@@ -242,7 +244,9 @@ def segment_file(path, out, models, *, axes=None, progress=None, segment_options
 
         zarr_outputs.finish(frames_folder)
     else:
-        assemble_outputs(frames_folder, out, name, n_frames, meta["calibration"], meta.get("frame_interval"), movie)
+        with timed("segment/assemble outputs"):
+            assemble_outputs(frames_folder, out, name, n_frames, meta["calibration"], meta.get("frame_interval"),
+                             movie)
 
 
 def _create_zarr_outputs(out, name, models, options, image, meta, movie):
@@ -279,8 +283,8 @@ def _read_volume(image, movie, frame):
 def _segmented_frames(image, movie, path, frames, models, options):
     """Yield (frame, VollSegResult) for ``frames`` in order.
 
-    Without blocks the networks of the next frame run in a worker thread while the current frame is
-    post-processed (TensorFlow and the compiled suppression release the GIL), so a movie's frames reach the
+    Without blocks the networks of the next frames (up to :data:`_AHEAD`) run in a worker thread while the current
+    frame is post-processed (TensorFlow and the compiled suppression release the GIL), so a movie's frames reach the
     networks back to back. Blocks (``block_shape``) are segmented one after the other.
     """
     from volltrack.segmentation import pipeline
@@ -300,19 +304,23 @@ def _segmented_frames(image, movie, path, frames, models, options):
         if is_constant(volume):
             return volume, None, False
         try:
-            return volume, pipeline.predict_networks(validate_volume(volume), models, **network_options), False
+            with timed("segment/networks", cpu="none"):
+                predictions = pipeline.predict_networks(validate_volume(volume), models, **network_options)
+            return volume, predictions, False
         except Exception:  # noqa: BLE001 - re-raised by the main thread's own attempt
             return volume, None, True
 
+    from collections import deque
     from concurrent.futures import ThreadPoolExecutor
 
     worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="volltrack-networks", initializer=_quiet_keras)
     finished = False
     try:
-        pending = worker.submit(predict, frames[0]) if frames else None
+        pending = deque(worker.submit(predict, frame) for frame in frames[:_AHEAD])
         for position, frame in enumerate(frames):
-            volume, predictions, failed = pending.result()
-            pending = worker.submit(predict, frames[position + 1]) if position + 1 < len(frames) else None
+            volume, predictions, failed = pending.popleft().result()
+            if position + _AHEAD < len(frames):
+                pending.append(worker.submit(predict, frames[position + _AHEAD]))
             try:
                 if predictions is None and not failed:
                     _LOG.warning("%s is blank (every voxel %g): no cells, empty labels",
@@ -321,19 +329,26 @@ def _segmented_frames(image, movie, path, frames, models, options):
                     result = blank_result(volume, models, segment_options=options)
                 else:
                     try:
-                        result = pipeline.vollseg(volume, models, predictions=predictions, **options)
+                        with timed("segment/post-processing", cpu="thread"):
+                            result = pipeline.vollseg(volume, models, predictions=predictions, **options)
                     except ValueError as error:
                         raise ValueError(f"{_volume_name(path, frame, movie)}: {error}") from error
                 yield frame, result
             except BaseException:
-                if pending is not None:
-                    pending.cancel()
+                for waiting in pending:
+                    waiting.cancel()
                 raise
         finished = True
     finally:
         # Ctrl-C or an error: do not wait for the next frame's networks (TensorFlow's call cannot be cut short and
         # may take long, the first one compiles); their result is discarded and the thread ends on its own.
         worker.shutdown(wait=finished, cancel_futures=not finished)
+
+
+#: Frames whose networks may run ahead of the post-processing (queued in the networks' thread): two, so that a
+#: slow post-processing (the first frame's, which compiles the suppression on a fresh install) does not leave
+#: the networks idle; each waiting frame holds its volume and maps (tens of MB for the demo's volumes).
+_AHEAD = 2
 
 
 def _quiet_keras():

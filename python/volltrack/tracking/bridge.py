@@ -23,6 +23,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from volltrack.io.timing import timed
 from volltrack.tracking.settings import TrackerSettings, as_settings
 from volltrack.tracking.spot_arrays import spot_arrays, spot_calibration, spot_movie
 from volltrack.tracking.tracks import Tracks, tracks_from_result
@@ -132,14 +133,16 @@ def track_with_engine(spots: pd.DataFrame, settings: TrackerSettings, *, xml_pat
     arrays = spot_arrays(spots)
     space_units, time_units, interval = spot_calibration(spots)
     with tqdm(total=3, desc="tracking", unit="step", disable=not progress) as bar:
-        bridge = _bridge_class(jimport)
+        with timed("track/JVM start and engine"):
+            bridge = _bridge_class(jimport)
         java = _to_java(arrays)
         bar.update(1)
         with java_interruptible():
             result = _track_arrays(bridge, java, settings, space_units, time_units, interval)
         bar.update(1)
-        tracks = result_tracks(result, settings, spots, space_units=space_units, time_units=time_units,
-                               xml_path=xml_path)
+        with timed("track/results and XML"):
+            tracks = result_tracks(result, settings, spots, space_units=space_units, time_units=time_units,
+                                   xml_path=xml_path)
         bar.update(1)
     logger.info("tracked %d spots: %d edges, %d tracks", len(tracks.spots), len(tracks.edges), len(tracks.tracks))
     return tracks

@@ -40,13 +40,14 @@ def _single_process(raw: Path, out: Path, models, options) -> float:
     return time.perf_counter() - start
 
 
-def _cluster(raw: Path, out: Path, models, workers: int, memory: str, options) -> tuple[float, dict]:
+def _cluster(raw: Path, out: Path, models, workers: int, memory: str, options,
+             worker_threads: int | None) -> tuple[float, dict]:
     from volltrack.cluster import open_cluster
     from volltrack.cluster.segment import LAST_REPORTS, summarise_reports
     from volltrack.cluster.tasks import worker_models
     from volltrack.segmentation.batch import segment_file
 
-    with open_cluster(f"local:{workers}", memory_limit=memory, quiet=True) as client:
+    with open_cluster(f"local:{workers}", memory_limit=memory, quiet=True, worker_threads=worker_threads) as client:
         client.run(worker_models, str(models.folder), False)          # models loaded once per worker, not timed
         start = time.perf_counter()
         segment_file(raw, out, models, output_format="zarr", client=client, segment_options=options)
@@ -63,7 +64,11 @@ def main() -> None:
     parser.add_argument("--block-shape", help="Z,Y,X: segment every frame in blocks (one Dask task per block on "
                         "the cluster, vollseg_in_blocks in the single process)")
     parser.add_argument("--halo", default="0,16,16", help="Z,Y,X halo of the blocks (default 0,16,16)")
+    parser.add_argument("--worker-threads", type=int, default=1,
+                        help="TensorFlow threads per worker (default 1: one core per worker, so that 1 and 2 "
+                        "workers compare the parallel stages; 0: TensorFlow's default, every core in each worker)")
     args = parser.parse_args()
+    worker_threads = args.worker_threads or None
     shape = tuple(int(v) for v in args.shape.split(","))
     options = {}
     if args.block_shape:
@@ -78,8 +83,8 @@ def main() -> None:
         _movie(raw, args.frames, shape)
         models = load_models(args.models, n2v=False)
         floor = _single_process(raw, work / "single", models, options)
-        one, one_summary = _cluster(raw, work / "w1", models, 1, args.memory, options)
-        two, two_summary = _cluster(raw, work / "w2", models, 2, args.memory, options)
+        one, one_summary = _cluster(raw, work / "w1", models, 1, args.memory, options, worker_threads)
+        two, two_summary = _cluster(raw, work / "w2", models, 2, args.memory, options, worker_threads)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     frames = args.frames
@@ -87,7 +92,7 @@ def main() -> None:
     per_frame = two_summary["mean_seconds_per_frame"]
     result = {
         "frames": frames, "frame_shape": shape, "load_average_1min": os.getloadavg()[0],
-        "blocks": options.get("block_shape"), "halo": options.get("halo"),
+        "blocks": options.get("block_shape"), "halo": options.get("halo"), "worker_threads": worker_threads,
         "single_process_s": floor, "one_worker_s": one, "two_workers_s": two,
         "frames_per_s": {"single": frames / floor, "1 worker": frames / one, "2 workers": frames / two},
         "speedup_2_vs_1": one / two, "one_worker_vs_single": floor / one,

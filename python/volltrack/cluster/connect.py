@@ -82,7 +82,8 @@ def _jobqueue_cluster(config_path: Path):
 
 
 @contextlib.contextmanager
-def open_cluster(spec: str, *, memory_limit: str | None = None, quiet: bool = False):
+def open_cluster(spec: str, *, memory_limit: str | None = None, quiet: bool = False,
+                 worker_threads: int | None = None):
     """Start or connect to the cluster ``spec`` and yield a :class:`distributed.Client`; close it afterwards.
 
     Parameters
@@ -94,6 +95,10 @@ def open_cluster(spec: str, *, memory_limit: str | None = None, quiet: bool = Fa
         (Dask's nanny) and its task retried elsewhere. Default: the machine's memory divided among the workers.
     quiet : bool, optional
         Do not print the dashboard link. Default False.
+    worker_threads : int, optional
+        Threads each local worker's TensorFlow may use for one operation (``TF_NUM_INTRAOP_THREADS`` in the
+        worker's environment), e.g. 1 to give each of N workers one of N cores. Default: TensorFlow's own
+        choice (every core of the machine, in each worker).
 
     Notes
     -----
@@ -114,9 +119,11 @@ def open_cluster(spec: str, *, memory_limit: str | None = None, quiet: bool = Fa
         import dask
 
         with dask.config.set(LOCAL_WORKER_MEMORY):      # the nannies pass this configuration to their workers
+            threads = {} if worker_threads is None else {"env": {"TF_NUM_INTRAOP_THREADS": str(int(worker_threads)),
+                                                                  "TF_NUM_INTEROP_THREADS": "1"}}
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                    memory_limit=memory_limit or "auto", dashboard_address=":0",
-                                   silence_logs=logging.ERROR)
+                                   silence_logs=logging.ERROR, **threads)
         client = Client(cluster, set_as_default=False)
     elif kind == "jobqueue":
         cluster = _jobqueue_cluster(argument)

@@ -38,7 +38,9 @@ def test_run_demo_uses_demo_tracking_only_without_config(tmp_path, monkeypatch, 
         RunConfig().write_yaml(config_path)
     args = argparse.Namespace(demo=True, config=config_path, out=Path(tmp_path / "out"), force=False, raw=None,
                               mask=None, gt=None, cluster=None, worker_memory=None, format=None)
-    with pytest.raises(SystemExit):
-        run_command._run_locked(args, RunConfig.from_yaml(config_path) if with_config else RunConfig())
+    from volltrack.io.timing import collecting
+
+    with pytest.raises(SystemExit), collecting() as timings:
+        run_command._run_locked(args, RunConfig.from_yaml(config_path) if with_config else RunConfig(), timings)
     expected = RunConfig().tracking if with_config else DEMO_TRACKING
     assert seen["tracking"] == expected

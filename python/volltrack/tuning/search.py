@@ -14,7 +14,8 @@ links with :func:`volltrack.metrics.divisions.score_links`. The search space (se
   constant), one weight per feature for linking and gap closing, one for splitting and merging;
 * TRACKING_MODE (EXACT_LAP or DIVISION_AWARE) and, for the latter, DIVISION_MAX_COST, DIVISION_SIZE_WEIGHT,
   DIVISION_VOLUME_WEIGHT, DIVISION_DISTANCE_WEIGHT, DIVISION_SEPARATION_WEIGHT and DIVISION_BORDER_WEIGHT
-  (the last two from the penalty weights, 0 included).
+  (the last two from the penalty weights, 0 included), and DIVISION_INTENSITY_WEIGHT (the same weights) when
+  every spot has a positive MEAN_INTENSITY_CH1.
 
 Objectives (``metric``): ``division_f1`` (division F1 at ±1 frame, plus 0.001 x link F1 to break ties),
 ``link_f1`` (plus 0.001 x division F1), ``tra`` (TRA with perfect detections) or ``combined`` = link F1 + w × division F1 (±1 frame) with w = 2 × true divisions / true links:
@@ -58,6 +59,8 @@ class SearchSpace:
     modes: tuple[str, ...] = MODES
     allow_merging: bool = True
     start: dict = field(default_factory=dict)
+    #: Every spot has a finite MEAN_INTENSITY_CH1 > 0, so the division pass's intensity term applies.
+    intensity: bool = False
 
     @classmethod
     def for_truth(cls, truth: Truth, *, modes: Sequence[str] = MODES, allow_merging: bool = True) -> "SearchSpace":
@@ -88,9 +91,13 @@ class SearchSpace:
                  "TRACKING_MODE": modes[0], "DIVISION_MAX_COST": 0.5, "DIVISION_SIZE_WEIGHT": 1.0,
                  "DIVISION_VOLUME_WEIGHT": 0.5, "DIVISION_DISTANCE_WEIGHT": 1.0,
                  "DIVISION_SEPARATION_WEIGHT": 0.0, "DIVISION_BORDER_WEIGHT": 0.0}
+        intensity = "MEAN_INTENSITY_CH1" in truth.spots.columns and bool(
+            (truth.spots["MEAN_INTENSITY_CH1"].to_numpy(dtype=float) > 0).all())
+        if intensity:
+            start["DIVISION_INTENSITY_WEIGHT"] = 0.0
         start.update({f"{kind}_penalty:{f}": 0.0 for f in features for kind in ("link", "split")})
         return cls((low, high), (low, gap_high), (split_low, split_high), features, tuple(modes),
-                   allow_merging, start)
+                   allow_merging, start, intensity)
 
 
 def suggest_settings(trial, space: SearchSpace) -> dict[str, Any]:
@@ -131,6 +138,9 @@ def suggest_settings(trial, space: SearchSpace) -> dict[str, Any]:
         # categorical, 0 included: the border term misfires where every cell is at an edge (a few-cell embryo)
         s["DIVISION_SEPARATION_WEIGHT"] = trial.suggest_categorical("DIVISION_SEPARATION_WEIGHT", PENALTY_WEIGHTS)
         s["DIVISION_BORDER_WEIGHT"] = trial.suggest_categorical("DIVISION_BORDER_WEIGHT", PENALTY_WEIGHTS)
+        if space.intensity:
+            s["DIVISION_INTENSITY_WEIGHT"] = trial.suggest_categorical("DIVISION_INTENSITY_WEIGHT",
+                                                                       PENALTY_WEIGHTS)
         if "SPLITTING_MAX_DISTANCE" not in s:   # the pass looks for daughters within the splitting distance
             s["SPLITTING_MAX_DISTANCE"] = trial.suggest_float("SPLITTING_MAX_DISTANCE", *space.splitting, log=True)
     return s

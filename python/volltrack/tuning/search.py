@@ -17,6 +17,9 @@ links with :func:`volltrack.metrics.divisions.score_links`. The search space (se
   (the last two from the penalty weights, 0 included), and DIVISION_INTENSITY_WEIGHT (the same weights) when
   every spot has a positive MEAN_INTENSITY_CH1.
 
+After the search, the division cost's weights are also fitted to the truth's divisions on the best trial's LAP
+settings (:mod:`volltrack.tuning.division_fit`); that result is kept when its objective is higher.
+
 Objectives (``metric``): ``division_f1`` (division F1 at ±1 frame, plus 0.001 x link F1 to break ties),
 ``link_f1`` (plus 0.001 x division F1), ``tra`` (TRA with perfect detections) or ``combined`` = link F1 + w × division F1 (±1 frame) with w = 2 × true divisions / true links:
 a division is worth its two daughter links, so links are never traded for divisions.
@@ -217,7 +220,7 @@ def baseline_settings(truth: Truth) -> dict[str, Any]:
 
 def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, timeout: float | None = None,
                   modes: Sequence[str] = MODES, seed: int = 0, progress: bool = True,
-                  callback: Callable[[dict], None] | None = None) -> TuneResult:
+                  callback: Callable[[dict], None] | None = None, fit_division: bool = True) -> TuneResult:
     """Search the settings that maximise ``metric`` on ``truth``.
 
     Parameters
@@ -236,6 +239,11 @@ def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, 
         Seed of the TPE sampler (same seed and inputs give the same trials).
     progress : bool
         Show a progress bar with the best objective so far.
+    fit_division : bool
+        When DIVISION_AWARE is among ``modes`` and the truth has divisions, also fit the division cost's weights
+        to the truth's divisions on the best trial's LAP settings (:func:`volltrack.tuning.division_fit.
+        fit_division_weights`; a row ``division fit`` in the trials) and keep the result when its objective is
+        higher. Default True.
 
     Returns
     -------
@@ -294,8 +302,33 @@ def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, 
         best_settings, best_scores, best_value = best.user_attrs["settings"], best.user_attrs["scores"], best.value
     else:
         best_settings, best_scores, best_value = _json_safe(base), base_scores, base_value
+    if fit_division and "DIVISION_AWARE" in space.modes and truth.n_divisions > 0:
+        fitted = _division_fit(truth, best_settings, metric)
+        if fitted is not None:
+            settings, scores, value = fitted
+            rows.append({"trial": "division fit", "objective": value, **_flat_settings(settings), **scores})
+            if value > best_value:
+                best_settings, best_scores, best_value = settings, scores, value
     return TuneResult(metric, best_settings, best_scores, best_value, _json_safe(base), base_scores, base_value,
                       rows, time.perf_counter() - start, space)
+
+
+def _division_fit(truth: Truth, settings: dict[str, Any],
+                  metric: str) -> tuple[dict[str, Any], dict[str, Any], float] | None:
+    """The division-aware settings fitted on ``settings``' LAP keys, their scores and objective (None: no fit)."""
+    from volltrack.tuning.division_fit import fit_division_weights
+
+    try:
+        fitted = fit_division_weights(truth, settings,
+                                      score=lambda s: objective_value(score_settings(truth, s), metric))
+    except ValueError as exc:   # settings the engine refuses: keep the search's result
+        logger.warning("division fit skipped: %s", exc)
+        return None
+    if fitted is None:
+        return None
+    fitted = _json_safe(fitted)
+    scores = score_settings(truth, fitted)
+    return fitted, scores, objective_value(scores, metric)
 
 
 def _json_safe(settings: dict[str, Any]) -> dict[str, Any]:

@@ -28,7 +28,7 @@ public final class LapSettings {
     /** Keys of the division-aware mode (read here, see {@link DivisionPass}). */
     static final Set<String> DIVISION_KEYS = Set.of("TRACKING_MODE", "DIVISION_MAX_COST", "DIVISION_SIZE_WEIGHT",
             "DIVISION_VOLUME_WEIGHT", "DIVISION_DISTANCE_WEIGHT", "DIVISION_SEPARATION_WEIGHT",
-            "DIVISION_BORDER_WEIGHT");
+            "DIVISION_BORDER_WEIGHT", "DIVISION_INTENSITY_WEIGHT");
 
     final double linkingMaxDistance;
     final Map<String, Double> linkingPenalties;
@@ -52,6 +52,7 @@ public final class LapSettings {
     final double divisionDistanceWeight;
     final double divisionSeparationWeight;
     final double divisionBorderWeight;
+    final double divisionIntensityWeight;
 
     private LapSettings(Map<String, Object> s) {
         linkingMaxDistance = positive(s, "LINKING_MAX_DISTANCE");
@@ -76,6 +77,7 @@ public final class LapSettings {
         divisionDistanceWeight = nonNegative(s, "DIVISION_DISTANCE_WEIGHT", 1.0);
         divisionSeparationWeight = nonNegative(s, "DIVISION_SEPARATION_WEIGHT", 0.0);
         divisionBorderWeight = nonNegative(s, "DIVISION_BORDER_WEIGHT", 0.0);
+        divisionIntensityWeight = nonNegative(s, "DIVISION_INTENSITY_WEIGHT", 0.0);
         if (!(alternativeCostFactor > 0) || Double.isInfinite(alternativeCostFactor)) {
             throw bad("ALTERNATIVE_LINKING_COST_FACTOR", alternativeCostFactor, "a finite number > 0");
         }

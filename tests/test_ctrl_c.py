@@ -162,6 +162,11 @@ def test_ctrl_c_during_analysis_exits_130_and_leaves_only_whole_files(tmp_path):
     assert not list(out.rglob("*.tmp")) and not list(out.rglob("*.mp4"))
     for table in out.glob("*.csv"):                         # what was written before Ctrl-C is whole
         pd.read_csv(table)
+    # ... but the folder is marked as an unfinished analysis, as segment.json marks an unfinished segmentation
+    import json
+
+    record = json.loads((out / "parameters.json").read_text())
+    assert record["status"] == "interrupted" and "files" not in record, record
 
 
 # --- Ctrl-C while the interpreter shuts down, after the work (the console command, ``main()`` without arguments) ---

@@ -124,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
     from tqdm.auto import tqdm
 
     from volltrack.analysis import TRACK_KINDS
-    from volltrack.analysis.export import write_tables
+    from volltrack.analysis.export import analysis_record, write_tables
     from volltrack.analysis.movie import write_track_movie
     from volltrack.analysis.plot_style import movie_track
     from volltrack.analysis.plots import save_track_plot
@@ -162,15 +162,16 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(args.movie_track, int):
         analysis.track_set.spots_of(args.movie_track)  # an unknown ID fails here, before anything is written
     selected = analysis.track_set.select(kind)
-    files = write_tables(analysis, args.out, track_ids=selected, extra_parameters={
-        "xml": str(args.xml), "image": _name(args.image), "labels": _name(args.labels), "mask": _name(args.mask),
-        "tracks": args.tracks, "selected_track_ids": selected})
-    for track_id in tqdm(selected[:max(args.max_plots, 0)], desc="plots", unit="track"):
-        files.append(save_track_plot(analysis, track_id, args.out / "plots" / f"track_{track_id}.png"))
-    if args.movie_track != "none" and selected:
-        movie_id = movie_track(analysis, selected) if args.movie_track == "auto" else args.movie_track
-        files.append(write_track_movie(analysis, movie_id, args.out / f"track_{movie_id}.mp4", image=image,
-                                       labels=labels, projection=args.movie_projection, progress=True))
+    record = {**analysis.parameters, "xml": str(args.xml), "image": _name(args.image), "labels": _name(args.labels),
+              "mask": _name(args.mask), "tracks": args.tracks, "selected_track_ids": selected}
+    with analysis_record(args.out, record) as files:     # "running" until the last file is written
+        files += write_tables(analysis, args.out, track_ids=selected, parameters_file=False)
+        for track_id in tqdm(selected[:max(args.max_plots, 0)], desc="plots", unit="track"):
+            files.append(save_track_plot(analysis, track_id, args.out / "plots" / f"track_{track_id}.png"))
+        if args.movie_track != "none" and selected:
+            movie_id = movie_track(analysis, selected) if args.movie_track == "auto" else args.movie_track
+            files.append(write_track_movie(analysis, movie_id, args.out / f"track_{movie_id}.mp4", image=image,
+                                           labels=labels, projection=args.movie_projection, progress=True))
     print(f"analysed {len(selected)} track(s), {len(analysis.tracklets)} tracklet(s); wrote {len(files)} files "
           f"to {args.out}")
     return 0

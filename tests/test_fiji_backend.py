@@ -776,12 +776,12 @@ def test_ctrl_c_during_fiji_tracking_exits_130_at_once_and_leaves_nothing(tmp_pa
     out = tmp_path / "out"
     out.mkdir()
     process = subprocess.Popen([sys.executable, "-c", _FIJI_CTRL_C, "track", str(spots), "--backend", "fiji", "--out",
-                                str(out / "f.xml"), "--no-progress"], stderr=subprocess.PIPE,
+                                str(out / "f.xml")], stderr=subprocess.PIPE,
                                stdout=subprocess.DEVNULL, text=True, start_new_session=True,
                                env={**os.environ, "PYTHONPATH": PYTHONPATH})
     seen = ""
     try:
-        while "with TrackMate in Fiji" not in seen:
+        while "with TrackMate in Fiji" not in seen:     # logged with progress (the default) just before TrackMate
             line = process.stderr.readline()
             assert line, seen[-3000:]
             seen += line

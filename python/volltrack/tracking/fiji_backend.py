@@ -203,6 +203,10 @@ def _start_fiji(endpoint: str, *, need_btrackmate: bool = True):
     # Ctrl-C must reach Python, not make the JVM end the whole process at once (JPype's default outside an
     # interactive session: no "interrupted" line, the temporary XML left behind): see _run_interruptibly.
     scyjava.config.add_kwargs(interrupt=False)
+    from volltrack.tracking.jvm import _release_java_threads
+
+    # a cancelled TrackMate leaves its tracker's (non-daemon) pool threads running: JPype's shutdown would wait
+    scyjava.when_jvm_stops(_release_java_threads)
     logger.info("starting Fiji %s headless (PyImageJ, Java %s)", endpoint, java_home or "to be downloaded")
     try:
         with _java_version_for_pyimagej(imagej, java_major), _exit_on_ctrl_c_while_starting():

@@ -173,10 +173,9 @@ def _track(config: RunConfig, spots_path: Path, xml_path: Path, stream=None) -> 
 
 def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: Path, out: Path,
              meta: dict[str, Any]) -> dict[str, Any]:
-    from volltrack.analysis.export import write_tables
-    from volltrack.analysis.report_figures import write_run_figures
-    from volltrack.analysis.xml_input import analyze_xml
     import numpy as np
+
+    from volltrack.analysis.stage import write_analysis
 
     data = parsed_tracks(xml_path)
     if data.edges.empty:  # one time point, or no cell linked: nothing to analyse, not an error
@@ -189,18 +188,14 @@ def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: 
     mask = read_mask(inputs.mask, meta["shape"])
     if image is not None and image.ndim == 3:
         image, labels = image[np.newaxis], labels if labels.ndim == 4 else labels[np.newaxis]
-    with timed("analyze/tracks"):
-        analysis = analyze_xml(xml_path, data=data, image=image, labels=labels, mask=mask,
-                               calibration=meta["calibration"], frame_interval=meta["frame_interval"],
-                               smoothing_window=config.analysis.smoothing_window, progress=True)
-    selected = analysis.track_set.select("all")
-    with timed("analyze/tables"):
-        write_tables(analysis, out, track_ids=selected, extra_parameters={"xml": str(xml_path)})
-    dividing = analysis.track_set.select("dividing")
-    with timed("analyze/figures"):
-        write_run_figures(analysis, out, image=image, labels=labels, movie=config.analysis.movie,
-                          projection=config.analysis.movie_projection, progress=True)
-    return {"tracks analysed": len(selected), "dividing": len(dividing), "tracklets": len(analysis.tracklets)}
+    written = write_analysis(xml_path, out, data=data, image=image, labels=labels, mask=mask,
+                             calibration=meta["calibration"], frame_interval=meta["frame_interval"],
+                             smoothing_window=config.analysis.smoothing_window, parameters={"xml": str(xml_path)},
+                             figures="report", movie_track="auto" if config.analysis.movie else "none",
+                             movie_projection=config.analysis.movie_projection)
+    dividing = written.analysis.track_set.select("dividing")
+    return {"tracks analysed": len(written.selected), "dividing": len(dividing),
+            "tracklets": len(written.analysis.tracklets)}
 
 
 _PARSED: dict[str, Any] = {}

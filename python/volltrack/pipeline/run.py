@@ -24,8 +24,7 @@ from typing import Any
 from volltrack.io.atomic import atomic_write_text
 from volltrack.io.timing import Timings, collecting, current as current_timings, timed
 from volltrack.pipeline.config import RunConfig
-from volltrack.pipeline.inputs import (check_ground_truth, check_models, check_tracking_settings, read_mask,
-                                      read_raw_meta)
+from volltrack.pipeline.inputs import check_ground_truth, check_models, read_mask, read_raw_meta
 from volltrack.pipeline.report import write_report
 from volltrack.pipeline.stages import STAMP_DIR, StageRecord, StageRunner
 from volltrack.spots.spot_csv import read_spots_attrs
@@ -77,17 +76,14 @@ def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str
 
     seg = config.segmentation
     with timed("segment/load models"):
-        models = load_models(seg.models, n2v=seg.denoise)
-    if seg.denoise and models.n2v is None:
-        raise ValueError(f"segmentation.denoise is true but the models folder {seg.models or 'bundled demo models'} "
-                         "has no n2v/ model")
-    options = {"n_tiles": seg.n_tiles, "denoise_first": seg.denoise, "prob_thresh": seg.prob_thresh,
-               "nms_thresh": seg.nms_thresh, "use_probability": seg.use_probability, "min_size": seg.min_size,
-               "nms": seg.nms}
+        models = load_models(seg.models, n2v=seg.denoise_first)
+    if seg.denoise_first and models.n2v is None:
+        raise ValueError(f"segmentation.denoise_first is true but the models folder "
+                         f"{seg.models or 'bundled demo models'} has no n2v/ model")
     n_volumes = meta["shape"][0]  # shape is TZYX, T = 1 for a single volume
     with tqdm(total=n_volumes, desc="segment", unit="volume") as bar:
-        segment_paths([inputs.raw], seg_dir, models, segment_options=options, axes=config.image.axes, progress=bar,
-                      fresh=fresh, output_format=output_format, client=client)
+        segment_paths([inputs.raw], seg_dir, models, segment_options=seg.vollseg_options(), axes=config.image.axes,
+                      progress=bar, fresh=fresh, output_format=output_format, client=client)
     return {"volumes": n_volumes}
 
 
@@ -163,9 +159,9 @@ def _track(config: RunConfig, spots_path: Path, xml_path: Path, stream=None) -> 
     from volltrack.tracking import track
 
     if stream is not None and getattr(stream, "attrs", None) is not None:
-        tracks = stream.track(dict(config.tracking), attrs=stream.attrs, xml_path=xml_path)
+        tracks = stream.track(config.tracking, attrs=stream.attrs, xml_path=xml_path)
     else:
-        tracks = track(read_spots_csv(spots_path), dict(config.tracking), xml_path=xml_path)
+        tracks = track(read_spots_csv(spots_path), config.tracking, xml_path=xml_path)
     visible = tracks.tracks
     splits = int(visible["NUMBER_SPLITS"].sum()) if "NUMBER_SPLITS" in visible else 0
     return {"tracks": len(visible), "edges": len(tracks.edges), "divisions": splits}
@@ -337,7 +333,6 @@ def _run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None, *, for
         read_mask(inputs.mask, shape)
         check_ground_truth(inputs.ground_truth, shape[0])
         check_models(config.segmentation.models)
-        check_tracking_settings(config.tracking)
         _check_disk_space(inputs, out, shape, force)
     from volltrack.io.output_lock import output_lock
 

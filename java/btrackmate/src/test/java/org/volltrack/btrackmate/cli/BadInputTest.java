@@ -131,11 +131,17 @@ class BadInputTest extends CliTestBase {
         assertFalse(Files.exists(dir.resolve("s.xml")));
     }
 
-    @Test
-    void aLabelImageWithFractionalNegativeOrNanValuesIsRefused() throws IOException {
+    /** A 2-frame label movie of 2x6x8 voxels with one cell (label 3) moving by one voxel. */
+    private static int[][][][] oneCellInTwoFrames() {
         final int[][][][] labels = new int[2][2][6][8];
         labels[0][0][1][1] = 3;
         labels[1][0][1][2] = 3;
+        return labels;
+    }
+
+    @Test
+    void aLabelImageWithFractionalNegativeOrNanValuesIsRefused() throws IOException {
+        final int[][][][] labels = oneCellInTwoFrames();
         final Path good = TiffFixtures.write(dir.resolve("labels.tif"), labels, true, null);
         assertEquals(0, run("track", "--labels", good.toString(), "--out", dir.resolve("g.xml").toString()), err());
         for (final float bad : new float[] {2.5f, -1f, Float.NaN}) {
@@ -152,9 +158,7 @@ class BadInputTest extends CliTestBase {
 
     @Test
     void nanOrInfiniteIntensitiesInTheImageAreRefusedNamingTheImage() throws IOException {
-        final int[][][][] labels = new int[2][2][6][8];
-        labels[0][0][1][1] = 3;
-        labels[1][0][1][2] = 3;
+        final int[][][][] labels = oneCellInTwoFrames();
         final Path lab = TiffFixtures.write(dir.resolve("labels.tif"), labels, true, null);
         final Path img = TiffFixtures.write(dir.resolve("image.tif"), labels, true, null);
         assertEquals(0, run("track", "--labels", lab.toString(), "--image", img.toString(), "--out",

@@ -33,7 +33,8 @@ def write_analysis(xml_path: Path, out: Path, *, data: Any = None, image: Any = 
                    mask: Any = None, track_ids: Iterable[int] | None = None, only_filtered: bool = True,
                    kind: str = "all", calibration: tuple[float, float, float] | None = None,
                    frame_interval: float | None = None, smoothing_window: int = 3,
-                   fft_feature: str = "TOTAL_INTENSITY", parameters: dict[str, Any] | None = None,
+                   fft_feature: str = "TOTAL_INTENSITY", spot_features: bool = False,
+                   parameters: dict[str, Any] | None = None,
                    figures: Literal["tracks", "report"] = "tracks", max_plots: int = 20,
                    movie_track: int | str = "auto", movie_projection: str = "slice",
                    progress: bool = True) -> AnalysisOutputs:
@@ -49,8 +50,9 @@ def write_analysis(xml_path: Path, out: Path, *, data: Any = None, image: Any = 
         The file as :func:`volltrack.trackmate.read_xml` read it; read here when None.
     image, labels, mask : array-like of shape (T, Z, Y, X), optional
         As for :func:`~volltrack.analysis.analyze_tracks`; checked by the caller.
-    track_ids, only_filtered, calibration, frame_interval, smoothing_window, fft_feature
-        As for :func:`~volltrack.analysis.xml_input.analyze_xml`.
+    track_ids, only_filtered, calibration, frame_interval, smoothing_window, fft_feature, spot_features
+        As for :func:`~volltrack.analysis.xml_input.analyze_xml` and :func:`~volltrack.analysis.analyze_tracks`
+        (``spot_features``: the XML's intensities, volumes and tissue features instead of measuring them again).
     kind : str, optional
         Which of the analysed tracks to write (:data:`~volltrack.analysis.TRACK_KINDS`); default "all".
     parameters : dict, optional
@@ -83,7 +85,7 @@ def write_analysis(xml_path: Path, out: Path, *, data: Any = None, image: Any = 
             analysis = analyze_xml(xml_path, data=data, image=image, labels=labels, mask=mask, track_ids=track_ids,
                                    only_filtered=only_filtered, calibration=calibration,
                                    frame_interval=frame_interval, smoothing_window=smoothing_window,
-                                   fft_feature=fft_feature, progress=progress)
+                                   fft_feature=fft_feature, spot_features=spot_features, progress=progress)
         except ValueError as error:             # name the file the message is about
             raise ValueError(str(error) if str(xml_path) in str(error) else f"{xml_path}: {error}") from None
     if isinstance(movie_track, int):

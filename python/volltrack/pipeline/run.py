@@ -186,7 +186,8 @@ def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: 
         image, labels = image[np.newaxis], labels if labels.ndim == 4 else labels[np.newaxis]
     written = write_analysis(xml_path, out, data=data, image=image, labels=labels, mask=mask,
                              calibration=meta["calibration"], frame_interval=meta["frame_interval"],
-                             smoothing_window=config.analysis.smoothing_window, parameters={"xml": str(xml_path)},
+                             smoothing_window=config.analysis.smoothing_window, spot_features=True,
+                             parameters={"xml": str(xml_path)},
                              figures="report", movie_track="auto" if config.analysis.movie else "none",
                              movie_projection=config.analysis.movie_projection)
     dividing = written.analysis.track_set.select("dividing")

@@ -56,7 +56,9 @@ def write_analysis(xml_path: Path, out: Path, *, data: Any = None, image: Any = 
     kind : str, optional
         Which of the analysed tracks to write (:data:`~volltrack.analysis.TRACK_KINDS`); default "all".
     parameters : dict, optional
-        Further entries of ``parameters.json`` (e.g. the input files); ``selected_track_ids`` is added.
+        Further entries of ``parameters.json`` (e.g. the input files); ``selected_track_ids`` is added, and the
+        status: "running" while the files are written, then "complete" with their list
+        (:func:`~volltrack.analysis.export.analysis_record`).
     figures : {"tracks", "report"}, optional
         A plot per track (at most ``max_plots``) and a movie, or the report's pictures; default "tracks".
     max_plots : int, optional
@@ -77,7 +79,7 @@ def write_analysis(xml_path: Path, out: Path, *, data: Any = None, image: Any = 
     ValueError
         One line naming ``xml_path`` (bad tracks, an unknown TRACK_ID, ...).
     """
-    from volltrack.analysis.export import write_tables
+    from volltrack.analysis.export import analysis_record, write_tables
     from volltrack.analysis.xml_input import analyze_xml
 
     with timed("analyze/tracks"):
@@ -91,20 +93,35 @@ def write_analysis(xml_path: Path, out: Path, *, data: Any = None, image: Any = 
     if isinstance(movie_track, int):
         analysis.track_set.spots_of(movie_track)  # an unknown ID fails here, before anything is written
     selected = analysis.track_set.select(kind)
-    with timed("analyze/tables"):
-        files = write_tables(analysis, out, track_ids=selected,
-                             extra_parameters={**(parameters or {}), "selected_track_ids": selected})
-    with timed("analyze/figures"):
-        if figures == "report":
-            from volltrack.analysis.report_figures import write_run_figures
-
-            write_run_figures(analysis, out, image=image, labels=labels, movie=movie_track != "none",
-                              movie_track_id=movie_track if isinstance(movie_track, int) else None,
-                              projection=movie_projection, progress=progress)
-        else:
-            files += _track_figures(analysis, Path(out), selected, image=image, labels=labels, max_plots=max_plots,
-                                    movie_track=movie_track, projection=movie_projection, progress=progress)
+    record = {**analysis.parameters, **(parameters or {}), "selected_track_ids": selected}
+    with analysis_record(out, record) as files:     # parameters.json: "running" until the last file is written
+        with timed("analyze/tables"):
+            files += write_tables(analysis, out, track_ids=selected, parameters_file=False)
+        with timed("analyze/figures"):
+            if figures == "report":
+                files += _report_figures(analysis, Path(out), image=image, labels=labels,
+                                         movie_track=movie_track, projection=movie_projection, progress=progress)
+            else:
+                files += _track_figures(analysis, Path(out), selected, image=image, labels=labels,
+                                        max_plots=max_plots, movie_track=movie_track, projection=movie_projection,
+                                        progress=progress)
     return AnalysisOutputs(analysis, selected, files)
+
+
+def _report_figures(analysis: TrackAnalysis, out: Path, *, image: Any, labels: Any, movie_track: int | str,
+                    projection: str, progress: bool) -> list[Path]:
+    """The report's pictures (:func:`~volltrack.analysis.report_figures.write_run_figures`): their manifest and
+    the files it lists."""
+    from volltrack.analysis.report_figures import MANIFEST, write_run_figures
+
+    manifest = write_run_figures(analysis, out, image=image, labels=labels, movie=movie_track != "none",
+                                 movie_track_id=movie_track if isinstance(movie_track, int) else None,
+                                 projection=projection, progress=progress)
+    entries = [*manifest.get("overview", []), *manifest.get("lineages", []), *manifest.get("tracks", []),
+               manifest.get("movie") or {}]
+    names = [str(e["file"]) for e in entries if isinstance(e, dict) and e.get("file")]
+    names += [str(manifest["population"])] if manifest.get("population") else []
+    return [out / MANIFEST, *(out / name for name in names)]
 
 
 def _track_figures(analysis: TrackAnalysis, out: Path, selected: list[int], *, image: Any, labels: Any,

@@ -67,6 +67,10 @@ def run(args: argparse.Namespace) -> int:
         raise FileNotFoundError(f"spot table {args.spots} does not exist")
     settings = as_settings(args.settings).updated(parse_overrides(args.overrides))
     spots = read_spots_csv(args.spots)
+    from volltrack.io.disk_space import check_free_space, xml_bytes
+
+    check_free_space(out, xml_bytes(len(spots), len(spots.columns)),
+                     f"the TrackMate XML of {len(spots)} spots", option="--out")
     if args.heap:
         import os
 

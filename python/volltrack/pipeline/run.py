@@ -159,9 +159,15 @@ def _track(config: RunConfig, spots_path: Path, xml_path: Path, stream=None) -> 
     from volltrack.tracking import track
 
     if stream is not None and getattr(stream, "attrs", None) is not None:
+        if spots_path.is_file():       # written frame by frame beside the stream: each row at most one XML spot
+            from volltrack.io.disk_space import check_free_space
+
+            check_free_space(xml_path, spots_path.stat().st_size, f"the TrackMate XML of {spots_path}", option="")
         tracks = stream.track(config.tracking, attrs=stream.attrs, xml_path=xml_path)
     else:
-        tracks = track(read_spots_csv(spots_path), config.tracking, xml_path=xml_path)
+        spots = read_spots_csv(spots_path)
+        _check_xml_space(xml_path, len(spots), len(spots.columns))
+        tracks = track(spots, config.tracking, xml_path=xml_path)
     visible = tracks.tracks
     splits = int(visible["NUMBER_SPLITS"].sum()) if "NUMBER_SPLITS" in visible else 0
     return {"tracks": len(visible), "edges": len(tracks.edges), "divisions": splits}
@@ -171,14 +177,16 @@ def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: 
              meta: dict[str, Any]) -> dict[str, Any]:
     import numpy as np
 
+    from volltrack.analysis.export import analysis_record
     from volltrack.analysis.stage import write_analysis
 
     data = parsed_tracks(xml_path)
     if data.edges.empty:  # one time point, or no cell linked: nothing to analyse, not an error
         logger.warning("%s holds no track (no link between spots): the analysis is skipped", xml_path)
-        out.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(out / "NO_TRACKS.txt", f"{xml_path} holds no track (no link between spots); "
-                          "nothing to analyse. A movie needs at least two time points.\n")
+        with analysis_record(out, {"xml": str(xml_path)}) as files:
+            atomic_write_text(out / "NO_TRACKS.txt", f"{xml_path} holds no track (no link between spots); "
+                              "nothing to analyse. A movie needs at least two time points.\n")
+            files.append(out / "NO_TRACKS.txt")
         return {"tracks analysed": 0, "dividing": 0, "tracklets": 0}
     image, labels = _read(inputs.raw, config.image.axes), _read(labels_path)
     mask = read_mask(inputs.mask, meta["shape"])
@@ -342,9 +350,10 @@ def _run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None, *, for
                            output_format=output_format)
 
 
-def _check_disk_space(inputs: RunInputs, out: Path, shape, force: bool) -> None:
-    """Refuse at once when the segmentation still to do cannot fit on the disk of ``out`` (tif outputs; the other
-    stages write far less)."""
+def _check_disk_space(inputs: RunInputs, out: Path, shape, force: bool, output_format: str = "tif", *,
+                      denoised: bool = False) -> None:
+    """Refuse at once when the segmentation still to do (TIFF or OME-Zarr outputs) cannot fit on the disk of ``out``
+    (the XML is checked before tracking, :func:`_track`)."""
     import numpy as np
 
     from volltrack.io.disk_space import check_free_space, frames_still_to_segment, segmentation_bytes
@@ -355,8 +364,29 @@ def _check_disk_space(inputs: RunInputs, out: Path, shape, force: bool) -> None:
     n_frames = int(shape[0])
     seg_out = out / "segmentation"
     left = n_frames if force else frames_still_to_segment(seg_out, output_name(Path(inputs.raw)), n_frames)
-    check_free_space(out, segmentation_bytes(left * int(np.prod(shape[1:]))),
+    check_free_space(out, segmentation_bytes(left * int(np.prod(shape[1:])), output_format,
+                                             raw_itemsize=_raw_itemsize(inputs), denoised=denoised),
                      f"the segmentation of {left} frame(s) of {tuple(int(n) for n in shape[1:])} voxels")
+
+
+def _raw_itemsize(inputs: RunInputs) -> int:
+    """Bytes per voxel of the raw movie (opened lazily); 2 (uint16) when it cannot be told."""
+    try:
+        import numpy as np
+
+        from volltrack.io import read_image
+
+        image, _ = read_image(Path(inputs.raw), lazy=True)
+        return int(np.dtype(image.dtype).itemsize)
+    except Exception:  # noqa: BLE001 -- only an estimate; the checks before already read the movie
+        return 2
+
+
+def _check_xml_space(xml_path: Path, n_spots: int, n_columns: int) -> None:
+    """Refuse before tracking when the TrackMate XML of ``n_spots`` spots cannot fit on the disk of ``xml_path``."""
+    from volltrack.io.disk_space import check_free_space, xml_bytes
+
+    check_free_space(xml_path, xml_bytes(n_spots, n_columns), f"the TrackMate XML of {n_spots} spots", option="")
 
 
 def _run_stages(inputs: RunInputs, out: Path, config: RunConfig, force: bool, shape, raw_meta, *, cluster=None,

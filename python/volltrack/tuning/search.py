@@ -14,7 +14,11 @@ links with :func:`volltrack.metrics.divisions.score_links`. The search space (se
   constant), one weight per feature for linking and gap closing, one for splitting and merging;
 * TRACKING_MODE (EXACT_LAP or DIVISION_AWARE) and, for the latter, DIVISION_MAX_COST, DIVISION_SIZE_WEIGHT,
   DIVISION_VOLUME_WEIGHT, DIVISION_DISTANCE_WEIGHT, DIVISION_SEPARATION_WEIGHT and DIVISION_BORDER_WEIGHT
-  (the last two from the penalty weights, 0 included).
+  (the last two from the penalty weights, 0 included), and DIVISION_INTENSITY_WEIGHT (the same weights) when
+  every spot has a positive MEAN_INTENSITY_CH1.
+
+After the search, the division cost's weights are also fitted to the truth's divisions on the best trial's LAP
+settings (:mod:`volltrack.tuning.division_fit`); that result is kept when its objective is higher.
 
 Objectives (``metric``): ``division_f1`` (division F1 at ±1 frame, plus 0.001 x link F1 to break ties),
 ``link_f1`` (plus 0.001 x division F1), ``tra`` (TRA with perfect detections) or ``combined`` = link F1 + w × division F1 (±1 frame) with w = 2 × true divisions / true links:
@@ -58,6 +62,8 @@ class SearchSpace:
     modes: tuple[str, ...] = MODES
     allow_merging: bool = True
     start: dict = field(default_factory=dict)
+    #: Every spot has a finite MEAN_INTENSITY_CH1 > 0, so the division pass's intensity term applies.
+    intensity: bool = False
 
     @classmethod
     def for_truth(cls, truth: Truth, *, modes: Sequence[str] = MODES, allow_merging: bool = True) -> "SearchSpace":
@@ -88,9 +94,13 @@ class SearchSpace:
                  "TRACKING_MODE": modes[0], "DIVISION_MAX_COST": 0.5, "DIVISION_SIZE_WEIGHT": 1.0,
                  "DIVISION_VOLUME_WEIGHT": 0.5, "DIVISION_DISTANCE_WEIGHT": 1.0,
                  "DIVISION_SEPARATION_WEIGHT": 0.0, "DIVISION_BORDER_WEIGHT": 0.0}
+        intensity = "MEAN_INTENSITY_CH1" in truth.spots.columns and bool(
+            (truth.spots["MEAN_INTENSITY_CH1"].to_numpy(dtype=float) > 0).all())
+        if intensity:
+            start["DIVISION_INTENSITY_WEIGHT"] = 0.0
         start.update({f"{kind}_penalty:{f}": 0.0 for f in features for kind in ("link", "split")})
         return cls((low, high), (low, gap_high), (split_low, split_high), features, tuple(modes),
-                   allow_merging, start)
+                   allow_merging, start, intensity)
 
 
 def suggest_settings(trial, space: SearchSpace) -> dict[str, Any]:
@@ -131,6 +141,9 @@ def suggest_settings(trial, space: SearchSpace) -> dict[str, Any]:
         # categorical, 0 included: the border term misfires where every cell is at an edge (a few-cell embryo)
         s["DIVISION_SEPARATION_WEIGHT"] = trial.suggest_categorical("DIVISION_SEPARATION_WEIGHT", PENALTY_WEIGHTS)
         s["DIVISION_BORDER_WEIGHT"] = trial.suggest_categorical("DIVISION_BORDER_WEIGHT", PENALTY_WEIGHTS)
+        if space.intensity:
+            s["DIVISION_INTENSITY_WEIGHT"] = trial.suggest_categorical("DIVISION_INTENSITY_WEIGHT",
+                                                                       PENALTY_WEIGHTS)
         if "SPLITTING_MAX_DISTANCE" not in s:   # the pass looks for daughters within the splitting distance
             s["SPLITTING_MAX_DISTANCE"] = trial.suggest_float("SPLITTING_MAX_DISTANCE", *space.splitting, log=True)
     return s
@@ -207,7 +220,7 @@ def baseline_settings(truth: Truth) -> dict[str, Any]:
 
 def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, timeout: float | None = None,
                   modes: Sequence[str] = MODES, seed: int = 0, progress: bool = True,
-                  callback: Callable[[dict], None] | None = None) -> TuneResult:
+                  callback: Callable[[dict], None] | None = None, fit_division: bool = True) -> TuneResult:
     """Search the settings that maximise ``metric`` on ``truth``.
 
     Parameters
@@ -226,6 +239,11 @@ def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, 
         Seed of the TPE sampler (same seed and inputs give the same trials).
     progress : bool
         Show a progress bar with the best objective so far.
+    fit_division : bool
+        When DIVISION_AWARE is among ``modes`` and the truth has divisions, also fit the division cost's weights
+        to the truth's divisions on the best trial's LAP settings (:func:`volltrack.tuning.division_fit.
+        fit_division_weights`; a row ``division fit`` in the trials) and keep the result when its objective is
+        higher. Default True.
 
     Returns
     -------
@@ -284,8 +302,33 @@ def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, 
         best_settings, best_scores, best_value = best.user_attrs["settings"], best.user_attrs["scores"], best.value
     else:
         best_settings, best_scores, best_value = _json_safe(base), base_scores, base_value
+    if fit_division and "DIVISION_AWARE" in space.modes and truth.n_divisions > 0:
+        fitted = _division_fit(truth, best_settings, metric)
+        if fitted is not None:
+            settings, scores, value = fitted
+            rows.append({"trial": "division fit", "objective": value, **_flat_settings(settings), **scores})
+            if value > best_value:
+                best_settings, best_scores, best_value = settings, scores, value
     return TuneResult(metric, best_settings, best_scores, best_value, _json_safe(base), base_scores, base_value,
                       rows, time.perf_counter() - start, space)
+
+
+def _division_fit(truth: Truth, settings: dict[str, Any],
+                  metric: str) -> tuple[dict[str, Any], dict[str, Any], float] | None:
+    """The division-aware settings fitted on ``settings``' LAP keys, their scores and objective (None: no fit)."""
+    from volltrack.tuning.division_fit import fit_division_weights
+
+    try:
+        fitted = fit_division_weights(truth, settings,
+                                      score=lambda s: objective_value(score_settings(truth, s), metric))
+    except ValueError as exc:   # settings the engine refuses: keep the search's result
+        logger.warning("division fit skipped: %s", exc)
+        return None
+    if fitted is None:
+        return None
+    fitted = _json_safe(fitted)
+    scores = score_settings(truth, fitted)
+    return fitted, scores, objective_value(scores, metric)
 
 
 def _json_safe(settings: dict[str, Any]) -> dict[str, Any]:

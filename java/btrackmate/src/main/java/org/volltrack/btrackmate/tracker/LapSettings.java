@@ -44,6 +44,7 @@ public final class LapSettings {
     final double divisionDistanceWeight;
     final double divisionSeparationWeight;
     final double divisionBorderWeight;
+    final double divisionIntensityWeight;
 
     private LapSettings(Map<String, Object> s) {
         linkingMaxDistance = positive(s, TrackerKeys.LINKING_MAX_DISTANCE);
@@ -68,6 +69,7 @@ public final class LapSettings {
         divisionDistanceWeight = nonNegative(s, TrackerKeys.DIVISION_DISTANCE_WEIGHT);
         divisionSeparationWeight = nonNegative(s, TrackerKeys.DIVISION_SEPARATION_WEIGHT);
         divisionBorderWeight = nonNegative(s, TrackerKeys.DIVISION_BORDER_WEIGHT);
+        divisionIntensityWeight = nonNegative(s, TrackerKeys.DIVISION_INTENSITY_WEIGHT);
         if (!(alternativeCostFactor > 0) || Double.isInfinite(alternativeCostFactor)) {
             throw bad(TrackerKeys.ALTERNATIVE_LINKING_COST_FACTOR, alternativeCostFactor, "a finite number > 0");
         }

@@ -65,7 +65,7 @@ final class SettingsXmlReader {
             case XmlKeys.ANALYZER:
                 readAnalyzer(parent, r);
                 return true;
-            case SettingsXmlWriter.ENGINE_SETTINGS:
+            case XmlKeys.ENGINE_SETTINGS:
                 putTyped(r);
                 return true;
             default:

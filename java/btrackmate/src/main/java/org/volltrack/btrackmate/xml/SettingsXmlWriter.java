@@ -15,10 +15,7 @@ import org.volltrack.btrackmate.TrackerKeys;
  */
 final class SettingsXmlWriter {
 
-    /** Element holding the engine's own settings keys. */
-    static final String ENGINE_SETTINGS = XmlKeys.ENGINE_SETTINGS;
-
-    /** The engine's own keys, written in {@link #ENGINE_SETTINGS}. */
+    /** The engine's own keys, written in {@link XmlKeys#ENGINE_SETTINGS}. */
     static final List<String> ENGINE_KEYS = TrackerKeys.engineKeys();
 
     private SettingsXmlWriter() {
@@ -47,7 +44,7 @@ final class SettingsXmlWriter {
             xml.end();
         }
         if (file.trackerSettings != null) {
-            xml.empty(ENGINE_SETTINGS);
+            xml.empty(XmlKeys.ENGINE_SETTINGS);
             for (final String key : ENGINE_KEYS) {
                 if (file.trackerSettings.containsKey(key)) {
                     xml.attribute(key, settingText(file.trackerSettings.get(key)));

@@ -3,124 +3,51 @@ package org.volltrack.btrackmate.xml;
 /**
  * Element names of TrackMate's XML format, in one place (as TrackMate's own {@code TmXmlKeys}), for the engine's
  * reader and writer. Python's {@code volltrack.trackmate.xml_keys} holds the same names under the same constant
- * names (a test compares them).
+ * names, grouped the same way (tests/test_keys_catalogue.py compares the two).
  */
 public final class XmlKeys {
 
     private XmlKeys() {
     }
 
-    /** {@code <TrackMate>}. */
-    public static final String ROOT = "TrackMate";
+    // The model: log, feature declarations, spots by frame, tracks of edges, the visible tracks.
 
-    /** {@code <Log>}. */
-    public static final String LOG = "Log";
+    /** The root, the log and the model. */
+    public static final String ROOT = "TrackMate", LOG = "Log", MODEL = "Model";
+    /** The feature declarations and one feature. */
+    public static final String FEATURE_DECLARATIONS = "FeatureDeclarations", FEATURE = "Feature";
+    /** The declarations of spot, edge and track features. */
+    public static final String SPOT_FEATURES = "SpotFeatures", EDGE_FEATURES = "EdgeFeatures",
+            TRACK_FEATURES = "TrackFeatures";
+    /** Every spot, the spots of one frame, one spot. */
+    public static final String ALL_SPOTS = "AllSpots", SPOTS_IN_FRAME = "SpotsInFrame", SPOT = "Spot";
+    /** Every track, one track, one of its edges. */
+    public static final String ALL_TRACKS = "AllTracks", TRACK = "Track", EDGE = "Edge";
+    /** The visible tracks and one of their IDs. */
+    public static final String FILTERED_TRACKS = "FilteredTracks", TRACK_ID = "TrackID";
+    /** The GUI's state and display settings (TrackMate 7+). */
+    public static final String GUISTATE = "GUIState", DISPLAY_SETTINGS = "DisplaySettings";
 
-    /** {@code <Model>}. */
-    public static final String MODEL = "Model";
+    // The settings: image, detector, filters, tracker (with its LAP sub-elements), analyzers, the engine's own keys.
 
-    /** {@code <FeatureDeclarations>}. */
-    public static final String FEATURE_DECLARATIONS = "FeatureDeclarations";
-
-    /** {@code <Feature>}. */
-    public static final String FEATURE = "Feature";
-
-    /** {@code <SpotFeatures>}. */
-    public static final String SPOT_FEATURES = "SpotFeatures";
-
-    /** {@code <EdgeFeatures>}. */
-    public static final String EDGE_FEATURES = "EdgeFeatures";
-
-    /** {@code <TrackFeatures>}. */
-    public static final String TRACK_FEATURES = "TrackFeatures";
-
-    /** {@code <AllSpots>}. */
-    public static final String ALL_SPOTS = "AllSpots";
-
-    /** {@code <SpotsInFrame>}. */
-    public static final String SPOTS_IN_FRAME = "SpotsInFrame";
-
-    /** {@code <Spot>}. */
-    public static final String SPOT = "Spot";
-
-    /** {@code <AllTracks>}. */
-    public static final String ALL_TRACKS = "AllTracks";
-
-    /** {@code <Track>}. */
-    public static final String TRACK = "Track";
-
-    /** {@code <Edge>}. */
-    public static final String EDGE = "Edge";
-
-    /** {@code <FilteredTracks>}. */
-    public static final String FILTERED_TRACKS = "FilteredTracks";
-
-    /** {@code <TrackID>}. */
-    public static final String TRACK_ID = "TrackID";
-
-    /** {@code <Settings>}. */
+    /** The settings. */
     public static final String SETTINGS = "Settings";
-
-    /** {@code <ImageData>}. */
-    public static final String IMAGE_DATA = "ImageData";
-
-    /** {@code <BasicSettings>}. */
-    public static final String BASIC_SETTINGS = "BasicSettings";
-
-    /** {@code <DetectorSettings>}. */
-    public static final String DETECTOR_SETTINGS = "DetectorSettings";
-
-    /** {@code <InitialSpotFilter>}. */
-    public static final String INITIAL_SPOT_FILTER = "InitialSpotFilter";
-
-    /** {@code <SpotFilterCollection>}. */
-    public static final String SPOT_FILTER_COLLECTION = "SpotFilterCollection";
-
-    /** {@code <TrackFilterCollection>}. */
-    public static final String TRACK_FILTER_COLLECTION = "TrackFilterCollection";
-
-    /** {@code <Filter>}. */
-    public static final String FILTER = "Filter";
-
-    /** {@code <TrackerSettings>}. */
-    public static final String TRACKER_SETTINGS = "TrackerSettings";
-
-    /** {@code <FeaturePenalties>}. */
-    public static final String FEATURE_PENALTIES = "FeaturePenalties";
-
-    /** {@code <Linking>}. */
-    public static final String LINKING = "Linking";
-
-    /** {@code <GapClosing>}. */
-    public static final String GAP_CLOSING = "GapClosing";
-
-    /** {@code <TrackSplitting>}. */
-    public static final String TRACK_SPLITTING = "TrackSplitting";
-
-    /** {@code <TrackMerging>}. */
-    public static final String TRACK_MERGING = "TrackMerging";
-
-    /** {@code <AnalyzerCollection>}. */
-    public static final String ANALYZER_COLLECTION = "AnalyzerCollection";
-
-    /** {@code <Analyzer>}. */
-    public static final String ANALYZER = "Analyzer";
-
-    /** {@code <SpotAnalyzers>}. */
-    public static final String SPOT_ANALYZERS = "SpotAnalyzers";
-
-    /** {@code <EdgeAnalyzers>}. */
-    public static final String EDGE_ANALYZERS = "EdgeAnalyzers";
-
-    /** {@code <TrackAnalyzers>}. */
-    public static final String TRACK_ANALYZERS = "TrackAnalyzers";
-
-    /** {@code <BTrackmateSettings>}. */
+    /** The settings' first children. */
+    public static final String IMAGE_DATA = "ImageData", BASIC_SETTINGS = "BasicSettings",
+            DETECTOR_SETTINGS = "DetectorSettings", INITIAL_SPOT_FILTER = "InitialSpotFilter";
+    /** Spot and track filters and one filter. */
+    public static final String SPOT_FILTER_COLLECTION = "SpotFilterCollection",
+            TRACK_FILTER_COLLECTION = "TrackFilterCollection", FILTER = "Filter";
+    /** The tracker settings and their feature penalties. */
+    public static final String TRACKER_SETTINGS = "TrackerSettings", FEATURE_PENALTIES = "FeaturePenalties";
+    /** The LAP tracker's parts. */
+    public static final String LINKING = "Linking", GAP_CLOSING = "GapClosing", TRACK_SPLITTING = "TrackSplitting",
+            TRACK_MERGING = "TrackMerging";
+    /** The analyzers and one analyzer. */
+    public static final String ANALYZER_COLLECTION = "AnalyzerCollection", ANALYZER = "Analyzer";
+    /** Spot, edge and track analyzers. */
+    public static final String SPOT_ANALYZERS = "SpotAnalyzers", EDGE_ANALYZERS = "EdgeAnalyzers",
+            TRACK_ANALYZERS = "TrackAnalyzers";
+    /** The engine's own settings keys (ignored by TrackMate). */
     public static final String ENGINE_SETTINGS = "BTrackmateSettings";
-
-    /** {@code <GUIState>}. */
-    public static final String GUISTATE = "GUIState";
-
-    /** {@code <DisplaySettings>}. */
-    public static final String DISPLAY_SETTINGS = "DisplaySettings";
 }

@@ -11,9 +11,9 @@ from volltrack.pipeline.stages import StageRunner
 #: Tracker settings of ``volltrack run --demo`` without ``--config``: the division-aware mode; linking fitted by
 #: ``volltrack tune`` (objective division F1) on an independent simulated movie of the demo's configuration (seed 1,
 #: ground-truth detections), run.yaml's gap closing (10 µm, 2 frames) and post-processing (MIN_TRACKLET_LENGTH 2,
-#: PRUNE_MODE BRANCH, TISSUE_FILTER); the division keys fitted to seed 1's divisions by
-#: :func:`volltrack.tuning.division_fit.fit_division_weights` (its GT cells with their mean raw intensity), the
-#: cut-off scaled by 0.8, the best factor on seed 1's VollSeg detections. bench/README.md ("divisions") has the figures.
+#: PRUNE_MODE BRANCH, TISSUE_FILTER); the division keys fitted by
+#: :func:`volltrack.tuning.division_fit.fit_division_weights` to seed 1's divisions on seed 1's VollSeg detections
+#: (the demo pipeline run on the seed-1 movie, its spots matched to the true cells). bench/README.md ("divisions") has the figures.
 DEMO_TRACKING: dict = {
     "LINKING_MAX_DISTANCE": 6.2, "LINKING_FEATURE_PENALTIES": {"RADIUS": 1.0, "VOLUME": 0.5, "QUALITY": 0.25},
     "ALLOW_GAP_CLOSING": True, "GAP_CLOSING_MAX_DISTANCE": 10.0, "MAX_FRAME_GAP": 2,
@@ -21,9 +21,9 @@ DEMO_TRACKING: dict = {
     "ALLOW_TRACK_SPLITTING": False, "SPLITTING_MAX_DISTANCE": 13.16,
     "ALTERNATIVE_LINKING_COST_FACTOR": 1.103, "CUTOFF_PERCENTILE": 0.619,
     "MIN_TRACKLET_LENGTH": 2, "PRUNE_MODE": "BRANCH", "TISSUE_FILTER": True,
-    "TRACKING_MODE": "DIVISION_AWARE", "DIVISION_MAX_COST": 0.943, "DIVISION_SIZE_WEIGHT": 0.112,
-    "DIVISION_VOLUME_WEIGHT": 0.602, "DIVISION_DISTANCE_WEIGHT": 0.235, "DIVISION_SEPARATION_WEIGHT": 0.589,
-    "DIVISION_BORDER_WEIGHT": 0.293, "DIVISION_INTENSITY_WEIGHT": 2.65,
+    "TRACKING_MODE": "DIVISION_AWARE", "DIVISION_MAX_COST": 1.698, "DIVISION_SIZE_WEIGHT": 0.297,
+    "DIVISION_VOLUME_WEIGHT": 0.0, "DIVISION_DISTANCE_WEIGHT": 0.366, "DIVISION_SEPARATION_WEIGHT": 1.223,
+    "DIVISION_BORDER_WEIGHT": 1.439, "DIVISION_INTENSITY_WEIGHT": 2.366,
 }
 
 

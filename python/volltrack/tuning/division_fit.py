@@ -192,7 +192,7 @@ def fit_division_weights(truth: Truth, settings: dict[str, Any], *,
         term no weight.
     """
     from volltrack.tracking.settings import TrackerSettings
-    from volltrack.tuning.search import objective_value, predicted_edges, score_settings
+    from volltrack.tuning.scoring import objective_value, predicted_edges, score_settings
 
     base = dict(settings, TRACKING_MODE="EXACT_LAP", ALLOW_TRACK_SPLITTING=False)
     links = predicted_edges(truth, TrackerSettings.from_mapping(base))

@@ -342,7 +342,7 @@ def _run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None, *, for
         read_mask(inputs.mask, shape)
         check_ground_truth(inputs.ground_truth, shape[0])
         check_models(config.segmentation.models)
-        _check_disk_space(inputs, out, shape, force)
+        _check_disk_space(inputs, out, shape, force, output_format, denoised=config.segmentation.denoise_first)
     from volltrack.io.output_lock import output_lock
 
     with output_lock(out, "volltrack run"):   # one writer per folder

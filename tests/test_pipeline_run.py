@@ -96,7 +96,7 @@ def test_interrupted_run_resumes_without_recomputing_finished_stages(tiny_config
 def test_changed_tracking_parameter_reruns_tracking_only(finished_run, tiny_config):
     out, inputs, _ = finished_run
     changed = tiny_config.model_copy(deep=True)
-    changed.tracking = {**tiny_config.tracking, "LINKING_MAX_DISTANCE": 6.0}
+    changed.tracking = tiny_config.tracking.updated({"LINKING_MAX_DISTANCE": 6.0})
     result = run_pipeline(inputs, out, changed)
     status = {record.name: record.skipped for record in result.records}
     assert status["segment"] and status["spots"] and not status["track"]

@@ -80,6 +80,10 @@ def run(args: argparse.Namespace) -> int:
     from volltrack.errors import UserError
     from volltrack.tracking import track
 
+    if args.backend == "fiji":         # Ctrl-C while Fiji starts (a minute, nothing written yet) ends at once
+        from volltrack.tracking.fiji_backend import exit_at_once_while_starting
+
+        exit_at_once_while_starting(f"volltrack {args.command}")
     try:
         tracks = track(spots, settings, backend=args.backend, xml_path=out, progress=not args.no_progress)
     except _installation_errors() as exc:

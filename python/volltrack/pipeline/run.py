@@ -24,8 +24,7 @@ from typing import Any
 from volltrack.io.atomic import atomic_write_text
 from volltrack.io.timing import Timings, collecting, current as current_timings, timed
 from volltrack.pipeline.config import RunConfig
-from volltrack.pipeline.inputs import (check_ground_truth, check_models, check_tracking_settings, read_mask,
-                                      read_raw_meta)
+from volltrack.pipeline.inputs import check_ground_truth, check_models, read_mask, read_raw_meta
 from volltrack.pipeline.report import write_report
 from volltrack.pipeline.stages import STAMP_DIR, StageRecord, StageRunner
 from volltrack.spots.spot_csv import read_spots_attrs
@@ -77,17 +76,14 @@ def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str
 
     seg = config.segmentation
     with timed("segment/load models"):
-        models = load_models(seg.models, n2v=seg.denoise)
-    if seg.denoise and models.n2v is None:
-        raise ValueError(f"segmentation.denoise is true but the models folder {seg.models or 'bundled demo models'} "
-                         "has no n2v/ model")
-    options = {"n_tiles": seg.n_tiles, "denoise_first": seg.denoise, "prob_thresh": seg.prob_thresh,
-               "nms_thresh": seg.nms_thresh, "use_probability": seg.use_probability, "min_size": seg.min_size,
-               "nms": seg.nms}
+        models = load_models(seg.models, n2v=seg.denoise_first)
+    if seg.denoise_first and models.n2v is None:
+        raise ValueError(f"segmentation.denoise_first is true but the models folder "
+                         f"{seg.models or 'bundled demo models'} has no n2v/ model")
     n_volumes = meta["shape"][0]  # shape is TZYX, T = 1 for a single volume
     with tqdm(total=n_volumes, desc="segment", unit="volume") as bar:
-        segment_paths([inputs.raw], seg_dir, models, segment_options=options, axes=config.image.axes, progress=bar,
-                      fresh=fresh, output_format=output_format, client=client)
+        segment_paths([inputs.raw], seg_dir, models, segment_options=seg.vollseg_options(), axes=config.image.axes,
+                      progress=bar, fresh=fresh, output_format=output_format, client=client)
     return {"volumes": n_volumes}
 
 
@@ -167,30 +163,22 @@ def _track(config: RunConfig, spots_path: Path, xml_path: Path, stream=None) -> 
             from volltrack.io.disk_space import check_free_space
 
             check_free_space(xml_path, spots_path.stat().st_size, f"the TrackMate XML of {spots_path}", option="")
-        tracks = stream.track(dict(config.tracking), attrs=stream.attrs, xml_path=xml_path)
+        tracks = stream.track(config.tracking, attrs=stream.attrs, xml_path=xml_path)
     else:
         spots = read_spots_csv(spots_path)
         _check_xml_space(xml_path, len(spots), len(spots.columns))
-        tracks = track(spots, dict(config.tracking), xml_path=xml_path)
+        tracks = track(spots, config.tracking, xml_path=xml_path)
     visible = tracks.tracks
     splits = int(visible["NUMBER_SPLITS"].sum()) if "NUMBER_SPLITS" in visible else 0
     return {"tracks": len(visible), "edges": len(tracks.edges), "divisions": splits}
 
 
-def _manifest_files(manifest: dict[str, Any]) -> list[str]:
-    """The files (relative to the analysis folder) that :func:`write_run_figures`' manifest lists."""
-    entries = [*manifest.get("overview", []), *manifest.get("lineages", []), *manifest.get("tracks", []),
-               manifest.get("movie") or {}]
-    names = [str(e["file"]) for e in entries if isinstance(e, dict) and e.get("file")]
-    return names + ([str(manifest["population"])] if manifest.get("population") else [])
-
-
 def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: Path, out: Path,
              meta: dict[str, Any]) -> dict[str, Any]:
-    from volltrack.analysis.export import analysis_record, write_tables
-    from volltrack.analysis.report_figures import MANIFEST, write_run_figures
-    from volltrack.analysis.xml_input import analyze_xml
     import numpy as np
+
+    from volltrack.analysis.export import analysis_record
+    from volltrack.analysis.stage import write_analysis
 
     data = parsed_tracks(xml_path)
     if data.edges.empty:  # one time point, or no cell linked: nothing to analyse, not an error
@@ -204,21 +192,15 @@ def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: 
     mask = read_mask(inputs.mask, meta["shape"])
     if image is not None and image.ndim == 3:
         image, labels = image[np.newaxis], labels if labels.ndim == 4 else labels[np.newaxis]
-    with timed("analyze/tracks"):
-        analysis = analyze_xml(xml_path, data=data, image=image, labels=labels, mask=mask,
-                               calibration=meta["calibration"], frame_interval=meta["frame_interval"],
-                               smoothing_window=config.analysis.smoothing_window, progress=True)
-    selected = analysis.track_set.select("all")
-    dividing = analysis.track_set.select("dividing")
-    # parameters.json says "running" until the last file is written (an interrupted analysis is never complete)
-    with analysis_record(out, {**analysis.parameters, "xml": str(xml_path)}) as files:
-        with timed("analyze/tables"):
-            files += write_tables(analysis, out, track_ids=selected, parameters_file=False)
-        with timed("analyze/figures"):
-            manifest = write_run_figures(analysis, out, image=image, labels=labels, movie=config.analysis.movie,
-                                         projection=config.analysis.movie_projection, progress=True)
-        files += [out / MANIFEST, *(out / name for name in _manifest_files(manifest))]
-    return {"tracks analysed": len(selected), "dividing": len(dividing), "tracklets": len(analysis.tracklets)}
+    written = write_analysis(xml_path, out, data=data, image=image, labels=labels, mask=mask,
+                             calibration=meta["calibration"], frame_interval=meta["frame_interval"],
+                             smoothing_window=config.analysis.smoothing_window, spot_features=True,
+                             parameters={"xml": str(xml_path)},
+                             figures="report", movie_track="auto" if config.analysis.movie else "none",
+                             movie_projection=config.analysis.movie_projection)
+    dividing = written.analysis.track_set.select("dividing")
+    return {"tracks analysed": len(written.selected), "dividing": len(dividing),
+            "tracklets": len(written.analysis.tracklets)}
 
 
 _PARSED: dict[str, Any] = {}
@@ -360,8 +342,7 @@ def _run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None, *, for
         read_mask(inputs.mask, shape)
         check_ground_truth(inputs.ground_truth, shape[0])
         check_models(config.segmentation.models)
-        check_tracking_settings(config.tracking)
-        _check_disk_space(inputs, out, shape, force, output_format, denoised=config.segmentation.denoise)
+        _check_disk_space(inputs, out, shape, force, output_format, denoised=config.segmentation.denoise_first)
     from volltrack.io.output_lock import output_lock
 
     with output_lock(out, "volltrack run"):   # one writer per folder

@@ -46,7 +46,7 @@ class TrackerSettings(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=True,
-                              frozen=False)
+                              frozen=False, serialize_by_alias=True)
 
     linking_max_distance: float = _key(
         "LINKING_MAX_DISTANCE", 15.0, "Maximum distance (physical units) of a frame-to-frame link.", ge=0)

@@ -93,11 +93,7 @@ class DivisionAwareModeTest {
 
     @Test
     void lopsidedDaughtersAreRejectedByTheSizeTerm() {
-        SpotCollection spots = new SpotCollection();
-        spots.add(new Spot(1, 0, 0, 0, 10, 1), 0);
-        spots.add(new Spot(2, 0, 0, 0, 10, 1), 1);
-        spots.add(new Spot(3, -8, 0, 0, 10, 1), 2);
-        spots.add(new Spot(4, 8, 0, 0, 3, 1), 2);
+        SpotCollection spots = motherAndDaughters(-8, 10, 8, 3);
         spots.add(new Spot(5, -9, 0, 0, 10, 1), 3);
         spots.add(new Spot(6, 9, 0, 0, 3, 1), 3);
         Map<String, Object> s = settings(TrackerKeys.MODE_DIVISION_AWARE);
@@ -119,6 +115,17 @@ class DivisionAwareModeTest {
         Map<String, Object> negative = TrackerKeys.defaultSettings();
         negative.put(TrackerKeys.DIVISION_MAX_COST, -1.0);
         assertThrows(IllegalArgumentException.class, () -> TrackerSettings.normalize(negative));
+    }
+
+    /** A still mother (IDs 1, 2; radius 10) at the origin in frames 0 and 1, then daughters 3 and 4 in frame 2. */
+    private static SpotCollection motherAndDaughters(final double x3, final double radius3, final double x4,
+            final double radius4) {
+        SpotCollection spots = new SpotCollection();
+        spots.add(new Spot(1, 0, 0, 0, 10, 1), 0);
+        spots.add(new Spot(2, 0, 0, 0, 10, 1), 1);
+        spots.add(new Spot(3, x3, 0, 0, radius3, 1), 2);
+        spots.add(new Spot(4, x4, 0, 0, radius4, 1), 2);
+        return spots;
     }
 
     /**
@@ -165,11 +172,7 @@ class DivisionAwareModeTest {
 
     @Test
     void theSeparationTermRejectsDaughtersFarApartForTheMothersSize() {
-        SpotCollection spots = new SpotCollection();
-        spots.add(new Spot(1, 0, 0, 0, 10, 1), 0);
-        spots.add(new Spot(2, 0, 0, 0, 10, 1), 1);
-        spots.add(new Spot(3, -9, 0, 0, DAUGHTER_RADIUS, 1), 2);
-        spots.add(new Spot(4, 9, 0, 0, DAUGHTER_RADIUS, 1), 2);
+        SpotCollection spots = motherAndDaughters(-9, DAUGHTER_RADIUS, 9, DAUGHTER_RADIUS);
         Map<String, Object> s = settings(TrackerKeys.MODE_DIVISION_AWARE);
         assertEquals(1, divisions(spots, s).size(), "daughters 9 from a mother of radius 10: cost 0 without the term");
         s.put(TrackerKeys.DIVISION_SEPARATION_WEIGHT, 1.0);

@@ -140,6 +140,9 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     prepare.add_argument("--raw-dir", default="Raw", help="sub-folder of raw images")
     prepare.add_argument("--mask-dir", default="RealMask", help="sub-folder of instance label images")
     prepare.add_argument("--seed", type=int, default=0, help="random seed")
+    prepare.add_argument("--merge-one-slice-labels", action="store_true",
+                         help="give labels one Z slice thick that lie inside other cells (an annotation artefact "
+                              "splitting them) to the cell above; without it they are only reported")
     _add_h5_options(prepare)
 
     stardist = _parser(sub, "stardist", "train a StarDist3D model on a prepared .npz")
@@ -183,6 +186,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                             help="interval LOW,HIGH of the probability-threshold search (vollseg)")
     thresholds.add_argument("--evaluations", type=_int_at_least(1), default=8, help="segmentations per NMS threshold (vollseg)")
     thresholds.add_argument("--max-volumes", type=_int_at_least(1), default=None, help="use at most this many validation volumes")
+    thresholds.add_argument("--merge-one-slice-labels", action="store_true",
+                            help="repair labels one Z slice thick inside other cells first (as train prepare does)")
     _add_h5_options(thresholds)
 
 

@@ -121,7 +121,8 @@ def prepare_training_data(folder: str | Path, out_path: str | Path, *,
                           n_augmented_copies: int = 1, validation_fraction: float = 0.1,
                           augmentation: AugmentationSettings = AugmentationSettings(),
                           denoiser: Optional[Denoiser] = None, raw_dir: str = "Raw", mask_dir: str = "RealMask",
-                          seed: int = 0, raw_dataset: str = "raw", label_dataset: str = "label") -> Path:
+                          seed: int = 0, raw_dataset: str = "raw", label_dataset: str = "label",
+                          merge_one_slice: bool = False) -> Path:
     """Build an augmented patch dataset from ``folder/Raw`` and ``folder/RealMask`` into one .npz.
 
     Parameters
@@ -149,6 +150,9 @@ def prepare_training_data(folder: str | Path, out_path: str | Path, *,
         HDF5 dataset names. The voxel size (``element_size_um``) of HDF5 volumes is recorded as
         ``voxel_size_um`` in the dataset parameters when all volumes agree; StarDist training takes its
         anisotropy from it.
+    merge_one_slice : bool, default False
+        Give labels that are one Z slice thick inside other cells (an annotation artefact, see
+        :mod:`volltrack.training.label_checks`) to the cell above them; without it they are only reported.
 
     Returns
     -------
@@ -189,6 +193,7 @@ def prepare_training_data(folder: str | Path, out_path: str | Path, *,
         group, labelled = 0, False
         for pair in tqdm(pairs, desc="training patches", unit="image"):
             raw, labels = read_pair(pair)
+            labels = _checked_labels(labels, pair.name, merge=merge_one_slice, record=parameters)
             labelled = labelled or bool(labels.any())
             sources = [raw] if denoiser is None else [raw, denoiser(raw)]
             for source in sources:
@@ -211,6 +216,25 @@ def prepare_training_data(folder: str | Path, out_path: str | Path, *,
         del writer
     logger.info("wrote %d training and %d validation patches to %s", n_train, n_val, out_path)
     return out_path
+
+
+def _checked_labels(labels: np.ndarray, name: str, *, merge: bool, record: dict) -> np.ndarray:
+    """Report (and with ``merge`` repair) labels one Z slice thick inside other cells."""
+    from volltrack.training.label_checks import describe_one_slice_labels, merge_one_slice_labels, one_slice_labels
+
+    if not merge:
+        found = one_slice_labels(labels)
+        if found:
+            logger.warning("%s: %d labels are one Z slice thick and lie inside other cells (%s), an annotation "
+                           "artefact that splits those cells; --merge-one-slice-labels gives them to the cell "
+                           "above", name, len(found), describe_one_slice_labels(found))
+        return labels
+    labels, merged = merge_one_slice_labels(labels)
+    if merged:
+        logger.warning("%s: merged %d labels one Z slice thick into the cells above or below them (%s)", name,
+                       len(merged), describe_one_slice_labels(merged))
+        record.setdefault("merged_one_slice_labels", {})[name] = len(merged)
+    return labels
 
 
 def load_training_data(path: str | Path) -> TrainingData:

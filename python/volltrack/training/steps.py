@@ -184,7 +184,7 @@ def run_thresholds(args: argparse.Namespace) -> int:
     check_models_folder(args.models, unet=args.target == "vollseg", n2v=False)   # VollSeg's default: no N2V
     images, labels = validation_volumes(Path(args.data), max_volumes=args.max_volumes,
                                         raw_dataset=args.raw_dataset, label_dataset=args.label_dataset,
-                                        merge_one_slice=args.merge_one_slice_labels, scale=args.scale)
+                                        merge_one_slice=args.merge_one_slice_labels)
     if args.target == "stardist":
         from stardist.models import StarDist3D
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional, Sequence
 
 import numpy as np
 
@@ -22,7 +22,7 @@ SCALE_FILE = "input_scale.json"
 Scale = tuple[float, float, float]
 
 
-def check_scale(scale, *, where: str = "scale") -> Scale:
+def check_scale(scale: Any, *, where: str = "scale") -> Scale:
     """Three factors (Z, Y, X), each in (0, 4]; raise ValueError naming ``where`` otherwise."""
     try:
         values = tuple(float(v) for v in scale)
@@ -30,7 +30,7 @@ def check_scale(scale, *, where: str = "scale") -> Scale:
         raise ValueError(f"{where}: expected three scale factors Z,Y,X, got {scale!r}") from None
     if len(values) != 3 or not all(0 < v <= 4 for v in values):
         raise ValueError(f"{where}: expected three scale factors Z,Y,X in (0, 4], got {scale!r}")
-    return values  # type: ignore[return-value]
+    return values[0], values[1], values[2]
 
 
 def is_identity(scale: Optional[Scale]) -> bool:
@@ -51,9 +51,10 @@ def read_input_scale(model_dir: str | Path) -> Optional[Scale]:
     return check_scale(scale, where=str(path))
 
 
-def scaled_shape(shape, scale: Scale) -> tuple[int, int, int]:
+def scaled_shape(shape: Sequence[int], scale: Scale) -> tuple[int, int, int]:
     """The (Z, Y, X) shape of a volume of ``shape`` resampled by ``scale`` (at least 1 voxel per axis)."""
-    return tuple(max(1, int(round(n * s))) for n, s in zip(shape, scale))  # type: ignore[return-value]
+    z, y, x = (max(1, int(round(n * s))) for n, s in zip(shape, scale))
+    return z, y, x
 
 
 def resample_volume(volume: np.ndarray, scale: Scale) -> np.ndarray:
@@ -64,11 +65,12 @@ def resample_volume(volume: np.ndarray, scale: Scale) -> np.ndarray:
     shape = scaled_shape(volume.shape, scale)
     if shape == volume.shape:
         return volume
-    return resize(volume, shape, order=1, preserve_range=True, anti_aliasing=any(s < 1 for s in scale),
-                  mode="edge").astype(np.float32)
+    resized: np.ndarray = resize(volume, shape, order=1, preserve_range=True,  # type: ignore[no-untyped-call]
+                                 anti_aliasing=any(s < 1 for s in scale), mode="edge")
+    return resized.astype(np.float32)
 
 
-def resample_labels(labels: np.ndarray, shape) -> np.ndarray:
+def resample_labels(labels: np.ndarray, shape: Sequence[int]) -> np.ndarray:
     """Nearest-neighbour resampling of a label (or any) volume to ``shape`` (voxel centres matched)."""
     labels = np.asarray(labels)
     if tuple(labels.shape) == tuple(shape):

@@ -1,7 +1,7 @@
 """Checks of annotated label volumes before training: labels one Z slice thick inside other cells.
 
 A 3D annotation sometimes carries a whole Z slice of separate labels, each one slice thick and lying inside a
-cell that continues above and below it (seen in the PlantSeg-era ``sample_patch.h5`` of issue 17: 31 such labels
+cell that continues above and below it (seen in the PlantSeg-era ``sample_patch.h5`` of issue 17: 30 such labels
 on slice 31 of 64, cutting every cell that crosses it in two). Trained on that, StarDist and the U-Net learn a
 membrane that is not in the image, and a held-out check counts cells no 3D segmentation can find.
 :func:`one_slice_labels` finds such labels; :func:`merge_one_slice_labels` gives their voxels to the cell above

@@ -128,6 +128,32 @@ def test_distance_matches_the_spot_tables_convention(rng):
                                signed_distance_to_boundary(mask, sampling=calibration), rtol=1e-5, atol=1e-5)
 
 
+def test_spot_features_of_the_spots_stage_give_the_measured_analysis():
+    """``spot_features=True`` takes intensity, volume and the tissue features from the spot table that
+    compute_spots made in the same movies (what ``volltrack run`` does): the analysis is the same as measuring
+    them again (issue 20)."""
+    from volltrack.spots import compute_spots
+    from volltrack.synthetic import simulate_tissue
+
+    movie = simulate_tissue(n_frames=3, shape=(8, 48, 48), n_cells=12, division_rate=0.0, seed=3)
+    mask = np.zeros(movie.labels.shape, bool)
+    mask[..., :26] = True                                   # cuts the tissue: spots on both sides of it
+    spots = compute_spots(movie.labels, raw=movie.raw, mask=mask, calibration=movie.calibration)
+    spots["ID"] = np.arange(len(spots))
+    cells = spots.sort_values("FRAME").groupby("LABEL")["ID"]
+    edges = pd.DataFrame([(a, b) for _, ids in cells for a, b in zip(ids, ids.iloc[1:])],
+                         columns=["SPOT_SOURCE_ID", "SPOT_TARGET_ID"])
+    movies = {"image": movie.raw, "labels": movie.labels, "mask": mask, "calibration": movie.calibration}
+    measured = analyze_tracks(spots, edges, **movies)
+    reused = analyze_tracks(spots, edges, spot_features=True, **movies)
+    not_measured = analyze_tracks(spots, edges, spot_features=True, **{**movies, "mask": ~mask, "image": 2 * movie.raw})
+    pd.testing.assert_frame_equal(reused.spots, not_measured.spots, check_exact=True)   # the movies go unread
+    assert (measured.parameters["intensity_source"], reused.parameters["intensity_source"]) == ("labels", "file")
+    assert set(measured.spots["INSIDE_TISSUE"]) == {0, 1} and len(edges) > 10
+    for name in ("spots", "tracklets", "tracks"):
+        pd.testing.assert_frame_equal(getattr(measured, name), getattr(reused, name), check_exact=True)
+
+
 def test_distance_without_boundary_is_nan_and_frames_are_checked():
     mask = np.ones((2, 3, 3, 3), bool)
     distance, inside = distance_to_boundary(mask, [0, 1], [[0, 0, 0], [1, 1, 1]])

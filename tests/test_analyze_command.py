@@ -207,3 +207,36 @@ def test_analyze_reads_a_one_slice_mask_as_the_same_mask_on_every_z(tmp_path):
         results.append(pd.read_csv(out / "spots.csv").set_index("ID").sort_index())
     pd.testing.assert_series_equal(results[0]["DISTANCE_TO_BOUNDARY"], results[1]["DISTANCE_TO_BOUNDARY"])
     assert results[0]["INSIDE_TISSUE"].between(0, 1).all() and results[0]["INSIDE_TISSUE"].any()
+
+
+def test_analyze_marks_its_folder_complete_last_and_a_rerun_keeps_one_analysis(tracks_xml, tmp_path):
+    """parameters.json says "complete" (with the files) only once everything is written; a failed run says
+    "failed"; a rerun selecting fewer tracks removes the plots of the earlier analysis, not the user's own files."""
+    from volltrack.analysis import export
+
+    out = tmp_path / "out"
+    assert main(["analyze", str(tracks_xml), "--out", str(out), "--movie-track", "none"]) == 0
+    record = json.loads((out / "parameters.json").read_text())
+    assert record["status"] == "complete"
+    plots = sorted(p.name for p in (out / "plots").glob("*.png"))
+    assert len(plots) == 2 and {f"plots/{name}" for name in plots} <= set(record["files"])
+    assert {"spots.csv", "tracks.csv", "tracklets.csv", "fate.csv", "spectra.csv", "parameters.json"} <= set(
+        record["files"])
+    (out / "notes.txt").write_text("mine")
+    assert main(["analyze", str(tracks_xml), "--out", str(out), "--movie-track", "none", "--tracks",
+                 "dividing"]) == 0
+    assert len(list((out / "plots").glob("*.png"))) == 1 and (out / "notes.txt").read_text() == "mine"
+
+    def broken_plot(*args, **kwargs):
+        raise RuntimeError("plotting failed")
+
+    import volltrack.analysis.plots as plots_module
+
+    original = plots_module.save_track_plot
+    plots_module.save_track_plot = broken_plot
+    try:
+        assert main(["analyze", str(tracks_xml), "--out", str(out), "--movie-track", "none"]) == 3
+    finally:
+        plots_module.save_track_plot = original
+    record = json.loads((out / "parameters.json").read_text())
+    assert record["status"] == export.STATUS_FAILED and "plotting failed" in record["error"]

@@ -5,6 +5,8 @@ Everything here fails before a model, a JVM or a segmentation is needed, so the 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -22,6 +24,14 @@ def _one_line_error(capsys, command: str) -> str:
     assert len(lines) == 1, err
     assert "Traceback" not in err, err
     return lines[0]
+
+
+def _spots_refuses(movie, out, capsys) -> str:
+    """``volltrack spots movie --out out`` fails with one error line (returned) and writes no ``out``."""
+    assert main(["spots", str(movie), "--out", str(out), "--no-progress"]) == 1
+    line = _one_line_error(capsys, "spots")
+    assert not Path(out).exists()
+    return line
 
 
 def _label_movie(path, rng, *, n_frames=3, shape=(4, 16, 16), empty_frames=()):
@@ -51,9 +61,7 @@ def _spot_table(path, rng, changes=None):
 def test_spots_refuses_a_corrupt_tiff_and_writes_nothing(tmp_path, capsys, content):
     bad = tmp_path / "movie.tif"
     bad.write_bytes(content)
-    out = tmp_path / "spots.csv"
-    assert main(["spots", str(bad), "--out", str(out), "--no-progress"]) == 1
-    assert "movie.tif" in _one_line_error(capsys, "spots")
+    assert "movie.tif" in _spots_refuses(bad, tmp_path / "spots.csv", capsys)
     assert list(tmp_path.iterdir()) == [bad]
 
 
@@ -352,10 +360,7 @@ def test_read_image_refuses_a_truncated_tiff_and_spots_writes_nothing(tmp_path, 
     for lazy in (False, True):
         with pytest.raises(ValueError, match="cut.tif: truncated TIFF"):
             read_image(cut, lazy=lazy)
-    out = tmp_path / "spots.csv"
-    assert main(["spots", str(cut), "--out", str(out), "--no-progress"]) == 1
-    assert "cut.tif: truncated TIFF" in _one_line_error(capsys, "spots")
-    assert not out.exists()
+    assert "cut.tif: truncated TIFF" in _spots_refuses(cut, tmp_path / "spots.csv", capsys)
 
 
 def test_spots_refuses_a_2d_image_unless_axes_say_so(tmp_path, capsys):
@@ -367,10 +372,7 @@ def test_spots_refuses_a_2d_image_unless_axes_say_so(tmp_path, capsys):
     assert read_image(flat)[0].shape == (1, 16, 16)  # without require_z, unchanged
     with pytest.raises(ValueError, match=r"img2d.tif has axes YX .*ZYX or TZYX"):
         read_image(flat, require_z=True)
-    out = tmp_path / "spots.csv"
-    assert main(["spots", str(flat), "--out", str(out), "--no-progress"]) == 1
-    assert "img2d.tif has axes YX" in _one_line_error(capsys, "spots")
-    assert not out.exists()
+    assert "img2d.tif has axes YX" in _spots_refuses(flat, tmp_path / "spots.csv", capsys)
 
 
 def test_broken_npy_inputs_name_the_file(tmp_path, capsys):
@@ -391,8 +393,7 @@ def test_broken_npy_inputs_name_the_file(tmp_path, capsys):
         for lazy in (False, True):
             with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
                 read_image(path, lazy=lazy)
-        assert main(["spots", str(path), "--out", str(tmp_path / "o.csv"), "--no-progress"]) == 1
-        assert message in _one_line_error(capsys, "spots")
+        assert message in _spots_refuses(path, tmp_path / "o.csv", capsys)
 
 
 def test_track_refuses_a_malformed_heap_size(tmp_path, capsys, rng):

@@ -162,3 +162,62 @@ def test_ctrl_c_during_analysis_exits_130_and_leaves_only_whole_files(tmp_path):
     assert not list(out.rglob("*.tmp")) and not list(out.rglob("*.mp4"))
     for table in out.glob("*.csv"):                         # what was written before Ctrl-C is whole
         pd.read_csv(table)
+    # ... but the folder is marked as an unfinished analysis, as segment.json marks an unfinished segmentation
+    import json
+
+    record = json.loads((out / "parameters.json").read_text())
+    assert record["status"] == "interrupted" and "files" not in record, record
+
+
+# --- Ctrl-C while the interpreter shuts down, after the work (the console command, ``main()`` without arguments) ---
+
+_CONSOLE = r"""
+import atexit, sys, time
+from volltrack.cli import main
+if sys.argv[1] == "slow-exit":     # an exit handler that takes its time, as a JVM or TensorFlow shutdown may
+    atexit.register(lambda: (print("exit handler", file=sys.stderr, flush=True), time.sleep(30)))
+sys.argv[1:2] = []
+sys.exit(main())
+"""
+
+
+def _console_track(tmp_path: Path, mode: str, *, after: str, delay: float = 0.0) -> tuple[int, str, float]:
+    import time
+
+    spots = _spot_csv(tmp_path / "small.csv", 50, 5)
+    process = subprocess.Popen([sys.executable, "-c", _CONSOLE, mode, "track", str(spots), "--out",
+                                str(tmp_path / "t.xml")], stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                               start_new_session=True, env=ENV, cwd=tmp_path)
+    try:
+        stream = process.stdout if after == "stdout" else process.stderr
+        seen = ""
+        while after != "stdout" and after not in seen or after == "stdout" and not seen:
+            line = stream.readline()
+            assert line, f"ended before {after!r}: {process.stderr.read() if stream is process.stdout else seen}"
+            seen += line
+        time.sleep(delay)
+        os.killpg(process.pid, signal.SIGINT)
+        sent = time.monotonic()
+        _, err = process.communicate(timeout=60)
+        return process.returncode, (seen if stream is process.stderr else "") + err, time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def test_ctrl_c_in_a_slow_exit_handler_after_the_work_exits_130_with_one_line(tmp_path):
+    code, err, seconds = _console_track(tmp_path, "slow-exit", after="exit handler")
+    _assert_interrupted(code, err, "track")
+    assert seconds < 5
+    assert (tmp_path / "t.xml").is_file()          # the work was done and its output is whole
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.03, 0.1])
+def test_ctrl_c_as_the_console_command_shuts_down_never_dies_by_sigint(tmp_path, delay):
+    """The real shutdown (scyjava stops the JVM): whatever the moment, exit 0 (Ctrl-C came too late to matter) or
+    130 with the line; never a traceback, never death by SIGINT (-2)."""
+    code, err, _ = _console_track(tmp_path, "plain", after="stdout", delay=delay)
+    assert code in (0, 130), (code, err[-2000:])
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err[-2000:]
+    if code == 130:
+        assert err.strip().splitlines()[-1] == "volltrack track: interrupted"

@@ -23,14 +23,10 @@ def test_run_demo_uses_demo_tracking_only_without_config(tmp_path, monkeypatch, 
     from volltrack.commands import run as run_command
     from volltrack.pipeline.config import RunConfig
 
-    seen = {}
-
     def stop(*args, **kwargs):   # stop before simulating: only the settings the demo would use matter here
         raise SystemExit
 
     monkeypatch.setattr("volltrack.pipeline.inputs.check_models", lambda models: None)
-    monkeypatch.setattr("volltrack.pipeline.inputs.check_tracking_settings",
-                        lambda settings: seen.setdefault("tracking", dict(settings)))
     monkeypatch.setattr("volltrack.pipeline.demo.prepare_demo_inputs", stop)
     config_path = None
     if with_config:
@@ -40,7 +36,8 @@ def test_run_demo_uses_demo_tracking_only_without_config(tmp_path, monkeypatch, 
                               mask=None, gt=None, cluster=None, worker_memory=None, format=None)
     from volltrack.io.timing import collecting
 
+    config = RunConfig.from_yaml(config_path) if with_config else RunConfig()
     with pytest.raises(SystemExit), collecting() as timings:
-        run_command._run_locked(args, RunConfig.from_yaml(config_path) if with_config else RunConfig(), timings)
-    expected = RunConfig().tracking if with_config else DEMO_TRACKING
-    assert seen["tracking"] == expected
+        run_command._run_locked(args, config, timings)
+    expected = RunConfig().tracking if with_config else TrackerSettings.from_mapping(DEMO_TRACKING)
+    assert config.tracking == expected

@@ -80,3 +80,78 @@ def test_a_segmented_run_is_not_refused_for_space_it_no_longer_needs(raw, tmp_pa
     pipeline_run._check_disk_space(pipeline_run.RunInputs(raw=raw), out, (3, 4, 32, 32), force=False)
     with pytest.raises(ValueError, match="not enough free disk space"):
         pipeline_run._check_disk_space(pipeline_run.RunInputs(raw=raw), out, (3, 4, 32, 32), force=True)
+
+
+def test_the_zarr_estimate_counts_the_raw_copy_and_the_float_maps_once():
+    """OME-Zarr outputs are written once per frame, compressed: the raw copy and the probability map (labels compress
+    to almost nothing), no frame store; measured 7.7 bytes per uint16 voxel, the estimate 6 is below it."""
+    assert segmentation_bytes(1_000, "zarr") == 1_000 * (2 + 4)
+    assert segmentation_bytes(1_000, "zarr", raw_itemsize=4, denoised=True) == 1_000 * (4 + 4 + 4)
+    assert segmentation_bytes(1_000, "zarr") < 7.7 * 1_000 < segmentation_bytes(1_000)
+
+
+@pytest.mark.parametrize("command", ["segment", "run"])
+def test_zarr_outputs_are_estimated_as_zarr(command, raw, tmp_path, monkeypatch, capsys):
+    """Refused when the OME-Zarr outputs cannot fit (the message gives their size, not the TIFFs'); a disk that holds
+    them but not the TIFF outputs is enough."""
+    from volltrack.segmentation import models
+
+    needed = segmentation_bytes(3 * 4 * 32 * 32, "zarr", raw_itemsize=2)
+    out = tmp_path / "out"
+    argv = (["segment", str(raw), "--out", str(out)] if command == "segment"
+            else ["run", "--raw", str(raw), "--out", str(out)]) + ["--format", "zarr"]
+    _disk_with(monkeypatch, needed - 1)
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"about {human_size(needed)} needed" in err[0], err
+    assert not out.exists()
+
+    class Loaded(Exception):
+        pass
+
+    def load(*args, **kwargs):
+        raise Loaded
+
+    monkeypatch.setattr(models, "load_models", load)
+    monkeypatch.setattr("volltrack.pipeline.run.check_models", lambda folder: None)
+    monkeypatch.setattr("volltrack.pipeline.run._run_stages", load)
+    _disk_with(monkeypatch, needed + 1)          # far less than the TIFF outputs would need
+    assert needed + 1 < segmentation_bytes(3 * 4 * 32 * 32)
+    assert main(argv) == 3                       # past the check: the networks were being loaded
+    assert "Loaded" in capsys.readouterr().err
+
+
+def test_track_refuses_an_xml_that_cannot_fit_before_starting_the_engine(tmp_path, monkeypatch, capsys):
+    import pandas as pd
+
+    from volltrack.io.disk_space import xml_bytes
+    from volltrack.tracking import jvm
+
+    spots = tmp_path / "spots.csv"
+    pd.DataFrame({"FRAME": [0, 1] * 50, "POSITION_X": range(100), "POSITION_Y": 1.0, "POSITION_Z": 1.0,
+                  "RADIUS": 1.0, "QUALITY": 1.0}).to_csv(spots, index=False)
+    needed = xml_bytes(100, 6)
+    assert needed == 100 * (40 + 20 * 8)
+    monkeypatch.setattr(jvm, "start_jvm", lambda **k: pytest.fail("the engine was started"))
+    _disk_with(monkeypatch, needed - 1)
+    assert main(["track", str(spots), "--out", str(tmp_path / "t.xml"), "--no-progress"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"--out {tmp_path / 't.xml'}: not enough free disk space for the TrackMate XML of 100 " \
+        "spots" in err[0], err
+    assert list(tmp_path.iterdir()) == [spots]
+
+
+def test_run_checks_the_xml_before_tracking(tmp_path, monkeypatch):
+    import pandas as pd
+
+    from volltrack.io.disk_space import xml_bytes
+    from volltrack.pipeline import run as pipeline_run
+    from volltrack.pipeline.config import RunConfig
+
+    spots = tmp_path / "spots.csv"
+    pd.DataFrame({"FRAME": [0, 1] * 5, "POSITION_X": range(10), "POSITION_Y": 1.0, "POSITION_Z": 1.0,
+                  "RADIUS": 1.0, "QUALITY": 1.0}).to_csv(spots, index=False)
+    monkeypatch.setattr("volltrack.tracking.track", lambda *a, **k: pytest.fail("tracked"))
+    _disk_with(monkeypatch, xml_bytes(10, 6) - 1)
+    with pytest.raises(ValueError, match=r"tracks.xml: not enough free disk space for the TrackMate XML of 10 spots"):
+        pipeline_run._track(RunConfig(), spots, tmp_path / "tracks.xml")

@@ -441,7 +441,7 @@ def test_tables_are_the_engines_and_the_temporary_folder_is_removed(rng, tmp_pat
     settings = {"LINKING_MAX_DISTANCE": 5.0, "ALLOW_GAP_CLOSING": False}
     engine = track(spots, settings, progress=False)
 
-    def engine_as_trackmate(spots, settings, xml_path, jimport=None):
+    def engine_as_trackmate(spots, settings, xml_path, jimport=None, cancellation=None):
         track(spots, settings, xml_path=xml_path, progress=False)
 
     monkeypatch.setattr(fiji_backend, "_start_fiji", lambda endpoint, **kw: (None, None))
@@ -716,3 +716,125 @@ def test_tracks_numbered_as_the_engine_numbers_them(rng):
         expected = engine.spot_track_ids[engine.spot_track_ids >= 0]
         assert track_of == {int(i): int(t) for i, t in expected.items()}, settings
         assert next_id == len(engine.tracks)
+
+
+# --- Ctrl-C (issue 14) ------------------------------------------------------------------------------------------
+
+def test_ctrl_c_while_trackmate_works_is_raised_at_once_and_cancels_the_work():
+    """The TrackMate work runs in a worker thread; the waiting thread gets Ctrl-C at once, cancels the work and
+    waits for it to stop (here a stand-in for TrackMate that stops when cancelled, as TrackMate.cancel makes it)."""
+    import signal
+    import threading
+    import time
+
+    from volltrack.tracking.fiji_backend import TrackMateCancelled, _Cancellation, _run_interruptibly
+
+    cancellation = _Cancellation()
+    stopped = []
+
+    class FakeTrackMate:
+        def cancel(self, reason):
+            stopped.append(reason)
+
+    def work():
+        cancellation.watch(FakeTrackMate())
+        while True:
+            time.sleep(0.01)
+            cancellation.check()
+
+    threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        _run_interruptibly(work, cancellation)
+    assert time.monotonic() - start < 2.0
+    assert stopped == ["interrupted (Ctrl-C)"] and cancellation.requested
+    with pytest.raises(TrackMateCancelled):
+        cancellation.check()
+    assert _run_interruptibly(lambda: 42, _Cancellation()) == 42       # and without Ctrl-C, the work's result
+
+
+_FIJI_CTRL_C = r"""
+import sys
+from volltrack.cli import main
+sys.exit(main())
+"""
+
+
+@pytest.mark.fiji
+def test_ctrl_c_during_fiji_tracking_exits_130_at_once_and_leaves_nothing(tmp_path):
+    """The real command with backend fiji, Ctrl-C sent to its process group while TrackMate tracks: exit 130 within
+    a couple of seconds, one "interrupted" line, no XML and no temporary file (before: JPype's default let the JVM
+    end the process with no line and the temporary XML left behind)."""
+    import signal
+    import time
+
+    if not os.environ.get(ENV_VAR):
+        pytest.skip(f"no Fiji configured: set {ENV_VAR} to a Fiji.app folder (with TrackMate) to run this test")
+    from test_safety import PYTHONPATH, _spot_csv
+
+    spots = _spot_csv(tmp_path / "spots.csv", 3000, 30)
+    out = tmp_path / "out"
+    out.mkdir()
+    process = subprocess.Popen([sys.executable, "-c", _FIJI_CTRL_C, "track", str(spots), "--backend", "fiji", "--out",
+                                str(out / "f.xml")], stderr=subprocess.PIPE,
+                               stdout=subprocess.DEVNULL, text=True, start_new_session=True,
+                               env={**os.environ, "PYTHONPATH": PYTHONPATH})
+    seen = ""
+    try:
+        while "with TrackMate in Fiji" not in seen:     # logged with progress (the default) just before TrackMate
+            line = process.stderr.readline()
+            assert line, seen[-3000:]
+            seen += line
+        time.sleep(3.0)                                  # TrackMate is tracking 90000 spots (minutes)
+        assert process.poll() is None
+        os.killpg(process.pid, signal.SIGINT)
+        sent = time.monotonic()
+        seen += process.stderr.read()
+        code = process.wait(timeout=60)
+        seconds = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert code == 130, seen[-3000:]
+    assert "Traceback" not in seen and seen.strip().splitlines()[-1] == "volltrack track: interrupted", seen[-3000:]
+    assert seconds < 3.0, seconds
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.fiji
+def test_ctrl_c_while_fiji_starts_exits_130_at_once(tmp_path):
+    """Starting Fiji is a minute of Java calls Python cannot interrupt; the command ends at once all the same."""
+    import signal
+    import time
+
+    if not os.environ.get(ENV_VAR):
+        pytest.skip(f"no Fiji configured: set {ENV_VAR} to a Fiji.app folder (with TrackMate) to run this test")
+    from test_safety import PYTHONPATH, _spot_csv
+
+    spots = _spot_csv(tmp_path / "spots.csv", 10, 3)
+    out = tmp_path / "out"
+    out.mkdir()
+    process = subprocess.Popen([sys.executable, "-c", _FIJI_CTRL_C, "track", str(spots), "--backend", "fiji", "--out",
+                                str(out / "f.xml"), "--no-progress"], stderr=subprocess.PIPE,
+                               stdout=subprocess.DEVNULL, text=True, start_new_session=True,
+                               env={**os.environ, "PYTHONPATH": PYTHONPATH})
+    seen = ""
+    try:
+        while "starting Fiji" not in seen:
+            line = process.stderr.readline()
+            assert line, seen[-3000:]
+            seen += line
+        time.sleep(5.0)                                  # inside PyImageJ's start (the SciJava context)
+        assert process.poll() is None
+        os.killpg(process.pid, signal.SIGINT)
+        sent = time.monotonic()
+        seen += process.stderr.read()
+        code = process.wait(timeout=60)
+        seconds = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert code == 130, seen[-3000:]
+    assert "Traceback" not in seen and seen.strip().splitlines()[-1] == "volltrack track: interrupted", seen[-3000:]
+    assert seconds < 3.0, seconds
+    assert list(out.iterdir()) == []

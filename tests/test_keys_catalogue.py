@@ -29,6 +29,16 @@ def test_python_feature_declarations_are_javas_feature_keys(jvm, kind, python):
     assert {k: v for k, v in python.items() if v != java[k]} == {}, f"{kind} declarations differ from Java's"
 
 
+def test_xml_element_names_are_the_same_in_python_and_java(jvm):
+    """Python's trackmate.xml_keys and Java's XmlKeys: the same constants with the same element names."""
+    from volltrack.trackmate import xml_keys
+
+    fields = jvm("org.volltrack.btrackmate.xml.XmlKeys").class_.getFields()
+    java = {str(field.getName()): str(field.get(None)) for field in fields}
+    python = {name: value for name, value in vars(xml_keys).items() if name.isupper() and isinstance(value, str)}
+    assert python == java
+
+
 def test_engine_only_settings_keys_are_the_same_in_python_and_java(jvm):
     from volltrack.tracking.settings import ENGINE_KEYS, LAP_KEYS, TrackerSettings
 

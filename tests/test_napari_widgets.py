@@ -289,7 +289,8 @@ def test_segment_and_track_buttons_fit_in_their_docks(make_napari_viewer, qtbot,
     _shot(viewer, "segment_track_docks.png", tmp_path)
 
 
-def test_segment_widget_refuses_a_missing_models_folder(make_napari_viewer, tmp_path):
+def _segment_form_on_a_volume(make_napari_viewer):
+    """The Segment cells form, docked, with a blank (4, 16, 16) image layer chosen."""
     from volltrack.napari.segment_widget import make_segment_widget
 
     viewer = make_napari_viewer()
@@ -298,9 +299,28 @@ def test_segment_widget_refuses_a_missing_models_folder(make_napari_viewer, tmp_
     viewer.window.add_dock_widget(widget, area="right")
     widget.reset_choices()
     widget.image.value = viewer.layers["volume"]
+    return widget
+
+
+def test_segment_widget_refuses_a_missing_models_folder(make_napari_viewer, tmp_path):
+    widget = _segment_form_on_a_volume(make_napari_viewer)
     widget.models_folder.value = tmp_path / "nothing"
     assert widget() is None
     assert "models folder" in widget.last_error and "nothing" in widget.last_error
+
+
+def test_segment_widget_parameters_are_vollseg_parameters(make_napari_viewer):
+    """The form's values go through VollSegParameters: a threshold of 1 is refused at the form, naming it."""
+    from volltrack.napari.segment_widget import _vollseg_parameters
+
+    form = {"tiles_z": 1, "tiles_y": 2, "tiles_x": 2, "prob_thresh": 0.0, "nms_thresh": 0.3, "suppression": "exact",
+            "denoise_first": False}
+    assert _vollseg_parameters(form) == {"n_tiles": (1, 2, 2), "nms_thresh": 0.3, "nms": "exact",
+                                         "denoise_first": False}
+    widget = _segment_form_on_a_volume(make_napari_viewer)
+    widget.prob_thresh.value = 1.0
+    assert widget() is None
+    assert "prob_thresh" in widget.last_error and "less than 1" in widget.last_error
 
 
 @pytest.fixture(scope="module")

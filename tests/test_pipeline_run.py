@@ -54,6 +54,9 @@ def test_run_writes_every_output(finished_run):
         assert f'<section id="{section}">' in report, section
     assert f'src="analysis/{figures["movie"]["file"]}"' in report
     assert (out / "analysis" / figures["movie"]["file"]).is_file()
+    record = json.loads((out / "analysis" / "parameters.json").read_text())   # marked complete, with its files
+    assert record["status"] == "complete"
+    assert {"figures.json", "tracks.csv", figures["movie"]["file"], figures["population"]} <= set(record["files"])
     assert report.count("data:image/png;base64,") >= len(figures["overview"]) + len(figures["tracks"]) + 1
     parts = result.timings.parts     # wall and CPU seconds per stage and part, as `volltrack run` prints them
     for name in ("check inputs", "segment", "segment/load models", "segment/networks", "segment/post-processing",
@@ -93,7 +96,7 @@ def test_interrupted_run_resumes_without_recomputing_finished_stages(tiny_config
 def test_changed_tracking_parameter_reruns_tracking_only(finished_run, tiny_config):
     out, inputs, _ = finished_run
     changed = tiny_config.model_copy(deep=True)
-    changed.tracking = {**tiny_config.tracking, "LINKING_MAX_DISTANCE": 6.0}
+    changed.tracking = tiny_config.tracking.updated({"LINKING_MAX_DISTANCE": 6.0})
     result = run_pipeline(inputs, out, changed)
     status = {record.name: record.skipped for record in result.records}
     assert status["segment"] and status["spots"] and not status["track"]

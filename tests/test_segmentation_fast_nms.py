@@ -58,8 +58,7 @@ def _crowded_maps(rays, seed, n_objects=14, grid_shape=(12, 32, 32)):
 
 def _fast_kept(probability, distances, geometry, prob_thresh, nms_thresh):
     cells, scores = stardist_candidates(probability, prob_thresh)
-    kept = suppress(cells, distances[tuple(cells.T)], geometry, grid=GRID, grid_shape=probability.shape,
-                    nms_thresh=nms_thresh)
+    kept = suppress(cells, distances[tuple(cells.T)], geometry, grid=GRID, nms_thresh=nms_thresh)
     return cells[kept] * np.asarray(GRID), distances[tuple(cells[kept].T)], scores[kept]
 
 
@@ -69,7 +68,7 @@ def test_two_balls_follow_the_overlap_rule(rays, geometry, distance, suppressed)
     # q = distance / 6: 0.75 at 2 and 0.52 at 4 (suppressed at 0.3), 0.15 at 8 and 0 at 12 (kept)
     cells = np.array([[3, 10, 10], [3, 10, 10 + distance]])
     dist = np.stack([_sphere_dist(rays, 6.0)] * 2)
-    kept = suppress(cells, dist, geometry, grid=(1, 1, 1), grid_shape=(8, 40, 40), nms_thresh=0.3)
+    kept = suppress(cells, dist, geometry, grid=(1, 1, 1), nms_thresh=0.3)
     assert kept[0] and kept[1] != suppressed
 
 
@@ -111,8 +110,7 @@ def test_painting_equals_stardist_rendering(rays, geometry):
 
 
 def test_no_candidate_keeps_nothing(geometry):
-    kept = suppress(np.zeros((0, 3), int), np.zeros((0, 32)), geometry, grid=GRID, grid_shape=(4, 8, 8),
-                    nms_thresh=0.3)
+    kept = suppress(np.zeros((0, 3), int), np.zeros((0, 32)), geometry, grid=GRID, nms_thresh=0.3)
     assert kept.shape == (0,)
     assert paint(np.zeros((0, 3)), np.zeros((0, 32)), geometry, (4, 8, 8)).max() == 0
 

@@ -138,7 +138,7 @@ def test_a_cluster_run_tracks_the_spots_the_tasks_streamed(jvm, tmp_path):  # no
     n_frames, shape = 6, (4, 48, 48)
     labels = _label_movie(tmp_path / "labels.ome.zarr", n_frames, shape)
     inputs, config = RunInputs(raw=tmp_path / "raw.ome.zarr"), RunConfig()
-    config.tracking = {**dict(config.tracking), **SETTINGS}
+    config.tracking = config.tracking.updated(SETTINGS)
     meta = {"calibration": (2.0, 0.5, 0.5), "frame_interval": 1.0, "axes": "TZYX", "shape": (n_frames, *shape)}
     one, two = tmp_path / "one", tmp_path / "two"
     one.mkdir(), two.mkdir()

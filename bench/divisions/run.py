@@ -14,6 +14,7 @@ Usage::
 
     python bench/divisions/run.py --out RESULTS [--cases sim,mamut,celegans] [--trials 100] [--metric division_f1]
         [--sim-train SIM1_FOLDER --sim-test SIM0_FOLDER]   # folders written by volltrack simulate / the demo
+        [--sim-intensity]                                  # GT spots get MEAN_INTENSITY_CH1 from raw.tif
         [--skip exact_lap,laptrack]                        # methods not to tune in this run
 
 Prints one table per case with ratios against exact LAP with TrackMate's defaults (the floor measured in the
@@ -115,6 +116,25 @@ def ctc_scores(gt_folder: Path, truth, edges, scratch: Path) -> dict:
                                                   "division_precision", "division_recall", "mbc")}
 
 
+def with_raw_intensity(truth, folder: Path):
+    """Add ``MEAN_INTENSITY_CH1`` to the truth's spots: the mean of ``folder/raw.tif`` over each GT mask."""
+    import tifffile
+    from scipy import ndimage
+
+    from volltrack.metrics.ctc_format import read_ctc
+
+    labels = np.asarray(read_ctc(folder / "GT").labels)
+    raw = tifffile.imread(folder / "raw.tif")
+    spots = truth.spots
+    values = np.full(len(spots), np.nan)
+    frames = spots["FRAME"].to_numpy()
+    for t in np.unique(frames):
+        rows = np.flatnonzero(frames == t)
+        values[rows] = ndimage.mean(raw[t], labels[t], spots["LABEL"].to_numpy()[rows])
+    spots["MEAN_INTENSITY_CH1"] = values
+    return truth
+
+
 def run_case(name: str, train, test, *, trials: int, metric: str, seed: int, timeout, out: Path,
              gt_test: Path | None, extra: dict | None, skip: frozenset = frozenset()) -> list[dict]:
     from volltrack.tracking.settings import TrackerSettings
@@ -197,6 +217,8 @@ def main(argv=None) -> int:
     parser.add_argument("--skip", default="", help="methods not to tune: exact_lap,division_aware,laptrack")
     parser.add_argument("--sim-train", type=Path, help="simulated movie folder (with GT/) to tune on")
     parser.add_argument("--sim-test", type=Path, help="simulated movie folder (with GT/) to score on")
+    parser.add_argument("--sim-intensity", action="store_true",
+                        help="give the simulator's GT spots MEAN_INTENSITY_CH1 measured on raw.tif")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("volltrack.tracking.bridge").setLevel(logging.WARNING)
@@ -216,6 +238,9 @@ def main(argv=None) -> int:
             calibration = (2.0, 0.5, 0.5)
             train = load_truth(args.sim_train / "GT", calibration=calibration)
             test = load_truth(args.sim_test / "GT", calibration=calibration)
+            if args.sim_intensity:
+                train = with_raw_intensity(train, args.sim_train)
+                test = with_raw_intensity(test, args.sim_test)
             gt_test = args.sim_test / "GT"
             run_yaml = {k: v for k, v in RunConfig().tracking.items() if k not in ("TISSUE_FILTER",)}
             extra = {"exact LAP, run.yaml defaults": run_yaml}

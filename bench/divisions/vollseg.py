@@ -28,7 +28,7 @@ def settings_for(spec: str) -> dict:
     from volltrack.tracking.settings import TrackerSettings
 
     if spec == "runyaml":
-        return dict(RunConfig().tracking)
+        return RunConfig().tracking.to_dict()
     if spec == "trackmate":
         return dict(TrackerSettings().to_dict(), ALLOW_TRACK_SPLITTING=True)
     if spec == "demo":

@@ -77,7 +77,7 @@ def main() -> int:
     from volltrack.pipeline.config import RunConfig
 
     config = RunConfig()
-    config.tracking = {**dict(config.tracking), "ALLOW_TRACK_SPLITTING": True}     # divisions tracked too
+    config.tracking = config.tracking.updated({"ALLOW_TRACK_SPLITTING": True})     # divisions tracked too
     streamed = _StreamRecord()
     logging.getLogger("volltrack.tracking.stream").addHandler(streamed)
     logging.getLogger("volltrack.tracking.stream").setLevel(logging.INFO)

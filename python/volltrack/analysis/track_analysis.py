@@ -124,7 +124,7 @@ def _measure_intensity(spots, image, labels, calibration, progress):
 def analyze_tracks(spots: pd.DataFrame, edges: pd.DataFrame, *, track_ids=None, image=None, labels=None,
                    mask=None, calibration=None, frame_interval=None, smoothing_window: int = 3,
                    fft_feature: str = "TOTAL_INTENSITY", distance_method: str = "auto",
-                   progress: bool = False) -> TrackAnalysis:
+                   spot_features: bool = False, progress: bool = False) -> TrackAnalysis:
     """Analyse TrackMate tracks: tracklets, distance to the tissue boundary, speed, size, intensity, FFT, fate.
 
     Parameters
@@ -151,6 +151,11 @@ def analyze_tracks(spots: pd.DataFrame, edges: pd.DataFrame, *, track_ids=None, 
         Spot column whose spectrum is computed per tracklet; default ``"TOTAL_INTENSITY"``.
     distance_method : {"auto", "edt", "scipy", "kdtree"}, optional
         How the exact distances to the boundary are computed (same values); default ``"auto"``.
+    spot_features : bool, optional
+        Take intensity and volume (``MEAN_INTENSITY_CH1``, ``TOTAL_INTENSITY_CH1``, ``VOLUME``) and the tissue
+        features (``DISTANCE_TO_BOUNDARY``, ``INSIDE_TISSUE``) from ``spots`` where it has them, instead of
+        measuring them again in ``image``/``labels``/``mask``: right when the spots were measured in these very
+        movies (the spots stage of ``volltrack run``), which then only serve the figures. Default False.
     progress : bool, optional
         Show progress bars; default False.
 
@@ -175,14 +180,20 @@ def analyze_tracks(spots: pd.DataFrame, edges: pd.DataFrame, *, track_ids=None, 
     table["TIME"] = _spot_times(table, frame_interval)
     table["SPEED"] = spot_speed(table, track_set.edges)
     table["RADIUS"] = _column_or_nan(table, "RADIUS")
-    source = _add_intensity_and_volume(table, image, labels, calibration, progress)
-    _add_tissue_features(table, mask, calibration, distance_method, progress)
+    if spot_features and {"MEAN_INTENSITY_CH1", "TOTAL_INTENSITY_CH1", "VOLUME"} <= set(table.columns):
+        source = _add_intensity_and_volume(table, None, None, calibration, progress)   # the spots stage's
+    else:
+        source = _add_intensity_and_volume(table, image, labels, calibration, progress)
+    if mask is not None and spot_features and {"DISTANCE_TO_BOUNDARY", "INSIDE_TISSUE"} <= set(table.columns):
+        _tissue_features_of_spots(table)
+    else:
+        _add_tissue_features(table, mask, calibration, distance_method, progress)
     for column in SMOOTHED_COLUMNS:
         table[column + "_SMOOTH"] = smooth_along_tracklets(table, column, window=smoothing_window)
     tracklets, spectra = _summarise_tracklets(track_set, table, fft_feature, frame_interval)
     parameters = {"calibration": list(calibration), "frame_interval": frame_interval,
                   "smoothing_window": int(smoothing_window), "fft_feature": fft_feature,
-                  "distance_method": distance_method, "intensity_source": source,
+                  "distance_method": distance_method, "intensity_source": source, "spot_features": spot_features,
                   "track_ids": None if track_ids is None else sorted(map(int, track_ids)),
                   "space_units": spots.attrs.get("space_units", ""), "time_units": spots.attrs.get("time_units", ""),
                   "mask_given": mask is not None, "image_given": image is not None, "labels_given": labels is not None}
@@ -225,6 +236,14 @@ def _add_tissue_features(table, mask, calibration, method, progress) -> None:
     distance, inside = distance_to_boundary(mask, table["FRAME"].to_numpy(), zyx, calibration=calibration,
                                             method=method, progress=progress)
     table["DISTANCE_TO_BOUNDARY"], table["INSIDE_TISSUE"] = distance, inside.astype(int)
+
+
+def _tissue_features_of_spots(table) -> None:
+    """DISTANCE_TO_BOUNDARY and INSIDE_TISSUE as the spots stage measured them (INSIDE_TISSUE 0/1 as integers, as
+    :func:`_add_tissue_features` gives them from a mask)."""
+    table["DISTANCE_TO_BOUNDARY"] = _column_or_nan(table, "DISTANCE_TO_BOUNDARY")
+    inside = _column_or_nan(table, "INSIDE_TISSUE")
+    table["INSIDE_TISSUE"] = inside.astype(int) if np.isfinite(inside).all() else inside
 
 
 def _summarise_tracklets(track_set: TrackSet, table: pd.DataFrame, fft_feature: str, frame_interval: float):

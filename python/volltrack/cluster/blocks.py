@@ -20,7 +20,6 @@ planes of the frame -- plus, for the normalisation, a sample of at most ~16 M vo
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -114,10 +113,10 @@ def segment_block_task(path: str, out: str, name: str, frame: int, index: int, o
 
     A blank frame (``statistics["constant"]``) has nothing to segment: the task returns at once.
     """
-    from volltrack.cluster.tasks import _report, worker_models
+    from volltrack.cluster.tasks import _clock, _report, worker_models
     from volltrack.segmentation.pipeline import segment_one_block
 
-    start = time.perf_counter()
+    start = _clock()
     if statistics["constant"]:
         return _report(frame, start, block=index, skipped=True)
     crop = _read(_open_frame(path, axes, frame, None), tuple(outer))
@@ -189,10 +188,10 @@ def stitch_frame_task(path: str, out: str, name: str, frame: int, blocks, statis
     """
     import shutil
 
-    from volltrack.cluster.tasks import _report
+    from volltrack.cluster.tasks import _clock, _report
     from volltrack.segmentation.tiling import stitch_block_region
 
-    start = time.perf_counter()
+    start = _clock()
     shape = tuple(statistics["shape"])
     volume = _open_frame(path, axes, frame, None)
     outputs = _FrameOutputs(out, name, frame, shape, kinds, output_format)

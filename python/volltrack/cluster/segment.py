@@ -12,6 +12,28 @@ logger = logging.getLogger(__name__)
 
 #: Reports of the tasks of the last call in this process (frame, seconds, peak memory, worker), for benchmarks.
 LAST_REPORTS: list[dict] = []
+#: Workers of the last call restarted by their nanny for exceeding the memory limit: worker, pid, resident
+#: memory (MB) when killed, and the tasks it was running (Dask ran them again on another worker).
+LAST_RESTARTS: list[dict] = []
+
+
+def worker_restarts(client, since: float) -> list[dict]:
+    """Workers restarted by their nanny for memory since ``since`` (epoch seconds), from the scheduler's events.
+
+    Each entry: ``worker`` (address), ``pid``, ``memory_mb`` (resident memory when the nanny killed it) and
+    ``tasks`` (the keys it was running, which the scheduler gave to another worker).
+    """
+    restarts = []
+    removed = [msg for stamp, msg in client.get_events("all") if stamp >= since and isinstance(msg, dict)
+               and msg.get("action") == "remove-worker"]
+    for stamp, msg in client.get_events("worker-restart-memory"):
+        if stamp < since:
+            continue
+        tasks = sorted(str(key) for removal in removed if removal.get("worker") == msg.get("worker")
+                       for key in removal.get("processing-tasks", ()))
+        restarts.append({"worker": msg.get("worker"), "pid": msg.get("pid"), "memory_mb": msg.get("rss", 0) / 1e6,
+                         "tasks": tasks})
+    return restarts
 
 
 def summarise_reports(reports) -> dict:
@@ -58,7 +80,9 @@ def segment_frames(client, path, out, frames, *, axes, models, options, output_f
     ValueError
         The first task error (bad frame), re-raised here; frames already written stay done.
     """
-    from distributed import as_completed
+    import time
+
+    from distributed import KilledWorker, as_completed
 
     from volltrack.cluster.tasks import segment_frame_task
 
@@ -76,14 +100,26 @@ def segment_frames(client, path, out, frames, *, axes, models, options, output_f
         futures = [client.submit(segment_frame_task, str(path), str(out), frame, pure=False,
                                  key=f"segment-{frame}-{tag}", **kwargs) for frame in frames]
     reports = []
+    since = time.time()
     try:
         for future in as_completed(futures, loop=client.loop):
-            reports.append(future.result())
+            try:
+                reports.append(future.result())
+            except KilledWorker as error:
+                raise ValueError(f"{path}: task {error.task} killed {error.allowed_failures + 1} Dask workers in a "
+                                 "row (each restarted by its nanny, most often for going over its memory limit): "
+                                 "give the workers more memory (--worker-memory) or segment in blocks "
+                                 "(--block-shape)") from None
             if progress is not None:
                 progress.update(1)
     finally:
         for future in futures:
             future.cancel()
+        LAST_RESTARTS[:] = worker_restarts(client, since)
+        for restart in LAST_RESTARTS:
+            logger.warning("Dask worker %s (pid %s) went over its memory limit (%.0f MB resident) and was restarted; "
+                           "its task(s) %s were run again", restart["worker"], restart["pid"], restart["memory_mb"],
+                           ", ".join(restart["tasks"]) or "(none)")
     reports.sort(key=lambda r: r["frame"])
     for report in reports:
         LAST_BLOCK_REPORTS.extend(report.pop("block_reports", []))

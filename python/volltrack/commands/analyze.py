@@ -121,14 +121,9 @@ def _selected_tracks(option: str, analysis_kinds):
 
 def run(args: argparse.Namespace) -> int:
     """Run the analysis and write its outputs into ``--out``."""
-    from tqdm.auto import tqdm
-
     from volltrack.analysis import TRACK_KINDS
-    from volltrack.analysis.export import write_tables
-    from volltrack.analysis.movie import write_track_movie
-    from volltrack.analysis.plot_style import movie_track
-    from volltrack.analysis.plots import save_track_plot
-    from volltrack.analysis.xml_input import analyze_xml, check_label_movie
+    from volltrack.analysis.stage import write_analysis
+    from volltrack.analysis.xml_input import check_label_movie
     from volltrack.trackmate import read_xml
     from volltrack.trackmate.image_data import movie_of
 
@@ -152,27 +147,17 @@ def run(args: argparse.Namespace) -> int:
     if labels is not None:
         check_label_movie(labels, data.spots, calibration=calibration or movie.calibration, source=args.labels,
                           image_source=args.image)
-    try:
-        analysis = analyze_xml(args.xml, image=image, labels=labels, mask=mask, track_ids=track_ids,
-                               only_filtered=args.tracks == "filtered", calibration=calibration,
-                               frame_interval=args.frame_interval, smoothing_window=args.smoothing,
-                               fft_feature=args.fft_feature, progress=True, data=data)
-    except ValueError as error:             # name the file the message is about
-        raise ValueError(str(error) if str(args.xml) in str(error) else f"{args.xml}: {error}") from None
-    if isinstance(args.movie_track, int):
-        analysis.track_set.spots_of(args.movie_track)  # an unknown ID fails here, before anything is written
-    selected = analysis.track_set.select(kind)
-    files = write_tables(analysis, args.out, track_ids=selected, extra_parameters={
-        "xml": str(args.xml), "image": _name(args.image), "labels": _name(args.labels), "mask": _name(args.mask),
-        "tracks": args.tracks, "selected_track_ids": selected})
-    for track_id in tqdm(selected[:max(args.max_plots, 0)], desc="plots", unit="track"):
-        files.append(save_track_plot(analysis, track_id, args.out / "plots" / f"track_{track_id}.png"))
-    if args.movie_track != "none" and selected:
-        movie_id = movie_track(analysis, selected) if args.movie_track == "auto" else args.movie_track
-        files.append(write_track_movie(analysis, movie_id, args.out / f"track_{movie_id}.mp4", image=image,
-                                       labels=labels, projection=args.movie_projection, progress=True))
-    print(f"analysed {len(selected)} track(s), {len(analysis.tracklets)} tracklet(s); wrote {len(files)} files "
-          f"to {args.out}")
+    written = write_analysis(args.xml, args.out, data=data, image=image, labels=labels, mask=mask,
+                             track_ids=track_ids, only_filtered=args.tracks == "filtered", kind=kind,
+                             calibration=calibration, frame_interval=args.frame_interval,
+                             smoothing_window=args.smoothing, fft_feature=args.fft_feature,
+                             parameters={"xml": str(args.xml), "image": _name(args.image),
+                                         "labels": _name(args.labels), "mask": _name(args.mask),
+                                         "tracks": args.tracks},
+                             max_plots=args.max_plots, movie_track=args.movie_track,
+                             movie_projection=args.movie_projection)
+    print(f"analysed {len(written.selected)} track(s), {len(written.analysis.tracklets)} tracklet(s); wrote "
+          f"{len(written.files)} files to {args.out}")
     return 0
 
 

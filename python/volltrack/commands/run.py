@@ -61,12 +61,12 @@ def _run_locked(args: argparse.Namespace, config, timings) -> int:
     start = time.perf_counter()
     if args.demo:
         from volltrack.pipeline.demo import DEMO_TRACKING, prepare_demo_inputs
-        from volltrack.pipeline.inputs import check_models, check_tracking_settings
+        from volltrack.pipeline.inputs import check_models
+        from volltrack.tracking.settings import TrackerSettings
 
         if not args.config:   # the demo's own tracker settings (division-aware, fitted on another simulated movie)
-            config.tracking = dict(DEMO_TRACKING)
+            config.tracking = TrackerSettings.from_mapping(DEMO_TRACKING)
         check_models(config.segmentation.models)  # before simulating, so a failed check leaves nothing behind
-        check_tracking_settings(config.tracking)
 
         if config.image.calibration is None:
             config.image.calibration = (2.0, 0.5, 0.5)

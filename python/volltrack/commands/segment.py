@@ -174,21 +174,23 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(str(error)) from error
 
 
-def _check_disk_space(out, todo, axes, force):
-    """Refuse at once when the outputs of the frames still to segment cannot fit on the disk of ``out``."""
+def _check_disk_space(out, todo, axes, force, args=None, denoised=False):
+    """Refuse at once when the outputs of the frames still to segment (as TIFF or OME-Zarr) cannot fit on the disk
+    of ``out``."""
     import numpy as np
 
     from volltrack.io.disk_space import check_free_space, frames_still_to_segment, segmentation_bytes
     from volltrack.segmentation.batch import open_input, output_name
 
-    voxels, frames = 0, 0
+    needed, frames = 0, 0
     for path in todo:
         image, _, movie = open_input(path, axes)
         n_frames = int(image.shape[0]) if movie else 1
         left = n_frames if force else frames_still_to_segment(out, output_name(path), n_frames)
-        voxels += left * int(np.prod(image.shape[-3:]))
+        needed += segmentation_bytes(left * int(np.prod(image.shape[-3:])), _output_format(args, path),
+                                     raw_itemsize=np.dtype(image.dtype).itemsize, denoised=denoised)
         frames += left
-    check_free_space(out, segmentation_bytes(voxels), f"the segmentation of {frames} volume(s)")
+    check_free_space(out, needed, f"the segmentation of {frames} volume(s)")
 
 
 def _run_locked(args, inputs, out, axes, options):
@@ -211,7 +213,7 @@ def _run_locked(args, inputs, out, axes, options):
         raise ValueError(f"models folder {args.models or 'bundled demo models'} holds no stardist/ or unet/ model "
                          "(an N2V model alone only denoises); VollSeg needs at least one of them")
     total = sum(check_input(path, axes) for path in todo)
-    _check_disk_space(out, todo, axes, force)
+    _check_disk_space(out, todo, axes, force, args, denoised=bool(options.get("denoise_first")))
     models = load_models(args.models, n2v=bool(options.get("denoise_first")))
     out.mkdir(parents=True, exist_ok=True)
     _segment_all(todo, out, models, inputs=inputs, axes=axes, total=total, options=options, force=force,

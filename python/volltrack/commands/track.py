@@ -67,6 +67,10 @@ def run(args: argparse.Namespace) -> int:
         raise FileNotFoundError(f"spot table {args.spots} does not exist")
     settings = as_settings(args.settings).updated(parse_overrides(args.overrides))
     spots = read_spots_csv(args.spots)
+    from volltrack.io.disk_space import check_free_space, xml_bytes
+
+    check_free_space(out, xml_bytes(len(spots), len(spots.columns)),
+                     f"the TrackMate XML of {len(spots)} spots", option="--out")
     if args.heap:
         import os
 
@@ -76,6 +80,10 @@ def run(args: argparse.Namespace) -> int:
     from volltrack.errors import UserError
     from volltrack.tracking import track
 
+    if args.backend == "fiji":         # Ctrl-C while Fiji starts (a minute, nothing written yet) ends at once
+        from volltrack.tracking.fiji_backend import exit_at_once_while_starting
+
+        exit_at_once_while_starting(f"volltrack {args.command}")
     try:
         tracks = track(spots, settings, backend=args.backend, xml_path=out, progress=not args.no_progress)
     except _installation_errors() as exc:

@@ -21,11 +21,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from volltrack.io.atomic import atomic_path, atomic_write_text
+from volltrack.io.atomic import atomic_path
+from volltrack.io.ctc_tracks import write_track_file
+from volltrack.io.ctc_tracks import read_track_file as read_lineage
 
 logger = logging.getLogger(__name__)
 
-LINEAGE_COLUMNS = ("label", "begin", "end", "parent")
 
 
 @dataclass
@@ -191,10 +192,6 @@ def _atomic_tiff(path: Path, image: np.ndarray) -> None:
         tifffile.imwrite(temp, image, compression=None)
 
 
-def _atomic_text(path: Path, text: str) -> None:
-    atomic_write_text(path, text, encoding="ascii")
-
-
 def write_ctc(data: CTCData, folder: str | Path, *, kind: str = "res") -> Path:
     """Write ``data`` as a CTC folder: ``res_track.txt`` + ``mask###.tif`` (kind "res") or
     ``TRA/man_track.txt`` + ``TRA/man_track###.tif`` + ``SEG/man_seg###.tif`` (kind "gt").
@@ -216,8 +213,7 @@ def write_ctc(data: CTCData, folder: str | Path, *, kind: str = "res") -> Path:
         (folder / "SEG").mkdir(exist_ok=True)
         for t in range(data.labels.shape[0]):
             _atomic_tiff(folder / "SEG" / f"man_seg{t:0{digits}d}.tif", data.labels[t])
-    lines = [" ".join(str(int(v)) for v in row) for row in data.lineage[list(LINEAGE_COLUMNS)].to_numpy()]
-    _atomic_text(track_dir / track_file, "".join(line + "\n" for line in lines))
+    write_track_file(data.lineage, track_dir / track_file)
     return folder
 
 
@@ -253,33 +249,6 @@ def ctc_track_folder(folder: str | Path) -> tuple[Path, str, Path]:
             return folder / sub, stem, folder / sub / name
     raise FileNotFoundError(f"{folder}: no res_track.txt, TRA/man_track.txt or man_track.txt; expected a "
                             "Cell Tracking Challenge result or ground-truth folder")
-
-
-def read_lineage(path: str | Path) -> pd.DataFrame:
-    """Read a CTC track file (``L B E P`` per line) into a lineage DataFrame.
-
-    Raises
-    ------
-    ValueError
-        Naming the file and the first line that is not four integers (blank lines are skipped).
-    """
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ValueError(f"{path}: not a text file; expected 4 integers 'L B E P' per line") from None
-    rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        fields = line.split()
-        if not fields:
-            continue
-        try:
-            if len(fields) != 4:
-                raise ValueError
-            rows.append([int(field) for field in fields])
-        except ValueError:
-            raise ValueError(f"{path} line {number}: expected four integers L B E P, got {line.strip()[:60]!r}") \
-                from None
-    return pd.DataFrame(np.array(rows, np.int64).reshape(-1, 4), columns=list(LINEAGE_COLUMNS))
 
 
 def read_ctc(folder: str | Path) -> CTCData:

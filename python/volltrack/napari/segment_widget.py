@@ -39,8 +39,7 @@ def _volumes(data) -> tuple[list, bool]:
     raise ValueError(f"image has shape {tuple(data.shape)}; expected a (Z, Y, X) volume or a (T, Z, Y, X) movie")
 
 
-def segmentation_steps(image, *, models_folder=None, n_tiles=None, prob_thresh=None, nms_thresh=None,
-                       nms: str | None = None, denoise_first: bool = False,
+def segmentation_steps(image, *, models_folder=None, parameters: dict | None = None,
                        extra_outputs: tuple[str, ...] = ()) -> Iterator[str]:
     """Segment a volume or a movie with VollSeg, one volume at a time (a generator for a napari worker).
 
@@ -53,26 +52,20 @@ def segmentation_steps(image, *, models_folder=None, n_tiles=None, prob_thresh=N
     image : array-like, shape (Z, Y, X) or (T, Z, Y, X)
     models_folder : path, optional
         Folder with ``stardist/``, ``unet/`` (and ``n2v/``) models; default the bundled demo models.
-    n_tiles : 3 ints, optional
-        Network tiles per axis; None = no tiling.
-    prob_thresh, nms_thresh : float, optional
-        StarDist thresholds; None = the model's.
-    nms : {"fast", "exact"}, optional
-        Suppression mode, passed only when given (and :func:`vollseg_accepts_nms`).
-    denoise_first : bool
-        Run the N2V model first.
+    parameters : dict, optional
+        VollSeg's keyword parameters (:class:`~volltrack.segmentation.parameters.VollSegParameters` keys; the
+        others keep VollSeg's defaults), checked before the models load.
     extra_outputs : tuple of str
         Further result arrays to return.
     """
     from volltrack.segmentation import load_models, vollseg
 
+    from volltrack.segmentation.parameters import vollseg_options
+
     volumes, is_movie = _volumes(image)
+    options = vollseg_options(parameters, source="Segment cells")
     models = load_models(models_folder)
     yield f"loaded models from {models.folder}"
-    options = {"n_tiles": n_tiles, "prob_thresh": prob_thresh, "nms_thresh": nms_thresh,
-               "denoise_first": denoise_first}
-    if nms is not None:
-        options["nms"] = nms
     results: dict[str, list] = {"labels": [], **{name: [] for name in extra_outputs}}
     for index, volume in enumerate(volumes):
         result = vollseg(np.asarray(volume), models, **options)
@@ -171,22 +164,33 @@ def _start(widget, viewer, values: dict):
         folder = Path(values["models_folder"])
         if not folder.is_dir():
             raise ValueError(f"models folder {folder} does not exist; expected a folder with stardist/ and unet/")
+        parameters = _vollseg_parameters(values)
     except ValueError as exc:
         widget.last_error = str(exc)
         _status(viewer, f"volltrack: cannot segment: {exc}")
         return None
-    tiles = (values["tiles_z"], values["tiles_y"], values["tiles_x"])
     extras = tuple(name for name in ("stardist_labels", "unet_labels", "probability") if values[name])
-    mode = values["suppression"]
-    options = {"models_folder": str(folder), "n_tiles": None if tiles == (1, 1, 1) else tiles,
-               "prob_thresh": values["prob_thresh"] or None, "nms_thresh": values["nms_thresh"] or None,
-               "nms": mode if mode in NMS_MODES else None, "denoise_first": values["denoise_first"],
-               "extra_outputs": extras}
+    options = {"models_folder": str(folder), "parameters": parameters, "extra_outputs": extras}
     job = ChildJob(f"{__name__}:segmentation_steps", arrays={"image": image_layer.data}, options=options)
     return start_widget_job(widget, job, total=len(volumes) + 1, description="volltrack: VollSeg",
                             on_message=lambda message: _status(viewer, f"volltrack: {message}"),
                             on_result=lambda arrays: _finished(widget, viewer, arrays, image_layer),
                             on_error=lambda exc: _failed(widget, viewer, exc))
+
+
+def _vollseg_parameters(values: dict) -> dict:
+    """VollSeg's parameters from the form's ``values`` (0 thresholds, 1x1x1 tiles, "model default": VollSeg's
+    defaults), checked by :class:`~volltrack.segmentation.parameters.VollSegParameters`; ValueError names the
+    parameter."""
+    from volltrack.segmentation.parameters import vollseg_options
+
+    tiles = (values["tiles_z"], values["tiles_y"], values["tiles_x"])
+    chosen = {"n_tiles": None if tiles == (1, 1, 1) else tiles, "prob_thresh": values["prob_thresh"] or None,
+              "nms_thresh": values["nms_thresh"] or None,
+              "nms": values["suppression"] if values["suppression"] in NMS_MODES else None,
+              "denoise_first": values["denoise_first"]}
+    return vollseg_options({key: value for key, value in chosen.items() if value is not None},
+                           source="Segment cells")
 
 
 def _finished(widget, viewer, arrays, image_layer):

@@ -9,18 +9,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Optional
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from volltrack.io.atomic import atomic_write_text
 from volltrack.io.yaml_files import read_yaml_mapping
+from volltrack.segmentation.parameters import VollSegParameters
+from volltrack.tracking.settings import TrackerSettings
 
 
 #: A voxel size or time step: a finite number > 0.
 Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-#: A StarDist threshold: strictly between 0 and 1.
-Fraction = Annotated[float, Field(gt=0, lt=1)]
-#: Network tiles along one axis.
-Tiles = Annotated[int, Field(ge=1)]
 
 
 class _Section(BaseModel):
@@ -37,19 +35,34 @@ class ImageConfig(_Section):
     time_units: str = Field("frame", description="unit of frame_interval, e.g. sec, min, frame")
 
 
-class SegmentationConfig(_Section):
+class SegmentationConfig(VollSegParameters):
     """VollSeg: optional N2V denoising, StarDist3D + U-Net, seed pooling, marker watershed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True)
 
     models: Optional[str] = Field(None, description="folder holding stardist/, unet/ (and n2v/); null = bundled "
                                                     "demo models")
-    denoise: bool = Field(False, description="denoise with the N2V model first (needs models/n2v)")
-    use_probability: bool = Field(True, description="watershed on the StarDist probability map (else distance)")
-    prob_thresh: Optional[Fraction] = Field(None, description="StarDist probability threshold; null = model's own")
-    nms_thresh: Optional[Fraction] = Field(None, description="StarDist NMS threshold; null = model's own")
-    nms: Literal["fast", "exact"] = Field("fast", description="suppression of overlapping StarDist candidates: fast "
-                                          "(overlaps estimated by quadrature) or exact (StarDist's own, slow)")
-    min_size: int = Field(10, ge=0, description="smallest cell kept, in voxels")
-    n_tiles: Optional[tuple[Tiles, Tiles, Tiles]] = Field(None, description="network tiles (Z, Y, X); null = automatic")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _earlier_names(cls, data: Any) -> Any:
+        """run.yaml files written before the section was VollSeg's own parameters name ``denoise_first``
+        ``denoise``."""
+        if isinstance(data, dict) and "denoise" in data and "denoise_first" not in data:
+            data = {("denoise_first" if key == "denoise" else key): value for key, value in data.items()}
+        return data
+
+    def vollseg_options(self) -> dict[str, Any]:
+        """The VollSeg keywords of this section (all but ``models``; unset ones, null, left out), as
+        :func:`~volltrack.segmentation.batch.segment_paths` takes them."""
+        return self.model_dump(exclude={"models"}, exclude_none=True)
+
+
+#: ``volltrack run``'s tracker settings when run.yaml has no ``tracking`` section (a section given replaces them
+#: all: keys it leaves out take :class:`~volltrack.tracking.settings.TrackerSettings`' defaults, the engine's).
+RUN_TRACKING = {"LINKING_MAX_DISTANCE": 8.0, "GAP_CLOSING_MAX_DISTANCE": 10.0, "MAX_FRAME_GAP": 2,
+                "ALLOW_TRACK_SPLITTING": True, "SPLITTING_MAX_DISTANCE": 10.0, "TISSUE_FILTER": True,
+                "MIN_TRACKLET_LENGTH": 2, "PRUNE_MODE": "BRANCH"}
 
 
 class AnalysisConfig(_Section):
@@ -76,13 +89,10 @@ class RunConfig(_Section):
 
     image: ImageConfig = Field(default_factory=ImageConfig)
     segmentation: SegmentationConfig = Field(default_factory=SegmentationConfig)
-    tracking: dict[str, Any] = Field(
-        default_factory=lambda: {"LINKING_MAX_DISTANCE": 8.0, "GAP_CLOSING_MAX_DISTANCE": 10.0,
-                                 "MAX_FRAME_GAP": 2, "ALLOW_TRACK_SPLITTING": True,
-                                 "SPLITTING_MAX_DISTANCE": 10.0, "TISSUE_FILTER": True,
-                                 "MIN_TRACKLET_LENGTH": 2, "PRUNE_MODE": "BRANCH"},
-        description="BTrackmate settings (TrackMate keys + MIN_TRACKLET_LENGTH, PRUNE_MODE, TISSUE_FILTER, "
-                    "TISSUE_MIN_FRACTION); keys not given take the engine's defaults")
+    tracking: TrackerSettings = Field(
+        default_factory=lambda: TrackerSettings.from_mapping(RUN_TRACKING),
+        description="BTrackmate settings (TrackMate keys + MIN_TRACKLET_LENGTH, PRUNE_MODE, TISSUE_FILTER, ...); "
+                    "a key left out takes the engine's default")
     analysis: AnalysisConfig = Field(default_factory=AnalysisConfig)
     demo: DemoConfig = Field(default_factory=DemoConfig)
 
@@ -105,10 +115,10 @@ class RunConfig(_Section):
             lines.append("")
             if isinstance(value, BaseModel):
                 lines.append(f"{name}:  # {type(value).__doc__.strip().splitlines()[0]}")
-                for sub, subfield in type(value).model_fields.items():
+                for sub, subfield in type(value).model_fields.items():   # keys as run.yaml spells them
                     dumped = yaml.safe_dump(_plain(getattr(value, sub)), default_flow_style=True).strip()
                     dumped = dumped.removesuffix("\n...").removesuffix("...").strip()
-                    lines.append(f"  {sub}: {dumped}  # {subfield.description}")
+                    lines.append(f"  {subfield.alias or sub}: {dumped}  # {subfield.description}")
             else:
                 lines.append(f"# {field.description or name}")
                 block = yaml.safe_dump({name: _plain(value)}, default_flow_style=False, sort_keys=False)

@@ -8,10 +8,12 @@ from volltrack.pipeline.config import DemoConfig
 from volltrack.pipeline.run import RunInputs
 from volltrack.pipeline.stages import StageRunner
 
-#: Tracker settings of ``volltrack run --demo`` without ``--config``: the division-aware mode, its division keys and
-#: linking fitted by ``volltrack tune`` (objective division F1) on an independent simulated movie of the demo's
-#: configuration (seed 1, ground-truth detections), with run.yaml's gap closing (10 µm, 2 frames) and post-processing
-#: (MIN_TRACKLET_LENGTH 2, PRUNE_MODE BRANCH, TISSUE_FILTER). bench/README.md ("divisions") has the figures.
+#: Tracker settings of ``volltrack run --demo`` without ``--config``: the division-aware mode; linking fitted by
+#: ``volltrack tune`` (objective division F1) on an independent simulated movie of the demo's configuration (seed 1,
+#: ground-truth detections), run.yaml's gap closing (10 µm, 2 frames) and post-processing (MIN_TRACKLET_LENGTH 2,
+#: PRUNE_MODE BRANCH, TISSUE_FILTER); the division keys fitted by
+#: :func:`volltrack.tuning.division_fit.fit_division_weights` to seed 1's divisions on seed 1's VollSeg detections
+#: (the demo pipeline run on the seed-1 movie, its spots matched to the true cells). bench/README.md ("divisions") has the figures.
 DEMO_TRACKING: dict = {
     "LINKING_MAX_DISTANCE": 6.2, "LINKING_FEATURE_PENALTIES": {"RADIUS": 1.0, "VOLUME": 0.5, "QUALITY": 0.25},
     "ALLOW_GAP_CLOSING": True, "GAP_CLOSING_MAX_DISTANCE": 10.0, "MAX_FRAME_GAP": 2,
@@ -19,9 +21,9 @@ DEMO_TRACKING: dict = {
     "ALLOW_TRACK_SPLITTING": False, "SPLITTING_MAX_DISTANCE": 13.16,
     "ALTERNATIVE_LINKING_COST_FACTOR": 1.103, "CUTOFF_PERCENTILE": 0.619,
     "MIN_TRACKLET_LENGTH": 2, "PRUNE_MODE": "BRANCH", "TISSUE_FILTER": True,
-    "TRACKING_MODE": "DIVISION_AWARE", "DIVISION_MAX_COST": 2.115, "DIVISION_SIZE_WEIGHT": 0.379,
-    "DIVISION_VOLUME_WEIGHT": 2.679, "DIVISION_DISTANCE_WEIGHT": 0.524, "DIVISION_SEPARATION_WEIGHT": 0.755,
-    "DIVISION_BORDER_WEIGHT": 1.159,
+    "TRACKING_MODE": "DIVISION_AWARE", "DIVISION_MAX_COST": 1.698, "DIVISION_SIZE_WEIGHT": 0.297,
+    "DIVISION_VOLUME_WEIGHT": 0.0, "DIVISION_DISTANCE_WEIGHT": 0.366, "DIVISION_SEPARATION_WEIGHT": 1.223,
+    "DIVISION_BORDER_WEIGHT": 1.439, "DIVISION_INTENSITY_WEIGHT": 2.366,
 }
 
 

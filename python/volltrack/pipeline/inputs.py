@@ -99,16 +99,3 @@ def check_models(folder: str | None) -> None:
     if not any((path / kind / "config.json").is_file() for kind in ("stardist", "unet")):
         raise FileNotFoundError(f"models folder {path} ({where}) holds no model: expected stardist/ and/or unet/, "
                                 "each with config.json and weights_best.h5")
-
-
-def check_tracking_settings(settings: dict[str, Any]) -> None:
-    """Check run.yaml's ``tracking`` section (TrackMate keys and value types) without starting a JVM.
-
-    Raises
-    ------
-    ValueError
-        Naming the unknown key or the value of the wrong type.
-    """
-    from volltrack.tracking.settings import as_settings
-
-    as_settings(dict(settings))

@@ -24,8 +24,7 @@ from typing import Any
 from volltrack.io.atomic import atomic_write_text
 from volltrack.io.timing import Timings, collecting, current as current_timings, timed
 from volltrack.pipeline.config import RunConfig
-from volltrack.pipeline.inputs import (check_ground_truth, check_models, check_tracking_settings, read_mask,
-                                      read_raw_meta)
+from volltrack.pipeline.inputs import check_ground_truth, check_models, read_mask, read_raw_meta
 from volltrack.pipeline.report import write_report
 from volltrack.pipeline.stages import STAMP_DIR, StageRecord, StageRunner
 from volltrack.spots.spot_csv import read_spots_attrs
@@ -77,17 +76,14 @@ def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str
 
     seg = config.segmentation
     with timed("segment/load models"):
-        models = load_models(seg.models, n2v=seg.denoise)
-    if seg.denoise and models.n2v is None:
-        raise ValueError(f"segmentation.denoise is true but the models folder {seg.models or 'bundled demo models'} "
-                         "has no n2v/ model")
-    options = {"n_tiles": seg.n_tiles, "denoise_first": seg.denoise, "prob_thresh": seg.prob_thresh,
-               "nms_thresh": seg.nms_thresh, "use_probability": seg.use_probability, "min_size": seg.min_size,
-               "nms": seg.nms}
+        models = load_models(seg.models, n2v=seg.denoise_first)
+    if seg.denoise_first and models.n2v is None:
+        raise ValueError(f"segmentation.denoise_first is true but the models folder "
+                         f"{seg.models or 'bundled demo models'} has no n2v/ model")
     n_volumes = meta["shape"][0]  # shape is TZYX, T = 1 for a single volume
     with tqdm(total=n_volumes, desc="segment", unit="volume") as bar:
-        segment_paths([inputs.raw], seg_dir, models, segment_options=options, axes=config.image.axes, progress=bar,
-                      fresh=fresh, output_format=output_format, client=client)
+        segment_paths([inputs.raw], seg_dir, models, segment_options=seg.vollseg_options(), axes=config.image.axes,
+                      progress=bar, fresh=fresh, output_format=output_format, client=client)
     return {"volumes": n_volumes}
 
 
@@ -163,9 +159,15 @@ def _track(config: RunConfig, spots_path: Path, xml_path: Path, stream=None) -> 
     from volltrack.tracking import track
 
     if stream is not None and getattr(stream, "attrs", None) is not None:
-        tracks = stream.track(dict(config.tracking), attrs=stream.attrs, xml_path=xml_path)
+        if spots_path.is_file():       # written frame by frame beside the stream: each row at most one XML spot
+            from volltrack.io.disk_space import check_free_space
+
+            check_free_space(xml_path, spots_path.stat().st_size, f"the TrackMate XML of {spots_path}", option="")
+        tracks = stream.track(config.tracking, attrs=stream.attrs, xml_path=xml_path)
     else:
-        tracks = track(read_spots_csv(spots_path), dict(config.tracking), xml_path=xml_path)
+        spots = read_spots_csv(spots_path)
+        _check_xml_space(xml_path, len(spots), len(spots.columns))
+        tracks = track(spots, config.tracking, xml_path=xml_path)
     visible = tracks.tracks
     splits = int(visible["NUMBER_SPLITS"].sum()) if "NUMBER_SPLITS" in visible else 0
     return {"tracks": len(visible), "edges": len(tracks.edges), "divisions": splits}
@@ -173,34 +175,32 @@ def _track(config: RunConfig, spots_path: Path, xml_path: Path, stream=None) -> 
 
 def _analyze(inputs: RunInputs, config: RunConfig, xml_path: Path, labels_path: Path, out: Path,
              meta: dict[str, Any]) -> dict[str, Any]:
-    from volltrack.analysis.export import write_tables
-    from volltrack.analysis.report_figures import write_run_figures
-    from volltrack.analysis.xml_input import analyze_xml
     import numpy as np
+
+    from volltrack.analysis.export import analysis_record
+    from volltrack.analysis.stage import write_analysis
 
     data = parsed_tracks(xml_path)
     if data.edges.empty:  # one time point, or no cell linked: nothing to analyse, not an error
         logger.warning("%s holds no track (no link between spots): the analysis is skipped", xml_path)
-        out.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(out / "NO_TRACKS.txt", f"{xml_path} holds no track (no link between spots); "
-                          "nothing to analyse. A movie needs at least two time points.\n")
+        with analysis_record(out, {"xml": str(xml_path)}) as files:
+            atomic_write_text(out / "NO_TRACKS.txt", f"{xml_path} holds no track (no link between spots); "
+                              "nothing to analyse. A movie needs at least two time points.\n")
+            files.append(out / "NO_TRACKS.txt")
         return {"tracks analysed": 0, "dividing": 0, "tracklets": 0}
     image, labels = _read(inputs.raw, config.image.axes), _read(labels_path)
     mask = read_mask(inputs.mask, meta["shape"])
     if image is not None and image.ndim == 3:
         image, labels = image[np.newaxis], labels if labels.ndim == 4 else labels[np.newaxis]
-    with timed("analyze/tracks"):
-        analysis = analyze_xml(xml_path, data=data, image=image, labels=labels, mask=mask,
-                               calibration=meta["calibration"], frame_interval=meta["frame_interval"],
-                               smoothing_window=config.analysis.smoothing_window, progress=True)
-    selected = analysis.track_set.select("all")
-    with timed("analyze/tables"):
-        write_tables(analysis, out, track_ids=selected, extra_parameters={"xml": str(xml_path)})
-    dividing = analysis.track_set.select("dividing")
-    with timed("analyze/figures"):
-        write_run_figures(analysis, out, image=image, labels=labels, movie=config.analysis.movie,
-                          projection=config.analysis.movie_projection, progress=True)
-    return {"tracks analysed": len(selected), "dividing": len(dividing), "tracklets": len(analysis.tracklets)}
+    written = write_analysis(xml_path, out, data=data, image=image, labels=labels, mask=mask,
+                             calibration=meta["calibration"], frame_interval=meta["frame_interval"],
+                             smoothing_window=config.analysis.smoothing_window, spot_features=True,
+                             parameters={"xml": str(xml_path)},
+                             figures="report", movie_track="auto" if config.analysis.movie else "none",
+                             movie_projection=config.analysis.movie_projection)
+    dividing = written.analysis.track_set.select("dividing")
+    return {"tracks analysed": len(written.selected), "dividing": len(dividing),
+            "tracklets": len(written.analysis.tracklets)}
 
 
 _PARSED: dict[str, Any] = {}
@@ -342,8 +342,7 @@ def _run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None, *, for
         read_mask(inputs.mask, shape)
         check_ground_truth(inputs.ground_truth, shape[0])
         check_models(config.segmentation.models)
-        check_tracking_settings(config.tracking)
-        _check_disk_space(inputs, out, shape, force)
+        _check_disk_space(inputs, out, shape, force, output_format, denoised=config.segmentation.denoise_first)
     from volltrack.io.output_lock import output_lock
 
     with output_lock(out, "volltrack run"):   # one writer per folder
@@ -351,9 +350,10 @@ def _run_pipeline(inputs: RunInputs, out: Path, config: RunConfig | None, *, for
                            output_format=output_format)
 
 
-def _check_disk_space(inputs: RunInputs, out: Path, shape, force: bool) -> None:
-    """Refuse at once when the segmentation still to do cannot fit on the disk of ``out`` (tif outputs; the other
-    stages write far less)."""
+def _check_disk_space(inputs: RunInputs, out: Path, shape, force: bool, output_format: str = "tif", *,
+                      denoised: bool = False) -> None:
+    """Refuse at once when the segmentation still to do (TIFF or OME-Zarr outputs) cannot fit on the disk of ``out``
+    (the XML is checked before tracking, :func:`_track`)."""
     import numpy as np
 
     from volltrack.io.disk_space import check_free_space, frames_still_to_segment, segmentation_bytes
@@ -364,8 +364,29 @@ def _check_disk_space(inputs: RunInputs, out: Path, shape, force: bool) -> None:
     n_frames = int(shape[0])
     seg_out = out / "segmentation"
     left = n_frames if force else frames_still_to_segment(seg_out, output_name(Path(inputs.raw)), n_frames)
-    check_free_space(out, segmentation_bytes(left * int(np.prod(shape[1:]))),
+    check_free_space(out, segmentation_bytes(left * int(np.prod(shape[1:])), output_format,
+                                             raw_itemsize=_raw_itemsize(inputs), denoised=denoised),
                      f"the segmentation of {left} frame(s) of {tuple(int(n) for n in shape[1:])} voxels")
+
+
+def _raw_itemsize(inputs: RunInputs) -> int:
+    """Bytes per voxel of the raw movie (opened lazily); 2 (uint16) when it cannot be told."""
+    try:
+        import numpy as np
+
+        from volltrack.io import read_image
+
+        image, _ = read_image(Path(inputs.raw), lazy=True)
+        return int(np.dtype(image.dtype).itemsize)
+    except Exception:  # noqa: BLE001 -- only an estimate; the checks before already read the movie
+        return 2
+
+
+def _check_xml_space(xml_path: Path, n_spots: int, n_columns: int) -> None:
+    """Refuse before tracking when the TrackMate XML of ``n_spots`` spots cannot fit on the disk of ``xml_path``."""
+    from volltrack.io.disk_space import check_free_space, xml_bytes
+
+    check_free_space(xml_path, xml_bytes(n_spots, n_columns), f"the TrackMate XML of {n_spots} spots", option="")
 
 
 def _run_stages(inputs: RunInputs, out: Path, config: RunConfig, force: bool, shape, raw_meta, *, cluster=None,

@@ -132,7 +132,7 @@ def stardist_exact_instances(model, probability, distances, shape, *, prob_thres
     return np.asarray(labels, np.int32), np.asarray(details["points"], float), np.asarray(details["prob"], float)
 
 
-def stardist_fast_instances(model, candidates, shape, *, nms_thresh, grid_shape, paint=True):
+def stardist_fast_instances(model, candidates, shape, *, nms_thresh, paint=True):
     """Instances from StarDist's candidates with the fast suppression (:func:`~volltrack.segmentation.suppression.suppress`).
 
     Parameters
@@ -145,8 +145,6 @@ def stardist_fast_instances(model, candidates, shape, *, nms_thresh, grid_shape,
         The image shape.
     nms_thresh : float
         Largest overlap of two kept candidates.
-    grid_shape : tuple of 3 int
-        Shape of the network's output grid.
     paint : bool, optional
         Paint the kept polyhedra into a label volume (exact star-convex interior test of every voxel centre,
         :func:`~volltrack.segmentation.suppression.paint`). Default True.
@@ -162,7 +160,7 @@ def stardist_fast_instances(model, candidates, shape, *, nms_thresh, grid_shape,
     _, geometry = model_rays(model)
     grid = tuple(int(g) for g in model.config.grid)
     cells, scores, dist = candidates
-    kept = suppress(cells, dist, geometry, grid=grid, grid_shape=grid_shape, nms_thresh=nms_thresh)
+    kept = suppress(cells, dist, geometry, grid=grid, nms_thresh=nms_thresh)
     points = cells[kept] * np.asarray(grid)
     labels = paint_polyhedra_fast(points, dist[kept], geometry, shape) if paint else None
     return labels, points.astype(float), scores[kept].astype(float)
@@ -257,7 +255,7 @@ def stardist_instances(maps, model, shape, *, nms_thresh=None, paint=True):
                                                           prob_thresh=maps.prob_thresh, nms_thresh=nms_thresh)
     else:
         labels, points, scores = stardist_fast_instances(model, maps.candidates, shape, nms_thresh=nms_thresh,
-                                                         grid_shape=maps.probability.shape, paint=paint)
+                                                         paint=paint)
     return StarDistOutput(labels=labels, probability=upsample_to_shape(maps.probability, shape),
                           distance=upsample_to_shape(maps.distance, shape), points=points, scores=scores)
 

@@ -8,11 +8,16 @@ exactly the keys that were set, so the settings recorded with the outputs keep t
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 __all__ = ["VollSegParameters", "vollseg_options"]
+
+#: A threshold strictly between 0 and 1.
+Fraction = Annotated[float, Field(gt=0, lt=1)]
+#: Network tiles along one axis.
+Tiles = Annotated[int, Field(ge=1)]
 
 
 class VollSegParameters(BaseModel):
@@ -20,26 +25,34 @@ class VollSegParameters(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    n_tiles: Optional[tuple[int, int, int]] = Field(None, description="network tiles (Z, Y, X); None = no tiling")
-    denoise_first: bool = Field(False, description="run the N2V model first")
+    n_tiles: Optional[tuple[Tiles, Tiles, Tiles]] = Field(None, description="network tiles (Z, Y, X); null = no "
+                                                          "tiling")
+    denoise_first: bool = Field(False, description="denoise with the N2V model first (needs the models' n2v/)")
     normalization: Optional[tuple[float, float]] = Field(
-        None, description="intensities mapped to 0 and 1; None = the volume's 1st and 99.8th percentiles")
-    prob_thresh: Optional[float] = Field(None, description="StarDist probability threshold; None = the model's")
-    nms_thresh: Optional[float] = Field(None, description="StarDist NMS threshold; None = the model's")
-    nms: Literal["fast", "exact"] = Field("fast", description="suppression of overlapping StarDist candidates")
+        None, description="intensities mapped to 0 and 1; null = the volume's 1st and 99.8th percentiles")
+    prob_thresh: Optional[Fraction] = Field(None, description="StarDist probability threshold; null = the model's")
+    nms_thresh: Optional[Fraction] = Field(None, description="StarDist NMS threshold; null = the model's")
+    nms: Literal["fast", "exact"] = Field("fast", description="suppression of overlapping StarDist candidates: fast "
+                                          "(overlaps estimated by quadrature) or exact (StarDist's own, slow)")
     stardist_labels: bool = Field(True, description="paint the kept StarDist polyhedra")
     use_probability: bool = Field(True, description="watershed on the StarDist probability (else the distance)")
-    unet_threshold: Optional[float] = Field(None, description="U-Net foreground threshold; None = the model's")
+    unet_threshold: Optional[float] = Field(None, description="U-Net foreground threshold; null = the model's")
     min_size_mask: int = Field(10, description="smallest U-Net component kept, in voxels")
-    min_size: int = Field(10, description="smallest cell kept, in voxels")
-    max_size: Optional[int] = Field(None, description="largest cell kept, in voxels; None = no limit")
+    min_size: int = Field(10, ge=0, description="smallest cell kept, in voxels")
+    max_size: Optional[int] = Field(None, description="largest cell kept, in voxels; null = no limit")
     marker_radius: int = Field(2, description="radius of the painted seed markers, in voxels")
     unite_stardist: bool = Field(True, description="add StarDist cells the U-Net mask misses")
     fill_holes: bool = Field(True, description="fill holes in the labels")
     snap_seeds: bool = Field(True, description="move seeds to the probability maximum nearby")
-    mask_growth: Optional[int] = Field(None, description="voxels the U-Net mask is grown by; None = the model's")
+    mask_growth: Optional[int] = Field(None, description="voxels the U-Net mask is grown by; null = the model's")
     block_shape: Optional[tuple[int, int, int]] = Field(None, description="segment in blocks of this core size")
     halo: Optional[tuple[int, int, int]] = Field(None, description="context around each block (Z, Y, X)")
+
+    @model_validator(mode="after")
+    def _halo_with_blocks(self) -> "VollSegParameters":
+        if self.block_shape is not None and self.halo is None:
+            raise ValueError("block_shape needs halo, the context around each block (Z, Y, X), e.g. [4, 64, 64]")
+        return self
 
     def options(self) -> dict[str, Any]:
         """The keyword arguments that were set, as ``vollseg(image, models, **options)`` takes them."""
@@ -55,7 +68,7 @@ def vollseg_options(options: dict[str, Any] | None, *, source: str = "VollSeg pa
         return VollSegParameters.model_validate(dict(options or {})).options()
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "?"
+        where = "".join(f"{part}: " for part in first["loc"][:1])
         known = ", ".join(VollSegParameters.model_fields)
         hint = f" (known: {known})" if first["type"] == "extra_forbidden" else ""
-        raise ValueError(f"{source}: {where}: {first['msg']}{hint}") from None
+        raise ValueError(f"{source}: {where}{first['msg']}{hint}") from None

@@ -122,12 +122,13 @@ def fill_label_holes(labels):
         return labels
     rim_owner = ndi.grey_dilation(np.where(enclosed[pockets], pockets, 0), size=(3, 3, 3))
     rim = (labels > 0) & (rim_owner > 0)
-    index = np.flatnonzero(enclosed)
-    high = np.asarray(ndi.maximum(labels, rim_owner * rim, index))
-    low = np.asarray(ndi.minimum(np.where(rim, labels, np.iinfo(np.int32).max), rim_owner * rim, index))
-    fill = np.zeros(n_pockets + 1, labels.dtype)
-    single = (high == low) & (high > 0)
-    fill[index[single]] = high[single]
+    owner, rim_labels = rim_owner[rim], labels[rim]          # each enclosed pocket's rim: the labels around it
+    high = np.zeros(n_pockets + 1, np.int64)
+    low = np.full(n_pockets + 1, np.iinfo(np.int64).max, np.int64)
+    np.maximum.at(high, owner, rim_labels)
+    np.minimum.at(low, owner, rim_labels)
+    single = enclosed & (high == low) & (high > 0)
+    fill = np.where(single, high, 0).astype(labels.dtype)
     holes = fill[pockets] > 0
     labels[holes] = fill[pockets][holes]
     return labels

@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from volltrack.io.atomic import atomic_write_text
+from volltrack.io.ctc_tracks import LINEAGE_COLUMNS
+from volltrack.io.ctc_tracks import read_track_file as read_man_track
+from volltrack.io.ctc_tracks import write_track_file as write_man_track
 
-LINEAGE_COLUMNS = ("label", "begin", "end", "parent")
+__all__ = ["LINEAGE_COLUMNS", "LineageBook", "read_man_track", "write_man_track"]
 
 
 class LineageBook:
@@ -57,27 +59,3 @@ class LineageBook:
         """Return the lineage as a DataFrame with columns label, begin, end, parent (int64)."""
         rows = [(label, *values) for label, values in sorted(self._rows.items())]
         return pd.DataFrame(rows, columns=list(LINEAGE_COLUMNS), dtype=np.int64)
-
-
-def write_man_track(lineage, path):
-    """Write a lineage table as a CTC ``man_track.txt`` (``label begin end parent``, space separated), atomically.
-
-    Parameters
-    ----------
-    lineage : pandas.DataFrame
-        Columns label, begin, end, parent.
-    path : str or os.PathLike
-        Output file.
-    """
-    missing = [c for c in LINEAGE_COLUMNS if c not in lineage.columns]
-    if missing:
-        raise ValueError(f"lineage table lacks columns {missing}; expected {list(LINEAGE_COLUMNS)}")
-    text = "".join(f"{int(a)} {int(b)} {int(c)} {int(d)}\n"
-                   for a, b, c, d in lineage[list(LINEAGE_COLUMNS)].itertuples(index=False))
-    atomic_write_text(path, text)
-
-
-def read_man_track(path):
-    """Read a CTC ``man_track.txt`` into a DataFrame with columns label, begin, end, parent."""
-    table = pd.read_csv(path, sep=r"\s+", header=None, names=list(LINEAGE_COLUMNS), dtype=np.int64)
-    return table

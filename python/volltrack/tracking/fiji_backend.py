@@ -22,6 +22,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -199,9 +200,16 @@ def _start_fiji(endpoint: str, *, need_btrackmate: bool = True):
     # As Fiji's launcher does on Java 9+: TrackMate 7's display-settings writer serialises java.awt.Font by
     # reflection (gson), which Java 17 refuses unless java.awt is opened.
     scyjava.config.add_option(AWT_OPENS)
+    # Ctrl-C must reach Python, not make the JVM end the whole process at once (JPype's default outside an
+    # interactive session: no "interrupted" line, the temporary XML left behind): see _run_interruptibly.
+    scyjava.config.add_kwargs(interrupt=False)
+    from volltrack.tracking.jvm import _release_java_threads
+
+    # a cancelled TrackMate leaves its tracker's (non-daemon) pool threads running: JPype's shutdown would wait
+    scyjava.when_jvm_stops(_release_java_threads)
     logger.info("starting Fiji %s headless (PyImageJ, Java %s)", endpoint, java_home or "to be downloaded")
     try:
-        with _java_version_for_pyimagej(imagej, java_major):
+        with _java_version_for_pyimagej(imagej, java_major), _exit_on_ctrl_c_while_starting():
             ij = imagej.init(str(local) if local is not None else endpoint, mode="headless")
     except Exception as exc:  # noqa: BLE001 -- PyImageJ/scyjava/jgo failures become one explained error
         where = "" if local is not None else " (a Maven endpoint needs the network and the SciJava repository)"
@@ -346,7 +354,153 @@ def _tracker_settings(factory, lap: dict[str, Any], jimport=_jimport):
 GUI_STATE = "ConfigureViews"
 
 
-def _run_trackmate(spots: pd.DataFrame, settings: TrackerSettings, xml_path: Path, jimport=_jimport) -> None:
+#: Set by the ``volltrack`` command (:func:`exit_at_once_while_starting`): the line to print when Ctrl-C comes while
+#: Fiji starts; None in a library caller (a notebook), whose process must not end.
+_START_INTERRUPT_LINE: str | None = None
+
+
+def exit_at_once_while_starting(line: str) -> None:
+    """Make Ctrl-C while Fiji starts end this process at once, printing ``line`` (exit code 130).
+
+    For the ``volltrack`` command only. Starting Fiji is a minute of Java calls (the SciJava context) that Python
+    cannot interrupt: the interrupt would only be seen when they return. Nothing is written before Fiji runs, so
+    ending the process at once loses nothing.
+    """
+    global _START_INTERRUPT_LINE
+    _START_INTERRUPT_LINE = line
+
+
+@contextmanager
+def _exit_on_ctrl_c_while_starting() -> Iterator[None]:
+    """While Fiji starts, a watcher thread ends the process on Ctrl-C (see :func:`exit_at_once_while_starting`).
+
+    Python's signal handler (or JPype's, which flags Python the same way) writes the signal number to the wakeup
+    file descriptor at once, even while the main thread is inside a Java call; the watcher reads it there.
+    """
+    import signal
+    import sys
+
+    line = _START_INTERRUPT_LINE
+    if line is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    read_fd, write_fd = os.pipe()
+    os.set_blocking(write_fd, False)
+    previous = signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
+    if previous != -1:               # someone else (an event loop) uses it: leave it to them
+        signal.set_wakeup_fd(previous)
+        os.close(read_fd)
+        os.close(write_fd)
+        yield
+        return
+    started = threading.Event()
+
+    def watch() -> None:
+        while True:
+            try:
+                data = os.read(read_fd, 64)
+            except OSError:
+                return
+            if not data or started.is_set():
+                return
+            if signal.SIGINT in data:
+                try:
+                    sys.stderr.write(f"{line}: interrupted\n")
+                    sys.stderr.flush()
+                finally:
+                    os._exit(130)
+
+    watcher = threading.Thread(target=watch, name="volltrack-fiji-start-ctrl-c", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        started.set()
+        signal.set_wakeup_fd(-1)
+        os.close(write_fd)              # ends the watcher's read
+        watcher.join(1.0)
+        os.close(read_fd)
+
+
+#: How long Ctrl-C waits for the TrackMate work to stop (it is cancelled) before the interrupt goes on regardless.
+CANCEL_WAIT_SECONDS = 2.0
+
+
+class TrackMateCancelled(Exception):
+    """The TrackMate work saw that Ctrl-C cancelled it (raised in the worker thread only)."""
+
+
+class _Cancellation:
+    """What the waiting thread needs to stop the TrackMate work of :func:`_run_interruptibly`."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.trackmate: Any = None
+        self.java_thread: Any = None
+
+    def watch(self, trackmate: Any) -> Any:
+        """Remember the TrackMate object working now (cancelled on Ctrl-C); return it."""
+        self.trackmate = trackmate
+        self.check()
+        return trackmate
+
+    def check(self) -> None:
+        """Stop the work between steps once Ctrl-C was pressed."""
+        if self.requested:
+            raise TrackMateCancelled("interrupted")
+
+    def cancel(self) -> None:
+        self.requested = True
+        for stop in (lambda: self.trackmate.cancel("interrupted (Ctrl-C)"), lambda: self.java_thread.interrupt()):
+            try:
+                stop()
+            except Exception as exc:  # noqa: BLE001 -- nothing to cancel yet, or the JVM is going: carry on
+                logger.debug("cancelling TrackMate: %s", exc)
+
+
+def _run_interruptibly(work, cancellation: _Cancellation, *, what: str = "TrackMate in Fiji"):
+    """Run ``work()`` (Java calls into Fiji) in a worker thread while this thread waits in Python.
+
+    TrackMate's own calls (``execTracking``, the feature computation, the XML writer) do not look at Java's interrupt
+    flag, and a Python thread inside a Java call only sees Ctrl-C when the call returns, possibly minutes later.
+    Waiting here instead, Ctrl-C (the JVM started with JPype's ``interrupt=False``) raises ``KeyboardInterrupt`` at
+    once: the TrackMate object at work is cancelled (``TrackMate.cancel``), the worker's Java thread interrupted,
+    the worker given :data:`CANCEL_WAIT_SECONDS` to stop (it also checks between steps, so no XML is written after
+    the interrupt), and the interrupt goes on to the caller, whose cleanup removes the temporary XML.
+    """
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            import jpype
+
+            if jpype.isJVMStarted():
+                cancellation.java_thread = jpype.JClass("java.lang.Thread").currentThread()
+            outcome["value"] = work()
+        except BaseException as exc:  # noqa: BLE001 -- handed to the waiting thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=target, name="volltrack-trackmate", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.05)
+    except KeyboardInterrupt:
+        logger.debug("Ctrl-C: cancelling %s", what)
+        cancellation.cancel()
+        worker.join(CANCEL_WAIT_SECONDS)
+        raise
+    finally:
+        from volltrack.tracking.jvm import clear_java_interrupt
+
+        clear_java_interrupt()        # JPype flagged the waiting thread's Java side; the next call must not see it
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+def _run_trackmate(spots: pd.DataFrame, settings: TrackerSettings, xml_path: Path, jimport=_jimport,
+                   cancellation: _Cancellation | None = None) -> None:
     """Track with TrackMate and write its XML with TmXmlWriter, complete enough for TrackMate to load cleanly.
 
     The settings name the manual detector (spots come from a table; TrackMate's loader needs a detector) with
@@ -358,6 +512,7 @@ def _run_trackmate(spots: pd.DataFrame, settings: TrackerSettings, xml_path: Pat
     """
     from volltrack.tracking.spot_arrays import spot_arrays, spot_calibration
 
+    cancellation = cancellation or _Cancellation()
     lap, ours = split_settings(settings)
     space_units, time_units, interval = spot_calibration(spots)
     arrays = spot_arrays(spots)
@@ -376,9 +531,11 @@ def _run_trackmate(spots: pd.DataFrame, settings: TrackerSettings, xml_path: Pat
     tm_settings.trackerFactory = _lap_factory(jimport)
     tm_settings.trackerSettings = _tracker_settings(tm_settings.trackerFactory, lap, jimport)
     _trackmate_analyzers_only(tm_settings)
-    trackmate = jimport("fiji.plugin.trackmate.TrackMate")(model, tm_settings)
+    trackmate = cancellation.watch(jimport("fiji.plugin.trackmate.TrackMate")(model, tm_settings))
     if not trackmate.execTracking():
+        cancellation.check()
         raise RuntimeError(f"TrackMate tracking failed: {trackmate.getErrorMessage()}")
+    cancellation.check()
     if int(ours.get("MIN_TRACKLET_LENGTH", 0)) > 0:
         action = jimport(PRUNE_ACTION)()
         action.setParameters(int(ours["MIN_TRACKLET_LENGTH"]), str(ours["PRUNE_MODE"]))
@@ -386,9 +543,11 @@ def _run_trackmate(spots: pd.DataFrame, settings: TrackerSettings, xml_path: Pat
     graph = _graph_in_engine_order(model.getTrackModel(), jimport)
     model = _new_model(collection, arrays["feature_names"], space_units, time_units, jimport)
     model.setTracks(graph, False)
-    trackmate = jimport("fiji.plugin.trackmate.TrackMate")(model, tm_settings)
+    trackmate = cancellation.watch(jimport("fiji.plugin.trackmate.TrackMate")(model, tm_settings))
     trackmate.computeEdgeFeatures(False)
+    cancellation.check()
     trackmate.computeTrackFeatures(False)
+    cancellation.check()
     writer = jimport("fiji.plugin.trackmate.io.TmXmlWriter")(jimport("java.io.File")(str(xml_path)))
     writer.appendLog("volltrack backend='fiji' (TrackMate in Fiji); settings: " + settings.to_json())
     writer.appendModel(model)
@@ -400,6 +559,7 @@ def _run_trackmate(spots: pd.DataFrame, settings: TrackerSettings, xml_path: Pat
     except Exception as exc:  # noqa: BLE001 -- the element is only added once written; TrackMate then uses its default
         logger.warning("TrackMate could not write its display settings (%s); the XML has none and TrackMate "
                        "uses its defaults when loading it", " ".join(str(exc).split())[:200])
+    cancellation.check()           # no XML written after Ctrl-C: the caller is removing the temporary file
     writer.writeToFile()
 
 
@@ -627,7 +787,9 @@ def track_with_fiji(spots: pd.DataFrame, settings=None, *, fiji: str | os.PathLi
         with atomic_path(target if target is not None else folder / "trackmate.xml", suffix=".xml") as temp:
             if progress:
                 logger.info("tracking %d spots with TrackMate in Fiji", len(spots))
-            _run_trackmate(spots, settings, temp)
+            cancellation = _Cancellation()
+            _run_interruptibly(lambda: _run_trackmate(spots, settings, temp, cancellation=cancellation),
+                               cancellation)
             tracks = like_engine(tracks_from_xml(temp, settings=settings.to_dict()), arrays["feature_names"],
                                  spot_ids(spots, arrays))
         tracks.xml_path = target

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from xml.sax.saxutils import escape
 
+from volltrack.trackmate import xml_keys as tmx
+
 __all__ = ["DEFAULT_DISPLAY_SETTINGS", "display_settings_json", "display_settings_xml", "GUI_STATE"]
 
 #: Wizard panel TrackMate reopens on a loaded file.
@@ -46,5 +48,5 @@ def display_settings_json(settings: dict | None = None) -> str:
 
 def display_settings_xml(settings: dict | None = None, *, indent: str = "  ") -> str:
     """Return the ``GUIState`` and ``DisplaySettings`` elements (one line each, then the JSON text)."""
-    return (f'{indent}<GUIState state="{GUI_STATE}" />\n'
-            f"{indent}<DisplaySettings>{escape(display_settings_json(settings))}</DisplaySettings>\n")
+    return (f'{indent}<{tmx.GUISTATE} state="{GUI_STATE}" />\n'
+            f"{indent}<{tmx.DISPLAY_SETTINGS}>{escape(display_settings_json(settings))}</{tmx.DISPLAY_SETTINGS}>\n")

@@ -1,8 +1,9 @@
 """Element names of TrackMate's XML format, in one place (as TrackMate's own ``TmXmlKeys``).
 
 Used by the reader (:mod:`~volltrack.trackmate.reader`), the writer (:mod:`~volltrack.trackmate.writer`) and the
-settings element (:mod:`~volltrack.trackmate.settings_xml`). The Java engine's reader and writer use the same
-names (``org.volltrack.btrackmate.xml``).
+settings element (:mod:`~volltrack.trackmate.settings_xml`) and :mod:`~volltrack.trackmate.display_settings`.
+The Java engine's reader and writer take the same names from ``org.volltrack.btrackmate.xml.XmlKeys``, whose
+constants have the same names (tests/test_keys_catalogue.py compares the two).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ SPOT_FEATURES, EDGE_FEATURES, TRACK_FEATURES = "SpotFeatures", "EdgeFeatures", "
 ALL_SPOTS, SPOTS_IN_FRAME, SPOT = "AllSpots", "SpotsInFrame", "Spot"
 ALL_TRACKS, TRACK, EDGE = "AllTracks", "Track", "Edge"
 FILTERED_TRACKS, TRACK_ID = "FilteredTracks", "TrackID"
+# The GUI's state and display settings (TrackMate 7+).
+GUISTATE, DISPLAY_SETTINGS = "GUIState", "DisplaySettings"
 
 # The settings: image, detector, filters, tracker (with its LAP sub-elements), analyzers, the engine's own keys.
 SETTINGS = "Settings"

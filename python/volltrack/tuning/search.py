@@ -14,7 +14,11 @@ links with :func:`volltrack.metrics.divisions.score_links`. The search space (se
   constant), one weight per feature for linking and gap closing, one for splitting and merging;
 * TRACKING_MODE (EXACT_LAP or DIVISION_AWARE) and, for the latter, DIVISION_MAX_COST, DIVISION_SIZE_WEIGHT,
   DIVISION_VOLUME_WEIGHT, DIVISION_DISTANCE_WEIGHT, DIVISION_SEPARATION_WEIGHT and DIVISION_BORDER_WEIGHT
-  (the last two from the penalty weights, 0 included).
+  (the last two from the penalty weights, 0 included), and DIVISION_INTENSITY_WEIGHT (the same weights) when
+  every spot has a positive MEAN_INTENSITY_CH1.
+
+After the search, the division cost's weights are also fitted to the truth's divisions on the best trial's LAP
+settings (:mod:`volltrack.tuning.division_fit`); that result is kept when its objective is higher.
 
 Objectives (``metric``): ``division_f1`` (division F1 at ±1 frame, plus 0.001 x link F1 to break ties),
 ``link_f1`` (plus 0.001 x division F1), ``tra`` (TRA with perfect detections) or ``combined`` = link F1 + w × division F1 (±1 frame) with w = 2 × true divisions / true links:
@@ -24,27 +28,23 @@ a division is worth its two daughter links, so links are never traded for divisi
 from __future__ import annotations
 
 import logging
-import math
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from volltrack.metrics.divisions import score_links
 from volltrack.tracking.settings import TrackerSettings
+from volltrack.tuning.scoring import METRICS, objective_value, predicted_edges, score_settings, scored_links
 from volltrack.tuning.truth import Truth
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["METRICS", "MODES", "SearchSpace", "TuneResult", "objective_value", "score_settings",
-           "suggest_settings", "tune_settings"]
+__all__ = ["METRICS", "MODES", "SearchSpace", "TuneResult", "objective_value", "predicted_edges", "score_settings",
+           "scored_links", "suggest_settings", "tune_settings"]
 
-METRICS = ("combined", "division_f1", "link_f1", "tra")
 MODES = ("EXACT_LAP", "DIVISION_AWARE")
 PENALTY_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
-#: Weight of the other score in ``division_f1`` and ``link_f1``: it only breaks ties.
-TIE_BREAK = 1e-3
 
 
 @dataclass
@@ -58,6 +58,8 @@ class SearchSpace:
     modes: tuple[str, ...] = MODES
     allow_merging: bool = True
     start: dict = field(default_factory=dict)
+    #: Every spot has a finite MEAN_INTENSITY_CH1 > 0, so the division pass's intensity term applies.
+    intensity: bool = False
 
     @classmethod
     def for_truth(cls, truth: Truth, *, modes: Sequence[str] = MODES, allow_merging: bool = True) -> "SearchSpace":
@@ -88,9 +90,13 @@ class SearchSpace:
                  "TRACKING_MODE": modes[0], "DIVISION_MAX_COST": 0.5, "DIVISION_SIZE_WEIGHT": 1.0,
                  "DIVISION_VOLUME_WEIGHT": 0.5, "DIVISION_DISTANCE_WEIGHT": 1.0,
                  "DIVISION_SEPARATION_WEIGHT": 0.0, "DIVISION_BORDER_WEIGHT": 0.0}
+        intensity = "MEAN_INTENSITY_CH1" in truth.spots.columns and bool(
+            (truth.spots["MEAN_INTENSITY_CH1"].to_numpy(dtype=float) > 0).all())
+        if intensity:
+            start["DIVISION_INTENSITY_WEIGHT"] = 0.0
         start.update({f"{kind}_penalty:{f}": 0.0 for f in features for kind in ("link", "split")})
         return cls((low, high), (low, gap_high), (split_low, split_high), features, tuple(modes),
-                   allow_merging, start)
+                   allow_merging, start, intensity)
 
 
 def suggest_settings(trial, space: SearchSpace) -> dict[str, Any]:
@@ -131,55 +137,12 @@ def suggest_settings(trial, space: SearchSpace) -> dict[str, Any]:
         # categorical, 0 included: the border term misfires where every cell is at an edge (a few-cell embryo)
         s["DIVISION_SEPARATION_WEIGHT"] = trial.suggest_categorical("DIVISION_SEPARATION_WEIGHT", PENALTY_WEIGHTS)
         s["DIVISION_BORDER_WEIGHT"] = trial.suggest_categorical("DIVISION_BORDER_WEIGHT", PENALTY_WEIGHTS)
+        if space.intensity:
+            s["DIVISION_INTENSITY_WEIGHT"] = trial.suggest_categorical("DIVISION_INTENSITY_WEIGHT",
+                                                                       PENALTY_WEIGHTS)
         if "SPLITTING_MAX_DISTANCE" not in s:   # the pass looks for daughters within the splitting distance
             s["SPLITTING_MAX_DISTANCE"] = trial.suggest_float("SPLITTING_MAX_DISTANCE", *space.splitting, log=True)
     return s
-
-
-def predicted_edges(truth: Truth, settings: TrackerSettings) -> list[tuple[int, int]]:
-    """Track the truth's spots with ``settings`` in the embedded JVM; return links (earlier, later spot ID)."""
-    from volltrack.tracking import track
-
-    tracks = track(truth.spots, settings, progress=False)
-    frame_of = truth.frame_of
-    out = []
-    for s, t in zip(tracks.edges["SPOT_SOURCE_ID"].astype(int), tracks.edges["SPOT_TARGET_ID"].astype(int)):
-        out.append((s, t) if frame_of[s] <= frame_of[t] else (t, s))
-    return out
-
-
-def score_settings(truth: Truth, settings: TrackerSettings | dict) -> dict[str, Any]:
-    """Track the truth's spots with ``settings`` and score the links; adds ``seconds`` (tracking time)."""
-    settings = settings if isinstance(settings, TrackerSettings) else TrackerSettings.from_mapping(settings)
-    return scored_links(truth, lambda: predicted_edges(truth, settings))
-
-
-def scored_links(truth: Truth, link: Callable[[], list[tuple[int, int]]]) -> dict[str, Any]:
-    """Score the (source, target) spot IDs ``link()`` returns against the truth; adds ``seconds`` (its time)."""
-    start = time.perf_counter()
-    edges = link()
-    seconds = time.perf_counter() - start
-    scores = score_links(truth.edges.tolist(), edges, truth.frame_of, truth_nodes=len(truth.spots))
-    scores["seconds"] = seconds
-    return scores
-
-
-def objective_value(scores: dict[str, Any], metric: str) -> float:
-    """Return the objective ``metric`` of ``scores`` (undefined scores count as 0)."""
-    def get(key: str) -> float:
-        value = scores.get(key)
-        return 0.0 if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
-
-    if metric == "division_f1":   # ties (frequent with few divisions) go to the better links
-        return get("division_f1_tol1") + TIE_BREAK * get("link_f1")
-    if metric == "link_f1":
-        return get("link_f1") + TIE_BREAK * get("division_f1_tol1")
-    if metric == "tra":
-        return get("tra")
-    if metric == "combined":
-        weight = 2.0 * get("divisions_true") / get("links_true") if get("links_true") else 0.0
-        return get("link_f1") + weight * get("division_f1_tol1")
-    raise ValueError(f"--metric {metric!r}: expected one of {', '.join(METRICS)}")
 
 
 @dataclass
@@ -207,7 +170,7 @@ def baseline_settings(truth: Truth) -> dict[str, Any]:
 
 def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, timeout: float | None = None,
                   modes: Sequence[str] = MODES, seed: int = 0, progress: bool = True,
-                  callback: Callable[[dict], None] | None = None) -> TuneResult:
+                  callback: Callable[[dict], None] | None = None, fit_division: bool = True) -> TuneResult:
     """Search the settings that maximise ``metric`` on ``truth``.
 
     Parameters
@@ -226,6 +189,11 @@ def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, 
         Seed of the TPE sampler (same seed and inputs give the same trials).
     progress : bool
         Show a progress bar with the best objective so far.
+    fit_division : bool
+        When DIVISION_AWARE is among ``modes`` and the truth has divisions, also fit the division cost's weights
+        to the truth's divisions on the best trial's LAP settings (:func:`volltrack.tuning.division_fit.
+        fit_division_weights`; a row ``division fit`` in the trials) and keep the result when its objective is
+        higher. Default True.
 
     Returns
     -------
@@ -284,8 +252,33 @@ def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, 
         best_settings, best_scores, best_value = best.user_attrs["settings"], best.user_attrs["scores"], best.value
     else:
         best_settings, best_scores, best_value = _json_safe(base), base_scores, base_value
+    if fit_division and "DIVISION_AWARE" in space.modes and truth.n_divisions > 0:
+        fitted = _division_fit(truth, best_settings, metric)
+        if fitted is not None:
+            settings, scores, value = fitted
+            rows.append({"trial": "division fit", "objective": value, **_flat_settings(settings), **scores})
+            if value > best_value:
+                best_settings, best_scores, best_value = settings, scores, value
     return TuneResult(metric, best_settings, best_scores, best_value, _json_safe(base), base_scores, base_value,
                       rows, time.perf_counter() - start, space)
+
+
+def _division_fit(truth: Truth, settings: dict[str, Any],
+                  metric: str) -> tuple[dict[str, Any], dict[str, Any], float] | None:
+    """The division-aware settings fitted on ``settings``' LAP keys, their scores and objective (None: no fit)."""
+    from volltrack.tuning.division_fit import fit_division_weights
+
+    try:
+        fitted = fit_division_weights(truth, settings,
+                                      score=lambda s: objective_value(score_settings(truth, s), metric))
+    except ValueError as exc:   # settings the engine refuses: keep the search's result
+        logger.warning("division fit skipped: %s", exc)
+        return None
+    if fitted is None:
+        return None
+    fitted = _json_safe(fitted)
+    scores = score_settings(truth, fitted)
+    return fitted, scores, objective_value(scores, metric)
 
 
 def _json_safe(settings: dict[str, Any]) -> dict[str, Any]:

@@ -34,7 +34,8 @@ class TrackerSettingsTest {
         assertEquals(1.0, s.get(TrackerKeys.DIVISION_DISTANCE_WEIGHT));
         assertEquals(0.0, s.get(TrackerKeys.DIVISION_SEPARATION_WEIGHT));
         assertEquals(0.0, s.get(TrackerKeys.DIVISION_BORDER_WEIGHT));
-        assertEquals(26, s.size());
+        assertEquals(0.0, s.get(TrackerKeys.DIVISION_INTENSITY_WEIGHT));
+        assertEquals(27, s.size());
         assertEquals(TrackerKeys.defaultSettings(), TrackerSettings.normalize(null));
     }
 

@@ -58,11 +58,11 @@ public class BTrackmateDetector<T extends RealType<T> & NativeType<T>> implement
     public boolean process() {
         final long start = System.currentTimeMillis();
         try {
-            final SpotReading.Spots read = SpotReading.isCsv(spotFile)
+            final org.volltrack.btrackmate.model.SpotCollection spots = SpotReading.isCsv(spotFile)
                     ? SpotReading.csv(spotFile.toPath(), maskFile == null ? null : maskFile.toPath(), calibration)
                     : SpotReading.labels(spotFile.toPath(), null, maskFile == null ? null : maskFile.toPath(),
-                            calibration);
-            result = SpotConversion.toTrackMate(read.spots, region);
+                            calibration).spots;
+            result = SpotConversion.toTrackMate(spots, region);
             return true;
         } catch (final IOException | IllegalArgumentException e) {
             errorMessage = "BTrackmate detector: " + e.getMessage();

@@ -1,10 +1,12 @@
 package org.volltrack.btrackmate.bridge;
 
+import java.lang.reflect.Array;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 import org.volltrack.btrackmate.TrackerSettings;
 import org.volltrack.btrackmate.model.SpotCollection;
@@ -112,40 +114,29 @@ public final class SpotStream {
             final String timeUnits, final double frameInterval) {
         final Map<String, Object> settings = settingsJson == null || settingsJson.trim().isEmpty()
                 ? TrackerSettings.normalize(null) : TrackerSettings.fromJson(settingsJson, "settingsJson");
-        final SpotCollection collection = ArrayBridge.toSpots(concatInt(p -> p.frames), concat(p -> p.x),
-                concat(p -> p.y), concat(p -> p.z), concat(p -> p.radius), concat(p -> p.quality), ids(),
+        final SpotCollection collection = ArrayBridge.toSpots(concat(p -> p.frames, new int[spots]),
+                concat(p -> p.x, new double[spots]), concat(p -> p.y, new double[spots]),
+                concat(p -> p.z, new double[spots]), concat(p -> p.radius, new double[spots]),
+                concat(p -> p.quality, new double[spots]), ids(),
                 featureNames(), featureValues(), frameInterval);
         final TrackingPipeline.Result result = TrackingPipeline.standard().run(collection, settings,
                 spaceUnits == null ? "micron" : spaceUnits, timeUnits == null ? "sec" : timeUnits);
         return TrackingResult.of(result);
     }
 
-    private interface DoubleColumn {
-        double[] of(Piece piece);
-    }
-
-    private interface IntColumn {
-        int[] of(Piece piece);
-    }
-
-    private double[] concat(final DoubleColumn column) {
-        final double[] all = new double[spots];
+    /**
+     * One column of every piece, end to end, in key order.
+     *
+     * @param column the piece's array of the column (an {@code int[]} or a {@code double[]})
+     * @param all    an array of the column's type with one element per spot, filled and returned
+     */
+    private <A> A concat(final Function<Piece, A> column, final A all) {
         int at = 0;
         for (final Piece piece : pieces.values()) {
-            final double[] values = column.of(piece);
-            System.arraycopy(values, 0, all, at, values.length);
-            at += values.length;
-        }
-        return all;
-    }
-
-    private int[] concatInt(final IntColumn column) {
-        final int[] all = new int[spots];
-        int at = 0;
-        for (final Piece piece : pieces.values()) {
-            final int[] values = column.of(piece);
-            System.arraycopy(values, 0, all, at, values.length);
-            at += values.length;
+            final A values = column.apply(piece);
+            final int length = Array.getLength(values);
+            System.arraycopy(values, 0, all, at, length);
+            at += length;
         }
         return all;
     }
@@ -164,7 +155,7 @@ public final class SpotStream {
             throw new IllegalArgumentException("spot stream: some pieces give spot IDs and others do not; give IDs "
                     + "in every piece or in none");
         }
-        return given ? concatInt(p -> p.ids == null ? new int[0] : p.ids) : null;
+        return given ? concat(p -> p.ids == null ? new int[0] : p.ids, new int[spots]) : null;
     }
 
     /** Every feature name of any piece, in order of first appearance. */

@@ -78,10 +78,21 @@ final class JvmRelaunch {
     static int run(final List<String> command) {
         try {
             final Process child = new ProcessBuilder(command).inheritIO().start();
-            final Thread stop = new Thread(child::destroy);
+            final Thread stop = new Thread(() -> {    // stop the child and let it report (its hook prints the line)
+                child.destroy();
+                try {
+                    child.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
             Runtime.getRuntime().addShutdownHook(stop);
             final int code = child.waitFor();
-            Runtime.getRuntime().removeShutdownHook(stop);
+            try {
+                Runtime.getRuntime().removeShutdownHook(stop);
+            } catch (final IllegalStateException e) {
+                // this JVM is stopping (Ctrl-C): its hook stopped the child, which printed the line
+            }
             return code;
         } catch (final java.io.IOException e) {
             System.err.println("btrackmate: cannot start a child JVM (" + e.getMessage() + "); running here");

@@ -9,7 +9,8 @@ import org.volltrack.btrackmate.xml.XmlFormatException;
 /**
  * Command-line entry point of the BTrackmate engine jar ({@code java -jar btrackmate-all.jar}). Errors are
  * printed as one line naming the file, line/column or key; exit code 0 on success, 1 on bad input, 2 on a
- * usage error, 3 on an internal error.
+ * usage error, 3 on an internal error, 130 when interrupted (Ctrl-C: one line {@code btrackmate COMMAND:
+ * interrupted} on stderr; the XML being written is a hidden temporary file, removed on the way out).
  */
 public final class Main {
 
@@ -46,7 +47,31 @@ public final class Main {
                 System.exit(code);
             }
         }
-        System.exit(run(args));
+        final Thread announce = interruptedLine(args.length > 0 ? args[0] : "", System.err);
+        Runtime.getRuntime().addShutdownHook(announce);
+        final int code = run(args);
+        try {
+            Runtime.getRuntime().removeShutdownHook(announce);
+        } catch (final IllegalStateException e) {
+            // Ctrl-C arrived as the command ended: the shutdown already runs, with its line
+        }
+        System.exit(code);
+    }
+
+    /**
+     * The shutdown hook that reports an interrupted command: the JVM only runs it when it stops before the
+     * command returned (SIGINT, SIGTERM, SIGHUP), because a finished command removes it before exiting. A relaunching
+     * parent JVM does not install it: its child, which does the work, prints the line.
+     *
+     * @param command the command's name
+     * @param err     where to print
+     * @return the (unstarted) hook thread
+     */
+    static Thread interruptedLine(final String command, final PrintStream err) {
+        return new Thread(() -> {
+            err.println("btrackmate" + (command.isEmpty() ? "" : " " + command) + ": interrupted");
+            err.flush();
+        }, "btrackmate-interrupted");
     }
 
     /**

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import org.volltrack.btrackmate.TrackerSettings;
+import org.volltrack.btrackmate.image.LabelImageSpots;
 import org.volltrack.btrackmate.input.Calibration;
+import org.volltrack.btrackmate.model.SpotCollection;
 
 import ij.IJ;
 import ij.ImagePlus;
@@ -102,9 +104,9 @@ public final class BTrackmateRun {
         final Path path = existing(PluginOptions.CSV, csv);
         final Calibration cal = new Calibration(orOne(calibration[2]), orOne(calibration[1]), orOne(calibration[0]),
                 orOne(calibration[3]));
-        final SpotReading.Spots read = SpotReading.csv(path, mask == null ? null : existing(PluginOptions.MASK, mask),
+        final SpotCollection spots = SpotReading.csv(path, mask == null ? null : existing(PluginOptions.MASK, mask),
                 cal);
-        return EngineCalls.trackAndWrite(read.spots, cal, null, TrackerSettings.normalize(settings), csv.getName(),
+        return EngineCalls.trackAndWrite(spots, cal, null, TrackerSettings.normalize(settings), csv.getName(),
                 xml);
     }
 
@@ -112,8 +114,8 @@ public final class BTrackmateRun {
             final Map<String, Object> settings, final File xml) throws IOException {
         final Map<String, Object> typed = TrackerSettings.normalize(settings);
         IJ.showStatus("BTrackmate: reading " + labels.getFileName());
-        final SpotReading.Spots read = SpotReading.labels(labels, raw, mask, cal);
-        return EngineCalls.trackAndWrite(read.spots, read.calibration, read.image, typed,
+        final LabelImageSpots.Result read = SpotReading.labels(labels, raw, mask, cal);
+        return EngineCalls.trackAndWrite(read.spots, read.calibration, read.labels, typed,
                 labels.getFileName().toString(), xml);
     }
 

@@ -5,16 +5,11 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.jgrapht.graph.DefaultWeightedEdge;
-import org.jgrapht.graph.SimpleWeightedGraph;
-import org.volltrack.btrackmate.features.FeatureCalculator;
 import org.volltrack.btrackmate.image.ImageVolume;
 import org.volltrack.btrackmate.input.Calibration;
 import org.volltrack.btrackmate.model.Model;
-import org.volltrack.btrackmate.model.Spot;
 import org.volltrack.btrackmate.model.SpotCollection;
 import org.volltrack.btrackmate.pipeline.TrackingPipeline;
-import org.volltrack.btrackmate.tracker.SparseLapTracker;
 import org.volltrack.btrackmate.xml.ImageData;
 import org.volltrack.btrackmate.xml.TrackMateFile;
 import org.volltrack.btrackmate.xml.TrackMateXmlWriter;
@@ -22,9 +17,9 @@ import org.volltrack.btrackmate.xml.TrackMateXmlWriter;
 import ij.IJ;
 
 /**
- * Where the ImageJ1 plugin hands spots to the engine: {@link TrackingPipeline} (tissue filter, LAP tracking,
- * tracklet pruning, TrackMate features) with the engine's {@link SparseLapTracker} and
- * {@link FeatureCalculator}, then the TrackMate XML writer.
+ * Where the ImageJ1 plugin hands spots to the engine: the standard {@link TrackingPipeline} (tissue filter, LAP
+ * tracking, tracklet pruning, TrackMate features), as the command line and the Python bridge run it, then the
+ * TrackMate XML writer.
  */
 final class EngineCalls {
 
@@ -52,7 +47,7 @@ final class EngineCalls {
             final Map<String, Object> settings, final String sourceName, final File xml) throws IOException {
         IJ.showStatus("BTrackmate: tracking " + spots.getNSpots(false) + " spots...");
         IJ.showProgress(1, 3);
-        final TrackingPipeline pipeline = new TrackingPipeline(EngineCalls::lapTrack, FeatureCalculator::computeAll);
+        final TrackingPipeline pipeline = TrackingPipeline.standard();
         final TrackingPipeline.Result result = pipeline.run(spots, settings, SPACE_UNITS, TIME_UNITS);
         IJ.showStatus("BTrackmate: writing " + xml.getName());
         IJ.showProgress(2, 3);
@@ -76,15 +71,6 @@ final class EngineCalls {
         final Model model = result.model;
         return new RunSummary(spots.getNSpots(false), spots.getNSpots(true),
                 model.getTrackModel().trackIDs(true).size(), model.getGraph().edgeSet().size(), xml);
-    }
-
-    private static SimpleWeightedGraph<Spot, DefaultWeightedEdge> lapTrack(final SpotCollection spots,
-            final Map<String, Object> settings) {
-        final SparseLapTracker tracker = new SparseLapTracker(spots, settings);
-        if (!tracker.checkInput() || !tracker.process()) {
-            throw new IllegalStateException("BTrackmate: tracking failed: " + tracker.getErrorMessage());
-        }
-        return tracker.getResult();
     }
 
     private static ImageData imageData(final Calibration cal, final ImageVolume image, final SpotCollection spots,

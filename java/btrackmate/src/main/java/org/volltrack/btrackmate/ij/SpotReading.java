@@ -22,22 +22,6 @@ import org.volltrack.btrackmate.model.SpotCollection;
  */
 public final class SpotReading {
 
-    /** The spots read, the calibration used, and the label image (null for a CSV). */
-    public static final class Spots {
-        /** The spots. */
-        public final SpotCollection spots;
-        /** Calibration used. */
-        public final Calibration calibration;
-        /** The label image, or null. */
-        public final ImageVolume image;
-
-        Spots(final SpotCollection spots, final Calibration calibration, final ImageVolume image) {
-            this.spots = spots;
-            this.calibration = calibration;
-            this.image = image;
-        }
-    }
-
     private SpotReading() {
     }
 
@@ -56,13 +40,12 @@ public final class SpotReading {
      * @param raw raw image TIFF, or null
      * @param mask tissue mask TIFF, or null
      * @param calibration calibration, or null for the label image's own
-     * @return the spots
+     * @return the spots, the calibration used and the label image
      * @throws IOException when a file cannot be read
      */
-    public static Spots labels(final Path labels, final Path raw, final Path mask, final Calibration calibration)
-            throws IOException {
-        final LabelImageSpots.Result read = LabelImageSpots.read(labels, raw, mask, calibration);
-        return new Spots(read.spots, read.calibration, read.labels);
+    public static LabelImageSpots.Result labels(final Path labels, final Path raw, final Path mask,
+            final Calibration calibration) throws IOException {
+        return LabelImageSpots.read(labels, raw, mask, calibration);
     }
 
     /**
@@ -74,13 +57,14 @@ public final class SpotReading {
      * @return the spots
      * @throws IOException when a file cannot be read
      */
-    public static Spots csv(final Path csv, final Path mask, final Calibration calibration) throws IOException {
+    public static SpotCollection csv(final Path csv, final Path mask, final Calibration calibration)
+            throws IOException {
         final SpotCollection spots = isVolltrackTable(csv) ? SpotCsvReader.read(csv, calibration.dt)
                 : LegacyCsvReader.read(csv, calibration);
         if (mask != null) {
             CentroidTissueFeatures.compute(spots, ImageVolume.open(mask), calibration);
         }
-        return new Spots(spots, calibration, null);
+        return spots;
     }
 
     private static boolean isVolltrackTable(final Path csv) throws IOException {

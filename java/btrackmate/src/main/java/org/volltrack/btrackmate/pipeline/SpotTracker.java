@@ -17,7 +17,7 @@ public interface SpotTracker {
      * @param spots    the spots
      * @param settings normalised settings (every key of {@code TrackerKeys.defaultSettings()})
      * @return the track graph
-     * @throws IllegalStateException when tracking fails
+     * @throws IllegalArgumentException when the tracker refuses the spots or the settings
      */
     SimpleWeightedGraph<Spot, DefaultWeightedEdge> track(SpotCollection spots, Map<String, Object> settings);
 }

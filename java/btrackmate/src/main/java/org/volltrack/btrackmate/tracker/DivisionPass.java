@@ -26,13 +26,18 @@ import org.volltrack.btrackmate.util.Interrupts;
  *        + DIVISION_VOLUME_WEIGHT × ln((V_a + V_b) / V_m)²  daughter volumes summing to the mother's
  *        + DIVISION_SEPARATION_WEIGHT × (|a - b| / 2)² / R_m²  daughters still close together
  *        + DIVISION_BORDER_WEIGHT × max border(s)             a "daughter" appearing at the edge of the cells
+ *        + DIVISION_INTENSITY_WEIGHT × (ln(I_a / I_m)² + ln(I_b / I_m)²)  daughters as bright as their mother
  * </pre>
  * The first term is 0 when the mother sits halfway between its daughters and about 1 when one "daughter" is
  * the mother itself and the other a neighbour. Volumes come from the spot feature VOLUME, else RADIUS³; the
  * mother's radius R_m from RADIUS, else from VOLUME (a ball); without either the size and separation terms are 0.
  * {@code border(s)}, for each daughter without a LAP predecessor, is the length of the mean unit vector from
- * it to its (up to {@value #BORDER_NEIGHBOURS}) nearest spots of its frame within SPLITTING_MAX_DISTANCE: about
- * 0 inside a tissue, towards 1 at its edge, where cells enter the field and are mistaken for daughters.</li>
+ * it to its (up to {@value #BORDER_NEIGHBOURS}) nearest spots of its frame within {@value #BORDER_REACH} times
+ * SPLITTING_MAX_DISTANCE (a tuned splitting distance can be below the cells' spacing): about
+ * 0 inside a tissue, towards 1 at its edge, where cells enter the field and are mistaken for daughters.
+ * {@code I} is the spot feature MEAN_INTENSITY_CH1 above 0.9 times the frame's dimmest spot (a camera offset
+ * or background mostly cancels; see {@link Levels}); without that feature on every spot the term is 0. Daughters
+ * inherit their mother's label and stain, a neighbour taken for a daughter usually does not.</li>
  * <li>Candidates with cost &le; DIVISION_MAX_COST are accepted greedily, cheapest first, each mother dividing
  * once and each free spot becoming the daughter of one mother at most. Accepted divisions add their links.</li>
  * </ol>
@@ -42,6 +47,15 @@ final class DivisionPass {
 
     /** Spot features the pass reads when every spot has them. */
     static final String[] SIZE_FEATURES = {"VOLUME", "RADIUS"};
+
+    /** Spot feature of the intensity term. */
+    static final String INTENSITY_FEATURE = "MEAN_INTENSITY_CH1";
+
+    /** Fraction of the frame's dimmest spot intensity taken as background by the intensity term. */
+    static final double BACKGROUND_FRACTION = 0.9;
+
+    /** Neighbours of the border term are looked for within this factor times SPLITTING_MAX_DISTANCE. */
+    static final double BORDER_REACH = 2.5;
 
     /** Neighbours used for the border term. */
     static final int BORDER_NEIGHBOURS = 8;
@@ -82,7 +96,8 @@ final class DivisionPass {
             }
         }
         Sizes sizes = Sizes.of(spots);
-        List<Candidate> candidates = candidates(spots, settings, successor, inCount, sizes);
+        double[] levels = settings.divisionIntensityWeight > 0 ? Levels.of(spots) : null;
+        List<Candidate> candidates = candidates(spots, settings, successor, inCount, sizes, levels);
         candidates.sort((p, q) -> Double.compare(p.cost, q.cost));
         boolean[] mother = new boolean[n];
         boolean[] claimed = new boolean[n];
@@ -113,7 +128,7 @@ final class DivisionPass {
     }
 
     private static List<Candidate> candidates(LapSpots spots, LapSettings settings, int[] successor,
-            int[] inCount, Sizes sizes) {
+            int[] inCount, Sizes sizes, double[] levels) {
         List<Candidate> out = new ArrayList<>();
         double maxD2 = settings.splittingMaxDistance * settings.splittingMaxDistance;
         for (int key = 0; key + 1 < spots.frameKeys.length; key++) {
@@ -139,9 +154,10 @@ final class DivisionPass {
                 for (int i = 0; i < all.length; i++) {
                     all[i] = spots.frameStart[next] + i;
                 }
-                SpatialGrid everyone = new SpatialGrid(spots, all, all.length, settings.splittingMaxDistance);
+                double reach = BORDER_REACH * settings.splittingMaxDistance;
+                SpatialGrid everyone = new SpatialGrid(spots, all, all.length, reach);
                 for (int s : freeArray) {
-                    border.put(s, borderness(spots, everyone, s, settings.splittingMaxDistance));
+                    border.put(s, borderness(spots, everyone, s, reach));
                 }
             }
             for (int m = spots.frameStart[key]; m < spots.frameStart[key + 1]; m++) {
@@ -158,14 +174,14 @@ final class DivisionPass {
                 });
                 if (c >= 0) {
                     for (int s : near) {
-                        add(out, spots, settings, sizes, m, c, s, border.getOrDefault(s, 0.0));
+                        add(out, spots, settings, sizes, levels, m, c, s, border.getOrDefault(s, 0.0));
                     }
                 } else {
                     for (int i = 0; i < near.size(); i++) {
                         for (int j = i + 1; j < near.size(); j++) {
                             double edge = Math.max(border.getOrDefault(near.get(i), 0.0),
                                     border.getOrDefault(near.get(j), 0.0));
-                            add(out, spots, settings, sizes, m, near.get(i), near.get(j), edge);
+                            add(out, spots, settings, sizes, levels, m, near.get(i), near.get(j), edge);
                         }
                     }
                 }
@@ -174,9 +190,12 @@ final class DivisionPass {
         return out;
     }
 
-    private static void add(List<Candidate> out, LapSpots spots, LapSettings settings, Sizes sizes, int m, int a,
-            int b, double border) {
+    private static void add(List<Candidate> out, LapSpots spots, LapSettings settings, Sizes sizes, double[] levels,
+            int m, int a, int b, double border) {
         double cost = divisionCost(spots, settings, sizes, m, a, b) + settings.divisionBorderWeight * border;
+        if (levels != null) {
+            cost += settings.divisionIntensityWeight * intensityTerm(levels, m, a, b);
+        }
         if (cost <= settings.divisionMaxCost) {
             out.add(new Candidate(m, a, b, cost));
         }
@@ -250,6 +269,13 @@ final class DivisionPass {
         return cost;
     }
 
+    /** @return ln(I_a / I_m)² + ln(I_b / I_m)² on the levels of {@link Levels#of} */
+    static double intensityTerm(double[] levels, int m, int a, int b) {
+        double la = Math.log(levels[a] / levels[m]);
+        double lb = Math.log(levels[b] / levels[m]);
+        return la * la + lb * lb;
+    }
+
     private static double squareDistance(LapSpots spots, int a, int b) {
         double dx = spots.x[a] - spots.x[b];
         double dy = spots.y[a] - spots.y[b];
@@ -291,6 +317,38 @@ final class DivisionPass {
         double volume(int i) {
             double v = volume[i];
             return cubed ? v * v * v : v;
+        }
+    }
+
+    /** Spot intensities for the intensity term. */
+    static final class Levels {
+        private Levels() {
+        }
+
+        /**
+         * @return per spot, MEAN_INTENSITY_CH1 minus {@value #BACKGROUND_FRACTION} times the smallest value of its
+         *         frame (all &gt; 0 when the values of a frame are positive); null when the feature is missing
+         *         or not positive somewhere
+         */
+        static double[] of(LapSpots spots) {
+            double[] intensity = spots.feature(INTENSITY_FEATURE);
+            if (intensity == null) {
+                return null;
+            }
+            double[] out = new double[intensity.length];
+            for (int k = 0; k + 1 < spots.frameStart.length; k++) {
+                double low = Double.POSITIVE_INFINITY;
+                for (int i = spots.frameStart[k]; i < spots.frameStart[k + 1]; i++) {
+                    low = Math.min(low, intensity[i]);
+                }
+                if (!(low > 0)) {
+                    return null;
+                }
+                for (int i = spots.frameStart[k]; i < spots.frameStart[k + 1]; i++) {
+                    out[i] = intensity[i] - BACKGROUND_FRACTION * low;
+                }
+            }
+            return out;
         }
     }
 

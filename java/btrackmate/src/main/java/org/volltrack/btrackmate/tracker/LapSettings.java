@@ -5,30 +5,22 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
+import org.volltrack.btrackmate.TrackerKeys;
+
 /**
  * Validated, typed view of a TrackMate LAP tracker settings map (keys as in TrackMate's {@code TrackerKeys}).
  *
- * <p>Missing keys take TrackMate's defaults. Numbers may be given as any {@link Number} (15 is accepted where
+ * <p>Missing keys take the defaults of {@link TrackerKeys#defaultSettings()} (TrackMate's for its keys). Numbers may be given as any {@link Number} (15 is accepted where
  * 15.0 is expected); strings, NaN and values of the wrong kind are refused with a message naming the key.
  * Keys of the BTrackmate post-processing steps are accepted and ignored here.
  */
 public final class LapSettings {
 
-    /** Keys read by the LAP tracker. */
-    static final Set<String> LAP_KEYS = Set.of("LINKING_MAX_DISTANCE", "LINKING_FEATURE_PENALTIES",
-            "ALLOW_GAP_CLOSING", "GAP_CLOSING_MAX_DISTANCE", "MAX_FRAME_GAP", "GAP_CLOSING_FEATURE_PENALTIES",
-            "ALLOW_TRACK_SPLITTING", "SPLITTING_MAX_DISTANCE", "SPLITTING_FEATURE_PENALTIES",
-            "ALLOW_TRACK_MERGING", "MERGING_MAX_DISTANCE", "MERGING_FEATURE_PENALTIES",
-            "ALTERNATIVE_LINKING_COST_FACTOR", "CUTOFF_PERCENTILE", "BLOCKING_VALUE");
-
-    /** Keys accepted but used elsewhere (Kalman tracker, BTrackmate post-processing). */
-    static final Set<String> OTHER_KEYS = Set.of("KALMAN_SEARCH_RADIUS", "MIN_TRACKLET_LENGTH", "PRUNE_MODE",
-            "TISSUE_FILTER", "TISSUE_MIN_FRACTION", "TRACKER_NAME");
-
-    /** Keys of the division-aware mode (read here, see {@link DivisionPass}). */
-    static final Set<String> DIVISION_KEYS = Set.of("TRACKING_MODE", "DIVISION_MAX_COST", "DIVISION_SIZE_WEIGHT",
-            "DIVISION_VOLUME_WEIGHT", "DIVISION_DISTANCE_WEIGHT", "DIVISION_SEPARATION_WEIGHT",
-            "DIVISION_BORDER_WEIGHT");
+    /**
+     * Keys accepted besides those of {@link TrackerKeys#defaultSettings()}: the Kalman tracker's search radius and
+     * the tracker's name, as TrackMate's settings maps may hold them.
+     */
+    static final Set<String> FOREIGN_KEYS = Set.of(TrackerKeys.KALMAN_SEARCH_RADIUS, "TRACKER_NAME");
 
     final double linkingMaxDistance;
     final Map<String, Double> linkingPenalties;
@@ -52,38 +44,40 @@ public final class LapSettings {
     final double divisionDistanceWeight;
     final double divisionSeparationWeight;
     final double divisionBorderWeight;
+    final double divisionIntensityWeight;
 
     private LapSettings(Map<String, Object> s) {
-        linkingMaxDistance = positive(s, "LINKING_MAX_DISTANCE");
-        linkingPenalties = penalties(s, "LINKING_FEATURE_PENALTIES");
-        allowGapClosing = bool(s, "ALLOW_GAP_CLOSING", true);
-        gapClosingMaxDistance = positive(s, "GAP_CLOSING_MAX_DISTANCE");
-        maxFrameGap = integer(s, "MAX_FRAME_GAP", 2);
-        gapClosingPenalties = penalties(s, "GAP_CLOSING_FEATURE_PENALTIES");
-        allowSplitting = bool(s, "ALLOW_TRACK_SPLITTING", false);
-        splittingMaxDistance = positive(s, "SPLITTING_MAX_DISTANCE");
-        splittingPenalties = penalties(s, "SPLITTING_FEATURE_PENALTIES");
-        allowMerging = bool(s, "ALLOW_TRACK_MERGING", false);
-        mergingMaxDistance = positive(s, "MERGING_MAX_DISTANCE");
-        mergingPenalties = penalties(s, "MERGING_FEATURE_PENALTIES");
-        alternativeCostFactor = number(s, "ALTERNATIVE_LINKING_COST_FACTOR", 1.05);
-        cutoffPercentile = number(s, "CUTOFF_PERCENTILE", 0.9);
-        number(s, "BLOCKING_VALUE", Double.POSITIVE_INFINITY);
+        linkingMaxDistance = positive(s, TrackerKeys.LINKING_MAX_DISTANCE);
+        linkingPenalties = penalties(s, TrackerKeys.LINKING_FEATURE_PENALTIES);
+        allowGapClosing = bool(s, TrackerKeys.ALLOW_GAP_CLOSING);
+        gapClosingMaxDistance = positive(s, TrackerKeys.GAP_CLOSING_MAX_DISTANCE);
+        maxFrameGap = integer(s, TrackerKeys.MAX_FRAME_GAP);
+        gapClosingPenalties = penalties(s, TrackerKeys.GAP_CLOSING_FEATURE_PENALTIES);
+        allowSplitting = bool(s, TrackerKeys.ALLOW_TRACK_SPLITTING);
+        splittingMaxDistance = positive(s, TrackerKeys.SPLITTING_MAX_DISTANCE);
+        splittingPenalties = penalties(s, TrackerKeys.SPLITTING_FEATURE_PENALTIES);
+        allowMerging = bool(s, TrackerKeys.ALLOW_TRACK_MERGING);
+        mergingMaxDistance = positive(s, TrackerKeys.MERGING_MAX_DISTANCE);
+        mergingPenalties = penalties(s, TrackerKeys.MERGING_FEATURE_PENALTIES);
+        alternativeCostFactor = number(s, TrackerKeys.ALTERNATIVE_LINKING_COST_FACTOR);
+        cutoffPercentile = number(s, TrackerKeys.CUTOFF_PERCENTILE);
+        number(s, TrackerKeys.BLOCKING_VALUE);
         divisionAware = trackingMode(s);
-        divisionMaxCost = nonNegative(s, "DIVISION_MAX_COST", 0.5);
-        divisionSizeWeight = nonNegative(s, "DIVISION_SIZE_WEIGHT", 1.0);
-        divisionVolumeWeight = nonNegative(s, "DIVISION_VOLUME_WEIGHT", 0.5);
-        divisionDistanceWeight = nonNegative(s, "DIVISION_DISTANCE_WEIGHT", 1.0);
-        divisionSeparationWeight = nonNegative(s, "DIVISION_SEPARATION_WEIGHT", 0.0);
-        divisionBorderWeight = nonNegative(s, "DIVISION_BORDER_WEIGHT", 0.0);
+        divisionMaxCost = nonNegative(s, TrackerKeys.DIVISION_MAX_COST);
+        divisionSizeWeight = nonNegative(s, TrackerKeys.DIVISION_SIZE_WEIGHT);
+        divisionVolumeWeight = nonNegative(s, TrackerKeys.DIVISION_VOLUME_WEIGHT);
+        divisionDistanceWeight = nonNegative(s, TrackerKeys.DIVISION_DISTANCE_WEIGHT);
+        divisionSeparationWeight = nonNegative(s, TrackerKeys.DIVISION_SEPARATION_WEIGHT);
+        divisionBorderWeight = nonNegative(s, TrackerKeys.DIVISION_BORDER_WEIGHT);
+        divisionIntensityWeight = nonNegative(s, TrackerKeys.DIVISION_INTENSITY_WEIGHT);
         if (!(alternativeCostFactor > 0) || Double.isInfinite(alternativeCostFactor)) {
-            throw bad("ALTERNATIVE_LINKING_COST_FACTOR", alternativeCostFactor, "a finite number > 0");
+            throw bad(TrackerKeys.ALTERNATIVE_LINKING_COST_FACTOR, alternativeCostFactor, "a finite number > 0");
         }
         if (!(cutoffPercentile >= 0 && cutoffPercentile <= 1)) {
-            throw bad("CUTOFF_PERCENTILE", cutoffPercentile, "a number in [0, 1]");
+            throw bad(TrackerKeys.CUTOFF_PERCENTILE, cutoffPercentile, "a number in [0, 1]");
         }
         if (maxFrameGap < 1) {
-            throw bad("MAX_FRAME_GAP", maxFrameGap, "an integer >= 1");
+            throw bad(TrackerKeys.MAX_FRAME_GAP, maxFrameGap, "an integer >= 1");
         }
     }
 
@@ -96,10 +90,13 @@ public final class LapSettings {
      */
     public static LapSettings parse(Map<String, Object> settings) {
         Map<String, Object> s = settings == null ? Collections.emptyMap() : settings;
+        final Set<String> known = DEFAULTS.keySet();
         for (String key : s.keySet()) {
-            if (!LAP_KEYS.contains(key) && !OTHER_KEYS.contains(key) && !DIVISION_KEYS.contains(key)) {
+            if (!known.contains(key) && !FOREIGN_KEYS.contains(key)) {
+                final Set<String> lapKeys = new java.util.TreeSet<>(known);
+                lapKeys.removeAll(TrackerKeys.engineKeys());
                 throw new IllegalArgumentException("unknown tracker setting '" + key + "'; expected one of "
-                        + new java.util.TreeSet<>(LAP_KEYS));
+                        + lapKeys);
             }
         }
         return new LapSettings(s);
@@ -117,10 +114,13 @@ public final class LapSettings {
         return value + (value == null ? "" : " (" + value.getClass().getSimpleName() + ")");
     }
 
-    private static double number(Map<String, Object> s, String key, double def) {
+    /** Every key's default, from {@link TrackerKeys#defaultSettings()} (the one place they are written). */
+    private static final Map<String, Object> DEFAULTS = Collections.unmodifiableMap(TrackerKeys.defaultSettings());
+
+    private static double number(Map<String, Object> s, String key) {
         Object v = s.get(key);
         if (v == null) {
-            return def;
+            return ((Number) DEFAULTS.get(key)).doubleValue();
         }
         if (!(v instanceof Number) || Double.isNaN(((Number) v).doubleValue())) {
             throw bad(key, v, "a number");
@@ -128,8 +128,8 @@ public final class LapSettings {
         return ((Number) v).doubleValue();
     }
 
-    private static double nonNegative(Map<String, Object> s, String key, double def) {
-        double value = number(s, key, def);
+    private static double nonNegative(Map<String, Object> s, String key) {
+        double value = number(s, key);
         if (!(value >= 0) || Double.isInfinite(value)) {
             throw bad(key, s.get(key), "a finite number >= 0");
         }
@@ -137,32 +137,30 @@ public final class LapSettings {
     }
 
     private static boolean trackingMode(Map<String, Object> s) {
-        Object v = s.get("TRACKING_MODE");
-        if (v == null) {
-            return false;
-        }
+        Object v = s.getOrDefault(TrackerKeys.TRACKING_MODE, DEFAULTS.get(TrackerKeys.TRACKING_MODE));
         String mode = v instanceof String ? ((String) v).toUpperCase(java.util.Locale.ROOT) : "";
-        if (mode.equals("EXACT_LAP")) {
+        if (mode.equals(TrackerKeys.MODE_EXACT_LAP)) {
             return false;
         }
-        if (mode.equals("DIVISION_AWARE")) {
+        if (mode.equals(TrackerKeys.MODE_DIVISION_AWARE)) {
             return true;
         }
-        throw bad("TRACKING_MODE", v, "EXACT_LAP or DIVISION_AWARE");
+        throw bad(TrackerKeys.TRACKING_MODE, v,
+                TrackerKeys.MODE_EXACT_LAP + " or " + TrackerKeys.MODE_DIVISION_AWARE);
     }
 
     private static double positive(Map<String, Object> s, String key) {
-        double value = number(s, key, 15.0);
+        double value = number(s, key);
         if (!(value > 0) || Double.isInfinite(value)) {
             throw bad(key, s.get(key), "a finite distance > 0");
         }
         return value;
     }
 
-    private static int integer(Map<String, Object> s, String key, int def) {
+    private static int integer(Map<String, Object> s, String key) {
         Object v = s.get(key);
         if (v == null) {
-            return def;
+            return ((Number) DEFAULTS.get(key)).intValue();
         }
         if (!(v instanceof Number) || ((Number) v).doubleValue() != Math.rint(((Number) v).doubleValue())
                 || Math.abs(((Number) v).doubleValue()) > Integer.MAX_VALUE) {
@@ -171,10 +169,10 @@ public final class LapSettings {
         return ((Number) v).intValue();
     }
 
-    private static boolean bool(Map<String, Object> s, String key, boolean def) {
+    private static boolean bool(Map<String, Object> s, String key) {
         Object v = s.get(key);
         if (v == null) {
-            return def;
+            return (Boolean) DEFAULTS.get(key);
         }
         if (!(v instanceof Boolean)) {
             throw bad(key, v, "true or false");

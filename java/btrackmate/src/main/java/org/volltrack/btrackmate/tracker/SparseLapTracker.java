@@ -108,7 +108,9 @@ public final class SparseLapTracker {
         names.addAll(parsed.mergingPenalties.keySet());
         Map<String, double[]> columns = new HashMap<>();
         if (parsed.divisionAware) {
-            for (String name : DivisionPass.SIZE_FEATURES) {
+            List<String> wanted = new ArrayList<>(List.of(DivisionPass.SIZE_FEATURES));
+            wanted.add(DivisionPass.INTENSITY_FEATURE);
+            for (String name : wanted) {
                 double[] col = optionalColumn(visible, name);
                 if (col != null) {
                     columns.put(name, col);

@@ -42,12 +42,12 @@ final class ModelXmlReader {
     boolean start(final XMLStreamReader r, final String name, final String parent)
             throws XMLStreamException, XmlFormatException {
         switch (name) {
-            case "Model":
+            case XmlKeys.MODEL:
                 final String space = r.getAttributeValue(null, "spatialunits");
                 final String time = r.getAttributeValue(null, "timeunits");
                 model.setPhysicalUnits(space == null ? "pixel" : space, time == null ? "frame" : time);
                 return false;
-            case "SpotsInFrame":
+            case XmlKeys.SPOTS_IN_FRAME:
                 final String frame = r.getAttributeValue(null, "frame");
                 currentFrame = frame == null ? 0 : errors.parseInt(r, "frame", frame);
                 if (currentFrame < 0) {
@@ -55,19 +55,19 @@ final class ModelXmlReader {
                 }
                 model.getSpots().addFrame(currentFrame);
                 return false;
-            case "Spot":
+            case XmlKeys.SPOT:
                 readSpot(r);
                 return true;
-            case "Track":
+            case XmlKeys.TRACK:
                 currentTrack = new PendingTrack(r);
                 tracks.add(currentTrack);
                 return false;
-            case "Edge":
-                if (currentTrack != null && "Track".equals(parent)) {
+            case XmlKeys.EDGE:
+                if (currentTrack != null && XmlKeys.TRACK.equals(parent)) {
                     currentTrack.edges.add(new PendingEdge(r));
                 }
                 return false;
-            case "TrackID":
+            case XmlKeys.TRACK_ID:
                 final String id = r.getAttributeValue(null, FeatureKeys.TRACK_ID);
                 if (id != null) {
                     filtered.add(errors.parseInt(r, FeatureKeys.TRACK_ID, id));

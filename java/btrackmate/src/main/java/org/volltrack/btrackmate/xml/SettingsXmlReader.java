@@ -36,36 +36,36 @@ final class SettingsXmlReader {
      */
     boolean start(final String name, final String parent, final XMLStreamReader r) throws XmlFormatException {
         switch (name) {
-            case "Settings":
+            case XmlKeys.SETTINGS:
                 out.hasSettings = true;
                 return true;
-            case "ImageData":
+            case XmlKeys.IMAGE_DATA:
                 readImageData(r);
                 return true;
-            case "BasicSettings":
+            case XmlKeys.BASIC_SETTINGS:
                 out.basicSettings = attributes(r, null);
                 return true;
-            case "DetectorSettings":
+            case XmlKeys.DETECTOR_SETTINGS:
                 out.detectorSettings = attributes(r, null);
                 return true;
-            case "InitialSpotFilter":
+            case XmlKeys.INITIAL_SPOT_FILTER:
                 out.initialSpotFilterValue = errors.parseDouble(r, "value", r.getAttributeValue(null, "value"));
                 return true;
-            case "Filter":
+            case XmlKeys.FILTER:
                 readFilter(parent, r);
                 return true;
-            case "TrackerSettings":
+            case XmlKeys.TRACKER_SETTINGS:
                 startTracker(r);
                 return true;
-            case "AnalyzerCollection":
+            case XmlKeys.ANALYZER_COLLECTION:
                 out.spotAnalyzers = new ArrayList<>();
                 out.edgeAnalyzers = new ArrayList<>();
                 out.trackAnalyzers = new ArrayList<>();
                 return true;
-            case "Analyzer":
+            case XmlKeys.ANALYZER:
                 readAnalyzer(parent, r);
                 return true;
-            case SettingsXmlWriter.ENGINE_SETTINGS:
+            case XmlKeys.ENGINE_SETTINGS:
                 putTyped(r);
                 return true;
             default:
@@ -75,7 +75,7 @@ final class SettingsXmlReader {
 
     /** Handles an end tag inside Settings. */
     void end(final String name, final XMLStreamReader r) throws XmlFormatException {
-        if ("Settings".equals(name) && lapTracker) {
+        if (XmlKeys.SETTINGS.equals(name) && lapTracker) {
             if (lapParts < 4) {
                 out.warnings.add("TrackerSettings of " + out.trackerName + " lacks some of Linking, GapClosing, "
                         + "TrackSplitting, TrackMerging; defaults used for the missing keys");
@@ -121,9 +121,9 @@ final class SettingsXmlReader {
         final double value = errors.parseDouble(r, "value", r.getAttributeValue(null, "value"));
         final boolean above = Boolean.parseBoolean(r.getAttributeValue(null, "isabove"));
         final FeatureFilter filter = new FeatureFilter(feature == null ? "" : feature, value, above);
-        if ("SpotFilterCollection".equals(parent)) {
+        if (XmlKeys.SPOT_FILTER_COLLECTION.equals(parent)) {
             out.spotFilters.add(filter);
-        } else if ("TrackFilterCollection".equals(parent)) {
+        } else if (XmlKeys.TRACK_FILTER_COLLECTION.equals(parent)) {
             out.trackFilters.add(filter);
         }
     }
@@ -133,11 +133,11 @@ final class SettingsXmlReader {
         if (key == null || out.spotAnalyzers == null) {
             return;
         }
-        if ("SpotAnalyzers".equals(parent)) {
+        if (XmlKeys.SPOT_ANALYZERS.equals(parent)) {
             out.spotAnalyzers.add(key);
-        } else if ("EdgeAnalyzers".equals(parent)) {
+        } else if (XmlKeys.EDGE_ANALYZERS.equals(parent)) {
             out.edgeAnalyzers.add(key);
-        } else if ("TrackAnalyzers".equals(parent)) {
+        } else if (XmlKeys.TRACK_ANALYZERS.equals(parent)) {
             out.trackAnalyzers.add(key);
         }
     }
@@ -160,14 +160,14 @@ final class SettingsXmlReader {
         if (!lapTracker) {
             return false;
         }
-        if ("TrackerSettings".equals(parent) && ("Linking".equals(name) || "GapClosing".equals(name)
-                || "TrackSplitting".equals(name) || "TrackMerging".equals(name))) {
+        if (XmlKeys.TRACKER_SETTINGS.equals(parent) && (XmlKeys.LINKING.equals(name) || XmlKeys.GAP_CLOSING.equals(name)
+                || XmlKeys.TRACK_SPLITTING.equals(name) || XmlKeys.TRACK_MERGING.equals(name))) {
             lapParts++;
             currentPart = name;
             putTyped(r);
             return true;
         }
-        if ("FeaturePenalties".equals(name) && currentPart != null) {
+        if (XmlKeys.FEATURE_PENALTIES.equals(name) && currentPart != null) {
             final Map<String, Double> penalties = new LinkedHashMap<>();
             for (int i = 0; i < r.getAttributeCount(); i++) {
                 penalties.put(r.getAttributeLocalName(i), errors.parseDouble(r, r.getAttributeLocalName(i),
@@ -181,11 +181,11 @@ final class SettingsXmlReader {
 
     private static String penaltiesKey(final String part) {
         switch (part) {
-            case "Linking":
+            case XmlKeys.LINKING:
                 return TrackerKeys.LINKING_FEATURE_PENALTIES;
-            case "GapClosing":
+            case XmlKeys.GAP_CLOSING:
                 return TrackerKeys.GAP_CLOSING_FEATURE_PENALTIES;
-            case "TrackSplitting":
+            case XmlKeys.TRACK_SPLITTING:
                 return TrackerKeys.SPLITTING_FEATURE_PENALTIES;
             default:
                 return TrackerKeys.MERGING_FEATURE_PENALTIES;

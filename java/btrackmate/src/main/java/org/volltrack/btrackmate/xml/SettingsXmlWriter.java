@@ -15,39 +15,36 @@ import org.volltrack.btrackmate.TrackerKeys;
  */
 final class SettingsXmlWriter {
 
-    /** Element holding the engine's own settings keys. */
-    static final String ENGINE_SETTINGS = "BTrackmateSettings";
-
-    /** The engine's own keys, written in {@link #ENGINE_SETTINGS}. */
+    /** The engine's own keys, written in {@link XmlKeys#ENGINE_SETTINGS}. */
     static final List<String> ENGINE_KEYS = TrackerKeys.engineKeys();
 
     private SettingsXmlWriter() {
     }
 
     static void write(final IndentedXmlWriter xml, final TrackMateFile file) throws XMLStreamException {
-        xml.start("Settings");
+        xml.start(XmlKeys.SETTINGS);
         writeImageData(xml, file.imageData);
         writeBasicSettings(xml, file);
         if (file.detectorSettings != null) {
-            xml.empty("DetectorSettings");
+            xml.empty(XmlKeys.DETECTOR_SETTINGS);
             writeAttributes(xml, file.detectorSettings);
         }
-        xml.empty("InitialSpotFilter");
+        xml.empty(XmlKeys.INITIAL_SPOT_FILTER);
         xml.attribute("feature", "QUALITY");
         xml.attribute("value", Double.toString(file.initialSpotFilterValue));
         xml.attribute("isabove", "true");
-        writeFilters(xml, "SpotFilterCollection", file.spotFilters);
+        writeFilters(xml, XmlKeys.SPOT_FILTER_COLLECTION, file.spotFilters);
         writeTracker(xml, file);
-        writeFilters(xml, "TrackFilterCollection", file.trackFilters);
+        writeFilters(xml, XmlKeys.TRACK_FILTER_COLLECTION, file.trackFilters);
         if (file.spotAnalyzers != null) {
-            xml.start("AnalyzerCollection");
-            writeAnalyzers(xml, "SpotAnalyzers", file.spotAnalyzers);
-            writeAnalyzers(xml, "EdgeAnalyzers", file.edgeAnalyzers);
-            writeAnalyzers(xml, "TrackAnalyzers", file.trackAnalyzers);
+            xml.start(XmlKeys.ANALYZER_COLLECTION);
+            writeAnalyzers(xml, XmlKeys.SPOT_ANALYZERS, file.spotAnalyzers);
+            writeAnalyzers(xml, XmlKeys.EDGE_ANALYZERS, file.edgeAnalyzers);
+            writeAnalyzers(xml, XmlKeys.TRACK_ANALYZERS, file.trackAnalyzers);
             xml.end();
         }
         if (file.trackerSettings != null) {
-            xml.empty(ENGINE_SETTINGS);
+            xml.empty(XmlKeys.ENGINE_SETTINGS);
             for (final String key : ENGINE_KEYS) {
                 if (file.trackerSettings.containsKey(key)) {
                     xml.attribute(key, settingText(file.trackerSettings.get(key)));
@@ -58,7 +55,7 @@ final class SettingsXmlWriter {
     }
 
     private static void writeImageData(final IndentedXmlWriter xml, final ImageData d) throws XMLStreamException {
-        xml.empty("ImageData");
+        xml.empty(XmlKeys.IMAGE_DATA);
         xml.attribute("filename", d.filename);
         xml.attribute("folder", d.folder);
         xml.attribute("width", Integer.toString(d.width));
@@ -73,7 +70,7 @@ final class SettingsXmlWriter {
 
     private static void writeBasicSettings(final IndentedXmlWriter xml, final TrackMateFile file)
             throws XMLStreamException {
-        xml.empty("BasicSettings");
+        xml.empty(XmlKeys.BASIC_SETTINGS);
         if (file.basicSettings != null) {
             writeAttributes(xml, file.basicSettings);
             return;
@@ -94,7 +91,7 @@ final class SettingsXmlWriter {
         }
         xml.start(name);
         for (final FeatureFilter f : filters) {
-            xml.empty("Filter");
+            xml.empty(XmlKeys.FILTER);
             xml.attribute("feature", f.feature);
             xml.attribute("value", Double.toString(f.value));
             xml.attribute("isabove", Boolean.toString(f.isAbove));
@@ -110,7 +107,7 @@ final class SettingsXmlWriter {
         }
         xml.start(name);
         for (final String key : keys) {
-            xml.empty("Analyzer");
+            xml.empty(XmlKeys.ANALYZER);
             xml.attribute("key", key);
         }
         xml.end();
@@ -123,23 +120,23 @@ final class SettingsXmlWriter {
         }
         final Map<String, Object> s = file.trackerSettings;
         if (s == null) {
-            xml.empty("TrackerSettings");
+            xml.empty(XmlKeys.TRACKER_SETTINGS);
             xml.attribute("TRACKER_NAME", file.trackerName);
             writeAttributes(xml, file.otherTrackerAttributes);
             return;
         }
-        xml.start("TrackerSettings");
+        xml.start(XmlKeys.TRACKER_SETTINGS);
         xml.attribute("TRACKER_NAME", file.trackerName);
         xml.attribute(TrackerKeys.CUTOFF_PERCENTILE, settingText(s.get(TrackerKeys.CUTOFF_PERCENTILE)));
         xml.attribute(TrackerKeys.ALTERNATIVE_LINKING_COST_FACTOR,
                 settingText(s.get(TrackerKeys.ALTERNATIVE_LINKING_COST_FACTOR)));
         xml.attribute(TrackerKeys.BLOCKING_VALUE, settingText(s.get(TrackerKeys.BLOCKING_VALUE)));
-        writeLapPart(xml, s, "Linking", TrackerKeys.LINKING_FEATURE_PENALTIES, TrackerKeys.LINKING_MAX_DISTANCE);
-        writeLapPart(xml, s, "GapClosing", TrackerKeys.GAP_CLOSING_FEATURE_PENALTIES,
+        writeLapPart(xml, s, XmlKeys.LINKING, TrackerKeys.LINKING_FEATURE_PENALTIES, TrackerKeys.LINKING_MAX_DISTANCE);
+        writeLapPart(xml, s, XmlKeys.GAP_CLOSING, TrackerKeys.GAP_CLOSING_FEATURE_PENALTIES,
                 TrackerKeys.ALLOW_GAP_CLOSING, TrackerKeys.GAP_CLOSING_MAX_DISTANCE, TrackerKeys.MAX_FRAME_GAP);
-        writeLapPart(xml, s, "TrackSplitting", TrackerKeys.SPLITTING_FEATURE_PENALTIES,
+        writeLapPart(xml, s, XmlKeys.TRACK_SPLITTING, TrackerKeys.SPLITTING_FEATURE_PENALTIES,
                 TrackerKeys.ALLOW_TRACK_SPLITTING, TrackerKeys.SPLITTING_MAX_DISTANCE);
-        writeLapPart(xml, s, "TrackMerging", TrackerKeys.MERGING_FEATURE_PENALTIES,
+        writeLapPart(xml, s, XmlKeys.TRACK_MERGING, TrackerKeys.MERGING_FEATURE_PENALTIES,
                 TrackerKeys.ALLOW_TRACK_MERGING, TrackerKeys.MERGING_MAX_DISTANCE);
         xml.end();
     }
@@ -150,7 +147,7 @@ final class SettingsXmlWriter {
         for (final String key : keys) {
             xml.attribute(key, settingText(s.get(key)));
         }
-        xml.empty("FeaturePenalties");
+        xml.empty(XmlKeys.FEATURE_PENALTIES);
         @SuppressWarnings("unchecked")
         final Map<String, Double> penalties = (Map<String, Double>) s.get(penaltiesKey);
         for (final Map.Entry<String, Double> e : penalties.entrySet()) {

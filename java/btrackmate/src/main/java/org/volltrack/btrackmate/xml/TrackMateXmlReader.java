@@ -122,13 +122,13 @@ public final class TrackMateXmlReader {
                 }
                 if (!start(r, name, stack.peek(), stack)) {
                     stack.push(name);
-                    if ("Settings".equals(name)) {
+                    if (XmlKeys.SETTINGS.equals(name)) {
                         settingsDepth++;
                     }
                 }
             } else if (event == XMLStreamConstants.END_ELEMENT) {
                 final String name = stack.pop();
-                if ("Settings".equals(name)) {
+                if (XmlKeys.SETTINGS.equals(name)) {
                     settingsDepth--;
                 }
                 settings.end(name, r);
@@ -137,7 +137,7 @@ public final class TrackMateXmlReader {
     }
 
     private void startRoot(final XMLStreamReader r, final String name) throws XmlFormatException {
-        if (!"TrackMate".equals(name)) {
+        if (!XmlKeys.ROOT.equals(name)) {
             throw errors.at(r, "not a TrackMate file: root element is <" + name + ">, expected <TrackMate>");
         }
         final String version = r.getAttributeValue(null, "version");
@@ -152,20 +152,20 @@ public final class TrackMateXmlReader {
             final Deque<String> stack) throws XMLStreamException, XmlFormatException {
         seen.add(name);
         switch (name) {
-            case "Log":
+            case XmlKeys.LOG:
                 out.log = r.getElementText().trim();
                 return true;
-            case "DisplaySettings":
+            case XmlKeys.DISPLAY_SETTINGS:
                 out.displaySettings = r.getElementText();
                 return true;
-            case "GUIState":
+            case XmlKeys.GUISTATE:
                 out.guiState = r.getAttributeValue(null, "state");
                 return false;
-            case "Feature":
+            case XmlKeys.FEATURE:
                 declare(r, parent);
                 return false;
             default:
-                if (settingsDepth > 0 || "Settings".equals(name)) {
+                if (settingsDepth > 0 || XmlKeys.SETTINGS.equals(name)) {
                     settings.start(name, parent, r);
                     return false;
                 }
@@ -192,32 +192,32 @@ public final class TrackMateXmlReader {
         final boolean isInt = Boolean.parseBoolean(r.getAttributeValue(null, "isint"));
         final FeatureDeclaration declaration = new FeatureDeclaration(key, name, shortName, dimension, isInt);
         final Model m = out.model;
-        if ("SpotFeatures".equals(parent)) {
+        if (XmlKeys.SPOT_FEATURES.equals(parent)) {
             m.declareSpotFeature(declaration);
-        } else if ("EdgeFeatures".equals(parent)) {
+        } else if (XmlKeys.EDGE_FEATURES.equals(parent)) {
             m.declareEdgeFeature(declaration);
-        } else if ("TrackFeatures".equals(parent)) {
+        } else if (XmlKeys.TRACK_FEATURES.equals(parent)) {
             m.declareTrackFeature(declaration);
         }
     }
 
     private void finish() throws XmlFormatException {
-        if (!seen.contains("TrackMate")) {
+        if (!seen.contains(XmlKeys.ROOT)) {
             throw errors.at((javax.xml.stream.Location) null, "no <TrackMate> element: empty file?");
         }
-        for (final String required : new String[] {"Model", "AllSpots"}) {
+        for (final String required : new String[] {XmlKeys.MODEL, XmlKeys.ALL_SPOTS}) {
             if (!seen.contains(required)) {
                 throw errors.at((javax.xml.stream.Location) null, "required element <" + required
                         + "> is missing");
             }
         }
-        if (!seen.contains("AllTracks")) {
+        if (!seen.contains(XmlKeys.ALL_TRACKS)) {
             out.warnings.add("no <AllTracks> element: the file has no tracks");
         }
-        if (!seen.contains("FilteredTracks")) {
+        if (!seen.contains(XmlKeys.FILTERED_TRACKS)) {
             out.warnings.add("no <FilteredTracks> element: every track is taken as visible");
         }
-        model.finish(seen.contains("FilteredTracks"));
+        model.finish(seen.contains(XmlKeys.FILTERED_TRACKS));
     }
 
     private static String parserMessage(final XMLStreamException e) {

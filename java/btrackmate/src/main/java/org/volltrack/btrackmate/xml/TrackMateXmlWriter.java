@@ -81,9 +81,9 @@ public final class TrackMateXmlWriter {
     private static void write(final TrackMateFile file, final IndentedXmlWriter xml) throws IOException {
         try {
             xml.startDocument();
-            xml.start("TrackMate");
+            xml.start(XmlKeys.ROOT);
             xml.attribute("version", TrackMateFile.WRITER_VERSION);
-            xml.start("Log");
+            xml.start(XmlKeys.LOG);
             xml.text(file.log == null ? "" : file.log.trim());
             xml.endAfterText();
             writeModel(xml, file.model);
@@ -91,11 +91,11 @@ public final class TrackMateXmlWriter {
                 SettingsXmlWriter.write(xml, file);
             }
             if (file.guiState != null) {
-                xml.empty("GUIState");
+                xml.empty(XmlKeys.GUISTATE);
                 xml.attribute("state", file.guiState);
             }
             if (file.displaySettings != null) {
-                xml.start("DisplaySettings");
+                xml.start(XmlKeys.DISPLAY_SETTINGS);
                 xml.text(file.displaySettings);
                 xml.endAfterText();
             }
@@ -107,16 +107,16 @@ public final class TrackMateXmlWriter {
     }
 
     private static void writeModel(final IndentedXmlWriter xml, final Model model) throws XMLStreamException {
-        xml.start("Model");
+        xml.start(XmlKeys.MODEL);
         xml.attribute("spatialunits", model.getSpaceUnits());
         xml.attribute("timeunits", model.getTimeUnits());
         final WrittenDeclarations declarations = WrittenDeclarations.of(model);
         declarations.write(xml);
         writeSpots(xml, model, declarations.spot);
         writeTracks(xml, model, declarations);
-        xml.start("FilteredTracks");
+        xml.start(XmlKeys.FILTERED_TRACKS);
         for (final Integer id : model.getTrackModel().trackIDs(true)) {
-            xml.empty("TrackID");
+            xml.empty(XmlKeys.TRACK_ID);
             xml.attribute(FeatureKeys.TRACK_ID, Integer.toString(id));
         }
         xml.end();
@@ -125,12 +125,12 @@ public final class TrackMateXmlWriter {
 
     private static void writeSpots(final IndentedXmlWriter xml, final Model model,
             final Map<String, FeatureDeclaration> declared) throws XMLStreamException {
-        xml.start("AllSpots");
+        xml.start(XmlKeys.ALL_SPOTS);
         xml.attribute("nspots", Integer.toString(model.getSpots().getNSpots(false)));
         final AttributePlans<Spot> plans = new AttributePlans<>(declared, TrackMateXmlWriter::spotPlan);
         for (final Integer frame : model.getSpots().keySet()) {
             Interrupts.check();
-            xml.start("SpotsInFrame");
+            xml.start(XmlKeys.SPOTS_IN_FRAME);
             xml.attribute("frame", Integer.toString(frame));
             for (final Spot spot : model.getSpots().iterable(frame, false)) {
                 writeSpot(xml, spot, plans.of(spot.featureLayout(), spot));
@@ -144,9 +144,9 @@ public final class TrackMateXmlWriter {
             throws XMLStreamException {
         final double[] roi = spot.getRoi();
         if (roi == null) {
-            xml.empty("Spot");
+            xml.empty(XmlKeys.SPOT);
         } else {
-            xml.start("Spot");
+            xml.start(XmlKeys.SPOT);
         }
         xml.numberAttribute("ID", Integer.toString(spot.getId()));
         xml.attribute("name", spot.getName());
@@ -211,12 +211,12 @@ public final class TrackMateXmlWriter {
         final TrackModel tracks = model.getTrackModel();
         final AttributePlans<FeatureLayout> plans = new AttributePlans<>(declarations.edge,
                 TrackMateXmlWriter::edgePlan);
-        xml.start("AllTracks");
+        xml.start(XmlKeys.ALL_TRACKS);
         for (final Integer id : tracks.trackIDs(false)) {
             if (tracks.trackEdges(id).isEmpty()) {
                 continue;
             }
-            xml.start("Track");
+            xml.start(XmlKeys.TRACK);
             xml.attribute("name", tracks.name(id));
             xml.attribute(FeatureKeys.TRACK_ID, Integer.toString(id));
             for (final Map.Entry<String, Double> e : model.getTrackFeatures(id).entrySet()) {
@@ -266,7 +266,7 @@ public final class TrackMateXmlWriter {
 
     private static void writeEdge(final IndentedXmlWriter xml, final Model model, final DefaultWeightedEdge edge,
             final int sourceId, final int targetId, final AttributePlan plan) throws XMLStreamException {
-        xml.empty("Edge");
+        xml.empty(XmlKeys.EDGE);
         xml.numberAttribute(FeatureKeys.SPOT_SOURCE_ID, Integer.toString(sourceId));
         xml.numberAttribute(FeatureKeys.SPOT_TARGET_ID, Integer.toString(targetId));
         xml.numberAttribute(FeatureKeys.LINK_COST, Double.toString(model.getGraph().getEdgeWeight(edge)));

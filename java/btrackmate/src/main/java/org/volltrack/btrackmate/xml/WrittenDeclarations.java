@@ -66,10 +66,10 @@ final class WrittenDeclarations {
     }
 
     void write(final IndentedXmlWriter xml) throws XMLStreamException {
-        xml.start("FeatureDeclarations");
-        writeGroup(xml, "SpotFeatures", spot);
-        writeGroup(xml, "EdgeFeatures", edge);
-        writeGroup(xml, "TrackFeatures", track);
+        xml.start(XmlKeys.FEATURE_DECLARATIONS);
+        writeGroup(xml, XmlKeys.SPOT_FEATURES, spot);
+        writeGroup(xml, XmlKeys.EDGE_FEATURES, edge);
+        writeGroup(xml, XmlKeys.TRACK_FEATURES, track);
         xml.end();
     }
 
@@ -77,7 +77,7 @@ final class WrittenDeclarations {
             final Map<String, FeatureDeclaration> group) throws XMLStreamException {
         xml.start(name);
         for (final FeatureDeclaration f : group.values()) {
-            xml.empty("Feature");
+            xml.empty(XmlKeys.FEATURE);
             xml.attribute("feature", f.key());
             xml.attribute("name", f.name());
             xml.attribute("shortname", f.shortName());

@@ -72,9 +72,7 @@ class BadInputTest extends CliTestBase {
 
     @Test
     void legacyModeRefusesATrackMateKeyedTableAndAnEmptyFile() throws IOException {
-        final Path csv = Files.write(dir.resolve("spots.csv"), String.join("\n",
-                "FRAME,POSITION_X,POSITION_Y,POSITION_Z,RADIUS,QUALITY", "0,1,1,1,1,1", "1,2,1,1,1,1")
-                .getBytes(StandardCharsets.UTF_8));
+        final Path csv = spotsCsv("1,2,1,1,1,1");
         assertEquals(1, run("track", "--spots", csv.toString(), "--legacy", "--calibration", "2,0.5,0.5,1",
                 "--out", dir.resolve("l.xml").toString()));
         assertOneLineError("spots.csv: the header names TrackMate features");
@@ -92,9 +90,7 @@ class BadInputTest extends CliTestBase {
 
     @Test
     void anOutputThatIsADirectoryOrUnderAFileIsRefused() throws IOException {
-        final Path csv = Files.write(dir.resolve("spots.csv"), String.join("\n",
-                "FRAME,POSITION_X,POSITION_Y,POSITION_Z,RADIUS,QUALITY", "0,1,1,1,1,1", "1,2,1,1,1,1")
-                .getBytes(StandardCharsets.UTF_8));
+        final Path csv = spotsCsv("1,2,1,1,1,1");
         final Path folder = Files.createDirectory(dir.resolve("folder"));
         assertEquals(1, run("track", "--spots", csv.toString(), "--out", folder.toString()));
         assertOneLineError("folder: is a folder; expected the path of the XML file to write");
@@ -108,9 +104,7 @@ class BadInputTest extends CliTestBase {
 
     @Test
     void aHugeFrameIsRefusedInsteadOfExhaustingTheMemory() throws IOException {
-        final Path csv = Files.write(dir.resolve("spots.csv"), String.join("\n",
-                "FRAME,POSITION_X,POSITION_Y,POSITION_Z,RADIUS,QUALITY", "0,1,1,1,1,1", "1000000000,2,1,1,1,1")
-                .getBytes(StandardCharsets.UTF_8));
+        final Path csv = spotsCsv("1000000000,2,1,1,1,1");
         assertEquals(1, run("track", "--spots", csv.toString(), "--out", dir.resolve("h.xml").toString()));
         assertOneLineError("spots.csv: line 3: FRAME 1000000000 is beyond the largest supported frame");
         assertFalse(Files.exists(dir.resolve("h.xml")));
@@ -118,9 +112,7 @@ class BadInputTest extends CliTestBase {
 
     @Test
     void aSettingsFileThatIsNotOneJsonObjectIsNamedWithoutJavaClassNames() throws IOException {
-        final Path csv = Files.write(dir.resolve("spots.csv"), String.join("\n",
-                "FRAME,POSITION_X,POSITION_Y,POSITION_Z,RADIUS,QUALITY", "0,1,1,1,1,1", "1,2,1,1,1,1")
-                .getBytes(StandardCharsets.UTF_8));
+        final Path csv = spotsCsv("1,2,1,1,1,1");
         for (final String text : new String[] {"[1, 2]", "{bad json", "\u0001\u0002binary"}) {
             final Path settings = Files.write(dir.resolve("settings.json"), text.getBytes(StandardCharsets.UTF_8));
             assertEquals(1, run("track", "--spots", csv.toString(), "--settings", settings.toString(), "--out",
@@ -131,11 +123,24 @@ class BadInputTest extends CliTestBase {
         assertFalse(Files.exists(dir.resolve("s.xml")));
     }
 
-    @Test
-    void aLabelImageWithFractionalNegativeOrNanValuesIsRefused() throws IOException {
+    /** {@code dir/spots.csv}: a spot table with one spot in frame 0 and the given second row. */
+    private Path spotsCsv(final String secondRow) throws IOException {
+        return Files.write(dir.resolve("spots.csv"), String.join("\n",
+                "FRAME,POSITION_X,POSITION_Y,POSITION_Z,RADIUS,QUALITY", "0,1,1,1,1,1", secondRow)
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A 2-frame label movie of 2x6x8 voxels with one cell (label 3) moving by one voxel. */
+    private static int[][][][] oneCellInTwoFrames() {
         final int[][][][] labels = new int[2][2][6][8];
         labels[0][0][1][1] = 3;
         labels[1][0][1][2] = 3;
+        return labels;
+    }
+
+    @Test
+    void aLabelImageWithFractionalNegativeOrNanValuesIsRefused() throws IOException {
+        final int[][][][] labels = oneCellInTwoFrames();
         final Path good = TiffFixtures.write(dir.resolve("labels.tif"), labels, true, null);
         assertEquals(0, run("track", "--labels", good.toString(), "--out", dir.resolve("g.xml").toString()), err());
         for (final float bad : new float[] {2.5f, -1f, Float.NaN}) {
@@ -152,9 +157,7 @@ class BadInputTest extends CliTestBase {
 
     @Test
     void nanOrInfiniteIntensitiesInTheImageAreRefusedNamingTheImage() throws IOException {
-        final int[][][][] labels = new int[2][2][6][8];
-        labels[0][0][1][1] = 3;
-        labels[1][0][1][2] = 3;
+        final int[][][][] labels = oneCellInTwoFrames();
         final Path lab = TiffFixtures.write(dir.resolve("labels.tif"), labels, true, null);
         final Path img = TiffFixtures.write(dir.resolve("image.tif"), labels, true, null);
         assertEquals(0, run("track", "--labels", lab.toString(), "--image", img.toString(), "--out",
@@ -173,9 +176,7 @@ class BadInputTest extends CliTestBase {
 
     @Test
     void settingsContractRefusalsExitWithOneAndNameTheFile() throws IOException {
-        final Path csv = Files.write(dir.resolve("spots.csv"), String.join("\n",
-                "FRAME,POSITION_X,POSITION_Y,POSITION_Z,RADIUS,QUALITY", "0,1,1,1,1,1", "1,2,1,1,1,1")
-                .getBytes(StandardCharsets.UTF_8));
+        final Path csv = spotsCsv("1,2,1,1,1,1");
         final String[][] cases = {{"{\"ALLOW_GAP_CLOSING\": \"yes\"}", "ALLOW_GAP_CLOSING"},
             {"{\"linking_max_distance\": 5}", "linking_max_distance"},
             {"{\"LINKING_MAX_DISTANCE\": 5, \"LINKING_MAX_DISTANCE\": 6}", "LINKING_MAX_DISTANCE"},

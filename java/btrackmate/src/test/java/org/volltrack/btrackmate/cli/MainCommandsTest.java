@@ -10,17 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.HashSet;
 import java.util.Set;
 
-import org.jgrapht.graph.DefaultWeightedEdge;
 import org.junit.jupiter.api.Test;
 import org.volltrack.btrackmate.image.TiffFixtures;
-import org.volltrack.btrackmate.model.Model;
 import org.volltrack.btrackmate.model.Spot;
+import org.volltrack.btrackmate.xml.EdgeSets;
 import org.volltrack.btrackmate.xml.TrackMateFile;
 import org.volltrack.btrackmate.xml.TrackMateXmlReader;
-import org.volltrack.btrackmate.xml.TrackMateXmlWriter;
 
 class MainCommandsTest extends CliTestBase {
 
@@ -36,16 +33,6 @@ class MainCommandsTest extends CliTestBase {
             Files.copy(in, path, StandardCopyOption.REPLACE_EXISTING);
         }
         return path;
-    }
-
-    private static Set<String> edges(final Model model) {
-        final Set<String> set = new HashSet<>();
-        for (final DefaultWeightedEdge e : model.getGraph().edgeSet()) {
-            final Spot s = TrackMateXmlWriter.source(model.getGraph(), e);
-            final Spot t = TrackMateXmlWriter.target(model.getGraph(), e);
-            set.add(s.getId() + ">" + t.getId() + ":" + model.getGraph().getEdgeWeight(e));
-        }
-        return set;
     }
 
     @Test
@@ -102,13 +89,13 @@ class MainCommandsTest extends CliTestBase {
         assertEquals(0, run("retrack", in.toString(), "--out", outXml.toString()), err());
         final TrackMateFile original = TrackMateXmlReader.read(in);
         final TrackMateFile retracked = TrackMateXmlReader.read(outXml);
-        assertEquals(edges(original.model), edges(retracked.model));
+        assertEquals(EdgeSets.of(original.model), EdgeSets.of(retracked.model));
         assertEquals(original.imageData.filename, retracked.imageData.filename);
         final Path override = write("o.json", "{\"ALLOW_GAP_CLOSING\": false}");
         assertEquals(0, run("retrack", in.toString(), "--settings", override.toString(), "--out",
                 outXml.toString()), err());
         final TrackMateFile noGaps = TrackMateXmlReader.read(outXml);
-        assertTrue(edges(noGaps.model).size() < edges(original.model).size());
+        assertTrue(EdgeSets.of(noGaps.model).size() < EdgeSets.of(original.model).size());
         assertEquals(Boolean.FALSE, noGaps.trackerSettings.get("ALLOW_GAP_CLOSING"));
     }
 
@@ -117,8 +104,8 @@ class MainCommandsTest extends CliTestBase {
         final Path fake = resource("pycellin_FakeTracks.xml");
         final Path outXml = dir.resolve("fake.xml");
         assertEquals(0, run("retrack", fake.toString(), "--out", outXml.toString()), err());
-        final Set<String> ours = edges(TrackMateXmlReader.read(outXml).model);
-        final Set<String> theirs = edges(TrackMateXmlReader.read(fake).model);
+        final Set<String> ours = EdgeSets.of(TrackMateXmlReader.read(outXml).model);
+        final Set<String> theirs = EdgeSets.of(TrackMateXmlReader.read(fake).model);
         assertTrue(ours.containsAll(theirs), "every TrackMate 8 edge is reproduced");
         final Path ecoli = resource("pycellin_Ecoli_growth_on_agar_pad.xml");
         assertEquals(0, run("retrack", ecoli.toString(), "--out", outXml.toString()), err());

@@ -10,6 +10,15 @@ import org.volltrack.btrackmate.TrackerKeys;
 
 class PluginOptionsTest {
 
+    /** The macro options (parsed, then validated) are refused with a message holding every fragment. */
+    private static void assertRefused(final String macroOptions, final String... fragments) {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PluginOptions.fromMacroOptions(macroOptions).validate());
+        for (final String fragment : fragments) {
+            assertTrue(e.getMessage().contains(fragment), e.getMessage());
+        }
+    }
+
     @Test
     void parsesValuesFlagsAndBracketedPaths() {
         final PluginOptions o = PluginOptions.fromMacroOptions("labels=[/my data/labels.tif] raw=[None] "
@@ -47,28 +56,19 @@ class PluginOptionsTest {
 
     @Test
     void badValuesNameTheOption() {
-        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> PluginOptions.fromMacroOptions("labels=l.tif xml=o.xml max_frame_gap=two"));
-        assertTrue(e.getMessage().contains("max_frame_gap"), e.getMessage());
-        assertTrue(e.getMessage().contains("two"), e.getMessage());
+        assertRefused("labels=l.tif xml=o.xml max_frame_gap=two", "max_frame_gap", "two");
     }
 
     @Test
     void aMisspelledOptionIsAnErrorNotASilentDefault() {
-        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> PluginOptions.fromMacroOptions("labels=[/a b/l.tif] xml=o.xml linking_max_distanc=5"));
-        assertTrue(e.getMessage().contains("unknown option 'linking_max_distanc'"), e.getMessage());
-        assertTrue(e.getMessage().contains("linking_max_distance"), e.getMessage());
+        assertRefused("labels=[/a b/l.tif] xml=o.xml linking_max_distanc=5", "unknown option 'linking_max_distanc'",
+                "linking_max_distance");
     }
 
     @Test
     void missingInputsOrOutputAreReported() {
-        final IllegalArgumentException noInput = assertThrows(IllegalArgumentException.class,
-                () -> PluginOptions.fromMacroOptions("xml=o.xml").validate());
-        assertTrue(noInput.getMessage().contains("labels"), noInput.getMessage());
-        final IllegalArgumentException noOutput = assertThrows(IllegalArgumentException.class,
-                () -> PluginOptions.fromMacroOptions("labels=l.tif").validate());
-        assertTrue(noOutput.getMessage().contains("xml"), noOutput.getMessage());
+        assertRefused("xml=o.xml", "labels");
+        assertRefused("labels=l.tif", "xml");
         assertThrows(IllegalArgumentException.class,
                 () -> PluginOptions.fromMacroOptions("labels=l.tif csv=s.csv xml=o.xml").validate());
     }

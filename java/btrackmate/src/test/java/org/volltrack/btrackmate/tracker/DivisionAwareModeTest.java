@@ -93,11 +93,7 @@ class DivisionAwareModeTest {
 
     @Test
     void lopsidedDaughtersAreRejectedByTheSizeTerm() {
-        SpotCollection spots = new SpotCollection();
-        spots.add(new Spot(1, 0, 0, 0, 10, 1), 0);
-        spots.add(new Spot(2, 0, 0, 0, 10, 1), 1);
-        spots.add(new Spot(3, -8, 0, 0, 10, 1), 2);
-        spots.add(new Spot(4, 8, 0, 0, 3, 1), 2);
+        SpotCollection spots = motherAndDaughters(-8, 10, 8, 3);
         spots.add(new Spot(5, -9, 0, 0, 10, 1), 3);
         spots.add(new Spot(6, 9, 0, 0, 3, 1), 3);
         Map<String, Object> s = settings(TrackerKeys.MODE_DIVISION_AWARE);
@@ -119,6 +115,17 @@ class DivisionAwareModeTest {
         Map<String, Object> negative = TrackerKeys.defaultSettings();
         negative.put(TrackerKeys.DIVISION_MAX_COST, -1.0);
         assertThrows(IllegalArgumentException.class, () -> TrackerSettings.normalize(negative));
+    }
+
+    /** A still mother (IDs 1, 2; radius 10) at the origin in frames 0 and 1, then daughters 3 and 4 in frame 2. */
+    private static SpotCollection motherAndDaughters(final double x3, final double radius3, final double x4,
+            final double radius4) {
+        SpotCollection spots = new SpotCollection();
+        spots.add(new Spot(1, 0, 0, 0, 10, 1), 0);
+        spots.add(new Spot(2, 0, 0, 0, 10, 1), 1);
+        spots.add(new Spot(3, x3, 0, 0, radius3, 1), 2);
+        spots.add(new Spot(4, x4, 0, 0, radius4, 1), 2);
+        return spots;
     }
 
     /**
@@ -165,16 +172,60 @@ class DivisionAwareModeTest {
 
     @Test
     void theSeparationTermRejectsDaughtersFarApartForTheMothersSize() {
-        SpotCollection spots = new SpotCollection();
-        spots.add(new Spot(1, 0, 0, 0, 10, 1), 0);
-        spots.add(new Spot(2, 0, 0, 0, 10, 1), 1);
-        spots.add(new Spot(3, -9, 0, 0, DAUGHTER_RADIUS, 1), 2);
-        spots.add(new Spot(4, 9, 0, 0, DAUGHTER_RADIUS, 1), 2);
+        SpotCollection spots = motherAndDaughters(-9, DAUGHTER_RADIUS, 9, DAUGHTER_RADIUS);
         Map<String, Object> s = settings(TrackerKeys.MODE_DIVISION_AWARE);
         assertEquals(1, divisions(spots, s).size(), "daughters 9 from a mother of radius 10: cost 0 without the term");
         s.put(TrackerKeys.DIVISION_SEPARATION_WEIGHT, 1.0);
         assertTrue(divisions(spots, s).isEmpty(), "(9 / 10)² = 0.81 > DIVISION_MAX_COST 0.5");
         s.put(TrackerKeys.DIVISION_MAX_COST, 0.9);
         assertEquals(1, divisions(spots, s).size());
+    }
+
+    /**
+     * Mother (IDs 1, 2) of MEAN_INTENSITY_CH1 100 and two spots symmetric about it in frame 2, of intensities 100
+     * and {@code other}; a far cell of intensity 50 in every frame (the frame's dimmest: levels above 45).
+     */
+    private static SpotCollection stained(double other) {
+        SpotCollection spots = new SpotCollection();
+        double[][] rows = {{1, 0, 0, 100}, {2, 1, 0, 100}, {3, 1 - 7, 0.5, 100}, {4, 1 + 7, -0.5, other},
+            {50, 80, 0, 50}, {51, 80, 1, 50}, {52, 80, 2, 50}};
+        int[] frames = {0, 1, 2, 2, 0, 1, 2};
+        for (int i = 0; i < rows.length; i++) {
+            boolean mother = rows[i][0] < 3;
+            Spot spot = new Spot((int) rows[i][0], rows[i][1], rows[i][2], 0, mother ? 10 : DAUGHTER_RADIUS, 1);
+            spot.putFeature(DivisionPass.INTENSITY_FEATURE, rows[i][3]);
+            spots.add(spot, frames[i]);
+        }
+        return spots;
+    }
+
+    @Test
+    void theIntensityTermRejectsADaughterUnlikeItsMother() {
+        Map<String, Object> s = settings(TrackerKeys.MODE_DIVISION_AWARE);
+        assertEquals(Map.of(2, new TreeSet<>(java.util.List.of(3, 4))), divisions(stained(300), s),
+                "no intensity term: the geometry alone accepts the division");
+        s.put(TrackerKeys.DIVISION_INTENSITY_WEIGHT, 1.0);
+        assertTrue(divisions(stained(300), s).isEmpty(), "ln((300 - 45) / (100 - 45))² = 2.36 > 0.5");
+        assertEquals(Map.of(2, new TreeSet<>(java.util.List.of(3, 4))), divisions(stained(104), s),
+                "ln(59 / 55)² = 0.005: kept");
+        SpotCollection plain = scene();
+        assertEquals(divisions(scene(), settings(TrackerKeys.MODE_DIVISION_AWARE)), divisions(plain, s),
+                "spots without MEAN_INTENSITY_CH1: the term is 0");
+    }
+
+    @Test
+    void intensityLevelsAreAboveMostOfTheFramesDimmestSpot() {
+        double[] zero = new double[4];
+        LapSpots spots = LapSpots.of(new int[] {1, 2, 3, 4}, new int[] {0, 0, 1, 1}, zero, zero, zero, null,
+                Map.of(DivisionPass.INTENSITY_FEATURE, new double[] {100, 150, 20, 40}));
+        double[] levels = DivisionPass.Levels.of(spots);
+        assertEquals(100 - 90.0, levels[0], 1e-12);
+        assertEquals(150 - 90.0, levels[1], 1e-12);
+        assertEquals(20 - 18.0, levels[2], 1e-12);
+        assertEquals(40 - 18.0, levels[3], 1e-12);
+        assertEquals(2 * Math.log(6.0) * Math.log(6.0), DivisionPass.intensityTerm(levels, 0, 1, 1), 1e-12);
+        LapSpots dark = LapSpots.of(new int[] {1, 2}, new int[] {0, 1}, new double[2], new double[2],
+                new double[2], null, Map.of(DivisionPass.INTENSITY_FEATURE, new double[] {0, 40}));
+        assertEquals(null, DivisionPass.Levels.of(dark), "a spot of intensity 0: no term");
     }
 }

@@ -12,11 +12,9 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
-import org.jgrapht.graph.DefaultWeightedEdge;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -125,18 +123,8 @@ class TrackMateXmlRoundTripTest {
         for (final Spot spot : a.getSpots().all(false)) {
             assertEquals(spot.getFeatures(), b.getSpots().getSpot(spot.getId()).getFeatures());
         }
-        assertEquals(edgeSet(a), edgeSet(b));
+        assertEquals(EdgeSets.of(a), EdgeSets.of(b));
         assertEquals(a.getTrackModel().trackIDs(true), b.getTrackModel().trackIDs(true));
-    }
-
-    static Set<String> edgeSet(final Model model) {
-        final Set<String> edges = new HashSet<>();
-        for (final DefaultWeightedEdge e : model.getGraph().edgeSet()) {
-            final Spot s = TrackMateXmlWriter.source(model.getGraph(), e);
-            final Spot t = TrackMateXmlWriter.target(model.getGraph(), e);
-            edges.add(s.getId() + "->" + t.getId() + ":" + model.getGraph().getEdgeWeight(e));
-        }
-        return edges;
     }
 
     static byte[] utf8(final String s) {

@@ -1,0 +1,88 @@
+"""The division cost fitted to annotated divisions (volltrack.tuning.division_fit) on small scenes whose
+divisions are known: a cell dividing into two daughters on opposite sides, and beside it a cell that does not
+divide while a new cell enters next to it (what the exact LAP takes for a division)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from volltrack.tuning.truth import Truth
+
+from tracking_jvm import jvm  # noqa: F401 -- session fixture
+
+
+def _scenes(n: int, seed: int = 0) -> Truth:
+    """``n`` dividing cells and ``n`` non-dividing cells each joined by an entering cell, 5 frames, spread out."""
+    rng = np.random.default_rng(seed)
+    rows, edges = [], []
+
+    def add(frame, x, y, z, radius):
+        rows.append({"ID": len(rows), "FRAME": frame, "POSITION_X": x, "POSITION_Y": y, "POSITION_Z": z,
+                     "RADIUS": radius, "VOLUME": 4 / 3 * np.pi * radius**3})
+        return len(rows) - 1
+
+    for k in range(n):
+        ox, oy = 100.0 * k, 0.0
+        direction = rng.normal(size=3)
+        direction /= np.linalg.norm(direction)
+        mother = [add(f, ox + 0.5 * f, oy, 0.0, 5.0) for f in range(2)]
+        edges.append((mother[0], mother[1]))
+        split = 2 + rng.uniform(0, 0.5)
+        daughters = [[add(f, ox + 0.5 + sign * (split + 0.3 * f) * direction[0],
+                          oy + sign * (split + 0.3 * f) * direction[1], sign * (split + 0.3 * f) * direction[2],
+                          5.0 / 2 ** (1 / 3)) for f in range(2, 5)] for sign in (-1, 1)]
+        for track in daughters:
+            edges.append((mother[1], track[0]))
+            edges.extend(zip(track[:-1], track[1:]))
+        # a cell that moves on, and a cell of another size entering 4 µm from it in frame 2
+        oy = 50.0
+        cell = [add(f, ox + 0.4 * f, oy, 0.0, 5.0) for f in range(5)]
+        edges.extend(zip(cell[:-1], cell[1:]))
+        new = [add(f, ox + 0.8 + 0.4 * f + 4.0, oy + 1.0, 0.0, 3.0) for f in range(2, 5)]
+        edges.extend(zip(new[:-1], new[1:]))
+    spots = pd.DataFrame(rows)
+    return Truth(spots, np.array(edges, dtype=np.int64), "scenes")
+
+
+def test_candidates_carry_the_division_terms_and_the_truths_label(jvm):
+    from volltrack.tracking.settings import TrackerSettings
+    from volltrack.tuning.division_fit import candidate_terms
+    from volltrack.tuning.search import predicted_edges
+
+    truth = _scenes(1)
+    settings = TrackerSettings.from_mapping({"LINKING_MAX_DISTANCE": 3.0, "ALLOW_GAP_CLOSING": False})
+    table = candidate_terms(truth, predicted_edges(truth, settings), splitting_distance=8.0)
+    true = table[table["label"] == 1]
+    assert len(true) == 1 and true["opposite"].iloc[0] < 0.05
+    assert true["volume"].iloc[0] == pytest.approx(0.0, abs=1e-9)   # two halves of the mother's volume
+    false = table[table["label"] == 0]
+    assert len(false) >= 1 and (false["opposite"] > 0.5).all()   # the mother itself and its new neighbour
+    assert (table["intensity"] == 0).all()   # no MEAN_INTENSITY_CH1
+
+
+def test_fitted_cost_keeps_the_true_divisions_and_rejects_the_entering_cells(jvm):
+    from volltrack.tuning.division_fit import fit_division_weights
+    from volltrack.tuning.search import score_settings
+
+    train, test = _scenes(6, seed=1), _scenes(6, seed=2)
+    lap = {"LINKING_MAX_DISTANCE": 3.0, "ALLOW_GAP_CLOSING": False, "ALLOW_TRACK_SPLITTING": True,
+           "SPLITTING_MAX_DISTANCE": 8.0}
+    exact = score_settings(test, lap)
+    assert exact["division_precision_tol1"] < 1.0   # the exact LAP takes entering cells for daughters
+    fitted = fit_division_weights(train, lap)
+    assert fitted is not None and fitted["TRACKING_MODE"] == "DIVISION_AWARE"
+    assert fitted["ALLOW_TRACK_SPLITTING"] is False and fitted["DIVISION_MAX_COST"] > 0
+    scores = score_settings(test, fitted)
+    assert scores["division_f1_tol1"] == 1.0 and scores["divisions_pred"] == 6
+    assert scores["link_f1"] >= exact["link_f1"]
+
+
+def test_no_fit_without_divisions(jvm):
+    from volltrack.tuning.division_fit import fit_division_weights
+
+    truth = _scenes(2)
+    dividing = {int(s) for s, c in zip(*np.unique(truth.edges[:, 0], return_counts=True)) if c > 1}
+    plain = Truth(truth.spots, np.array([e for e in truth.edges.tolist() if e[0] not in dividing]), "plain")
+    assert fit_division_weights(plain, {"LINKING_MAX_DISTANCE": 3.0, "SPLITTING_MAX_DISTANCE": 8.0}) is None

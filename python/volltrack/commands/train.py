@@ -35,6 +35,16 @@ def _float_list(text: str) -> list[float]:
         raise argparse.ArgumentTypeError(f"expected comma-separated numbers, got '{text}'") from None
 
 
+def _scale(text: str) -> tuple[float, float, float]:
+    values = _float_list(text)
+    if len(values) == 1:
+        values = values * 3
+    if len(values) != 3 or not all(0 < v <= 4 for v in values):
+        raise argparse.ArgumentTypeError(f"expected one factor or three factors Z,Y,X in (0, 4] (e.g. 0.5 or "
+                                         f"0.25,0.5,0.5), got '{text}'")
+    return values[0], values[1], values[2]
+
+
 def _anisotropy(text: str):
     if text == "auto":
         return None
@@ -140,6 +150,13 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     prepare.add_argument("--raw-dir", default="Raw", help="sub-folder of raw images")
     prepare.add_argument("--mask-dir", default="RealMask", help="sub-folder of instance label images")
     prepare.add_argument("--seed", type=int, default=0, help="random seed")
+    prepare.add_argument("--scale", type=_scale, default=None,
+                         help="resample the volumes by these factors Z,Y,X (or one for all) before cutting patches, "
+                              "e.g. 0.5 for cells too large for the network (over ~30 voxels across); the models "
+                              "trained on the patches record it and VollSeg resamples what it segments alike")
+    prepare.add_argument("--merge-one-slice-labels", action="store_true",
+                         help="give labels one Z slice thick that lie inside other cells (an annotation artefact "
+                              "splitting them) to the cell above; without it they are only reported")
     _add_h5_options(prepare)
 
     stardist = _parser(sub, "stardist", "train a StarDist3D model on a prepared .npz")
@@ -183,6 +200,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                             help="interval LOW,HIGH of the probability-threshold search (vollseg)")
     thresholds.add_argument("--evaluations", type=_int_at_least(1), default=8, help="segmentations per NMS threshold (vollseg)")
     thresholds.add_argument("--max-volumes", type=_int_at_least(1), default=None, help="use at most this many validation volumes")
+    thresholds.add_argument("--merge-one-slice-labels", action="store_true",
+                            help="repair labels one Z slice thick inside other cells first (as train prepare does)")
     _add_h5_options(thresholds)
 
 

@@ -124,8 +124,9 @@ def open_hdf5(file: Path, inner: str, lazy: bool):
         handle = h5py.File(file, "r")
     except OSError as exc:
         raise ValueError(f"cannot read {file} as an HDF5 file: {exc}") from None
-    datasets = []
-    handle.visititems(lambda name, obj: datasets.append(name) if isinstance(obj, h5py.Dataset) else None)
+    from volltrack.io.hdf5 import dataset_names, parse_voxel_size, voxel_size_attribute
+
+    datasets = dataset_names(handle)
     if not inner:
         if len(datasets) != 1:
             handle.close()
@@ -140,9 +141,13 @@ def open_hdf5(file: Path, inner: str, lazy: bool):
     axes = attrs.get("axes")
     axes = axes.decode() if isinstance(axes, bytes) else (str(axes) if axes is not None else None)
     meta = dict(DEFAULT_METADATA)
-    size = attrs.get("element_size_um", attrs.get("calibration"))
-    if size is not None and len(np.ravel(size)) >= 3:
-        meta.update(calibration=validate_calibration(list(np.ravel(size)[-3:]), name=f"voxel size in {file}/{inner}"),
+    try:
+        size = parse_voxel_size(voxel_size_attribute(handle, inner), f"{file}/{inner}")
+    except ValueError:
+        handle.close()
+        raise
+    if size is not None:
+        meta.update(calibration=validate_calibration(list(size), name=f"voxel size in {file}/{inner}"),
                     space_units="micron", calibration_source="hdf5")
     if lazy:
         import dask.array as da

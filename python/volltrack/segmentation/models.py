@@ -32,6 +32,8 @@ class Models:
     folder : pathlib.Path or None
     unet_erosion : int
         Rim the U-Net was trained without (its ``volltrack.json``; 0 = the plain foreground mask).
+    input_scale : tuple of 3 float or None
+        Factors (Z, Y, X) the networks' input volumes are resampled by (their ``input_scale.json``); None = 1.
     """
 
     stardist: object = None
@@ -39,6 +41,7 @@ class Models:
     n2v: object = None
     folder: Path | None = None
     unet_erosion: int = 0
+    input_scale: tuple | None = None
 
     def describe(self):
         """Return a dict of which models are present, with their folders, for output records."""
@@ -155,4 +158,17 @@ def load_models(folder=None, *, stardist=True, unet=True, n2v=True):
     erosion = read_unet_erosion(found[UNET]) if UNET in found else 0
     folder = Path(DEMO_MODELS if folder is None else folder)
     _LOG.info("loaded models %s from %s", sorted(loaded), folder)
-    return Models(folder=folder, unet_erosion=erosion, **loaded)
+    return Models(folder=folder, unet_erosion=erosion, input_scale=_input_scale(found), **loaded)
+
+
+def _input_scale(found):
+    """The one input scale of the StarDist and U-Net folders in ``found`` (None: not resampled)."""
+    from volltrack.segmentation.input_scale import is_identity, read_input_scale
+
+    scales = {kind: read_input_scale(found[kind]) for kind in (STARDIST, UNET) if kind in found}
+    distinct = {None if is_identity(scale) else scale for scale in scales.values()}
+    if len(distinct) > 1:
+        told = ", ".join(f"{found[kind]}: {scale or 'none (1, 1, 1)'}" for kind, scale in scales.items())
+        raise ValueError(f"the StarDist and U-Net models were trained at different input scales ({told}); "
+                         "train both on patches prepared with the same --scale")
+    return distinct.pop() if distinct else None

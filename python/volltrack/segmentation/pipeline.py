@@ -205,6 +205,12 @@ class NetworkPredictions:
     unet_probability: np.ndarray | None
     stardist: object | None
     denoised: np.ndarray | None = None
+    input_shape: tuple | None = None
+
+    @property
+    def volume_shape(self):
+        """Shape of the volume these predictions are for (``shape`` is that of the resampled volume, if any)."""
+        return self.shape if self.input_shape is None else self.input_shape
 
 
 def predict_networks(image, models, *, n_tiles=None, denoise_first=False, normalization=None, prob_thresh=None,
@@ -214,15 +220,25 @@ def predict_networks(image, models, *, n_tiles=None, denoise_first=False, normal
     Parameters are those of :func:`vollseg`. Thread-safe with respect to the post-processing
     (:func:`vollseg_from_predictions`), so the next volume's prediction can run while this one is post-processed.
 
+    The volume is first resampled by the models' ``input_scale`` when they record one
+    (:mod:`~volltrack.segmentation.input_scale`); ``shape`` is then the resampled one and ``input_shape`` the
+    volume's.
+
     Returns
     -------
     NetworkPredictions
     """
+    from volltrack.segmentation.input_scale import is_identity, resample_volume
     from volltrack.segmentation.networks import check_nms_mode, stardist_maps
 
     check_nms_mode(nms)
     if models.stardist is None and models.unet is None:
         raise ValueError("VollSeg needs a StarDist or a U-Net model; the models folder has neither")
+    input_shape = None
+    scale = getattr(models, "input_scale", None)
+    if not is_identity(scale):
+        input_shape = tuple(image.shape)
+        image = resample_volume(image, scale)
     denoised = None
     if denoise_first and models.n2v is not None:
         denoised = denoise(image, models.n2v, n_tiles=n_tiles)
@@ -232,7 +248,7 @@ def predict_networks(image, models, *, n_tiles=None, denoise_first=False, normal
     if models.stardist is not None:
         star = stardist_maps(normalised, models.stardist, n_tiles=n_tiles, prob_thresh=prob_thresh, nms=nms)
     return NetworkPredictions(shape=tuple(image.shape), unet_probability=unet_probability, stardist=star,
-                              denoised=denoised)
+                              denoised=denoised, input_shape=input_shape)
 
 
 def vollseg_from_predictions(predictions, models, *, nms_thresh=None, stardist_labels=True, **options):
@@ -262,12 +278,30 @@ def vollseg_from_predictions(predictions, models, *, nms_thresh=None, stardist_l
     if models.unet is not None:
         options.setdefault("mask_growth", models.unet_erosion)
     if predictions.stardist is None:
-        return _unet_only(predictions.unet_probability, predictions.denoised, options)
-    star = stardist_instances(predictions.stardist, models.stardist, predictions.shape, nms_thresh=nms_thresh,
-                              paint=stardist_labels)
-    result = segment_from_predictions(star.labels, star.probability, predictions.unet_probability,
-                                      distance=star.distance, stardist_points=star.points, **options)
-    result.denoised = predictions.denoised
+        result = _unet_only(predictions.unet_probability, predictions.denoised, options)
+    else:
+        star = stardist_instances(predictions.stardist, models.stardist, predictions.shape, nms_thresh=nms_thresh,
+                                  paint=stardist_labels)
+        result = segment_from_predictions(star.labels, star.probability, predictions.unet_probability,
+                                          distance=star.distance, stardist_points=star.points, **options)
+        result.denoised = predictions.denoised
+    if predictions.input_shape is not None:
+        result = _to_volume_grid(result, predictions.input_shape)
+    return result
+
+
+def _to_volume_grid(result, shape):
+    """Bring every array of a result segmented on a resampled grid back to the volume's ``shape``."""
+    from dataclasses import fields
+
+    from volltrack.segmentation.input_scale import resample_labels
+
+    for field in fields(result):
+        value = getattr(result, field.name)
+        if isinstance(value, np.ndarray) and value.ndim == 3:
+            setattr(result, field.name, np.ascontiguousarray(resample_labels(value, shape)))
+    if result.seeds is not None:
+        result.seeds = None          # seed coordinates are on the resampled grid
     return result
 
 
@@ -317,8 +351,8 @@ def vollseg(image, models, *, n_tiles=None, denoise_first=False, normalization=N
     if predictions is None:
         predictions = predict_networks(image, models, n_tiles=n_tiles, denoise_first=denoise_first,
                                        normalization=normalization, prob_thresh=prob_thresh, nms=nms)
-    elif tuple(predictions.shape) != tuple(image.shape):
-        raise ValueError(f"predictions are for shape {predictions.shape}, the volume has {image.shape}")
+    elif tuple(predictions.volume_shape) != tuple(image.shape):
+        raise ValueError(f"predictions are for shape {predictions.volume_shape}, the volume has {image.shape}")
     return vollseg_from_predictions(predictions, models, nms_thresh=nms_thresh, stardist_labels=stardist_labels,
                                     **options)
 

@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 #: Weights a fine-tuning run starts from, in order of preference.
 STARTING_WEIGHTS = ("weights_best.h5", "weights_last.h5", "weights_now.h5")
 #: Files copied along with config and weights when present.
-COPIED_FILES = ("thresholds.json", "volltrack.json")
+COPIED_FILES = ("thresholds.json", "volltrack.json", "input_scale.json")
 
 
 def source_model_dir(source: str | Path, kind: str) -> Path:

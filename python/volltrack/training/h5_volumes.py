@@ -2,8 +2,8 @@
 
 One ``.h5`` file holds a raw volume and its instance labels as two datasets (PlantSeg: ``raw`` and ``label``;
 chosen with ``--raw-dataset``/``--label-dataset``), each (Z, Y, X). The voxel size in µm, when known, is the
-``element_size_um`` attribute (Z, Y, X) of the dataset, or of the file. This is the only place where training
-reads HDF5, so it can later be unified with the segmentation input reader of :mod:`volltrack.io`.
+``element_size_um`` attribute (Z, Y, X) of the dataset, or of the file. Dataset listing and voxel size are
+those of the segmentation input reader (:mod:`volltrack.io.hdf5`), so both read a file alike.
 """
 
 from __future__ import annotations
@@ -13,23 +13,17 @@ from typing import Optional
 
 import numpy as np
 
+from volltrack.io.hdf5 import VOXEL_SIZE_ATTRIBUTE, dataset_names, parse_voxel_size, voxel_size_attribute
+
 #: File name endings read as HDF5.
 H5_SUFFIXES = (".h5", ".hdf5", ".hdf")
-#: Attribute holding the voxel size (Z, Y, X) in µm (ilastik, PlantSeg).
-VOXEL_SIZE_ATTRIBUTE = "element_size_um"
+__all__ = ["H5_SUFFIXES", "VOXEL_SIZE_ATTRIBUTE", "anisotropy_from_voxel_size", "is_h5", "read_h5_volume",
+           "read_h5_voxel_size"]
 
 
 def is_h5(path: str | Path) -> bool:
     """True when ``path`` names an HDF5 file by its ending."""
     return Path(path).suffix.lower() in H5_SUFFIXES
-
-
-def _datasets(handle) -> list[str]:
-    import h5py
-
-    names = []
-    handle.visititems(lambda name, item: names.append(name) if isinstance(item, h5py.Dataset) else None)
-    return names
 
 
 def read_h5_volume(path: str | Path, dataset: str) -> tuple[np.ndarray, Optional[tuple[float, float, float]]]:
@@ -62,15 +56,15 @@ def read_h5_volume(path: str | Path, dataset: str) -> tuple[np.ndarray, Optional
         raise ValueError(f"cannot read {path} as HDF5 ({exc})") from None
     with handle:
         if dataset not in handle or not isinstance(handle[dataset], h5py.Dataset):
-            present = ", ".join(_datasets(handle)) or "none"
+            present = ", ".join(dataset_names(handle)) or "none"
             raise ValueError(f"{path} has no dataset '{dataset}' (datasets: {present}); choose one with "
                              "--raw-dataset/--label-dataset")
         item = handle[dataset]
         volume = np.squeeze(item[()])
-        attribute = item.attrs.get(VOXEL_SIZE_ATTRIBUTE, handle.attrs.get(VOXEL_SIZE_ATTRIBUTE))
+        attribute = voxel_size_attribute(handle, dataset)
     if volume.ndim != 3:
         raise ValueError(f"{path}:{dataset}: expected one 3D volume (Z, Y, X), got shape {volume.shape}")
-    return volume, _voxel_size(attribute, f"{path}:{dataset}")
+    return volume, parse_voxel_size(attribute, f"{path}:{dataset}")
 
 
 def read_h5_voxel_size(path: str | Path, dataset: str) -> Optional[tuple[float, float, float]]:
@@ -79,25 +73,10 @@ def read_h5_voxel_size(path: str | Path, dataset: str) -> Optional[tuple[float, 
 
     try:
         with h5py.File(path, "r") as handle:
-            item = handle[dataset] if dataset in handle else handle
-            attribute = item.attrs.get(VOXEL_SIZE_ATTRIBUTE, handle.attrs.get(VOXEL_SIZE_ATTRIBUTE))
+            attribute = voxel_size_attribute(handle, dataset)
     except OSError as exc:
         raise ValueError(f"cannot read {path} as HDF5 ({exc})") from None
-    return _voxel_size(attribute, f"{path}:{dataset}")
-
-
-def _voxel_size(attribute, where: str) -> Optional[tuple[float, float, float]]:
-    if attribute is None:
-        return None
-    try:
-        values = tuple(float(v) for v in np.ravel(attribute))
-    except (TypeError, ValueError):
-        raise ValueError(f"{where}: {VOXEL_SIZE_ATTRIBUTE} must be three numbers (Z, Y, X µm), got "
-                         f"{attribute!r}") from None
-    if len(values) != 3 or not all(np.isfinite(values)) or min(values) <= 0:
-        raise ValueError(f"{where}: {VOXEL_SIZE_ATTRIBUTE} must be three positive numbers (Z, Y, X µm), got "
-                         f"{values}")
-    return values
+    return parse_voxel_size(attribute, f"{path}:{dataset}")
 
 
 def anisotropy_from_voxel_size(voxel_size) -> tuple[float, float, float]:

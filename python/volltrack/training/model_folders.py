@@ -8,7 +8,7 @@ import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Optional
 
 from volltrack.io.atomic import atomic_write
 
@@ -185,3 +185,20 @@ def _has_distribution(name: str) -> bool:
     except PackageNotFoundError:
         return False
     return True
+
+
+def record_input_scale(model_dir: str | Path, data_parameters: dict) -> Optional[Path]:
+    """Record the ``input_scale`` of the training patches in ``model_dir/input_scale.json`` (or remove the file).
+
+    VollSeg resamples the volumes it segments by these factors (:mod:`volltrack.segmentation.input_scale`); a
+    model fine-tuned on patches without a scale loses the one its source had (the file is copied with it).
+    """
+    from volltrack.segmentation.input_scale import SCALE_FILE, check_scale, is_identity
+
+    path = Path(model_dir) / SCALE_FILE
+    scale = data_parameters.get("input_scale")
+    if scale is None or is_identity(check_scale(scale, where="the training data's input_scale")):
+        path.unlink(missing_ok=True)
+        return None
+    return write_json_atomic(path, {"input_scale": [float(v) for v in scale],
+                                    "note": "volumes are resampled by these factors (Z, Y, X) before this network"})

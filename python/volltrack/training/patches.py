@@ -121,7 +121,8 @@ def prepare_training_data(folder: str | Path, out_path: str | Path, *,
                           n_augmented_copies: int = 1, validation_fraction: float = 0.1,
                           augmentation: AugmentationSettings = AugmentationSettings(),
                           denoiser: Optional[Denoiser] = None, raw_dir: str = "Raw", mask_dir: str = "RealMask",
-                          seed: int = 0, raw_dataset: str = "raw", label_dataset: str = "label") -> Path:
+                          seed: int = 0, raw_dataset: str = "raw", label_dataset: str = "label",
+                          merge_one_slice: bool = False, scale: Optional[tuple[float, float, float]] = None) -> Path:
     """Build an augmented patch dataset from ``folder/Raw`` and ``folder/RealMask`` into one .npz.
 
     Parameters
@@ -149,6 +150,14 @@ def prepare_training_data(folder: str | Path, out_path: str | Path, *,
         HDF5 dataset names. The voxel size (``element_size_um``) of HDF5 volumes is recorded as
         ``voxel_size_um`` in the dataset parameters when all volumes agree; StarDist training takes its
         anisotropy from it.
+    merge_one_slice : bool, default False
+        Give labels that are one Z slice thick inside other cells (an annotation artefact, see
+        :mod:`volltrack.training.label_checks`) to the cell above them; without it they are only reported.
+    scale : tuple of 3 float, optional
+        Resample every volume by these factors (Z, Y, X) before cutting patches (raw: linear, labels: nearest),
+        e.g. (0.5, 0.5, 0.5) for cells too large for the network; recorded as ``input_scale`` and passed on to
+        the models trained on the patches, so that VollSeg resamples the volumes it segments the same way
+        (:mod:`volltrack.segmentation.input_scale`). ``patch_shape`` is in resampled voxels.
 
     Returns
     -------
@@ -178,9 +187,16 @@ def prepare_training_data(folder: str | Path, out_path: str | Path, *,
                       n_augmented_copies=n_augmented_copies, validation_fraction=validation_fraction,
                       augmentation=asdict(augmentation), denoised_copies=denoiser is not None, seed=seed,
                       normalization="percentile 1-99.8 per image", images=[p.name for p in pairs])
+    if scale is not None:
+        from volltrack.segmentation.input_scale import check_scale, is_identity
+
+        scale = None if is_identity(check_scale(scale, where="--scale")) else check_scale(scale)
+        if scale is not None:
+            parameters["input_scale"] = list(scale)
     voxel_sizes = {pair_voxel_size(pair) for pair in pairs}
     if len(voxel_sizes) == 1 and None not in voxel_sizes:
-        parameters["voxel_size_um"] = list(voxel_sizes.pop())
+        voxel = voxel_sizes.pop()
+        parameters["voxel_size_um"] = list(voxel if scale is None else (v / s for v, s in zip(voxel, scale)))
     elif len(voxel_sizes) > 1:
         logger.warning("the training volumes have different voxel sizes %s; not recording one (StarDist "
                        "anisotropy will be estimated from the label extents)", sorted(map(str, voxel_sizes)))
@@ -189,8 +205,11 @@ def prepare_training_data(folder: str | Path, out_path: str | Path, *,
         group, labelled = 0, False
         for pair in tqdm(pairs, desc="training patches", unit="image"):
             raw, labels = read_pair(pair)
+            labels = _checked_labels(labels, pair.name, merge=merge_one_slice, record=parameters)
             labelled = labelled or bool(labels.any())
             sources = [raw] if denoiser is None else [raw, denoiser(raw)]
+            if scale is not None:
+                sources, labels = _resampled(sources, labels, scale, name=pair.name, patch_shape=patch_shape)
             for source in sources:
                 normalized = normalize_percentile(source)
                 corners = sample_patch_corners(labels, patch_shape=patch_shape, n_patches=n_patches_per_image,
@@ -211,6 +230,36 @@ def prepare_training_data(folder: str | Path, out_path: str | Path, *,
         del writer
     logger.info("wrote %d training and %d validation patches to %s", n_train, n_val, out_path)
     return out_path
+
+
+def _resampled(sources, labels, scale, *, name, patch_shape):
+    """Resample raw sources (linear) and labels (nearest) by ``scale``; the patch must still fit."""
+    from volltrack.segmentation.input_scale import resample_labels, resample_volume, scaled_shape
+
+    shape = scaled_shape(labels.shape, scale)
+    if any(p > n for p, n in zip(patch_shape, shape)):
+        raise ValueError(f"{name}: resampled by --scale {','.join(map(str, scale))} the volume is {shape}, smaller "
+                         f"than the patch {tuple(patch_shape)}; give a smaller --patch")
+    return [resample_volume(source, scale) for source in sources], resample_labels(labels, shape)
+
+
+def _checked_labels(labels: np.ndarray, name: str, *, merge: bool, record: dict) -> np.ndarray:
+    """Report (and with ``merge`` repair) labels one Z slice thick inside other cells."""
+    from volltrack.training.label_checks import describe_one_slice_labels, merge_one_slice_labels, one_slice_labels
+
+    if not merge:
+        found = one_slice_labels(labels)
+        if found:
+            logger.warning("%s: %d labels are one Z slice thick and lie inside other cells (%s), an annotation "
+                           "artefact that splits those cells; --merge-one-slice-labels gives them to the cell "
+                           "above", name, len(found), describe_one_slice_labels(found))
+        return labels
+    labels, merged = merge_one_slice_labels(labels)
+    if merged:
+        logger.warning("%s: merged %d labels one Z slice thick into the cells above or below them (%s)", name,
+                       len(merged), describe_one_slice_labels(merged))
+        record.setdefault("merged_one_slice_labels", {})[name] = len(merged)
+    return labels
 
 
 def load_training_data(path: str | Path) -> TrainingData:

@@ -9,7 +9,8 @@ from typing import Optional
 import numpy as np
 
 from volltrack.training.fine_tuning import apply_run_settings, fitted_model
-from volltrack.training.model_folders import check_new_model_dir, record_training, split_model_path
+from volltrack.training.model_folders import (check_new_model_dir, record_input_scale, record_training,
+                                              split_model_path)
 from volltrack.training.parameters import TrainingParameters
 from volltrack.training.patches import TrainingData
 
@@ -124,6 +125,7 @@ def train_stardist(data: TrainingData, model_dir: str | Path, *, params: Optiona
                                         epochs=params.epochs, steps_per_epoch=params.steps_for(len(data.X)),
                                         seed=params.seed),
         description="StarDist3D", epochs=params.epochs, deadline=deadline)
+    record_input_scale(model_dir, data.parameters)
     record_training(model_dir, kind="stardist", parameters={**params.model_dump(mode="json"), **extra,
                                                             "stopped_by_time_budget": stopped},
                     data=data_name, history=history.history)

@@ -55,7 +55,8 @@ def run_prepare(args: argparse.Namespace) -> int:
                                 n_patches_per_image=args.patches_per_image, n_augmented_copies=args.copies,
                                 validation_fraction=args.validation, augmentation=augmentation, denoiser=denoiser,
                                 raw_dir=args.raw_dir, mask_dir=args.mask_dir, seed=args.seed,
-                                raw_dataset=args.raw_dataset, label_dataset=args.label_dataset)
+                                raw_dataset=args.raw_dataset, label_dataset=args.label_dataset,
+                                merge_one_slice=args.merge_one_slice_labels, scale=args.scale)
     print(f"wrote {out}")
     return 0
 
@@ -139,8 +140,13 @@ def run_n2v(args: argparse.Namespace) -> int:
 
 
 def validation_volumes(path: Path, *, max_volumes: int | None = None, raw_dataset: str = "raw",
-                       label_dataset: str = "label") -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Validation images and labels from a prepared .npz (X_val/Y_val), a Raw/ + RealMask/ folder or HDF5 files."""
+                       label_dataset: str = "label",
+                       merge_one_slice: bool = False) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Validation images and labels from a prepared .npz (X_val/Y_val), a Raw/ + RealMask/ folder or HDF5 files.
+
+    ``merge_one_slice`` repairs labels one Z slice thick inside other cells (see
+    :mod:`volltrack.training.label_checks`) in the volumes read from a folder or HDF5 files.
+    """
     from volltrack.training.h5_volumes import is_h5
     from volltrack.training.pairs import find_training_pairs, read_pair
     from volltrack.training.patches import load_training_data
@@ -148,6 +154,10 @@ def validation_volumes(path: Path, *, max_volumes: int | None = None, raw_datase
     if path.is_dir() or is_h5(path):
         pairs = find_training_pairs(path, raw_dataset=raw_dataset, label_dataset=label_dataset)[:max_volumes]
         loaded = [read_pair(pair) for pair in pairs]
+        if merge_one_slice:
+            from volltrack.training.label_checks import merge_one_slice_labels
+
+            loaded = [(raw, merge_one_slice_labels(labels)[0]) for raw, labels in loaded]
         return [raw for raw, _ in loaded], [labels for _, labels in loaded]
     data = load_training_data(path)
     return list(data.X_val[:max_volumes]), list(data.Y_val[:max_volumes])
@@ -173,7 +183,8 @@ def run_thresholds(args: argparse.Namespace) -> int:
     # every model used must be complete: a StarDist folder without weights would load random weights
     check_models_folder(args.models, unet=args.target == "vollseg", n2v=False)   # VollSeg's default: no N2V
     images, labels = validation_volumes(Path(args.data), max_volumes=args.max_volumes,
-                                        raw_dataset=args.raw_dataset, label_dataset=args.label_dataset)
+                                        raw_dataset=args.raw_dataset, label_dataset=args.label_dataset,
+                                        merge_one_slice=args.merge_one_slice_labels)
     if args.target == "stardist":
         from stardist.models import StarDist3D
 

@@ -17,7 +17,8 @@ import numpy as np
 
 from volltrack.segmentation.unet_target import read_unet_erosion
 from volltrack.training.fine_tuning import apply_run_settings, fitted_model, source_model_dir
-from volltrack.training.model_folders import check_new_model_dir, record_training, split_model_path
+from volltrack.training.model_folders import (check_new_model_dir, record_input_scale, record_training,
+                                              split_model_path)
 from volltrack.training.parameters import TrainingParameters
 from volltrack.training.patches import TrainingData
 from volltrack.training.unet_targets import write_unet_target
@@ -104,7 +105,10 @@ def train_unet(data: TrainingData, model_dir: str | Path, *, params: Optional[Tr
     trained_with = (read_unet_erosion(model_dir) if resume else
                     read_unet_erosion(source_model_dir(from_model, "unet")) if from_model is not None else None)
     erosion = (trained_with or 0) if erosion is None else erosion
-    if trained_with is not None and trained_with != erosion:
+    if trained_with is not None and trained_with != erosion and from_model is not None:
+        logger.warning("%s was trained with erosion %d; fine-tuning it to erosion %d (a new target)", from_model,
+                       trained_with, erosion)
+    elif trained_with is not None and trained_with != erosion:
         raise ValueError(f"{from_model if from_model is not None else model_dir} was trained with erosion "
                          f"{trained_with} (volltrack.json); train on with the same --erosion, got {erosion}")
     X, Y = foreground_pairs(data.X, data.Y, patch_shape=params.patch_shape, erosion=erosion)
@@ -122,6 +126,7 @@ def train_unet(data: TrainingData, model_dir: str | Path, *, params: Optional[Tr
                                         steps_per_epoch=params.steps_for(len(X))),
         description="U-Net", epochs=params.epochs, deadline=deadline)
     write_unet_target(model_dir, erosion=erosion)
+    record_input_scale(model_dir, data.parameters)
     record_training(model_dir, kind="unet", parameters={**params.model_dump(mode="json"), "erosion": erosion,
                                                         **extra, "stopped_by_time_budget": stopped},
                     data=data_name, history=history.history)

@@ -22,16 +22,22 @@ class _Predictions:
     distances: np.ndarray    # StarDist grid resolution, one channel per ray
     unet_probability: np.ndarray | None
     mask_growth: int = 0
+    input_shape: tuple | None = None   # the volume's shape when it was resampled by the models' input scale
 
 
 def _predict(image: np.ndarray, models) -> _Predictions:
+    from volltrack.segmentation.input_scale import is_identity, resample_volume
     from volltrack.segmentation.networks import normalize_percentiles, predict_unet
 
+    input_shape = None
+    if not is_identity(models.input_scale):        # as predict_networks: resample, then normalise
+        input_shape, image = tuple(image.shape), resample_volume(image, models.input_scale)
     # As vollseg() by default: no denoising (the N2V model, if any, is not used).
     normalised = normalize_percentiles(image)
     unet = predict_unet(normalised, models.unet) if models.unet is not None else None
     probability, distances = models.stardist.predict(normalised, axes="ZYX")
-    return _Predictions(image.shape, probability, distances, unet, models.unet_erosion if unet is not None else 0)
+    return _Predictions(image.shape, probability, distances, unet, models.unet_erosion if unet is not None else 0,
+                        input_shape)
 
 
 def _segment(predicted: _Predictions, stardist_model, prob: float, nms: float) -> np.ndarray:
@@ -45,6 +51,10 @@ def _segment(predicted: _Predictions, stardist_model, prob: float, nms: float) -
     distance = upsample_to_shape(np.mean(predicted.distances, axis=-1), predicted.shape)
     result = segment_from_predictions(np.asarray(labels, np.int32), probability, predicted.unet_probability,
                                       distance=distance, mask_growth=predicted.mask_growth)
+    if predicted.input_shape is not None:
+        from volltrack.segmentation.input_scale import resample_labels
+
+        return resample_labels(result.labels, predicted.input_shape)
     return result.labels
 
 

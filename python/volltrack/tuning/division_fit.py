@@ -37,6 +37,7 @@ TERMS: dict[str, str | None] = {
 #: Factors of the fitted cut-off tried on the training truth.
 COST_SCALES = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2)
 _BORDER_NEIGHBOURS = 8
+_BORDER_REACH = 2.5   # the engine's DivisionPass.BORDER_REACH
 _BACKGROUND_FRACTION = 0.9
 
 
@@ -109,7 +110,7 @@ def candidate_terms(truth: Truth, links: list[tuple[int, int]], splitting_distan
             continue
         free_tree = cKDTree(points[free])
         all_tree = cKDTree(points[following])
-        border = {int(following[k]): _border(points[following], all_tree, int(k), splitting_distance)
+        border = {int(following[k]): _border(points[following], all_tree, int(k), _BORDER_REACH * splitting_distance)
                   for k in np.flatnonzero(~has_predecessor[following])}
         for mother in mothers:
             c = int(successor[mother])

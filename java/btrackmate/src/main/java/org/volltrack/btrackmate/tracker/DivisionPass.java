@@ -32,7 +32,8 @@ import org.volltrack.btrackmate.util.Interrupts;
  * the mother itself and the other a neighbour. Volumes come from the spot feature VOLUME, else RADIUS³; the
  * mother's radius R_m from RADIUS, else from VOLUME (a ball); without either the size and separation terms are 0.
  * {@code border(s)}, for each daughter without a LAP predecessor, is the length of the mean unit vector from
- * it to its (up to {@value #BORDER_NEIGHBOURS}) nearest spots of its frame within SPLITTING_MAX_DISTANCE: about
+ * it to its (up to {@value #BORDER_NEIGHBOURS}) nearest spots of its frame within {@value #BORDER_REACH} times
+ * SPLITTING_MAX_DISTANCE (a tuned splitting distance can be below the cells' spacing): about
  * 0 inside a tissue, towards 1 at its edge, where cells enter the field and are mistaken for daughters.
  * {@code I} is the spot feature MEAN_INTENSITY_CH1 above 0.9 times the frame's dimmest spot (a camera offset
  * or background mostly cancels; see {@link Levels}); without that feature on every spot the term is 0. Daughters
@@ -52,6 +53,9 @@ final class DivisionPass {
 
     /** Fraction of the frame's dimmest spot intensity taken as background by the intensity term. */
     static final double BACKGROUND_FRACTION = 0.9;
+
+    /** Neighbours of the border term are looked for within this factor times SPLITTING_MAX_DISTANCE. */
+    static final double BORDER_REACH = 2.5;
 
     /** Neighbours used for the border term. */
     static final int BORDER_NEIGHBOURS = 8;
@@ -150,9 +154,10 @@ final class DivisionPass {
                 for (int i = 0; i < all.length; i++) {
                     all[i] = spots.frameStart[next] + i;
                 }
-                SpatialGrid everyone = new SpatialGrid(spots, all, all.length, settings.splittingMaxDistance);
+                double reach = BORDER_REACH * settings.splittingMaxDistance;
+                SpatialGrid everyone = new SpatialGrid(spots, all, all.length, reach);
                 for (int s : freeArray) {
-                    border.put(s, borderness(spots, everyone, s, settings.splittingMaxDistance));
+                    border.put(s, borderness(spots, everyone, s, reach));
                 }
             }
             for (int m = spots.frameStart[key]; m < spots.frameStart[key + 1]; m++) {

@@ -95,10 +95,13 @@ def _cluster(raw: Path, out: Path, models, workers: int, memory: str, options,
         client.run(worker_models, str(models.folder), False)          # models loaded once per worker, not timed
         if warm_up:                                                    # and the first prediction traced, not timed
             client.run(_warm_up, str(raw), str(models.folder), options)
-        start_epoch, start = time.time(), time.perf_counter()
+        start_epoch, start, cpu = time.time(), time.perf_counter(), time.process_time()
         segment_file(raw, out, models, output_format="zarr", client=client, segment_options=options)
         seconds = time.perf_counter() - start
-    return seconds, summarise_reports(LAST_REPORTS), _task_profile(LAST_REPORTS, seconds, start_epoch)
+        client_cpu = time.process_time() - cpu          # this process: the client, the scheduler and the nannies
+    profile = _task_profile(LAST_REPORTS, seconds, start_epoch)
+    profile["client_scheduler_nannies_cpu_s"] = client_cpu
+    return seconds, summarise_reports(LAST_REPORTS), profile
 
 
 def main() -> None:

@@ -232,3 +232,21 @@ def test_run_yaml_carries_the_nms_mode(tmp_path, monkeypatch):
     inputs = run_module.RunInputs(raw=tmp_path / "raw.tif")
     run_module._segment(inputs, config, tmp_path / "seg", {"shape": (1, 4, 8, 8)})
     assert seen["nms"] == "exact"
+
+
+@pytest.mark.parametrize("shape", [(22, 96, 96), (19, 50, 67)])
+def test_direct_forward_pass_gives_the_numbers_of_the_models_own_predict(demo_models, shape):
+    """The untiled networks are called through Keras directly; padding, crop and ray clipping are StarDist's and
+    CSBDeep's own, on shapes that need no padding and on shapes that need it on every axis."""
+    from volltrack.segmentation.networks import normalize_percentiles, predict_stardist_maps, predict_unet
+    from volltrack.synthetic import simulate_tissue
+
+    image = normalize_percentiles(simulate_tissue(n_frames=1, shape=shape, n_cells=20, seed=77).raw[0])
+    probability, distances = predict_stardist_maps(image, demo_models.stardist)
+    own_probability, own_distances = demo_models.stardist.predict(image, axes="ZYX", show_tile_progress=False)
+    assert probability.shape == own_probability.shape and distances.shape == own_distances.shape
+    assert np.array_equal(probability, own_probability) and np.array_equal(distances, own_distances)
+    assert distances.min() >= np.float32(1e-3)
+    unet = predict_unet(image, demo_models.unet)
+    own_unet = np.asarray(demo_models.unet.predict(image, axes="ZYX", normalizer=None), np.float32)
+    assert unet.shape == shape and np.array_equal(unet, own_unet)

@@ -85,10 +85,50 @@ def check_nms_mode(nms):
     return nms
 
 
+def _untiled(n_tiles):
+    """True when ``n_tiles`` asks for no tiling (None or all ones)."""
+    return n_tiles is None or all(int(t) == 1 for t in n_tiles)
+
+
+def _pad_to_multiple(image, div_by, *, centred):
+    """Pad a ZYX volume (reflect) so that each axis is a multiple of ``div_by``; returns (padded, pads).
+
+    ``centred`` splits the padding between both ends as CSBDeep's CARE does; else it goes at the end as
+    StarDist's does.
+    """
+    pads = []
+    for size, div in zip(image.shape, div_by):
+        extra = (int(div) - size % int(div)) % int(div)
+        pads.append((extra // 2, extra - extra // 2) if centred else (0, extra))
+    padded = np.pad(image, pads, mode="reflect") if any(p != (0, 0) for p in pads) else image
+    return np.ascontiguousarray(padded, np.float32), pads
+
+
+def _forward(model, image, *, centred):
+    """One Keras forward pass of a CSBDeep-style model on a padded ZYX volume (batch of one, one channel)."""
+    div_by = model._axes_div_by(model.config.axes)[:3]
+    padded, pads = _pad_to_multiple(image, div_by, centred=centred)
+    outputs = model.keras_model.predict_on_batch(padded[np.newaxis, ..., np.newaxis])
+    return outputs, pads
+
+
 def predict_stardist_maps(image, model, *, n_tiles=None):
-    """The StarDist network's forward pass alone: (probability, ray distances) on its output grid."""
-    probability, distances = model.predict(image, axes="ZYX", n_tiles=n_tiles, show_tile_progress=False)
-    return np.asarray(probability, np.float32), np.asarray(distances, np.float32)
+    """The StarDist network's forward pass alone: (probability, ray distances) on its output grid.
+
+    Without tiling the Keras model is called once directly (``predict_on_batch``): the same numbers as
+    StarDist's ``predict``, without its per-call worker threads and its extra copies of the ray array (ray
+    lengths are clipped at 1e-3 in place, as StarDist clips them).
+    """
+    if not _untiled(n_tiles) or model._is_multiclass() or model.config.axes != "ZYXC":
+        probability, distances = model.predict(image, axes="ZYX", n_tiles=n_tiles, show_tile_progress=False)
+        return np.asarray(probability, np.float32), np.asarray(distances, np.float32)
+    (probability, distances), pads = _forward(model, np.asarray(image, np.float32), centred=False)
+    grid = tuple(int(g) for g in model.config.grid)
+    crop = tuple(slice(0, -(end // g) if end >= g else None) for (_, end), g in zip(pads, grid))
+    probability = np.asarray(probability[0, ..., 0][crop], np.float32)
+    distances = np.asarray(distances[0][crop], np.float32)
+    np.maximum(distances, np.float32(1e-3), out=distances)
+    return probability, distances
 
 
 def stardist_candidates(probability, prob_thresh, *, border=2):
@@ -288,8 +328,12 @@ def predict_stardist(image, model, *, n_tiles=None, prob_thresh=None, nms_thresh
 
 def predict_unet(image, model, *, n_tiles=None):
     """Predict the U-Net (CARE, one output channel) foreground probability, float32, shape of ``image``."""
-    output = model.predict(image, axes="ZYX", normalizer=None, n_tiles=n_tiles)
-    output = np.asarray(output, np.float32)
+    if _untiled(n_tiles) and model.config.axes == "ZYXC" and not model.config.probabilistic:
+        output, pads = _forward(model, np.asarray(image, np.float32), centred=True)
+        crop = tuple(slice(start, start + size) for (start, _), size in zip(pads, image.shape))
+        output = np.asarray(output[0][crop], np.float32)
+    else:
+        output = np.asarray(model.predict(image, axes="ZYX", normalizer=None, n_tiles=n_tiles), np.float32)
     if output.ndim == 4:
         output = output[..., 0]
     return output

@@ -27,15 +27,8 @@ def _worker_pid_and_peak():
     return os.getpid(), peak_memory_mb()
 
 
-#: Opt-in (VOLLTRACK_MEMORY_TEST=1) until it has been seen to pass at LIMIT_MB = 1800: its 1289 tasks did not fit in
-#: the session that raised the limit (2 cores shared by six agents: 40 frames in 7 minutes). The restart that
-#: stopped the 1600 MB version in CI is covered in CI by the test below (a restarted worker's frame is run again).
-_OPT_IN = os.environ.get("VOLLTRACK_MEMORY_TEST") == "1"
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(not _OPT_IN, reason="opt-in: set VOLLTRACK_MEMORY_TEST=1 (1289 frames; not yet run at 1800 MB)")
-@pytest.mark.timeout(1800)
+@pytest.mark.timeout(1200)
 def test_segmentation_of_a_movie_three_times_the_worker_memory_limit(tmp_path):
     """A float32 OME-Zarr movie of 3 x LIMIT_MB and more is segmented on ``local:2`` with a LIMIT_MB Dask limit per
     worker: the run completes, no worker is restarted (same processes before and after, no restart event), every

@@ -90,6 +90,13 @@ def _untiled(n_tiles):
     return n_tiles is None or all(int(t) == 1 for t in n_tiles)
 
 
+def _plain_keras_model(model):
+    """True for a CSBDeep/StarDist model object whose Keras network takes one ZYX volume with one channel last."""
+    config = getattr(model, "config", None)
+    return (hasattr(model, "keras_model") and hasattr(model, "_axes_div_by") and config is not None
+            and getattr(config, "axes", None) == "ZYXC" and getattr(config, "n_channel_in", 1) == 1)
+
+
 def _pad_to_multiple(image, div_by, *, centred):
     """Pad a ZYX volume (reflect) so that each axis is a multiple of ``div_by``; returns (padded, pads).
 
@@ -119,7 +126,7 @@ def predict_stardist_maps(image, model, *, n_tiles=None):
     StarDist's ``predict``, without its per-call worker threads and its extra copies of the ray array (ray
     lengths are clipped at 1e-3 in place, as StarDist clips them).
     """
-    if not _untiled(n_tiles) or model._is_multiclass() or model.config.axes != "ZYXC":
+    if not (_untiled(n_tiles) and _plain_keras_model(model) and not model._is_multiclass()):
         probability, distances = model.predict(image, axes="ZYX", n_tiles=n_tiles, show_tile_progress=False)
         return np.asarray(probability, np.float32), np.asarray(distances, np.float32)
     (probability, distances), pads = _forward(model, np.asarray(image, np.float32), centred=False)
@@ -328,7 +335,7 @@ def predict_stardist(image, model, *, n_tiles=None, prob_thresh=None, nms_thresh
 
 def predict_unet(image, model, *, n_tiles=None):
     """Predict the U-Net (CARE, one output channel) foreground probability, float32, shape of ``image``."""
-    if _untiled(n_tiles) and model.config.axes == "ZYXC" and not model.config.probabilistic:
+    if _untiled(n_tiles) and _plain_keras_model(model) and not model.config.probabilistic:
         output, pads = _forward(model, np.asarray(image, np.float32), centred=True)
         crop = tuple(slice(start, start + size) for (start, _), size in zip(pads, image.shape))
         output = np.asarray(output[0][crop], np.float32)

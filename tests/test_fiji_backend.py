@@ -760,81 +760,56 @@ sys.exit(main())
 """
 
 
+def _ctrl_c_fiji_track(tmp_path, n_spots, n_frames, *, marker, wait_s, extra=()):
+    """Run ``volltrack track --backend fiji`` in its own process group, send SIGINT ``wait_s`` seconds after the
+    log line holding ``marker``, and check: exit 130 within 3 s, one "interrupted" line last, nothing written."""
+    import signal
+    import time
+
+    if not os.environ.get(ENV_VAR):
+        pytest.skip(f"no Fiji configured: set {ENV_VAR} to a Fiji.app folder (with TrackMate) to run this test")
+    from test_safety import PYTHONPATH, _spot_csv
+
+    spots = _spot_csv(tmp_path / "spots.csv", n_spots, n_frames)
+    out = tmp_path / "out"
+    out.mkdir()
+    process = subprocess.Popen([sys.executable, "-c", _FIJI_CTRL_C, "track", str(spots), "--backend", "fiji", "--out",
+                                str(out / "f.xml"), *extra], stderr=subprocess.PIPE,
+                               stdout=subprocess.DEVNULL, text=True, start_new_session=True,
+                               env={**os.environ, "PYTHONPATH": PYTHONPATH})
+    seen = ""
+    try:
+        while marker not in seen:
+            line = process.stderr.readline()
+            assert line, seen[-3000:]
+            seen += line
+        time.sleep(wait_s)
+        assert process.poll() is None
+        os.killpg(process.pid, signal.SIGINT)
+        sent = time.monotonic()
+        seen += process.stderr.read()
+        code = process.wait(timeout=60)
+        seconds = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert code == 130, seen[-3000:]
+    assert "Traceback" not in seen and seen.strip().splitlines()[-1] == "volltrack track: interrupted", seen[-3000:]
+    assert seconds < 3.0, seconds
+    assert list(out.iterdir()) == []
+
+
 @pytest.mark.fiji
 def test_ctrl_c_during_fiji_tracking_exits_130_at_once_and_leaves_nothing(tmp_path):
     """The real command with backend fiji, Ctrl-C sent to its process group while TrackMate tracks: exit 130 within
     a couple of seconds, one "interrupted" line, no XML and no temporary file (before: JPype's default let the JVM
     end the process with no line and the temporary XML left behind)."""
-    import signal
-    import time
-
-    if not os.environ.get(ENV_VAR):
-        pytest.skip(f"no Fiji configured: set {ENV_VAR} to a Fiji.app folder (with TrackMate) to run this test")
-    from test_safety import PYTHONPATH, _spot_csv
-
-    spots = _spot_csv(tmp_path / "spots.csv", 3000, 30)
-    out = tmp_path / "out"
-    out.mkdir()
-    process = subprocess.Popen([sys.executable, "-c", _FIJI_CTRL_C, "track", str(spots), "--backend", "fiji", "--out",
-                                str(out / "f.xml")], stderr=subprocess.PIPE,
-                               stdout=subprocess.DEVNULL, text=True, start_new_session=True,
-                               env={**os.environ, "PYTHONPATH": PYTHONPATH})
-    seen = ""
-    try:
-        while "with TrackMate in Fiji" not in seen:     # logged with progress (the default) just before TrackMate
-            line = process.stderr.readline()
-            assert line, seen[-3000:]
-            seen += line
-        time.sleep(3.0)                                  # TrackMate is tracking 90000 spots (minutes)
-        assert process.poll() is None
-        os.killpg(process.pid, signal.SIGINT)
-        sent = time.monotonic()
-        seen += process.stderr.read()
-        code = process.wait(timeout=60)
-        seconds = time.monotonic() - sent
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-    assert code == 130, seen[-3000:]
-    assert "Traceback" not in seen and seen.strip().splitlines()[-1] == "volltrack track: interrupted", seen[-3000:]
-    assert seconds < 3.0, seconds
-    assert list(out.iterdir()) == []
+    # "with TrackMate in Fiji" is logged with progress (the default) just before TrackMate tracks 90000 spots
+    _ctrl_c_fiji_track(tmp_path, 3000, 30, marker="with TrackMate in Fiji", wait_s=3.0)
 
 
 @pytest.mark.fiji
 def test_ctrl_c_while_fiji_starts_exits_130_at_once(tmp_path):
     """Starting Fiji is a minute of Java calls Python cannot interrupt; the command ends at once all the same."""
-    import signal
-    import time
-
-    if not os.environ.get(ENV_VAR):
-        pytest.skip(f"no Fiji configured: set {ENV_VAR} to a Fiji.app folder (with TrackMate) to run this test")
-    from test_safety import PYTHONPATH, _spot_csv
-
-    spots = _spot_csv(tmp_path / "spots.csv", 10, 3)
-    out = tmp_path / "out"
-    out.mkdir()
-    process = subprocess.Popen([sys.executable, "-c", _FIJI_CTRL_C, "track", str(spots), "--backend", "fiji", "--out",
-                                str(out / "f.xml"), "--no-progress"], stderr=subprocess.PIPE,
-                               stdout=subprocess.DEVNULL, text=True, start_new_session=True,
-                               env={**os.environ, "PYTHONPATH": PYTHONPATH})
-    seen = ""
-    try:
-        while "starting Fiji" not in seen:
-            line = process.stderr.readline()
-            assert line, seen[-3000:]
-            seen += line
-        time.sleep(5.0)                                  # inside PyImageJ's start (the SciJava context)
-        assert process.poll() is None
-        os.killpg(process.pid, signal.SIGINT)
-        sent = time.monotonic()
-        seen += process.stderr.read()
-        code = process.wait(timeout=60)
-        seconds = time.monotonic() - sent
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-    assert code == 130, seen[-3000:]
-    assert "Traceback" not in seen and seen.strip().splitlines()[-1] == "volltrack track: interrupted", seen[-3000:]
-    assert seconds < 3.0, seconds
-    assert list(out.iterdir()) == []
+    # 5 s after "starting Fiji": inside PyImageJ's start (the SciJava context)
+    _ctrl_c_fiji_track(tmp_path, 10, 3, marker="starting Fiji", wait_s=5.0, extra=("--no-progress",))

@@ -270,7 +270,7 @@ def main(argv=None) -> int:
                 train = with_tissue_distance(train, args.sim_train, calibration)
                 test = with_tissue_distance(test, args.sim_test, calibration)
             gt_test = args.sim_test / "GT"
-            run_yaml = {k: v for k, v in RunConfig().tracking.items() if k not in ("TISSUE_FILTER",)}
+            run_yaml = {k: v for k, v in RunConfig().tracking.to_dict().items() if k not in ("TISSUE_FILTER",)}
             extra = {"exact LAP, run.yaml defaults": run_yaml}
         elif case == "mamut":
             whole = load_truth(REAL / "lineage_mamut_neuroblast" / "test-mamut.xml")

@@ -127,10 +127,10 @@ def evaluate_ctc(gt_dir: str | Path, res_dir: str | Path) -> dict[str, float]:
         matching).
     """
     from traccuracy import run_metrics
-    from traccuracy.matchers import CTCMatcher, IOUMatcher
     from traccuracy.metrics import CTCMetrics
 
     from volltrack.metrics.divisions import division_metrics
+    from volltrack.metrics.label_matching import VoxelCTCMatcher, VoxelIOUMatcher
 
     gt_dir, res_dir = Path(gt_dir), Path(res_dir)
     gt_graph, res_graph = _graph(gt_dir, "GT"), _graph(res_dir, "RES")
@@ -139,9 +139,9 @@ def evaluate_ctc(gt_dir: str | Path, res_dir: str | Path) -> dict[str, float]:
                          f"{gt_graph.segmentation.shape} differ in shape")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        results, matched = run_metrics(gt_graph, res_graph, CTCMatcher(), [CTCMetrics()])
+        results, matched = run_metrics(gt_graph, res_graph, VoxelCTCMatcher(), [CTCMetrics()])
         if matched.matching_type != "one-to-one":   # division metrics need a one-to-one matching
-            matched = IOUMatcher(iou_threshold=0.5, one_to_one=True).compute_mapping(gt_graph, res_graph)
+            matched = VoxelIOUMatcher(iou_threshold=0.5, one_to_one=True).compute_mapping(gt_graph, res_graph)
         divisions = division_metrics(matched)
     scores = {key: _plain(value) for key, value in results[0]["results"].items()}
     scores.update({key: None if value is None else _plain(value) for key, value in divisions.items()})

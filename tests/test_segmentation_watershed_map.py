@@ -88,3 +88,22 @@ def test_recorded_watershed_map_is_the_default(tmp_path):
     (tmp_path / "thresholds.json").write_text(json.dumps({"prob": 0.5, "watershed_map": "edges"}))
     with pytest.raises(ValueError, match="thresholds.json.*watershed_map"):
         read_watershed_map(tmp_path)
+
+
+@pytest.mark.slow
+def test_segment_command_records_the_watershed_map(tmp_path):
+    from segmentation_models import tiny_models_folder
+    from volltrack.cli import main
+    from volltrack.io import write_image
+    from volltrack.synthetic import simulate_tissue
+
+    movie = simulate_tissue(n_frames=1, shape=(8, 40, 40), n_cells=8, seed=7)
+    write_image(tmp_path / "volume.tif", movie.raw[0], axes="ZYX", calibration=movie.calibration)
+    models = tiny_models_folder()
+    for option, expected in (([], "stardist"), (["--watershed-map", "membrane"], "membrane")):
+        out = tmp_path / f"out-{expected}"
+        assert main(["segment", str(tmp_path / "volume.tif"), "--out", str(out), "--models", str(models),
+                     "--prob-thresh", "0.3", *option]) == 0
+        record = json.loads((out / "segment.json").read_text())
+        assert record["status"] == "complete" and record["watershed_map"] == expected
+        assert record["parameters"].get("watershed_map") == (option[1] if option else None)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import ndimage as ndi
 
-from volltrack.synthetic import read_man_track, simulate_tissue, write_ctc
+from volltrack.synthetic import read_man_track, simulate_tissue, write_movie_folder
 from volltrack.synthetic.imaging import membrane_voxels
 
 
@@ -97,11 +97,11 @@ def test_bad_parameters_are_rejected_with_the_parameter_name(kwargs, message):
         simulate_tissue(**kwargs)
 
 
-def test_write_ctc_round_trips(tmp_path):
+def test_write_movie_folder_round_trips(tmp_path):
     import tifffile
 
     movie = simulate_tissue(n_frames=2, shape=(8, 40, 40), n_cells=10, seed=4)
-    write_ctc(movie, tmp_path)
+    write_movie_folder(movie, tmp_path)
     np.testing.assert_array_equal(tifffile.imread(tmp_path / "labels.tif"), movie.labels)
     np.testing.assert_array_equal(tifffile.imread(tmp_path / "raw.tif"), movie.raw)
     np.testing.assert_array_equal(tifffile.imread(tmp_path / "mask.tif") > 0, movie.tissue_mask)

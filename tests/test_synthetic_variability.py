@@ -178,3 +178,38 @@ def test_dim_regions_darken_part_of_the_tissue():
 def test_bad_knobs_are_rejected_with_their_name(kwargs, message):
     with pytest.raises(ValueError, match=message):
         simulate_tissue(**SMALL, **kwargs)
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(snr=2.0), dict(blur_um=(2.5, 0.6, 0.6)), dict(cytoplasm=0.4),
+    dict(appearance=dict(membrane_thickness_um=2.0)), dict(appearance=dict(brightness_spread=0.5)),
+    dict(appearance=dict(membrane_coverage=0.6)), dict(appearance=dict(illumination_gradient=0.8)),
+    dict(appearance=dict(dim_fraction=0.3)), dict(appearance=dict(background=0.5)),
+])
+def test_imaging_knobs_change_the_image_and_leave_the_cells_alone(kwargs):
+    """The ground truth of a movie does not depend on how it is imaged: only the raw volume changes."""
+    plain = simulate_tissue(**SMALL)
+    knob = simulate_tissue(**SMALL, **kwargs)
+    assert np.array_equal(plain.labels, knob.labels)
+    assert not np.allclose(plain.raw, knob.raw)
+
+
+def test_dim_factor_sets_how_dark_the_dim_regions_are():
+    def darkest_tenth(factor):
+        means = _per_cell_membrane_means(simulate_tissue(**SMALL, snr=20.0, appearance=dict(dim_fraction=0.3,
+                                                                                         dim_factor=factor)))
+        return float(np.quantile(means, 0.1) / np.median(means))
+
+    assert darkest_tenth(0.1) < 0.7 * darkest_tenth(0.6)
+
+
+def test_irregularity_makes_cell_faces_curved():
+    """Polyhedral cells (irregularity 0) fill their convex hull; warped ones less so."""
+    from skimage.measure import regionprops
+
+    def solidity(irregularity):
+        labels = simulate_tissue(n_frames=1, shape=(24, 64, 64), cell_size_um=7.0, anisotropy=1.0, seed=3,
+                                 irregularity=irregularity).labels[0]
+        return np.median([p.solidity for p in regionprops(labels) if p.area > 200])
+
+    assert solidity(0.3) < solidity(0.0) - 0.03

@@ -6,6 +6,8 @@
   and written at once, one frame's spot table; each task reports its time and the worker's peak memory;
 * :mod:`~volltrack.cluster.segment` and :mod:`~volltrack.cluster.spots` -- submit the tasks, show progress,
   collect the reports.
+* :mod:`~volltrack.cluster.spot_stage` -- the spots stage of ``volltrack spots`` and ``volltrack run``, here or as
+  those tasks.
 
 Tracking stays one engine process (it needs every frame's spots at once).
 """

@@ -40,12 +40,12 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Simulate and write the movie; return 0."""
-    from volltrack.synthetic import simulate_tissue, write_ctc
+    from volltrack.synthetic import simulate_tissue, write_movie_folder
 
     movie = simulate_tissue(n_frames=args.frames, shape=args.shape, n_cells=args.cells,
                             calibration=args.calibration, snr=args.snr, division_rate=args.division_rate,
                             seed=args.seed)
-    folder = write_ctc(movie, args.out)
+    folder = write_movie_folder(movie, args.out)
     n_divisions = int((movie.lineage["parent"] > 0).sum() // 2)
     print(f"wrote {folder}: {movie.raw.shape[0]} frames of {movie.raw.shape[1:]} voxels, "
           f"{len(movie.lineage)} tracks, {n_divisions} divisions")

@@ -55,49 +55,13 @@ def _read_mask(path: str, labels_shape: tuple[int, ...]):
     return mask[0] if one_time_point else mask
 
 
-def _spots_on_cluster(client, args, labels, raw, mask, meta, on_frame=None):
-    """The spot table as one Dask task per frame (the shapes were checked here, on the lazily opened files); with
-    ``on_frame``, each frame's table goes there as its task finishes and the table returned has no rows."""
-    from volltrack.cluster.spots import compute_spots_on_cluster
-    from volltrack.spots.table import _validate_inputs
-
-    movie, _, _ = _validate_inputs(labels, raw, mask)       # same shape checks as the single-process path
-    shape = tuple(int(n) for n in movie.shape)
-    return compute_spots_on_cluster(client, args.labels, n_frames=shape[0], raw_path=args.raw, mask_path=args.mask,
-                                    axes=args.axes, labels_axes=args.axes, calibration=meta["calibration"],
-                                    frame_interval=meta["frame_interval"], movie_shape=shape,
-                                    space_units=meta["space_units"], time_units=meta["time_units"],
-                                    progress=not args.no_progress, on_frame=on_frame, keep_tables=on_frame is None)
-
-
-def _cluster_spots_to_csv(client, args, labels, raw, mask, meta, out, parameters) -> int:
-    """``--cluster``: each frame's table appended to the CSV (in frame order) as its task finishes; the frames are
-    never put together here (:class:`~volltrack.spots.spot_csv.SpotCsvWriter`)."""
-    from volltrack.spots.spot_csv import SpotCsvWriter, describe_movie
-
-    n_frames = int(labels.shape[0]) if labels.ndim == 4 else 1
-    with SpotCsvWriter(out, n_frames) as writer:
-        described = _spots_on_cluster(client, args, labels, raw, mask, meta, on_frame=writer.add)
-        describe_movie(described, args.raw or args.labels, tuple(labels.shape))
-        writer.attrs, writer.parameters = dict(described.attrs), parameters
-    if mask is not None:
-        from volltrack.spots.tissue import inverted_mask_warning_from_counts
-
-        warning = inverted_mask_warning_from_counts(writer.n_spots, writer.n_inside, mask, args.mask,
-                                                    has_time_axis=labels.ndim == 4)
-        if warning:
-            logger.warning(warning)
-    print(f"{writer.n_spots} spots in {described.attrs['n_frames']} frames -> {out}")
-    return 0
-
-
 def run(args: argparse.Namespace) -> int:
     """Compute the spot table and write it to ``args.out``."""
     from pathlib import Path
 
+    from volltrack.cluster.options import cluster_from_args
+    from volltrack.cluster.spot_stage import write_spots
     from volltrack.io import read_image, validate_calibration
-    from volltrack.spots import compute_spots, write_spots_csv
-    from volltrack.spots.spot_csv import describe_movie
     from volltrack.spots.table import NonFiniteRawError
 
     out = Path(args.out)
@@ -110,26 +74,17 @@ def run(args: argparse.Namespace) -> int:
     mask = _read_mask(args.mask, tuple(labels.shape)) if args.mask else None
     logger.info("labels %s (axes %s), calibration %s µm, frame interval %s", tuple(labels.shape), meta["axes"],
                 meta["calibration"], meta["frame_interval"])
-    from volltrack.cluster.options import cluster_from_args
-
     parameters = {"labels": str(args.labels), "raw": args.raw, "mask": args.mask, "axes": meta["axes"],
                   "calibration_source": meta["calibration_source"]}
     try:
         with cluster_from_args(args) as client:
-            if client is not None:
-                return _cluster_spots_to_csv(client, args, labels, raw, mask, meta, out, parameters)
-            spots = compute_spots(labels, raw=raw, mask=mask, calibration=meta["calibration"],
+            written = write_spots(labels, out, labels_path=args.labels, image=args.raw or args.labels, raw=raw,
+                                  raw_path=args.raw, mask=mask, mask_path=args.mask, axes=args.axes,
+                                  labels_axes=args.axes, calibration=meta["calibration"],
                                   frame_interval=meta["frame_interval"], space_units=meta["space_units"],
-                                  time_units=meta["time_units"], progress=not args.no_progress)
+                                  time_units=meta["time_units"], parameters=parameters, client=client,
+                                  progress=not args.no_progress)
     except NonFiniteRawError as exc:
         raise ValueError(f"--raw {args.raw}: {exc}") from None
-    if mask is not None:
-        from volltrack.spots.tissue import inverted_mask_warning
-
-        warning = inverted_mask_warning(spots, mask, args.mask, has_time_axis=labels.ndim == 4)
-        if warning:
-            logger.warning(warning)
-    describe_movie(spots, args.raw or args.labels, tuple(labels.shape))
-    write_spots_csv(spots, out, parameters=parameters)
-    print(f"{len(spots)} spots in {spots.attrs['n_frames']} frames -> {out}")
+    print(f"{written.n_spots} spots in {written.n_frames} frames -> {out}")
     return 0

@@ -28,14 +28,14 @@ DEMO_TRACKING: dict = {
 
 
 def _simulate(config: DemoConfig, folder: Path) -> dict:
-    from volltrack.metrics.ctc_format import CTCData, write_ctc as write_ground_truth
+    from volltrack.metrics.ctc_format import CTCData, write_ctc
     from volltrack.synthetic import simulate_tissue
-    from volltrack.synthetic.export import write_ctc as write_movie
+    from volltrack.synthetic.export import write_movie_folder
 
     movie = simulate_tissue(n_frames=config.frames, shape=tuple(config.shape), n_cells=config.cells,
                             seed=config.seed)
-    write_movie(movie, folder)
-    write_ground_truth(CTCData(labels=movie.labels, lineage=movie.lineage), folder / "GT", kind="gt")
+    write_movie_folder(movie, folder)
+    write_ctc(CTCData(labels=movie.labels, lineage=movie.lineage), folder / "GT", kind="gt")
     divisions = int((movie.lineage["parent"] > 0).sum())
     return {"frames": config.frames, "cells (first frame)": int(len(set(movie.labels[0].ravel())) - 1),
             "tracklets": len(movie.lineage), "daughters": divisions}

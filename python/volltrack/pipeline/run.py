@@ -97,59 +97,23 @@ def _read(path: Path | None, axes: str | None = None):
 
 def _spots(inputs: RunInputs, config: RunConfig, labels_path: Path, spots_path: Path,
            meta: dict[str, Any], client=None, stream=None) -> dict[str, Any]:
-    from volltrack.spots import compute_spots, write_spots_csv
-    from volltrack.spots.spot_csv import describe_movie
-    from volltrack.spots.tissue import inverted_mask_warning
+    """The spots stage (:func:`volltrack.cluster.spot_stage.write_spots`); with a cluster, each frame's table also
+    goes to the tracker (``stream``) as its task finishes."""
+    from volltrack.cluster.spot_stage import write_spots
 
     labels, mask = _read(labels_path), read_mask(inputs.mask, meta["shape"])
-    mask_with_t = mask
     if mask is not None and labels.ndim == 3:  # one time point: the mask without its T axis
         mask = mask[0]
     parameters = {"labels": str(labels_path), "raw": str(inputs.raw),
                   "mask": str(inputs.mask) if inputs.mask else None}
-    if client is not None:
-        return _spots_on_cluster(inputs, config, labels_path, spots_path, meta, client, stream, mask_with_t,
-                                 parameters)
-    table = compute_spots(labels, raw=_read(inputs.raw, config.image.axes), mask=mask,
-                          calibration=meta["calibration"], frame_interval=meta["frame_interval"],
-                          time_units=config.image.time_units, progress=True)
-    warning = inverted_mask_warning(table, mask_with_t, inputs.mask)
-    if warning:
-        logger.warning(warning)
-    describe_movie(table, inputs.raw, meta["shape"])  # named in tracks.xml's ImageData
-    write_spots_csv(table, spots_path, parameters=parameters)
-    inside = int(table["INSIDE_TISSUE"].sum()) if "INSIDE_TISSUE" in table else len(table)
-    return {"spots": len(table), "inside tissue": inside, "frames": int(table["FRAME"].nunique())}
-
-
-def _spots_on_cluster(inputs: RunInputs, config: RunConfig, labels_path: Path, spots_path: Path,
-                      meta: dict[str, Any], client, stream, mask, parameters) -> dict[str, Any]:
-    """The spot table as one Dask task per frame; each frame's table, as its task finishes, goes to the tracker
-    (``stream``) and to ``spots.csv`` (written in frame order, :class:`~volltrack.spots.spot_csv.SpotCsvWriter`):
-    the frames are never put together in this process."""
-    from volltrack.cluster.spots import compute_spots_on_cluster
-    from volltrack.spots.spot_csv import SpotCsvWriter, describe_movie
-    from volltrack.spots.tissue import inverted_mask_warning_from_counts
-
-    def take(frame, table):
-        if stream is not None:
-            stream.add(frame, table)
-        writer.add(frame, table)
-
-    with SpotCsvWriter(spots_path, meta["shape"][0]) as writer:
-        described = compute_spots_on_cluster(client, labels_path, n_frames=meta["shape"][0], raw_path=inputs.raw,
-                                             mask_path=inputs.mask, axes=config.image.axes,
-                                             calibration=meta["calibration"], frame_interval=meta["frame_interval"],
-                                             movie_shape=meta["shape"], time_units=config.image.time_units,
-                                             progress=True, on_frame=take, keep_tables=False)
-        describe_movie(described, inputs.raw, meta["shape"])  # named in tracks.xml's ImageData
-        writer.attrs, writer.parameters = dict(described.attrs), parameters
-    warning = inverted_mask_warning_from_counts(writer.n_spots, writer.n_inside, mask, inputs.mask)
-    if warning:
-        logger.warning(warning)
+    raw = None if client is not None else _read(inputs.raw, config.image.axes)
+    written = write_spots(labels, spots_path, labels_path=labels_path, image=inputs.raw, raw=raw, raw_path=inputs.raw,
+                          mask=mask, mask_path=inputs.mask, axes=config.image.axes, calibration=meta["calibration"],
+                          frame_interval=meta["frame_interval"], time_units=config.image.time_units,
+                          parameters=parameters, client=client, on_frame=None if stream is None else stream.add)
     if stream is not None:             # the tracker took every frame in: what the track stage needs of the table
         stream.attrs = dict(read_spots_attrs(spots_path))
-    return {"spots": writer.n_spots, "inside tissue": writer.n_inside, "frames": writer.frames_with_spots}
+    return {"spots": written.n_spots, "inside tissue": written.n_inside, "frames": written.frames_with_spots}
 
 
 def _track(config: RunConfig, spots_path: Path, xml_path: Path, stream=None) -> dict[str, Any]:

@@ -24,7 +24,6 @@ labels and a logged warning instead of the spurious cells an untrained or badly 
 from __future__ import annotations
 
 import contextlib
-import importlib.metadata
 import json
 import logging
 from pathlib import Path
@@ -376,14 +375,9 @@ def _segment_volume(volume, path, frame, movie, models, run, options):
 def versions():
     """Versions of volltrack and the libraries that shape the result."""
     import volltrack
+    from volltrack.io.versions import installed_versions
 
-    found = {"volltrack": volltrack.__version__}
-    for package in _VERSIONED:
-        try:
-            found[package] = importlib.metadata.version(package)
-        except importlib.metadata.PackageNotFoundError:
-            found[package] = None
-    return found
+    return {"volltrack": volltrack.__version__, **installed_versions(_VERSIONED)}
 
 
 def segment_paths(paths, out, models, *, segment_options=None, inputs=None, axes=None, progress=None, fresh=False,

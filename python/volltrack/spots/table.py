@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import numbers
-from typing import Iterator
+from typing import Any, Iterator
 
 import numpy as np
 import pandas as pd
@@ -54,7 +54,7 @@ def _integer_labels(labels):
     return values.astype(np.int32)
 
 
-def _validate_inputs(labels, raw, mask):
+def _validate_inputs(labels: Any, raw: Any, mask: Any) -> tuple[Any, Any, Any]:
     """Check shapes and dtypes of the inputs once; return them as movies (with a T axis)."""
     labels = _integer_labels(labels)
     movie = _as_movie(labels, "labels")

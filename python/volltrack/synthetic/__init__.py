@@ -6,8 +6,8 @@
 (dtype('float32'), 4)
 """
 
-from volltrack.synthetic.export import write_ctc
+from volltrack.synthetic.export import write_movie_folder
 from volltrack.synthetic.lineage import read_man_track, write_man_track
 from volltrack.synthetic.movie import SyntheticMovie, simulate_tissue
 
-__all__ = ["SyntheticMovie", "read_man_track", "simulate_tissue", "write_ctc", "write_man_track"]
+__all__ = ["SyntheticMovie", "read_man_track", "simulate_tissue", "write_man_track", "write_movie_folder"]

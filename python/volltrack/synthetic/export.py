@@ -10,7 +10,7 @@ import numpy as np
 from volltrack.io.atomic import atomic_path, atomic_write_text
 from volltrack.synthetic.lineage import write_man_track
 
-#: File names written by :func:`write_ctc`.
+#: File names written by :func:`write_movie_folder`.
 RAW_NAME, LABELS_NAME, MASK_NAME, LINEAGE_NAME, PARAMETERS_NAME = (
     "raw.tif", "labels.tif", "mask.tif", "man_track.txt", "simulation.json")
 
@@ -42,8 +42,11 @@ def write_tiff_atomic(path, array, *, axes, calibration=None):
         tifffile.imwrite(temporary, data, imagej=data.dtype != np.uint32, metadata=metadata, **kwargs)
 
 
-def write_ctc(movie, folder):
+def write_movie_folder(movie, folder):
     """Write raw.tif, labels.tif, mask.tif (TZYX), man_track.txt and simulation.json into ``folder``.
+
+    Not a Cell Tracking Challenge folder (that is :func:`volltrack.metrics.ctc_format.write_ctc`): the whole movie
+    as three TIFF stacks, with the lineage in CTC's ``man_track.txt`` format beside them.
 
     Parameters
     ----------

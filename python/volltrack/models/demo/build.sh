@@ -2,7 +2,9 @@
 # Rebuild the bundled demo models exactly as committed (see README.md). Usage, from the repository root:
 #   bash python/volltrack/models/demo/build.sh WORK_FOLDER [FIRST_STEP]
 # Steps, in order: data n2v prepare stardist unet stardist_resume stardist_resume2 unet_resume stardist_resume3
-# unet_resume2 thresholds stardist_resume4 prepare_raw stardist_raw stardist_raw2 thresholds_raw.
+# unet_resume2 thresholds stardist_resume4 prepare_raw stardist_raw stardist_raw2 thresholds_raw,
+# then the broad fine-tuning (issue 17): broad_data broad_prepare broad_stardist broad_unet broad_thresholds,
+# which fine-tunes the bundled models (python/volltrack/models/demo, or $FROM) into WORK/models_broad.
 # WORK_FOLDER receives the simulated training data,
 # the patch dataset and the model folders (WORK_FOLDER/models/{stardist,unet,n2v}); copy those into
 # python/volltrack/models/demo/ afterwards. FIRST_STEP restarts the chain at that step.
@@ -82,8 +84,41 @@ step_thresholds_raw() {  # VollSeg thresholds again (no denoising), on the held-
       --prob-range 0.6,0.85
 }
 
+# --- Broad fine-tuning (issue 17): the simulator's knobs drawn per volume, starting from the bundled weights.
+FROM=${FROM:-python/volltrack/models/demo}
+BROAD="$WORK/models_broad"
+step_broad_data() {  # 48 broad volumes (make_training_data --broad: anisotropy 1-5, cell size, SNR 2-10, blur,
+  # appearance) + 2 demo-geometry movies x 2 frames, so the demo's look is not forgotten
+  $PY -m volltrack.models.demo.make_training_data "$WORK/broad" --broad --seeds "$(seq -s, 1001 1048)"
+  $PY -m volltrack.models.demo.make_training_data "$WORK/broad" --seeds 101,103 --frames 2
+}
+step_broad_prepare() {  # raw-only patches, 16 per volume, one augmented copy (flips/rotations/noise)
+  $VT prepare "$WORK/broad" --out "$WORK/patches_broad.npz" --patch 16,64,64 --patches-per-image 16 \
+      --copies 1 --validation 0.03 --seed 21
+}
+step_broad_stardist() {  # fine-tune the bundled StarDist (same architecture) for at most 24 minutes
+  mkdir -p "$BROAD"
+  $VT stardist "$WORK/patches_broad.npz" --model "$BROAD/stardist" --from "$FROM" --rays 64 --grid 1,2,2 \
+      --dist-loss mae --depth 3 --filters 16 --batch 4 --epochs 300 --steps 10 --lr 3e-4 --patch 16,64,64 \
+      --seed 31 --minutes 24
+}
+step_broad_unet() {  # fine-tune the bundled U-Net (plain mask target, as bundled) for at most 8 minutes
+  mkdir -p "$BROAD"
+  $VT unet "$WORK/patches_broad.npz" --model "$BROAD/unet" --from "$FROM" --depth 2 --filters 8 --batch 4 \
+      --epochs 200 --steps 10 --lr 5e-4 --patch 16,64,64 --seed 32 --minutes 8
+}
+step_broad_thresholds() {  # VollSeg thresholds on held-out volumes: 2 broad (seeds 1901, 1902) + demo seed 105
+  [[ -d "$WORK/broad_validation" ]] || {
+    $PY -m volltrack.models.demo.make_training_data "$WORK/broad_validation" --broad --seeds 1901,1902
+    $PY -m volltrack.models.demo.make_training_data "$WORK/broad_validation" --seeds 105 --frames 1; }
+  [[ -d "$BROAD/n2v" || ! -d "$FROM/n2v" ]] || cp -r "$FROM/n2v" "$BROAD/n2v"
+  $VT thresholds "$WORK/broad_validation" --models "$BROAD" --target vollseg --nms 0.3 --evaluations 4 \
+      --prob-range 0.4,0.85
+}
+
 STEPS=(data n2v prepare stardist unet stardist_resume stardist_resume2 unet_resume stardist_resume3 unet_resume2 thresholds
-       stardist_resume4 prepare_raw stardist_raw stardist_raw2 thresholds_raw)
+       stardist_resume4 prepare_raw stardist_raw stardist_raw2 thresholds_raw
+       broad_data broad_prepare broad_stardist broad_unet broad_thresholds)
 started=0
 for step in "${STEPS[@]}"; do
   [[ $step == "$FIRST" ]] && started=1

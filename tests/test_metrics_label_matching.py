@@ -91,3 +91,26 @@ def test_the_imperfect_result_has_merges_misses_and_partial_overlaps(graphs):
         ctc = old.CTCMatcher().compute_mapping(gt, res)
     assert ctc.matching_type == "many-to-one"
     assert len(ctc.gt_pred_map) < len(gt.nodes)
+
+
+def test_traccuracy_is_imported_without_compiling_its_overlap_functions_which_still_work():
+    import subprocess
+    import sys
+
+    code = """
+import numba
+eager = numba.njit
+import volltrack.metrics.label_matching
+from traccuracy.matchers import _compute_overlap as overlap
+import numpy as np
+assert numba.njit is eager
+assert overlap.compute_overlap_3D.signatures == [] and overlap.compute_overlap.signatures == []
+boxes = np.array([[0, 0, 0, 2, 2, 2], [5, 5, 5, 6, 6, 6]], np.float64)
+result = overlap.compute_overlap_3D(boxes, boxes[:1].copy())
+assert result[0, 0] == 1.0 and result[1, 0] == 0.0
+assert len(overlap.compute_overlap_3D.signatures) == 1
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "ok"

@@ -13,18 +13,47 @@ frame, so the matchers give the same mapping from the same integer counts:
 
 Pairs whose boxes touch without sharing a voxel have overlap 0 in traccuracy and never pass either rule, so
 leaving them out changes nothing. The matchers report traccuracy's names in their ``info``.
+
+Importing traccuracy 0.4 compiles its two box-overlap functions with numba for two signatures each, eagerly
+(3–4 CPU seconds, a fifth of the demo's evaluation), although nothing here calls them. This module imports
+traccuracy first, inside :func:`signatures_compiled_lazily`, so that those functions compile on their first
+call instead (the same code; only when a caller uses traccuracy's own matchers).
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
-from traccuracy import TrackingGraph
-from traccuracy.matchers._base import Matcher
 
-__all__ = ["VoxelCTCMatcher", "VoxelIOUMatcher", "frame_overlaps"]
+
+@contextmanager
+def signatures_compiled_lazily() -> Iterator[None]:
+    """Within the block, ``numba.njit(signatures, **options)`` leaves out the signatures: the function compiles
+    at its first call (for the argument types it gets) instead of at once. ``numba.njit`` is restored after."""
+    import numba
+
+    eager = numba.njit
+
+    def lazy(*args: Any, **kwargs: Any) -> Any:
+        if args and isinstance(args[0], (list, tuple, str)):
+            args = args[1:]
+        return eager(*args, **kwargs)
+
+    numba.njit = lazy
+    try:
+        yield
+    finally:
+        numba.njit = eager
+
+
+with signatures_compiled_lazily():
+    from traccuracy import TrackingGraph
+    from traccuracy.matchers._base import Matcher
+
+__all__ = ["VoxelCTCMatcher", "VoxelIOUMatcher", "frame_overlaps", "signatures_compiled_lazily"]
 
 
 def frame_overlaps(gt: np.ndarray, res: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
@@ -74,6 +103,9 @@ def _label_to_node(graph: TrackingGraph, nodes: Any) -> dict[int, Hashable]:
     return {int(data[node][key]): node for node in nodes if key in data[node]}
 
 
+_Overlaps = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
 def _frames(gt: TrackingGraph, pred: TrackingGraph, *, from_start: bool) -> Iterator[tuple[int, np.ndarray,
                                                                                              np.ndarray]]:
     """(frame, ground-truth mask, result mask) of each frame the matcher visits."""
@@ -91,6 +123,15 @@ def _frames(gt: TrackingGraph, pred: TrackingGraph, *, from_start: bool) -> Iter
             yield t, gt.segmentation[t], pred.segmentation[t]
 
 
+def _frame_overlaps(gt: TrackingGraph, pred: TrackingGraph, *, from_start: bool
+                    ) -> Iterator[tuple[int, dict[int, Hashable], dict[int, Hashable], _Overlaps]]:
+    """(frame, ground-truth label -> node, result label -> node, :func:`frame_overlaps` of the two masks) of
+    each frame the matcher visits (:func:`_frames`)."""
+    for t, gt_frame, res_frame in _frames(gt, pred, from_start=from_start):
+        yield (t, _label_to_node(gt, gt.nodes_by_frame[t]), _label_to_node(pred, pred.nodes_by_frame[t]),
+               frame_overlaps(gt_frame, res_frame))
+
+
 class VoxelCTCMatcher(Matcher):  # type: ignore[misc]  # traccuracy ships no type information
     """traccuracy's ``CTCMatcher`` (result object covering more than half of a ground-truth object), counted
     in one pass per frame (:func:`frame_overlaps`)."""
@@ -99,10 +140,8 @@ class VoxelCTCMatcher(Matcher):  # type: ignore[misc]  # traccuracy ships no typ
 
     def _compute_mapping(self, gt_graph: TrackingGraph, pred_graph: TrackingGraph) -> list[tuple[Any, Any]]:
         mapping: list[tuple[Any, Any]] = []
-        for t, gt_frame, res_frame in _frames(gt_graph, pred_graph, from_start=True):
-            gt_nodes = _label_to_node(gt_graph, gt_graph.nodes_by_frame[t])
-            res_nodes = _label_to_node(pred_graph, pred_graph.nodes_by_frame[t])
-            gt_labels, res_labels, shared, gt_sizes, _ = frame_overlaps(gt_frame, res_frame)
+        for t, gt_nodes, res_nodes, overlaps in _frame_overlaps(gt_graph, pred_graph, from_start=True):
+            gt_labels, res_labels, shared, gt_sizes, _ = overlaps
             covered = shared / gt_sizes[gt_labels] > 0.5
             match = {int(g): int(r) for g, r in zip(gt_labels[covered], res_labels[covered])
                      if int(g) in gt_nodes and int(r) in res_nodes}
@@ -133,15 +172,13 @@ class VoxelIOUMatcher(Matcher):  # type: ignore[misc]  # traccuracy ships no typ
         from traccuracy.matchers._iou import _one_to_one_assignment
 
         mapping: list[tuple[Any, Any]] = []
-        for t, gt_frame, res_frame in _frames(gt_graph, pred_graph, from_start=False):
-            gt_nodes = _label_to_node(gt_graph, gt_graph.nodes_by_frame[t])
-            res_nodes = _label_to_node(pred_graph, pred_graph.nodes_by_frame[t])
-            gt_labels, res_labels, shared, gt_sizes, res_sizes = frame_overlaps(gt_frame, res_frame)
+        for _, gt_nodes, res_nodes, overlaps in _frame_overlaps(gt_graph, pred_graph, from_start=False):
+            gt_labels, res_labels, shared, gt_sizes, res_sizes = overlaps
             known = np.array([int(g) in gt_nodes and int(r) in res_nodes for g, r in zip(gt_labels, res_labels)],
                              bool)
             gt_labels, res_labels, shared = gt_labels[known], res_labels[known], shared[known]
             iou = shared / (gt_sizes[gt_labels] + res_sizes[res_labels] - shared)
-            table = np.zeros((int(np.max(gt_frame)) + 1, int(np.max(res_frame)) + 1))
+            table = np.zeros((len(gt_sizes), len(res_sizes)))     # largest label + 1 (bincount lengths)
             keep = iou >= self.iou_threshold
             table[gt_labels[keep], res_labels[keep]] = iou[keep]
             if self.one_to_one:

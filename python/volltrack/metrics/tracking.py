@@ -91,6 +91,7 @@ def _seg(gt_dir: Path, result: np.ndarray) -> float | None:
 
 def _graph(folder: Path, name: str):
     """Load a CTC folder as a traccuracy TrackingGraph (checked for CTC validity)."""
+    import volltrack.metrics.label_matching  # noqa: F401  (imports traccuracy first, without its eager compiling)
     from traccuracy.loaders import load_ctc_data
 
     mask_dir, _, track_file = ctc_track_folder(folder)
@@ -126,11 +127,11 @@ def evaluate_ctc(gt_dir: str | Path, res_dir: str | Path) -> dict[str, float]:
         frame tolerance 0 and 1, on the CTC matching when it is one-to-one, else on an IoU > 0.5 one-to-one
         matching).
     """
+    from volltrack.metrics.label_matching import VoxelCTCMatcher, VoxelIOUMatcher  # first: imports traccuracy
     from traccuracy import run_metrics
     from traccuracy.metrics import CTCMetrics
 
     from volltrack.metrics.divisions import division_metrics
-    from volltrack.metrics.label_matching import VoxelCTCMatcher, VoxelIOUMatcher
 
     gt_dir, res_dir = Path(gt_dir), Path(res_dir)
     gt_graph, res_graph = _graph(gt_dir, "GT"), _graph(res_dir, "RES")

@@ -440,12 +440,17 @@ def write_record(out, *, inputs, models, parameters, status=STATUS_COMPLETE, err
         The segmentation options.
     status : {"running", "complete", "failed", "interrupted"}, optional
         Whether the outputs are all written. Default "complete".
+
+    The record also says which map the seeds flooded (``watershed_map``: the option, else the models' default).
     error : str, optional
         Why a failed run stopped. Default None.
     """
     from volltrack.io import atomic_write_text
 
+    from volltrack.segmentation.pipeline import default_watershed_map
+
     record = {"status": status, "parameters": parameters, "versions": versions(), "models": models.describe(),
+              "watershed_map": parameters.get("watershed_map") or default_watershed_map(models),
               "inputs": [str(p) for p in inputs]}
     if error is not None:
         record["error"] = error

@@ -86,3 +86,23 @@ def test_no_fit_without_divisions(jvm):
     dividing = {int(s) for s, c in zip(*np.unique(truth.edges[:, 0], return_counts=True)) if c > 1}
     plain = Truth(truth.spots, np.array([e for e in truth.edges.tolist() if e[0] not in dividing]), "plain")
     assert fit_division_weights(plain, {"LINKING_MAX_DISTANCE": 3.0, "SPLITTING_MAX_DISTANCE": 8.0}) is None
+
+
+def test_the_boundary_term_marks_a_daughter_at_the_tissue_boundary(jvm):
+    from volltrack.tracking.settings import TrackerSettings
+    from volltrack.tuning.division_fit import candidate_terms
+    from volltrack.tuning.search import SearchSpace, predicted_edges
+
+    truth = _scenes(1)
+    assert not SearchSpace.for_truth(truth).boundary   # no DISTANCE_TO_BOUNDARY: the term is not searched
+    # the entering cells (radius 3) sit 0.5 µm inside the tissue's boundary, every other cell 30 µm deep
+    truth.spots["DISTANCE_TO_BOUNDARY"] = np.where(truth.spots["RADIUS"] == 3.0, 0.5, 30.0)
+    assert SearchSpace.for_truth(truth).boundary
+    settings = TrackerSettings.from_mapping({"LINKING_MAX_DISTANCE": 3.0, "ALLOW_GAP_CLOSING": False})
+    table = candidate_terms(truth, predicted_edges(truth, settings), splitting_distance=8.0)
+    true = table[table["label"] == 1]
+    assert true["boundary"].iloc[0] == pytest.approx(np.exp(-30.0 / 5.0))   # exp(-d / R_mother)
+    entering = table[(table["label"] == 0) & (table["boundary"] > 0.5)]
+    assert len(entering) >= 1 and entering["boundary"].max() == pytest.approx(np.exp(-0.5 / 5.0))
+    truth.spots["DISTANCE_TO_BOUNDARY"] = np.nan   # a mask without boundary: no term
+    assert (candidate_terms(truth, predicted_edges(truth, settings), splitting_distance=8.0)["boundary"] == 0).all()

@@ -114,3 +114,61 @@ def test_engine_tracks_rewritten_by_python_load_in_java_unchanged(jvm, rng, tmp_
     assert set(java_edges) == set(expected)
     assert all(java_edges[key] == pytest.approx(expected[key], rel=1e-12) for key in expected)
     assert visible == sorted(tracks.filtered_track_ids)
+
+
+def _number_or_text(text: str):
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return "NaN" if value != value else value
+
+
+def _xml_content(path: Path) -> dict:
+    """What a TrackMate XML says about the model and the tracker, read with lxml alone (not our reader): numbers
+    compared as numbers, attribute and declaration order kept."""
+    from lxml import etree
+
+    root = etree.parse(str(path)).getroot()
+
+    def attributes(element):
+        return [(key, _number_or_text(value)) for key, value in element.attrib.items()]
+
+    model = root.find("Model")
+    return {
+        "units": dict(model.attrib),
+        "declarations": {kind.tag: [dict(f.attrib) for f in kind] for kind in model.find("FeatureDeclarations")},
+        "spots": {frame.get("frame"): sorted(attributes(s) for s in frame) for frame in model.find("AllSpots")},
+        "nspots": model.find("AllSpots").get("nspots"),
+        "tracks": {t.get("TRACK_ID"): (attributes(t), sorted(attributes(e) for e in t))
+                   for t in model.find("AllTracks")},
+        "filtered": [t.get("TRACK_ID") for t in model.find("FilteredTracks")],
+        "tracker": etree.tostring(root.find("Settings/TrackerSettings"), method="c14n"),
+        "engine": attributes(root.find("Settings/BTrackmateSettings")),
+    }
+
+
+def test_python_and_java_writers_write_the_same_model_of_one_movie(jvm, tmp_path):
+    """The engine's XML writer (Java) and ``trackmate.write_xml`` (Python, used by the napari writer) give the same
+    spots, edges, tracks, feature declarations and tracker settings for the tracks of one small simulated movie."""
+    from volltrack.spots import compute_spots
+    from volltrack.synthetic import simulate_tissue
+    from volltrack.tracking import track
+
+    movie = simulate_tissue(n_frames=4, shape=(8, 48, 48), n_cells=10, seed=2)
+    spots = compute_spots(movie.labels, raw=movie.raw, mask=movie.tissue_mask, calibration=movie.calibration,
+                          frame_interval=movie.frame_interval)
+    settings = {"LINKING_MAX_DISTANCE": 8.0, "ALLOW_TRACK_SPLITTING": True, "SPLITTING_MAX_DISTANCE": 8.0,
+                "MIN_TRACKLET_LENGTH": 2, "PRUNE_MODE": "TRACK"}
+    tracks = track(spots, settings, xml_path=tmp_path / "java.xml", progress=False)
+    trackmate.write_xml(tmp_path / "python.xml", tracks.spots, tracks.edges, tracks.tracks,
+                        space_units=tracks.space_units, time_units=tracks.time_units, settings=tracks.settings,
+                        filtered_track_ids=tracks.filtered_track_ids)
+    java, python = _xml_content(tmp_path / "java.xml"), _xml_content(tmp_path / "python.xml")
+    assert len(java["tracks"]) > 5 and int(java["nspots"]) == len(spots)
+    for part in java:
+        assert python[part] == java[part], part
+    assert ("PRUNE_MODE", "TRACK") in java["engine"]
+    # and both read back with the same tracker settings as the run's, the engine's own keys included
+    for path in ("java.xml", "python.xml"):
+        assert trackmate.read_xml(tmp_path / path).tracker_settings == tracks.settings["tracker"], path

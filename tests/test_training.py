@@ -225,6 +225,40 @@ def test_vollseg_adapter_matches_pipeline(tiny_models, tiny_folder):
     expected = vollseg(raw, models, prob_thresh=prob_thresh, nms_thresh=0.3).labels
     assert expected.max() > 0
     assert np.array_equal(vollseg_segmenter(tiny_models)(raw, prob_thresh, 0.3), expected)
+    for watershed_map in ("membrane", "unet"):        # every map the threshold search may choose
+        expected = vollseg(raw, models, prob_thresh=prob_thresh, nms_thresh=0.3, watershed_map=watershed_map).labels
+        segment = vollseg_segmenter(tiny_models, watershed_map=watershed_map)
+        assert np.array_equal(segment(raw, prob_thresh, 0.3), expected), watershed_map
+    exact = vollseg(raw, models, prob_thresh=prob_thresh, nms_thresh=0.3, nms="exact").labels
+    assert np.array_equal(vollseg_segmenter(tiny_models, suppression="exact")(raw, prob_thresh, 0.3), exact)
+
+
+@pytest.mark.slow
+def test_thresholds_command_chooses_the_watershed_map_and_vollseg_uses_it(tiny_models, tiny_folder, tmp_path, capsys):
+    import shutil
+
+    from volltrack.segmentation import load_models
+
+    models = tmp_path / "models"
+    shutil.copytree(tiny_models, models)
+    assert main(["train", "thresholds", str(tiny_folder), "--models", str(models), "--nms", "0.3", "--max-volumes",
+                 "1", "--prob-range", "0.6,0.95", "--evaluations", "2", "--watershed-maps", "stardist,membrane"]) == 0
+    saved = json.loads((models / "stardist" / "thresholds.json").read_text())
+    assert set(saved["scores_by_watershed_map"]) == {"stardist", "membrane"} and saved["suppression"] == "fast"
+    best = max(saved["scores_by_watershed_map"].values())
+    assert saved["watershed_map"] in ("stardist", "membrane")
+    assert saved["scores_by_watershed_map"][saved["watershed_map"]] == best == pytest.approx(saved["score"], abs=1e-4)
+    assert load_models(models, n2v=False).watershed_map == saved["watershed_map"]
+    assert "watershed map membrane" in capsys.readouterr().out
+    shutil.rmtree(models / "unet")        # unet is dropped from the maps when there is no U-Net ...
+    assert main(["train", "thresholds", str(tiny_folder), "--models", str(models), "--nms", "0.3", "--max-volumes",
+                 "1", "--prob-range", "0.6,0.95", "--evaluations", "1", "--watershed-maps", "stardist,unet"]) == 0
+    assert set(json.loads((models / "stardist" / "thresholds.json").read_text())["scores_by_watershed_map"]) == \
+        {"stardist"}
+    capsys.readouterr()                   # ... and refused when it is the only one asked for, as a bad name is
+    for maps, message in (("unet", "needs a U-Net"), ("stardist,edges", "--watershed-maps")):
+        assert main(["train", "thresholds", str(tiny_folder), "--models", str(models), "--watershed-maps", maps]) == 1
+        assert message in capsys.readouterr().err
 
 
 @pytest.mark.slow

@@ -15,6 +15,7 @@ Usage::
     python bench/divisions/run.py --out RESULTS [--cases sim,mamut,celegans] [--trials 100] [--metric division_f1]
         [--sim-train SIM1_FOLDER --sim-test SIM0_FOLDER]   # folders written by volltrack simulate / the demo
         [--sim-intensity]                                  # GT spots get MEAN_INTENSITY_CH1 from raw.tif
+        [--sim-tissue]                                     # GT spots get DISTANCE_TO_BOUNDARY from mask.tif
         [--skip exact_lap,laptrack]                        # methods not to tune in this run
 
 Prints one table per case with ratios against exact LAP with TrackMate's defaults (the floor measured in the
@@ -135,6 +136,28 @@ def with_raw_intensity(truth, folder: Path):
     return truth
 
 
+def with_tissue_distance(truth, folder: Path, calibration=(2.0, 0.5, 0.5)):
+    """Add ``DISTANCE_TO_BOUNDARY`` to the truth's spots: the signed distance to the boundary of the tissue mask
+    ``folder/mask.tif`` at each spot's centre voxel (what ``volltrack spots`` writes given a tissue mask)."""
+    import tifffile
+
+    from volltrack.spots.tissue import signed_distance_to_boundary
+
+    mask = tifffile.imread(folder / "mask.tif").astype(bool)
+    spots = truth.spots
+    cal = np.asarray(calibration, dtype=float)
+    voxel = np.floor(spots[["POSITION_Z", "POSITION_Y", "POSITION_X"]].to_numpy(float) / cal + 0.5).astype(int)
+    voxel = np.clip(voxel, 0, np.asarray(mask.shape[1:]) - 1)
+    values = np.full(len(spots), np.nan)
+    frames = spots["FRAME"].to_numpy()
+    for t in np.unique(frames):
+        rows = np.flatnonzero(frames == t)
+        distance = signed_distance_to_boundary(mask[t], sampling=cal)
+        values[rows] = distance[tuple(voxel[rows].T)]
+    spots["DISTANCE_TO_BOUNDARY"] = values
+    return truth
+
+
 def run_case(name: str, train, test, *, trials: int, metric: str, seed: int, timeout, out: Path,
              gt_test: Path | None, extra: dict | None, skip: frozenset = frozenset()) -> list[dict]:
     from volltrack.tracking.settings import TrackerSettings
@@ -219,6 +242,8 @@ def main(argv=None) -> int:
     parser.add_argument("--sim-test", type=Path, help="simulated movie folder (with GT/) to score on")
     parser.add_argument("--sim-intensity", action="store_true",
                         help="give the simulator's GT spots MEAN_INTENSITY_CH1 measured on raw.tif")
+    parser.add_argument("--sim-tissue", action="store_true",
+                        help="give the simulator's GT spots DISTANCE_TO_BOUNDARY of its tissue mask (mask.tif)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("volltrack.tracking.bridge").setLevel(logging.WARNING)
@@ -241,8 +266,11 @@ def main(argv=None) -> int:
             if args.sim_intensity:
                 train = with_raw_intensity(train, args.sim_train)
                 test = with_raw_intensity(test, args.sim_test)
+            if args.sim_tissue:
+                train = with_tissue_distance(train, args.sim_train, calibration)
+                test = with_tissue_distance(test, args.sim_test, calibration)
             gt_test = args.sim_test / "GT"
-            run_yaml = {k: v for k, v in RunConfig().tracking.items() if k not in ("TISSUE_FILTER",)}
+            run_yaml = {k: v for k, v in RunConfig().tracking.to_dict().items() if k not in ("TISSUE_FILTER",)}
             extra = {"exact LAP, run.yaml defaults": run_yaml}
         elif case == "mamut":
             whole = load_truth(REAL / "lineage_mamut_neuroblast" / "test-mamut.xml")

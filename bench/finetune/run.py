@@ -56,13 +56,27 @@ def _scores(truth: np.ndarray, labels: np.ndarray) -> dict:
 
 
 def evaluate(models_folder: Path, raw: np.ndarray, truths: dict[str, np.ndarray]) -> dict:
-    """F1@0.5 of VollSeg, StarDist alone and the U-Net alone on one volume, against each labelling in ``truths``."""
-    from volltrack.segmentation import load_models, vollseg
+    """F1@0.5 of VollSeg, StarDist alone and the U-Net alone on one volume, against each labelling in ``truths``.
 
-    result = vollseg(raw, load_models(models_folder, n2v=False))
+    "VollSeg" floods the models' default map (the one ``train thresholds`` recorded, else StarDist's); "VollSeg
+    <map>" each watershed map in turn, at the same thresholds (networks run once).
+    """
+    from volltrack.segmentation import load_models, vollseg
+    from volltrack.segmentation.pipeline import default_watershed_map, predict_networks
+
+    models = load_models(models_folder, n2v=False)
+    predictions = predict_networks(raw, models)
+    result = vollseg(raw, models, predictions=predictions)
+    by_map = {m: vollseg(raw, models, predictions=predictions, watershed_map=m).labels
+              for m in ("stardist", "unet", "membrane")}
     unet_only = vollseg(raw, load_models(models_folder, stardist=False, n2v=False))
-    return {name: {"VollSeg": _scores(truth, result.labels), "StarDist": _scores(truth, result.stardist_labels),
-                   "U-Net": _scores(truth, unet_only.labels)} for name, truth in truths.items()}
+    scores = {}
+    for name, truth in truths.items():
+        scores[name] = {"VollSeg": _scores(truth, result.labels), "StarDist": _scores(truth, result.stardist_labels),
+                        "U-Net": _scores(truth, unet_only.labels),
+                        **{f"VollSeg {m}": _scores(truth, labels) for m, labels in by_map.items()}}
+        scores[name]["VollSeg"]["watershed_map"] = default_watershed_map(models)
+    return scores
 
 
 def main() -> int:
@@ -76,6 +90,11 @@ def main() -> int:
     parser.add_argument("--erosion", default="1", help="train unet --erosion (cell interiors)")
     parser.add_argument("--stardist-lr", default="0.0005")
     parser.add_argument("--skip-thresholds", action="store_true", help="keep the copied thresholds")
+    parser.add_argument("--watershed-maps", default="stardist,unet,membrane",
+                        help="train thresholds --watershed-maps: the maps compared; the best becomes the default")
+    parser.add_argument("--evaluations", default="6", help="train thresholds --evaluations (per map and NMS value)")
+    parser.add_argument("--trained", type=Path, help="evaluate this already fine-tuned models folder (thresholds "
+                        "searched again unless --skip-thresholds) instead of training")
     args = parser.parse_args()
     from volltrack.models.demo import __file__ as demo_init
 
@@ -99,24 +118,13 @@ def main() -> int:
     results = {"bundled": evaluate(demo, test_raw, truths)}
     print("bundled", json.dumps(results["bundled"]), flush=True)
     timings["evaluate bundled"] = round(time.monotonic() - t0, 1)
-    tuned = args.work / "models"
-    if tuned.exists():
-        shutil.rmtree(tuned)
-    tuned.mkdir()
-    npz = args.work / "patches.npz"
-    timings["prepare"] = _cli("train", "prepare", str(train_file), "--out", str(npz), "--patch", args.patch,
-                              "--patches-per-image", "48", "--copies", "1", "--validation", "0.15",
-                              "--scale", args.scale, "--merge-one-slice-labels")
-    common = ["--patch", args.patch, "--batch", "2", "--epochs", "1000", "--steps", "10"]
-    timings["stardist fine-tuning"] = _cli("train", "stardist", str(npz), "--model", str(tuned / "stardist"),
-                                           "--from", str(demo), "--minutes", str(args.stardist_minutes), *common,
-                                           "--lr", args.stardist_lr)
-    timings["unet fine-tuning"] = _cli("train", "unet", str(npz), "--model", str(tuned / "unet"), "--from", str(demo),
-                                       "--minutes", str(args.unet_minutes), *common, "--lr", "0.0003",
-                                       "--erosion", args.erosion)
+    tuned = args.trained or args.work / "models"
+    if args.trained is None:
+        cpu0 = _train(args, demo, train_file, tuned, timings)
     if not args.skip_thresholds:
         timings["thresholds"] = _cli("train", "thresholds", str(train_file), "--models", str(tuned),
-                                     "--evaluations", "4", "--prob-range", "0.2,0.8", "--nms", "0.3,0.4",
+                                     "--evaluations", args.evaluations, "--prob-range", "0.2,0.8", "--nms", "0.3,0.4",
+                                     "--watershed-maps", args.watershed_maps, "--suppression", "fast",
                                      "--merge-one-slice-labels")
     cpu_training = _children_cpu() - cpu0
     t1 = time.monotonic()
@@ -135,6 +143,26 @@ def main() -> int:
         for truth, scores in by_truth.items():
             print(f"{models:>10} ({truth}): " + "  ".join(f"{k} F1 {v['f1']:.3f}" for k, v in scores.items()))
     return 0
+
+
+def _train(args, demo: Path, train_file: Path, tuned: Path, timings: dict) -> float:
+    """Prepare patches and fine-tune both networks into ``tuned``; return the children's CPU seconds before."""
+    cpu0 = _children_cpu()
+    if tuned.exists():
+        shutil.rmtree(tuned)
+    tuned.mkdir()
+    npz = args.work / "patches.npz"
+    timings["prepare"] = _cli("train", "prepare", str(train_file), "--out", str(npz), "--patch", args.patch,
+                              "--patches-per-image", "48", "--copies", "1", "--validation", "0.15",
+                              "--scale", args.scale, "--merge-one-slice-labels")
+    common = ["--patch", args.patch, "--batch", "2", "--epochs", "1000", "--steps", "10"]
+    timings["stardist fine-tuning"] = _cli("train", "stardist", str(npz), "--model", str(tuned / "stardist"),
+                                           "--from", str(demo), "--minutes", str(args.stardist_minutes), *common,
+                                           "--lr", args.stardist_lr)
+    timings["unet fine-tuning"] = _cli("train", "unet", str(npz), "--model", str(tuned / "unet"), "--from", str(demo),
+                                       "--minutes", str(args.unet_minutes), *common, "--lr", "0.0003",
+                                       "--erosion", args.erosion)
+    return cpu0
 
 
 if __name__ == "__main__":

@@ -74,9 +74,7 @@ def draw_overview_frame(figure, analysis, frame: int, *, image=None, labels=None
     colours = dict(zip(tracks, colour_list(len(tracks))))
     present = spots[spots["FRAME"] == frame]
     past = spots[(spots["FRAME"] <= frame) & spots["TRACK_ID"].isin(present["TRACK_ID"].unique())]
-    for _, rows in past.groupby("TRACKLET_ID"):
-        axes.plot(rows["POSITION_X"], rows["POSITION_Y"], linewidth=1.0,
-                  color=colours[int(rows["TRACK_ID"].iloc[0])], alpha=0.9)
+    _draw_trails(axes, past, colours)
     near = np.abs(present["POSITION_Z"].to_numpy(dtype=float) / dz - z) <= 1.0
     track_colours = [colours[int(t)] for t in present["TRACK_ID"]]
     axes.scatter(present["POSITION_X"][near], present["POSITION_Y"][near], s=14,
@@ -100,6 +98,24 @@ def draw_overview_frame(figure, analysis, frame: int, *, image=None, labels=None
     axes.set_ylim(extent[2], extent[3])
     figure.subplots_adjust(left=0.1, right=0.98, bottom=0.08, top=0.94)
     return z
+
+
+def _draw_trails(axes, past, colours) -> None:
+    """One line per tracklet of ``past`` (by tracklet ID, its rows in table order), in its track's colour.
+
+    The lines are the ``Line2D`` artists ``axes.plot`` makes, added directly: the same picture without
+    ``plot``'s argument parsing and a pandas group per tracklet (the overview draws ~1,500 of them).
+    """
+    from matplotlib.lines import Line2D
+
+    tracklet = past["TRACKLET_ID"].to_numpy()
+    order = np.argsort(tracklet, kind="stable")
+    starts = np.flatnonzero(np.r_[True, tracklet[order][1:] != tracklet[order][:-1]]) if len(order) else []
+    x, y = past["POSITION_X"].to_numpy()[order], past["POSITION_Y"].to_numpy()[order]
+    track = past["TRACK_ID"].to_numpy()[order]
+    for start, stop in zip(starts, [*starts[1:], len(order)]):
+        axes.add_line(Line2D(x[start:stop], y[start:stop], linewidth=1.0, color=colours[int(track[start])],
+                             alpha=0.9))
 
 
 def draw_population(figure, analysis) -> None:

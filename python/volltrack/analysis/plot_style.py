@@ -62,7 +62,8 @@ def colour_list(n: int) -> list[str]:
     if n <= 20:
         order = [*range(0, 20, 2), *range(1, 20, 2)]  # the strong colours first, then their light partners
         return [to_hex(colormaps["tab20"](i)) for i in order[:n]]
-    return [to_hex(colormaps["turbo"](v)) for v in np.linspace(0.05, 0.95, n)]
+    # one call of the colour map for all n values (the same colours as calling it once per value)
+    return [to_hex(rgba) for rgba in colormaps["turbo"](np.linspace(0.05, 0.95, n))]
 
 
 def tracklet_order(analysis, track_id: int) -> list[int]:
@@ -105,14 +106,16 @@ def informative_tracks(analysis, track_ids=None) -> list[int]:
         Tracks to order; all tracks of ``analysis`` when None.
     """
     ids = [int(t) for t in (analysis.tracks.index if track_ids is None else track_ids)]
-    tracks = analysis.tracks
-
-    def key(track_id: int):
-        row = tracks.loc[track_id]
-        return (not bool(row["DIVIDING"]), -track_duration(analysis, track_id), -int(row["N_SPOTS"]),
-                -int(row["N_DIVISIONS"]), track_id)
-
-    return sorted(ids, key=key)
+    tracks = analysis.tracks.loc[ids] if ids else analysis.tracks.iloc[:0]
+    # the columns read once (a row lookup per track costs more than the sort)
+    dividing = tracks["DIVIDING"].to_numpy().astype(bool)
+    duration = tracks["END_FRAME"].to_numpy().astype(np.int64) - tracks["START_FRAME"].to_numpy().astype(np.int64) + 1
+    spots = tracks["N_SPOTS"].to_numpy().astype(np.int64)
+    divisions = tracks["N_DIVISIONS"].to_numpy().astype(np.int64)
+    keys = {}
+    for k, track_id in enumerate(ids):
+        keys[track_id] = (not dividing[k], -int(duration[k]), -int(spots[k]), -int(divisions[k]), track_id)
+    return sorted(ids, key=keys.__getitem__)
 
 
 def movie_track(analysis, track_ids=None) -> int:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.metadata
 import os
 import platform
 import re
@@ -12,6 +10,8 @@ import shutil
 import subprocess
 import sys
 from typing import Callable
+
+from volltrack.io.versions import installed_version
 
 HELP = "check the installation: Python packages, Java, the engine jar, TensorFlow and GPUs, napari, Fiji"
 
@@ -29,11 +29,10 @@ def _check_python() -> tuple[bool, str]:
     versions, missing = [], []
     for choices in _PACKAGES:
         for name in choices.split("|"):
-            try:
-                versions.append(f"{name} {importlib.metadata.version(name)}")
+            version = installed_version(name)
+            if version is not None:
+                versions.append(f"{name} {version}")
                 break
-            except importlib.metadata.PackageNotFoundError:
-                continue
         else:
             missing.append(choices.split("|")[0])
     text = f"Python {platform.python_version()}; " + ", ".join(versions)
@@ -150,18 +149,16 @@ def _check_gpu() -> tuple[bool, str]:
 def _check_n2v() -> tuple[bool, str]:
     from volltrack.segmentation.n2v_package import N2V_INSTALL
 
-    try:
-        version = importlib.metadata.version("n2v")
-    except importlib.metadata.PackageNotFoundError:
+    version = installed_version("n2v")
+    if version is None:
         return False, ("n2v is not installed (optional: only Noise2Void denoising and 'volltrack train n2v' need it) "
                        f"-- fix: {N2V_INSTALL}")
     return True, f"n2v {version} (Noise2Void)"
 
 
 def _check_napari() -> tuple[bool, str]:
-    try:
-        version = importlib.metadata.version("napari")
-    except importlib.metadata.PackageNotFoundError:
+    version = installed_version("napari")
+    if version is None:
         return False, "napari is not installed -- fix: pip install -e '.[napari]'"
     display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     note = "" if display else " (no DISPLAY: the viewer needs a display or Xvfb)"

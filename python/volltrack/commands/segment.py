@@ -48,6 +48,10 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--halo", type=_ints(0), default=(4, 64, 64), help="block context Z,Y,X (default 4,64,64)")
     parser.add_argument("--use-distance", action="store_true", help="flood the StarDist distance map instead "
                         "of the probability map")
+    parser.add_argument("--watershed-map", choices=("stardist", "unet", "membrane"),
+                        help="what the seeds flood: the StarDist probability (as published), the U-Net probability "
+                        "(for a U-Net trained with --erosion: cells meet on the membranes) or the membrane image "
+                        "itself (default: as `volltrack train thresholds` chose for the models, else stardist)")
     parser.add_argument("--unet-threshold", type=_fraction, help="U-Net mask threshold (default Otsu; 0.5 in blocks)")
     parser.add_argument("--prob-thresh", type=_fraction, help="StarDist probability threshold (default the model's)")
     parser.add_argument("--nms-thresh", type=_fraction, help="StarDist NMS threshold (default the model's)")
@@ -97,6 +101,8 @@ def _options(args):
             raise ValueError("--no-stardist-labels cannot be combined with --block-shape (blocks are stitched from "
                              "the StarDist labels)")
         options["stardist_labels"] = False
+    if getattr(args, "watershed_map", None) is not None:
+        options["watershed_map"] = args.watershed_map
     if args.mask_growth is not None:
         if args.mask_growth < 0:
             raise ValueError(f"--mask-growth must be >= 0 voxels, got {args.mask_growth}")

@@ -202,6 +202,14 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     thresholds.add_argument("--max-volumes", type=_int_at_least(1), default=None, help="use at most this many validation volumes")
     thresholds.add_argument("--merge-one-slice-labels", action="store_true",
                             help="repair labels one Z slice thick inside other cells first (as train prepare does)")
+    thresholds.add_argument("--watershed-maps", default="stardist,unet,membrane",
+                            help="what VollSeg's seeds may flood, compared (vollseg target): stardist (the StarDist "
+                            "probability, as published), unet (the U-Net probability; for a U-Net trained with "
+                            "--erosion), membrane (the image); the best is recorded as the models' default "
+                            "(default: all three; unet only when there is a U-Net)")
+    thresholds.add_argument("--suppression", choices=("fast", "exact"), default="fast",
+                            help="StarDist's suppression of overlapping candidates during the search, as `volltrack "
+                            "segment --nms` (default fast, segment's default; exact is many times slower)")
     _add_h5_options(thresholds)
 
 

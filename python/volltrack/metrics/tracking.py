@@ -91,6 +91,7 @@ def _seg(gt_dir: Path, result: np.ndarray) -> float | None:
 
 def _graph(folder: Path, name: str):
     """Load a CTC folder as a traccuracy TrackingGraph (checked for CTC validity)."""
+    import volltrack.metrics.label_matching  # noqa: F401  (imports traccuracy first, without its eager compiling)
     from traccuracy.loaders import load_ctc_data
 
     mask_dir, _, track_file = ctc_track_folder(folder)
@@ -126,8 +127,8 @@ def evaluate_ctc(gt_dir: str | Path, res_dir: str | Path) -> dict[str, float]:
         frame tolerance 0 and 1, on the CTC matching when it is one-to-one, else on an IoU > 0.5 one-to-one
         matching).
     """
+    from volltrack.metrics.label_matching import VoxelCTCMatcher, VoxelIOUMatcher  # first: imports traccuracy
     from traccuracy import run_metrics
-    from traccuracy.matchers import CTCMatcher, IOUMatcher
     from traccuracy.metrics import CTCMetrics
 
     from volltrack.metrics.divisions import division_metrics
@@ -139,9 +140,9 @@ def evaluate_ctc(gt_dir: str | Path, res_dir: str | Path) -> dict[str, float]:
                          f"{gt_graph.segmentation.shape} differ in shape")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        results, matched = run_metrics(gt_graph, res_graph, CTCMatcher(), [CTCMetrics()])
+        results, matched = run_metrics(gt_graph, res_graph, VoxelCTCMatcher(), [CTCMetrics()])
         if matched.matching_type != "one-to-one":   # division metrics need a one-to-one matching
-            matched = IOUMatcher(iou_threshold=0.5, one_to_one=True).compute_mapping(gt_graph, res_graph)
+            matched = VoxelIOUMatcher(iou_threshold=0.5, one_to_one=True).compute_mapping(gt_graph, res_graph)
         divisions = division_metrics(matched)
     scores = {key: _plain(value) for key, value in results[0]["results"].items()}
     scores.update({key: None if value is None else _plain(value) for key, value in divisions.items()})

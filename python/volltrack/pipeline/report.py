@@ -14,7 +14,6 @@ template engine (autoescape).
 from __future__ import annotations
 
 import base64
-import importlib.metadata
 import json
 import logging
 import math
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from volltrack.io.atomic import atomic_write_text
+from volltrack.io.versions import installed_versions
 from volltrack.pipeline.stages import StageRecord
 
 logger = logging.getLogger(__name__)
@@ -145,13 +145,8 @@ def metric_rows(metrics: Mapping[str, Any] | None) -> list[dict[str, str]]:
 
 def package_versions() -> dict[str, str]:
     """Return the installed versions of volltrack and the libraries that shape its results."""
-    versions = {"python": platform.python_version()}
-    for name in _VERSIONED:
-        try:
-            versions[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
+    found = installed_versions(_VERSIONED)
+    return {"python": platform.python_version(), **{name: v or "not installed" for name, v in found.items()}}
 
 
 def _fmt(value: Any) -> str:

@@ -24,7 +24,6 @@ labels and a logged warning instead of the spurious cells an untrained or badly 
 from __future__ import annotations
 
 import contextlib
-import importlib.metadata
 import json
 import logging
 from pathlib import Path
@@ -376,14 +375,9 @@ def _segment_volume(volume, path, frame, movie, models, run, options):
 def versions():
     """Versions of volltrack and the libraries that shape the result."""
     import volltrack
+    from volltrack.io.versions import installed_versions
 
-    found = {"volltrack": volltrack.__version__}
-    for package in _VERSIONED:
-        try:
-            found[package] = importlib.metadata.version(package)
-        except importlib.metadata.PackageNotFoundError:
-            found[package] = None
-    return found
+    return {"volltrack": volltrack.__version__, **installed_versions(_VERSIONED)}
 
 
 def segment_paths(paths, out, models, *, segment_options=None, inputs=None, axes=None, progress=None, fresh=False,
@@ -446,12 +440,17 @@ def write_record(out, *, inputs, models, parameters, status=STATUS_COMPLETE, err
         The segmentation options.
     status : {"running", "complete", "failed", "interrupted"}, optional
         Whether the outputs are all written. Default "complete".
+
+    The record also says which map the seeds flooded (``watershed_map``: the option, else the models' default).
     error : str, optional
         Why a failed run stopped. Default None.
     """
     from volltrack.io import atomic_write_text
 
+    from volltrack.segmentation.pipeline import default_watershed_map
+
     record = {"status": status, "parameters": parameters, "versions": versions(), "models": models.describe(),
+              "watershed_map": parameters.get("watershed_map") or default_watershed_map(models),
               "inputs": [str(p) for p in inputs]}
     if error is not None:
         record["error"] = error

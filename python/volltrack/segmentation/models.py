@@ -34,6 +34,9 @@ class Models:
         Rim the U-Net was trained without (its ``volltrack.json``; 0 = the plain foreground mask).
     input_scale : tuple of 3 float or None
         Factors (Z, Y, X) the networks' input volumes are resampled by (their ``input_scale.json``); None = 1.
+    watershed_map : str or None
+        What VollSeg's seeds flood by default ("stardist", "unet" or "membrane"), as ``volltrack train thresholds``
+        chose it (key ``watershed_map`` of the StarDist model's ``thresholds.json``); None = "stardist".
     """
 
     stardist: object = None
@@ -42,6 +45,7 @@ class Models:
     folder: Path | None = None
     unet_erosion: int = 0
     input_scale: tuple | None = None
+    watershed_map: str | None = None
 
     def describe(self):
         """Return a dict of which models are present, with their folders, for output records."""
@@ -158,7 +162,27 @@ def load_models(folder=None, *, stardist=True, unet=True, n2v=True):
     erosion = read_unet_erosion(found[UNET]) if UNET in found else 0
     folder = Path(DEMO_MODELS if folder is None else folder)
     _LOG.info("loaded models %s from %s", sorted(loaded), folder)
-    return Models(folder=folder, unet_erosion=erosion, input_scale=_input_scale(found), **loaded)
+    watershed_map = read_watershed_map(found[STARDIST]) if STARDIST in found else None
+    return Models(folder=folder, unet_erosion=erosion, input_scale=_input_scale(found), watershed_map=watershed_map,
+                  **loaded)
+
+
+def read_watershed_map(stardist_dir):
+    """The ``watershed_map`` key of a StarDist model folder's ``thresholds.json`` (None when absent)."""
+    import json
+
+    from volltrack.segmentation.watershed import WATERSHED_MAPS
+
+    path = Path(stardist_dir) / "thresholds.json"
+    if not path.is_file():
+        return None
+    try:
+        value = json.loads(path.read_text()).get("watershed_map")
+    except (ValueError, AttributeError) as error:
+        raise ValueError(f"{path}: expected a JSON object, could not read it ({error})") from None
+    if value is not None and value not in WATERSHED_MAPS:
+        raise ValueError(f"{path}: 'watershed_map' must be one of {', '.join(WATERSHED_MAPS)}; got {value!r}")
+    return value
 
 
 def _input_scale(found):

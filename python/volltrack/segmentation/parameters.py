@@ -36,6 +36,9 @@ class VollSegParameters(BaseModel):
                                           "(overlaps estimated by quadrature) or exact (StarDist's own, slow)")
     stardist_labels: bool = Field(True, description="paint the kept StarDist polyhedra")
     use_probability: bool = Field(True, description="watershed on the StarDist probability (else the distance)")
+    watershed_map: Optional[Literal["stardist", "unet", "membrane"]] = Field(
+        None, description="what the seeds flood: the StarDist map (as published), the U-Net probability (a U-Net "
+        "trained on cell interiors) or the membrane image; null = the models' (train thresholds), else stardist")
     unet_threshold: Optional[float] = Field(None, description="U-Net foreground threshold; null = the model's")
     min_size_mask: int = Field(10, description="smallest U-Net component kept, in voxels")
     min_size: int = Field(10, ge=0, description="smallest cell kept, in voxels")

@@ -14,8 +14,8 @@ from volltrack.segmentation.networks import denoise, normalize_percentiles, pred
 from volltrack.segmentation.seed_pool import SeedPool, seed_pool
 from volltrack.segmentation.unet_target import grow_mask
 from volltrack.segmentation.validation import is_constant, validate_same_shape, validate_volume
-from volltrack.segmentation.watershed import (fill_label_holes, filter_sizes, masked_watershed, paint_markers,
-                                              stardist_outside_mask)
+from volltrack.segmentation.watershed import (WATERSHED_MAPS, fill_label_holes, filter_sizes, masked_watershed,
+                                              paint_markers, stardist_outside_mask)
 
 _LOG = logging.getLogger(__name__)
 
@@ -88,7 +88,8 @@ def blank_result(volume, models, *, segment_options=None):
 def segment_from_predictions(stardist_labels, probability, unet_probability, *, distance=None,
                              use_probability=True, unet_threshold=None, min_size_mask=10, min_size=10,
                              max_size=None, marker_radius=2, unite_stardist=True, fill_holes=True,
-                             snap_seeds=True, mask_growth=0, stardist_points=None):
+                             snap_seeds=True, mask_growth=0, stardist_points=None, watershed_map="stardist",
+                             image=None):
     """The post-network half of VollSeg: mask, components, seed pool, masked watershed, clean-up.
 
     Parameters
@@ -125,15 +126,20 @@ def segment_from_predictions(stardist_labels, probability, unet_probability, *, 
     stardist_points : ndarray of float, shape (n, 3), optional
         Centres of the kept StarDist candidates; the StarDist seeds when ``stardist_labels`` is None (and then
         ``unite_stardist`` has no polyhedra to add).
+    watershed_map : {"stardist", "unet", "membrane"}, optional
+        What the seeds flood (:func:`watershed_landscape`): StarDist's probability or distance (``use_probability``;
+        default, as published), the U-Net's probability (for a U-Net trained on cell interiors, whose map is low
+        on the membranes), or the membrane image itself (``image``, bright membranes, smoothed).
+    image : ndarray of float, shape (Z, Y, X), optional
+        The normalised volume the networks saw; needed by ``watershed_map="membrane"``.
 
     Returns
     -------
     VollSegResult
         With labels, unet_labels, markers and seeds filled in.
     """
-    landscape = probability if use_probability else distance
-    if landscape is None:
-        raise ValueError("use_probability=False needs the StarDist distance map; got distance=None")
+    landscape = watershed_landscape(watershed_map, probability=probability, distance=distance,
+                                    use_probability=use_probability, unet_probability=unet_probability, image=image)
     if stardist_labels is None and stardist_points is None:
         raise ValueError("segment_from_predictions needs StarDist labels or StarDist points; got neither")
     validate_same_shape(probability, stardist_labels=stardist_labels, unet_probability=unet_probability,
@@ -153,6 +159,38 @@ def segment_from_predictions(stardist_labels, probability, unet_probability, *, 
     return VollSegResult(labels=labels, stardist_labels=stardist_labels, unet_labels=unet_labels,
                          probability=probability, distance=distance, unet_probability=unet_probability,
                          markers=markers, seeds=seeds)
+
+
+#: Gaussian sigma (voxels) of the membrane image flooded by ``watershed_map="membrane"``.
+MEMBRANE_SIGMA = 1.0
+
+
+def watershed_landscape(watershed_map, *, probability, distance=None, use_probability=True, unet_probability=None,
+                        image=None):
+    """The map the seeds flood from high to low values, for ``watershed_map`` (see :data:`WATERSHED_MAPS`).
+
+    * ``"stardist"``: StarDist's probability (``use_probability``) or mean ray length, high at cell centres;
+    * ``"unet"``: the U-Net's probability, high inside cells when the U-Net was trained on cell interiors
+      (``volltrack train unet --erosion N``), so that neighbouring cells meet on the membranes;
+    * ``"membrane"``: the negated, smoothed (sigma :data:`MEMBRANE_SIGMA`) membrane image, so that cells meet where
+      the membrane signal is brightest.
+    """
+    if watershed_map == "stardist":
+        landscape = probability if use_probability else distance
+        if landscape is None:
+            raise ValueError("use_probability=False needs the StarDist distance map; got distance=None")
+        return landscape
+    if watershed_map == "unet":
+        if unet_probability is None:
+            raise ValueError("watershed_map='unet' needs a U-Net model (the models folder has no unet/)")
+        return unet_probability
+    if watershed_map == "membrane":
+        if image is None:
+            raise ValueError("watershed_map='membrane' needs the normalised image; got image=None")
+        from scipy import ndimage as ndi
+
+        return -ndi.gaussian_filter(np.asarray(image, np.float32), MEMBRANE_SIGMA)
+    raise ValueError(f"watershed_map must be one of {', '.join(WATERSHED_MAPS)}; got {watershed_map!r}")
 
 
 def unet_instances(probability, *, threshold=None, min_size=10, growth=0):
@@ -199,6 +237,10 @@ class NetworkPredictions:
         StarDist's maps on its output grid (candidates for the fast seed path, all rays for the exact one).
     denoised : ndarray of float32 or None
         N2V output.
+    input_shape : tuple of 3 int or None
+        The volume's shape when it was resampled by the models' input scale.
+    normalised : ndarray of float32 or None
+        The (resampled, denoised) normalised volume the networks saw (flooded by ``watershed_map="membrane"``).
     """
 
     shape: tuple
@@ -206,6 +248,7 @@ class NetworkPredictions:
     stardist: object | None
     denoised: np.ndarray | None = None
     input_shape: tuple | None = None
+    normalised: np.ndarray | None = None
 
     @property
     def volume_shape(self):
@@ -248,7 +291,7 @@ def predict_networks(image, models, *, n_tiles=None, denoise_first=False, normal
     if models.stardist is not None:
         star = stardist_maps(normalised, models.stardist, n_tiles=n_tiles, prob_thresh=prob_thresh, nms=nms)
     return NetworkPredictions(shape=tuple(image.shape), unet_probability=unet_probability, stardist=star,
-                              denoised=denoised, input_shape=input_shape)
+                              denoised=denoised, input_shape=input_shape, normalised=normalised)
 
 
 def vollseg_from_predictions(predictions, models, *, nms_thresh=None, stardist_labels=True, **options):
@@ -277,17 +320,28 @@ def vollseg_from_predictions(predictions, models, *, nms_thresh=None, stardist_l
 
     if models.unet is not None:
         options.setdefault("mask_growth", models.unet_erosion)
+    if options.get("watershed_map") is None:
+        options["watershed_map"] = default_watershed_map(models)
     if predictions.stardist is None:
         result = _unet_only(predictions.unet_probability, predictions.denoised, options)
     else:
         star = stardist_instances(predictions.stardist, models.stardist, predictions.shape, nms_thresh=nms_thresh,
                                   paint=stardist_labels)
         result = segment_from_predictions(star.labels, star.probability, predictions.unet_probability,
-                                          distance=star.distance, stardist_points=star.points, **options)
+                                          distance=star.distance, stardist_points=star.points,
+                                          image=predictions.normalised, **options)
         result.denoised = predictions.denoised
     if predictions.input_shape is not None:
         result = _to_volume_grid(result, predictions.input_shape)
     return result
+
+
+def default_watershed_map(models):
+    """The ``watershed_map`` recorded with the models (``train thresholds``), when its map is there; else "stardist"."""
+    recorded = getattr(models, "watershed_map", None)
+    if recorded == "unet" and getattr(models, "unet", None) is None:
+        return "stardist"
+    return recorded or "stardist"
 
 
 def _to_volume_grid(result, shape):
@@ -335,7 +389,9 @@ def vollseg(image, models, *, n_tiles=None, denoise_first=False, normalization=N
         network options); the networks are then not run again. Default None.
     **options
         Passed to :func:`segment_from_predictions` (``use_probability``, ``unet_threshold``, ``min_size`` ...).
-        ``mask_growth`` defaults to the erosion recorded with the U-Net model (its ``volltrack.json``).
+        ``mask_growth`` defaults to the erosion recorded with the U-Net model (its ``volltrack.json``),
+        ``watershed_map`` to the one ``volltrack train thresholds`` recorded with the StarDist model (its
+        ``thresholds.json``), else "stardist".
 
     Returns
     -------
@@ -359,6 +415,7 @@ def vollseg(image, models, *, n_tiles=None, denoise_first=False, normalization=N
 
 def _unet_only(unet_probability, denoised, options):
     """VollSeg without StarDist: the (grown) U-Net components are the instances."""
+    options.pop("watershed_map", None)     # nothing to flood without StarDist seeds
     unet_labels, _ = unet_instances(unet_probability, threshold=options.get("unet_threshold"),
                                     min_size=options.get("min_size_mask", 10), growth=options.get("mask_growth", 0))
     labels = filter_sizes(unet_labels.copy(), min_size=options.get("min_size", 10), max_size=options.get("max_size"))

@@ -9,6 +9,9 @@ from volltrack.segmentation.flooding import flood_mask
 from volltrack.segmentation.label_voxels import LabelVoxels
 from volltrack.segmentation.mask_connectivity import ConnectedMask
 
+#: What VollSeg's seeded watershed can flood (its ``watershed_map`` option); "stardist" is the published VollSeg.
+WATERSHED_MAPS = ("stardist", "unet", "membrane")
+
 
 def ball_offsets(radius):
     """Integer offsets (K, 3) of a ball of the given radius in voxels (skimage ``ball`` footprint)."""

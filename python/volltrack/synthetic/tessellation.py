@@ -144,20 +144,28 @@ def reassign_fragments(labels, *, passes=3):
     island = ~largest[pieces] & (pieces > 0)
     if not island.any():
         return labels
-    original = labels.copy()
-    labels[island] = 0
+    where = np.nonzero(island)
+    original = labels[where]
+    labels[where] = 0
     for _ in range(passes):
-        _fill_from_neighbours(labels, original, island)
+        _fill_from_neighbours(labels, original, where)
     return labels
 
 
-def _fill_from_neighbours(labels, original, island):
-    """One pass: each unfilled island voxel takes a 6-neighbour's label different from its own former one."""
+def _fill_from_neighbours(labels, original, where):
+    """One pass: each unfilled island voxel takes a 6-neighbour's label different from its own former one.
+
+    ``where`` holds the island voxels' coordinates and ``original`` their former labels. The six directions are
+    visited in turn (Z, Y, X; from the lower then the upper neighbour), each reading every island voxel's
+    neighbour before filling any, so a voxel filled in one direction can pass its label on in the next: the
+    whole volume's shifted copy compared voxel by voxel, computed on the island voxels only.
+    """
     for axis in range(3):
         for step in (1, -1):
-            neighbour = np.roll(labels, step, axis=axis)
-            edge = [slice(None)] * 3
-            edge[axis] = 0 if step == 1 else -1
-            neighbour[tuple(edge)] = 0
-            take = island & (labels == 0) & (neighbour > 0) & (neighbour != original)
-            labels[take] = neighbour[take]
+            source = where[axis] - step
+            inside = (source >= 0) & (source < labels.shape[axis])
+            at = tuple(c[inside] for c in where)
+            neighbour = np.zeros(len(original), labels.dtype)
+            neighbour[inside] = labels[tuple(source[inside] if a == axis else c for a, c in enumerate(at))]
+            take = (labels[where] == 0) & (neighbour > 0) & (neighbour != original)
+            labels[tuple(c[take] for c in where)] = neighbour[take]

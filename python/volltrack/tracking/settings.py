@@ -3,7 +3,8 @@
 Every field is a TrackMate LAP-tracker key (``trackmate.md`` §3.1) or one of BTrackmate's own keys
 (``MIN_TRACKLET_LENGTH``, ``PRUNE_MODE``, ``TISSUE_FILTER``, ``TISSUE_MIN_FRACTION``, and the division-aware
 mode's ``TRACKING_MODE``, ``DIVISION_MAX_COST``, ``DIVISION_SIZE_WEIGHT``, ``DIVISION_VOLUME_WEIGHT``, ``DIVISION_DISTANCE_WEIGHT``,
-``DIVISION_SEPARATION_WEIGHT``, ``DIVISION_BORDER_WEIGHT``, ``DIVISION_INTENSITY_WEIGHT``). Fields have
+``DIVISION_SEPARATION_WEIGHT``, ``DIVISION_BORDER_WEIGHT``, ``DIVISION_INTENSITY_WEIGHT``,
+``DIVISION_BOUNDARY_WEIGHT``). Fields have
 Python names (``linking_max_distance``) and the TrackMate key as alias (``LINKING_MAX_DISTANCE``); both
 are accepted on input, unknown keys are rejected, and :meth:`TrackerSettings.to_json` gives the flat JSON
 object of TrackMate keys that the Java engine takes. The defaults are those of
@@ -116,6 +117,10 @@ class TrackerSettings(BaseModel):
         "DIVISION_INTENSITY_WEIGHT", 0.0, "DIVISION_AWARE: weight of ln(I_a / I_m)^2 + ln(I_b / I_m)^2 (daughters "
         "as bright as their mother; I = MEAN_INTENSITY_CH1 above 0.9 x the frame's dimmest spot, the term is 0 "
         "without that feature) in the division cost.", ge=0)
+    division_boundary_weight: float = _key(
+        "DIVISION_BOUNDARY_WEIGHT", 0.0, "DIVISION_AWARE: weight of exp(-d / R_mother) for a daughter without LAP "
+        "predecessor, d its DISTANCE_TO_BOUNDARY (a cell entering the tissue sits at its boundary; the term is 0 "
+        "for spots without a finite value) in the division cost.", ge=0)
 
     @field_validator("linking_feature_penalties", "gap_closing_feature_penalties",
                      "splitting_feature_penalties", "merging_feature_penalties")
@@ -310,6 +315,6 @@ def as_settings(settings: "TrackerSettings | Mapping[str, Any] | str | Path | No
 ENGINE_KEYS: tuple[str, ...] = ("MIN_TRACKLET_LENGTH", "PRUNE_MODE", "TISSUE_FILTER", "TISSUE_MIN_FRACTION",
                                 "TRACKING_MODE", "DIVISION_MAX_COST", "DIVISION_SIZE_WEIGHT",
                                 "DIVISION_VOLUME_WEIGHT", "DIVISION_DISTANCE_WEIGHT", "DIVISION_SEPARATION_WEIGHT",
-                                "DIVISION_BORDER_WEIGHT", "DIVISION_INTENSITY_WEIGHT")
+                                "DIVISION_BORDER_WEIGHT", "DIVISION_INTENSITY_WEIGHT", "DIVISION_BOUNDARY_WEIGHT")
 #: TrackMate's LAP tracker keys: every other key of :class:`TrackerSettings`.
 LAP_KEYS: tuple[str, ...] = tuple(key for key in TrackerSettings.keys() if key not in ENGINE_KEYS)

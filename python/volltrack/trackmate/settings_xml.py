@@ -81,6 +81,9 @@ def parse_settings(element) -> dict:
     tracker = element.find(tmx.TRACKER_SETTINGS)
     if tracker is not None:
         out["tracker_name"], out["tracker"] = _tracker(tracker)
+        engine = element.find(tmx.ENGINE_SETTINGS)
+        if engine is not None:         # the engine's own keys (older volltrack files have them in TrackerSettings)
+            out["tracker"].update(_attributes(engine))
     analyzers = element.find(tmx.ANALYZER_COLLECTION)
     if analyzers is not None:
         out["analyzers"] = {kind: [a.get("key") for a in analyzers.find(tag) if a.get("key")]
@@ -124,7 +127,8 @@ def _element(tag: str, attributes: dict, indent: str, children: list[str] | None
     return f"{indent}<{tag}{attrs}>\n" + "".join(children) + f"{indent}</{tag}>\n"
 
 
-def _tracker_xml(name: str, tracker: dict, indent: str) -> str:
+def _tracker_xml(name: str, tracker: dict, indent: str) -> tuple[str, dict]:
+    """The ``TrackerSettings`` element (TrackMate's LAP layout) and the keys left: the engine's own."""
     tracker = dict(tracker)
     top = {"TRACKER_NAME": name, **{k: tracker.pop(k) for k in _TOP_LEVEL if k in tracker}}
     children = []
@@ -134,8 +138,8 @@ def _tracker_xml(name: str, tracker: dict, indent: str) -> str:
         if attributes or penalties:
             children.append(_element(child, attributes, indent + "  ",
                                      [_element(tmx.FEATURE_PENALTIES, penalties, indent + "    ")]))
-    top.update({k: v for k, v in tracker.items() if not isinstance(v, dict)})  # engine's own keys
-    return _element(tmx.TRACKER_SETTINGS, top, indent, children)
+    engine = {k: v for k, v in tracker.items() if not isinstance(v, dict)}
+    return _element(tmx.TRACKER_SETTINGS, top, indent, children), engine
 
 
 def settings_xml(settings: dict, *, indent: str = "  ") -> str:
@@ -158,8 +162,10 @@ def settings_xml(settings: dict, *, indent: str = "  ") -> str:
                           or {"feature": "QUALITY", "value": 0.0, "isabove": True}, inner))
     parts.append(_element(tmx.SPOT_FILTER_COLLECTION, {}, inner,
                           [_element(tmx.FILTER, f, inner + "  ") for f in settings.get("spot_filters", [])]))
+    engine = None
     if settings.get("tracker") is not None:
-        parts.append(_tracker_xml(settings.get("tracker_name") or "SPARSE_LAP_TRACKER", settings["tracker"], inner))
+        tracker, engine = _tracker_xml(settings.get("tracker_name") or "SPARSE_LAP_TRACKER", settings["tracker"], inner)
+        parts.append(tracker)
     parts.append(_element(tmx.TRACK_FILTER_COLLECTION, {}, inner,
                           [_element(tmx.FILTER, f, inner + "  ") for f in settings.get("track_filters", [])]))
     analyzers = settings.get("analyzers") or {}
@@ -167,4 +173,6 @@ def settings_xml(settings: dict, *, indent: str = "  ") -> str:
         _element(tag, {}, inner + "  ", [_element(tmx.ANALYZER, {"key": key}, inner + "    ")
                                          for key in analyzers.get(kind, [])])
         for tag, kind in _ANALYZER_KINDS.items()]))
+    if engine is not None:             # the engine's own keys, where the Java writer puts them (TrackMate ignores it)
+        parts.append(_element(tmx.ENGINE_SETTINGS, engine, inner))
     return _element(tmx.SETTINGS, {}, indent, parts)

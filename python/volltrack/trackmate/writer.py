@@ -61,10 +61,11 @@ def _column_texts(frame: pd.DataFrame, declarations: list[tuple]) -> list[list[s
 def _declarations_xml(declared: dict[str, list]) -> str:
     parts = [f"    <{tmx.FEATURE_DECLARATIONS}>\n"]
     for kind, tag in (("spot", tmx.SPOT_FEATURES), ("edge", tmx.EDGE_FEATURES), ("track", tmx.TRACK_FEATURES)):
-        seen = {d[0] for d in declared[kind]}
-        rows = [(key, *declaration_for(kind, key, is_int=False)) for key in _BASE[kind] if key not in seen]
+        given = {d[0]: d for d in declared[kind]}
+        base = [given.get(key) or (key, *declaration_for(kind, key, is_int=False)) for key in _BASE[kind]]
+        rows = base + [d for d in declared[kind] if d[0] not in _BASE[kind]]   # base features in TrackMate's order
         parts.append(f"      <{tag}>\n")
-        for key, name, short, dimension, is_int in rows + declared[kind]:
+        for key, name, short, dimension, is_int in rows:
             parts.append(f'        <{tmx.FEATURE} feature="{escape_attribute(key)}" name="{escape_attribute(name)}" '
                          f'shortname="{escape_attribute(short)}" dimension="{dimension}" '
                          f'isint="{"true" if is_int else "false"}" />\n')

@@ -147,15 +147,15 @@ def write_json_atomic(path: str | Path, payload: dict | list) -> Path:
 
 def record_training(model_dir: str | Path, *, kind: str, parameters: dict, data: str, history: dict) -> Path:
     """Append this run's parameters, data and final losses to ``<model>/training_runs.json``."""
-    from importlib.metadata import version
+    from volltrack.io.versions import installed_versions
 
     path = Path(model_dir) / "training_runs.json"
     runs = _earlier_runs(path)
     last = {k: float(v[-1]) for k, v in history.items() if v}
     runs.append(dict(kind=kind, parameters=parameters, data=data, final=last,
-                     versions={p: version(p) for p in ("volltrack", "stardist", "csbdeep", "n2v", "tensorflow",
-                                                       "tensorflow-cpu", "tf-keras")
-                               if _has_distribution(p)}))
+                     versions={p: v for p, v in installed_versions(("volltrack", "stardist", "csbdeep", "n2v",
+                                                                    "tensorflow", "tensorflow-cpu", "tf-keras")).items()
+                               if v is not None}))
     return write_json_atomic(path, runs)
 
 
@@ -175,16 +175,6 @@ def _earlier_runs(path: Path) -> list:
     logger.warning("%s is not a JSON list of runs (%s); moved it to %s and started a new record", path,
                    runs if isinstance(runs, Exception) else type(runs).__name__, aside)
     return []
-
-
-def _has_distribution(name: str) -> bool:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        version(name)
-    except PackageNotFoundError:
-        return False
-    return True
 
 
 def record_input_scale(model_dir: str | Path, data_parameters: dict) -> Optional[Path]:

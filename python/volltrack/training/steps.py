@@ -192,12 +192,42 @@ def run_thresholds(args: argparse.Namespace) -> int:
         result = th.optimize_stardist_thresholds(model, [normalize_percentile(x) for x in images], labels,
                                                  nms_threshs=args.nms)
     else:
-        from volltrack.training.vollseg_adapter import vollseg_segmenter
+        from volltrack.training.vollseg_adapter import vollseg_segmenters
 
-        result = th.optimize_vollseg_thresholds(images, labels, segment=vollseg_segmenter(args.models),
-                                                nms_threshs=args.nms, iou_thresh=args.iou,
-                                                prob_range=prob_range,
-                                                max_evaluations=args.evaluations)
+        segmenters = vollseg_segmenters(args.models, _watershed_maps(args), suppression=args.suppression)
+        by_map = {}
+        for watershed_map, segment in segmenters.items():     # the networks run once per volume for all maps
+            found = th.optimize_vollseg_thresholds(images, labels, segment=segment, nms_threshs=args.nms,
+                                                   iou_thresh=args.iou, prob_range=prob_range,
+                                                   max_evaluations=args.evaluations)
+            print(f"watershed map {watershed_map}: prob_thresh={found.prob:.3f} nms_thresh={found.nms:.2f} "
+                  f"(F1 {found.score:.3f})")
+            by_map[watershed_map] = found
+        chosen = max(by_map, key=lambda m: by_map[m].score)     # ties: the first (stardist, the published map)
+        result = by_map[chosen]
+        extra = dict(watershed_map=chosen, suppression=args.suppression,
+                     scores_by_watershed_map={m: round(r.score, 4) for m, r in by_map.items()})
+        path = th.write_thresholds(star_dir, result, target=args.target, iou_thresh=args.iou,
+                                   n_validation=len(images), **extra)
+        print(f"prob_thresh={result.prob:.3f} nms_thresh={result.nms:.2f} watershed_map={chosen} "
+              f"(F1 {result.score:.3f}) written to {path}")
+        return 0
     path = th.write_thresholds(star_dir, result, target=args.target, iou_thresh=args.iou, n_validation=len(images))
     print(f"prob_thresh={result.prob:.3f} nms_thresh={result.nms:.2f} (F1 {result.score:.3f}) written to {path}")
     return 0
+
+
+def _watershed_maps(args: argparse.Namespace) -> list[str]:
+    """The watershed maps ``train thresholds`` compares: --watershed-maps, without "unet" when there is no U-Net."""
+    from volltrack.segmentation.watershed import WATERSHED_MAPS
+
+    maps = [m.strip() for m in args.watershed_maps.split(",") if m.strip()]
+    unknown = [m for m in maps if m not in WATERSHED_MAPS]
+    if not maps or unknown:
+        raise ValueError(f"--watershed-maps: expected one or more of {', '.join(WATERSHED_MAPS)} separated by "
+                         f"commas, got {args.watershed_maps!r}")
+    if "unet" in maps and not (Path(args.models) / "unet" / "config.json").is_file():
+        if maps == ["unet"]:
+            raise ValueError(f"--watershed-maps unet needs a U-Net: {args.models} has no unet/ model folder")
+        maps.remove("unet")
+    return list(dict.fromkeys(maps))

@@ -165,11 +165,14 @@ def optimize_stardist_thresholds(model, X_val: Sequence[np.ndarray], Y_val: Sequ
 
 
 def write_thresholds(model_dir: str | Path, result: ThresholdResult, *, target: str, iou_thresh: float,
-                     n_validation: int) -> Path:
-    """Write ``thresholds.json`` into a StarDist model folder (atomically), with its provenance."""
+                     n_validation: int, **extra) -> Path:
+    """Write ``thresholds.json`` into a StarDist model folder (atomically), with its provenance.
+
+    ``extra`` keys are written too (e.g. ``watershed_map``, which VollSeg then floods by default).
+    """
     model_dir = Path(model_dir)
     if not (model_dir / "config.json").is_file():
         raise FileNotFoundError(f"{model_dir} is not a StarDist model folder (no config.json)")
     payload = result.as_json(target=target, score_measure=f"mean F1 at IoU {iou_thresh}",
-                             n_validation_volumes=n_validation)
+                             n_validation_volumes=n_validation, **extra)
     return write_json_atomic(model_dir / "thresholds.json", payload)

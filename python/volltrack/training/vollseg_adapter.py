@@ -3,31 +3,31 @@
 Threshold optimisation segments the same validation volumes many times with different StarDist probability
 and NMS thresholds. The networks (U-Net, StarDist's probability and distances) do not depend on those
 thresholds, so they run once per volume; each evaluation then redoes only StarDist's non-maximum suppression
-(the step StarDist's own ``optimize_thresholds`` repeats) and VollSeg's seed pooling and watershed.
+(the step StarDist's own ``optimize_thresholds`` repeats) and VollSeg's seed pooling and watershed, through the
+pipeline's own functions (:func:`~volltrack.segmentation.pipeline.vollseg_from_predictions`), so the labels are
+those :func:`~volltrack.segmentation.vollseg` gives with the same options.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Optional
 
 import numpy as np
 
 
 @dataclass
 class _Predictions:
-    shape: tuple
-    probability: np.ndarray  # StarDist grid resolution
-    distances: np.ndarray    # StarDist grid resolution, one channel per ray
-    unet_probability: np.ndarray | None
-    mask_growth: int = 0
-    input_shape: tuple | None = None   # the volume's shape when it was resampled by the models' input scale
+    network: object            # NetworkPredictions without StarDist candidates
+    probability: np.ndarray    # StarDist grid resolution
+    distances: np.ndarray      # StarDist grid resolution, one channel per ray
 
 
 def _predict(image: np.ndarray, models) -> _Predictions:
     from volltrack.segmentation.input_scale import is_identity, resample_volume
-    from volltrack.segmentation.networks import normalize_percentiles, predict_unet
+    from volltrack.segmentation.networks import normalize_percentiles, predict_stardist_maps, predict_unet
+    from volltrack.segmentation.pipeline import NetworkPredictions
 
     input_shape = None
     if not is_identity(models.input_scale):        # as predict_networks: resample, then normalise
@@ -35,56 +35,80 @@ def _predict(image: np.ndarray, models) -> _Predictions:
     # As vollseg() by default: no denoising (the N2V model, if any, is not used).
     normalised = normalize_percentiles(image)
     unet = predict_unet(normalised, models.unet) if models.unet is not None else None
-    probability, distances = models.stardist.predict(normalised, axes="ZYX")
-    return _Predictions(image.shape, probability, distances, unet, models.unet_erosion if unet is not None else 0,
-                        input_shape)
+    probability, distances = predict_stardist_maps(normalised, models.stardist)
+    network = NetworkPredictions(shape=tuple(image.shape), unet_probability=unet, stardist=None,
+                                 input_shape=input_shape, normalised=normalised)
+    return _Predictions(network, probability, distances)
 
 
-def _segment(predicted: _Predictions, stardist_model, prob: float, nms: float) -> np.ndarray:
-    from volltrack.segmentation.networks import upsample_to_shape
-    from volltrack.segmentation.pipeline import segment_from_predictions
+def _segment(predicted: _Predictions, models, prob: float, nms: float, *, suppression: str,
+             watershed_map: Optional[str]) -> np.ndarray:
+    from volltrack.segmentation.networks import StarDistMaps, stardist_candidates
+    from volltrack.segmentation.pipeline import vollseg_from_predictions
 
-    # StarDist's own optimize_thresholds calls this same method on cached predictions.
-    labels, _ = stardist_model._instances_from_prediction(predicted.shape, predicted.probability,
-                                                          predicted.distances, prob_thresh=prob, nms_thresh=nms)
-    probability = upsample_to_shape(predicted.probability, predicted.shape)
-    distance = upsample_to_shape(np.mean(predicted.distances, axis=-1), predicted.shape)
-    result = segment_from_predictions(np.asarray(labels, np.int32), probability, predicted.unet_probability,
-                                      distance=distance, mask_growth=predicted.mask_growth)
-    if predicted.input_shape is not None:
-        from volltrack.segmentation.input_scale import resample_labels
-
-        return resample_labels(result.labels, predicted.input_shape)
+    distance = np.mean(predicted.distances, axis=-1)
+    if suppression == "exact":
+        maps = StarDistMaps(predicted.probability, distance, None, predicted.distances, prob)
+    else:
+        cells, scores = stardist_candidates(predicted.probability, prob)
+        dists = np.ascontiguousarray(predicted.distances[tuple(cells.T)]) if len(cells) else \
+            np.zeros((0, predicted.distances.shape[-1]), np.float32)
+        maps = StarDistMaps(predicted.probability, distance, (cells, scores, dists), None, prob)
+    options = {} if watershed_map is None else {"watershed_map": watershed_map}
+    result = vollseg_from_predictions(replace(predicted.network, stardist=maps), models, nms_thresh=nms, **options)
     return result.labels
 
 
-def vollseg_segmenter(models_folder: str | Path) -> Callable[[np.ndarray, float, float], np.ndarray]:
+def vollseg_segmenter(models_folder: str | Path, *, suppression: str = "fast",
+                      watershed_map: Optional[str] = None) -> Callable[[np.ndarray, float, float], np.ndarray]:
     """Load the models of ``models_folder`` once and return ``segment(image, prob, nms) -> labels``.
 
     Parameters
     ----------
     models_folder : str or Path
         Folder with ``stardist/`` (required) and ``unet/`` model folders (an ``n2v/`` is not used).
+    suppression : {"fast", "exact"}, optional
+        StarDist's suppression of overlapping candidates, as ``vollseg(nms=...)``. Default "fast" (vollseg's).
+    watershed_map : {"stardist", "unet", "membrane"}, optional
+        What the seeds flood, as ``vollseg(watershed_map=...)``. Default: the models' (as vollseg).
 
     Returns
     -------
     callable
-        VollSeg labels of one raw (Z, Y, X) volume for the given StarDist thresholds, computed like
-        :func:`volltrack.segmentation.vollseg` with its default options. Network outputs are cached per
-        volume (by identity), so keep the same array objects across calls.
+        VollSeg labels of one raw (Z, Y, X) volume for the given StarDist thresholds, equal to
+        :func:`volltrack.segmentation.vollseg` with ``prob_thresh``, ``nms_thresh``, ``nms=suppression``,
+        ``watershed_map`` and otherwise its default options. Network outputs are cached per volume (by identity),
+        so keep the same array objects across calls.
+    """
+    return vollseg_segmenters(models_folder, [watershed_map], suppression=suppression)[watershed_map]
+
+
+def vollseg_segmenters(models_folder: str | Path, watershed_maps, *, suppression: str = "fast") -> dict:
+    """One :func:`vollseg_segmenter` per watershed map, sharing the loaded models and the networks' outputs.
+
+    Returns
+    -------
+    dict
+        ``{watershed_map: segment(image, prob, nms) -> labels}``.
     """
     try:
         from volltrack.segmentation import load_models
     except ImportError as exc:
         raise ValueError(f"--target vollseg needs volltrack.segmentation ({exc}); use --target stardist") from exc
+    from volltrack.segmentation.networks import check_nms_mode
+
+    check_nms_mode(suppression)
     models = load_models(models_folder, n2v=False)
     if models.stardist is None:
         raise FileNotFoundError(f"{models_folder} holds no StarDist model (stardist/)")
     cache: dict[int, _Predictions] = {}
 
-    def segment(image: np.ndarray, prob: float, nms: float) -> np.ndarray:
-        if id(image) not in cache:
-            cache[id(image)] = _predict(image, models)
-        return _segment(cache[id(image)], models.stardist, prob, nms)
+    def segmenter(watershed_map: Optional[str]) -> Callable[[np.ndarray, float, float], np.ndarray]:
+        def segment(image: np.ndarray, prob: float, nms: float) -> np.ndarray:
+            if id(image) not in cache:
+                cache[id(image)] = _predict(image, models)
+            return _segment(cache[id(image)], models, prob, nms, suppression=suppression,
+                            watershed_map=watershed_map)
+        return segment
 
-    return segment
+    return {watershed_map: segmenter(watershed_map) for watershed_map in watershed_maps}

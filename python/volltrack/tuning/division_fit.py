@@ -33,6 +33,7 @@ TERMS: dict[str, str | None] = {
     "opposite": None, "distance": "DIVISION_DISTANCE_WEIGHT", "size": "DIVISION_SIZE_WEIGHT",
     "volume": "DIVISION_VOLUME_WEIGHT", "separation": "DIVISION_SEPARATION_WEIGHT",
     "border": "DIVISION_BORDER_WEIGHT", "intensity": "DIVISION_INTENSITY_WEIGHT",
+    "boundary": "DIVISION_BOUNDARY_WEIGHT",
 }
 #: Factors of the fitted cut-off tried on the training truth.
 COST_SCALES = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2)
@@ -68,6 +69,18 @@ def _levels(spots: pd.DataFrame) -> np.ndarray | None:
     return levels
 
 
+def _boundary(spots: pd.DataFrame, radius: np.ndarray | None) -> np.ndarray | None:
+    """Per spot, the engine's boundary term before the mother's radius: DISTANCE_TO_BOUNDARY clipped at 0 (NaN
+    without a finite value); None without that column, a finite value anywhere, or radii."""
+    if radius is None or "DISTANCE_TO_BOUNDARY" not in spots.columns:
+        return None
+    values = spots["DISTANCE_TO_BOUNDARY"].to_numpy(dtype=float)
+    if not np.isfinite(values).any():
+        return None
+    clipped: np.ndarray = np.where(np.isfinite(values), np.maximum(values, 0.0), np.nan)
+    return clipped
+
+
 def _border(points: np.ndarray, tree: cKDTree, index: int, radius: float) -> float:
     dist, near = tree.query(points[index], k=_BORDER_NEIGHBOURS + 1, distance_upper_bound=radius)
     keep = np.isfinite(dist) & (dist > 0)
@@ -82,7 +95,7 @@ def candidate_terms(truth: Truth, links: list[tuple[int, int]], splitting_distan
 
     Returns one row per candidate: ``mother``, ``a``, ``b`` (spot IDs), one column per entry of :data:`TERMS`
     (``size``/``volume``/``separation`` 0 without sizes, ``intensity`` 0 without a positive
-    ``MEAN_INTENSITY_CH1``) and ``label`` (1 when the truth's daughters of the mother are exactly a and b).
+    ``MEAN_INTENSITY_CH1``, ``boundary`` 0 for daughters without a finite ``DISTANCE_TO_BOUNDARY``) and ``label`` (1 when the truth's daughters of the mother are exactly a and b).
     """
     spots = truth.spots.reset_index(drop=True)
     ids = spots["ID"].to_numpy(dtype=np.int64)
@@ -91,6 +104,7 @@ def candidate_terms(truth: Truth, links: list[tuple[int, int]], splitting_distan
     points = spots[["POSITION_X", "POSITION_Y", "POSITION_Z"]].to_numpy(dtype=float)
     volume, radius = _sizes(spots)
     levels = _levels(spots)
+    distance = _boundary(spots, radius)
     successor = np.full(len(ids), -1)
     has_predecessor = np.zeros(len(ids), bool)
     for source, target in links:
@@ -144,6 +158,14 @@ def candidate_terms(truth: Truth, links: list[tuple[int, int]], splitting_distan
     out["border"] = edge
     out["intensity"] = (zeros if levels is None else
                         np.log(levels[a] / levels[m]) ** 2 + np.log(levels[b] / levels[m]) ** 2)
+    out["boundary"] = zeros
+    if distance is not None and radius is not None:
+        rm = np.maximum(radius[m], np.finfo(float).tiny)
+        term = np.zeros(len(m))
+        for d in (a, b):
+            value = np.exp(-distance[d] / rm)
+            term = np.maximum(term, np.where(has_predecessor[d] | np.isnan(value), 0.0, value))
+        out["boundary"] = term
     out["label"] = [int(children.get(int(i), set()) == {int(j), int(k)}) for i, j, k in zip(m, a, b)]
     return out
 

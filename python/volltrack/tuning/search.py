@@ -15,7 +15,8 @@ links with :func:`volltrack.metrics.divisions.score_links`. The search space (se
 * TRACKING_MODE (EXACT_LAP or DIVISION_AWARE) and, for the latter, DIVISION_MAX_COST, DIVISION_SIZE_WEIGHT,
   DIVISION_VOLUME_WEIGHT, DIVISION_DISTANCE_WEIGHT, DIVISION_SEPARATION_WEIGHT and DIVISION_BORDER_WEIGHT
   (the last two from the penalty weights, 0 included), and DIVISION_INTENSITY_WEIGHT (the same weights) when
-  every spot has a positive MEAN_INTENSITY_CH1.
+  every spot has a positive MEAN_INTENSITY_CH1, and DIVISION_BOUNDARY_WEIGHT (the same weights) when some spots
+  have a finite DISTANCE_TO_BOUNDARY (a tissue mask).
 
 After the search, the division cost's weights are also fitted to the truth's divisions on the best trial's LAP
 settings (:mod:`volltrack.tuning.division_fit`); that result is kept when its objective is higher.
@@ -60,6 +61,8 @@ class SearchSpace:
     start: dict = field(default_factory=dict)
     #: Every spot has a finite MEAN_INTENSITY_CH1 > 0, so the division pass's intensity term applies.
     intensity: bool = False
+    #: Some spots have a finite DISTANCE_TO_BOUNDARY, so the division pass's boundary term applies.
+    boundary: bool = False
 
     @classmethod
     def for_truth(cls, truth: Truth, *, modes: Sequence[str] = MODES, allow_merging: bool = True) -> "SearchSpace":
@@ -94,9 +97,13 @@ class SearchSpace:
             (truth.spots["MEAN_INTENSITY_CH1"].to_numpy(dtype=float) > 0).all())
         if intensity:
             start["DIVISION_INTENSITY_WEIGHT"] = 0.0
+        boundary = "DISTANCE_TO_BOUNDARY" in truth.spots.columns and bool(
+            np.isfinite(truth.spots["DISTANCE_TO_BOUNDARY"].to_numpy(dtype=float)).any())
+        if boundary:
+            start["DIVISION_BOUNDARY_WEIGHT"] = 0.0
         start.update({f"{kind}_penalty:{f}": 0.0 for f in features for kind in ("link", "split")})
         return cls((low, high), (low, gap_high), (split_low, split_high), features, tuple(modes),
-                   allow_merging, start, intensity)
+                   allow_merging, start, intensity, boundary)
 
 
 def suggest_settings(trial, space: SearchSpace) -> dict[str, Any]:
@@ -140,6 +147,8 @@ def suggest_settings(trial, space: SearchSpace) -> dict[str, Any]:
         if space.intensity:
             s["DIVISION_INTENSITY_WEIGHT"] = trial.suggest_categorical("DIVISION_INTENSITY_WEIGHT",
                                                                        PENALTY_WEIGHTS)
+        if space.boundary:
+            s["DIVISION_BOUNDARY_WEIGHT"] = trial.suggest_categorical("DIVISION_BOUNDARY_WEIGHT", PENALTY_WEIGHTS)
         if "SPLITTING_MAX_DISTANCE" not in s:   # the pass looks for daughters within the splitting distance
             s["SPLITTING_MAX_DISTANCE"] = trial.suggest_float("SPLITTING_MAX_DISTANCE", *space.splitting, log=True)
     return s

@@ -82,6 +82,11 @@ public final class TrackerKeys {
      * spot feature MEAN_INTENSITY_CH1 above most of the frame's dimmest spot (0 without that feature).
      */
     public static final String DIVISION_INTENSITY_WEIGHT = "DIVISION_INTENSITY_WEIGHT";
+    /**
+     * Double &ge; 0: DIVISION_AWARE only; weight of exp(-d / R_mother), d the spot feature DISTANCE_TO_BOUNDARY
+     * (distance to the tissue mask's boundary) of a daughter without LAP predecessor (0 without that feature).
+     */
+    public static final String DIVISION_BOUNDARY_WEIGHT = "DIVISION_BOUNDARY_WEIGHT";
 
     /** TRACKING_MODE value: TrackMate's sparse LAP tracker, bit-identical (default). */
     public static final String MODE_EXACT_LAP = "EXACT_LAP";
@@ -122,6 +127,8 @@ public final class TrackerKeys {
     public static final double DEFAULT_DIVISION_BORDER_WEIGHT = 0.0;
     /** Default DIVISION_INTENSITY_WEIGHT. */
     public static final double DEFAULT_DIVISION_INTENSITY_WEIGHT = 0.0;
+    /** Default DIVISION_BOUNDARY_WEIGHT. */
+    public static final double DEFAULT_DIVISION_BOUNDARY_WEIGHT = 0.0;
 
     /**
      * TrackMate's LAP tracker defaults plus volltrack's keys, in a fresh mutable map (insertion order as
@@ -158,13 +165,15 @@ public final class TrackerKeys {
         s.put(DIVISION_SEPARATION_WEIGHT, DEFAULT_DIVISION_SEPARATION_WEIGHT);
         s.put(DIVISION_BORDER_WEIGHT, DEFAULT_DIVISION_BORDER_WEIGHT);
         s.put(DIVISION_INTENSITY_WEIGHT, DEFAULT_DIVISION_INTENSITY_WEIGHT);
+        s.put(DIVISION_BOUNDARY_WEIGHT, DEFAULT_DIVISION_BOUNDARY_WEIGHT);
         return s;
     }
 
     /** The engine's own keys, in the order the XML's {@code BTrackmateSettings} element lists them. */
     private static final List<String> ENGINE_KEYS = List.of(MIN_TRACKLET_LENGTH, PRUNE_MODE, TISSUE_FILTER,
             TISSUE_MIN_FRACTION, TRACKING_MODE, DIVISION_MAX_COST, DIVISION_SIZE_WEIGHT, DIVISION_VOLUME_WEIGHT,
-            DIVISION_DISTANCE_WEIGHT, DIVISION_SEPARATION_WEIGHT, DIVISION_BORDER_WEIGHT, DIVISION_INTENSITY_WEIGHT);
+            DIVISION_DISTANCE_WEIGHT, DIVISION_SEPARATION_WEIGHT, DIVISION_BORDER_WEIGHT, DIVISION_INTENSITY_WEIGHT,
+            DIVISION_BOUNDARY_WEIGHT);
 
     /**
      * The keys of {@link #defaultSettings()} that are the engine's own, not TrackMate's: written in the XML's

@@ -209,7 +209,7 @@ public final class TrackerSettings {
         for (final String key : new String[] {TrackerKeys.DIVISION_MAX_COST, TrackerKeys.DIVISION_SIZE_WEIGHT,
             TrackerKeys.DIVISION_VOLUME_WEIGHT, TrackerKeys.DIVISION_DISTANCE_WEIGHT,
             TrackerKeys.DIVISION_SEPARATION_WEIGHT, TrackerKeys.DIVISION_BORDER_WEIGHT,
-            TrackerKeys.DIVISION_INTENSITY_WEIGHT}) {
+            TrackerKeys.DIVISION_INTENSITY_WEIGHT, TrackerKeys.DIVISION_BOUNDARY_WEIGHT}) {
             requireRange(s, key, 0, Double.MAX_VALUE, "a finite number >= 0");
         }
     }

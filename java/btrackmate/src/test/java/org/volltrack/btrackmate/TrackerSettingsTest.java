@@ -35,7 +35,8 @@ class TrackerSettingsTest {
         assertEquals(0.0, s.get(TrackerKeys.DIVISION_SEPARATION_WEIGHT));
         assertEquals(0.0, s.get(TrackerKeys.DIVISION_BORDER_WEIGHT));
         assertEquals(0.0, s.get(TrackerKeys.DIVISION_INTENSITY_WEIGHT));
-        assertEquals(27, s.size());
+        assertEquals(0.0, s.get(TrackerKeys.DIVISION_BOUNDARY_WEIGHT));
+        assertEquals(28, s.size());
         assertEquals(TrackerKeys.defaultSettings(), TrackerSettings.normalize(null));
     }
 

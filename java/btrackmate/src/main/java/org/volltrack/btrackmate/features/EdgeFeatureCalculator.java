@@ -57,7 +57,7 @@ public final class EdgeFeatureCalculator {
         int pred = -1;
         int nPred = 0;
         for (int k = g.adjStart[s]; k < g.adjStart[s + 1]; k++) {
-            if (g.frame[g.adj[k]] < g.frame[s]) {
+            if (g.frames[g.adj[k]] < g.frames[s]) {
                 pred = g.adj[k];
                 nPred++;
             }

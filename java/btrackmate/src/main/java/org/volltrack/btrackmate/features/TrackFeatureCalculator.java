@@ -137,7 +137,7 @@ public final class TrackFeatureCalculator {
         int gaps = 0;
         int longest = 0;
         for (int e : trackEdges) {
-            int df = Math.abs(g.frame[g.target[e]] - g.frame[g.source[e]]);
+            int df = Math.abs(g.frames[g.target[e]] - g.frames[g.source[e]]);
             if (df > 1) {
                 gaps++;
                 longest = Math.max(longest, df - 1);

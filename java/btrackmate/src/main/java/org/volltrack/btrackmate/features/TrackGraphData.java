@@ -1,21 +1,18 @@
 package org.volltrack.btrackmate.features;
 
+import org.volltrack.btrackmate.model.SpotArrays;
+
 /**
- * Model-free input of the feature calculators: spot values as parallel arrays, edges as spot-index pairs and
- * the track of each edge.
+ * Model-free input of the feature calculators: spot values as parallel arrays (the {@link SpotArrays} with
+ * POSITION_T and QUALITY), edges as spot-index pairs and the track of each edge.
  *
  * <p>Edges are re-oriented internally so that the source has the lower FRAME (TrackMate's convention; equal
  * frames keep the given order). A track's spots are the endpoints of its edges, as in TrackMate, where a
  * track always has at least one edge.
  */
-public final class TrackGraphData {
+public final class TrackGraphData extends SpotArrays {
 
-    final int[] ids;
-    final double[] x;
-    final double[] y;
-    final double[] z;
     final double[] t;
-    final int[] frame;
     final double[] quality;
     final int[] source;
     final int[] target;
@@ -41,20 +38,16 @@ public final class TrackGraphData {
      */
     public TrackGraphData(int[] ids, double[] x, double[] y, double[] z, double[] t, int[] frame,
             double[] quality, int[] edgeSource, int[] edgeTarget, int[] edgeTrack, int nTracks) {
+        super(ids, frame, x, y, z);
         int n = x.length;
-        if (ids.length != n || y.length != n || z.length != n || t.length != n || frame.length != n || quality.length != n) {
+        if (t.length != n || quality.length != n) {
             throw new IllegalArgumentException("spot arrays must all have length " + n);
         }
         int m = edgeSource.length;
         if (edgeTarget.length != m || edgeTrack.length != m) {
             throw new IllegalArgumentException("edge arrays must all have length " + m);
         }
-        this.ids = ids;
-        this.x = x;
-        this.y = y;
-        this.z = z;
         this.t = t;
-        this.frame = frame;
         this.quality = quality;
         this.source = new int[m];
         this.target = new int[m];
@@ -105,18 +98,11 @@ public final class TrackGraphData {
         return nTracks;
     }
 
-    double distance(int a, int b) {
-        double dx = x[a] - x[b];
-        double dy = y[a] - y[b];
-        double dz = z[a] - z[b];
-        return Math.sqrt(dx * dx + dy * dy + dz * dz);
-    }
-
     /** @return number of neighbours of {@code spot} with a lower FRAME */
     int nEarlier(int spot) {
         int c = 0;
         for (int k = adjStart[spot]; k < adjStart[spot + 1]; k++) {
-            if (frame[adj[k]] < frame[spot]) {
+            if (frames[adj[k]] < frames[spot]) {
                 c++;
             }
         }
@@ -127,7 +113,7 @@ public final class TrackGraphData {
     int nLater(int spot) {
         int c = 0;
         for (int k = adjStart[spot]; k < adjStart[spot + 1]; k++) {
-            if (frame[adj[k]] > frame[spot]) {
+            if (frames[adj[k]] > frames[spot]) {
                 c++;
             }
         }

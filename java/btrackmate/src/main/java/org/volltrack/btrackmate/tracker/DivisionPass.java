@@ -27,6 +27,7 @@ import org.volltrack.btrackmate.util.Interrupts;
  *        + DIVISION_SEPARATION_WEIGHT × (|a - b| / 2)² / R_m²  daughters still close together
  *        + DIVISION_BORDER_WEIGHT × max border(s)             a "daughter" appearing at the edge of the cells
  *        + DIVISION_INTENSITY_WEIGHT × (ln(I_a / I_m)² + ln(I_b / I_m)²)  daughters as bright as their mother
+ *        + DIVISION_BOUNDARY_WEIGHT × max exp(-d(s) / R_m)   a "daughter" just inside the tissue boundary
  * </pre>
  * The first term is 0 when the mother sits halfway between its daughters and about 1 when one "daughter" is
  * the mother itself and the other a neighbour. Volumes come from the spot feature VOLUME, else RADIUS³; the
@@ -37,7 +38,11 @@ import org.volltrack.btrackmate.util.Interrupts;
  * 0 inside a tissue, towards 1 at its edge, where cells enter the field and are mistaken for daughters.
  * {@code I} is the spot feature MEAN_INTENSITY_CH1 above 0.9 times the frame's dimmest spot (a camera offset
  * or background mostly cancels; see {@link Levels}); without that feature on every spot the term is 0. Daughters
- * inherit their mother's label and stain, a neighbour taken for a daughter usually does not.</li>
+ * inherit their mother's label and stain, a neighbour taken for a daughter usually does not.
+ * {@code d(s)}, for each daughter without a LAP predecessor, is its spot feature DISTANCE_TO_BOUNDARY (distance
+ * from its centre to the tissue mask's boundary, positive inside; negative values count as 0): a cell entering
+ * the tissue next to a mother is cut by the boundary and sits within about a radius of it, where a daughter born
+ * inside the tissue rarely does. Spots without a finite value (or without a radius) add 0.</li>
  * <li>Candidates with cost &le; DIVISION_MAX_COST are accepted greedily, cheapest first, each mother dividing
  * once and each free spot becoming the daughter of one mother at most. Accepted divisions add their links.</li>
  * </ol>
@@ -50,6 +55,9 @@ final class DivisionPass {
 
     /** Spot feature of the intensity term. */
     static final String INTENSITY_FEATURE = "MEAN_INTENSITY_CH1";
+
+    /** Spot feature of the boundary term (signed distance to the tissue mask's boundary, positive inside). */
+    static final String BOUNDARY_FEATURE = "DISTANCE_TO_BOUNDARY";
 
     /** Fraction of the frame's dimmest spot intensity taken as background by the intensity term. */
     static final double BACKGROUND_FRACTION = 0.9;
@@ -97,7 +105,9 @@ final class DivisionPass {
         }
         Sizes sizes = Sizes.of(spots);
         double[] levels = settings.divisionIntensityWeight > 0 ? Levels.of(spots) : null;
-        List<Candidate> candidates = candidates(spots, settings, successor, inCount, sizes, levels);
+        double[] boundary = settings.divisionBoundaryWeight > 0 && sizes != null
+                ? spots.feature(BOUNDARY_FEATURE) : null;
+        List<Candidate> candidates = candidates(spots, settings, successor, inCount, sizes, levels, boundary);
         candidates.sort((p, q) -> Double.compare(p.cost, q.cost));
         boolean[] mother = new boolean[n];
         boolean[] claimed = new boolean[n];
@@ -128,7 +138,7 @@ final class DivisionPass {
     }
 
     private static List<Candidate> candidates(LapSpots spots, LapSettings settings, int[] successor,
-            int[] inCount, Sizes sizes, double[] levels) {
+            int[] inCount, Sizes sizes, double[] levels, double[] boundary) {
         List<Candidate> out = new ArrayList<>();
         double maxD2 = settings.splittingMaxDistance * settings.splittingMaxDistance;
         for (int key = 0; key + 1 < spots.frameKeys.length; key++) {
@@ -174,14 +184,18 @@ final class DivisionPass {
                 });
                 if (c >= 0) {
                     for (int s : near) {
-                        add(out, spots, settings, sizes, levels, m, c, s, border.getOrDefault(s, 0.0));
+                        double edge = border.getOrDefault(s, 0.0);
+                        double inside = boundaryTerm(boundary, sizes, m, s);
+                        add(out, spots, settings, sizes, levels, m, c, s, edge, inside);
                     }
                 } else {
                     for (int i = 0; i < near.size(); i++) {
                         for (int j = i + 1; j < near.size(); j++) {
                             double edge = Math.max(border.getOrDefault(near.get(i), 0.0),
                                     border.getOrDefault(near.get(j), 0.0));
-                            add(out, spots, settings, sizes, levels, m, near.get(i), near.get(j), edge);
+                            double inside = Math.max(boundaryTerm(boundary, sizes, m, near.get(i)),
+                                    boundaryTerm(boundary, sizes, m, near.get(j)));
+                            add(out, spots, settings, sizes, levels, m, near.get(i), near.get(j), edge, inside);
                         }
                     }
                 }
@@ -191,8 +205,9 @@ final class DivisionPass {
     }
 
     private static void add(List<Candidate> out, LapSpots spots, LapSettings settings, Sizes sizes, double[] levels,
-            int m, int a, int b, double border) {
-        double cost = divisionCost(spots, settings, sizes, m, a, b) + settings.divisionBorderWeight * border;
+            int m, int a, int b, double border, double boundary) {
+        double cost = divisionCost(spots, settings, sizes, m, a, b) + settings.divisionBorderWeight * border
+                + settings.divisionBoundaryWeight * boundary;
         if (levels != null) {
             cost += settings.divisionIntensityWeight * intensityTerm(levels, m, a, b);
         }
@@ -267,6 +282,21 @@ final class DivisionPass {
             }
         }
         return cost;
+    }
+
+    /**
+     * @return exp(-max(d_s, 0) / R_m) for the free daughter {@code s}, d its DISTANCE_TO_BOUNDARY and R_m the
+     *         mother's radius; 0 without the feature column, a finite value for {@code s} or a positive radius
+     */
+    static double boundaryTerm(double[] boundary, Sizes sizes, int m, int s) {
+        if (boundary == null || Double.isNaN(boundary[s])) {
+            return 0.0;
+        }
+        double rm = sizes.radius(m);
+        if (!(rm > 0)) {
+            return 0.0;
+        }
+        return Math.exp(-Math.max(boundary[s], 0.0) / rm);
     }
 
     /** @return ln(I_a / I_m)² + ln(I_b / I_m)² on the levels of {@link Levels#of} */

@@ -45,6 +45,7 @@ public final class LapSettings {
     final double divisionSeparationWeight;
     final double divisionBorderWeight;
     final double divisionIntensityWeight;
+    final double divisionBoundaryWeight;
 
     private LapSettings(Map<String, Object> s) {
         linkingMaxDistance = positive(s, TrackerKeys.LINKING_MAX_DISTANCE);
@@ -70,6 +71,7 @@ public final class LapSettings {
         divisionSeparationWeight = nonNegative(s, TrackerKeys.DIVISION_SEPARATION_WEIGHT);
         divisionBorderWeight = nonNegative(s, TrackerKeys.DIVISION_BORDER_WEIGHT);
         divisionIntensityWeight = nonNegative(s, TrackerKeys.DIVISION_INTENSITY_WEIGHT);
+        divisionBoundaryWeight = nonNegative(s, TrackerKeys.DIVISION_BOUNDARY_WEIGHT);
         if (!(alternativeCostFactor > 0) || Double.isInfinite(alternativeCostFactor)) {
             throw bad(TrackerKeys.ALTERNATIVE_LINKING_COST_FACTOR, alternativeCostFactor, "a finite number > 0");
         }

@@ -4,21 +4,17 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.volltrack.btrackmate.model.SpotArrays;
 import org.volltrack.btrackmate.util.IndexSort;
 
 /**
- * The spots a LAP run sees, as parallel primitive arrays sorted by frame, then by spot ID.
+ * The spots a LAP run sees: the {@link SpotArrays} sorted by frame, then by spot ID.
  *
  * <p>Frame keys are kept separately because TrackMate links consecutive keys of the spot collection, which
  * may include frames without (visible) spots. Penalty features are optional columns.
  */
-public final class LapSpots {
+public final class LapSpots extends SpotArrays {
 
-    final int[] ids;
-    final int[] frames;
-    final double[] x;
-    final double[] y;
-    final double[] z;
     final int[] frameKeys;
     /** frameStart[k] .. frameStart[k+1]-1 are the spots of frameKeys[k]. */
     final int[] frameStart;
@@ -26,13 +22,8 @@ public final class LapSpots {
     /** order[i] = index in the caller's arrays of sorted spot i. */
     final int[] order;
 
-    private LapSpots(int[] ids, int[] frames, double[] x, double[] y, double[] z, int[] frameKeys,
-            Map<String, double[]> features, int[] order) {
-        this.ids = ids;
-        this.frames = frames;
-        this.x = x;
-        this.y = y;
-        this.z = z;
+    private LapSpots(SpotColumns sorted, int[] frameKeys, Map<String, double[]> features, int[] order) {
+        super(sorted.ids, sorted.frames, sorted.x, sorted.y, sorted.z);
         this.frameKeys = frameKeys;
         this.features = features;
         this.order = order;
@@ -66,11 +57,7 @@ public final class LapSpots {
      */
     public static LapSpots of(int[] ids, int[] frames, double[] x, double[] y, double[] z, int[] frameKeys,
             Map<String, double[]> features) {
-        int n = ids.length;
-        if (frames.length != n || x.length != n || y.length != n || z.length != n) {
-            throw new IllegalArgumentException("ids, frames, x, y, z must have the same length, got " + n + ", "
-                    + frames.length + ", " + x.length + ", " + y.length + ", " + z.length);
-        }
+        int n = new SpotArrays(ids, frames, x, y, z).size();
         long[] keys = new long[n];
         for (int i = 0; i < n; i++) {
             if (frames[i] < 0) {
@@ -104,7 +91,7 @@ public final class LapSpots {
             }
         }
         int[] fk = frameKeys == null ? distinct(s.frames) : sortedDistinct(frameKeys);
-        return new LapSpots(s.ids, s.frames, s.x, s.y, s.z, fk, sorted, order);
+        return new LapSpots(s, fk, sorted, order);
     }
 
     /**
@@ -136,11 +123,6 @@ public final class LapSpots {
 
     private static int[] sortedDistinct(int[] values) {
         return Arrays.stream(values).sorted().distinct().toArray();
-    }
-
-    /** @return the number of spots */
-    public int size() {
-        return ids.length;
     }
 
     /**

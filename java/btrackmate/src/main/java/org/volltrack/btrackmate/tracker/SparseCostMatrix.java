@@ -148,31 +148,14 @@ public final class SparseCostMatrix {
         private static void sortRow(int[] c, double[] v, int from, int to, int row) {
             for (int i = from + 1; i < to; i++) {
                 if (c[i] <= c[i - 1]) {
-                    insertionSortRow(c, v, from, to, row);
+                    packedSortRow(c, v, from, to);
+                    checkNoDuplicate(c, from, to, row);
                     return;
                 }
             }
         }
 
-        private static void insertionSortRow(int[] c, double[] v, int from, int to, int row) {
-            if (to - from > 32) {
-                packedSortRow(c, v, from, to);
-            }
-            for (int i = from + 1; i < to; i++) {
-                int key = c[i];
-                double val = v[i];
-                int j = i - 1;
-                while (j >= from && c[j] > key) {
-                    c[j + 1] = c[j];
-                    v[j + 1] = v[j];
-                    j--;
-                }
-                c[j + 1] = key;
-                v[j + 1] = val;
-            }
-            checkNoDuplicate(c, from, to, row);
-        }
-
+        /** Sorts a row by column, stably: (column, position) packed in a long, sorted by Arrays.sort. */
         private static void packedSortRow(int[] c, double[] v, int from, int to) {
             long[] keys = new long[to - from];
             for (int i = from; i < to; i++) {

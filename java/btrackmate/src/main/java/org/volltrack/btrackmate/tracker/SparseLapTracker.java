@@ -116,6 +116,10 @@ public final class SparseLapTracker {
                     columns.put(name, col);
                 }
             }
+            double[] boundary = partialColumn(visible, DivisionPass.BOUNDARY_FEATURE);
+            if (boundary != null) {
+                columns.put(DivisionPass.BOUNDARY_FEATURE, boundary);
+            }
         }
         for (String name : names) {
             double[] col = new double[visible.size()];
@@ -143,6 +147,18 @@ public final class SparseLapTracker {
             col[i] = value;
         }
         return col;
+    }
+
+    /** @return the feature's column with NaN where a spot lacks it or has no finite value; null when none has one */
+    private static double[] partialColumn(List<Spot> visible, String name) {
+        double[] col = new double[visible.size()];
+        boolean any = false;
+        for (int i = 0; i < col.length; i++) {
+            Double value = visible.get(i).getFeature(name);
+            col[i] = value == null || !Double.isFinite(value) ? Double.NaN : value;
+            any |= !Double.isNaN(col[i]);
+        }
+        return any ? col : null;
     }
 
     private static SimpleWeightedGraph<Spot, DefaultWeightedEdge> toGraph(LapSpots table, List<Spot> visible,

@@ -59,4 +59,18 @@ public final class TrackMateFile {
     public String displaySettings;
     /** Non-fatal problems found while reading (e.g. an unknown feature dimension). */
     public final List<String> warnings = new ArrayList<>();
+
+    /**
+     * @return a file as a reader starts it: the parts a file may lack (Settings, tracker, analyzers) absent
+     *         until read, the rest at the defaults of a new file
+     */
+    static TrackMateFile beforeReading() {
+        final TrackMateFile file = new TrackMateFile();
+        file.hasSettings = false;
+        file.trackerName = null;
+        file.trackerSettings = null;
+        // no AnalyzerCollection until one is read
+        file.spotAnalyzers = file.edgeAnalyzers = file.trackAnalyzers = null;
+        return file;
+    }
 }

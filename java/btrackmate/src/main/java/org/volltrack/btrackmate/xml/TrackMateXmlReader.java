@@ -29,19 +29,13 @@ import org.volltrack.btrackmate.model.Model;
 public final class TrackMateXmlReader {
 
     private final XmlErrors errors;
-    private final TrackMateFile out = new TrackMateFile();
+    private final TrackMateFile out = TrackMateFile.beforeReading();
     private final SettingsXmlReader settings;
     private final ModelXmlReader model;
     private final Set<String> seen = new HashSet<>();
 
     private TrackMateXmlReader(final String source) {
         this.errors = new XmlErrors(source);
-        out.hasSettings = false;
-        out.trackerName = null;
-        out.trackerSettings = null;
-        out.spotAnalyzers = null;
-        out.edgeAnalyzers = null;
-        out.trackAnalyzers = null;
         this.settings = new SettingsXmlReader(out, errors);
         this.model = new ModelXmlReader(out.model, errors);
     }

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.volltrack.btrackmate.image.ImageVolume;
 import org.volltrack.btrackmate.image.TiffFixtures;
@@ -25,11 +24,6 @@ class TissueMaskCheckTest extends CliTestBase {
     static final int NT = 2;
     static final int NZ = 4;
     static final int N = 40;
-
-    @BeforeAll
-    static void headless() {
-        System.setProperty("java.awt.headless", "true");
-    }
 
     /** Two frames of 12 small cells in the middle of a 4x40x40 field (as the Python test). */
     private Path labels() {

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Random;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.volltrack.btrackmate.input.Calibration;
@@ -23,11 +22,6 @@ class LabelImageSpotsTest {
     static final int NZ = 3;
     static final int NY = 8;
     static final int NX = 10;
-
-    @BeforeAll
-    static void headless() {
-        System.setProperty("java.awt.headless", "true");
-    }
 
     /** Frame 0: label 5 = 2x2x2 cube at z 0-1, y 1-2, x 1-2; label 9 = one voxel (2, 6, 8). Frame 1: empty. */
     static int[][][][] labels() {

@@ -228,4 +228,40 @@ class DivisionAwareModeTest {
                 new double[2], null, Map.of(DivisionPass.INTENSITY_FEATURE, new double[] {0, 40}));
         assertEquals(null, DivisionPass.Levels.of(dark), "a spot of intensity 0: no term");
     }
+
+    /**
+     * Mother (IDs 1, 2; radius 10) deep in a tissue and two spots about it in frame 2: spot 3 (the LAP's
+     * continuation, 7 away) and spot 4 (8 away, no LAP predecessor) at DISTANCE_TO_BOUNDARY {@code edge} (null:
+     * spot 4 lacks the feature); a far cell in every frame.
+     */
+    private static SpotCollection nearBoundary(Double edge) {
+        SpotCollection spots = new SpotCollection();
+        double[][] rows = {{1, 0, 0, 20}, {2, 1, 0, 20}, {3, 1 - 7, 0.5, 20}, {4, 1 + 8, -0.5, 0},
+            {50, 80, 0, 20}, {51, 80, 1, 20}, {52, 80, 2, 20}};
+        int[] frames = {0, 1, 2, 2, 0, 1, 2};
+        for (int i = 0; i < rows.length; i++) {
+            boolean mother = rows[i][0] < 3 || rows[i][0] >= 50;
+            Spot spot = new Spot((int) rows[i][0], rows[i][1], rows[i][2], 0, mother ? 10 : DAUGHTER_RADIUS, 1);
+            Double distance = rows[i][0] == 4 ? edge : Double.valueOf(rows[i][3]);
+            if (distance != null) {
+                spot.putFeature(DivisionPass.BOUNDARY_FEATURE, distance);
+            }
+            spots.add(spot, frames[i]);
+        }
+        return spots;
+    }
+
+    @Test
+    void theBoundaryTermRejectsADaughterAtTheTissueBoundary() {
+        Map<String, Object> s = settings(TrackerKeys.MODE_DIVISION_AWARE);
+        Map<Integer, TreeSet<Integer>> division = Map.of(2, new TreeSet<>(java.util.List.of(3, 4)));
+        assertEquals(division, divisions(nearBoundary(0.5), s), "no boundary term: the geometry accepts it");
+        s.put(TrackerKeys.DIVISION_BOUNDARY_WEIGHT, 1.0);
+        assertTrue(divisions(nearBoundary(0.5), s).isEmpty(), "exp(-0.5 / 10) = 0.95 > DIVISION_MAX_COST 0.5");
+        assertTrue(divisions(nearBoundary(-3.0), s).isEmpty(), "outside the mask counts as on the boundary");
+        assertEquals(division, divisions(nearBoundary(40.0), s), "exp(-40 / 10) = 0.02: kept");
+        assertEquals(division, divisions(nearBoundary(null), s), "spot 4 without DISTANCE_TO_BOUNDARY: term 0");
+        assertEquals(divisions(scene(), settings(TrackerKeys.MODE_DIVISION_AWARE)), divisions(scene(), s),
+                "spots without the feature: the term is 0");
+    }
 }

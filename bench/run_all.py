@@ -48,6 +48,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark("xml", "xml/run.py"),
     Benchmark("segmentation", "segmentation/run.py"),
     Benchmark("segmentation-speed", "segmentation/speed.py"),
+    Benchmark("segmentation-generalise", "segmentation/generalise.py"),  # bundled models on an independent simulator
     Benchmark("analysis", "analysis/run.py"),
     Benchmark("divisions", "divisions/run.py", ("--out", "{work}/divisions")),
     Benchmark("scale", "scale/run.py"),
@@ -62,6 +63,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
 # Helpers imported by the benchmarks above, not benchmarks themselves.
 HELPER_SCRIPTS = {"tracker/compare_xml.py", "tracker/laptrack_driver.py", "tracker/process_memory.py",
                   "tracker/synthetic_spots.py", "segmentation/paper_reference.py", "n2v/careamics_n2v.py",
+                  "segmentation/independent_sim.py",  # the independent simulator generalise.py draws its volumes from
                   "divisions/vollseg.py",  # scores tracker settings on a finished demo run's folder (by hand)
                   "run_all.py"}
 

@@ -77,3 +77,28 @@ def test_overview_trails_are_the_lines_plot_draws(scene):
         assert np.array_equal(a.get_xydata(), b.get_xydata())
         assert (a.get_color(), a.get_alpha(), a.get_linewidth()) == (b.get_color(), b.get_alpha(), b.get_linewidth())
     assert np.array_equal(_render(figures[0]), _render(figures[1]))
+
+
+def test_save_figure_runs_the_layout_once_and_writes_the_pixels_savefig_writes(scene, tmp_path):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    from volltrack.analysis.plots import draw_track, save_figure
+
+    analysis, _, ids, _, _ = scene
+    pictures = []
+    for name in ("savefig", "save_figure"):
+        figure = Figure(figsize=(11, 9))
+        draw_track(figure, analysis, ids["A"])
+        path = tmp_path / f"{name}.png"
+        if name == "savefig":
+            FigureCanvasAgg(figure)
+            figure.savefig(path, dpi=100, format="png")
+        else:
+            engine = figure.get_layout_engine()
+            save_figure(figure, path)
+            assert figure.get_layout_engine() is engine          # the figure keeps its layout engine
+        pictures.append(np.asarray(Image.open(path)))
+    assert pictures[0].shape == pictures[1].shape
+    assert np.array_equal(pictures[0], pictures[1])

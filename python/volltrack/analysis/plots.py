@@ -211,8 +211,18 @@ def save_figure(figure, path, *, dpi: int = 100) -> Path:
 
     FigureCanvasAgg(figure)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(path, suffix=".png") as temporary:
-        figure.savefig(temporary, dpi=dpi, format="png")
+    engine = figure.get_layout_engine()
+    if engine is not None and figure.axes and float(figure.dpi) == float(dpi):
+        # savefig with a layout engine draws the whole figure once unrendered, only so that the engine runs,
+        # then again into the file: run the engine here and let savefig draw once (the same pixels)
+        engine.execute(figure)
+        figure.set_layout_engine("none")
+    try:
+        with atomic_path(path, suffix=".png") as temporary:
+            figure.savefig(temporary, dpi=dpi, format="png")
+    finally:
+        if engine is not None and figure.get_layout_engine() is not engine:
+            figure.set_layout_engine(engine)
     return Path(path)
 
 

@@ -192,12 +192,11 @@ def run_thresholds(args: argparse.Namespace) -> int:
         result = th.optimize_stardist_thresholds(model, [normalize_percentile(x) for x in images], labels,
                                                  nms_threshs=args.nms)
     else:
-        from volltrack.training.vollseg_adapter import vollseg_segmenter
+        from volltrack.training.vollseg_adapter import vollseg_segmenters
 
-        maps = _watershed_maps(args)
+        segmenters = vollseg_segmenters(args.models, _watershed_maps(args), suppression=args.suppression)
         by_map = {}
-        for watershed_map in maps:
-            segment = vollseg_segmenter(args.models, suppression=args.suppression, watershed_map=watershed_map)
+        for watershed_map, segment in segmenters.items():     # the networks run once per volume for all maps
             found = th.optimize_vollseg_thresholds(images, labels, segment=segment, nms_threshs=args.nms,
                                                    iou_thresh=args.iou, prob_range=prob_range,
                                                    max_evaluations=args.evaluations)

@@ -80,6 +80,17 @@ def vollseg_segmenter(models_folder: str | Path, *, suppression: str = "fast",
         ``watershed_map`` and otherwise its default options. Network outputs are cached per volume (by identity),
         so keep the same array objects across calls.
     """
+    return vollseg_segmenters(models_folder, [watershed_map], suppression=suppression)[watershed_map]
+
+
+def vollseg_segmenters(models_folder: str | Path, watershed_maps, *, suppression: str = "fast") -> dict:
+    """One :func:`vollseg_segmenter` per watershed map, sharing the loaded models and the networks' outputs.
+
+    Returns
+    -------
+    dict
+        ``{watershed_map: segment(image, prob, nms) -> labels}``.
+    """
     try:
         from volltrack.segmentation import load_models
     except ImportError as exc:
@@ -92,9 +103,12 @@ def vollseg_segmenter(models_folder: str | Path, *, suppression: str = "fast",
         raise FileNotFoundError(f"{models_folder} holds no StarDist model (stardist/)")
     cache: dict[int, _Predictions] = {}
 
-    def segment(image: np.ndarray, prob: float, nms: float) -> np.ndarray:
-        if id(image) not in cache:
-            cache[id(image)] = _predict(image, models)
-        return _segment(cache[id(image)], models, prob, nms, suppression=suppression, watershed_map=watershed_map)
+    def segmenter(watershed_map: Optional[str]) -> Callable[[np.ndarray, float, float], np.ndarray]:
+        def segment(image: np.ndarray, prob: float, nms: float) -> np.ndarray:
+            if id(image) not in cache:
+                cache[id(image)] = _predict(image, models)
+            return _segment(cache[id(image)], models, prob, nms, suppression=suppression,
+                            watershed_map=watershed_map)
+        return segment
 
-    return segment
+    return {watershed_map: segmenter(watershed_map) for watershed_map in watershed_maps}

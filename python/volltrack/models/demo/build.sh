@@ -4,7 +4,8 @@
 # Steps, in order: data n2v prepare stardist unet stardist_resume stardist_resume2 unet_resume stardist_resume3
 # unet_resume2 thresholds stardist_resume4 prepare_raw stardist_raw stardist_raw2 thresholds_raw,
 # then the broad fine-tuning (issue 17): broad_data broad_prepare broad_stardist broad_unet broad_thresholds,
-# which fine-tunes the bundled models (python/volltrack/models/demo, or $FROM) into WORK/models_broad.
+# which fine-tunes the bundled models (python/volltrack/models/demo, or $FROM) into WORK/models_broad
+# (measured, not bundled: bench/README.md, section "generalise"). broad_unet_interior is an optional variant.
 # WORK_FOLDER receives the simulated training data,
 # the patch dataset and the model folders (WORK_FOLDER/models/{stardist,unet,n2v}); copy those into
 # python/volltrack/models/demo/ afterwards. FIRST_STEP restarts the chain at that step.
@@ -106,6 +107,12 @@ step_broad_unet() {  # fine-tune the bundled U-Net (plain mask target, as bundle
   mkdir -p "$BROAD"
   $VT unet "$WORK/patches_broad.npz" --model "$BROAD/unet" --from "$FROM" --depth 2 --filters 8 --batch 4 \
       --epochs 200 --steps 10 --lr 5e-4 --patch 16,64,64 --seed 32 --minutes 8
+}
+step_broad_unet_interior() {  # optional variant (not in STEPS): a U-Net fine-tuned on cell interiors
+  # (--erosion 2, so VollSeg's seed pool gets one U-Net component per cell), into WORK/models_broad_interior
+  mkdir -p "$WORK/models_broad_interior"
+  $VT unet "$WORK/patches_broad.npz" --model "$WORK/models_broad_interior/unet" --from "$FROM" --erosion 2 \
+      --depth 2 --filters 8 --batch 4 --epochs 200 --steps 10 --lr 5e-4 --patch 16,64,64 --seed 33 --minutes 10
 }
 step_broad_thresholds() {  # VollSeg thresholds on held-out volumes: 2 broad (seeds 1901, 1902) + demo seed 105
   [[ -d "$WORK/broad_validation" ]] || {

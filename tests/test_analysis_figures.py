@@ -218,23 +218,21 @@ def test_movie_refuses_bad_options(scene):
 
 
 def test_movie_file_has_one_frame_per_time_point(scene, tmp_path):
-    import imageio_ffmpeg
+    from movie_files import movie_size_and_frames
 
     from volltrack.analysis.movie import write_track_movie
 
     analysis, _, ids, raw, labels = scene
     path = write_track_movie(analysis, None, tmp_path / "movie.mp4", image=raw, labels=labels)
-    reader = imageio_ffmpeg.read_frames(str(path))
-    meta = next(reader)
-    assert tuple(meta["size"]) == (640, 640) and sum(1 for _ in reader) == 10
+    assert movie_size_and_frames(path) == ((640, 640), 10)
     assert [p.name for p in tmp_path.iterdir()] == ["movie.mp4"]
 
 
 @pytest.mark.parametrize("option, expected", [([], "A"), (["--movie-track", "B"], "B"),
                                               (["--movie-track", "none"], None)])
 def test_analyze_movie_track_option(tmp_path, option, expected):
-    import imageio_ffmpeg
     from analysis_scenes import scene_tables
+    from movie_files import movie_size_and_frames
 
     from volltrack.cli import main
     from volltrack.trackmate import read_xml, write_xml
@@ -252,9 +250,7 @@ def test_analyze_movie_track_option(tmp_path, option, expected):
         assert movies == []
         return
     assert movies == [f"track_{ids[expected]}.mp4"]
-    reader = imageio_ffmpeg.read_frames(str(out / movies[0]))
-    next(reader)
-    assert sum(1 for _ in reader) == {"A": 10, "B": 12}[expected]
+    assert movie_size_and_frames(out / movies[0])[1] == {"A": 10, "B": 12}[expected]
 
 
 def test_analyze_refuses_a_bad_movie_track(tmp_path, capsys):

@@ -38,6 +38,8 @@ def _interrupt_when(command: list[str], marker: str, cwd: Path) -> tuple[int, st
     finally:
         if process.poll() is None:
             process.kill()
+        with process:                      # waits for it and closes its pipes
+            pass
 
 
 def _hidden_files(folder: Path) -> list[Path]:
@@ -117,6 +119,8 @@ def test_ctrl_c_during_tracking_in_run_removes_the_lock_and_stamps_nothing(tmp_p
     finally:
         if process.poll() is None:
             process.kill()
+        with process:                      # waits for it and closes its pipes
+            pass
     _assert_interrupted(code, seen, "run")
     assert not (out / "tracks.xml").exists() and not (out / ".volltrack.lock").exists()
     assert {p.name for p in (out / STAMP_DIR).glob("*.json")} >= {"segment.json", "spots.json"}
@@ -203,6 +207,8 @@ def _console_track(tmp_path: Path, mode: str, *, after: str, delay: float = 0.0)
     finally:
         if process.poll() is None:
             process.kill()
+        with process:                      # waits for it and closes its pipes
+            pass
 
 
 def test_ctrl_c_in_a_slow_exit_handler_after_the_work_exits_130_with_one_line(tmp_path):

@@ -52,6 +52,8 @@ def _interrupt(process: subprocess.Popen, ready) -> tuple[int, str, float]:
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
+        with process:                      # waits for it and closes its pipes
+            pass
 
 
 @pytest.mark.parametrize("relaunch", [True, False], ids=["child-jvm", "one-jvm"])

@@ -84,7 +84,7 @@ def test_selecting_a_track_updates_plots_and_layer(make_napari_viewer, sample, t
 
 
 def test_widget_exports_csv_plots_and_a_readable_movie(make_napari_viewer, sample, tmp_path):
-    import imageio_ffmpeg
+    from movie_files import movie_size_and_frames
     import pandas as pd
 
     from volltrack.napari.widget import TrackAnalysisWidget
@@ -100,10 +100,8 @@ def test_widget_exports_csv_plots_and_a_readable_movie(make_napari_viewer, sampl
     assert set(pd.read_csv(tmp_path / "csv" / "tracklets.csv")["TRACK_ID"]) == {track}
     assert [p.name for p in widget.export_plots(tmp_path / "plots")] == [f"track_{track}.png"]
     path = widget.export_movie(tmp_path / "track.mp4")
-    frames = imageio_ffmpeg.read_frames(str(path))
-    meta = next(frames)
-    n_frames = sum(1 for _ in frames)
-    assert meta["size"] == (640, 640)
+    size, n_frames = movie_size_and_frames(path)
+    assert size == (640, 640)
     assert n_frames == analysis.tracks.at[track, "END_FRAME"] - analysis.tracks.at[track, "START_FRAME"] + 1
 
 

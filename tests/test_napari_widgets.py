@@ -353,18 +353,18 @@ def test_search_filters_the_track_list_and_the_camera_zooms_on_the_track(make_na
     assert items() == ["all"] + ids
     extent = analysis.spots.groupby("TRACK_ID")[["POSITION_Y", "POSITION_X"]].agg(np.ptp).max(axis=1)
     target = int(extent.idxmin())  # the most compact track: the camera must zoom in on it
-    whole_zoom = viewer.camera.zoom
+    whole_zoom = viewer.scene.camera.zoom
     widget.search_edit.setText(str(target))
     assert str(target) in items() and all(str(target) in item for item in items())
     widget.select_track(target)
     spots = analysis.spots[analysis.spots["TRACK_ID"] == target]
     centre = spots[["POSITION_Y", "POSITION_X"]].to_numpy().min(axis=0) / 2 + \
         spots[["POSITION_Y", "POSITION_X"]].to_numpy().max(axis=0) / 2
-    np.testing.assert_allclose(viewer.camera.center[-2:], centre, atol=1e-6)
-    assert viewer.camera.zoom > 1.5 * whole_zoom
+    np.testing.assert_allclose(viewer.scene.camera.center[-2:], centre, atol=1e-6)
+    assert viewer.scene.camera.zoom > 1.5 * whole_zoom
     assert viewer.dims.current_step[0] == spots["FRAME"].min()
     widget.toggle_display()  # 3D: the camera follows the track too
-    np.testing.assert_allclose(viewer.camera.center[-2:], centre, atol=1e-6)
+    np.testing.assert_allclose(viewer.scene.camera.center[-2:], centre, atol=1e-6)
     widget.search_edit.setText("no such track")
     assert items() == [] and widget.selected_track_ids() == [] and not widget.figure.axes
     _shot(viewer, "explore_viewer_3d.png", tmp_path)
@@ -520,7 +520,12 @@ def test_record_view_follows_the_selected_track(make_napari_viewer, sample, tmp_
     track = analysis.track_set.select("dividing")[0]
     widget.select_track(track)
     path = widget.record_view(tmp_path / f"view{suffix}", steps_per_frame=2, fps=4)
-    frames = [np.asarray(frame) for frame in iio.imiter(path)]
+    if suffix == ".mp4":
+        from movie_files import movie_frames
+
+        frames = list(movie_frames(path))
+    else:
+        frames = [np.asarray(frame) for frame in iio.imiter(path)]
     n_key = analysis.tracks.at[track, "END_FRAME"] - analysis.tracks.at[track, "START_FRAME"] + 1
     assert len(frames) >= (n_key - 1) * 2
     for frame in (frames[0], frames[-1]):  # the coloured cells of the labels layer are on screen
@@ -530,7 +535,7 @@ def test_record_view_follows_the_selected_track(make_napari_viewer, sample, tmp_
     last = analysis.spots[(analysis.spots["TRACK_ID"] == track)
                           & (analysis.spots["FRAME"] == analysis.tracks.at[track, "END_FRAME"])]
     assert viewer.dims.current_step[0] == analysis.tracks.at[track, "END_FRAME"]
-    np.testing.assert_allclose(viewer.camera.center[-2:], last[["POSITION_Y", "POSITION_X"]].mean(), atol=1e-6)
+    np.testing.assert_allclose(viewer.scene.camera.center[-2:], last[["POSITION_Y", "POSITION_X"]].mean(), atol=1e-6)
     if SHOTS is not None:
         iio.imwrite(SHOTS / f"record_first{suffix}.png", frames[0][..., :3])
         iio.imwrite(SHOTS / f"record_last{suffix}.png", frames[-1][..., :3])
@@ -580,15 +585,15 @@ def test_clicking_a_cell_selects_its_track_in_2d_and_3d(make_napari_viewer, samp
     viewer.dims.set_current_step(0, frame)
     position = (frame, spot["POSITION_Z"], spot["POSITION_Y"], spot["POSITION_X"])
     viewer.dims.set_point(1, position[1])
-    before = viewer.camera.center
+    before = viewer.scene.camera.center
     _click(viewer, position, drag_to=(frame, position[1], position[2] + 5, position[3] + 5))
-    assert widget.selected_track_ids() == [] and viewer.camera.center == before  # a drag picks nothing
+    assert widget.selected_track_ids() == [] and viewer.scene.camera.center == before  # a drag picks nothing
     _click(viewer, position)
     assert widget.track_box.currentText() == str(track) and widget.selected_track_ids() == [track]
     assert widget.selected_tracklet == int(spot["TRACKLET_ID"])
     assert viewer.dims.current_step[0] == frame  # the time stays on the clicked frame
     cells = analysis.spots[analysis.spots["TRACK_ID"] == track][["POSITION_Y", "POSITION_X"]].to_numpy()
-    np.testing.assert_allclose(viewer.camera.center[-2:], (cells.min(axis=0) + cells.max(axis=0)) / 2, atol=1e-6)
+    np.testing.assert_allclose(viewer.scene.camera.center[-2:], (cells.min(axis=0) + cells.max(axis=0)) / 2, atol=1e-6)
     assert f"track {track}:" in widget.figure._suptitle.get_text()
     assert int(spot["LABEL"]) in widget._labels_under(position, None, viewer.dims.displayed)
     # a click on the background (a tissue corner without cells) leaves the selection alone
@@ -635,7 +640,7 @@ def test_lineage_plot_and_time_slider_follow_each_other(make_napari_viewer, samp
     assert viewer.dims.current_step[0] == int(target["FRAME"])
     assert widget.selected_tracklet == daughter and widget.selected_track_ids() == [track]
     assert widget.lineage_marker_time() == pytest.approx(target["TIME"])
-    np.testing.assert_allclose(viewer.camera.center[-2:], target[["POSITION_Y", "POSITION_X"]].to_numpy(dtype=float),
+    np.testing.assert_allclose(viewer.scene.camera.center[-2:], target[["POSITION_Y", "POSITION_X"]].to_numpy(dtype=float),
                                atol=1e-6)
     assert viewer.dims.point[1] == pytest.approx(target["POSITION_Z"], abs=movie.calibration[0])
     widget.select_track("all")  # no single track: no lineage, no marker
@@ -653,8 +658,8 @@ def test_lineage_plot_and_time_slider_follow_each_other(make_napari_viewer, samp
     viewer.layers["cells"].opacity = 0.4
     widget.color_tracks("GENERATION")
     viewer.layers[SELECTION_LAYER].tail_width = 6
-    viewer.camera.angles = (0.0, 30.0, 55.0)
-    viewer.camera.zoom *= 0.45
+    viewer.scene.camera.angles = (0.0, 30.0, 55.0)
+    viewer.scene.camera.zoom *= 0.45
     _shot(viewer, "hub_viewer_3d.png", tmp_path, size=(1600, 1000))
 
 

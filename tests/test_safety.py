@@ -86,6 +86,8 @@ def test_ctrl_c_inside_stardists_compiled_nms_is_not_swallowed(tmp_path):
     finally:
         if child.poll() is None:
             child.kill()
+        with child:                      # waits for it and closes its pipes
+            pass
     assert out.startswith("interrupted after"), out
 
 

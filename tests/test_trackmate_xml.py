@@ -316,3 +316,17 @@ def test_edges_outside_tracks_get_nan_track_id(tmp_path):
                     '</TrackMate>')
     edges = read_xml(path).edges
     assert np.isnan(edges["TRACK_ID"].iloc[0]) and edges["TRACK_ID"].iloc[1] == 4
+
+
+def test_spots_of_an_edge_outside_every_track_have_no_track_id(tmp_path):
+    """A loose edge's NaN TRACK_ID is not cast to an integer: its spots keep -1 (was the smallest int64)."""
+    path = tmp_path / "loose.xml"
+    path.write_text('<TrackMate version="7.14.0"><Model><AllSpots><SpotsInFrame frame="0"><Spot ID="1" FRAME="0" '
+                    'POSITION_X="0" POSITION_Y="0"/><Spot ID="3" FRAME="0" POSITION_X="9" POSITION_Y="0"/>'
+                    '</SpotsInFrame><SpotsInFrame frame="1"><Spot ID="2" FRAME="1" POSITION_X="1" POSITION_Y="0"/>'
+                    '<Spot ID="4" FRAME="1" POSITION_X="9" POSITION_Y="1"/></SpotsInFrame></AllSpots><AllTracks>'
+                    '<Edge SPOT_SOURCE_ID="3" SPOT_TARGET_ID="4"/><Track name="T" TRACK_ID="4">'
+                    '<Edge SPOT_SOURCE_ID="1" SPOT_TARGET_ID="2"/></Track></AllTracks><FilteredTracks/></Model>'
+                    '</TrackMate>')
+    data = read_xml(path)
+    assert data.spot_track_ids.to_dict() == {1: 4, 2: 4, 3: -1, 4: -1}

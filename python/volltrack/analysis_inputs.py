@@ -30,16 +30,18 @@ def xml_image_shape(xml: Path) -> tuple[int, int, int, int] | None:
     from lxml import etree
 
     try:
-        for _, element in etree.iterparse(str(xml), events=("end",), tag="ImageData", resolve_entities=False,
-                                          no_network=True, load_dtd=False, huge_tree=False):
-            if not (element.get("filename") or "").strip():
-                return None
-            values = [element.get(key) for key in ("nframes", "nslices", "height", "width")]
-            try:
-                shape = tuple(int(float(v)) for v in values)
-            except (TypeError, ValueError):
-                return None
-            return shape if min(shape) > 0 else None
+        # The file is opened here, not by iterparse: leaving iterparse's loop early would leave its file open.
+        with open(xml, "rb") as handle:
+            for _, element in etree.iterparse(handle, events=("end",), tag="ImageData", resolve_entities=False,
+                                              no_network=True, load_dtd=False, huge_tree=False):
+                if not (element.get("filename") or "").strip():
+                    return None
+                values = [element.get(key) for key in ("nframes", "nslices", "height", "width")]
+                try:
+                    shape = tuple(int(float(v)) for v in values)
+                except (TypeError, ValueError):
+                    return None
+                return shape if min(shape) > 0 else None
     except etree.XMLSyntaxError:
         return None                   # the XML reader reports what is wrong with the file itself
     return None

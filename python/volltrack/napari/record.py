@@ -69,9 +69,9 @@ def record_track(viewer, analysis, track_id: int, path, *, steps_per_frame: int 
         viewer.dims.set_current_step(0, frame)
         if viewer.dims.ndisplay == 2:
             viewer.dims.set_point(1, float(centre[0]))
-            viewer.camera.center = tuple(float(c) for c in centre[1:])
+            viewer.scene.camera.center = tuple(float(c) for c in centre[1:])
         else:
-            viewer.camera.center = tuple(float(c) for c in centre)
+            viewer.scene.camera.center = tuple(float(c) for c in centre)
         animation.capture_keyframe(steps=steps_per_frame)
     if len(waypoints) == 1:  # one key frame makes no movie: hold it
         animation.capture_keyframe(steps=steps_per_frame)

@@ -240,10 +240,10 @@ class TrackAnalysisWidget(QWidget):
         self.viewer.dims.set_current_step(0, int(spots["FRAME"].min()) if frame is None else int(frame))
         if self.viewer.dims.ndisplay == 2:
             self.viewer.dims.set_point(1, float(centre[0]))
-            self.viewer.camera.center = tuple(float(c) for c in centre[1:])
+            self.viewer.scene.camera.center = tuple(float(c) for c in centre[1:])
         else:
-            self.viewer.camera.center = tuple(float(c) for c in centre)
-        self.viewer.camera.zoom = self.viewer.camera.zoom * factor
+            self.viewer.scene.camera.center = tuple(float(c) for c in centre)
+        self.viewer.scene.camera.zoom = self.viewer.scene.camera.zoom * factor
 
     def select_track(self, track_id, frame: int | None = None) -> None:
         """Select one track by ID, or ``"all"``; updates the shown tracks and the plots.
@@ -405,9 +405,9 @@ class TrackAnalysisWidget(QWidget):
             centre = centre + np.asarray(source.translate[-3:], dtype=float)
             if self.viewer.dims.ndisplay == 2:
                 self.viewer.dims.set_point(1, float(centre[0]))
-                self.viewer.camera.center = tuple(float(c) for c in centre[1:])
+                self.viewer.scene.camera.center = tuple(float(c) for c in centre[1:])
             else:
-                self.viewer.camera.center = tuple(float(c) for c in centre)
+                self.viewer.scene.camera.center = tuple(float(c) for c in centre)
         self.viewer.status = f"volltrack: track {track_ids[0]}, tracklet {tracklet}, frame {frame}"
         return tracklet, frame
 

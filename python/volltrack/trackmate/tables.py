@@ -91,10 +91,11 @@ def spot_track_ids(spots: pd.DataFrame, edges: pd.DataFrame) -> pd.Series:
     if len(edges) and len(ids) and "TRACK_ID" in edges.columns:
         order = np.argsort(ids, kind="stable")
         sorted_ids = ids[order]
-        edge_tracks = edges["TRACK_ID"].to_numpy(dtype=np.int64)
+        edge_tracks = edges["TRACK_ID"].to_numpy(dtype=np.float64)
+        in_track = np.isfinite(edge_tracks)  # an edge outside every track has no TRACK_ID (NaN): its spots keep -1
         for column in ("SPOT_SOURCE_ID", "SPOT_TARGET_ID"):
             ends = edges[column].to_numpy(dtype=np.int64)
             where = np.minimum(np.searchsorted(sorted_ids, ends), len(ids) - 1)
-            known = sorted_ids[where] == ends
-            track[order[where[known]]] = edge_tracks[known]
+            known = (sorted_ids[where] == ends) & in_track
+            track[order[where[known]]] = edge_tracks[known].astype(np.int64)
     return pd.Series(track, index=pd.Index(ids, name="ID"), name="TRACK_ID")

@@ -40,7 +40,8 @@ def read_training_arrays(path: Path) -> tuple[dict[str, np.ndarray], dict]:
         One line naming ``path``: not a zip, truncated or corrupt member, pickled data, missing arrays.
     """
     try:
-        with np.load(path, allow_pickle=False) as data:
+        # Opened here: numpy leaves a file it opened itself open when the zip inside is broken.
+        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as data:
             missing = [key for key in REQUIRED_ARRAYS if key not in data.files]
             if missing:
                 found = ", ".join(data.files) or "none"

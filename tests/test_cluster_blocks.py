@@ -91,6 +91,7 @@ def test_block_tasks_keep_worker_memory_bounded_as_the_frame_grows(tmp_path):
     one output region or one slab; a whole-frame segmentation needs at least 8 frame-sized float32 arrays."""
     from volltrack.cluster import open_cluster
     from volltrack.io.ngff import create_movie, write_frame
+    from volltrack.cluster.segment import frame_distributor
     from volltrack.segmentation.batch import segment_file
     from volltrack.segmentation.models import load_models
     from volltrack.synthetic import simulate_tissue
@@ -104,7 +105,8 @@ def test_block_tasks_keep_worker_memory_bounded_as_the_frame_grows(tmp_path):
             path = tmp_path / f"m{shape[2]}.ome.zarr"
             create_movie(path, (1, *shape), np.float32, chunk_yx=(128, 128))
             write_frame(path, 0, raw[0].astype(np.float32))
-            segment_file(path, tmp_path / "out", models, output_format="zarr", client=client, segment_options=options)
+            segment_file(path, tmp_path / "out", models, output_format="zarr", distribute=frame_distributor(client),
+                         segment_options=options)
             peaks.append(max(mb for _, mb in client.run(_pid_and_peak_memory).values()))
             labels = read_image(tmp_path / "out" / f"m{shape[2]}.ome.zarr" / "labels" / "VollSeg")[0]
             assert len(np.unique(labels)) > shape[1] * shape[2] // 2000      # cells found in every size

@@ -44,6 +44,7 @@ def test_segmentation_of_a_movie_three_times_the_worker_memory_limit(tmp_path):
     from volltrack.cluster import open_cluster
     from volltrack.cluster.segment import LAST_REPORTS, LAST_RESTARTS, summarise_reports
     from volltrack.io.ngff import create_movie, write_frame
+    from volltrack.cluster.segment import frame_distributor
     from volltrack.segmentation.batch import segment_file
     from volltrack.segmentation.models import load_models
     from volltrack.synthetic import simulate_tissue
@@ -65,7 +66,7 @@ def test_segmentation_of_a_movie_three_times_the_worker_memory_limit(tmp_path):
         assert {round(v / 1e6) for v in limits} == {LIMIT_MB}
         before = sorted(pid for pid, _ in client.run(_worker_pid_and_peak).values())
         tracemalloc.start()
-        segment_file(path, tmp_path / "out", models, output_format="zarr", client=client)
+        segment_file(path, tmp_path / "out", models, output_format="zarr", distribute=frame_distributor(client))
         _, submit_peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         after = dict(client.run(_worker_pid_and_peak).values())
@@ -127,6 +128,7 @@ def test_a_worker_restarted_for_memory_costs_a_retry_not_the_run(tmp_path):
     from volltrack.cluster import open_cluster
     from volltrack.cluster.segment import LAST_REPORTS, LAST_RESTARTS
     from volltrack.io.ngff import create_movie, write_frame
+    from volltrack.cluster.segment import frame_distributor
     from volltrack.segmentation.batch import segment_file
     from volltrack.segmentation.models import load_models
     from volltrack.synthetic import simulate_tissue
@@ -141,7 +143,7 @@ def test_a_worker_restarted_for_memory_costs_a_retry_not_the_run(tmp_path):
     out = tmp_path / "out"
     with open_cluster("local:2", memory_limit="1500MB", quiet=True) as client:
         hogs = set(client.run(_hog_memory_once, str(tmp_path / "hogged"), victim).values())
-        segment_file(path, out, models, output_format="zarr", client=client)
+        segment_file(path, out, models, output_format="zarr", distribute=frame_distributor(client))
         client.wait_for_workers(2, timeout=300)                            # the nanny started a new worker
         now = set(pid for pid in client.run(os.getpid).values())
         assert len(LAST_RESTARTS) == 1, LAST_RESTARTS

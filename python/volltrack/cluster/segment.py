@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 
 import numpy as np
 
-__all__ = ["segment_frames", "summarise_reports"]
+__all__ = ["distributing_on", "frame_distributor", "segment_frames", "summarise_reports"]
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +48,19 @@ def summarise_reports(reports) -> dict:
     seconds = [r["seconds"] for r in reports]
     return {"workers": workers, "frames": len(reports),
             "mean_seconds_per_frame": sum(seconds) / len(seconds) if seconds else 0.0}
+
+
+def frame_distributor(client):
+    """The ``distribute`` function of :func:`volltrack.segmentation.batch.segment_file` that segments the frames as
+    Dask tasks on ``client`` (:func:`segment_frames`); None without a client (frames segmented in the process)."""
+    return None if client is None else functools.partial(segment_frames, client)
+
+
+@contextlib.contextmanager
+def distributing_on(cluster):
+    """Enter ``cluster`` (a context manager giving a Dask client or None) and give its :func:`frame_distributor`."""
+    with cluster as client:
+        yield frame_distributor(client)
 
 
 def segment_frames(client, path, out, frames, *, axes, models, options, output_format, progress=None) -> list[dict]:

@@ -147,12 +147,13 @@ def _segment_all(todo, out, models, *, inputs, axes, total, options, force=False
     from tqdm import tqdm
 
     from volltrack.cluster.options import cluster_from_args
+    from volltrack.cluster.segment import distributing_on
     from volltrack.segmentation import batch
 
     with tqdm(total=total, desc="VollSeg", unit="volume") as bar:
         batch.segment_paths(todo, out, models, segment_options=options, inputs=inputs, axes=axes, progress=bar,
                             fresh=force, output_format=lambda path: _output_format(args, path),
-                            cluster=cluster_from_args(args))
+                            distributor=distributing_on(cluster_from_args(args)))
 
 
 def run(args: argparse.Namespace) -> int:

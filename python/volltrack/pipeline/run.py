@@ -71,6 +71,7 @@ def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str
              fresh: bool = False, client=None, output_format: str = "tif") -> dict[str, Any]:
     from tqdm.auto import tqdm
 
+    from volltrack.cluster.segment import frame_distributor
     from volltrack.segmentation import load_models
     from volltrack.segmentation.batch import segment_paths
 
@@ -83,7 +84,7 @@ def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str
     n_volumes = meta["shape"][0]  # shape is TZYX, T = 1 for a single volume
     with tqdm(total=n_volumes, desc="segment", unit="volume") as bar:
         segment_paths([inputs.raw], seg_dir, models, segment_options=seg.vollseg_options(), axes=config.image.axes,
-                      progress=bar, fresh=fresh, output_format=output_format, client=client)
+                      progress=bar, fresh=fresh, output_format=output_format, distribute=frame_distributor(client))
     return {"volumes": n_volumes}
 
 

@@ -184,7 +184,7 @@ def segment_volume(volume, models, options, *, name):
 
 
 def segment_file(path, out, models, *, axes=None, progress=None, segment_options=None, fresh=False,
-                 output_format="tif", client=None):
+                 output_format="tif", distribute=None):
     """Segment one file (ZYX volume or TZYX movie) into ``out``; skip frames already done.
 
     Parameters
@@ -208,8 +208,10 @@ def segment_file(path, out, models, *, axes=None, progress=None, segment_options
     output_format : {"tif", "zarr"}, optional
         TIFF stacks per output kind (default), or OME-Zarr written frame by frame
         (:mod:`~volltrack.segmentation.zarr_outputs`).
-    client : distributed.Client, optional
-        Segment the frames as Dask tasks on this cluster (:mod:`volltrack.cluster`). Default: in this process.
+    distribute : callable, optional
+        Segments the frames elsewhere: called as ``distribute(path, out, frames, axes=, models=, options=,
+        output_format=, progress=)`` with the frames still to do (e.g. as Dask tasks on a cluster:
+        :func:`volltrack.cluster.segment.frame_distributor`). Default: in this process.
     """
     options = vollseg_options(segment_options)
     if output_format not in ("tif", "zarr"):
@@ -227,17 +229,15 @@ def segment_file(path, out, models, *, axes=None, progress=None, segment_options
     if output_format == "zarr" and len(todo) == n_frames:
         _create_zarr_outputs(out, name, models, options, image, meta, movie)
     progress is not None and progress.update(n_frames - len(todo))
-    if client is None:
+    if distribute is None:
         for frame, result in _segmented_frames(image, movie, path, todo, models, options):
             raw = np.asarray(image[frame] if movie else image[...]) if output_format == "zarr" else None
             with timed("segment/write frames", cpu="thread"):
                 write_outputs(out, name, frame, raw, result, output_format)
             progress is not None and progress.update(1)
     else:
-        from volltrack.cluster.segment import segment_frames
-
-        segment_frames(client, path, out, todo, axes=axes, models=models, options=options,
-                       output_format=output_format, progress=progress)
+        distribute(path, out, todo, axes=axes, models=models, options=options, output_format=output_format,
+                   progress=progress)
     if output_format == "zarr":
         from volltrack.segmentation import zarr_outputs
 
@@ -381,7 +381,7 @@ def versions():
 
 
 def segment_paths(paths, out, models, *, segment_options=None, inputs=None, axes=None, progress=None, fresh=False,
-                  output_format=None, client=None, cluster=None):
+                  output_format=None, distribute=None, distributor=None):
     """Segment every file of ``paths`` into ``out`` (:func:`segment_file`), recording the run in ``segment.json``.
 
     The record says "running" until every output is written, then "complete"; "failed" (with the error) or
@@ -399,22 +399,23 @@ def segment_paths(paths, out, models, *, segment_options=None, inputs=None, axes
         :class:`~volltrack.segmentation.parameters.VollSegParameters` keys, checked before anything is written.
     inputs : list of pathlib.Path, optional
         Every input of the run, recorded (default ``paths``; finished inputs that are skipped belong here too).
-    axes, progress, fresh, client
+    axes, progress, fresh, distribute
         As for :func:`segment_file`.
     output_format : str or callable, optional
         "tif" or "zarr", or a function of the path giving it; default "tif".
-    cluster : context manager, optional
-        Entered once the record says "running"; gives the Dask client to use (or None), instead of ``client``.
+    distributor : context manager, optional
+        Entered once the record says "running" (e.g. starting a cluster); gives the ``distribute`` function to use
+        (or None), instead of ``distribute``.
     """
     vollseg_options(segment_options)
     record = dict(inputs=list(paths if inputs is None else inputs), models=models, parameters=segment_options or {})
     Path(out).mkdir(parents=True, exist_ok=True)
     write_record(out, status=STATUS_RUNNING, **record)
     try:
-        with cluster if cluster is not None else contextlib.nullcontext(client) as running_client:
+        with distributor if distributor is not None else contextlib.nullcontext(distribute) as running:
             for path in paths:
                 segment_file(path, out, models, axes=axes, progress=progress, segment_options=segment_options,
-                             fresh=fresh, client=running_client,
+                             fresh=fresh, distribute=running,
                              output_format=output_format(path) if callable(output_format) else output_format or "tif")
     except KeyboardInterrupt:
         write_record(out, status=STATUS_INTERRUPTED, **record)

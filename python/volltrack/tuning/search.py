@@ -16,7 +16,8 @@ links with :func:`volltrack.metrics.divisions.score_links`. The search space (se
   DIVISION_VOLUME_WEIGHT, DIVISION_DISTANCE_WEIGHT, DIVISION_SEPARATION_WEIGHT and DIVISION_BORDER_WEIGHT
   (the last two from the penalty weights, 0 included), and DIVISION_INTENSITY_WEIGHT (the same weights) when
   every spot has a positive MEAN_INTENSITY_CH1, and DIVISION_BOUNDARY_WEIGHT (the same weights) when some spots
-  have a finite DISTANCE_TO_BOUNDARY (a tissue mask).
+  have a finite DISTANCE_TO_BOUNDARY (a tissue mask); DIVISION_MERGE_WEIGHT and DIVISION_FRAGMENT_WEIGHT (the
+  same weights) with DIVISION_FRAGMENT_RATIO (one of :data:`FRAGMENT_RATIOS`).
 
 After the search, the division cost's weights are also fitted to the truth's divisions on the best trial's LAP
 settings (:mod:`volltrack.tuning.division_fit`); that result is kept when its objective is higher.
@@ -46,6 +47,8 @@ __all__ = ["METRICS", "MODES", "SearchSpace", "TuneResult", "objective_value", "
 
 MODES = ("EXACT_LAP", "DIVISION_AWARE")
 PENALTY_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
+#: DIVISION_FRAGMENT_RATIO values searched (daughters' volumes over the mother's below which the fragment term counts).
+FRAGMENT_RATIOS = (1.0, 1.15, 1.3, 1.5)
 
 
 @dataclass
@@ -92,7 +95,8 @@ class SearchSpace:
                  "ALLOW_TRACK_MERGING": False, "ALTERNATIVE_LINKING_COST_FACTOR": 1.05, "CUTOFF_PERCENTILE": 0.9,
                  "TRACKING_MODE": modes[0], "DIVISION_MAX_COST": 0.5, "DIVISION_SIZE_WEIGHT": 1.0,
                  "DIVISION_VOLUME_WEIGHT": 0.5, "DIVISION_DISTANCE_WEIGHT": 1.0,
-                 "DIVISION_SEPARATION_WEIGHT": 0.0, "DIVISION_BORDER_WEIGHT": 0.0}
+                 "DIVISION_SEPARATION_WEIGHT": 0.0, "DIVISION_BORDER_WEIGHT": 0.0,
+                 "DIVISION_MERGE_WEIGHT": 0.0, "DIVISION_FRAGMENT_WEIGHT": 0.0, "DIVISION_FRAGMENT_RATIO": 1.0}
         intensity = "MEAN_INTENSITY_CH1" in truth.spots.columns and bool(
             (truth.spots["MEAN_INTENSITY_CH1"].to_numpy(dtype=float) > 0).all())
         if intensity:
@@ -149,6 +153,9 @@ def suggest_settings(trial, space: SearchSpace) -> dict[str, Any]:
                                                                        PENALTY_WEIGHTS)
         if space.boundary:
             s["DIVISION_BOUNDARY_WEIGHT"] = trial.suggest_categorical("DIVISION_BOUNDARY_WEIGHT", PENALTY_WEIGHTS)
+        s["DIVISION_MERGE_WEIGHT"] = trial.suggest_categorical("DIVISION_MERGE_WEIGHT", PENALTY_WEIGHTS)
+        s["DIVISION_FRAGMENT_WEIGHT"] = trial.suggest_categorical("DIVISION_FRAGMENT_WEIGHT", PENALTY_WEIGHTS)
+        s["DIVISION_FRAGMENT_RATIO"] = trial.suggest_categorical("DIVISION_FRAGMENT_RATIO", FRAGMENT_RATIOS)
         if "SPLITTING_MAX_DISTANCE" not in s:   # the pass looks for daughters within the splitting distance
             s["SPLITTING_MAX_DISTANCE"] = trial.suggest_float("SPLITTING_MAX_DISTANCE", *space.splitting, log=True)
     return s

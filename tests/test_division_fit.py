@@ -178,3 +178,19 @@ def test_fragment_and_merge_terms_reject_segmentation_splits_and_keep_the_true_d
     assert by_x[100.0]["label"] == 0 and by_x[100.0]["fragment"] == pytest.approx(np.log(1.3) ** 2)
     assert by_x[200.0]["label"] == 0 and by_x[200.0]["merge"] == pytest.approx(np.exp(-3.0 / 5.0))
     assert by_x[200.0]["fragment"] == pytest.approx(0.0)
+
+
+def test_tune_searches_the_segmentation_terms_only_when_asked(jvm):
+    from volltrack.tuning.search import SearchSpace, tune_settings
+
+    truth = _segmentation_errors()
+    assert "DIVISION_MERGE_WEIGHT" not in SearchSpace.for_truth(truth).start
+    assert SearchSpace.for_truth(truth, segmentation_terms=True).start["DIVISION_FRAGMENT_RATIO"] == 1.0
+
+    def searched(**kwargs):
+        result = tune_settings(truth, metric="division_f1", trials=8, modes=("DIVISION_AWARE",), progress=False,
+                               **kwargs)
+        return {row.get("DIVISION_MERGE_WEIGHT") for row in result.trials if row["trial"] != "baseline"}
+
+    assert searched() == {0.0}
+    assert len(searched(segmentation_terms=True)) > 1

@@ -166,3 +166,14 @@ def test_segment_command_scale_option_and_record(tmp_path, tissue, capsys):
     err = capsys.readouterr().err.strip()
     assert code == 1 and "\n" not in err and "--scale" in err and "Z,Y,X" in err
     assert not (tmp_path / "bad").exists()
+
+
+def test_run_yaml_segmentation_scale():
+    from volltrack.pipeline.config import SegmentationConfig
+
+    assert SegmentationConfig().vollseg_options()["scale"] == "auto"
+    assert SegmentationConfig(scale=[0.5, 1, 1]).vollseg_options()["scale"] == (0.5, 1.0, 1.0)
+    kept = SegmentationConfig(scale=None, stardist_margin=None).vollseg_options()
+    assert kept["scale"] is None and kept["stardist_margin"] is None      # null: the models' scale, whole mask
+    with pytest.raises(ValueError, match="scale"):
+        SegmentationConfig(scale="big")

@@ -17,7 +17,7 @@ below by it. It needs no network and no cell size to start from, and takes about
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 import numpy as np
 
@@ -42,7 +42,7 @@ class CellSize:
     size: tuple[Optional[float], Optional[float], Optional[float]]
     chords: tuple[int, int, int]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"cell_size": [None if s is None else round(float(s), 2) for s in self.size],
                 "chords": list(self.chords)}
 
@@ -50,7 +50,8 @@ class CellSize:
 def _normalised(volume: np.ndarray) -> np.ndarray:
     volume = np.asarray(volume, np.float32)
     lo, hi = np.percentile(volume, (1.0, 99.8))
-    return np.clip((volume - lo) / max(float(hi - lo), 1e-12), -0.5, 1.5).astype(np.float32)
+    scaled: np.ndarray = np.clip((volume - lo) / max(float(hi - lo), 1e-12), -0.5, 1.5).astype(np.float32)
+    return scaled
 
 
 def _noise(smoothed: np.ndarray) -> float:

@@ -122,7 +122,7 @@ def parse_scale(text: Any, *, where: str = "--scale") -> Optional[Scale | str]:
     return check_scale(text, where=where)
 
 
-def resolve_scale(volume: np.ndarray, models: Any, scale: Any = None) -> tuple[Optional[Scale], dict]:
+def resolve_scale(volume: np.ndarray, models: Any, scale: Any = None) -> tuple[Optional[Scale], dict[str, Any]]:
     """The factors a volume is resampled by before the networks, and a record of how they were chosen.
 
     ``scale`` None: the models' ``input_scale`` (their ``input_scale.json``; None = not resampled); three
@@ -177,4 +177,5 @@ def points_to_shape(points: Optional[np.ndarray], source: Sequence[int], shape: 
     if points is None:
         return None
     ratio = np.asarray(shape, float) / np.asarray(source, float)
-    return (np.asarray(points, float) + 0.5) * ratio - 0.5
+    moved: np.ndarray = (np.asarray(points, float) + 0.5) * ratio - 0.5
+    return moved

@@ -40,6 +40,7 @@ def test_every_field_is_a_keyword_of_vollseg_or_its_post_processing():
     from volltrack.segmentation import pipeline
 
     accepted = set()
-    for function in (pipeline.vollseg, pipeline.vollseg_in_blocks, pipeline.segment_from_predictions):
+    for function in (pipeline.vollseg, pipeline.vollseg_in_blocks, pipeline.vollseg_from_predictions,
+                     pipeline.segment_from_predictions):
         accepted |= set(inspect.signature(function).parameters)
     assert set(VollSegParameters.model_fields) <= accepted

@@ -3,7 +3,9 @@
 For each volume of ``independent_sim.py`` (made on the fly, or read from ``--volumes`` written by it) the
 networks run once, and the same predictions give:
 
-* ``vollseg`` -- VollSeg as ``volltrack segment`` runs it (the models' thresholds, U-Net mask, seed pool);
+* ``vollseg`` -- VollSeg as ``volltrack segment`` runs it (the models' thresholds, U-Net mask, seed pool, StarDist
+  seeds flooding at most ``STARDIST_MARGIN`` past their polyhedra);
+* ``vollseg_flood`` -- VollSeg as published: the StarDist seeds flood the whole U-Net mask (``stardist_margin=None``);
 * ``stardist`` -- StarDist only (its kept polyhedra, the same thresholds);
 * ``unet`` -- U-Net only (connected components of its mask);
 * ``vollseg_nounet`` -- diagnostic: VollSeg with the mask from StarDist's probability (Otsu) instead of the U-Net
@@ -19,6 +21,7 @@ the U-Net mask covers. Matching: stardist.matching, IoU 0.5.
 Usage::
 
     python bench/segmentation/generalise.py [--models DIR[,DIR2]] [--volumes DIR] [--kinds a,b] [--json OUT]
+        [--scale none|auto|oracle|Z,Y,X]
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from independent_sim import TISSUES, make_volume  # noqa: E402
 
-METHODS = ("vollseg", "stardist", "unet", "vollseg_nounet", "vollseg_starseeds", "vollseg_near")
+METHODS = ("vollseg", "stardist", "unet", "vollseg_flood", "vollseg_nounet", "vollseg_starseeds", "vollseg_near")
 
 
 def volumes(folder: Path | None, kinds):
@@ -50,16 +53,35 @@ def volumes(folder: Path | None, kinds):
             yield name, raw, gt
 
 
-def segment_all(raw, models):
-    """Labels of every method from one run of the networks, and the seed counts."""
-    from volltrack.segmentation.pipeline import predict_networks, segment_from_predictions, vollseg_from_predictions
+#: Median bounding box (Z, Y, X voxels) of the cells of the package simulator's demo geometry (seed 301), for
+#: ``--scale oracle``: the factors that bring each volume's true median cell box to it (an upper bound on what an
+#: estimated scale can do).
+PACKAGE_CELL_BOX = (5.0, 24.0, 24.0)
+
+
+def oracle_scale(gt):
+    """Factors bringing the median bounding box of the true cells of ``gt`` to :data:`PACKAGE_CELL_BOX`."""
+    from scipy import ndimage as ndi
+
+    boxes = np.array([[s.stop - s.start for s in box] for box in ndi.find_objects(gt) if box is not None], float)
+    return tuple(round(min(max(r / e, 0.2), 4.0), 3) for r, e in zip(PACKAGE_CELL_BOX, np.median(boxes, axis=0)))
+
+
+def segment_all(raw, models, scale=None, *, near_margin=(1, 2, 2)):
+    """Labels of every method from one run of the networks, the seed counts, the mask and the scale record."""
+    from volltrack.segmentation.pipeline import (_maps_to_volume_grid, predict_networks, segment_from_predictions,
+                                                 vollseg_from_predictions)
     from volltrack.segmentation.networks import stardist_instances
 
-    predictions = predict_networks(raw.astype(np.float32), models)
+    predictions = predict_networks(raw.astype(np.float32), models, scale=scale)
     full = vollseg_from_predictions(predictions, models)
     out = {"vollseg": full.labels, "stardist": full.stardist_labels}
     out["unet"] = vollseg_from_predictions(replace(predictions, stardist=None), models).labels
+    out["vollseg_flood"] = vollseg_from_predictions(predictions, models, stardist_margin=None).labels
     star = stardist_instances(predictions.stardist, models.stardist, predictions.shape, paint=True)
+    unet_probability = predictions.unet_probability
+    if predictions.input_shape is not None:
+        star, unet_probability, _ = _maps_to_volume_grid(star, unet_probability, None, predictions.input_shape)
     out["vollseg_nounet"] = segment_from_predictions(star.labels, star.probability, None, distance=star.distance,
                                                      stardist_points=star.points).labels
     # StarDist seeds only: a U-Net probability whose components all hold a StarDist centre
@@ -67,22 +89,23 @@ def segment_all(raw, models):
 
     from skimage.filters import threshold_otsu
 
-    otsu = float(threshold_otsu(predictions.unet_probability))
-    unet_labels, mask = unet_instances(predictions.unet_probability, threshold=otsu, growth=models.unet_erosion)
+    otsu = float(threshold_otsu(unet_probability))
+    unet_labels, mask = unet_instances(unet_probability, threshold=otsu, growth=models.unet_erosion)
     seeded = np.unique(unet_labels[star.labels > 0])
     keep = np.isin(unet_labels, seeded[seeded > 0])
     out["vollseg_starseeds"] = segment_from_predictions(
-        star.labels, star.probability, np.where(keep, predictions.unet_probability, 0).astype(np.float32),
+        star.labels, star.probability, np.where(keep, unet_probability, 0).astype(np.float32),
         distance=star.distance, stardist_points=star.points, unet_threshold=otsu, mask_growth=models.unet_erosion,
     ).labels
     from scipy import ndimage as ndi
 
-    near = ndi.binary_dilation(star.labels > 0, structure=np.ones((3, 5, 5), bool)) & mask
+    structure = np.ones(tuple(2 * m + 1 for m in near_margin), bool)
+    near = ndi.binary_dilation(star.labels > 0, structure=structure) & mask
     out["vollseg_near"] = segment_from_predictions(
         star.labels, star.probability, near.astype(np.float32), distance=star.distance,
         stardist_points=star.points, unet_threshold=0.5).labels
     seeds = dict(stardist=int(full.seeds.n_stardist), unet=int(full.seeds.from_unet.sum())) if full.seeds else {}
-    return out, seeds, mask
+    return out, seeds, mask, predictions.scale
 
 
 def main() -> None:
@@ -91,6 +114,8 @@ def main() -> None:
     parser.add_argument("--volumes", type=Path, default=None, help="output folder of independent_sim.py")
     parser.add_argument("--kinds", default=",".join(TISSUES))
     parser.add_argument("--json", type=Path, default=None, help="write the records here")
+    parser.add_argument("--scale", default="none", help="input scale: none (the models' own), auto (estimated from "
+                        "each volume), oracle (from the true cells: an upper bound) or factors Z,Y,X")
     args = parser.parse_args()
     from stardist.matching import matching
 
@@ -103,10 +128,16 @@ def main() -> None:
         tag = folder or "bundled"
         for name, raw, gt in volumes(args.volumes, args.kinds.split(",")):
             start = time.perf_counter()
-            labels, seeds, mask = segment_all(raw, models)
+            if args.scale == "oracle":
+                scale = oracle_scale(gt)
+            else:
+                from volltrack.segmentation.input_scale import parse_scale
+
+                scale = None if args.scale == "none" else parse_scale(args.scale)
+            labels, seeds, mask, scaled = segment_all(raw, models, scale)
             row = dict(models=tag, volume=name, cells=int(len(np.unique(gt)) - 1), seeds=seeds,
                        mask_covers=float(mask[gt > 0].mean()), mask_outside=float(mask[gt == 0].mean()),
-                       seconds=round(time.perf_counter() - start, 1))
+                       seconds=round(time.perf_counter() - start, 1), scale=scaled)
             for method in METHODS:
                 stats = matching(gt, labels[method], thresh=0.5)
                 row[method] = dict(f1=round(float(stats.f1), 3), precision=round(float(stats.precision), 3),
@@ -114,7 +145,8 @@ def main() -> None:
             records.append(row)
             print(f"{tag} {name:11s} cells {row['cells']:4d}  " + "  ".join(
                 f"{m} {row[m]['f1']:.3f}" for m in METHODS)
-                + f"  seeds {seeds}  mask covers {row['mask_covers']:.2f} / outside {row['mask_outside']:.2f}", flush=True)
+                + f"  seeds {seeds}  mask covers {row['mask_covers']:.2f} / outside {row['mask_outside']:.2f}"
+                + f"  factors {scaled.get('factors')} est {scaled.get('estimated_cell_size')}", flush=True)
         for method in METHODS:
             mean = np.mean([r[method]["f1"] for r in records if r["models"] == tag])
             print(f"{tag} mean {method} F1 {mean:.3f}")

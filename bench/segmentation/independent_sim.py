@@ -18,7 +18,7 @@ simulator are measured on tissue they have not seen the like of:
 
 Usage (writes ``OUT/raw/*.tif``, ``OUT/labels/*.tif`` and ``OUT/volumes.json``)::
 
-    python bench/segmentation/independent_sim.py OUT [--kinds meristem,epithelium,...]
+    python bench/segmentation/independent_sim.py OUT [--kinds meristem,epithelium,...] [--vary N]
 """
 
 from __future__ import annotations
@@ -224,10 +224,29 @@ def make_volume(kind: Tissue):
     return raw, gt, (kind.anisotropy * FINE_UM, FINE_UM, FINE_UM)
 
 
+def varied(kind: Tissue, vary: int) -> Tissue:
+    """Another tissue of the same kind (for generality checks): a new seed and its parameters drawn around the kind's
+    (cell size x0.7-1.4, Z voxel anisotropy +-1-2, photons x0.6-1.5, PSF x0.8-1.3, elongation and stained share
+    perturbed), reproducible from ``vary``."""
+    from dataclasses import replace
+
+    rng = np.random.default_rng(1000 * vary + kind.seed)
+    elongation = tuple(float(e * np.exp(rng.normal(0, 0.15))) for e in kind.elongation)
+    return replace(kind, name=f"{kind.name}_v{vary}", seed=kind.seed + 100 * vary,
+                   cell_um=float(kind.cell_um * rng.uniform(0.7, 1.4)), elongation=elongation,
+                   anisotropy=int(np.clip(kind.anisotropy + rng.integers(-2, 3), 1, 6)),
+                   photons=float(kind.photons * rng.uniform(0.6, 1.5)),
+                   psf_z_um=float(kind.psf_z_um * rng.uniform(0.8, 1.3)),
+                   psf_xy_um=float(kind.psf_xy_um * rng.uniform(0.8, 1.3)),
+                   coverage=float(min(1.0, kind.coverage * rng.uniform(0.85, 1.15))))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--kinds", default=",".join(TISSUES))
+    parser.add_argument("--vary", type=int, default=0, help="N > 0: tissues varied from each kind (new seed and "
+                        "parameters, see varied()), written as KIND_vN")
     args = parser.parse_args()
     import tifffile
 
@@ -235,7 +254,8 @@ def main() -> None:
     (args.out / "labels").mkdir(parents=True, exist_ok=True)
     record = {}
     for name in args.kinds.split(","):
-        kind = TISSUES[name]
+        kind = TISSUES[name] if args.vary <= 0 else varied(TISSUES[name], args.vary)
+        name = kind.name
         raw, gt, calibration = make_volume(kind)
         tifffile.imwrite(args.out / "raw" / f"{name}.tif", raw)
         tifffile.imwrite(args.out / "labels" / f"{name}.tif", gt)

@@ -52,6 +52,14 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                         help="what the seeds flood: the StarDist probability (as published), the U-Net probability "
                         "(for a U-Net trained with --erosion: cells meet on the membranes) or the membrane image "
                         "itself (default: as `volltrack train thresholds` chose for the models, else stardist)")
+    parser.add_argument("--scale", help="resample each volume before the networks: auto (default: the factors that "
+                        "bring its cells, measured from the image, to the size the models learnt; none when within "
+                        "20%%), models (the models' input_scale.json only) or factors Z,Y,X in (0, 4] (e.g. 0.5,1,1); "
+                        "labels come back on the volume's grid; segment.json records the estimated cell size and the "
+                        "factors (input_scale)")
+    parser.add_argument("--stardist-margin", help="how far (Z,Y,X voxels on the networks' grid) a StarDist-seeded "
+                        "cell may grow past its polyhedron (default 0,1,1), or none: flood the whole U-Net mask "
+                        "(as published)")
     parser.add_argument("--unet-threshold", type=_fraction, help="U-Net mask threshold (default Otsu; 0.5 in blocks)")
     parser.add_argument("--prob-thresh", type=_fraction, help="StarDist probability threshold (default the model's)")
     parser.add_argument("--nms-thresh", type=_fraction, help="StarDist NMS threshold (default the model's)")
@@ -80,6 +88,19 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     add_cluster_arguments(parser)
 
 
+def _margin(text):
+    """``--stardist-margin``: "none" or three whole numbers Z,Y,X >= 0."""
+    if text.strip().lower() == "none":
+        return None
+    try:
+        values = tuple(int(v) for v in text.split(","))
+    except ValueError:
+        values = ()
+    if len(values) != 3 or min(values) < 0:
+        raise ValueError(f"--stardist-margin: expected 'none' or three whole numbers Z,Y,X >= 0; got {text!r}")
+    return values
+
+
 def _check_sizes(args):
     """Size filters in voxels: whole numbers >= 0, and a --max-size that leaves room for cells."""
     for option, value in (("--min-size", args.min_size), ("--max-size", args.max_size),
@@ -103,6 +124,12 @@ def _options(args):
         options["stardist_labels"] = False
     if getattr(args, "watershed_map", None) is not None:
         options["watershed_map"] = args.watershed_map
+    if getattr(args, "scale", None) is not None:
+        from volltrack.segmentation.input_scale import parse_scale
+
+        options["scale"] = parse_scale(args.scale, where="--scale")
+    if getattr(args, "stardist_margin", None) is not None:
+        options["stardist_margin"] = _margin(args.stardist_margin)
     if args.mask_growth is not None:
         if args.mask_growth < 0:
             raise ValueError(f"--mask-growth must be >= 0 voxels, got {args.mask_growth}")
@@ -168,9 +195,9 @@ def run(args: argparse.Namespace) -> int:
     from volltrack.segmentation.validation import validate_axes
 
     axes = validate_axes(args.axes) if args.axes else None
-    _check_sizes(args)
-    options = _options(args)
     try:
+        _check_sizes(args)
+        options = _options(args)
         inputs = list_inputs(args.input)
         out = Path(args.out)
         if out.exists() and not out.is_dir():

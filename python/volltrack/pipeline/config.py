@@ -55,7 +55,11 @@ class SegmentationConfig(VollSegParameters):
     def vollseg_options(self) -> dict[str, Any]:
         """The VollSeg keywords of this section (all but ``models``; unset ones, null, left out), as
         :func:`~volltrack.segmentation.batch.segment_paths` takes them."""
-        return self.model_dump(exclude={"models"}, exclude_none=True)
+        options = self.model_dump(exclude={"models"}, exclude_none=True)
+        for key in ("scale", "stardist_margin"):     # null means something here: the models' scale, no margin
+            if key in self.model_fields_set and getattr(self, key) is None:
+                options[key] = None
+        return options
 
 
 #: ``volltrack run``'s tracker settings when run.yaml has no ``tracking`` section (a section given replaces them

@@ -212,6 +212,12 @@ def segment_file(path, out, models, *, axes=None, progress=None, segment_options
         Segments the frames elsewhere: called as ``distribute(path, out, frames, axes=, models=, options=,
         output_format=, progress=)`` with the frames still to do (e.g. as Dask tasks on a cluster:
         :func:`volltrack.cluster.segment.frame_distributor`). Default: in this process.
+
+    Returns
+    -------
+    dict
+        How the file was resampled for the networks (``scale="auto"`` is estimated once, on its first frame):
+        :func:`~volltrack.segmentation.input_scale.resolve_scale`'s record.
     """
     options = vollseg_options(segment_options)
     if output_format not in ("tif", "zarr"):
@@ -225,6 +231,7 @@ def segment_file(path, out, models, *, axes=None, progress=None, segment_options
     if output_format == "zarr":
         settings["format"] = "zarr"
     check_frame_options(frames_folder, settings, replace=fresh)
+    options, scale_record = _resolved_scale(image, movie, models, options)
     todo = [frame for frame in range(n_frames) if not frame_done(frames_folder, frame)]
     if output_format == "zarr" and len(todo) == n_frames:
         _create_zarr_outputs(out, name, models, options, image, meta, movie)
@@ -246,6 +253,21 @@ def segment_file(path, out, models, *, axes=None, progress=None, segment_options
         with timed("segment/assemble outputs"):
             assemble_outputs(frames_folder, out, name, n_frames, meta["calibration"], meta.get("frame_interval"),
                              movie)
+    return scale_record
+
+
+def _resolved_scale(image, movie, models, options):
+    """``options`` with ``scale="auto"`` replaced by the factors estimated on the file's first frame (every frame of
+    a movie is resampled alike, and a resumed run finds the same ones), and the record of how the scale was chosen
+    (:func:`~volltrack.segmentation.input_scale.resolve_scale`) for ``segment.json``."""
+    from volltrack.segmentation.input_scale import resolve_scale
+
+    scale = options.get("scale", "auto")       # vollseg's default
+    if scale != "auto":
+        return options, resolve_scale(None, models, scale)[1]
+    first = _read_volume(image, movie, 0)
+    factors, record = resolve_scale(first, models, "auto")
+    return {**options, "scale": tuple(factors or (1.0, 1.0, 1.0))}, record
 
 
 def _create_zarr_outputs(out, name, models, options, image, meta, movie):
@@ -293,7 +315,8 @@ def _segmented_frames(image, movie, path, frames, models, options):
             yield frame, _segment_volume(_read_volume(image, movie, frame), path, frame, movie, models,
                                          pipeline.vollseg_in_blocks, options)
         return
-    network_keys = ("n_tiles", "denoise_first", "normalization", "prob_thresh", "nms", "nms_thresh", "stardist_labels")
+    network_keys = ("n_tiles", "denoise_first", "normalization", "prob_thresh", "nms", "scale", "nms_thresh",
+                    "stardist_labels")
     network_options = {k: options[k] for k in network_keys if k in options}
 
     def predict(frame):
@@ -408,15 +431,18 @@ def segment_paths(paths, out, models, *, segment_options=None, inputs=None, axes
         (or None), instead of ``distribute``.
     """
     vollseg_options(segment_options)
-    record = dict(inputs=list(paths if inputs is None else inputs), models=models, parameters=segment_options or {})
+    scales: dict = {}
+    record = dict(inputs=list(paths if inputs is None else inputs), models=models, parameters=segment_options or {},
+                  scales=scales)
     Path(out).mkdir(parents=True, exist_ok=True)
     write_record(out, status=STATUS_RUNNING, **record)
     try:
         with distributor if distributor is not None else contextlib.nullcontext(distribute) as running:
             for path in paths:
-                segment_file(path, out, models, axes=axes, progress=progress, segment_options=segment_options,
-                             fresh=fresh, distribute=running,
-                             output_format=output_format(path) if callable(output_format) else output_format or "tif")
+                scales[str(path)] = segment_file(
+                    path, out, models, axes=axes, progress=progress, segment_options=segment_options, fresh=fresh,
+                    distribute=running,
+                    output_format=output_format(path) if callable(output_format) else output_format or "tif")
     except KeyboardInterrupt:
         write_record(out, status=STATUS_INTERRUPTED, **record)
         raise
@@ -426,7 +452,7 @@ def segment_paths(paths, out, models, *, segment_options=None, inputs=None, axes
     write_record(out, status=STATUS_COMPLETE, **record)
 
 
-def write_record(out, *, inputs, models, parameters, status=STATUS_COMPLETE, error=None):
+def write_record(out, *, inputs, models, parameters, status=STATUS_COMPLETE, error=None, scales=None):
     """Write ``OUT/segment.json`` (status, parameters, versions, models, inputs) atomically.
 
     Parameters
@@ -445,6 +471,9 @@ def write_record(out, *, inputs, models, parameters, status=STATUS_COMPLETE, err
     The record also says which map the seeds flooded (``watershed_map``: the option, else the models' default).
     error : str, optional
         Why a failed run stopped. Default None.
+    scales : dict, optional
+        Per input segmented by this run: how it was resampled for the networks (``factors``, ``source``, and for
+        ``scale="auto"`` the estimated and the models' cell size), recorded as ``input_scale``.
     """
     from volltrack.io import atomic_write_text
 
@@ -453,6 +482,8 @@ def write_record(out, *, inputs, models, parameters, status=STATUS_COMPLETE, err
     record = {"status": status, "parameters": parameters, "versions": versions(), "models": models.describe(),
               "watershed_map": parameters.get("watershed_map") or default_watershed_map(models),
               "inputs": [str(p) for p in inputs]}
+    if scales:
+        record["input_scale"] = scales
     if error is not None:
         record["error"] = error
     atomic_write_text(Path(out) / "segment.json", json.dumps(record, indent=2, default=str))

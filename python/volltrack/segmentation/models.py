@@ -34,6 +34,9 @@ class Models:
         Rim the U-Net was trained without (its ``volltrack.json``; 0 = the plain foreground mask).
     input_scale : tuple of 3 float or None
         Factors (Z, Y, X) the networks' input volumes are resampled by (their ``input_scale.json``); None = 1.
+    cell_size : tuple of 3 float or None
+        Cell size (Z, Y, X voxels, on the resampled grid) the networks learnt, as recorded in their
+        ``input_scale.json`` (key ``cell_size``, StarDist's first); needed by ``vollseg(scale="auto")``.
     watershed_map : str or None
         What VollSeg's seeds flood by default ("stardist", "unet" or "membrane"), as ``volltrack train thresholds``
         chose it (key ``watershed_map`` of the StarDist model's ``thresholds.json``); None = "stardist".
@@ -46,6 +49,7 @@ class Models:
     unet_erosion: int = 0
     input_scale: tuple | None = None
     watershed_map: str | None = None
+    cell_size: tuple | None = None
 
     def describe(self):
         """Return a dict of which models are present, with their folders, for output records."""
@@ -164,7 +168,7 @@ def load_models(folder=None, *, stardist=True, unet=True, n2v=True):
     _LOG.info("loaded models %s from %s", sorted(loaded), folder)
     watershed_map = read_watershed_map(found[STARDIST]) if STARDIST in found else None
     return Models(folder=folder, unet_erosion=erosion, input_scale=_input_scale(found), watershed_map=watershed_map,
-                  **loaded)
+                  cell_size=_cell_size(found), **loaded)
 
 
 def read_watershed_map(stardist_dir):
@@ -196,3 +200,15 @@ def _input_scale(found):
         raise ValueError(f"the StarDist and U-Net models were trained at different input scales ({told}); "
                          "train both on patches prepared with the same --scale")
     return distinct.pop() if distinct else None
+
+
+def _cell_size(found):
+    """The training cell size recorded with the StarDist model, else with the U-Net (None: not recorded)."""
+    from volltrack.segmentation.input_scale import read_cell_size
+
+    for kind in (STARDIST, UNET):
+        if kind in found:
+            size = read_cell_size(found[kind])
+            if size is not None:
+                return size
+    return None

@@ -8,9 +8,9 @@ exactly the keys that were set, so the settings recorded with the outputs keep t
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 __all__ = ["VollSegParameters", "vollseg_options"]
 
@@ -48,8 +48,23 @@ class VollSegParameters(BaseModel):
     fill_holes: bool = Field(True, description="fill holes in the labels")
     snap_seeds: bool = Field(True, description="move seeds to the probability maximum nearby")
     mask_growth: Optional[int] = Field(None, description="voxels the U-Net mask is grown by; null = the model's")
+    scale: Optional[Union[Literal["auto"], tuple[float, float, float]]] = Field(
+        "auto", description="resample the volume before the networks: 'auto' (the factors that bring its cells, as "
+        "measured from the image, to the size the models learnt; none when within 20 %), three factors Z, Y, X in "
+        "(0, 4], or null = the models' input_scale.json; labels come back on the volume's own grid")
+    stardist_margin: Optional[tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)],
+                                    Annotated[int, Field(ge=0)]]] = Field(
+        (0, 1, 1), description="how far (Z, Y, X voxels on the networks' grid) a StarDist-seeded cell may grow past "
+        "its polyhedron; null = flood the whole U-Net mask (as published)")
     block_shape: Optional[tuple[int, int, int]] = Field(None, description="segment in blocks of this core size")
     halo: Optional[tuple[int, int, int]] = Field(None, description="context around each block (Z, Y, X)")
+
+    @field_validator("scale", mode="before")
+    @classmethod
+    def _scale(cls, value: Any) -> Any:
+        from volltrack.segmentation.input_scale import parse_scale
+
+        return parse_scale(value, where="scale")
 
     @model_validator(mode="after")
     def _halo_with_blocks(self) -> "VollSegParameters":

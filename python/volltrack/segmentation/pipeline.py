@@ -41,6 +41,8 @@ class VollSegResult:
         N2V output.
     seeds : SeedPool or None
         The seed pool.
+    scale : dict or None
+        How the volume was resampled for the networks (factors, and the cell sizes when estimated).
     """
 
     labels: np.ndarray
@@ -52,6 +54,7 @@ class VollSegResult:
     markers: np.ndarray | None = None
     denoised: np.ndarray | None = None
     seeds: SeedPool | None = None
+    scale: dict | None = None
 
 
 def blank_result(volume, models, *, segment_options=None):
@@ -90,7 +93,7 @@ def segment_from_predictions(stardist_labels, probability, unet_probability, *, 
                              use_probability=True, unet_threshold=None, min_size_mask=10, min_size=10,
                              max_size=None, marker_radius=2, unite_stardist=True, fill_holes=True,
                              snap_seeds=True, mask_growth=0, stardist_points=None, watershed_map="stardist",
-                             image=None, unet_components=None):
+                             image=None, reach=None, unet_components=None):
     """The post-network half of VollSeg: mask, components, seed pool, masked watershed, clean-up.
 
     Parameters
@@ -133,6 +136,10 @@ def segment_from_predictions(stardist_labels, probability, unet_probability, *, 
         on the membranes), or the membrane image itself (``image``, bright membranes, smoothed).
     image : ndarray of float, shape (Z, Y, X), optional
         The normalised volume the networks saw; needed by ``watershed_map="membrane"``.
+    reach : ndarray of bool, shape (Z, Y, X), optional
+        Where StarDist-seeded cells may grow (:func:`stardist_reach`: their polyhedra grown by a margin); the
+        mask is cut to it, except the U-Net components that hold a U-Net seed (cells StarDist missed), so that a
+        seed does not flood the cells StarDist did not find nor the gaps around them. Default None: the whole mask.
     unet_components : tuple (components, mask), optional
         :func:`unet_instances` of ``unet_probability`` with this call's ``unet_threshold``, ``min_size_mask`` and
         ``mask_growth``, when already computed (VollSeg computes them while StarDist's candidates are being
@@ -159,6 +166,8 @@ def segment_from_predictions(stardist_labels, probability, unet_probability, *, 
     seeds = seed_pool(star_voxels if star_voxels is not None else stardist_points, unet_labels, snap=snap_seeds)
     if unite_stardist and star_voxels is not None:
         mask = mask | stardist_outside_mask(star_voxels, mask)
+    if reach is not None:
+        mask = mask & (reach | _unet_seeded(unet_labels, seeds))
     markers = paint_markers(seeds.points, mask.shape, radius=marker_radius)
     labels = masked_watershed(landscape, markers, mask)
     if fill_holes:
@@ -172,6 +181,31 @@ def segment_from_predictions(stardist_labels, probability, unet_probability, *, 
 #: Defaults of :func:`segment_from_predictions`'s keywords (for the U-Net components computed ahead of it).
 _SEGMENT_DEFAULTS = {name: parameter.default
                      for name, parameter in inspect.signature(segment_from_predictions).parameters.items()}
+
+
+def _unet_seeded(unet_labels, seeds):
+    """The U-Net components that hold a U-Net seed (a cell StarDist missed)."""
+    points = seeds.points[seeds.from_unet]
+    if len(points) == 0:
+        return np.zeros(unet_labels.shape, bool)
+    voxels = np.clip(np.rint(points).astype(np.int64), 0, np.asarray(unet_labels.shape) - 1)
+    ids = np.unique(unet_labels[tuple(voxels.T)])
+    return np.isin(unet_labels, ids[ids > 0])
+
+
+#: Default margin (Z, Y, X voxels on the networks' grid) by which a StarDist-seeded cell may grow past its
+#: polyhedron (``stardist_margin``); measured in bench/README.md, section "generalise".
+STARDIST_MARGIN = (0, 1, 1)
+
+
+def stardist_reach(stardist_labels, margin):
+    """The StarDist polyhedra grown by ``margin`` (Z, Y, X voxels, a box): where their seeds may flood."""
+    from scipy import ndimage as ndi
+
+    inside = np.asarray(stardist_labels) > 0
+    if not any(margin):
+        return inside
+    return ndi.binary_dilation(inside, structure=np.ones(tuple(2 * int(m) + 1 for m in margin), bool))
 
 
 #: Gaussian sigma (voxels) of the membrane image flooded by ``watershed_map="membrane"``.
@@ -254,6 +288,9 @@ class NetworkPredictions:
         The volume's shape when it was resampled by the models' input scale.
     normalised : ndarray of float32 or None
         The (resampled, denoised) normalised volume the networks saw (flooded by ``watershed_map="membrane"``).
+    scale : dict or None
+        How the volume was resampled (:func:`~volltrack.segmentation.input_scale.resolve_scale`): ``factors``,
+        ``source`` ("models", "given" or "auto") and, for "auto", the estimated and the models' cell size.
     instances : EarlyInstances or None
         StarDist's kept candidates (fast path), being computed in a background thread since StarDist's maps
         were ready (:func:`predict_networks`).
@@ -265,6 +302,7 @@ class NetworkPredictions:
     denoised: np.ndarray | None = None
     input_shape: tuple | None = None
     normalised: np.ndarray | None = None
+    scale: dict | None = None
     instances: EarlyInstances | None = None
 
     @property
@@ -313,7 +351,7 @@ def _background_pool():
 
 
 def predict_networks(image, models, *, n_tiles=None, denoise_first=False, normalization=None, prob_thresh=None,
-                     nms="fast", nms_thresh=None, stardist_labels=True):
+                     nms="fast", scale="auto", nms_thresh=None, stardist_labels=True):
     """Run the networks on one (validated, not blank) ZYX volume: N2V if asked, then StarDist and the U-Net.
 
     Parameters are those of :func:`vollseg`. Thread-safe with respect to the post-processing
@@ -324,25 +362,25 @@ def predict_networks(image, models, *, n_tiles=None, denoise_first=False, normal
     the U-Net runs (the compiled suppression releases the GIL); :func:`vollseg_from_predictions` takes them from
     there when called with the same ``nms_thresh`` and ``stardist_labels``.
 
-    The volume is first resampled by the models' ``input_scale`` when they record one
-    (:mod:`~volltrack.segmentation.input_scale`); ``shape`` is then the resampled one and ``input_shape`` the
-    volume's.
+    The volume is first resampled by ``scale`` (:func:`~volltrack.segmentation.input_scale.resolve_scale`: "auto"
+    (default) = estimated from the volume's cells, None = the models' ``input_scale`` when they record one, or three
+    factors); ``shape`` is then the resampled one and ``input_shape`` the volume's.
 
     Returns
     -------
     NetworkPredictions
     """
-    from volltrack.segmentation.input_scale import is_identity, resample_volume
+    from volltrack.segmentation.input_scale import is_identity, resample_volume, resolve_scale
     from volltrack.segmentation.networks import check_nms_mode, stardist_maps
 
     check_nms_mode(nms)
     if models.stardist is None and models.unet is None:
         raise ValueError("VollSeg needs a StarDist or a U-Net model; the models folder has neither")
     input_shape = None
-    scale = getattr(models, "input_scale", None)
-    if not is_identity(scale):
+    factors, scale_record = resolve_scale(image, models, scale)
+    if not is_identity(factors):
         input_shape = tuple(image.shape)
-        image = resample_volume(image, scale)
+        image = resample_volume(image, factors)
     denoised = None
     if denoise_first and models.n2v is not None:
         denoised = denoise(image, models.n2v, n_tiles=n_tiles)
@@ -354,7 +392,8 @@ def predict_networks(image, models, *, n_tiles=None, denoise_first=False, normal
             early = _suppress_in_background(star, models.stardist, tuple(image.shape), nms_thresh, stardist_labels)
     unet_probability = predict_unet(normalised, models.unet, n_tiles=n_tiles) if models.unet is not None else None
     return NetworkPredictions(shape=tuple(image.shape), unet_probability=unet_probability, stardist=star,
-                              denoised=denoised, input_shape=input_shape, normalised=normalised, instances=early)
+                              denoised=denoised, input_shape=input_shape, normalised=normalised, scale=scale_record,
+                              instances=early)
 
 
 def _nms_threshold(model, nms_thresh):
@@ -372,7 +411,8 @@ def _suppress_in_background(maps, model, shape, nms_thresh, paint):
     return EarlyInstances(nms_thresh=nms_thresh, paint=bool(paint), future=future)
 
 
-def vollseg_from_predictions(predictions, models, *, nms_thresh=None, stardist_labels=True, **options):
+def vollseg_from_predictions(predictions, models, *, nms_thresh=None, stardist_labels=True,
+                             stardist_margin=STARDIST_MARGIN, **options):
     """The post-network half of :func:`vollseg`: seeds from StarDist's candidates, then the seeded watershed.
 
     Parameters
@@ -387,6 +427,10 @@ def vollseg_from_predictions(predictions, models, *, nms_thresh=None, stardist_l
         Paint the kept StarDist polyhedra (the StarDist output, whose centroids are the seeds; always done by the
         exact path). False seeds the watershed from the kept candidates' centres and skips the painting.
         Default True.
+    stardist_margin : tuple of 3 int or None, optional
+        How far (Z, Y, X voxels on the networks' grid) a StarDist-seeded cell may grow past its polyhedron
+        (:func:`stardist_reach`); None floods the whole U-Net mask (as published). Needs the painted polyhedra
+        (ignored with ``stardist_labels=False``). Default :data:`STARDIST_MARGIN`.
     **options
         Passed to :func:`segment_from_predictions`.
 
@@ -404,7 +448,7 @@ def vollseg_from_predictions(predictions, models, *, nms_thresh=None, stardist_l
         result = _unet_only(predictions.unet_probability, predictions.denoised, options)
     else:
         early = predictions.instances
-        if predictions.unet_probability is not None and early is not None:
+        if predictions.unet_probability is not None and early is not None and predictions.input_shape is None:
             # the U-Net's components while the background thread may still be suppressing StarDist's candidates
             options["unet_components"] = unet_instances(
                 predictions.unet_probability, threshold=options.get("unet_threshold"),
@@ -415,12 +459,25 @@ def vollseg_from_predictions(predictions, models, *, nms_thresh=None, stardist_l
             found = early.result_for(_nms_threshold(models.stardist, nms_thresh), bool(stardist_labels))
         star = stardist_instances(predictions.stardist, models.stardist, predictions.shape, nms_thresh=nms_thresh,
                                   paint=stardist_labels, found=found)
-        result = segment_from_predictions(star.labels, star.probability, predictions.unet_probability,
+        unet_probability, image = predictions.unet_probability, predictions.normalised
+        reach = None
+        if stardist_margin is not None and star.labels is not None:
+            reach = stardist_reach(star.labels, stardist_margin)
+        if predictions.input_shape is not None:     # the watershed on the volume's own grid
+            star, unet_probability, image = _maps_to_volume_grid(star, unet_probability, image,
+                                                                 predictions.input_shape)
+            if reach is not None:
+                from volltrack.segmentation.input_scale import resample_labels
+
+                reach = np.ascontiguousarray(resample_labels(reach, predictions.input_shape))
+        options["reach"] = reach
+        result = segment_from_predictions(star.labels, star.probability, unet_probability,
                                           distance=star.distance, stardist_points=star.points,
-                                          image=predictions.normalised, **options)
+                                          image=image, **options)
         result.denoised = predictions.denoised
     if predictions.input_shape is not None:
         result = _to_volume_grid(result, predictions.input_shape)
+    result.scale = predictions.scale
     return result
 
 
@@ -432,23 +489,42 @@ def default_watershed_map(models):
     return recorded or "stardist"
 
 
+def _maps_to_volume_grid(star, unet_probability, image, shape):
+    """StarDist's output, the U-Net probability and the normalised image, from the networks' (resampled) grid to
+    the volume's ``shape``: labels by nearest neighbour, maps linearly, centres moved (so that the seeds flood the
+    volume at its own resolution)."""
+    from dataclasses import replace as replaced
+
+    from volltrack.segmentation.input_scale import points_to_shape, resample_labels, resize_map
+
+    source = star.probability.shape
+    labels = None if star.labels is None else np.ascontiguousarray(resample_labels(star.labels, shape))
+    star = replaced(star, labels=labels, probability=resize_map(star.probability, shape),
+                    distance=resize_map(star.distance, shape), points=points_to_shape(star.points, source, shape))
+    unet_probability = None if unet_probability is None else resize_map(unet_probability, shape)
+    image = None if image is None else resize_map(image, shape)
+    return star, unet_probability, image
+
+
 def _to_volume_grid(result, shape):
     """Bring every array of a result segmented on a resampled grid back to the volume's ``shape``."""
     from dataclasses import fields
 
     from volltrack.segmentation.input_scale import resample_labels
 
+    moved = False
     for field in fields(result):
         value = getattr(result, field.name)
-        if isinstance(value, np.ndarray) and value.ndim == 3:
+        if isinstance(value, np.ndarray) and value.ndim == 3 and tuple(value.shape) != tuple(shape):
             setattr(result, field.name, np.ascontiguousarray(resample_labels(value, shape)))
-    if result.seeds is not None:
+            moved = moved or field.name in ("labels", "markers")
+    if moved and result.seeds is not None:
         result.seeds = None          # seed coordinates are on the resampled grid
     return result
 
 
 def vollseg(image, models, *, n_tiles=None, denoise_first=False, normalization=None, prob_thresh=None,
-            nms_thresh=None, nms="fast", stardist_labels=True, predictions=None, **options):
+            nms_thresh=None, nms="fast", stardist_labels=True, predictions=None, scale="auto", **options):
     """Segment one ZYX volume with VollSeg.
 
     Parameters
@@ -475,6 +551,13 @@ def vollseg(image, models, *, n_tiles=None, denoise_first=False, normalization=N
     predictions : NetworkPredictions, optional
         The networks' outputs for this volume when already computed (:func:`predict_networks` with the same
         network options); the networks are then not run again. Default None.
+    scale : "auto", tuple of 3 float or None, optional
+        Factors (Z, Y, X) the volume is resampled by before the networks (labels are returned on its own grid):
+        "auto" (default) = the factors that bring the volume's cells, as measured by
+        :func:`~volltrack.segmentation.cell_size.estimate_cell_size`, to the size the models were trained on
+        (their recorded ``cell_size``; none when all three are within 20 % of 1, and the models' own input scale
+        when they record no cell size); None = the models' ``input_scale.json``; ``result.scale`` records what
+        was done.
     **options
         Passed to :func:`segment_from_predictions` (``use_probability``, ``unet_threshold``, ``min_size`` ...).
         ``mask_growth`` defaults to the erosion recorded with the U-Net model (its ``volltrack.json``),
@@ -494,7 +577,7 @@ def vollseg(image, models, *, n_tiles=None, denoise_first=False, normalization=N
         return blank_result(image, models, segment_options={"denoise_first": denoise_first})
     if predictions is None:
         predictions = predict_networks(image, models, n_tiles=n_tiles, denoise_first=denoise_first,
-                                       normalization=normalization, prob_thresh=prob_thresh, nms=nms,
+                                       normalization=normalization, prob_thresh=prob_thresh, nms=nms, scale=scale,
                                        nms_thresh=nms_thresh, stardist_labels=stardist_labels)
     elif tuple(predictions.volume_shape) != tuple(image.shape):
         raise ValueError(f"predictions are for shape {predictions.volume_shape}, the volume has {image.shape}")
@@ -543,6 +626,10 @@ def vollseg_in_blocks(image, models, *, block_shape, halo, n_tiles=None, unet_th
         copied core by core; ``markers`` and ``seeds`` are None.
     """
     image = validate_volume(image)
+    from volltrack.segmentation.input_scale import resolve_scale
+
+    factors, _ = resolve_scale(image, models, options.pop("scale", "auto"))   # one scale for every block
+    options["scale"] = tuple(factors or (1.0, 1.0, 1.0))
     step = sample_step(image.shape)
     values = block_normalization(image[::step, ::step, ::step])
 

@@ -178,17 +178,24 @@ def _earlier_runs(path: Path) -> list:
 
 
 def record_input_scale(model_dir: str | Path, data_parameters: dict) -> Optional[Path]:
-    """Record the ``input_scale`` of the training patches in ``model_dir/input_scale.json`` (or remove the file).
+    """Record the ``input_scale`` and ``cell_size`` of the training patches in ``model_dir/input_scale.json`` (or remove
+    the file when there is neither).
 
     VollSeg resamples the volumes it segments by these factors (:mod:`volltrack.segmentation.input_scale`); a
     model fine-tuned on patches without a scale loses the one its source had (the file is copied with it).
     """
-    from volltrack.segmentation.input_scale import SCALE_FILE, check_scale, is_identity
+    from volltrack.segmentation.input_scale import CELL_SIZE_KEY, SCALE_FILE, check_scale, is_identity
 
     path = Path(model_dir) / SCALE_FILE
     scale = data_parameters.get("input_scale")
-    if scale is None or is_identity(check_scale(scale, where="the training data's input_scale")):
+    cell_size = data_parameters.get(CELL_SIZE_KEY)
+    identity = scale is None or is_identity(check_scale(scale, where="the training data's input_scale"))
+    if identity and cell_size is None:
         path.unlink(missing_ok=True)
         return None
-    return write_json_atomic(path, {"input_scale": [float(v) for v in scale],
-                                    "note": "volumes are resampled by these factors (Z, Y, X) before this network"})
+    record = {"input_scale": [float(v) for v in (scale or (1.0, 1.0, 1.0))],
+              "note": "volumes are resampled by input_scale (Z, Y, X) before this network; cell_size is the cell size "
+                      "(voxels, Z, Y, X) of its training volumes as vollseg(scale='auto') measures it"}
+    if cell_size is not None:
+        record[CELL_SIZE_KEY] = [float(v) for v in cell_size]
+    return write_json_atomic(path, record)

@@ -202,7 +202,7 @@ def prepare_training_data(folder: str | Path, out_path: str | Path, *,
                        "anisotropy will be estimated from the label extents)", sorted(map(str, voxel_sizes)))
     with tempfile.TemporaryDirectory(prefix=".prepare-", dir=out_path.parent) as scratch:
         writer = _PatchWriter(Path(scratch), n_train, n_val, patch_shape)
-        group, labelled = 0, False
+        group, labelled, cell_sizes = 0, False, []
         for pair in tqdm(pairs, desc="training patches", unit="image"):
             raw, labels = read_pair(pair)
             labels = _checked_labels(labels, pair.name, merge=merge_one_slice, record=parameters)
@@ -210,6 +210,7 @@ def prepare_training_data(folder: str | Path, out_path: str | Path, *,
             sources = [raw] if denoiser is None else [raw, denoiser(raw)]
             if scale is not None:
                 sources, labels = _resampled(sources, labels, scale, name=pair.name, patch_shape=patch_shape)
+            cell_sizes.append(_cell_size(sources[0]))
             for source in sources:
                 normalized = normalize_percentile(source)
                 corners = sample_patch_corners(labels, patch_shape=patch_shape, n_patches=n_patches_per_image,
@@ -226,10 +227,21 @@ def prepare_training_data(folder: str | Path, out_path: str | Path, *,
         if not labelled:
             raise ValueError(f"no image in {Path(folder) / mask_dir} holds a labelled cell; expected instance labels "
                              "(1, 2, ... per cell, 0 = background)")
+        measured = np.array([size for size in cell_sizes if None not in size], float)
+        if len(measured):
+            parameters["cell_size"] = [round(float(v), 2) for v in np.median(measured, axis=0)]
         writer.save(out_path, parameters)
         del writer
     logger.info("wrote %d training and %d validation patches to %s", n_train, n_val, out_path)
     return out_path
+
+
+def _cell_size(raw):
+    """The cell size of one (resampled) training volume as ``vollseg(scale="auto")`` measures it (recorded with the
+    models trained on the patches, as the size the volumes they segment are brought to)."""
+    from volltrack.segmentation.cell_size import estimate_cell_size
+
+    return estimate_cell_size(raw).size
 
 
 def _resampled(sources, labels, scale, *, name, patch_shape):

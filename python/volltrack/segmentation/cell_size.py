@@ -1,0 +1,145 @@
+"""How large the cells of a membrane volume are, per axis, from the image alone (for ``vollseg(scale="auto")``).
+
+Networks learn cells of one size in voxels; a volume whose cells are 3 slices deep, or 11 voxels across, is out
+of their reach. Like Cellpose's diameter estimation, VollSeg can measure the cells of the volume it is given
+and resample the volume so that they match the size the models were trained on (their ``input_scale.json``
+records it as ``cell_size``, measured by the same estimator on their training volumes, so that its biases
+cancel).
+
+The estimator counts membrane crossings along the lines of each axis: the volume is normalised and smoothed
+slightly, and along every line parallel to an axis a membrane is a peak of the profile whose prominence (the
+drop to the lower of the two minima around it) exceeds a fixed share of the normalised range plus three times
+the noise. The distances between successive peaks on a line are chords through cells; the mean of their middle
+half (between the quartiles), per axis, is the cell size along that axis. Peaks closer than ``MIN_CHORD`` voxels are not resolved, so sizes are bounded
+below by it. It needs no network and no cell size to start from, and takes about a second per million voxels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional, Sequence
+
+import numpy as np
+
+#: Shortest chord counted (voxels): two peaks closer than this are one membrane.
+MIN_CHORD = 2
+#: A peak must rise above the minima around it by this share of the normalised (1st-99.8th percentile) range ...
+MIN_PROMINENCE = 0.08
+#: ... plus this many times the noise of the smoothed volume.
+NOISE_FACTOR = 3.0
+#: Chords longer than this share of the axis's length are not counted (lines through the background).
+MAX_CHORD_SHARE = 0.75
+#: Voxels sampled per axis at most (lines taken with a stride so that about this many profiles are read).
+MAX_LINES = 6000
+#: Fewest chords along an axis for a size to be given (else None for that axis).
+MIN_CHORDS = 30
+
+
+@dataclass(frozen=True)
+class CellSize:
+    """Cell size estimated per axis (Z, Y, X) in voxels (None where too few chords were found)."""
+
+    size: tuple[Optional[float], Optional[float], Optional[float]]
+    chords: tuple[int, int, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"cell_size": [None if s is None else round(float(s), 2) for s in self.size],
+                "chords": list(self.chords)}
+
+
+def _normalised(volume: np.ndarray) -> np.ndarray:
+    volume = np.asarray(volume, np.float32)
+    lo, hi = np.percentile(volume, (1.0, 99.8))
+    scaled: np.ndarray = np.clip((volume - lo) / max(float(hi - lo), 1e-12), -0.5, 1.5).astype(np.float32)
+    return scaled
+
+
+def _noise(smoothed: np.ndarray) -> float:
+    """Noise of the smoothed volume: robust spread of its difference to the next voxel along X, over sqrt 2."""
+    diff = np.diff(smoothed[:, ::2, :], axis=-1).ravel()
+    if diff.size == 0:
+        return 0.0
+    return float(1.4826 * np.median(np.abs(diff - np.median(diff))) / np.sqrt(2.0))
+
+
+def _line_chords(profiles: np.ndarray, prominence: float, max_chord: float) -> np.ndarray:
+    """Distances between successive prominent peaks along the last axis of ``profiles`` (lines, length)."""
+    from scipy.signal import find_peaks
+
+    chords = []
+    for line in profiles:
+        peaks, _ = find_peaks(line, prominence=prominence, distance=MIN_CHORD)
+        if len(peaks) > 1:
+            gaps = np.diff(peaks)
+            chords.append(gaps[gaps <= max_chord])
+    return np.concatenate(chords) if chords else np.empty(0)
+
+
+def _middle_mean(chords: np.ndarray) -> float:
+    """Mean of the middle half of the chords (a median that does not jump between whole voxels)."""
+    lo, hi = np.percentile(chords, (25.0, 75.0))
+    middle = chords[(chords >= lo) & (chords <= hi)]
+    return float(middle.mean()) if middle.size else float(np.median(chords))
+
+
+def estimate_cell_size(volume: np.ndarray, *, sigma: float = 0.7) -> CellSize:
+    """Typical chord between membrane crossings along Z, Y and X, in voxels (mean of the middle half).
+
+    Parameters
+    ----------
+    volume : ndarray, shape (Z, Y, X)
+        A membrane-stained volume (bright membranes).
+    sigma : float, optional
+        Gaussian smoothing (voxels, every axis) before the peaks are found. Default 0.7.
+
+    Returns
+    -------
+    CellSize
+        ``size[k]`` is None when fewer than :data:`MIN_CHORDS` chords were found along axis k (an axis of 3
+        voxels, a blank volume).
+    """
+    from scipy import ndimage as ndi
+
+    volume = np.asarray(volume)
+    if volume.ndim != 3:
+        raise ValueError(f"estimate_cell_size needs a ZYX volume; got {volume.ndim} dimensions")
+    smoothed = ndi.gaussian_filter(_normalised(volume), sigma)
+    prominence = MIN_PROMINENCE + NOISE_FACTOR * _noise(smoothed)
+    sizes: list[Optional[float]] = []
+    counts = []
+    for axis in range(3):
+        moved = np.moveaxis(smoothed, axis, -1)
+        profiles = moved.reshape(-1, moved.shape[-1])
+        stride = max(1, int(np.ceil(len(profiles) / MAX_LINES)))
+        chords = _line_chords(profiles[::stride], prominence, MAX_CHORD_SHARE * moved.shape[-1])
+        counts.append(int(chords.size))
+        sizes.append(_middle_mean(chords) if chords.size >= MIN_CHORDS else None)
+    return CellSize(size=(sizes[0], sizes[1], sizes[2]), chords=(counts[0], counts[1], counts[2]))
+
+
+#: Estimated sizes within this factor of the models' are taken as a match (the volume is not resampled).
+TOLERANCE = 1.2
+#: The automatic factors are kept within these bounds.
+FACTOR_RANGE = (0.2, 4.0)
+
+
+def auto_factors(estimated: CellSize, reference: Sequence[float], *, fallback: Sequence[float] = (1.0, 1.0, 1.0),
+                 tolerance: float = TOLERANCE) -> tuple[float, float, float]:
+    """Factors (Z, Y, X) that bring the estimated cell size to ``reference`` (the models' training cell size).
+
+    An axis whose size could not be estimated takes its factor from the mean of the others' when they agree
+    (isotropic rescaling), else ``fallback``; every factor is kept in :data:`FACTOR_RANGE`, and when all three
+    are within ``tolerance`` of 1 they become 1 (a volume that already matches is not resampled).
+    """
+    factors: list[Optional[float]] = []
+    for size, ref in zip(estimated.size, reference):
+        factors.append(None if size is None or size <= 0 else float(ref) / float(size))
+    known = [f for f in factors if f is not None]
+    out = []
+    for k, factor in enumerate(factors):
+        if factor is None:
+            factor = float(np.exp(np.mean(np.log(known)))) if known else float(fallback[k])
+        out.append(round(min(max(factor, FACTOR_RANGE[0]), FACTOR_RANGE[1]), 3))
+    if all(1 / tolerance <= f <= tolerance for f in out):
+        return 1.0, 1.0, 1.0
+    return out[0], out[1], out[2]

@@ -1,0 +1,179 @@
+"""Automatic input scale (issue 17): the cell-size estimator, the factors, labels back on the volume's grid, the
+StarDist reach, ``--scale`` and its record in segment.json."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from volltrack.segmentation.cell_size import CellSize, auto_factors, estimate_cell_size
+from volltrack.segmentation.input_scale import (parse_scale, points_to_shape, read_cell_size, resample_labels,
+                                                resample_volume, resolve_scale)
+from volltrack.segmentation.models import Models
+from volltrack.segmentation.pipeline import segment_from_predictions, stardist_reach
+
+
+@pytest.fixture(scope="module")
+def tissue():
+    """One frame of the package simulator (22x128x128, cells of about 5x24x24 voxels) and its labels."""
+    from volltrack.synthetic import simulate_tissue
+
+    movie = simulate_tissue(n_frames=1, shape=(22, 128, 128), n_cells=60, seed=5)
+    return np.asarray(movie.raw[0], np.float32), np.asarray(movie.labels[0])
+
+
+def test_estimator_follows_known_scale_factors(tissue):
+    raw, _ = tissue
+    base = estimate_cell_size(raw)
+    assert all(s is not None for s in base.size)
+    assert 3 <= base.size[0] <= 9 and 14 <= base.size[1] <= 30 and 14 <= base.size[2] <= 30
+    for factors in ((2.0, 1.0, 1.0), (1.0, 0.5, 0.5), (2.0, 1.5, 0.6)):
+        scaled = estimate_cell_size(resample_volume(raw, factors))
+        ratios = np.asarray(scaled.size) / np.asarray(base.size)
+        assert np.allclose(ratios, factors, rtol=0.2), (factors, ratios)
+
+
+def test_estimator_on_blank_and_thin_volumes():
+    blank = estimate_cell_size(np.zeros((8, 40, 40), np.float32))
+    assert blank.size == (None, None, None) and blank.chords == (0, 0, 0)
+    with pytest.raises(ValueError, match="ZYX"):
+        estimate_cell_size(np.zeros((40, 40), np.float32))
+
+
+def test_auto_factors_tolerance_fallback_and_bounds():
+    reference = (6.0, 20.0, 20.0)
+    assert auto_factors(CellSize((5.5, 21.0, 19.0), (99, 99, 99)), reference) == (1.0, 1.0, 1.0)
+    # one axis off by more than the tolerance: every axis takes its own factor
+    assert auto_factors(CellSize((12.0, 21.0, 19.0), (99, 99, 99)), reference) == (0.5, 0.952, 1.053)
+    # an axis without chords takes the others' (geometric) mean
+    assert auto_factors(CellSize((None, 10.0, 10.0), (0, 99, 99)), reference) == (2.0, 2.0, 2.0)
+    assert auto_factors(CellSize((None, None, None), (0, 0, 0)), reference, fallback=(0.5, 1, 1)) == (0.5, 1.0, 1.0)
+    assert auto_factors(CellSize((600.0, 1.0, 20.0), (99, 99, 99)), reference) == (0.2, 4.0, 1.0)
+
+
+def test_scale_text_and_resolution(tissue):
+    raw, _ = tissue
+    assert parse_scale("auto") == "auto" and parse_scale(None) is None
+    assert parse_scale("0.5,1,2") == (0.5, 1.0, 2.0)
+    for bad in ("0.5,1", "a,b,c", "0,1,1", "1,1,9", ""):
+        with pytest.raises(ValueError, match="--scale"):
+            parse_scale(bad)
+    models = Models(input_scale=(0.5, 1.0, 1.0), cell_size=(2.8, 24.0, 24.0))
+    assert resolve_scale(raw, models, None) == ((0.5, 1.0, 1.0), {"source": "models", "factors": [0.5, 1.0, 1.0]})
+    factors, record = resolve_scale(raw, models, "auto")
+    assert record["source"] == "auto" and record["models_cell_size"] == [2.8, 24.0, 24.0]
+    assert factors is not None and 0.3 < factors[0] < 0.8          # the models learnt cells half as deep
+    assert record["estimated_cell_size"][0] > 3
+    no_size = Models(input_scale=(0.5, 1.0, 1.0))
+    factors, record = resolve_scale(raw, no_size, "auto")
+    assert factors == (0.5, 1.0, 1.0) and record["source"] == "models" and "cell size" in record["auto"]
+
+
+def test_bundled_models_record_their_training_cell_size():
+    from volltrack.segmentation.models import DEMO_MODELS
+
+    for kind in ("stardist", "unet"):
+        size = read_cell_size(DEMO_MODELS / kind)
+        assert size is not None and 4 < size[0] < 8 and 15 < size[1] < 25 and 15 < size[2] < 25
+
+
+def test_bad_cell_size_record_is_refused(tmp_path):
+    (tmp_path / "input_scale.json").write_text(json.dumps({"input_scale": [1, 1, 1], "cell_size": [5, -1]}))
+    with pytest.raises(ValueError, match="cell_size"):
+        read_cell_size(tmp_path)
+
+
+def test_labels_and_points_round_trip_to_the_volume_grid(tissue):
+    _, labels = tissue
+    factors = (0.5, 1.5, 1.5)
+    small = resample_labels(labels, [max(1, round(n * f)) for n, f in zip(labels.shape, factors)])
+    back = resample_labels(small, labels.shape)
+    assert back.shape == labels.shape
+    from stardist.matching import matching
+
+    assert matching(labels, back, thresh=0.5).f1 > 0.95
+    points = np.array([[0.0, 0.0, 0.0], [10.0, 20.0, 30.0]])
+    moved = points_to_shape(points, (11, 192, 192), labels.shape)
+    assert np.allclose(points_to_shape(moved, labels.shape, (11, 192, 192)), points)
+
+
+def test_reach_stops_seeds_flooding_cells_stardist_missed():
+    """Three cells in a row; StarDist found the outer two. Flooding the whole mask, the left one takes the middle
+    cell (the probability falls from left to right there); with the reach each stays near its polyhedron."""
+    truth = np.zeros((4, 10, 35), np.int32)
+    truth[:, :, :10], truth[:, :, 10:25], truth[:, :, 25:] = 1, 2, 3
+    stardist = np.zeros_like(truth)
+    stardist[:, 1:9, 1:9] = 1
+    stardist[:, 1:9, 26:34] = 3
+    probability = np.where(stardist > 0, 0.9, 0.3).astype(np.float32)
+    probability[:, :, 10:25] = np.linspace(0.6, 0.3, 15, dtype=np.float32)
+    tissue = np.full(truth.shape, 0.9, np.float32)
+    options = dict(unet_threshold=0.5, min_size=1, min_size_mask=1)
+    flooded = segment_from_predictions(stardist, probability, tissue, **options)
+    assert (flooded.labels[:, :, 10:25] > 0).all()                # the middle cell is taken by neighbours
+    reached = segment_from_predictions(stardist, probability, tissue, reach=stardist_reach(stardist, (0, 1, 1)),
+                                       **options)
+    assert (reached.labels[:, :, 11:24] == 0).all()
+    from stardist.matching import matching
+
+    assert matching(truth, reached.labels, thresh=0.5).tp == 2
+    assert matching(truth, reached.labels, thresh=0.5).mean_true_score > matching(truth, flooded.labels,
+                                                                                 thresh=0.5).mean_true_score
+
+
+def test_vollseg_scale_returns_labels_on_the_volume_grid(tissue):
+    from segmentation_models import tiny_models_folder
+
+    from volltrack.segmentation import load_models, vollseg
+
+    raw, _ = tissue
+    models = load_models(tiny_models_folder(), n2v=False)
+    result = vollseg(raw, models, scale=(0.5, 1.5, 1.5), prob_thresh=0.3)
+    assert result.labels.shape == raw.shape and result.probability.shape == raw.shape
+    assert result.scale == {"source": "given", "factors": [0.5, 1.5, 1.5]}
+    auto = vollseg(raw, models, scale="auto", prob_thresh=0.3)      # tiny models record no cell size
+    assert auto.scale["source"] == "models" and auto.labels.shape == raw.shape
+
+
+def test_segment_command_scale_option_and_record(tmp_path, tissue, capsys):
+    import shutil
+
+    import tifffile
+    from segmentation_models import tiny_models_folder
+
+    from volltrack.cli import main
+
+    raw, _ = tissue
+    tifffile.imwrite(tmp_path / "vol.tif", raw)
+    models = tmp_path / "models"
+    shutil.copytree(tiny_models_folder(), models)
+    for kind in ("stardist", "unet"):
+        (models / kind / "input_scale.json").write_text(json.dumps({"input_scale": [1, 1, 1],
+                                                                     "cell_size": [2.8, 24.0, 24.0]}))
+    assert main([*"segment".split(), str(tmp_path / "vol.tif"), "--out", str(tmp_path / "seg"), "--models",
+                 str(models), "--scale", "auto", "--prob-thresh", "0.3"]) == 0
+    record = json.loads((tmp_path / "seg" / "segment.json").read_text())
+    assert record["parameters"]["scale"] == "auto"
+    scaled = record["input_scale"][str(tmp_path / "vol.tif")]
+    assert scaled["source"] == "auto" and scaled["models_cell_size"] == [2.8, 24.0, 24.0]
+    assert scaled["factors"][0] < 0.8 and len(scaled["estimated_cell_size"]) == 3
+    assert tifffile.imread(tmp_path / "seg" / "VollSeg" / "vol.tif").shape == raw.shape
+    capsys.readouterr()
+    code = main(["segment", str(tmp_path / "vol.tif"), "--out", str(tmp_path / "bad"), "--models", str(models),
+                 "--scale", "0.5,1"])
+    err = capsys.readouterr().err.strip()
+    assert code == 1 and "\n" not in err and "--scale" in err and "Z,Y,X" in err
+    assert not (tmp_path / "bad").exists()
+
+
+def test_run_yaml_segmentation_scale():
+    from volltrack.pipeline.config import SegmentationConfig
+
+    assert SegmentationConfig().vollseg_options()["scale"] == "auto"
+    assert SegmentationConfig(scale=[0.5, 1, 1]).vollseg_options()["scale"] == (0.5, 1.0, 1.0)
+    kept = SegmentationConfig(scale=None, stardist_margin=None).vollseg_options()
+    assert kept["scale"] is None and kept["stardist_margin"] is None      # null: the models' scale, whole mask
+    with pytest.raises(ValueError, match="scale"):
+        SegmentationConfig(scale="big")

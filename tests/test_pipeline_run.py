@@ -120,3 +120,36 @@ def test_unknown_config_key_is_a_clear_error(tmp_path, capsys):
 def test_missing_raw_is_a_clear_error(tmp_path, capsys):
     assert cli.main(["run", "--raw", str(tmp_path / "none.tif"), "--out", str(tmp_path / "o")]) == 1
     assert "raw movie not found" in capsys.readouterr().err
+
+
+def test_models_preloaded_beside_the_simulation_are_the_ones_the_segment_stage_uses(monkeypatch, tiny_config):
+    """``volltrack run --demo`` loads the models in a thread while the movie is simulated; the segment stage
+    takes them (timed as "load models beside simulate"), and loads them itself when the preload failed or was
+    made for other settings."""
+    import threading
+
+    from volltrack import segmentation
+    from volltrack.io.timing import collecting
+
+    calls, release = [], threading.Event()
+
+    def fake_load(folder, n2v=True):
+        calls.append((folder, n2v))
+        release.wait(30)
+        if folder == "broken":
+            raise ValueError("broken models")
+        return {"folder": folder, "n2v": n2v}
+
+    monkeypatch.setattr(segmentation, "load_models", fake_load)
+    with collecting() as timings:
+        run_module.preload_models(tiny_config)
+        release.set()
+        models = run_module._preloaded_models(tiny_config.segmentation)
+    assert models == {"folder": None, "n2v": tiny_config.segmentation.denoise_first}
+    assert calls == [(None, tiny_config.segmentation.denoise_first)]
+    assert timings.parts["load models beside simulate"].count == 1
+    assert run_module._preloaded_models(tiny_config.segmentation) is None    # taken once
+    broken = RunConfig()
+    broken.segmentation.models = "broken"
+    run_module.preload_models(broken)
+    assert run_module._preloaded_models(broken.segmentation) is None         # the stage loads them itself

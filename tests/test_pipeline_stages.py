@@ -66,3 +66,20 @@ def test_report_lists_stages_metrics_and_parameters(tmp_path):
     text = report.read_text()
     assert "segment" in text and "cells: 3" in text and "TRA" in text and "0.97" in text
     assert json.dumps(0.5) in text and "numpy" in text
+
+
+@pytest.mark.parametrize("cpu", ["process", "thread"])
+def test_stage_records_the_cpu_seconds_of_the_clock_asked_for(tmp_path, monkeypatch, cpu):
+    """A single-threaded stage run beside other threads (the demo's simulation beside the model loading) records
+    its own thread's CPU seconds with cpu="thread", the whole process's otherwise."""
+    from volltrack.pipeline import stages
+
+    clocks = {"process_time": iter([10.0, 17.0]), "thread_time": iter([1.0, 3.5])}
+    monkeypatch.setattr(stages.time, "process_time", lambda: next(clocks["process_time"]))
+    monkeypatch.setattr(stages.time, "thread_time", lambda: next(clocks["thread_time"]))
+    out, calls = tmp_path / "out.txt", []
+    # (no timing collection is current, so io.timing.timed reads no clock)
+    record = StageRunner(tmp_path).run("s", _stage(out, calls), params={}, inputs=[], outputs=[out], cpu=cpu)
+    expected = 2.5 if cpu == "thread" else 7.0
+    assert record.cpu_seconds == expected
+    assert json.loads((tmp_path / STAMP_DIR / "s.json").read_text())["cpu_seconds"] == expected

@@ -92,6 +92,37 @@ def test_fast_suppression_keeps_what_stardist_keeps(rays, geometry, seed, prob_t
     assert abs(len(exact) - len(fast)) <= max(1, round(0.15 * len(exact)))
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_order_of_the_faces_changes_no_decision(rays, geometry, seed):
+    """The quadrature visits the faces facing the other candidate first (to stop earlier); any order keeps the
+    same candidates: plain face order, reversed order, and the table's."""
+    probability, distances = _crowded_maps(rays, seed)
+    cells, _ = stardist_candidates(probability, 0.3)
+    dist = distances[tuple(cells.T)]
+    kept = suppress(cells, dist, geometry, grid=GRID, nms_thresh=0.3)
+    assert 10 <= kept.sum() < len(cells) // 2
+    n_cells, n_faces = geometry["face_order"].shape
+    for order in (np.tile(np.arange(n_faces), (n_cells, 1)), geometry["face_order"][:, ::-1].copy()):
+        other = suppress(cells, dist, dict(geometry, face_order=order), grid=GRID, nms_thresh=0.3)
+        np.testing.assert_array_equal(other, kept)
+
+
+def test_face_order_starts_with_the_face_holding_the_direction(geometry):
+    from volltrack.segmentation.suppression import _cube_directions, _direction_cell
+
+    table = geometry["face_order"]
+    n = int(round(np.sqrt(table.shape[0] / 6)))
+    directions, cells = _cube_directions(n, 1)
+    assert [_direction_cell(*d, table.shape[0]) for d in directions] == list(cells)
+    assert _direction_cell(0.0, 0.0, 0.0, table.shape[0]) == 0
+    assert all(sorted(row) == list(range(table.shape[1])) for row in table)      # every face, once
+    # the first face of a cell is the one whose cone holds the cell's central direction (or a neighbour of it)
+    inverse = geometry["inverse"]
+    for direction, cell in zip(directions[::7], cells[::7]):
+        weights = inverse[table[cell, 0]] @ direction
+        assert weights.min() > -0.5 * np.abs(weights).sum()
+
+
 def test_painting_equals_stardist_rendering(rays, geometry):
     from stardist.geometry import polyhedron_to_label
 
@@ -158,6 +189,34 @@ def test_fast_and_exact_vollseg_find_the_same_cells(demo_models, unseen_volume, 
     assert matching(exact.stardist_labels, fast.stardist_labels, thresh=0.5).f1 >= 0.97
     f1_fast, f1_exact = (matching(truth, r.labels, thresh=0.5).f1 for r in (fast, exact))
     assert abs(f1_fast - f1_exact) <= 0.02 and f1_exact > 0.6
+
+
+def test_suppression_started_beside_the_unet_gives_the_same_result(demo_models, unseen_volume):
+    """predict_networks suppresses StarDist's candidates in a background thread while the U-Net runs;
+    vollseg_from_predictions uses them only for the same nms_thresh and painting, and the result is the one
+    computed after the networks."""
+    from volltrack.segmentation.pipeline import predict_networks, vollseg_from_predictions
+
+    volume, _ = unseen_volume
+    predictions = predict_networks(volume, demo_models, prob_thresh=0.5)
+    early = predictions.instances
+    assert early is not None and early.paint and early.nms_thresh == float(demo_models.stardist.thresholds.nms)
+    assert early.result_for(0.45, True) is None and early.result_for(early.nms_thresh, False) is None
+    ahead = vollseg_from_predictions(predictions, demo_models)
+    predictions.instances = None
+    after = vollseg_from_predictions(predictions, demo_models)
+    assert ahead.labels.max() >= 20
+    for name in ("labels", "stardist_labels", "unet_labels", "markers"):
+        np.testing.assert_array_equal(getattr(ahead, name), getattr(after, name))
+    other = predict_networks(volume, demo_models, prob_thresh=0.5, nms_thresh=0.45, stardist_labels=False)
+    assert other.instances.nms_thresh == 0.45 and not other.instances.paint
+    skipped = vollseg_from_predictions(other, demo_models, nms_thresh=0.45, stardist_labels=False)
+    other.instances = None
+    np.testing.assert_array_equal(skipped.labels,
+                                  vollseg_from_predictions(other, demo_models, nms_thresh=0.45,
+                                                           stardist_labels=False).labels)
+    exact = predict_networks(volume, demo_models, nms="exact")
+    assert exact.instances is None
 
 
 def test_skipping_the_stardist_labels_seeds_from_the_kept_centres(demo_models, unseen_volume):

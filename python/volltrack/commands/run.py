@@ -70,6 +70,9 @@ def _run_locked(args: argparse.Namespace, config, timings) -> int:
 
         if config.image.calibration is None:
             config.image.calibration = (2.0, 0.5, 0.5)
+        from volltrack.pipeline.run import preload_models
+
+        preload_models(config)   # TensorFlow and the models load while the movie is simulated
         inputs, _ = prepare_demo_inputs(args.out, config.demo, force=args.force)
     else:
         if args.raw is None:

@@ -47,5 +47,5 @@ def prepare_demo_inputs(out: Path, config: DemoConfig, *, force: bool = False) -
     runner = StageRunner(Path(out), force=force)
     outputs = [folder / "raw.tif", folder / "mask.tif", folder / "GT" / "TRA" / "man_track.txt"]
     runner.run("simulate", lambda: _simulate(config, folder), params=config.model_dump(mode="json"),
-               inputs=[], outputs=outputs)
+               inputs=[], outputs=outputs, cpu="thread")   # single-threaded; the models may load beside it
     return RunInputs(raw=folder / "raw.tif", mask=folder / "mask.tif", ground_truth=folder / "GT"), runner

@@ -76,8 +76,10 @@ def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str
     from volltrack.segmentation.batch import segment_paths
 
     seg = config.segmentation
-    with timed("segment/load models"):
-        models = load_models(seg.models, n2v=seg.denoise_first)
+    models = _preloaded_models(seg)
+    if models is None:
+        with timed("segment/load models"):
+            models = load_models(seg.models, n2v=seg.denoise_first)
     if seg.denoise_first and models.n2v is None:
         raise ValueError(f"segmentation.denoise_first is true but the models folder "
                          f"{seg.models or 'bundled demo models'} has no n2v/ model")
@@ -86,6 +88,53 @@ def _segment(inputs: RunInputs, config: RunConfig, seg_dir: Path, meta: dict[str
         segment_paths([inputs.raw], seg_dir, models, segment_options=seg.vollseg_options(), axes=config.image.axes,
                       progress=bar, fresh=fresh, output_format=output_format, distribute=frame_distributor(client))
     return {"volumes": n_volumes}
+
+
+#: Models being loaded in a background thread by :func:`preload_models`: {(folder, n2v): (thread, outcome)}.
+_PRELOADING: dict[tuple[str, bool], tuple[Any, dict[str, Any]]] = {}
+
+
+def _models_key(seg) -> tuple[str, bool]:
+    return str(seg.models), bool(seg.denoise_first)
+
+
+def preload_models(config: RunConfig) -> None:
+    """Start loading the run's segmentation models in a background thread, e.g. while the demo movie is simulated
+    (TensorFlow's start and the models' construction take several seconds of one core); the segment stage takes
+    them from there instead of loading them again (and loads them itself if loading failed, to report the error).
+    """
+    import threading
+
+    from volltrack.segmentation import load_models
+
+    seg = config.segmentation
+    outcome: dict[str, Any] = {}
+
+    def load() -> None:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        try:
+            outcome["models"] = load_models(seg.models, n2v=seg.denoise_first)
+        except Exception:  # noqa: BLE001 - the segment stage loads them again and reports the error
+            outcome["failed"] = True
+        outcome["times"] = (time.perf_counter() - wall, time.thread_time() - cpu)
+
+    thread = threading.Thread(target=load, name="volltrack-load-models")
+    thread.start()
+    _PRELOADING[_models_key(seg)] = (thread, outcome)
+
+
+def _preloaded_models(seg):
+    """The models :func:`preload_models` loaded for these settings (waiting for them), or None."""
+    entry = _PRELOADING.pop(_models_key(seg), None)
+    if entry is None:
+        return None
+    thread, outcome = entry
+    with timed("segment/wait for models", cpu="thread"):
+        thread.join()
+    timings = current_timings()
+    if timings is not None and "times" in outcome:
+        timings.add("load models beside simulate", *outcome["times"])
+    return outcome.get("models")
 
 
 def _read(path: Path | None, axes: str | None = None):

@@ -148,10 +148,12 @@ class StageRunner:
         return self.is_current(name, fingerprint, outputs) is None
 
     def run(self, name: str, func: Callable[[], dict[str, Any] | None], *, params: Mapping[str, Any],
-            inputs: Sequence[Path], outputs: Sequence[Path]) -> StageRecord:
+            inputs: Sequence[Path], outputs: Sequence[Path], cpu: str = "process") -> StageRecord:
         """Run ``func`` unless the stage ``name`` is up to date; return what happened.
 
-        ``func`` writes ``outputs`` (atomically) and returns a dict of summary counts for the report.
+        ``func`` writes ``outputs`` (atomically) and returns a dict of summary counts for the report. ``cpu``:
+        whose CPU seconds are recorded, the process's (default) or the calling thread's only ("thread", for a
+        single-threaded stage while other threads work, as :func:`~volltrack.io.timing.timed`).
         """
         fingerprint = stage_fingerprint(params, inputs, self.hashes)
         self.hashes.save()
@@ -162,14 +164,15 @@ class StageRunner:
                                  float(stamp.get("cpu_seconds", 0.0)))
         else:
             logger.info("stage %s: running", name)
-            start, cpu = time.perf_counter(), time.process_time()
-            with timed(name):
+            clock = time.thread_time if cpu == "thread" else time.process_time
+            start, started = time.perf_counter(), clock()
+            with timed(name, cpu=cpu):
                 summary = func() or {}
-            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-            stamp = {"name": name, "fingerprint": fingerprint, "seconds": seconds, "cpu_seconds": cpu,
+            seconds, cpu_seconds = time.perf_counter() - start, clock() - started
+            stamp = {"name": name, "fingerprint": fingerprint, "seconds": seconds, "cpu_seconds": cpu_seconds,
                      "summary": summary, "outputs": [str(p) for p in outputs],
                      "finished": time.strftime("%Y-%m-%dT%H:%M:%S")}
             atomic_write_text(self._stamp_path(name), json.dumps(stamp, indent=2, default=str))
-            record = StageRecord(name, False, seconds, summary, cpu)
+            record = StageRecord(name, False, seconds, summary, cpu_seconds)
         self.records.append(record)
         return record

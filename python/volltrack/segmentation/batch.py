@@ -315,7 +315,8 @@ def _segmented_frames(image, movie, path, frames, models, options):
             yield frame, _segment_volume(_read_volume(image, movie, frame), path, frame, movie, models,
                                          pipeline.vollseg_in_blocks, options)
         return
-    network_keys = ("n_tiles", "denoise_first", "normalization", "prob_thresh", "nms", "scale")
+    network_keys = ("n_tiles", "denoise_first", "normalization", "prob_thresh", "nms", "scale", "nms_thresh",
+                    "stardist_labels")
     network_options = {k: options[k] for k in network_keys if k in options}
 
     def predict(frame):

@@ -288,8 +288,11 @@ def stardist_maps(image, model, *, n_tiles=None, prob_thresh=None, nms="fast"):
     return StarDistMaps(probability, distance, (cells, scores, dists), None, prob_thresh)
 
 
-def stardist_instances(maps, model, shape, *, nms_thresh=None, paint=True):
+def stardist_instances(maps, model, shape, *, nms_thresh=None, paint=True, found=None):
     """Kept candidates (and their painted polyhedra) from :func:`stardist_maps` output.
+
+    ``found`` is :func:`stardist_fast_instances`' (labels, points, scores) for these maps, ``nms_thresh`` and
+    ``paint`` when already computed (fast path only); default None: computed here.
 
     Returns
     -------
@@ -297,7 +300,9 @@ def stardist_instances(maps, model, shape, *, nms_thresh=None, paint=True):
         At full resolution (``shape``).
     """
     nms_thresh = float(model.thresholds.nms if nms_thresh is None else nms_thresh)
-    if maps.distances is not None:
+    if found is not None and maps.distances is None:
+        labels, points, scores = found
+    elif maps.distances is not None:
         labels, points, scores = stardist_exact_instances(model, maps.probability, maps.distances, shape,
                                                           prob_thresh=maps.prob_thresh, nms_thresh=nms_thresh)
     else:

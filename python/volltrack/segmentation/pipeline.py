@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,7 +93,7 @@ def segment_from_predictions(stardist_labels, probability, unet_probability, *, 
                              use_probability=True, unet_threshold=None, min_size_mask=10, min_size=10,
                              max_size=None, marker_radius=2, unite_stardist=True, fill_holes=True,
                              snap_seeds=True, mask_growth=0, stardist_points=None, watershed_map="stardist",
-                             image=None, reach=None):
+                             image=None, reach=None, unet_components=None):
     """The post-network half of VollSeg: mask, components, seed pool, masked watershed, clean-up.
 
     Parameters
@@ -139,6 +140,10 @@ def segment_from_predictions(stardist_labels, probability, unet_probability, *, 
         Where StarDist-seeded cells may grow (:func:`stardist_reach`: their polyhedra grown by a margin); the
         mask is cut to it, except the U-Net components that hold a U-Net seed (cells StarDist missed), so that a
         seed does not flood the cells StarDist did not find nor the gaps around them. Default None: the whole mask.
+    unet_components : tuple (components, mask), optional
+        :func:`unet_instances` of ``unet_probability`` with this call's ``unet_threshold``, ``min_size_mask`` and
+        ``mask_growth``, when already computed (VollSeg computes them while StarDist's candidates are being
+        suppressed). Default None: computed here.
 
     Returns
     -------
@@ -151,9 +156,12 @@ def segment_from_predictions(stardist_labels, probability, unet_probability, *, 
         raise ValueError("segment_from_predictions needs StarDist labels or StarDist points; got neither")
     validate_same_shape(probability, stardist_labels=stardist_labels, unet_probability=unet_probability,
                         distance=distance)
-    source = unet_probability if unet_probability is not None else probability
-    unet_labels, mask = unet_instances(source, threshold=unet_threshold, min_size=min_size_mask,
-                                       growth=mask_growth)
+    if unet_components is not None:
+        unet_labels, mask = unet_components
+    else:
+        source = unet_probability if unet_probability is not None else probability
+        unet_labels, mask = unet_instances(source, threshold=unet_threshold, min_size=min_size_mask,
+                                           growth=mask_growth)
     star_voxels = LabelVoxels(stardist_labels) if stardist_labels is not None else None   # one pass, used twice
     seeds = seed_pool(star_voxels if star_voxels is not None else stardist_points, unet_labels, snap=snap_seeds)
     if unite_stardist and star_voxels is not None:
@@ -168,6 +176,11 @@ def segment_from_predictions(stardist_labels, probability, unet_probability, *, 
     return VollSegResult(labels=labels, stardist_labels=stardist_labels, unet_labels=unet_labels,
                          probability=probability, distance=distance, unet_probability=unet_probability,
                          markers=markers, seeds=seeds)
+
+
+#: Defaults of :func:`segment_from_predictions`'s keywords (for the U-Net components computed ahead of it).
+_SEGMENT_DEFAULTS = {name: parameter.default
+                     for name, parameter in inspect.signature(segment_from_predictions).parameters.items()}
 
 
 def _unet_seeded(unet_labels, seeds):
@@ -278,6 +291,9 @@ class NetworkPredictions:
     scale : dict or None
         How the volume was resampled (:func:`~volltrack.segmentation.input_scale.resolve_scale`): ``factors``,
         ``source`` ("models", "given" or "auto") and, for "auto", the estimated and the models' cell size.
+    instances : EarlyInstances or None
+        StarDist's kept candidates (fast path), being computed in a background thread since StarDist's maps
+        were ready (:func:`predict_networks`).
     """
 
     shape: tuple
@@ -287,6 +303,7 @@ class NetworkPredictions:
     input_shape: tuple | None = None
     normalised: np.ndarray | None = None
     scale: dict | None = None
+    instances: EarlyInstances | None = None
 
     @property
     def volume_shape(self):
@@ -294,12 +311,56 @@ class NetworkPredictions:
         return self.shape if self.input_shape is None else self.input_shape
 
 
+@dataclass
+class EarlyInstances:
+    """StarDist's kept candidates (and painted polyhedra) being computed in a background thread.
+
+    Attributes
+    ----------
+    nms_thresh : float
+        The suppression threshold they are computed with.
+    paint : bool
+        Whether the kept polyhedra are painted.
+    future : concurrent.futures.Future
+        Gives (labels or None, points, scores) as :func:`~volltrack.segmentation.networks.stardist_fast_instances`.
+    """
+
+    nms_thresh: float
+    paint: bool
+    future: object
+
+    def result_for(self, nms_thresh, paint):
+        """The kept candidates if they were computed with ``nms_thresh`` and ``paint``, else None."""
+        if self.nms_thresh != nms_thresh or self.paint != paint:
+            return None
+        return self.future.result()
+
+
+#: Threads that suppress StarDist's candidates while the U-Net runs (:func:`predict_networks`); created lazily.
+_BACKGROUND = []
+_BACKGROUND_LOCK = threading.Lock()
+
+
+def _background_pool():
+    with _BACKGROUND_LOCK:
+        if not _BACKGROUND:
+            from concurrent.futures import ThreadPoolExecutor
+
+            _BACKGROUND.append(ThreadPoolExecutor(max_workers=2, thread_name_prefix="volltrack-suppression"))
+        return _BACKGROUND[0]
+
+
 def predict_networks(image, models, *, n_tiles=None, denoise_first=False, normalization=None, prob_thresh=None,
-                     nms="fast", scale="auto"):
-    """Run the networks on one (validated, not blank) ZYX volume: N2V if asked, then U-Net and StarDist.
+                     nms="fast", scale="auto", nms_thresh=None, stardist_labels=True):
+    """Run the networks on one (validated, not blank) ZYX volume: N2V if asked, then StarDist and the U-Net.
 
     Parameters are those of :func:`vollseg`. Thread-safe with respect to the post-processing
     (:func:`vollseg_from_predictions`), so the next volume's prediction can run while this one is post-processed.
+
+    With the fast seed path, StarDist's candidates are suppressed (and the kept polyhedra painted, per
+    ``stardist_labels``, with ``nms_thresh``) in a background thread as soon as StarDist's maps are ready, while
+    the U-Net runs (the compiled suppression releases the GIL); :func:`vollseg_from_predictions` takes them from
+    there when called with the same ``nms_thresh`` and ``stardist_labels``.
 
     The volume is first resampled by ``scale`` (:func:`~volltrack.segmentation.input_scale.resolve_scale`: "auto"
     (default) = estimated from the volume's cells, None = the models' ``input_scale`` when they record one, or three
@@ -324,12 +385,30 @@ def predict_networks(image, models, *, n_tiles=None, denoise_first=False, normal
     if denoise_first and models.n2v is not None:
         denoised = denoise(image, models.n2v, n_tiles=n_tiles)
     normalised = normalize_percentiles(denoised if denoised is not None else image, values=normalization)
-    unet_probability = predict_unet(normalised, models.unet, n_tiles=n_tiles) if models.unet is not None else None
-    star = None
+    star, early = None, None
     if models.stardist is not None:
         star = stardist_maps(normalised, models.stardist, n_tiles=n_tiles, prob_thresh=prob_thresh, nms=nms)
+        if star.candidates is not None:
+            early = _suppress_in_background(star, models.stardist, tuple(image.shape), nms_thresh, stardist_labels)
+    unet_probability = predict_unet(normalised, models.unet, n_tiles=n_tiles) if models.unet is not None else None
     return NetworkPredictions(shape=tuple(image.shape), unet_probability=unet_probability, stardist=star,
-                              denoised=denoised, input_shape=input_shape, normalised=normalised, scale=scale_record)
+                              denoised=denoised, input_shape=input_shape, normalised=normalised, scale=scale_record,
+                              instances=early)
+
+
+def _nms_threshold(model, nms_thresh):
+    return float(model.thresholds.nms if nms_thresh is None else nms_thresh)
+
+
+def _suppress_in_background(maps, model, shape, nms_thresh, paint):
+    """Start the fast suppression (and painting) of StarDist's candidates in a background thread."""
+    from volltrack.segmentation.networks import model_rays, stardist_fast_instances
+
+    nms_thresh = _nms_threshold(model, nms_thresh)
+    model_rays(model)                      # the rays' tables are cached on the model: made here, not in two threads
+    future = _background_pool().submit(stardist_fast_instances, model, maps.candidates, shape, nms_thresh=nms_thresh,
+                                       paint=bool(paint))
+    return EarlyInstances(nms_thresh=nms_thresh, paint=bool(paint), future=future)
 
 
 def vollseg_from_predictions(predictions, models, *, nms_thresh=None, stardist_labels=True,
@@ -368,8 +447,18 @@ def vollseg_from_predictions(predictions, models, *, nms_thresh=None, stardist_l
     if predictions.stardist is None:
         result = _unet_only(predictions.unet_probability, predictions.denoised, options)
     else:
+        early = predictions.instances
+        if predictions.unet_probability is not None and early is not None and predictions.input_shape is None:
+            # the U-Net's components while the background thread may still be suppressing StarDist's candidates
+            options["unet_components"] = unet_instances(
+                predictions.unet_probability, threshold=options.get("unet_threshold"),
+                min_size=options.get("min_size_mask", _SEGMENT_DEFAULTS["min_size_mask"]),
+                growth=options.get("mask_growth", _SEGMENT_DEFAULTS["mask_growth"]))
+        found = None
+        if early is not None:
+            found = early.result_for(_nms_threshold(models.stardist, nms_thresh), bool(stardist_labels))
         star = stardist_instances(predictions.stardist, models.stardist, predictions.shape, nms_thresh=nms_thresh,
-                                  paint=stardist_labels)
+                                  paint=stardist_labels, found=found)
         unet_probability, image = predictions.unet_probability, predictions.normalised
         reach = None
         if stardist_margin is not None and star.labels is not None:
@@ -488,7 +577,8 @@ def vollseg(image, models, *, n_tiles=None, denoise_first=False, normalization=N
         return blank_result(image, models, segment_options={"denoise_first": denoise_first})
     if predictions is None:
         predictions = predict_networks(image, models, n_tiles=n_tiles, denoise_first=denoise_first,
-                                       normalization=normalization, prob_thresh=prob_thresh, nms=nms, scale=scale)
+                                       normalization=normalization, prob_thresh=prob_thresh, nms=nms, scale=scale,
+                                       nms_thresh=nms_thresh, stardist_labels=stardist_labels)
     elif tuple(predictions.volume_shape) != tuple(image.shape):
         raise ValueError(f"predictions are for shape {predictions.volume_shape}, the volume has {image.shape}")
     return vollseg_from_predictions(predictions, models, nms_thresh=nms_thresh, stardist_labels=stardist_labels,

@@ -18,7 +18,8 @@ intersecting polyhedra exactly:
   face whose cone holds the point's direction is found from a cube-map table of directions, and the point is
   inside when its barycentric coordinates divided by the face's ray lengths sum to at most 1. One shell of
   points decides the pairs whose overlap is far from the threshold (most of them, with early exits); three
-  shells decide the others.
+  shells decide the others. The faces are visited nearest the other candidate's direction first, so that a
+  large overlap is known after fewer points (the same estimate, up to rounding, as in any order).
 * :func:`paint` renders the kept polyhedra with the same exact interior test (the StarDist output and the
   centroids VollSeg seeds from).
 * Each candidate is compared only with the kept candidates near it (a bucket table of the kept ones), nearest
@@ -72,7 +73,8 @@ def ray_geometry(vertices, faces, anisotropy=None):
         ``scale`` (3,) stretching voxel coordinates by the anisotropy, ``verts`` (scaled rays), ``faces``
         (int64), ``inverse`` (n_faces, 3, 3) mapping a direction to its coordinates in the face's three rays,
         ``face_volume`` (n_faces,) ``|det|/6`` of the face's rays, ``cube_faces`` (6 n^2, k): for each cell of
-        a cube map of directions, the faces whose cones meet it (-1 padded).
+        a cube map of directions, the faces whose cones meet it (-1 padded), ``face_order`` (6 n^2, n_faces):
+        for each cell of the same cube map, every face, nearest the cell's direction first.
     """
     vertices = np.asarray(vertices, np.float64).reshape(-1, 3)
     faces = np.asarray(faces, np.int64).reshape(-1, 3)
@@ -89,7 +91,7 @@ def ray_geometry(vertices, faces, anisotropy=None):
     face_volume = np.abs(np.linalg.det(matrices)) / 6.0
     inverse = np.linalg.inv(matrices)
     return {"scale": scale, "verts": verts, "faces": faces, "inverse": inverse, "face_volume": face_volume,
-            "cube_faces": _cube_face_table(inverse)}
+            "cube_faces": _cube_face_table(inverse), "face_order": _face_order_table(verts, faces)}
 
 
 def _cube_directions(n, sub):
@@ -123,6 +125,37 @@ def _cube_face_table(inverse, n=CUBE_CELLS, sub=6):
     for cell, listed in enumerate(table):
         out[cell, :len(listed)] = sorted(listed)
     return out
+
+
+def _face_order_table(verts, faces, n=CUBE_CELLS):
+    """For each cube-map cell of directions (:func:`_direction_cell`), all faces sorted by decreasing cosine between
+    the cell's central direction and the face's centre direction (ties by face index)."""
+    directions, cells = _cube_directions(n, 1)
+    directions = directions / np.linalg.norm(directions, axis=1, keepdims=True)
+    centres = verts[faces].mean(axis=1)
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    table = np.empty((6 * n * n, len(faces)), np.int64)
+    table[cells] = np.argsort(-(directions @ centres.T), axis=1, kind="stable")
+    return table
+
+
+@_jit
+def _direction_cell(ux, uy, uz, n_cells):
+    """Cell of the direction (ux, uy, uz) in a cube map of ``n_cells`` = 6 n^2 cells (0 for the null vector);
+    the map of :func:`_cube_directions`."""
+    n = int(np.sqrt(n_cells // 6) + 0.5)
+    az, ay, ax = abs(ux), abs(uy), abs(uz)
+    if az >= ay and az >= ax:
+        side, a, b, m = (0 if ux > 0 else 1), uy, uz, az
+    elif ay >= ax:
+        side, a, b, m = (2 if uy > 0 else 3), ux, uz, ay
+    else:
+        side, a, b, m = (4 if uz > 0 else 5), ux, uy, ax
+    if m <= 0:
+        return 0
+    ia = min(int((a / m + 1) * 0.5 * n), n - 1)
+    ib = min(int((b / m + 1) * 0.5 * n), n - 1)
+    return side * n * n + ia * n + ib
 
 
 @_jit
@@ -176,17 +209,7 @@ def _inside(px, py, pz, o, centres, dist, faces, inverse, cube_faces, inner, out
         return True
     if r2 >= outer[o] * outer[o]:
         return False
-    az, ay, ax = abs(ux), abs(uy), abs(uz)
-    n = int(np.sqrt(cube_faces.shape[0] // 6) + 0.5)
-    if az >= ay and az >= ax:
-        side, a, b, m = (0 if ux > 0 else 1), uy, uz, az
-    elif ay >= ax:
-        side, a, b, m = (2 if uy > 0 else 3), ux, uz, ay
-    else:
-        side, a, b, m = (4 if uz > 0 else 5), ux, uy, ax
-    ia = min(int((a / m + 1) * 0.5 * n), n - 1)
-    ib = min(int((b / m + 1) * 0.5 * n), n - 1)
-    cell = side * n * n + ia * n + ib
+    cell = _direction_cell(ux, uy, uz, cube_faces.shape[0])
     for attempt in range(2):
         count = cube_faces.shape[1] if attempt == 0 else faces.shape[0]
         for k in range(count):
@@ -207,18 +230,24 @@ def _inside(px, py, pz, o, centres, dist, faces, inverse, cube_faces, inner, out
 
 @_jit
 def _inside_fraction(s, o, low, high, shells, centres, dist, verts, faces, inverse, cube_faces, face_volume,
-                     volume, inner, outer):
+                     volume, inner, outer, face_order):
     """Quadrature estimate of the fraction of candidate ``s``'s volume inside candidate ``o``.
 
     Stops early, returning the running bound, once the fraction is known to exceed ``high`` or to stay below
-    ``low``.
+    ``low``. The faces of ``s`` are visited in the order ``face_order`` gives for the direction from ``s`` to
+    ``o`` (:func:`_face_order_table`).
     """
     total = volume[s]
     if total <= 0:
         return 0.0
     remaining = total
     inside = 0.0
-    for f in range(faces.shape[0]):
+    # faces facing ``o`` first: an overlap too large (the usual case) is then known after fewer points; the sum
+    # does not depend on the order (up to rounding)
+    cell = _direction_cell(centres[o, 0] - centres[s, 0], centres[o, 1] - centres[s, 1],
+                           centres[o, 2] - centres[s, 2], face_order.shape[0])
+    for q in range(faces.shape[0]):
+        f = face_order[cell, q]
         a, b, c = faces[f, 0], faces[f, 1], faces[f, 2]
         da, db, dc = dist[s, a], dist[s, b], dist[s, c]
         weight = da * db * dc * face_volume[f] / shells
@@ -240,20 +269,20 @@ def _inside_fraction(s, o, low, high, shells, centres, dist, verts, faces, inver
 
 @_jit
 def _overlap_exceeds(s, o, thresh, shells, margin, centres, dist, verts, faces, inverse, cube_faces, face_volume,
-                     volume, inner, outer):
+                     volume, inner, outer, face_order):
     """Whether more than ``thresh`` of candidate ``s``'s volume lies inside candidate ``o``.
 
     One shell of quadrature points first; the fine quadrature only when that estimate is within ``margin`` of
     the threshold.
     """
     coarse = _inside_fraction(s, o, thresh - margin, thresh + margin, 1, centres, dist, verts, faces, inverse,
-                              cube_faces, face_volume, volume, inner, outer)
+                              cube_faces, face_volume, volume, inner, outer, face_order)
     if coarse > thresh + margin:
         return True
     if coarse < thresh - margin:
         return False
     fine = _inside_fraction(s, o, thresh, thresh, shells, centres, dist, verts, faces, inverse, cube_faces,
-                            face_volume, volume, inner, outer)
+                            face_volume, volume, inner, outer, face_order)
     return fine > thresh
 
 
@@ -273,7 +302,7 @@ def _bucket(point, origin, edge, n_buckets):
 
 @_jit
 def _greedy(centres, dist, verts, faces, inverse, cube_faces, face_volume, volume, inner, outer, thresh, shells,
-            margin):
+            margin, face_order):
     """Greedy suppression in candidate order (decreasing probability); returns the kept mask.
 
     Each candidate in turn is compared with the candidates already kept near it (a bucket table whose buckets
@@ -331,7 +360,7 @@ def _greedy(centres, dist, verts, faces, inverse, cube_faces, face_volume, volum
                 i = near[k]
                 s, o = (i, j) if volume[i] <= volume[j] else (j, i)
                 if _overlap_exceeds(s, o, thresh, shells, margin, centres, dist, verts, faces, inverse, cube_faces,
-                                    face_volume, volume, inner, outer):
+                                    face_volume, volume, inner, outer, face_order):
                     suppressed = True
                     break
         if not suppressed:
@@ -378,7 +407,8 @@ def suppress(cells, dist, geometry, *, grid, nms_thresh, shells=SHELLS, margin=C
     dist = np.maximum(dist, 0.0)
     volume, outer, inner = _shape_tables(dist, geometry["verts"], geometry["faces"], geometry["face_volume"])
     return _greedy(centres, dist, geometry["verts"], geometry["faces"], geometry["inverse"], geometry["cube_faces"],
-                   geometry["face_volume"], volume, inner, outer, float(nms_thresh), int(shells), float(margin))
+                   geometry["face_volume"], volume, inner, outer, float(nms_thresh), int(shells), float(margin),
+                   geometry["face_order"])
 
 
 @_jit

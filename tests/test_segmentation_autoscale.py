@@ -166,6 +166,11 @@ def test_segment_command_scale_option_and_record(tmp_path, tissue, capsys):
     err = capsys.readouterr().err.strip()
     assert code == 1 and "\n" not in err and "--scale" in err and "Z,Y,X" in err
     assert not (tmp_path / "bad").exists()
+    code = main(["segment", str(tmp_path / "vol.tif"), "--out", str(tmp_path / "bad"), "--models", str(models),
+                 "--stardist-margin", "1,-2,2"])
+    err = capsys.readouterr().err.strip()
+    assert code == 1 and "\n" not in err and "--stardist-margin" in err
+    assert not (tmp_path / "bad").exists()
 
 
 def test_run_yaml_segmentation_scale():

@@ -194,3 +194,56 @@ def test_tune_searches_the_segmentation_terms_only_when_asked(jvm):
 
     assert searched() == {0.0}
     assert len(searched(segmentation_terms=True)) > 1
+
+
+def _two_generations() -> Truth:
+    """M divides between frames 1 and 2 into A and B; A "divides" again between frames 4 and 5 (2 frames after
+    its birth); the truth holds only the first division, plus Z, which divides between frames 6 and 7 after a
+    complete cycle of its own from a division at frame 2 (so the truth's shortest cycle is 4 frames)."""
+    rows, edges = [], []
+
+    def spot(frame, x, y, radius, parent=None):
+        rows.append((len(rows), frame, x, y, 0.0, radius))
+        if parent is not None:
+            edges.append((parent, len(rows) - 1))
+        return len(rows) - 1
+
+    half = 10 / 2 ** (1 / 3)
+    m = spot(1, 0.5, 0, 10, spot(0, 0, 0, 10))
+    a, b = spot(2, -8.4, 0, half, m), spot(2, 8.4, 0, half, m)
+    for f in (3, 4):
+        a, b = spot(f, -8 - 0.2 * f, 0, half, a), spot(f, 8 + 0.2 * f, 0, half, b)
+    spot(5, 9.0, 0, half, b)
+    spot(5, -8.8, -8, half / 2 ** (1 / 3))             # A's "daughters": not linked in the truth
+    spot(5, -8.8, 8, half / 2 ** (1 / 3))
+    z = spot(1, 100, 0, 10, spot(0, 100, 0, 10))
+    z1, z2 = spot(2, 100, -8, half, z), spot(2, 100, 8, half, z)
+    for f in range(3, 7):
+        z1 = spot(f, 100, -8 - 0.1 * f, half, z1)
+    spot(7, 92, -8.7, half / 2 ** (1 / 3), z1)
+    spot(7, 108, -8.7, half / 2 ** (1 / 3), z1)
+    spots = pd.DataFrame(rows, columns=["ID", "FRAME", "POSITION_X", "POSITION_Y", "POSITION_Z", "RADIUS"])
+    return Truth(spots, np.array(edges, dtype=np.int64), "two generations")
+
+
+def test_the_minimum_cycle_rejects_a_mother_born_too_recently(jvm):
+    from volltrack.tracking import track
+    from volltrack.tuning.search import SearchSpace, shortest_cycle
+
+    truth = _two_generations()
+    assert shortest_cycle(truth) == 4 and SearchSpace.for_truth(truth).min_cycle == 4.0
+    spots = truth.spots
+    base = {"LINKING_MAX_DISTANCE": 12.0, "ALLOW_GAP_CLOSING": False, "SPLITTING_MAX_DISTANCE": 15.0,
+            "TRACKING_MODE": "DIVISION_AWARE"}
+
+    def mothers(settings):
+        edges = track(spots, settings, progress=False).edges
+        counts = edges["SPOT_SOURCE_ID"].astype(int).value_counts()
+        return {(int(spots.loc[i, "FRAME"]), float(spots.loc[i, "POSITION_X"])) for i in counts[counts > 1].index}
+
+    every = mothers(base)
+    assert {(1, 0.5), (4, -8.8)} <= every, every
+    kept = mothers(dict(base, DIVISION_MIN_CYCLE=4.0))
+    assert (1, 0.5) in kept and (4, -8.8) not in kept, "A, born 2 frames before, cannot divide with a cycle of 4"
+    assert every - kept == {(4, -8.8)}, (every, kept)
+

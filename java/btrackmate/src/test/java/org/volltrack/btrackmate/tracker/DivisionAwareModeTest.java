@@ -298,4 +298,51 @@ class DivisionAwareModeTest {
         bad.put(TrackerKeys.DIVISION_FRAGMENT_RATIO, 0.0);
         assertThrows(IllegalArgumentException.class, () -> TrackerSettings.normalize(bad));
     }
+
+    /**
+     * M (IDs 1, 2) divides between frames 1 and 2 into A (10..) and B (20..); A "divides" again between frames 4
+     * and 5 (daughters 50, 51, a perfect division geometry, two frames after A was born); Z (60..), a track from
+     * frame 0 with no division before, divides between frames 2 and 3 into 70.. and 80...
+     */
+    private static SpotCollection twoGenerations() {
+        SpotCollection spots = new SpotCollection();
+        spots.add(new Spot(1, 0, 0, 0, 10, 1), 0);
+        spots.add(new Spot(2, 0.5, 0, 0, 10, 1), 1);
+        for (int f = 2; f < 6; f++) {
+            if (f < 5) {
+                spots.add(new Spot(10 + f, -8 - 0.2 * f, 0, 0, DAUGHTER_RADIUS, 1), f);
+            }
+            spots.add(new Spot(20 + f, 8 + 0.2 * f, 0, 0, DAUGHTER_RADIUS, 1), f);
+        }
+        spots.add(new Spot(50, -8.8, -8, 0, DAUGHTER_RADIUS / Math.cbrt(2), 1), 5);
+        spots.add(new Spot(51, -8.8, 8, 0, DAUGHTER_RADIUS / Math.cbrt(2), 1), 5);
+        for (int f = 0; f < 3; f++) {
+            spots.add(new Spot(60 + f, 100, 0, 0, 10, 1), f);
+        }
+        for (int f = 3; f < 6; f++) {
+            spots.add(new Spot(70 + f, 100, -8 - 0.2 * f, 0, DAUGHTER_RADIUS, 1), f);
+            spots.add(new Spot(80 + f, 100, 8 + 0.2 * f, 0, DAUGHTER_RADIUS, 1), f);
+        }
+        return spots;
+    }
+
+    @Test
+    void theMinimumCycleRejectsAMotherBornTooFewFramesBefore() {
+        Map<String, Object> s = settings(TrackerKeys.MODE_DIVISION_AWARE);
+        Map<Integer, TreeSet<Integer>> first = Map.of(2, new TreeSet<>(java.util.List.of(12, 22)));
+        Map<Integer, TreeSet<Integer>> all = divisions(twoGenerations(), s);
+        assertEquals(3, all.size(), "off (default 0): A divides again two frames after its birth: " + all);
+        assertEquals(new TreeSet<>(java.util.List.of(50, 51)), all.get(14), "A's second division: " + all);
+        s.put(TrackerKeys.DIVISION_MIN_CYCLE, 2.0);
+        assertEquals(all, divisions(twoGenerations(), s), "born 2 frames before: a cycle of 2 is allowed");
+        s.put(TrackerKeys.DIVISION_MIN_CYCLE, 3.0);
+        Map<Integer, TreeSet<Integer>> kept = divisions(twoGenerations(), s);
+        assertEquals(first.get(2), kept.get(2), "the first division stays: " + kept);
+        assertFalse(kept.containsKey(14), "A is 2 frames old, below the cycle of 3: rejected: " + kept);
+        assertEquals(new TreeSet<>(java.util.List.of(73, 83)), kept.get(62),
+                "Z's track starts without a division (age unknown): kept: " + kept);
+        Map<String, Object> bad = TrackerKeys.defaultSettings();
+        bad.put(TrackerKeys.DIVISION_MIN_CYCLE, -1.0);
+        assertThrows(IllegalArgumentException.class, () -> TrackerSettings.normalize(bad));
+    }
 }

@@ -217,8 +217,7 @@ def _two_generations() -> Truth:
     spot(5, -8.8, -8, half / 2 ** (1 / 3))             # A's "daughters": not linked in the truth
     spot(5, -8.8, 8, half / 2 ** (1 / 3))
     z = spot(1, 100, 0, 10, spot(0, 100, 0, 10))
-    z1 = spot(2, 100, -8, half, z)
-    spot(2, 100, 8, half, z)
+    z1, z2 = spot(2, 100, -8, half, z), spot(2, 100, 8, half, z)
     for f in range(3, 7):
         z1 = spot(f, 100, -8 - 0.1 * f, half, z1)
     spot(7, 92, -8.7, half / 2 ** (1 / 3), z1)

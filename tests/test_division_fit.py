@@ -198,8 +198,8 @@ def test_tune_searches_the_segmentation_terms_only_when_asked(jvm):
 
 def _two_generations() -> Truth:
     """M divides between frames 1 and 2 into A and B; A "divides" again between frames 4 and 5 (2 frames after
-    its birth); Z divides between frames 1 and 2 and its daughter again between frames 6 and 7 (4 frames after
-    its birth)."""
+    its birth); the truth holds only the first division, plus Z, which divides between frames 6 and 7 after a
+    complete cycle of its own from a division at frame 2 (so the truth's shortest cycle is 4 frames)."""
     rows, edges = [], []
 
     def spot(frame, x, y, radius, parent=None):
@@ -228,7 +228,10 @@ def _two_generations() -> Truth:
 
 def test_the_minimum_cycle_rejects_a_mother_born_too_recently(jvm):
     from volltrack.tracking import track
+    from volltrack.tuning.search import SearchSpace, shortest_cycle
+
     truth = _two_generations()
+    assert shortest_cycle(truth) == 4 and SearchSpace.for_truth(truth).min_cycle == 4.0
     spots = truth.spots
     base = {"LINKING_MAX_DISTANCE": 12.0, "ALLOW_GAP_CLOSING": False, "SPLITTING_MAX_DISTANCE": 15.0,
             "TRACKING_MODE": "DIVISION_AWARE"}

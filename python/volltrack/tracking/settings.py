@@ -133,9 +133,6 @@ class TrackerSettings(BaseModel):
     division_fragment_ratio: float = _key(
         "DIVISION_FRAGMENT_RATIO", 1.0, "DIVISION_AWARE: daughters' volumes over the mother's below which the "
         "fragment term counts.", gt=0)
-    division_min_cycle: float = _key(
-        "DIVISION_MIN_CYCLE", 0.0, "DIVISION_AWARE: the shortest cell cycle in frames: a candidate whose mother "
-        "was born (daughter of a division the pass accepted) fewer frames before is rejected; 0: off.", ge=0)
 
     @field_validator("linking_feature_penalties", "gap_closing_feature_penalties",
                      "splitting_feature_penalties", "merging_feature_penalties")
@@ -331,7 +328,6 @@ ENGINE_KEYS: tuple[str, ...] = ("MIN_TRACKLET_LENGTH", "PRUNE_MODE", "TISSUE_FIL
                                 "TRACKING_MODE", "DIVISION_MAX_COST", "DIVISION_SIZE_WEIGHT",
                                 "DIVISION_VOLUME_WEIGHT", "DIVISION_DISTANCE_WEIGHT", "DIVISION_SEPARATION_WEIGHT",
                                 "DIVISION_BORDER_WEIGHT", "DIVISION_INTENSITY_WEIGHT", "DIVISION_BOUNDARY_WEIGHT",
-                                "DIVISION_MERGE_WEIGHT", "DIVISION_FRAGMENT_WEIGHT", "DIVISION_FRAGMENT_RATIO",
-                                "DIVISION_MIN_CYCLE")
+                                "DIVISION_MERGE_WEIGHT", "DIVISION_FRAGMENT_WEIGHT", "DIVISION_FRAGMENT_RATIO")
 #: TrackMate's LAP tracker keys: every other key of :class:`TrackerSettings`.
 LAP_KEYS: tuple[str, ...] = tuple(key for key in TrackerSettings.keys() if key not in ENGINE_KEYS)

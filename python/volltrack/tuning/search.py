@@ -71,8 +71,6 @@ class SearchSpace:
     boundary: bool = False
     #: Search the merge and fragment terms (spots from a segmentation).
     segmentation_terms: bool = False
-    #: The truth's shortest complete cell cycle in frames (0: none seen); DIVISION_MIN_CYCLE is 0 or this.
-    min_cycle: float = 0.0
 
     @classmethod
     def for_truth(cls, truth: Truth, *, modes: Sequence[str] = MODES, allow_merging: bool = True,
@@ -116,26 +114,7 @@ class SearchSpace:
             start["DIVISION_BOUNDARY_WEIGHT"] = 0.0
         start.update({f"{kind}_penalty:{f}": 0.0 for f in features for kind in ("link", "split")})
         return cls((low, high), (low, gap_high), (split_low, split_high), features, tuple(modes),
-                   allow_merging, start, intensity, boundary, segmentation_terms, float(shortest_cycle(truth)))
-
-
-def shortest_cycle(truth: Truth) -> int:
-    """Frames from a daughter's first spot to its own division, shortest over the truth (0: no complete cycle)."""
-    children: dict[int, list[int]] = {}
-    for source, target in truth.edges.tolist():
-        children.setdefault(int(source), []).append(int(target))
-    best = 0
-    for kids in children.values():
-        if len(kids) < 2:
-            continue
-        for daughter in kids:
-            spot = daughter
-            while len(children.get(spot, ())) == 1:
-                spot = children[spot][0]
-            if len(children.get(spot, ())) >= 2:
-                cycle = truth.frame_of[spot] - truth.frame_of[daughter]
-                best = cycle if best == 0 else min(best, cycle)
-    return best
+                   allow_merging, start, intensity, boundary, segmentation_terms)
 
 
 def suggest_settings(trial, space: SearchSpace) -> dict[str, Any]:
@@ -176,8 +155,6 @@ def suggest_settings(trial, space: SearchSpace) -> dict[str, Any]:
         # categorical, 0 included: the border term misfires where every cell is at an edge (a few-cell embryo)
         s["DIVISION_SEPARATION_WEIGHT"] = trial.suggest_categorical("DIVISION_SEPARATION_WEIGHT", PENALTY_WEIGHTS)
         s["DIVISION_BORDER_WEIGHT"] = trial.suggest_categorical("DIVISION_BORDER_WEIGHT", PENALTY_WEIGHTS)
-        if space.min_cycle > 0:
-            s["DIVISION_MIN_CYCLE"] = trial.suggest_categorical("DIVISION_MIN_CYCLE", [0.0, space.min_cycle])
         if space.intensity:
             s["DIVISION_INTENSITY_WEIGHT"] = trial.suggest_categorical("DIVISION_INTENSITY_WEIGHT",
                                                                        PENALTY_WEIGHTS)

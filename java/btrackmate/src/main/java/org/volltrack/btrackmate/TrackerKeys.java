@@ -101,11 +101,6 @@ public final class TrackerKeys {
     public static final String DIVISION_FRAGMENT_WEIGHT = "DIVISION_FRAGMENT_WEIGHT";
     /** Double &gt; 0: DIVISION_AWARE only; the ratio of the fragment term (daughters' volumes over mother's). */
     public static final String DIVISION_FRAGMENT_RATIO = "DIVISION_FRAGMENT_RATIO";
-    /**
-     * Double &ge; 0: DIVISION_AWARE only; the shortest cell cycle in frames: a candidate whose mother was born
-     * (as a daughter of a division the pass accepted) fewer frames before is rejected. 0 (default): off.
-     */
-    public static final String DIVISION_MIN_CYCLE = "DIVISION_MIN_CYCLE";
 
     /** TRACKING_MODE value: TrackMate's sparse LAP tracker, bit-identical (default). */
     public static final String MODE_EXACT_LAP = "EXACT_LAP";
@@ -154,8 +149,6 @@ public final class TrackerKeys {
     public static final double DEFAULT_DIVISION_FRAGMENT_WEIGHT = 0.0;
     /** Default DIVISION_FRAGMENT_RATIO. */
     public static final double DEFAULT_DIVISION_FRAGMENT_RATIO = 1.0;
-    /** Default DIVISION_MIN_CYCLE (off). */
-    public static final double DEFAULT_DIVISION_MIN_CYCLE = 0.0;
 
     /**
      * TrackMate's LAP tracker defaults plus volltrack's keys, in a fresh mutable map (insertion order as
@@ -196,7 +189,6 @@ public final class TrackerKeys {
         s.put(DIVISION_MERGE_WEIGHT, DEFAULT_DIVISION_MERGE_WEIGHT);
         s.put(DIVISION_FRAGMENT_WEIGHT, DEFAULT_DIVISION_FRAGMENT_WEIGHT);
         s.put(DIVISION_FRAGMENT_RATIO, DEFAULT_DIVISION_FRAGMENT_RATIO);
-        s.put(DIVISION_MIN_CYCLE, DEFAULT_DIVISION_MIN_CYCLE);
         return s;
     }
 
@@ -204,8 +196,7 @@ public final class TrackerKeys {
     private static final List<String> ENGINE_KEYS = List.of(MIN_TRACKLET_LENGTH, PRUNE_MODE, TISSUE_FILTER,
             TISSUE_MIN_FRACTION, TRACKING_MODE, DIVISION_MAX_COST, DIVISION_SIZE_WEIGHT, DIVISION_VOLUME_WEIGHT,
             DIVISION_DISTANCE_WEIGHT, DIVISION_SEPARATION_WEIGHT, DIVISION_BORDER_WEIGHT, DIVISION_INTENSITY_WEIGHT,
-            DIVISION_BOUNDARY_WEIGHT, DIVISION_MERGE_WEIGHT, DIVISION_FRAGMENT_WEIGHT, DIVISION_FRAGMENT_RATIO,
-            DIVISION_MIN_CYCLE);
+            DIVISION_BOUNDARY_WEIGHT, DIVISION_MERGE_WEIGHT, DIVISION_FRAGMENT_WEIGHT, DIVISION_FRAGMENT_RATIO);
 
     /**
      * The keys of {@link #defaultSettings()} that are the engine's own, not TrackMate's: written in the XML's

@@ -210,7 +210,7 @@ public final class TrackerSettings {
             TrackerKeys.DIVISION_VOLUME_WEIGHT, TrackerKeys.DIVISION_DISTANCE_WEIGHT,
             TrackerKeys.DIVISION_SEPARATION_WEIGHT, TrackerKeys.DIVISION_BORDER_WEIGHT,
             TrackerKeys.DIVISION_INTENSITY_WEIGHT, TrackerKeys.DIVISION_BOUNDARY_WEIGHT,
-            TrackerKeys.DIVISION_MERGE_WEIGHT, TrackerKeys.DIVISION_FRAGMENT_WEIGHT, TrackerKeys.DIVISION_MIN_CYCLE}) {
+            TrackerKeys.DIVISION_MERGE_WEIGHT, TrackerKeys.DIVISION_FRAGMENT_WEIGHT}) {
             requireRange(s, key, 0, Double.MAX_VALUE, "a finite number >= 0");
         }
         requireRange(s, TrackerKeys.DIVISION_FRAGMENT_RATIO, Double.MIN_NORMAL, Double.MAX_VALUE, "a finite number > 0");

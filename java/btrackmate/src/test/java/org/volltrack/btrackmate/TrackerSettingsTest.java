@@ -39,8 +39,7 @@ class TrackerSettingsTest {
         assertEquals(0.0, s.get(TrackerKeys.DIVISION_MERGE_WEIGHT));
         assertEquals(0.0, s.get(TrackerKeys.DIVISION_FRAGMENT_WEIGHT));
         assertEquals(1.0, s.get(TrackerKeys.DIVISION_FRAGMENT_RATIO));
-        assertEquals(0.0, s.get(TrackerKeys.DIVISION_MIN_CYCLE));
-        assertEquals(32, s.size());
+        assertEquals(31, s.size());
         assertEquals(TrackerKeys.defaultSettings(), TrackerSettings.normalize(null));
     }
 

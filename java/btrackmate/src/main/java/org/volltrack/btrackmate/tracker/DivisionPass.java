@@ -119,25 +119,6 @@ final class DivisionPass {
                 sizes) : null;
         List<Candidate> candidates = candidates(spots, settings, successor, inCount, sizes, levels, boundary, merge);
         candidates.sort((p, q) -> Double.compare(p.cost, q.cost));
-        boolean minCycle = settings.divisionMinCycle > 0;
-        if (minCycle) {
-            // Daughters of a frame's mothers are in the next frame only, so accepting frame by frame (cheapest
-            // first within a frame) accepts what the global cheapest-first order accepts, and knows every
-            // division before a mother when the mother's age is asked.
-            int[] frames = spots.frames;
-            candidates.sort((p, q) -> frames[p.mother] != frames[q.mother]
-                    ? Integer.compare(frames[p.mother], frames[q.mother]) : Double.compare(p.cost, q.cost));
-        }
-        int[] predecessor = new int[n];
-        boolean[] born = new boolean[n];
-        if (minCycle) {
-            Arrays.fill(predecessor, -1);
-            for (int k = 0; k < lap.size(); k++) {
-                if (!removed[k]) {
-                    predecessor[lap.target(k)] = lap.source(k);
-                }
-            }
-        }
         boolean[] mother = new boolean[n];
         boolean[] claimed = new boolean[n];
         LapEdges out = new LapEdges();
@@ -154,13 +135,9 @@ final class DivisionPass {
             if (mother[cand.mother] || claimed[cand.a] || claimed[cand.b]) {
                 continue;
             }
-            if (minCycle && age(spots, predecessor, born, cand.mother) < settings.divisionMinCycle) {
-                continue;
-            }
             mother[cand.mother] = true;
             for (int daughter : new int[] {cand.a, cand.b}) {
                 claimed[daughter] = true;
-                born[daughter] = true;
                 if (successor[cand.mother] != daughter) {
                     Double cost = lapCost.get(pair(cand.mother, daughter));
                     out.add(cand.mother, daughter, cost != null ? cost : squareDistance(spots, cand.mother, daughter));
@@ -168,18 +145,6 @@ final class DivisionPass {
             }
         }
         return out;
-    }
-
-    /**
-     * Frames since spot {@code m}'s cell was born as a daughter of an accepted division, following the kept LAP
-     * links back; infinite when its track starts without such a division (age unknown: never rejected).
-     */
-    static double age(LapSpots spots, int[] predecessor, boolean[] born, int m) {
-        int x = m;
-        while (!born[x] && predecessor[x] >= 0) {
-            x = predecessor[x];
-        }
-        return born[x] ? spots.frames[m] - spots.frames[x] : Double.POSITIVE_INFINITY;
     }
 
     private static List<Candidate> candidates(LapSpots spots, LapSettings settings, int[] successor,

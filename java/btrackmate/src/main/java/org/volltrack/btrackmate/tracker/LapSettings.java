@@ -49,7 +49,6 @@ public final class LapSettings {
     final double divisionMergeWeight;
     final double divisionFragmentWeight;
     final double divisionFragmentRatio;
-    final double divisionMinCycle;
 
     private LapSettings(Map<String, Object> s) {
         linkingMaxDistance = positive(s, TrackerKeys.LINKING_MAX_DISTANCE);
@@ -79,7 +78,6 @@ public final class LapSettings {
         divisionMergeWeight = nonNegative(s, TrackerKeys.DIVISION_MERGE_WEIGHT);
         divisionFragmentWeight = nonNegative(s, TrackerKeys.DIVISION_FRAGMENT_WEIGHT);
         divisionFragmentRatio = nonNegative(s, TrackerKeys.DIVISION_FRAGMENT_RATIO);
-        divisionMinCycle = nonNegative(s, TrackerKeys.DIVISION_MIN_CYCLE);
         if (!(divisionFragmentRatio > 0)) {
             throw bad(TrackerKeys.DIVISION_FRAGMENT_RATIO, divisionFragmentRatio, "a finite number > 0");
         }

@@ -106,3 +106,91 @@ def test_the_boundary_term_marks_a_daughter_at_the_tissue_boundary(jvm):
     assert len(entering) >= 1 and entering["boundary"].max() == pytest.approx(np.exp(-0.5 / 5.0))
     truth.spots["DISTANCE_TO_BOUNDARY"] = np.nan   # a mask without boundary: no term
     assert (candidate_terms(truth, predicted_edges(truth, settings), splitting_distance=8.0)["boundary"] == 0).all()
+
+
+def _segmentation_errors() -> Truth:
+    """Three cells 100 µm apart, 5 frames: D divides (frame 1 -> 2) into daughters 3 µm either side whose volumes
+    sum to 1.3 times the mother's; F is cut by the segmentation into two pieces (frames 2-4) summing to its
+    volume; A and B (radius 4) are merged into one label in frame 1 (B's track ends in frame 0) and separated
+    again, a little grown, from frame 2. The truth: D's division only."""
+    rows, edges = [], []
+
+    def track(points, radius):
+        ids = []
+        for frame, x, y in points:
+            rows.append({"ID": len(rows), "FRAME": frame, "POSITION_X": x, "POSITION_Y": y, "POSITION_Z": 0.0,
+                         "RADIUS": radius, "VOLUME": 4 / 3 * np.pi * radius**3})
+            ids.append(len(rows) - 1)
+        edges.extend(zip(ids[:-1], ids[1:]))
+        return ids
+
+    mother = track([(0, 0.0, 0.0), (1, 0.0, 0.0)], 5.0)
+    for sign in (-1, 1):
+        daughter = track([(f, sign * 3.0, 0.0) for f in range(2, 5)], 5.0 * 0.65 ** (1 / 3))
+        edges.append((mother[-1], daughter[0]))
+    cell = track([(0, 100.0, 0.0), (1, 100.0, 0.0)], 5.0)
+    for sign in (-1, 1):
+        piece = track([(f, 100.0 + sign * 3.0, 0.0) for f in range(2, 5)], 5.0 * 0.5 ** (1 / 3))
+        if sign < 0:
+            edges.append((cell[-1], piece[0]))
+    a = track([(0, 200.0, -3.0)], 4.0)
+    track([(0, 200.0, 3.0)], 4.0)
+    merged = track([(1, 200.0, 0.0)], 5.0)
+    edges.append((a[0], merged[0]))
+    for sign in (-1, 1):
+        later = track([(f, 200.0, sign * 3.0) for f in range(2, 5)], 4.5)
+        if sign < 0:
+            edges.append((merged[0], later[0]))
+    return Truth(pd.DataFrame(rows), np.array(edges, dtype=np.int64), "segmentation errors")
+
+
+def test_fragment_and_merge_terms_reject_segmentation_splits_and_keep_the_true_division(jvm):
+    from volltrack.tracking import track
+    from volltrack.tracking.settings import TrackerSettings
+    from volltrack.tuning.division_fit import candidate_terms
+    from volltrack.tuning.search import predicted_edges
+
+    truth = _segmentation_errors()
+    spots = truth.spots
+    base = {"LINKING_MAX_DISTANCE": 4.0, "ALLOW_GAP_CLOSING": False, "SPLITTING_MAX_DISTANCE": 8.0,
+            "TRACKING_MODE": "DIVISION_AWARE", "DIVISION_VOLUME_WEIGHT": 0.0}
+
+    def mothers(settings):
+        edges = track(spots, settings, progress=False).edges
+        source = edges["SPOT_SOURCE_ID"].astype(int)
+        counts = source.value_counts()
+        return {float(spots.loc[i, "POSITION_X"]) for i in counts[counts > 1].index}
+
+    assert mothers(base) == {0.0, 100.0, 200.0}, "the geometry alone takes all three splits for divisions"
+    assert mothers(dict(base, DIVISION_FRAGMENT_WEIGHT=10.0, DIVISION_FRAGMENT_RATIO=1.3)) == {0.0, 200.0}
+    assert mothers(dict(base, DIVISION_FRAGMENT_WEIGHT=10.0, DIVISION_FRAGMENT_RATIO=1.3,
+                        DIVISION_MERGE_WEIGHT=1.0)) == {0.0}
+    assert mothers(dict(base, DIVISION_MERGE_WEIGHT=1.0)) == {0.0, 100.0}
+    assert mothers(dict(base, TRACKING_MODE="EXACT_LAP")) == set(), "exact LAP without splitting: no division"
+
+    # the fit's candidate table carries the same terms
+    links = predicted_edges(truth, TrackerSettings.from_mapping(dict(base, TRACKING_MODE="EXACT_LAP")))
+    table = candidate_terms(truth, links, splitting_distance=8.0, fragment_ratio=1.3)
+    x = spots.set_index("ID").loc[table["mother"], "POSITION_X"].to_numpy()
+    by_x = {float(v): row for v, (_, row) in zip(x, table.iterrows())}
+    assert by_x[0.0]["label"] == 1 and by_x[0.0]["fragment"] == pytest.approx(0.0)
+    assert by_x[0.0]["merge"] == pytest.approx(0.0)
+    assert by_x[100.0]["label"] == 0 and by_x[100.0]["fragment"] == pytest.approx(np.log(1.3) ** 2)
+    assert by_x[200.0]["label"] == 0 and by_x[200.0]["merge"] == pytest.approx(np.exp(-3.0 / 5.0))
+    assert by_x[200.0]["fragment"] == pytest.approx(0.0)
+
+
+def test_tune_searches_the_segmentation_terms_only_when_asked(jvm):
+    from volltrack.tuning.search import SearchSpace, tune_settings
+
+    truth = _segmentation_errors()
+    assert "DIVISION_MERGE_WEIGHT" not in SearchSpace.for_truth(truth).start
+    assert SearchSpace.for_truth(truth, segmentation_terms=True).start["DIVISION_FRAGMENT_RATIO"] == 1.0
+
+    def searched(**kwargs):
+        result = tune_settings(truth, metric="division_f1", trials=8, modes=("DIVISION_AWARE",), progress=False,
+                               **kwargs)
+        return {row.get("DIVISION_MERGE_WEIGHT") for row in result.trials if row["trial"] != "baseline"}
+
+    assert searched() == {0.0}
+    assert len(searched(segmentation_terms=True)) > 1

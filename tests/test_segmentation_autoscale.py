@@ -166,6 +166,11 @@ def test_segment_command_scale_option_and_record(tmp_path, tissue, capsys):
     err = capsys.readouterr().err.strip()
     assert code == 1 and "\n" not in err and "--scale" in err and "Z,Y,X" in err
     assert not (tmp_path / "bad").exists()
+    code = main(["segment", str(tmp_path / "vol.tif"), "--out", str(tmp_path / "bad"), "--models", str(models),
+                 "--stardist-margin", "1,-2,2"])
+    err = capsys.readouterr().err.strip()
+    assert code == 1 and "\n" not in err and "--stardist-margin" in err
+    assert not (tmp_path / "bad").exists()
 
 
 def test_run_yaml_segmentation_scale():
@@ -177,6 +182,32 @@ def test_run_yaml_segmentation_scale():
     assert kept["scale"] is None and kept["stardist_margin"] is None      # null: the models' scale, whole mask
     with pytest.raises(ValueError, match="scale"):
         SegmentationConfig(scale="big")
+
+
+def test_train_prepare_measures_the_cell_size_the_models_record(tmp_path, tissue):
+    import tifffile
+
+    from volltrack.cli import main
+    from volltrack.training.model_folders import record_input_scale
+
+    raw, labels = tissue
+    for sub, data in (("Raw", raw), ("RealMask", labels.astype(np.uint16))):
+        (tmp_path / "data" / sub).mkdir(parents=True)
+        tifffile.imwrite(tmp_path / "data" / sub / "v.tif", data)
+    sizes = {}
+    for scale in ("1,1,1", "1,0.6,0.6"):
+        npz = tmp_path / f"p{scale}.npz"
+        assert main(["train", "prepare", str(tmp_path / "data"), "--out", str(npz), "--patch", "8,32,32",
+                     "--patches-per-image", "4", "--validation", "0.25", "--scale", scale]) == 0
+        parameters = json.loads(str(np.load(npz)["parameters"]))
+        sizes[scale] = parameters["cell_size"]
+        model = tmp_path / f"model{scale}"
+        model.mkdir()
+        record_input_scale(model, parameters)
+        assert read_cell_size(model) == tuple(parameters["cell_size"])
+    assert np.allclose(sizes["1,1,1"], estimate_cell_size(raw).size, rtol=1e-3)
+    assert sizes["1,0.6,0.6"][1] == pytest.approx(sizes["1,1,1"][1] * 0.6, rel=0.2)   # measured after resampling
+    assert sizes["1,0.6,0.6"][0] == pytest.approx(sizes["1,1,1"][0], rel=0.2)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

@@ -25,6 +25,9 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                         help=f"tracking modes to explore, comma-separated (default {','.join(MODES)})")
     parser.add_argument("--calibration", metavar="Z,Y,X",
                         help="voxel size of CTC masks (default 1,1,1); ignored for TrackMate XML")
+    parser.add_argument("--segmentation-terms", action="store_true",
+                        help="also search and fit the division-aware mode's merge and fragment terms (the truth's "
+                             "spots come from a segmentation, with merged and cut cells)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the sampler (default 0)")
     parser.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
 
@@ -64,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"truth: {len(truth.spots)} spots, {len(truth.edges)} links, {truth.n_divisions} divisions "
           f"({truth.source})")
     result = tune_settings(truth, metric=args.metric, trials=args.trials, timeout=args.timeout, modes=modes,
-                           seed=args.seed, progress=not args.no_progress)
+                           segmentation_terms=args.segmentation_terms, seed=args.seed,
+                           progress=not args.no_progress)
     command = "volltrack " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:2] == ["tune"] else \
         f"volltrack tune {args.truth} --out {args.out}"
     paths = write_outputs(result, out, truth_text=truth.source, args_text=command)

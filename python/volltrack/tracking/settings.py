@@ -4,7 +4,8 @@ Every field is a TrackMate LAP-tracker key (``trackmate.md`` §3.1) or one of BT
 (``MIN_TRACKLET_LENGTH``, ``PRUNE_MODE``, ``TISSUE_FILTER``, ``TISSUE_MIN_FRACTION``, and the division-aware
 mode's ``TRACKING_MODE``, ``DIVISION_MAX_COST``, ``DIVISION_SIZE_WEIGHT``, ``DIVISION_VOLUME_WEIGHT``, ``DIVISION_DISTANCE_WEIGHT``,
 ``DIVISION_SEPARATION_WEIGHT``, ``DIVISION_BORDER_WEIGHT``, ``DIVISION_INTENSITY_WEIGHT``,
-``DIVISION_BOUNDARY_WEIGHT``). Fields have
+``DIVISION_BOUNDARY_WEIGHT``, ``DIVISION_MERGE_WEIGHT``, ``DIVISION_FRAGMENT_WEIGHT``,
+``DIVISION_FRAGMENT_RATIO``). Fields have
 Python names (``linking_max_distance``) and the TrackMate key as alias (``LINKING_MAX_DISTANCE``); both
 are accepted on input, unknown keys are rejected, and :meth:`TrackerSettings.to_json` gives the flat JSON
 object of TrackMate keys that the Java engine takes. The defaults are those of
@@ -121,6 +122,17 @@ class TrackerSettings(BaseModel):
         "DIVISION_BOUNDARY_WEIGHT", 0.0, "DIVISION_AWARE: weight of exp(-d / R_mother) for a daughter without LAP "
         "predecessor, d its DISTANCE_TO_BOUNDARY (a cell entering the tissue sits at its boundary; the term is 0 "
         "for spots without a finite value) in the division cost.", ge=0)
+    division_merge_weight: float = _key(
+        "DIVISION_MERGE_WEIGHT", 0.0, "DIVISION_AWARE: weight of exp(-e / R_mother), e the distance from the mother "
+        "to the nearest spot of the frame before without LAP successor, within SPLITTING_MAX_DISTANCE (a cell that "
+        "vanished into the mother: two cells merged by the segmentation) in the division cost.", ge=0)
+    division_fragment_weight: float = _key(
+        "DIVISION_FRAGMENT_WEIGHT", 0.0, "DIVISION_AWARE: weight of max(0, ln(DIVISION_FRAGMENT_RATIO x V_m / "
+        "(V_a + V_b)))^2 (daughters whose volumes sum to less than that ratio times the mother's: pieces of one "
+        "cell split by the segmentation) in the division cost.", ge=0)
+    division_fragment_ratio: float = _key(
+        "DIVISION_FRAGMENT_RATIO", 1.0, "DIVISION_AWARE: daughters' volumes over the mother's below which the "
+        "fragment term counts.", gt=0)
 
     @field_validator("linking_feature_penalties", "gap_closing_feature_penalties",
                      "splitting_feature_penalties", "merging_feature_penalties")
@@ -315,6 +327,7 @@ def as_settings(settings: "TrackerSettings | Mapping[str, Any] | str | Path | No
 ENGINE_KEYS: tuple[str, ...] = ("MIN_TRACKLET_LENGTH", "PRUNE_MODE", "TISSUE_FILTER", "TISSUE_MIN_FRACTION",
                                 "TRACKING_MODE", "DIVISION_MAX_COST", "DIVISION_SIZE_WEIGHT",
                                 "DIVISION_VOLUME_WEIGHT", "DIVISION_DISTANCE_WEIGHT", "DIVISION_SEPARATION_WEIGHT",
-                                "DIVISION_BORDER_WEIGHT", "DIVISION_INTENSITY_WEIGHT", "DIVISION_BOUNDARY_WEIGHT")
+                                "DIVISION_BORDER_WEIGHT", "DIVISION_INTENSITY_WEIGHT", "DIVISION_BOUNDARY_WEIGHT",
+                                "DIVISION_MERGE_WEIGHT", "DIVISION_FRAGMENT_WEIGHT", "DIVISION_FRAGMENT_RATIO")
 #: TrackMate's LAP tracker keys: every other key of :class:`TrackerSettings`.
 LAP_KEYS: tuple[str, ...] = tuple(key for key in TrackerSettings.keys() if key not in ENGINE_KEYS)

@@ -15,7 +15,7 @@ acceptance).
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -26,15 +26,19 @@ from volltrack.tuning.truth import Truth
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["COST_SCALES", "TERMS", "candidate_terms", "fit_division_weights"]
+__all__ = ["COST_SCALES", "FITTED_TERMS", "TERMS", "candidate_terms", "fit_division_weights"]
 
 #: Cost terms in the engine's order and the settings key of each weight (None: the first term, weight 1).
 TERMS: dict[str, str | None] = {
     "opposite": None, "distance": "DIVISION_DISTANCE_WEIGHT", "size": "DIVISION_SIZE_WEIGHT",
     "volume": "DIVISION_VOLUME_WEIGHT", "separation": "DIVISION_SEPARATION_WEIGHT",
     "border": "DIVISION_BORDER_WEIGHT", "intensity": "DIVISION_INTENSITY_WEIGHT",
-    "boundary": "DIVISION_BOUNDARY_WEIGHT",
+    "boundary": "DIVISION_BOUNDARY_WEIGHT", "merge": "DIVISION_MERGE_WEIGHT", "fragment": "DIVISION_FRAGMENT_WEIGHT",
 }
+#: Terms fitted by default. The merge and fragment terms (segmentation errors) are left out: fitted on the
+#: simulator's ground truth or the demo's VollSeg detections they raised the training score and lowered the
+#: held-out one (bench/README.md, "divisions"); pass ``terms=TERMS`` to fit them too.
+FITTED_TERMS: tuple[str, ...] = tuple(name for name in TERMS if name not in ("merge", "fragment"))
 #: Factors of the fitted cut-off tried on the training truth.
 COST_SCALES = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2)
 _BORDER_NEIGHBOURS = 8
@@ -90,12 +94,16 @@ def _border(points: np.ndarray, tree: cKDTree, index: int, radius: float) -> flo
     return float(np.linalg.norm(vectors.mean(axis=0)))
 
 
-def candidate_terms(truth: Truth, links: list[tuple[int, int]], splitting_distance: float) -> pd.DataFrame:
+def candidate_terms(truth: Truth, links: list[tuple[int, int]], splitting_distance: float, *,
+                    fragment_ratio: float = 1.0) -> pd.DataFrame:
     """The division pass's candidates on ``links`` (the LAP's, no splits), with their terms and true label.
 
     Returns one row per candidate: ``mother``, ``a``, ``b`` (spot IDs), one column per entry of :data:`TERMS`
-    (``size``/``volume``/``separation`` 0 without sizes, ``intensity`` 0 without a positive
-    ``MEAN_INTENSITY_CH1``, ``boundary`` 0 for daughters without a finite ``DISTANCE_TO_BOUNDARY``) and ``label`` (1 when the truth's daughters of the mother are exactly a and b).
+    (``size``/``volume``/``separation``/``merge``/``fragment`` 0 without sizes, ``intensity`` 0 without a positive
+    ``MEAN_INTENSITY_CH1``, ``boundary`` 0 for daughters without a finite ``DISTANCE_TO_BOUNDARY``; ``merge`` is
+    exp(-e / R_m), e the distance from the mother to the nearest spot of the frame before without successor in
+    ``links`` within ``splitting_distance``; ``fragment`` is max(0, ln(fragment_ratio · V_m / (V_a + V_b)))²)
+    and ``label`` (1 when the truth's daughters of the mother are exactly a and b).
     """
     spots = truth.spots.reset_index(drop=True)
     ids = spots["ID"].to_numpy(dtype=np.int64)
@@ -166,7 +174,26 @@ def candidate_terms(truth: Truth, links: list[tuple[int, int]], splitting_distan
             value = np.exp(-distance[d] / rm)
             term = np.maximum(term, np.where(has_predecessor[d] | np.isnan(value), 0.0, value))
         out["boundary"] = term
+    out["merge"] = zeros if radius is None else _merge_terms(points, frames, successor, radius, m, splitting_distance)
+    out["fragment"] = (zeros if volume is None or not (volume > 0).all() else
+                       np.maximum(0.0, np.log(fragment_ratio * volume[m] / (volume[a] + volume[b]))) ** 2)
     out["label"] = [int(children.get(int(i), set()) == {int(j), int(k)}) for i, j, k in zip(m, a, b)]
+    return out
+
+
+def _merge_terms(points: np.ndarray, frames: np.ndarray, successor: np.ndarray, radius: np.ndarray,
+                 mothers: np.ndarray, reach: float) -> np.ndarray:
+    """exp(-e / R_m) per mother: e its distance to the nearest spot of the frame before without successor."""
+    out = np.zeros(len(mothers))
+    for t in np.unique(frames[mothers]):
+        ends = np.flatnonzero((frames == t - 1) & (successor < 0))
+        rows = np.flatnonzero(frames[mothers] == t)
+        if len(ends) == 0:
+            continue
+        distance, _ = cKDTree(points[ends]).query(points[mothers[rows]], distance_upper_bound=reach)
+        rm = radius[mothers[rows]]
+        ok = np.isfinite(distance) & (rm > 0)
+        out[rows[ok]] = np.exp(-distance[ok] / rm[ok])
     return out
 
 
@@ -193,7 +220,8 @@ def _logistic_fit(x: np.ndarray, y: np.ndarray, *, positive_weight: float, l2: f
 
 
 def fit_division_weights(truth: Truth, settings: dict[str, Any], *,
-                         score: Callable[[dict[str, Any]], float] | None = None) -> dict[str, Any] | None:
+                         score: Callable[[dict[str, Any]], float] | None = None,
+                         terms: Sequence[str] = FITTED_TERMS) -> dict[str, Any] | None:
     """Division-aware settings with the cost weights and cut-off fitted to ``truth``'s divisions.
 
     Parameters
@@ -207,6 +235,9 @@ def fit_division_weights(truth: Truth, settings: dict[str, Any], *,
     score : callable, optional
         Objective of a settings dict on the training truth (higher is better), used to pick the cut-off among
         :data:`COST_SCALES`; default division F1 (±1 frame) plus 0.001 × link F1.
+    terms : sequence of str, optional
+        Names of :data:`TERMS` to fit (``opposite`` first); the weights of the others are set to 0. Default
+        :data:`FITTED_TERMS`.
 
     Returns
     -------
@@ -220,11 +251,12 @@ def fit_division_weights(truth: Truth, settings: dict[str, Any], *,
     base = dict(settings, TRACKING_MODE="EXACT_LAP", ALLOW_TRACK_SPLITTING=False)
     links = predicted_edges(truth, TrackerSettings.from_mapping(base))
     distance = float(settings.get("SPLITTING_MAX_DISTANCE", 15.0))
-    table = candidate_terms(truth, links, distance)
+    table = candidate_terms(truth, links, distance,
+                            fragment_ratio=float(settings.get("DIVISION_FRAGMENT_RATIO", 1.0)))
     y = table["label"].to_numpy(dtype=int) if len(table) else np.zeros(0, int)
     if y.sum() == 0:
         return None
-    names = list(TERMS)
+    names = ["opposite", *[name for name in terms if name != "opposite"]]
     x = table[names].to_numpy(dtype=float)
     positive = min(20.0, max(1.0, (len(y) - y.sum()) / y.sum()))
     theta = _logistic_fit(x, y, positive_weight=positive, l2=1.0)
@@ -233,6 +265,7 @@ def fit_division_weights(truth: Truth, settings: dict[str, Any], *,
         return None
     fitted = dict(settings, TRACKING_MODE="DIVISION_AWARE", ALLOW_TRACK_SPLITTING=False,
                   SPLITTING_MAX_DISTANCE=distance)
+    fitted.update({key: 0.0 for name, key in TERMS.items() if key is not None and name not in names})
     for name, weight in zip(names[1:], theta[2:]):
         key = TERMS[name]
         assert key is not None

@@ -16,7 +16,11 @@ links with :func:`volltrack.metrics.divisions.score_links`. The search space (se
   DIVISION_VOLUME_WEIGHT, DIVISION_DISTANCE_WEIGHT, DIVISION_SEPARATION_WEIGHT and DIVISION_BORDER_WEIGHT
   (the last two from the penalty weights, 0 included), and DIVISION_INTENSITY_WEIGHT (the same weights) when
   every spot has a positive MEAN_INTENSITY_CH1, and DIVISION_BOUNDARY_WEIGHT (the same weights) when some spots
-  have a finite DISTANCE_TO_BOUNDARY (a tissue mask).
+  have a finite DISTANCE_TO_BOUNDARY (a tissue mask); with ``segmentation_terms`` (``volltrack tune
+  --segmentation-terms``: the truth's spots are a segmentation's, with merged and cut cells)
+  DIVISION_MERGE_WEIGHT and DIVISION_FRAGMENT_WEIGHT (the same weights) with DIVISION_FRAGMENT_RATIO (one of
+  :data:`FRAGMENT_RATIOS`), also fitted after the search. A curated truth has no such errors; searched on the
+  simulator's ground truth they only overfitted (bench/README.md, "divisions").
 
 After the search, the division cost's weights are also fitted to the truth's divisions on the best trial's LAP
 settings (:mod:`volltrack.tuning.division_fit`); that result is kept when its objective is higher.
@@ -46,6 +50,8 @@ __all__ = ["METRICS", "MODES", "SearchSpace", "TuneResult", "objective_value", "
 
 MODES = ("EXACT_LAP", "DIVISION_AWARE")
 PENALTY_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
+#: DIVISION_FRAGMENT_RATIO values searched (daughters' volumes over the mother's below which the fragment term counts).
+FRAGMENT_RATIOS = (1.0, 1.15, 1.3, 1.5)
 
 
 @dataclass
@@ -63,9 +69,12 @@ class SearchSpace:
     intensity: bool = False
     #: Some spots have a finite DISTANCE_TO_BOUNDARY, so the division pass's boundary term applies.
     boundary: bool = False
+    #: Search the merge and fragment terms (spots from a segmentation).
+    segmentation_terms: bool = False
 
     @classmethod
-    def for_truth(cls, truth: Truth, *, modes: Sequence[str] = MODES, allow_merging: bool = True) -> "SearchSpace":
+    def for_truth(cls, truth: Truth, *, modes: Sequence[str] = MODES, allow_merging: bool = True,
+                  segmentation_terms: bool = False) -> "SearchSpace":
         """Derive the ranges from the lengths of the true links (see the module docstring)."""
         lengths = truth.link_lengths()
         step = lengths["step"] if len(lengths["step"]) else np.array([1.0])
@@ -93,6 +102,8 @@ class SearchSpace:
                  "TRACKING_MODE": modes[0], "DIVISION_MAX_COST": 0.5, "DIVISION_SIZE_WEIGHT": 1.0,
                  "DIVISION_VOLUME_WEIGHT": 0.5, "DIVISION_DISTANCE_WEIGHT": 1.0,
                  "DIVISION_SEPARATION_WEIGHT": 0.0, "DIVISION_BORDER_WEIGHT": 0.0}
+        if segmentation_terms:
+            start.update(DIVISION_MERGE_WEIGHT=0.0, DIVISION_FRAGMENT_WEIGHT=0.0, DIVISION_FRAGMENT_RATIO=1.0)
         intensity = "MEAN_INTENSITY_CH1" in truth.spots.columns and bool(
             (truth.spots["MEAN_INTENSITY_CH1"].to_numpy(dtype=float) > 0).all())
         if intensity:
@@ -103,7 +114,7 @@ class SearchSpace:
             start["DIVISION_BOUNDARY_WEIGHT"] = 0.0
         start.update({f"{kind}_penalty:{f}": 0.0 for f in features for kind in ("link", "split")})
         return cls((low, high), (low, gap_high), (split_low, split_high), features, tuple(modes),
-                   allow_merging, start, intensity, boundary)
+                   allow_merging, start, intensity, boundary, segmentation_terms)
 
 
 def suggest_settings(trial, space: SearchSpace) -> dict[str, Any]:
@@ -149,6 +160,10 @@ def suggest_settings(trial, space: SearchSpace) -> dict[str, Any]:
                                                                        PENALTY_WEIGHTS)
         if space.boundary:
             s["DIVISION_BOUNDARY_WEIGHT"] = trial.suggest_categorical("DIVISION_BOUNDARY_WEIGHT", PENALTY_WEIGHTS)
+        if space.segmentation_terms:
+            s["DIVISION_MERGE_WEIGHT"] = trial.suggest_categorical("DIVISION_MERGE_WEIGHT", PENALTY_WEIGHTS)
+            s["DIVISION_FRAGMENT_WEIGHT"] = trial.suggest_categorical("DIVISION_FRAGMENT_WEIGHT", PENALTY_WEIGHTS)
+            s["DIVISION_FRAGMENT_RATIO"] = trial.suggest_categorical("DIVISION_FRAGMENT_RATIO", FRAGMENT_RATIOS)
         if "SPLITTING_MAX_DISTANCE" not in s:   # the pass looks for daughters within the splitting distance
             s["SPLITTING_MAX_DISTANCE"] = trial.suggest_float("SPLITTING_MAX_DISTANCE", *space.splitting, log=True)
     return s
@@ -179,7 +194,8 @@ def baseline_settings(truth: Truth) -> dict[str, Any]:
 
 def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, timeout: float | None = None,
                   modes: Sequence[str] = MODES, seed: int = 0, progress: bool = True,
-                  callback: Callable[[dict], None] | None = None, fit_division: bool = True) -> TuneResult:
+                  callback: Callable[[dict], None] | None = None, fit_division: bool = True,
+                  segmentation_terms: bool = False) -> TuneResult:
     """Search the settings that maximise ``metric`` on ``truth``.
 
     Parameters
@@ -203,6 +219,9 @@ def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, 
         to the truth's divisions on the best trial's LAP settings (:func:`volltrack.tuning.division_fit.
         fit_division_weights`; a row ``division fit`` in the trials) and keep the result when its objective is
         higher. Default True.
+    segmentation_terms : bool
+        Also search and fit the merge and fragment terms (the truth's spots come from a segmentation, with its
+        merged and cut cells). Default False.
 
     Returns
     -------
@@ -217,7 +236,7 @@ def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, 
         raise ValueError(f"--trials {trials}: expected at least 1")
     if len(truth.edges) == 0:
         raise ValueError(f"{truth.source}: the truth has no links between its spots; nothing to fit")
-    space = SearchSpace.for_truth(truth, modes=modes)
+    space = SearchSpace.for_truth(truth, modes=modes, segmentation_terms=segmentation_terms)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     logging.getLogger("volltrack.tracking.bridge").setLevel(logging.WARNING)   # one line per trial otherwise
     start = time.perf_counter()
@@ -262,7 +281,7 @@ def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, 
     else:
         best_settings, best_scores, best_value = _json_safe(base), base_scores, base_value
     if fit_division and "DIVISION_AWARE" in space.modes and truth.n_divisions > 0:
-        fitted = _division_fit(truth, best_settings, metric)
+        fitted = _division_fit(truth, best_settings, metric, segmentation_terms=segmentation_terms)
         if fitted is not None:
             settings, scores, value = fitted
             rows.append({"trial": "division fit", "objective": value, **_flat_settings(settings), **scores})
@@ -272,14 +291,15 @@ def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, 
                       rows, time.perf_counter() - start, space)
 
 
-def _division_fit(truth: Truth, settings: dict[str, Any],
-                  metric: str) -> tuple[dict[str, Any], dict[str, Any], float] | None:
+def _division_fit(truth: Truth, settings: dict[str, Any], metric: str, *,
+                  segmentation_terms: bool = False) -> tuple[dict[str, Any], dict[str, Any], float] | None:
     """The division-aware settings fitted on ``settings``' LAP keys, their scores and objective (None: no fit)."""
-    from volltrack.tuning.division_fit import fit_division_weights
+    from volltrack.tuning.division_fit import FITTED_TERMS, TERMS, fit_division_weights
 
     try:
         fitted = fit_division_weights(truth, settings,
-                                      score=lambda s: objective_value(score_settings(truth, s), metric))
+                                      score=lambda s: objective_value(score_settings(truth, s), metric),
+                                      terms=tuple(TERMS) if segmentation_terms else FITTED_TERMS)
     except ValueError as exc:   # settings the engine refuses: keep the search's result
         logger.warning("division fit skipped: %s", exc)
         return None

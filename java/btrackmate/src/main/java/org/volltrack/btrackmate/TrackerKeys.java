@@ -87,6 +87,20 @@ public final class TrackerKeys {
      * (distance to the tissue mask's boundary) of a daughter without LAP predecessor (0 without that feature).
      */
     public static final String DIVISION_BOUNDARY_WEIGHT = "DIVISION_BOUNDARY_WEIGHT";
+    /**
+     * Double &ge; 0: DIVISION_AWARE only; weight of exp(-e / R_mother), e the distance from the mother to the
+     * nearest spot of the frame before that has no LAP successor (a cell that vanished into the "mother": two
+     * cells merged by the segmentation, which then "divide").
+     */
+    public static final String DIVISION_MERGE_WEIGHT = "DIVISION_MERGE_WEIGHT";
+    /**
+     * Double &ge; 0: DIVISION_AWARE only; weight of max(0, ln(DIVISION_FRAGMENT_RATIO &times; V_mother /
+     * (V_a + V_b)))²: "daughters" whose volumes sum to less than that ratio times the mother's (the pieces of
+     * one cell split by the segmentation).
+     */
+    public static final String DIVISION_FRAGMENT_WEIGHT = "DIVISION_FRAGMENT_WEIGHT";
+    /** Double &gt; 0: DIVISION_AWARE only; the ratio of the fragment term (daughters' volumes over mother's). */
+    public static final String DIVISION_FRAGMENT_RATIO = "DIVISION_FRAGMENT_RATIO";
 
     /** TRACKING_MODE value: TrackMate's sparse LAP tracker, bit-identical (default). */
     public static final String MODE_EXACT_LAP = "EXACT_LAP";
@@ -129,6 +143,12 @@ public final class TrackerKeys {
     public static final double DEFAULT_DIVISION_INTENSITY_WEIGHT = 0.0;
     /** Default DIVISION_BOUNDARY_WEIGHT. */
     public static final double DEFAULT_DIVISION_BOUNDARY_WEIGHT = 0.0;
+    /** Default DIVISION_MERGE_WEIGHT. */
+    public static final double DEFAULT_DIVISION_MERGE_WEIGHT = 0.0;
+    /** Default DIVISION_FRAGMENT_WEIGHT. */
+    public static final double DEFAULT_DIVISION_FRAGMENT_WEIGHT = 0.0;
+    /** Default DIVISION_FRAGMENT_RATIO. */
+    public static final double DEFAULT_DIVISION_FRAGMENT_RATIO = 1.0;
 
     /**
      * TrackMate's LAP tracker defaults plus volltrack's keys, in a fresh mutable map (insertion order as
@@ -166,6 +186,9 @@ public final class TrackerKeys {
         s.put(DIVISION_BORDER_WEIGHT, DEFAULT_DIVISION_BORDER_WEIGHT);
         s.put(DIVISION_INTENSITY_WEIGHT, DEFAULT_DIVISION_INTENSITY_WEIGHT);
         s.put(DIVISION_BOUNDARY_WEIGHT, DEFAULT_DIVISION_BOUNDARY_WEIGHT);
+        s.put(DIVISION_MERGE_WEIGHT, DEFAULT_DIVISION_MERGE_WEIGHT);
+        s.put(DIVISION_FRAGMENT_WEIGHT, DEFAULT_DIVISION_FRAGMENT_WEIGHT);
+        s.put(DIVISION_FRAGMENT_RATIO, DEFAULT_DIVISION_FRAGMENT_RATIO);
         return s;
     }
 
@@ -173,7 +196,7 @@ public final class TrackerKeys {
     private static final List<String> ENGINE_KEYS = List.of(MIN_TRACKLET_LENGTH, PRUNE_MODE, TISSUE_FILTER,
             TISSUE_MIN_FRACTION, TRACKING_MODE, DIVISION_MAX_COST, DIVISION_SIZE_WEIGHT, DIVISION_VOLUME_WEIGHT,
             DIVISION_DISTANCE_WEIGHT, DIVISION_SEPARATION_WEIGHT, DIVISION_BORDER_WEIGHT, DIVISION_INTENSITY_WEIGHT,
-            DIVISION_BOUNDARY_WEIGHT);
+            DIVISION_BOUNDARY_WEIGHT, DIVISION_MERGE_WEIGHT, DIVISION_FRAGMENT_WEIGHT, DIVISION_FRAGMENT_RATIO);
 
     /**
      * The keys of {@link #defaultSettings()} that are the engine's own, not TrackMate's: written in the XML's

@@ -209,9 +209,11 @@ public final class TrackerSettings {
         for (final String key : new String[] {TrackerKeys.DIVISION_MAX_COST, TrackerKeys.DIVISION_SIZE_WEIGHT,
             TrackerKeys.DIVISION_VOLUME_WEIGHT, TrackerKeys.DIVISION_DISTANCE_WEIGHT,
             TrackerKeys.DIVISION_SEPARATION_WEIGHT, TrackerKeys.DIVISION_BORDER_WEIGHT,
-            TrackerKeys.DIVISION_INTENSITY_WEIGHT, TrackerKeys.DIVISION_BOUNDARY_WEIGHT}) {
+            TrackerKeys.DIVISION_INTENSITY_WEIGHT, TrackerKeys.DIVISION_BOUNDARY_WEIGHT,
+            TrackerKeys.DIVISION_MERGE_WEIGHT, TrackerKeys.DIVISION_FRAGMENT_WEIGHT}) {
             requireRange(s, key, 0, Double.MAX_VALUE, "a finite number >= 0");
         }
+        requireRange(s, TrackerKeys.DIVISION_FRAGMENT_RATIO, Double.MIN_NORMAL, Double.MAX_VALUE, "a finite number > 0");
     }
 
     private static void requireRange(final Map<String, Object> s, final String key, final double min,

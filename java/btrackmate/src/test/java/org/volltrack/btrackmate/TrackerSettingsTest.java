@@ -36,7 +36,10 @@ class TrackerSettingsTest {
         assertEquals(0.0, s.get(TrackerKeys.DIVISION_BORDER_WEIGHT));
         assertEquals(0.0, s.get(TrackerKeys.DIVISION_INTENSITY_WEIGHT));
         assertEquals(0.0, s.get(TrackerKeys.DIVISION_BOUNDARY_WEIGHT));
-        assertEquals(28, s.size());
+        assertEquals(0.0, s.get(TrackerKeys.DIVISION_MERGE_WEIGHT));
+        assertEquals(0.0, s.get(TrackerKeys.DIVISION_FRAGMENT_WEIGHT));
+        assertEquals(1.0, s.get(TrackerKeys.DIVISION_FRAGMENT_RATIO));
+        assertEquals(31, s.size());
         assertEquals(TrackerKeys.defaultSettings(), TrackerSettings.normalize(null));
     }
 

@@ -28,6 +28,8 @@ import org.volltrack.btrackmate.util.Interrupts;
  *        + DIVISION_BORDER_WEIGHT × max border(s)             a "daughter" appearing at the edge of the cells
  *        + DIVISION_INTENSITY_WEIGHT × (ln(I_a / I_m)² + ln(I_b / I_m)²)  daughters as bright as their mother
  *        + DIVISION_BOUNDARY_WEIGHT × max exp(-d(s) / R_m)   a "daughter" just inside the tissue boundary
+ *        + DIVISION_MERGE_WEIGHT × exp(-e(m) / R_m)        a cell vanished into the mother the frame before
+ *        + DIVISION_FRAGMENT_WEIGHT × max(0, ln(DIVISION_FRAGMENT_RATIO × V_m / (V_a + V_b)))²  pieces of one cell
  * </pre>
  * The first term is 0 when the mother sits halfway between its daughters and about 1 when one "daughter" is
  * the mother itself and the other a neighbour. Volumes come from the spot feature VOLUME, else RADIUS³; the
@@ -42,7 +44,13 @@ import org.volltrack.btrackmate.util.Interrupts;
  * {@code d(s)}, for each daughter without a LAP predecessor, is its spot feature DISTANCE_TO_BOUNDARY (distance
  * from its centre to the tissue mask's boundary, positive inside; negative values count as 0): a cell entering
  * the tissue next to a mother is cut by the boundary and sits within about a radius of it, where a daughter born
- * inside the tissue rarely does. Spots without a finite value (or without a radius) add 0.</li>
+ * inside the tissue rarely does. Spots without a finite value (or without a radius) add 0.
+ * {@code e(m)} is the distance from the mother to the nearest spot of the frame before that has no LAP successor
+ * (looked for within SPLITTING_MAX_DISTANCE; none: the term is 0): when the segmentation merges two cells, one
+ * track ends next to the merged "mother", which then "divides" when the cells are separated again. The fragment
+ * term is 0 when the daughters' volumes sum to at least DIVISION_FRAGMENT_RATIO times the mother's: a cell cut
+ * into two labels gives "daughters" summing to about its own volume, where true daughters (grown, or measured
+ * after the mother's rounding) sum to more; the ratio is the data's, e.g. 1.3 on the demo's VollSeg labels.</li>
  * <li>Candidates with cost &le; DIVISION_MAX_COST are accepted greedily, cheapest first, each mother dividing
  * once and each free spot becoming the daughter of one mother at most. Accepted divisions add their links.</li>
  * </ol>
@@ -107,7 +115,9 @@ final class DivisionPass {
         double[] levels = settings.divisionIntensityWeight > 0 ? Levels.of(spots) : null;
         double[] boundary = settings.divisionBoundaryWeight > 0 && sizes != null
                 ? spots.feature(BOUNDARY_FEATURE) : null;
-        List<Candidate> candidates = candidates(spots, settings, successor, inCount, sizes, levels, boundary);
+        double[] merge = settings.divisionMergeWeight > 0 && sizes != null ? mergeTerms(spots, settings, successor,
+                sizes) : null;
+        List<Candidate> candidates = candidates(spots, settings, successor, inCount, sizes, levels, boundary, merge);
         candidates.sort((p, q) -> Double.compare(p.cost, q.cost));
         boolean[] mother = new boolean[n];
         boolean[] claimed = new boolean[n];
@@ -138,7 +148,7 @@ final class DivisionPass {
     }
 
     private static List<Candidate> candidates(LapSpots spots, LapSettings settings, int[] successor,
-            int[] inCount, Sizes sizes, double[] levels, double[] boundary) {
+            int[] inCount, Sizes sizes, double[] levels, double[] boundary, double[] merge) {
         List<Candidate> out = new ArrayList<>();
         double maxD2 = settings.splittingMaxDistance * settings.splittingMaxDistance;
         for (int key = 0; key + 1 < spots.frameKeys.length; key++) {
@@ -186,7 +196,7 @@ final class DivisionPass {
                     for (int s : near) {
                         double edge = border.getOrDefault(s, 0.0);
                         double inside = boundaryTerm(boundary, sizes, m, s);
-                        add(out, spots, settings, sizes, levels, m, c, s, edge, inside);
+                        add(out, spots, settings, sizes, levels, m, c, s, edge, inside, merge);
                     }
                 } else {
                     for (int i = 0; i < near.size(); i++) {
@@ -195,7 +205,8 @@ final class DivisionPass {
                                     border.getOrDefault(near.get(j), 0.0));
                             double inside = Math.max(boundaryTerm(boundary, sizes, m, near.get(i)),
                                     boundaryTerm(boundary, sizes, m, near.get(j)));
-                            add(out, spots, settings, sizes, levels, m, near.get(i), near.get(j), edge, inside);
+                            add(out, spots, settings, sizes, levels, m, near.get(i), near.get(j), edge, inside,
+                                    merge);
                         }
                     }
                 }
@@ -205,15 +216,65 @@ final class DivisionPass {
     }
 
     private static void add(List<Candidate> out, LapSpots spots, LapSettings settings, Sizes sizes, double[] levels,
-            int m, int a, int b, double border, double boundary) {
+            int m, int a, int b, double border, double boundary, double[] merge) {
         double cost = divisionCost(spots, settings, sizes, m, a, b) + settings.divisionBorderWeight * border
                 + settings.divisionBoundaryWeight * boundary;
+        if (merge != null) {
+            cost += settings.divisionMergeWeight * merge[m];
+        }
         if (levels != null) {
             cost += settings.divisionIntensityWeight * intensityTerm(levels, m, a, b);
         }
         if (cost <= settings.divisionMaxCost) {
             out.add(new Candidate(m, a, b, cost));
         }
+    }
+
+    /**
+     * @return per spot m, exp(-e / R_m) with e the distance from m to the nearest spot of the frame before
+     *         without successor (within SPLITTING_MAX_DISTANCE; 0 when there is none or R_m is not positive)
+     */
+    static double[] mergeTerms(LapSpots spots, LapSettings settings, int[] successor, Sizes sizes) {
+        double[] out = new double[spots.size()];
+        double reach = settings.splittingMaxDistance;
+        for (int key = 1; key < spots.frameKeys.length; key++) {
+            Interrupts.check();
+            int before = Arrays.binarySearch(spots.frameKeys, spots.frameKeys[key] - 1);
+            if (before < 0) {
+                continue;
+            }
+            List<Integer> ends = new ArrayList<>();
+            for (int i = spots.frameStart[before]; i < spots.frameStart[before + 1]; i++) {
+                if (successor[i] < 0) {
+                    ends.add(i);
+                }
+            }
+            if (ends.isEmpty()) {
+                continue;
+            }
+            int[] endArray = ends.stream().mapToInt(Integer::intValue).toArray();
+            SpatialGrid grid = new SpatialGrid(spots, endArray, endArray.length, reach);
+            for (int m = spots.frameStart[key]; m < spots.frameStart[key + 1]; m++) {
+                double rm = sizes.radius(m);
+                if (!(rm > 0)) {
+                    continue;
+                }
+                double[] nearest = {reach * reach};
+                boolean[] found = {false};
+                final int mm = m;
+                grid.forNeighbours(spots.x[m], spots.y[m], spots.z[m], e -> {
+                    double d2 = squareDistance(spots, mm, e);
+                    if (d2 <= nearest[0]) {
+                        nearest[0] = d2;
+                        found[0] = true;
+                    }
+                });
+                if (found[0]) {
+                    out[m] = Math.exp(-Math.sqrt(nearest[0]) / rm);
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -275,6 +336,8 @@ final class DivisionPass {
                 double asym = Math.log(va / vb);
                 double sum = Math.log((va + vb) / vm);
                 cost += settings.divisionSizeWeight * asym * asym + settings.divisionVolumeWeight * sum * sum;
+                double deficit = Math.max(0.0, Math.log(settings.divisionFragmentRatio * vm / (va + vb)));
+                cost += settings.divisionFragmentWeight * deficit * deficit;
             }
             double rm = sizes.radius(m);
             if (rm > 0) {

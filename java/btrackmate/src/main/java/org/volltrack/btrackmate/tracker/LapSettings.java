@@ -46,6 +46,9 @@ public final class LapSettings {
     final double divisionBorderWeight;
     final double divisionIntensityWeight;
     final double divisionBoundaryWeight;
+    final double divisionMergeWeight;
+    final double divisionFragmentWeight;
+    final double divisionFragmentRatio;
 
     private LapSettings(Map<String, Object> s) {
         linkingMaxDistance = positive(s, TrackerKeys.LINKING_MAX_DISTANCE);
@@ -72,6 +75,12 @@ public final class LapSettings {
         divisionBorderWeight = nonNegative(s, TrackerKeys.DIVISION_BORDER_WEIGHT);
         divisionIntensityWeight = nonNegative(s, TrackerKeys.DIVISION_INTENSITY_WEIGHT);
         divisionBoundaryWeight = nonNegative(s, TrackerKeys.DIVISION_BOUNDARY_WEIGHT);
+        divisionMergeWeight = nonNegative(s, TrackerKeys.DIVISION_MERGE_WEIGHT);
+        divisionFragmentWeight = nonNegative(s, TrackerKeys.DIVISION_FRAGMENT_WEIGHT);
+        divisionFragmentRatio = nonNegative(s, TrackerKeys.DIVISION_FRAGMENT_RATIO);
+        if (!(divisionFragmentRatio > 0)) {
+            throw bad(TrackerKeys.DIVISION_FRAGMENT_RATIO, divisionFragmentRatio, "a finite number > 0");
+        }
         if (!(alternativeCostFactor > 0) || Double.isInfinite(alternativeCostFactor)) {
             throw bad(TrackerKeys.ALTERNATIVE_LINKING_COST_FACTOR, alternativeCostFactor, "a finite number > 0");
         }

@@ -264,4 +264,38 @@ class DivisionAwareModeTest {
         assertEquals(divisions(scene(), settings(TrackerKeys.MODE_DIVISION_AWARE)), divisions(scene(), s),
                 "spots without the feature: the term is 0");
     }
+    @Test
+    void theMergeTermRejectsAMotherThatATrackVanishedIntoTheFrameBefore() {
+        Map<String, Object> s = settings(TrackerKeys.MODE_DIVISION_AWARE);
+        s.put(TrackerKeys.ALLOW_GAP_CLOSING, false);
+        Map<Integer, TreeSet<Integer>> division = Map.of(2, new TreeSet<>(java.util.List.of(3, 4)));
+        SpotCollection merged = motherAndDaughters(-8, DAUGHTER_RADIUS, 8, DAUGHTER_RADIUS);
+        merged.add(new Spot(9, 5, 0, 0, 6, 1), 0);  // a cell next to the mother in frame 0, gone in frame 1
+        assertEquals(division, divisions(merged, s), "no merge term: the symmetric geometry is accepted");
+        s.put(TrackerKeys.DIVISION_MERGE_WEIGHT, 1.0);
+        assertTrue(divisions(merged, s).isEmpty(), "exp(-5 / 10) = 0.61 > DIVISION_MAX_COST 0.5");
+        SpotCollection far = motherAndDaughters(-8, DAUGHTER_RADIUS, 8, DAUGHTER_RADIUS);
+        far.add(new Spot(9, 60, 0, 0, 6, 1), 0);    // a track ending beyond SPLITTING_MAX_DISTANCE: term 0
+        assertEquals(division, divisions(far, s), "the true division, no track ending next to its mother, is kept");
+    }
+
+    @Test
+    void theFragmentTermRejectsPiecesOfOneCellAndKeepsGrownDaughters() {
+        Map<String, Object> s = settings(TrackerKeys.MODE_DIVISION_AWARE);
+        s.put(TrackerKeys.DIVISION_VOLUME_WEIGHT, 0.0);
+        double piece = 10 * Math.cbrt(0.5);     // two pieces summing to the mother's volume
+        double grown = 10 * Math.cbrt(0.65);    // daughters summing to 1.3 times the mother's volume
+        SpotCollection fragment = motherAndDaughters(-8, piece, 8, piece);
+        SpotCollection division = motherAndDaughters(-8, grown, 8, grown);
+        Map<Integer, TreeSet<Integer>> expected = Map.of(2, new TreeSet<>(java.util.List.of(3, 4)));
+        assertEquals(expected, divisions(fragment, s), "no fragment term: the pieces look like daughters");
+        s.put(TrackerKeys.DIVISION_FRAGMENT_WEIGHT, 10.0);
+        assertEquals(expected, divisions(fragment, s), "ratio 1 (default): volumes summing to the mother's add 0");
+        s.put(TrackerKeys.DIVISION_FRAGMENT_RATIO, 1.3);
+        assertTrue(divisions(fragment, s).isEmpty(), "10 ln(1.3)² = 0.69 > DIVISION_MAX_COST 0.5");
+        assertEquals(expected, divisions(division, s), "daughters summing to 1.3 V_m: term 0, kept");
+        Map<String, Object> bad = TrackerKeys.defaultSettings();
+        bad.put(TrackerKeys.DIVISION_FRAGMENT_RATIO, 0.0);
+        assertThrows(IllegalArgumentException.class, () -> TrackerSettings.normalize(bad));
+    }
 }

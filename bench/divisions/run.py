@@ -9,6 +9,9 @@ objective on one movie (or the first part of a movie) and scored on another (or 
 * ``mamut``: the real curated neuroblast lineage (MaMuT / TrackMate XML, 330 frames, 6 divisions); tuned on
   frames 0:165, scored on 165:330.
 * ``celegans``: TrackMate 7.14's C. elegans file (17 frames, 4 divisions); tuned on 0:9, scored on 9:17.
+* ``wormguides``: the curated C. elegans embryo lineage of WormGUIDES (zhirongbaolab/WormGUIDES, GPL-3;
+  360 frames, 106,275 nuclei, 663 divisions), converted by ``bench/divisions/acetree.py`` to the XML given
+  with ``--wormguides``; tuned on frames 0:180 (``--wormguides-split``), scored on the rest.
 
 Usage::
 
@@ -17,6 +20,7 @@ Usage::
         [--sim-intensity]                                  # GT spots get MEAN_INTENSITY_CH1 from raw.tif
         [--sim-tissue]                                     # GT spots get DISTANCE_TO_BOUNDARY from mask.tif
         [--skip exact_lap,laptrack]                        # methods not to tune in this run
+        [--wormguides XML --wormguides-split 180]          # the converted WormGUIDES lineage
 
 Prints one table per case with ratios against exact LAP with TrackMate's defaults (the floor measured in the
 same run) and writes ``RESULTS/results.json``.
@@ -244,6 +248,8 @@ def main(argv=None) -> int:
                         help="give the simulator's GT spots MEAN_INTENSITY_CH1 measured on raw.tif")
     parser.add_argument("--sim-tissue", action="store_true",
                         help="give the simulator's GT spots DISTANCE_TO_BOUNDARY of its tissue mask (mask.tif)")
+    parser.add_argument("--wormguides", type=Path, help="WormGUIDES lineage converted by acetree.py")
+    parser.add_argument("--wormguides-split", type=int, default=180, help="first test frame (default 180)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("volltrack.tracking.bridge").setLevel(logging.WARNING)
@@ -278,6 +284,13 @@ def main(argv=None) -> int:
         elif case == "celegans":
             whole = load_truth(REAL / "trackmate714_celegans" / "Celegans-5pc-17timepoints.xml")
             train, test = whole.restricted((0, 9)), whole.restricted((9, None))
+        elif case == "wormguides":
+            if not args.wormguides:
+                print("  skipped: give --wormguides XML (bench/divisions/acetree.py)", flush=True)
+                continue
+            whole = load_truth(args.wormguides)
+            split = args.wormguides_split
+            train, test = whole.restricted((0, split)), whole.restricted((split, None))
         else:
             raise SystemExit(f"unknown case {case}")
         print(f"  train: {len(train.spots)} spots, {train.n_divisions} divisions; test: {len(test.spots)} spots, "

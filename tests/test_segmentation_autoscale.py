@@ -210,6 +210,22 @@ def test_train_prepare_measures_the_cell_size_the_models_record(tmp_path, tissue
     assert sizes["1,0.6,0.6"][0] == pytest.approx(sizes["1,1,1"][0], rel=0.2)
 
 
+def test_estimator_sees_dim_membranes_under_bright_outliers(tissue, monkeypatch):
+    """Bright outliers squeeze the membranes into a few % of the normalised range: along Z the fixed prominence
+    finds too few chords, and the contrast-relative one (the fallback) still gives a size."""
+    from volltrack.segmentation import cell_size
+
+    raw, _ = tissue
+    dim = raw.copy()
+    rng = np.random.default_rng(0)
+    dim[tuple(rng.integers(0, n, 1500) for n in dim.shape)] = 100 * float(raw.max())
+    measured = estimate_cell_size(dim)
+    assert all(s is not None for s in measured.size)
+    assert 3 <= measured.size[0] <= 9 and 14 <= measured.size[1] <= 35     # biased up by the outliers' peaks
+    monkeypatch.setattr(cell_size, "CONTRAST_SHARE", 100.0)             # no fallback
+    assert estimate_cell_size(dim).size[0] is None
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_compiled_chords_equal_scipy_find_peaks_line_by_line(seed):
     """The compiled peak search gives the chords of scipy's find_peaks (prominence, distance 2) on every line:

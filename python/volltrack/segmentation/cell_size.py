@@ -9,7 +9,8 @@ cancel).
 The estimator counts membrane crossings along the lines of each axis: the volume is normalised and smoothed
 slightly, and along every line parallel to an axis a membrane is a peak of the profile whose prominence (the
 drop to the lower of the two minima around it) exceeds a fixed share of the normalised range plus three times
-the noise. The distances between successive peaks on a line are chords through cells; the mean of their middle
+the noise (or, along an axis where that finds too few, a share of the volume's contrast, its 99th minus its 50th
+percentile, so that a few bright outliers do not hide dim membranes). The distances between successive peaks on a line are chords through cells; the mean of their middle
 half (between the quartiles), per axis, is the cell size along that axis. Membranes closer than about 3 voxels (cells 2-3 slices deep, after the point
 spread function) merge into one peak: such an axis reads about 4-6 voxels (measured: the package simulator's
 5-slice cells resampled to 2.5 slices read 4.0; the independent simulator's ovules, 2-3 slices, read 5-6). It needs no network and no cell size to start from; the peaks of all lines
@@ -27,6 +28,9 @@ import numpy as np
 MIN_CHORD = 2
 #: A peak must rise above the minima around it by this share of the normalised (1st-99.8th percentile) range ...
 MIN_PROMINENCE = 0.08
+#: ... or, along an axis where that finds too few chords (dim membranes under a few bright outliers), by this share
+#: of the volume's contrast (99th minus 50th percentile of the smoothed, normalised volume; at least 0.02) ...
+CONTRAST_SHARE = 0.15
 #: ... plus this many times the noise of the smoothed volume.
 NOISE_FACTOR = 3.0
 #: Chords longer than this share of the axis's length are not counted (lines through the background).
@@ -176,7 +180,10 @@ def estimate_cell_size(volume: np.ndarray, *, sigma: float = 0.7) -> CellSize:
     if volume.ndim != 3:
         raise ValueError(f"estimate_cell_size needs a ZYX volume; got {volume.ndim} dimensions")
     smoothed = ndi.gaussian_filter(_normalised(volume), sigma)
-    prominence = MIN_PROMINENCE + NOISE_FACTOR * _noise(smoothed)
+    noise = NOISE_FACTOR * _noise(smoothed)
+    prominence = MIN_PROMINENCE + noise
+    low, high = np.percentile(smoothed, (50.0, 99.0))
+    fallback = max(CONTRAST_SHARE * float(high - low), 0.02) + noise
     sizes: list[Optional[float]] = []
     counts = []
     for axis in range(3):
@@ -184,6 +191,8 @@ def estimate_cell_size(volume: np.ndarray, *, sigma: float = 0.7) -> CellSize:
         profiles = moved.reshape(-1, moved.shape[-1])
         stride = max(1, int(np.ceil(len(profiles) / MAX_LINES)))
         chords = _line_chords(profiles[::stride], prominence, MAX_CHORD_SHARE * moved.shape[-1])
+        if chords.size < MIN_CHORDS and fallback < prominence:
+            chords = _line_chords(profiles[::stride], fallback, MAX_CHORD_SHARE * moved.shape[-1])
         counts.append(int(chords.size))
         sizes.append(_middle_mean(chords) if chords.size >= MIN_CHORDS else None)
     return CellSize(size=(sizes[0], sizes[1], sizes[2]), chords=(counts[0], counts[1], counts[2]))

@@ -224,3 +224,21 @@ def test_estimator_sees_dim_membranes_under_bright_outliers(tissue, monkeypatch)
     assert 3 <= measured.size[0] <= 9 and 14 <= measured.size[1] <= 35     # biased up by the outliers' peaks
     monkeypatch.setattr(cell_size, "CONTRAST_SHARE", 100.0)             # no fallback
     assert estimate_cell_size(dim).size[0] is None
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_compiled_chords_equal_scipy_find_peaks_line_by_line(seed):
+    """The compiled peak search gives the chords of scipy's find_peaks (prominence, distance 2) on every line:
+    noisy lines, flat tops and flat runs (ties), peaks at the ends, short lines."""
+    from volltrack.segmentation.cell_size import _line_chords, _reference_line_chords
+
+    rng = np.random.default_rng(seed)
+    lines = np.sin(np.arange(64) / rng.uniform(1.5, 4.0, (300, 1))) + rng.normal(0, 0.3, (300, 64))
+    lines = np.round(lines, 1).astype(np.float32)        # rounding makes plateaus and equal neighbours
+    lines[:20, 10:16] = 2.0                             # flat tops
+    for prominence, max_chord in ((0.1, 48.0), (0.5, 10.0), (1.5, 64.0)):
+        ours, theirs = _line_chords(lines, prominence, max_chord), _reference_line_chords(lines, prominence, max_chord)
+        assert ours.size == theirs.size and (ours.size > 100 or prominence > 1)
+        np.testing.assert_array_equal(ours, theirs)
+    assert _line_chords(lines[:, :2], 0.1, 48.0).size == 0
+    assert _line_chords(lines[:0], 0.1, 48.0).size == 0

@@ -13,13 +13,14 @@ the noise (or, along an axis where that finds too few, a share of the volume's c
 percentile, so that a few bright outliers do not hide dim membranes). The distances between successive peaks on a line are chords through cells; the mean of their middle
 half (between the quartiles), per axis, is the cell size along that axis. Membranes closer than about 3 voxels (cells 2-3 slices deep, after the point
 spread function) merge into one peak: such an axis reads about 4-6 voxels (measured: the package simulator's
-5-slice cells resampled to 2.5 slices read 4.0; the independent simulator's ovules, 2-3 slices, read 5-6). It needs no network and no cell size to start from, and takes about a second per million voxels.
+5-slice cells resampled to 2.5 slices read 4.0; the independent simulator's ovules, 2-3 slices, read 5-6). It needs no network and no cell size to start from; the peaks of all lines
+are found by one compiled loop (0.14 CPU s for a 22×256×256 volume, against 2.4 s with a scipy call per line).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
@@ -68,7 +69,23 @@ def _noise(smoothed: np.ndarray) -> float:
 
 
 def _line_chords(profiles: np.ndarray, prominence: float, max_chord: float) -> np.ndarray:
-    """Distances between successive prominent peaks along the last axis of ``profiles`` (lines, length)."""
+    """Distances between successive prominent peaks along the last axis of ``profiles`` (lines, length).
+
+    The peaks of ``scipy.signal.find_peaks(line, prominence=prominence, distance=MIN_CHORD)`` on every line (the
+    same local maxima, flat tops at their middle, and prominences, in float64), found by one compiled loop over
+    all lines instead of a call per line (:func:`_reference_line_chords` is that call, kept for the tests).
+    ``MIN_CHORD`` 2 removes no peak: two local maxima are at least 2 samples apart.
+    """
+    assert MIN_CHORD <= 2, "the compiled peak search applies no distance rule"
+    lines = np.ascontiguousarray(profiles, np.float64)
+    if lines.ndim != 2 or lines.shape[0] == 0 or lines.shape[1] < 3:
+        return np.empty(0)
+    chords, count = _compiled_chords()(lines, float(prominence), float(max_chord))
+    return chords[:count] if count else np.empty(0)
+
+
+def _reference_line_chords(profiles: np.ndarray, prominence: float, max_chord: float) -> np.ndarray:
+    """:func:`_line_chords` with ``scipy.signal.find_peaks`` called on each line."""
     from scipy.signal import find_peaks
 
     chords = []
@@ -78,6 +95,60 @@ def _line_chords(profiles: np.ndarray, prominence: float, max_chord: float) -> n
             gaps = np.diff(peaks)
             chords.append(gaps[gaps <= max_chord])
     return np.concatenate(chords) if chords else np.empty(0)
+
+
+def _chords_kernel(lines: np.ndarray, prominence: float,
+                   max_chord: float) -> tuple[np.ndarray, int]:  # pragma: no cover - compiled by numba
+    """Chords of every line (scipy's ``_local_maxima_1d`` and ``_peak_prominences`` with no window)."""
+    n_lines, length = lines.shape
+    out = np.empty(n_lines * (length // 2 + 1), np.int64)
+    count = 0
+    for row in range(n_lines):
+        x = lines[row]
+        previous = -1
+        i, i_max = 1, length - 1
+        while i < i_max:
+            if x[i - 1] < x[i]:
+                ahead = i + 1
+                while ahead < i_max and x[ahead] == x[i]:
+                    ahead += 1
+                if x[ahead] < x[i]:
+                    peak = (i + ahead - 1) // 2
+                    left_min = x[peak]
+                    k = peak
+                    while k >= 0 and x[k] <= x[peak]:
+                        if x[k] < left_min:
+                            left_min = x[k]
+                        k -= 1
+                    right_min = x[peak]
+                    k = peak
+                    while k <= length - 1 and x[k] <= x[peak]:
+                        if x[k] < right_min:
+                            right_min = x[k]
+                        k += 1
+                    if prominence <= x[peak] - max(left_min, right_min):
+                        if previous >= 0 and peak - previous <= max_chord:
+                            out[count] = peak - previous
+                            count += 1
+                        previous = peak
+                    i = ahead
+            i += 1
+    return out, count
+
+
+_COMPILED: list[Callable[[np.ndarray, float, float], tuple[np.ndarray, int]]] = []
+
+
+def _compiled_chords() -> Callable[[np.ndarray, float, float], tuple[np.ndarray, int]]:
+    """:func:`_chords_kernel` compiled with numba (cached on disk), or the Python function without numba."""
+    if not _COMPILED:
+        try:
+            import numba
+
+            _COMPILED.append(numba.njit(cache=True, nogil=True)(_chords_kernel))
+        except ImportError:  # pragma: no cover - numba comes with stardist
+            _COMPILED.append(_chords_kernel)
+    return _COMPILED[0]
 
 
 def _middle_mean(chords: np.ndarray) -> float:

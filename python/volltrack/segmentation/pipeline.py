@@ -6,6 +6,7 @@ import inspect
 import logging
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -198,7 +199,7 @@ def _unet_seeded(unet_labels, seeds):
 STARDIST_MARGIN = (0, 1, 1)
 
 
-def parse_margin(value, *, where="stardist_margin"):
+def parse_margin(value: Any, *, where: str = "stardist_margin") -> Any:
     """``stardist_margin`` checked: three voxel counts Z, Y, X (``(0, 1, 1)``, ``"0,1,1"``), a relative form
     ``"x1.3"`` / ``"x1,1.3,1.3"`` (each polyhedron scaled about its centre by these factors, Z, Y, X, in [1, 4]) or
     None (the whole mask). Returns a tuple of 3 int, ``("x", (fz, fy, fx))`` or None; raises ValueError naming

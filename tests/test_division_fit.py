@@ -231,6 +231,31 @@ def test_the_search_leaves_the_division_fit_its_share_of_the_timeout():
     assert _search_budget(100.0, 4.0, 1.0, 3) == pytest.approx(96.0 - 3 * FIT_EVALUATIONS * 1.5)   # one per fit
     assert _search_budget(100.0, 4.0, 30.0, 1) == pytest.approx(46.0)   # at most half the budget kept back
     assert _search_budget(10.0, 12.0, 1.0, 1) == 0.0
+    assert _search_budget(100.0, 4.0, 1.0, 1, 4) == pytest.approx(96.0 - (FIT_EVALUATIONS + 4) * 1.5)
+
+
+def test_a_shorter_linking_distance_is_kept_while_the_objective_does_not_drop(jvm):
+    from volltrack.tuning.search import LINKING_SHRINK, _shorter_linking
+    from volltrack.tuning.scoring import objective_value, score_settings
+
+    train = _scenes(6, seed=1)   # steps of 0.4-0.5, a daughter 2-2.8 from its mother
+    settings = {"LINKING_MAX_DISTANCE": 10.0, "ALLOW_GAP_CLOSING": False, "ALLOW_TRACK_SPLITTING": True,
+                "SPLITTING_MAX_DISTANCE": 8.0}
+    scores = score_settings(train, settings)
+    value = objective_value(scores, "combined")
+    rows: list[dict] = []
+    kept, kept_scores, kept_value = _shorter_linking(train, settings, scores, value, "combined", rows, None)
+    assert kept_value >= value and kept_scores["link_f1"] >= scores["link_f1"]
+    assert kept["LINKING_MAX_DISTANCE"] == pytest.approx(10.0 * LINKING_SHRINK[-1])   # 4 µm still links every step
+    assert [r["trial"] for r in rows] == ["shorter linking"] * len(LINKING_SHRINK)
+    # 0.55 is about the longest step: 0.44 loses links' steps: the objective drops at the first factor and nothing changes
+    short = dict(settings, LINKING_MAX_DISTANCE=0.55)
+    scores = score_settings(train, short)
+    value = objective_value(scores, "combined")
+    rows.clear()
+    kept, _, kept_value = _shorter_linking(train, short, scores, value, "combined", rows, None)
+    assert kept["LINKING_MAX_DISTANCE"] == 0.55 and kept_value == value and len(rows) == 1
+    assert _shorter_linking(train, short, scores, value, "combined", rows, 0.0)[0] is short   # deadline passed
 
 
 def test_the_fit_bases_are_the_best_trials_with_distinct_lap_settings():

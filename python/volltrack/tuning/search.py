@@ -26,7 +26,10 @@ After the search, the division cost's weights are also fitted to the truth's div
 (:mod:`volltrack.tuning.division_fit`) on the LAP settings of each of the :data:`FIT_CANDIDATES` best trials with
 distinct LAP settings (the best first); the fitted result with the highest objective is kept when it beats the
 search's best. Trials whose objectives tie can link the truth's daughters differently, and the exact LAP's first
-linking step decides which daughters the division pass sees as free.
+linking step decides which daughters the division pass sees as free. Then the kept settings' LINKING_MAX_DISTANCE
+is shortened by the factors of :data:`LINKING_SHRINK` (of the kept value, the other settings unchanged) as long as
+the objective does not drop (ties go to the shorter distance): the training part often cannot tell a distance
+from a 2x shorter one, and a denser, later part of the movie can (a daughter linked to a neighbour).
 
 Objectives (``metric``): ``division_f1`` (division F1 at ±1 frame, plus 0.001 x link F1 to break ties),
 ``link_f1`` (plus 0.001 x division F1), ``tra`` (TRA with perfect detections) or ``combined`` = link F1 + w × division F1 (±1 frame) with w = 2 × true divisions / true links:
@@ -55,7 +58,9 @@ MODES = ("EXACT_LAP", "DIVISION_AWARE")
 #: Tracker evaluations of one division fit: its LAP run, the cut-offs of ``division_fit.COST_SCALES``, the rescoring.
 FIT_EVALUATIONS = 9
 #: Number of best trials (distinct LAP settings) whose LAP settings the division cost is fitted on.
-FIT_CANDIDATES = 3
+FIT_CANDIDATES = 1
+#: Factors of the kept LINKING_MAX_DISTANCE tried after the division fit, in order, until the objective drops.
+LINKING_SHRINK = (0.8, 0.65, 0.5, 0.4)
 PENALTY_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
 #: DIVISION_FRAGMENT_RATIO values searched (daughters' volumes over the mother's below which the fragment term counts).
 FRAGMENT_RATIOS = (1.0, 1.15, 1.3, 1.5)
@@ -202,7 +207,8 @@ def baseline_settings(truth: Truth) -> dict[str, Any]:
 def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, timeout: float | None = None,
                   modes: Sequence[str] = MODES, seed: int = 0, progress: bool = True,
                   callback: Callable[[dict], None] | None = None, fit_division: bool = True,
-                  segmentation_terms: bool = False, fit_candidates: int = FIT_CANDIDATES) -> TuneResult:
+                  segmentation_terms: bool = False, fit_candidates: int = FIT_CANDIDATES,
+                  shrink_linking: bool = True) -> TuneResult:
     """Search the settings that maximise ``metric`` on ``truth``.
 
     Parameters
@@ -235,6 +241,9 @@ def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, 
     fit_candidates : int
         Number of best trials with distinct LAP settings (the best first, the baseline when no trial beats it)
         whose LAP settings the division cost is fitted on. Default :data:`FIT_CANDIDATES`.
+    shrink_linking : bool
+        With the division fit, then shorten the kept settings' LINKING_MAX_DISTANCE by the factors of
+        :data:`LINKING_SHRINK` while the objective does not drop (a row ``shorter linking`` per try). Default True.
 
     Returns
     -------
@@ -259,7 +268,8 @@ def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, 
     evaluation_seconds = time.perf_counter() - evaluation_start
     will_fit = fit_division and "DIVISION_AWARE" in space.modes and truth.n_divisions > 0
     search_timeout = _search_budget(timeout, time.perf_counter() - start, evaluation_seconds,
-                                    max(1, fit_candidates) if will_fit else 0)
+                                                    max(1, fit_candidates) if will_fit else 0,
+                                    len(LINKING_SHRINK) if will_fit and shrink_linking else 0)
     base_value = objective_value(base_scores, metric)
     rows: list[dict[str, Any]] = [{"trial": "baseline", "objective": base_value, **_flat_settings(base),
                                    **base_scores}]
@@ -316,20 +326,53 @@ def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, 
             settings, scores, value = max(fits, key=lambda f: f[2])
             if value > best_value:
                 best_settings, best_scores, best_value = settings, scores, value
+        if shrink_linking:
+            best_settings, best_scores, best_value = _shorter_linking(
+                truth, best_settings, best_scores, best_value, metric, rows, deadline)
     return TuneResult(metric, best_settings, best_scores, best_value, _json_safe(base), base_scores, base_value,
                       rows, time.perf_counter() - start, space)
 
 
-def _search_budget(timeout: float | None, elapsed: float, evaluation_seconds: float, fits: int) -> float | None:
-    """Seconds left to the search within ``timeout`` (None: no limit), keeping the share of ``fits`` division fits.
+def _search_budget(timeout: float | None, elapsed: float, evaluation_seconds: float, fits: int,
+                   extra: int = 0) -> float | None:
+    """Seconds left to the search within ``timeout`` (None: no limit), keeping the share of ``fits`` division fits
+    and ``extra`` further evaluations.
 
     Each fit needs about :data:`FIT_EVALUATIONS` evaluations of the tracker, each assumed to cost 1.5 x the
-    baseline's ``evaluation_seconds``; the fits' share is at most half of the budget so that the search always runs.
+    baseline's ``evaluation_seconds``; that share is at most half of the budget so that the search always runs.
     """
     if timeout is None:
         return None
-    reserve = min(0.5 * timeout, fits * FIT_EVALUATIONS * 1.5 * evaluation_seconds)
+    reserve = min(0.5 * timeout, (fits * FIT_EVALUATIONS + extra) * 1.5 * evaluation_seconds)
     return max(0.0, timeout - elapsed - reserve)
+
+
+def _shorter_linking(truth: Truth, settings: dict[str, Any], scores: dict[str, Any], value: float, metric: str,
+                     rows: list[dict[str, Any]], deadline: float | None
+                     ) -> tuple[dict[str, Any], dict[str, Any], float]:
+    """``settings`` with LINKING_MAX_DISTANCE times the first factors of :data:`LINKING_SHRINK` whose objective is
+    not below ``value`` (the next factor is tried only then, and before ``deadline``), their scores and objective;
+    appends a row ``shorter linking`` to ``rows`` per try."""
+    linking = settings.get("LINKING_MAX_DISTANCE")
+    if linking is None:
+        return settings, scores, value
+    for factor in LINKING_SHRINK:
+        if deadline is not None and time.perf_counter() > deadline:
+            logger.info("shorter linking: time budget spent")
+            break
+        try:
+            shorter = _json_safe(dict(settings, LINKING_MAX_DISTANCE=float(linking) * factor))
+            shorter_scores = score_settings(truth, shorter)
+        except ValueError as exc:   # settings the engine refuses
+            logger.warning("shorter linking skipped: %s", exc)
+            break
+        shorter_value = objective_value(shorter_scores, metric)
+        rows.append({"trial": "shorter linking", "objective": shorter_value, **_flat_settings(shorter),
+                     **shorter_scores})
+        if shorter_value < value:
+            break
+        settings, scores, value = shorter, shorter_scores, shorter_value
+    return settings, scores, value
 
 
 def _lap_key(settings: dict[str, Any]) -> str:

@@ -194,3 +194,39 @@ def test_tune_searches_the_segmentation_terms_only_when_asked(jvm):
 
     assert searched() == {0.0}
     assert len(searched(segmentation_terms=True)) > 1
+
+
+def test_the_fit_stops_trying_cut_offs_once_its_deadline_has_passed(jvm):
+    import time
+
+    from volltrack.tuning.division_fit import COST_SCALES, fit_division_weights
+    from volltrack.tuning.search import FIT_EVALUATIONS
+
+    assert FIT_EVALUATIONS == len(COST_SCALES) + 2   # the budget the search leaves to the fit
+    train = _scenes(6, seed=1)
+    lap = {"LINKING_MAX_DISTANCE": 3.0, "ALLOW_GAP_CLOSING": False, "ALLOW_TRACK_SPLITTING": True,
+           "SPLITTING_MAX_DISTANCE": 8.0}
+    tried: list[float] = []
+
+    def score(settings):
+        tried.append(settings["DIVISION_MAX_COST"])
+        return 1.0
+
+    unbounded = fit_division_weights(train, lap, score=score)
+    assert unbounded is not None and len(tried) == len(COST_SCALES)
+    cutoff = unbounded["DIVISION_MAX_COST"] / min(COST_SCALES)   # all tie: the smallest scale wins, as before
+    assert sorted(tried) == pytest.approx(sorted(s * cutoff for s in COST_SCALES))
+    tried.clear()
+    late = fit_division_weights(train, lap, score=score, deadline=time.perf_counter() - 1.0)
+    assert late is not None and tried == [pytest.approx(cutoff)]   # only the fitted cut-off itself
+    assert late["DIVISION_MAX_COST"] == pytest.approx(cutoff)
+
+
+def test_the_search_leaves_the_division_fit_its_share_of_the_timeout():
+    from volltrack.tuning.search import FIT_EVALUATIONS, _search_budget
+
+    assert _search_budget(None, 5.0, 1.0, True) is None
+    assert _search_budget(100.0, 4.0, 1.0, False) == pytest.approx(96.0)
+    assert _search_budget(100.0, 4.0, 1.0, True) == pytest.approx(96.0 - FIT_EVALUATIONS * 1.5)
+    assert _search_budget(100.0, 4.0, 30.0, True) == pytest.approx(46.0)   # at most half the budget kept back
+    assert _search_budget(10.0, 12.0, 1.0, True) == 0.0

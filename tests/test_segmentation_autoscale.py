@@ -123,6 +123,76 @@ def test_reach_stops_seeds_flooding_cells_stardist_missed():
                                                                                  thresh=0.5).mean_true_score
 
 
+def _two_large_cells():
+    """Two cells of 20 voxels side by side (membrane at x = 19-20, low probability there); StarDist's polyhedra
+    are 12 voxels wide, stopping 4 short of each membrane."""
+    truth = np.zeros((4, 20, 40), np.int32)
+    truth[:, :, :20], truth[:, :, 20:] = 1, 2
+    stardist = np.zeros_like(truth)
+    stardist[:, 4:16, 4:16] = 1
+    stardist[:, 4:16, 24:36] = 2
+    probability = np.where(stardist > 0, 0.9, 0.6).astype(np.float32)
+    probability[:, :, 19:21] = 0.2
+    return truth, stardist, probability
+
+
+def test_relative_reach_fills_a_large_cell_to_its_membranes():
+    """An absolute margin of 1 voxel leaves most of a large cell whose polyhedron stops short of its membranes
+    unlabelled; its polyhedron scaled by 1.8 about its centre reaches them, and the watershed still splits there."""
+    from stardist.matching import matching
+
+    truth, stardist, probability = _two_large_cells()
+    tissue = np.full(truth.shape, 0.9, np.float32)
+    options = dict(unet_threshold=0.5, min_size=1, min_size_mask=1)
+    absolute = segment_from_predictions(stardist, probability, tissue, reach=stardist_reach(stardist, (0, 1, 1)),
+                                        **options).labels
+    relative = segment_from_predictions(stardist, probability, tissue, reach=stardist_reach(stardist, "x1.8"),
+                                        **options).labels
+    assert (absolute[truth == 1] > 0).mean() < 0.6
+    assert (relative > 0).all() and set(np.unique(relative).tolist()) == {1, 2}
+    for cell in (1, 2):
+        assert len(np.unique(relative[truth == cell])) == 1
+    assert matching(truth, relative, thresh=0.5).mean_true_score > 0.95
+    assert matching(truth, absolute, thresh=0.5).mean_true_score < 0.6
+    reach = stardist_reach(stardist, "x1,1.8,1.8")                        # Z factor 1: the slices stay as they are
+    assert (reach == stardist_reach(stardist, "x1.8")).all()
+    assert (stardist_reach(stardist, "x1") == (stardist > 0)).all()
+
+
+def test_relative_reach_stops_at_the_neighbouring_unseeded_cell():
+    """As above with three cells in a row and the middle one missed by StarDist: scaled by 1.3 the outer polyhedra
+    reach their membranes, not into the middle cell."""
+    truth = np.zeros((4, 10, 35), np.int32)
+    truth[:, :, :10], truth[:, :, 10:25], truth[:, :, 25:] = 1, 2, 3
+    stardist = np.zeros_like(truth)
+    stardist[:, 1:9, 1:9] = 1
+    stardist[:, 1:9, 26:34] = 3
+    probability = np.where(stardist > 0, 0.9, 0.3).astype(np.float32)
+    probability[:, :, 10:25] = np.linspace(0.6, 0.3, 15, dtype=np.float32)
+    tissue = np.full(truth.shape, 0.9, np.float32)
+    labels = segment_from_predictions(stardist, probability, tissue, reach=stardist_reach(stardist, "x1.3"),
+                                      unet_threshold=0.5, min_size=1, min_size_mask=1).labels
+    assert (labels[:, :, 10:25] == 0).all()
+    assert (labels[:, :, :10] == labels[0, 5, 5]).all() and labels[0, 5, 5] > 0
+
+
+def test_stardist_margin_forms_and_errors():
+    from volltrack.pipeline.config import SegmentationConfig
+    from volltrack.segmentation.parameters import vollseg_options
+    from volltrack.segmentation.pipeline import parse_margin
+
+    assert parse_margin("x1.3") == ("x", (1.3, 1.3, 1.3))
+    assert parse_margin("x1,1.2,1.2") == ("x", (1.0, 1.2, 1.2))
+    assert parse_margin("0,1,1") == parse_margin([0, 1, 1]) == (0, 1, 1)
+    assert parse_margin(None) is None
+    assert SegmentationConfig(stardist_margin="x1.35").vollseg_options()["stardist_margin"] == "x1.35"
+    assert vollseg_options({"stardist_margin": [0, 2, 2]})["stardist_margin"] == (0, 2, 2)
+    for bad in ("x0.9", "x1,2", "x5", "xx", "1,2", "0,1.5,1", "-1,0,0", [1, 2]):
+        with pytest.raises(ValueError, match="stardist_margin.*x1.3") as caught:
+            vollseg_options({"stardist_margin": bad})
+        assert "\n" not in str(caught.value)
+
+
 def test_vollseg_scale_returns_labels_on_the_volume_grid(tissue):
     from segmentation_models import tiny_models_folder
 
@@ -171,6 +241,12 @@ def test_segment_command_scale_option_and_record(tmp_path, tissue, capsys):
     err = capsys.readouterr().err.strip()
     assert code == 1 and "\n" not in err and "--stardist-margin" in err
     assert not (tmp_path / "bad").exists()
+    for bad in ("x0.5", "x1.3,2", "xbig"):
+        code = main(["segment", str(tmp_path / "vol.tif"), "--out", str(tmp_path / "bad"), "--models", str(models),
+                     "--stardist-margin", bad])
+        err = capsys.readouterr().err.strip()
+        assert code == 1 and "\n" not in err and "--stardist-margin" in err and "x1.3" in err
+        assert not (tmp_path / "bad").exists()
 
 
 def test_run_yaml_segmentation_scale():

@@ -58,7 +58,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                         "labels come back on the volume's grid; segment.json records the estimated cell size and the "
                         "factors (input_scale)")
     parser.add_argument("--stardist-margin", help="how far (Z,Y,X voxels on the networks' grid) a StarDist-seeded "
-                        "cell may grow past its polyhedron (default 0,1,1), or none: flood the whole U-Net mask "
+                        "cell may grow past its polyhedron (default 0,1,1), x1.3 or x1,1.3,1.3: within its polyhedron "
+                        "scaled about its centre by these factors (Z,Y,X), or none: flood the whole U-Net mask "
                         "(as published)")
     parser.add_argument("--unet-threshold", type=_fraction, help="U-Net mask threshold (default Otsu; 0.5 in blocks)")
     parser.add_argument("--prob-thresh", type=_fraction, help="StarDist probability threshold (default the model's)")
@@ -89,16 +90,13 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def _margin(text):
-    """``--stardist-margin``: "none" or three whole numbers Z,Y,X >= 0."""
+    """``--stardist-margin``: "none", three whole numbers Z,Y,X >= 0 or a relative form x1.3 / x1,1.3,1.3."""
+    from volltrack.segmentation.pipeline import parse_margin
+
     if text.strip().lower() == "none":
         return None
-    try:
-        values = tuple(int(v) for v in text.split(","))
-    except ValueError:
-        values = ()
-    if len(values) != 3 or min(values) < 0:
-        raise ValueError(f"--stardist-margin: expected 'none' or three whole numbers Z,Y,X >= 0; got {text!r}")
-    return values
+    parse_margin(text, where="--stardist-margin")
+    return text.strip() if text.strip().lower().startswith("x") else parse_margin(text, where="--stardist-margin")
 
 
 def _check_sizes(args):

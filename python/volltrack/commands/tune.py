@@ -20,7 +20,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                         help="objective: combined (default: link F1 + division F1 weighted so that a division "
                              "counts as its two daughter links), division_f1 (±1 frame), link_f1, tra")
     parser.add_argument("--trials", type=int, default=100, help="number of trials (default 100)")
-    parser.add_argument("--timeout", type=float, help="stop starting trials after S seconds")
+    parser.add_argument("--timeout", type=float, help="time budget for the whole tuning (search and division fit), in seconds")
     parser.add_argument("--modes", default=",".join(MODES),
                         help=f"tracking modes to explore, comma-separated (default {','.join(MODES)})")
     parser.add_argument("--calibration", metavar="Z,Y,X",

@@ -52,10 +52,10 @@ class VollSegParameters(BaseModel):
         "auto", description="resample the volume before the networks: 'auto' (the factors that bring its cells, as "
         "measured from the image, to the size the models learnt; none when within 20 %), three factors Z, Y, X in "
         "(0, 4], or null = the models' input_scale.json; labels come back on the volume's own grid")
-    stardist_margin: Optional[tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)],
-                                    Annotated[int, Field(ge=0)]]] = Field(
+    stardist_margin: Optional[Union[tuple[int, int, int], str]] = Field(
         (0, 1, 1), description="how far (Z, Y, X voxels on the networks' grid) a StarDist-seeded cell may grow past "
-        "its polyhedron; null = flood the whole U-Net mask (as published)")
+        "its polyhedron, or 'x1.3' / 'x1,1.3,1.3': within its polyhedron scaled about its centre by these factors "
+        "(Z, Y, X, in [1, 4]); null = flood the whole U-Net mask (as published)")
     block_shape: Optional[tuple[int, int, int]] = Field(None, description="segment in blocks of this core size")
     halo: Optional[tuple[int, int, int]] = Field(None, description="context around each block (Z, Y, X)")
 
@@ -65,6 +65,14 @@ class VollSegParameters(BaseModel):
         from volltrack.segmentation.input_scale import parse_scale
 
         return parse_scale(value, where="scale")
+
+    @field_validator("stardist_margin", mode="before")
+    @classmethod
+    def _margin(cls, value: Any) -> Any:
+        from volltrack.segmentation.pipeline import parse_margin
+
+        parsed = parse_margin(value, where="stardist_margin")
+        return value if isinstance(value, str) else parsed
 
     @model_validator(mode="after")
     def _halo_with_blocks(self) -> "VollSegParameters":

@@ -6,6 +6,7 @@ import inspect
 import logging
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -198,14 +199,82 @@ def _unet_seeded(unet_labels, seeds):
 STARDIST_MARGIN = (0, 1, 1)
 
 
+def parse_margin(value: Any, *, where: str = "stardist_margin") -> Any:
+    """``stardist_margin`` checked: three voxel counts Z, Y, X (``(0, 1, 1)``, ``"0,1,1"``), a relative form
+    ``"x1.3"`` / ``"x1,1.3,1.3"`` (each polyhedron scaled about its centre by these factors, Z, Y, X, in [1, 4]) or
+    None (the whole mask). Returns a tuple of 3 int, ``("x", (fz, fy, fx))`` or None; raises ValueError naming
+    ``where`` otherwise."""
+    expected = (f"{where}: expected three voxel counts Z,Y,X >= 0 (e.g. 0,1,1), a relative form x1.3 or x1,1.3,1.3 "
+                f"(polyhedra scaled by factors in [1, 4]) or null")
+    if value is None:
+        return None
+    original = value
+    if isinstance(value, tuple) and len(value) == 2 and value[0] == "x":
+        value = "x" + ",".join(str(v) for v in value[1])
+    if isinstance(value, str) and value.strip().lower().startswith("x"):
+        try:
+            factors = [float(v) for v in value.strip()[1:].split(",")]
+        except ValueError:
+            raise ValueError(f"{expected}; got {original!r}") from None
+        if len(factors) == 1:
+            factors = factors * 3
+        if len(factors) != 3 or not all(1.0 <= f <= 4.0 for f in factors):
+            raise ValueError(f"{expected}; got {original!r}")
+        return ("x", tuple(factors))
+    if isinstance(value, str):
+        value = value.split(",")
+    try:
+        counts = [float(v) for v in value]
+    except (TypeError, ValueError):
+        raise ValueError(f"{expected}; got {original!r}") from None
+    if len(counts) != 3 or not all(c >= 0 and c == int(c) for c in counts):
+        raise ValueError(f"{expected}; got {original!r}")
+    return tuple(int(c) for c in counts)
+
+
 def stardist_reach(stardist_labels, margin):
-    """The StarDist polyhedra grown by ``margin`` (Z, Y, X voxels, a box): where their seeds may flood."""
+    """Where the StarDist seeds may flood: the polyhedra grown by ``margin`` (:func:`parse_margin`): Z, Y, X
+    voxels (a box), or ``"x..."`` each polyhedron scaled about its centroid by the factors (a reach relative to the
+    cell's size)."""
     from scipy import ndimage as ndi
 
-    inside = np.asarray(stardist_labels) > 0
+    margin = parse_margin(margin)
+    labels = np.asarray(stardist_labels)
+    inside = labels > 0
+    if margin is None:
+        return np.ones(labels.shape, bool)
+    if margin[0] == "x":
+        return _scaled_polyhedra(labels, np.asarray(margin[1], float))
     if not any(margin):
         return inside
     return ndi.binary_dilation(inside, structure=np.ones(tuple(2 * int(m) + 1 for m in margin), bool))
+
+
+def _scaled_polyhedra(labels, factors):
+    """The union of each label scaled about its centroid by ``factors`` (Z, Y, X): a voxel is inside when the point
+    it comes from (centroid + offset / factor) rounds to a voxel of that label."""
+    from scipy import ndimage as ndi
+
+    out = labels > 0
+    shape = np.asarray(labels.shape)
+    for index, box in enumerate(ndi.find_objects(labels), start=1):
+        if box is None:
+            continue
+        start = np.array([b.start for b in box])
+        stop = np.array([b.stop for b in box])
+        local = labels[box] == index
+        centre = start + np.array(ndi.center_of_mass(local))
+        low = np.maximum(np.floor(centre - (centre - start) * factors).astype(int), 0)
+        high = np.minimum(np.ceil(centre + (stop - centre) * factors).astype(int) + 1, shape)
+        grids = np.ogrid[tuple(slice(a, b) for a, b in zip(low, high))]
+        source = [np.rint(c + (g - c) / f).astype(np.int64) - s0
+                  for g, c, f, s0 in zip(grids, centre, factors, start)]
+        valid = [(s >= 0) & (s < n) for s, n in zip(source, local.shape)]
+        clipped = [np.clip(s, 0, n - 1) for s, n in zip(source, local.shape)]
+        hit = local[np.ix_(clipped[0].ravel(), clipped[1].ravel(), clipped[2].ravel())]
+        hit &= valid[0].reshape(-1, 1, 1) & valid[1].reshape(1, -1, 1) & valid[2].reshape(1, 1, -1)
+        out[tuple(slice(a, b) for a, b in zip(low, high))] |= hit
+    return out
 
 
 #: Gaussian sigma (voxels) of the membrane image flooded by ``watershed_map="membrane"``.
@@ -427,9 +496,10 @@ def vollseg_from_predictions(predictions, models, *, nms_thresh=None, stardist_l
         Paint the kept StarDist polyhedra (the StarDist output, whose centroids are the seeds; always done by the
         exact path). False seeds the watershed from the kept candidates' centres and skips the painting.
         Default True.
-    stardist_margin : tuple of 3 int or None, optional
-        How far (Z, Y, X voxels on the networks' grid) a StarDist-seeded cell may grow past its polyhedron
-        (:func:`stardist_reach`); None floods the whole U-Net mask (as published). Needs the painted polyhedra
+    stardist_margin : tuple of 3 int, str or None, optional
+        How far (Z, Y, X voxels on the networks' grid) a StarDist-seeded cell may grow past its polyhedron, or
+        ``"x1.3"`` / ``"x1,1.3,1.3"``: within its polyhedron scaled about its centre by these factors
+        (:func:`parse_margin`, :func:`stardist_reach`); None floods the whole U-Net mask (as published). Needs the painted polyhedra
         (ignored with ``stardist_labels=False``). Default :data:`STARDIST_MARGIN`.
     **options
         Passed to :func:`segment_from_predictions`.

@@ -15,6 +15,7 @@ acceptance).
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -221,7 +222,8 @@ def _logistic_fit(x: np.ndarray, y: np.ndarray, *, positive_weight: float, l2: f
 
 def fit_division_weights(truth: Truth, settings: dict[str, Any], *,
                          score: Callable[[dict[str, Any]], float] | None = None,
-                         terms: Sequence[str] = FITTED_TERMS) -> dict[str, Any] | None:
+                         terms: Sequence[str] = FITTED_TERMS,
+                         deadline: float | None = None) -> dict[str, Any] | None:
     """Division-aware settings with the cost weights and cut-off fitted to ``truth``'s divisions.
 
     Parameters
@@ -238,6 +240,10 @@ def fit_division_weights(truth: Truth, settings: dict[str, Any], *,
     terms : sequence of str, optional
         Names of :data:`TERMS` to fit (``opposite`` first); the weights of the others are set to 0. Default
         :data:`FITTED_TERMS`.
+    deadline : float, optional
+        A ``time.perf_counter()`` value: once it has passed, no further cut-off of :data:`COST_SCALES` is tried
+        (the first one always is; the scales are tried from 1.0 outwards so the fitted cut-off itself comes
+        first).
 
     Returns
     -------
@@ -275,10 +281,13 @@ def fit_division_weights(truth: Truth, settings: dict[str, Any], *,
         def score(s: dict[str, Any]) -> float:
             return objective_value(score_settings(truth, s), "division_f1")
     best: tuple[float, float] | None = None
-    for factor in COST_SCALES:
+    for factor in sorted(COST_SCALES, key=lambda f: (abs(f - 1.0), f)):
+        if best is not None and deadline is not None and time.perf_counter() > deadline:
+            logger.info("division fit: time budget spent; cut-off chosen among the scales tried")
+            break
         value = score(dict(fitted, DIVISION_MAX_COST=factor * cutoff))
         logger.info("division fit: DIVISION_MAX_COST %.3f -> %.4f", factor * cutoff, value)
-        if best is None or value > best[0]:
+        if best is None or value > best[0] or (value == best[0] and factor < best[1] / cutoff):
             best = (value, factor * cutoff)
     assert best is not None
     fitted["DIVISION_MAX_COST"] = best[1]

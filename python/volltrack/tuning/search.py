@@ -49,6 +49,8 @@ __all__ = ["METRICS", "MODES", "SearchSpace", "TuneResult", "objective_value", "
            "scored_links", "suggest_settings", "tune_settings"]
 
 MODES = ("EXACT_LAP", "DIVISION_AWARE")
+#: Tracker evaluations of the division fit: its LAP run, the cut-offs of ``division_fit.COST_SCALES``, the rescoring.
+FIT_EVALUATIONS = 9
 PENALTY_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
 #: DIVISION_FRAGMENT_RATIO values searched (daughters' volumes over the mother's below which the fragment term counts).
 FRAGMENT_RATIOS = (1.0, 1.15, 1.3, 1.5)
@@ -207,7 +209,10 @@ def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, 
     trials : int
         Number of trials (at most); the baseline (TrackMate defaults) is scored first and is not counted.
     timeout : float, optional
-        Stop starting new trials after this many seconds.
+        Time budget in seconds for the whole tuning: the search stops starting new trials early enough to leave
+        the division fit its share (about :data:`FIT_EVALUATIONS` evaluations, timed on the baseline), and the fit
+        stops trying cut-offs once the budget is spent (at least one is scored). A run can exceed it by about
+        one evaluation.
     modes : sequence of str
         Tracking modes to explore.
     seed : int
@@ -241,7 +246,11 @@ def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, 
     logging.getLogger("volltrack.tracking.bridge").setLevel(logging.WARNING)   # one line per trial otherwise
     start = time.perf_counter()
     base = baseline_settings(truth)
+    evaluation_start = time.perf_counter()
     base_scores = score_settings(truth, base)
+    evaluation_seconds = time.perf_counter() - evaluation_start
+    will_fit = fit_division and "DIVISION_AWARE" in space.modes and truth.n_divisions > 0
+    search_timeout = _search_budget(timeout, time.perf_counter() - start, evaluation_seconds, will_fit)
     base_value = objective_value(base_scores, metric)
     rows: list[dict[str, Any]] = [{"trial": "baseline", "objective": base_value, **_flat_settings(base),
                                    **base_scores}]
@@ -269,7 +278,7 @@ def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, 
             pass
 
     try:
-        study.optimize(objective, n_trials=trials, timeout=timeout, callbacks=[on_trial], catch=(ValueError,))
+        study.optimize(objective, n_trials=trials, timeout=search_timeout, callbacks=[on_trial], catch=(ValueError,))
     except KeyboardInterrupt:
         logger.warning("tuning interrupted after %d trials; writing what was found", len(rows) - 1)
     finally:
@@ -280,8 +289,10 @@ def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, 
         best_settings, best_scores, best_value = best.user_attrs["settings"], best.user_attrs["scores"], best.value
     else:
         best_settings, best_scores, best_value = _json_safe(base), base_scores, base_value
-    if fit_division and "DIVISION_AWARE" in space.modes and truth.n_divisions > 0:
-        fitted = _division_fit(truth, best_settings, metric, segmentation_terms=segmentation_terms)
+    if will_fit:
+        deadline = None if timeout is None else start + timeout
+        fitted = _division_fit(truth, best_settings, metric, segmentation_terms=segmentation_terms,
+                               deadline=deadline)
         if fitted is not None:
             settings, scores, value = fitted
             rows.append({"trial": "division fit", "objective": value, **_flat_settings(settings), **scores})
@@ -291,15 +302,31 @@ def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, 
                       rows, time.perf_counter() - start, space)
 
 
-def _division_fit(truth: Truth, settings: dict[str, Any], metric: str, *,
-                  segmentation_terms: bool = False) -> tuple[dict[str, Any], dict[str, Any], float] | None:
-    """The division-aware settings fitted on ``settings``' LAP keys, their scores and objective (None: no fit)."""
+def _search_budget(timeout: float | None, elapsed: float, evaluation_seconds: float, will_fit: bool) -> float | None:
+    """Seconds left to the search within ``timeout`` (None: no limit), keeping the division fit's share.
+
+    The fit needs about :data:`FIT_EVALUATIONS` evaluations of the tracker, each assumed to cost 1.5 x the
+    baseline's ``evaluation_seconds``; its share is at most half of the budget so that the search always runs.
+    """
+    if timeout is None:
+        return None
+    reserve = min(0.5 * timeout, FIT_EVALUATIONS * 1.5 * evaluation_seconds) if will_fit else 0.0
+    return max(0.0, timeout - elapsed - reserve)
+
+
+def _division_fit(truth: Truth, settings: dict[str, Any], metric: str, *, segmentation_terms: bool = False,
+                  deadline: float | None = None) -> tuple[dict[str, Any], dict[str, Any], float] | None:
+    """The division-aware settings fitted on ``settings``' LAP keys, their scores and objective (None: no fit).
+
+    ``deadline`` (a ``time.perf_counter()`` value) bounds the fit's search of the cut-off.
+    """
     from volltrack.tuning.division_fit import FITTED_TERMS, TERMS, fit_division_weights
 
     try:
         fitted = fit_division_weights(truth, settings,
                                       score=lambda s: objective_value(score_settings(truth, s), metric),
-                                      terms=tuple(TERMS) if segmentation_terms else FITTED_TERMS)
+                                      terms=tuple(TERMS) if segmentation_terms else FITTED_TERMS,
+                                      deadline=deadline)
     except ValueError as exc:   # settings the engine refuses: keep the search's result
         logger.warning("division fit skipped: %s", exc)
         return None

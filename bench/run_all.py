@@ -65,6 +65,7 @@ HELPER_SCRIPTS = {"tracker/compare_xml.py", "tracker/laptrack_driver.py", "track
                   "tracker/synthetic_spots.py", "segmentation/paper_reference.py", "n2v/careamics_n2v.py",
                   "segmentation/independent_sim.py",  # the independent simulator generalise.py draws its volumes from
                   "divisions/vollseg.py",  # scores tracker settings on a finished demo run's folder (by hand)
+                  "divisions/acetree.py",  # converts an AceTree nuclei folder (WormGUIDES) for run.py --wormguides
                   "run_all.py"}
 
 

@@ -225,8 +225,72 @@ def test_the_fit_stops_trying_cut_offs_once_its_deadline_has_passed(jvm):
 def test_the_search_leaves_the_division_fit_its_share_of_the_timeout():
     from volltrack.tuning.search import FIT_EVALUATIONS, _search_budget
 
-    assert _search_budget(None, 5.0, 1.0, True) is None
-    assert _search_budget(100.0, 4.0, 1.0, False) == pytest.approx(96.0)
-    assert _search_budget(100.0, 4.0, 1.0, True) == pytest.approx(96.0 - FIT_EVALUATIONS * 1.5)
-    assert _search_budget(100.0, 4.0, 30.0, True) == pytest.approx(46.0)   # at most half the budget kept back
-    assert _search_budget(10.0, 12.0, 1.0, True) == 0.0
+    assert _search_budget(None, 5.0, 1.0, 1) is None
+    assert _search_budget(100.0, 4.0, 1.0, 0) == pytest.approx(96.0)
+    assert _search_budget(100.0, 4.0, 1.0, 1) == pytest.approx(96.0 - FIT_EVALUATIONS * 1.5)
+    assert _search_budget(100.0, 4.0, 1.0, 3) == pytest.approx(96.0 - 3 * FIT_EVALUATIONS * 1.5)   # one per fit
+    assert _search_budget(100.0, 4.0, 30.0, 1) == pytest.approx(46.0)   # at most half the budget kept back
+    assert _search_budget(10.0, 12.0, 1.0, 1) == 0.0
+    assert _search_budget(100.0, 4.0, 1.0, 1, 4) == pytest.approx(96.0 - (FIT_EVALUATIONS + 4) * 1.5)
+
+
+def test_a_shorter_linking_distance_is_kept_while_the_objective_does_not_drop(jvm):
+    from volltrack.tuning.search import LINKING_SHRINK, _shorter_linking
+    from volltrack.tuning.scoring import objective_value, score_settings
+
+    train = _scenes(6, seed=1)   # steps of 0.4-0.5, a daughter 2-2.8 from its mother
+    settings = {"LINKING_MAX_DISTANCE": 10.0, "ALLOW_GAP_CLOSING": False, "ALLOW_TRACK_SPLITTING": True,
+                "SPLITTING_MAX_DISTANCE": 8.0}
+    scores = score_settings(train, settings)
+    value = objective_value(scores, "combined")
+    rows: list[dict] = []
+    kept, kept_scores, kept_value = _shorter_linking(train, settings, scores, value, "combined", rows, None)
+    assert kept_value >= value and kept_scores["link_f1"] >= scores["link_f1"]
+    assert kept["LINKING_MAX_DISTANCE"] == pytest.approx(10.0 * LINKING_SHRINK[-1])   # 4 µm still links every step
+    assert [r["trial"] for r in rows] == ["shorter linking"] * len(LINKING_SHRINK)
+    # 0.55 is about the longest step: 0.44 loses links' steps: the objective drops at the first factor and nothing changes
+    short = dict(settings, LINKING_MAX_DISTANCE=0.55)
+    scores = score_settings(train, short)
+    value = objective_value(scores, "combined")
+    rows.clear()
+    kept, _, kept_value = _shorter_linking(train, short, scores, value, "combined", rows, None)
+    assert kept["LINKING_MAX_DISTANCE"] == 0.55 and kept_value == value and len(rows) == 1
+    assert _shorter_linking(train, short, scores, value, "combined", rows, 0.0)[0] is short   # deadline passed
+
+
+def test_the_fit_bases_are_the_best_trials_with_distinct_lap_settings():
+    from volltrack.tuning.search import _fit_bases
+
+    best = {"LINKING_MAX_DISTANCE": 5.0, "TRACKING_MODE": "DIVISION_AWARE", "DIVISION_MAX_COST": 1.0}
+    same_lap = {"LINKING_MAX_DISTANCE": 5.0, "TRACKING_MODE": "EXACT_LAP", "ALLOW_TRACK_SPLITTING": True}
+    trials = [(0.5, {"LINKING_MAX_DISTANCE": 9.0}), (1.0, best), (0.99, same_lap),
+              (0.9, {"LINKING_MAX_DISTANCE": 6.0}), (0.9, {"LINKING_MAX_DISTANCE": 7.0})]
+    bases = _fit_bases(best, trials, 3)
+    # the best first, a trial differing only in mode, splitting flag or division weights skipped, ties in order
+    assert [b["LINKING_MAX_DISTANCE"] for b in bases] == [5.0, 6.0, 7.0]
+    assert _fit_bases(best, trials, 1) == [best] and _fit_bases(best, [], 3) == [best]
+
+
+def test_tune_fits_the_division_cost_on_several_trials_and_keeps_the_best_fit(jvm):
+    from volltrack.tuning.search import tune_settings
+
+    truth = _scenes(6, seed=1)
+    rows = {}
+    for count in (1, 3):
+        result = tune_settings(truth, metric="combined", trials=10, progress=False, seed=0, fit_candidates=count)
+        fits = [row for row in result.trials if row["trial"] == "division fit"]
+        rows[count] = fits
+        assert result.best_value >= max(row["objective"] for row in result.trials)
+    # here the best trial's LAP links leave the pass no true division to fit (no row); the next trials' do
+    assert len(rows[1]) <= 1 and len(rows[1]) < len(rows[3]) <= 3
+    assert len({row["LINKING_MAX_DISTANCE"] for row in rows[3]}) == len(rows[3])
+
+
+def test_the_logistic_fit_ignores_a_term_constant_up_to_rounding():
+    from volltrack.tuning.division_fit import _logistic_fit
+
+    # a border term of 1 for every candidate, one of them rounded (std ~1e-17): scaling by its std diverged
+    x = np.column_stack([[0.1, 0.2, 0.3, 0.4, 2.0, 3.0], [1.0, 1.0 - 2**-53, 1.0, 1.0, 1.0, 1.0]])
+    y = np.array([1, 1, 1, 1, 0, 0])
+    theta = _logistic_fit(x, y, positive_weight=1.0, l2=1.0)
+    assert np.isfinite(theta).all() and theta[1] > 0

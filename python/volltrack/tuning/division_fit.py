@@ -201,7 +201,7 @@ def _merge_terms(points: np.ndarray, frames: np.ndarray, successor: np.ndarray, 
 def _logistic_fit(x: np.ndarray, y: np.ndarray, *, positive_weight: float, l2: float) -> np.ndarray:
     """Minimise the weighted logistic loss of ``c - x @ b`` with ``b >= 0``; return ``(c, b...)``."""
     scale = x.std(axis=0)
-    scale[scale == 0] = 1.0
+    scale[~(scale > 1e-9 * np.abs(x).max(axis=0, initial=0.0))] = 1.0   # constant up to rounding: not rescaled
     z = x / scale
     w = np.where(y == 1, positive_weight, 1.0)
 

@@ -94,7 +94,7 @@ def _fmt(value: Any) -> str:
 def _report(result: TuneResult, truth_text: str, args_text: str) -> str:
     lines = ["# volltrack tune", "", f"Truth: {truth_text}", "", f"Command: `{args_text}`", "",
              f"Objective `{result.metric}`: best {result.best_value:.4f} (TrackMate defaults "
-             f"{result.baseline_value:.4f}) after {sum(1 for r in result.trials if r['trial'] != 'baseline')} "
+             f"{result.baseline_value:.4f}) after {sum(1 for r in result.trials if isinstance(r['trial'], int))} "
              f"trials in {result.seconds:.0f} s.", "",
              "| score | TrackMate defaults | tuned |", "|---|---|---|"]
     for key in REPORTED:

@@ -22,8 +22,14 @@ links with :func:`volltrack.metrics.divisions.score_links`. The search space (se
   :data:`FRAGMENT_RATIOS`), also fitted after the search. A curated truth has no such errors; searched on the
   simulator's ground truth they only overfitted (bench/README.md, "divisions").
 
-After the search, the division cost's weights are also fitted to the truth's divisions on the best trial's LAP
-settings (:mod:`volltrack.tuning.division_fit`); that result is kept when its objective is higher.
+After the search, the division cost's weights are also fitted to the truth's divisions
+(:mod:`volltrack.tuning.division_fit`) on the LAP settings of each of the :data:`FIT_CANDIDATES` best trials with
+distinct LAP settings (the best first); the fitted result with the highest objective is kept when it beats the
+search's best. Trials whose objectives tie can link the truth's daughters differently, and the exact LAP's first
+linking step decides which daughters the division pass sees as free. Then the kept settings' LINKING_MAX_DISTANCE
+is shortened by the factors of :data:`LINKING_SHRINK` (of the kept value, the other settings unchanged) as long as
+the objective does not drop (ties go to the shorter distance): the training part often cannot tell a distance
+from a 2x shorter one, and a denser, later part of the movie can (a daughter linked to a neighbour).
 
 Objectives (``metric``): ``division_f1`` (division F1 at ±1 frame, plus 0.001 x link F1 to break ties),
 ``link_f1`` (plus 0.001 x division F1), ``tra`` (TRA with perfect detections) or ``combined`` = link F1 + w × division F1 (±1 frame) with w = 2 × true divisions / true links:
@@ -49,8 +55,12 @@ __all__ = ["METRICS", "MODES", "SearchSpace", "TuneResult", "objective_value", "
            "scored_links", "suggest_settings", "tune_settings"]
 
 MODES = ("EXACT_LAP", "DIVISION_AWARE")
-#: Tracker evaluations of the division fit: its LAP run, the cut-offs of ``division_fit.COST_SCALES``, the rescoring.
+#: Tracker evaluations of one division fit: its LAP run, the cut-offs of ``division_fit.COST_SCALES``, the rescoring.
 FIT_EVALUATIONS = 9
+#: Number of best trials (distinct LAP settings) whose LAP settings the division cost is fitted on.
+FIT_CANDIDATES = 1
+#: Factors of the kept LINKING_MAX_DISTANCE tried after the division fit, in order, until the objective drops.
+LINKING_SHRINK = (0.8, 0.65, 0.5, 0.4)
 PENALTY_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
 #: DIVISION_FRAGMENT_RATIO values searched (daughters' volumes over the mother's below which the fragment term counts).
 FRAGMENT_RATIOS = (1.0, 1.15, 1.3, 1.5)
@@ -197,7 +207,8 @@ def baseline_settings(truth: Truth) -> dict[str, Any]:
 def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, timeout: float | None = None,
                   modes: Sequence[str] = MODES, seed: int = 0, progress: bool = True,
                   callback: Callable[[dict], None] | None = None, fit_division: bool = True,
-                  segmentation_terms: bool = False) -> TuneResult:
+                  segmentation_terms: bool = False, fit_candidates: int = FIT_CANDIDATES,
+                  shrink_linking: bool = True) -> TuneResult:
     """Search the settings that maximise ``metric`` on ``truth``.
 
     Parameters
@@ -210,9 +221,9 @@ def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, 
         Number of trials (at most); the baseline (TrackMate defaults) is scored first and is not counted.
     timeout : float, optional
         Time budget in seconds for the whole tuning: the search stops starting new trials early enough to leave
-        the division fit its share (about :data:`FIT_EVALUATIONS` evaluations, timed on the baseline), and the fit
-        stops trying cut-offs once the budget is spent (at least one is scored). A run can exceed it by about
-        one evaluation.
+        the division fit its share (about :data:`FIT_EVALUATIONS` evaluations per fitted trial, timed on the
+        baseline), and the fit stops trying cut-offs, and starts no further trial's fit, once the budget is spent
+        (the first fit scores at least one cut-off). A run can exceed it by about one evaluation.
     modes : sequence of str
         Tracking modes to explore.
     seed : int
@@ -221,12 +232,18 @@ def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, 
         Show a progress bar with the best objective so far.
     fit_division : bool
         When DIVISION_AWARE is among ``modes`` and the truth has divisions, also fit the division cost's weights
-        to the truth's divisions on the best trial's LAP settings (:func:`volltrack.tuning.division_fit.
-        fit_division_weights`; a row ``division fit`` in the trials) and keep the result when its objective is
-        higher. Default True.
+        to the truth's divisions on the LAP settings of the ``fit_candidates`` best trials
+        (:func:`volltrack.tuning.division_fit.fit_division_weights`; one row ``division fit`` per fit in the
+        trials) and keep the best fitted result when its objective is higher. Default True.
     segmentation_terms : bool
         Also search and fit the merge and fragment terms (the truth's spots come from a segmentation, with its
         merged and cut cells). Default False.
+    fit_candidates : int
+        Number of best trials with distinct LAP settings (the best first, the baseline when no trial beats it)
+        whose LAP settings the division cost is fitted on. Default :data:`FIT_CANDIDATES`.
+    shrink_linking : bool
+        With the division fit, then shorten the kept settings' LINKING_MAX_DISTANCE by the factors of
+        :data:`LINKING_SHRINK` while the objective does not drop (a row ``shorter linking`` per try). Default True.
 
     Returns
     -------
@@ -250,7 +267,9 @@ def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, 
     base_scores = score_settings(truth, base)
     evaluation_seconds = time.perf_counter() - evaluation_start
     will_fit = fit_division and "DIVISION_AWARE" in space.modes and truth.n_divisions > 0
-    search_timeout = _search_budget(timeout, time.perf_counter() - start, evaluation_seconds, will_fit)
+    search_timeout = _search_budget(timeout, time.perf_counter() - start, evaluation_seconds,
+                                                    max(1, fit_candidates) if will_fit else 0,
+                                    len(LINKING_SHRINK) if will_fit and shrink_linking else 0)
     base_value = objective_value(base_scores, metric)
     rows: list[dict[str, Any]] = [{"trial": "baseline", "objective": base_value, **_flat_settings(base),
                                    **base_scores}]
@@ -291,27 +310,92 @@ def tune_settings(truth: Truth, *, metric: str = "combined", trials: int = 100, 
         best_settings, best_scores, best_value = _json_safe(base), base_scores, base_value
     if will_fit:
         deadline = None if timeout is None else start + timeout
-        fitted = _division_fit(truth, best_settings, metric, segmentation_terms=segmentation_terms,
-                               deadline=deadline)
-        if fitted is not None:
-            settings, scores, value = fitted
-            rows.append({"trial": "division fit", "objective": value, **_flat_settings(settings), **scores})
+        bases = _fit_bases(best_settings, [(t.value, t.user_attrs["settings"]) for t in done], fit_candidates)
+        fits: list[tuple[dict[str, Any], dict[str, Any], float]] = []
+        for k, base_settings in enumerate(bases):
+            if k and deadline is not None and time.perf_counter() > deadline:
+                logger.info("division fit: time budget spent after %d of %d trials' settings", k, len(bases))
+                break
+            fitted = _division_fit(truth, base_settings, metric, segmentation_terms=segmentation_terms,
+                                   deadline=deadline)
+            if fitted is not None:
+                settings, scores, value = fitted
+                rows.append({"trial": "division fit", "objective": value, **_flat_settings(settings), **scores})
+                fits.append(fitted)
+        if fits:   # the first of equal objectives: the fit on the better trial
+            settings, scores, value = max(fits, key=lambda f: f[2])
             if value > best_value:
                 best_settings, best_scores, best_value = settings, scores, value
+        if shrink_linking:
+            best_settings, best_scores, best_value = _shorter_linking(
+                truth, best_settings, best_scores, best_value, metric, rows, deadline)
     return TuneResult(metric, best_settings, best_scores, best_value, _json_safe(base), base_scores, base_value,
                       rows, time.perf_counter() - start, space)
 
 
-def _search_budget(timeout: float | None, elapsed: float, evaluation_seconds: float, will_fit: bool) -> float | None:
-    """Seconds left to the search within ``timeout`` (None: no limit), keeping the division fit's share.
+def _search_budget(timeout: float | None, elapsed: float, evaluation_seconds: float, fits: int,
+                   extra: int = 0) -> float | None:
+    """Seconds left to the search within ``timeout`` (None: no limit), keeping the share of ``fits`` division fits
+    and ``extra`` further evaluations.
 
-    The fit needs about :data:`FIT_EVALUATIONS` evaluations of the tracker, each assumed to cost 1.5 x the
-    baseline's ``evaluation_seconds``; its share is at most half of the budget so that the search always runs.
+    Each fit needs about :data:`FIT_EVALUATIONS` evaluations of the tracker, each assumed to cost 1.5 x the
+    baseline's ``evaluation_seconds``; that share is at most half of the budget so that the search always runs.
     """
     if timeout is None:
         return None
-    reserve = min(0.5 * timeout, FIT_EVALUATIONS * 1.5 * evaluation_seconds) if will_fit else 0.0
+    reserve = min(0.5 * timeout, (fits * FIT_EVALUATIONS + extra) * 1.5 * evaluation_seconds)
     return max(0.0, timeout - elapsed - reserve)
+
+
+def _shorter_linking(truth: Truth, settings: dict[str, Any], scores: dict[str, Any], value: float, metric: str,
+                     rows: list[dict[str, Any]], deadline: float | None
+                     ) -> tuple[dict[str, Any], dict[str, Any], float]:
+    """``settings`` with LINKING_MAX_DISTANCE times the first factors of :data:`LINKING_SHRINK` whose objective is
+    not below ``value`` (the next factor is tried only then, and before ``deadline``), their scores and objective;
+    appends a row ``shorter linking`` to ``rows`` per try."""
+    linking = settings.get("LINKING_MAX_DISTANCE")
+    if linking is None:
+        return settings, scores, value
+    for factor in LINKING_SHRINK:
+        if deadline is not None and time.perf_counter() > deadline:
+            logger.info("shorter linking: time budget spent")
+            break
+        try:
+            shorter = _json_safe(dict(settings, LINKING_MAX_DISTANCE=float(linking) * factor))
+            shorter_scores = score_settings(truth, shorter)
+        except ValueError as exc:   # settings the engine refuses
+            logger.warning("shorter linking skipped: %s", exc)
+            break
+        shorter_value = objective_value(shorter_scores, metric)
+        rows.append({"trial": "shorter linking", "objective": shorter_value, **_flat_settings(shorter),
+                     **shorter_scores})
+        if shorter_value < value:
+            break
+        settings, scores, value = shorter, shorter_scores, shorter_value
+    return settings, scores, value
+
+
+def _lap_key(settings: dict[str, Any]) -> str:
+    """The settings the division fit keeps from a trial (not the mode, splitting flag or division weights)."""
+    import json
+
+    kept = {k: v for k, v in _json_safe(settings).items()
+            if not k.startswith("DIVISION_") and k not in ("TRACKING_MODE", "ALLOW_TRACK_SPLITTING")}
+    return json.dumps(kept, sort_keys=True, default=str)
+
+
+def _fit_bases(best: dict[str, Any], trials: Sequence[tuple[float, dict[str, Any]]], count: int) -> list[dict]:
+    """``best`` then the settings of the highest-objective ``trials`` (value, settings) with distinct LAP
+    settings (:func:`_lap_key`), ``count`` at most (at least ``best``); ties keep the earlier trial."""
+    out, seen = [best], {_lap_key(best)}
+    for _, settings in sorted(trials, key=lambda t: -t[0]):   # a stable sort: ties keep the trials' order
+        if len(out) >= count:
+            break
+        key = _lap_key(settings)
+        if key not in seen:
+            seen.add(key)
+            out.append(settings)
+    return out
 
 
 def _division_fit(truth: Truth, settings: dict[str, Any], metric: str, *, segmentation_terms: bool = False,

@@ -738,7 +738,8 @@ def test_ctrl_c_while_trackmate_works_is_raised_at_once_and_cancels_the_work():
 
     def work():
         cancellation.watch(FakeTrackMate())
-        while True:
+        give_up = time.monotonic() + 10.0       # bounded: a lost Ctrl-C fails the test instead of hanging it
+        while time.monotonic() < give_up:
             time.sleep(0.01)
             cancellation.check()
 

@@ -99,9 +99,9 @@ def test_labels_and_points_round_trip_to_the_volume_grid(tissue):
     assert np.allclose(points_to_shape(moved, labels.shape, (11, 192, 192)), points)
 
 
-def test_reach_stops_seeds_flooding_cells_stardist_missed():
-    """Three cells in a row; StarDist found the outer two. Flooding the whole mask, the left one takes the middle
-    cell (the probability falls from left to right there); with the reach each stays near its polyhedron."""
+def _three_cells_in_a_row():
+    """True labels 1, 2, 3 in a row along X; StarDist found the outer two (polyhedra short of the membranes); the
+    probability falls from left to right across the missed middle cell; the U-Net sees tissue everywhere."""
     truth = np.zeros((4, 10, 35), np.int32)
     truth[:, :, :10], truth[:, :, 10:25], truth[:, :, 25:] = 1, 2, 3
     stardist = np.zeros_like(truth)
@@ -110,6 +110,13 @@ def test_reach_stops_seeds_flooding_cells_stardist_missed():
     probability = np.where(stardist > 0, 0.9, 0.3).astype(np.float32)
     probability[:, :, 10:25] = np.linspace(0.6, 0.3, 15, dtype=np.float32)
     tissue = np.full(truth.shape, 0.9, np.float32)
+    return truth, stardist, probability, tissue
+
+
+def test_reach_stops_seeds_flooding_cells_stardist_missed():
+    """Three cells in a row; StarDist found the outer two. Flooding the whole mask, the left one takes the middle
+    cell (the probability falls from left to right there); with the reach each stays near its polyhedron."""
+    truth, stardist, probability, tissue = _three_cells_in_a_row()
     options = dict(unet_threshold=0.5, min_size=1, min_size_mask=1)
     flooded = segment_from_predictions(stardist, probability, tissue, **options)
     assert (flooded.labels[:, :, 10:25] > 0).all()                # the middle cell is taken by neighbours
@@ -162,14 +169,7 @@ def test_relative_reach_fills_a_large_cell_to_its_membranes():
 def test_relative_reach_stops_at_the_neighbouring_unseeded_cell():
     """As above with three cells in a row and the middle one missed by StarDist: scaled by 1.3 the outer polyhedra
     reach their membranes, not into the middle cell."""
-    truth = np.zeros((4, 10, 35), np.int32)
-    truth[:, :, :10], truth[:, :, 10:25], truth[:, :, 25:] = 1, 2, 3
-    stardist = np.zeros_like(truth)
-    stardist[:, 1:9, 1:9] = 1
-    stardist[:, 1:9, 26:34] = 3
-    probability = np.where(stardist > 0, 0.9, 0.3).astype(np.float32)
-    probability[:, :, 10:25] = np.linspace(0.6, 0.3, 15, dtype=np.float32)
-    tissue = np.full(truth.shape, 0.9, np.float32)
+    truth, stardist, probability, tissue = _three_cells_in_a_row()
     labels = segment_from_predictions(stardist, probability, tissue, reach=stardist_reach(stardist, "x1.3"),
                                       unet_threshold=0.5, min_size=1, min_size_mask=1).labels
     assert (labels[:, :, 10:25] == 0).all()
